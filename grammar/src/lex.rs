@@ -1,0 +1,181 @@
+//! Small combinators shared by every format: blanks, words and numbers.
+//!
+//! "Blank" here is a space or a TAB, the only separators these tools print. A NUL or a
+//! CR inside a line is *not* blank: it is part of a value, so that odd bytes are kept and
+//! reported rather than silently treated as separators.
+
+use nom::bytes::complete::{take_while, take_while1};
+use nom::character::complete::digit1;
+use nom::{IResult, Parser};
+
+use crate::{LineError, Span};
+
+/// The result of every line combinator.
+pub type PResult<'a, T> = IResult<Span<'a>, T, LineError>;
+
+/// True for the separators these tools print between columns.
+#[inline]
+pub fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Zero or more blanks.
+pub fn blanks0(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    take_while(is_blank).parse(i)
+}
+
+/// One or more blanks.
+pub fn blanks1(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    expect("a blank", take_while1(is_blank)).parse(i)
+}
+
+/// A run of non-blank bytes: one column's value when the value cannot hold blanks.
+pub fn word(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    expect("a value", take_while1(|b| !is_blank(b))).parse(i)
+}
+
+/// An unsigned decimal number that fits in 64 bits. A longer run of digits is an error,
+/// never a wrapped value.
+pub fn decimal_u64(i: Span<'_>) -> PResult<'_, u64> {
+    let (rest, digits) = expect("a decimal number", digit1).parse(i)?;
+    match parse_u64(digits.fragment()) {
+        Some(v) => Ok((rest, v)),
+        None => Err(nom::Err::Error(LineError::new(
+            digits.location_offset(),
+            "a number that fits in 64 bits",
+        ))),
+    }
+}
+
+/// Replace whatever a parser says it expected by `what`, keeping the position where it
+/// stopped: users read "expected an address:port", not "expected TakeWhile1".
+pub fn expect<'a, O, P>(
+    what: &'static str,
+    mut parser: P,
+) -> impl FnMut(Span<'a>) -> PResult<'a, O>
+where
+    P: Parser<Span<'a>, Output = O, Error = LineError>,
+{
+    move |i: Span<'a>| {
+        parser.parse(i).map_err(|e| {
+            e.map(|mut err| {
+                err.expected = what;
+                err
+            })
+        })
+    }
+}
+
+/// The part of `line` from byte `offset` on, located, so that an error there points at
+/// the right column.
+pub fn span_at(line: &[u8], offset: usize) -> Span<'_> {
+    nom::Input::take_from(&Span::new(line), offset.min(line.len()))
+}
+
+/// The error "expected `what`" at the start of `at`.
+pub fn fail<T>(at: Span<'_>, what: &'static str) -> PResult<'static, T> {
+    Err(nom::Err::Error(LineError::new(at.location_offset(), what)))
+}
+
+/// The error value "expected `what`" at the start of `at`.
+pub fn error_at(at: Span<'_>, what: &'static str) -> nom::Err<LineError> {
+    nom::Err::Error(LineError::new(at.location_offset(), what))
+}
+
+/// Parse ASCII digits into a `u64`, or `None` when empty, not all digits, or too large.
+#[inline]
+pub fn parse_u64(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(value)
+}
+
+/// True when `bytes` is a non-empty run of ASCII digits.
+#[inline]
+pub fn all_digits(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit)
+}
+
+/// `bytes` without the blanks at its end.
+#[inline]
+pub fn trim_end_blanks(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().rposition(|&b| !is_blank(b)).map_or(0, |p| p + 1);
+    &bytes[..end]
+}
+
+/// `bytes` without the blanks at its start.
+#[inline]
+pub fn trim_start_blanks(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| !is_blank(b)).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// The blank-separated words of `bytes`, each with its byte offset in `bytes`.
+pub fn words(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < bytes.len() && is_blank(bytes[pos]) {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
+        }
+        let start = pos;
+        while pos < bytes.len() && !is_blank(bytes[pos]) {
+            pos += 1;
+        }
+        Some((start, &bytes[start..pos]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_fits_or_fails_without_wrapping() {
+        let (rest, v) = decimal_u64(Span::new(b"18446744073709551615 x")).unwrap();
+        assert_eq!(v, u64::MAX);
+        assert_eq!(*rest.fragment(), b" x");
+        let err = decimal_u64(Span::new(b"18446744073709551616")).unwrap_err();
+        match err {
+            nom::Err::Error(e) => assert_eq!(e.expected, "a number that fits in 64 bits"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn decimal_reports_its_expectation() {
+        let err = decimal_u64(Span::new(b"x")).unwrap_err();
+        assert_eq!(err, nom::Err::Error(LineError::new(0, "a decimal number")));
+    }
+
+    #[test]
+    fn words_split_on_blanks_only() {
+        let w: Vec<_> = words(b" a\tbc  d\0e ").collect();
+        assert_eq!(w, vec![(1, &b"a"[..]), (3, b"bc"), (7, b"d\0e")]);
+    }
+
+    #[test]
+    fn trims() {
+        assert_eq!(trim_end_blanks(b" a b \t"), b" a b");
+        assert_eq!(trim_start_blanks(b" \ta b "), b"a b ");
+        assert_eq!(trim_end_blanks(b"   "), b"");
+    }
+
+    #[test]
+    fn parse_u64_rejects_non_digits() {
+        assert_eq!(parse_u64(b"12a"), None);
+        assert_eq!(parse_u64(b""), None);
+        assert_eq!(parse_u64(b"007"), Some(7));
+    }
+}
