@@ -33,10 +33,7 @@ impl std::error::Error for LineError {}
 
 impl<'a> ParseError<Span<'a>> for LineError {
     fn from_error_kind(input: Span<'a>, kind: ErrorKind) -> Self {
-        LineError {
-            column: input.location_offset(),
-            expected: describe(kind),
-        }
+        LineError { column: input.location_offset(), expected: describe(kind) }
     }
 
     fn append(_input: Span<'a>, _kind: ErrorKind, other: Self) -> Self {

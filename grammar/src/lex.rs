@@ -40,19 +40,13 @@ pub fn decimal_u64(i: Span<'_>) -> PResult<'_, u64> {
     let (rest, digits) = expect("a decimal number", digit1).parse(i)?;
     match parse_u64(digits.fragment()) {
         Some(v) => Ok((rest, v)),
-        None => Err(nom::Err::Error(LineError::new(
-            digits.location_offset(),
-            "a number that fits in 64 bits",
-        ))),
+        None => Err(nom::Err::Error(LineError::new(digits.location_offset(), "a number that fits in 64 bits"))),
     }
 }
 
 /// Replace whatever a parser says it expected by `what`, keeping the position where it
 /// stopped: users read "expected an address:port", not "expected TakeWhile1".
-pub fn expect<'a, O, P>(
-    what: &'static str,
-    mut parser: P,
-) -> impl FnMut(Span<'a>) -> PResult<'a, O>
+pub fn expect<'a, O, P>(what: &'static str, mut parser: P) -> impl FnMut(Span<'a>) -> PResult<'a, O>
 where
     P: Parser<Span<'a>, Output = O, Error = LineError>,
 {

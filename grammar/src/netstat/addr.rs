@@ -71,9 +71,7 @@ pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
     let port = match port_text {
         "" => return Err("a port after the colon"),
         "*" => Port::Any,
-        p if p.bytes().all(|b| b.is_ascii_digit()) => {
-            Port::Number(p.parse().map_err(|_| "a port number up to 65535")?)
-        }
+        p if p.bytes().all(|b| b.is_ascii_digit()) => Port::Number(p.parse().map_err(|_| "a port number up to 65535")?),
         p => Port::Name(p),
     };
     let is_v6_like = host_text.contains(':');
@@ -89,11 +87,7 @@ pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
             }
         }
     };
-    Ok(Endpoint {
-        host,
-        port,
-        maybe_truncated: is_v6_like && text.len() == CUT_WIDTH,
-    })
+    Ok(Endpoint { host, port, maybe_truncated: is_v6_like && text.len() == CUT_WIDTH })
 }
 
 #[cfg(test)]

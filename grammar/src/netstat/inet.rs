@@ -16,7 +16,10 @@ use nom::Parser;
 use super::addr::{endpoint, Endpoint};
 use super::owner::{Owner, User};
 use super::words;
-use crate::lex::{all_digits, blanks0, blanks1, error_at, fail, parse_u64, span_at, trim_end_blanks, word, words as split_words, PResult};
+use crate::lex::{
+    all_digits, blanks0, blanks1, error_at, fail, parse_u64, span_at, trim_end_blanks, word, words as split_words,
+    PResult,
+};
 use crate::{LineError, Span};
 
 /// The protocol column.
@@ -597,23 +600,35 @@ mod tests {
     #[test]
     fn layouts_without_optional_columns() {
         let tulpn = InetLayout { user_inode: false, program: true, timer: false };
-        let r = inet_row(b"udp        0      0 0.0.0.0:68              0.0.0.0:*                           611/dhclient        ", tulpn).unwrap();
+        let r = inet_row(
+            b"udp        0      0 0.0.0.0:68              0.0.0.0:*                           611/dhclient        ",
+            tulpn,
+        )
+        .unwrap();
         assert_eq!(r.state, InetState::Empty);
         assert_eq!(r.owner, Some(Owner::Process { pid: 611, name: b"dhclient" }));
         let an = InetLayout { user_inode: false, program: false, timer: false };
-        let r = inet_row(b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     ", an).unwrap();
+        let r =
+            inet_row(b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     ", an).unwrap();
         assert_eq!(r.state, InetState::Known(TcpState::Listen));
-        let r = inet_row(b"udp        0      0 0.0.0.0:68              0.0.0.0:*                          ", an).unwrap();
+        let r =
+            inet_row(b"udp        0      0 0.0.0.0:68              0.0.0.0:*                          ", an).unwrap();
         assert_eq!(r.state, InetState::Empty);
         let e_only = InetLayout { user_inode: true, program: false, timer: false };
-        let r = inet_row(b"udp        0      0 0.0.0.0:68              0.0.0.0:*                           root       1505      ", e_only).unwrap();
+        let r = inet_row(
+            b"udp        0      0 0.0.0.0:68              0.0.0.0:*                           root       1505      ",
+            e_only,
+        )
+        .unwrap();
         assert_eq!(r.state, InetState::Empty);
         assert_eq!(r.user, Some(User::Name(b"root")));
     }
 
     #[test]
     fn errors_point_at_the_column() {
-        let e = inet_row(b"tcp        0      0 0.0.0.0           7788  0.0.0.0           *     LISTEN", InetLayout::FULL).unwrap_err();
+        let e =
+            inet_row(b"tcp        0      0 0.0.0.0           7788  0.0.0.0           *     LISTEN", InetLayout::FULL)
+                .unwrap_err();
         assert_eq!(e, LineError::new(20, "an address:port"));
         let e = inet_row(b"xyz 0 0 1.2.3.4:5 1.2.3.4:6 LISTEN 0 1 - off (0.00/0/0)", InetLayout::FULL).unwrap_err();
         assert_eq!(e.column, 0);

@@ -109,11 +109,8 @@ pub fn title(line: &[u8]) -> Option<Title> {
         }
     }
     if line.starts_with(b"Active ") || words::is_foreign_title(line) {
-        let scope = line
-            .iter()
-            .position(|&b| b == b'(')
-            .and_then(|p| words::scope(&line[p..]))
-            .unwrap_or(Scope::Unspecified);
+        let scope =
+            line.iter().position(|&b| b == b'(').and_then(|p| words::scope(&line[p..])).unwrap_or(Scope::Unspecified);
         return Some(Title { kind: TableKind::Other, scope, lang: Lang::C });
     }
     None
@@ -157,9 +154,7 @@ pub fn header(kind: TableKind, line: &[u8]) -> Option<Header> {
             let lang = words::HEADER_WORDS
                 .iter()
                 .find(|w| contains(line, w.refcnt.as_bytes()) && line.starts_with(w.proto.as_bytes()))?;
-            Some(Header::Unix(UnixLayout {
-                program: contains(line, lang.program.as_bytes()),
-            }))
+            Some(Header::Unix(UnixLayout { program: contains(line, lang.program.as_bytes()) }))
         }
     }
 }
@@ -290,7 +285,8 @@ mod tests {
     fn headers_say_which_columns_follow() {
         let full = b"Proto Recv-Q Send-Q Local Address           Foreign Address         State       User       Inode      PID/Program name     Timer";
         assert_eq!(header(TableKind::Inet, full), Some(Header::Inet(InetLayout::FULL)));
-        let tulpn = b"Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    ";
+        let tulpn =
+            b"Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    ";
         assert_eq!(
             header(TableKind::Inet, tulpn),
             Some(Header::Inet(InetLayout { user_inode: false, program: true, timer: false }))

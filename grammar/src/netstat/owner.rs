@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn owners() {
         assert_eq!(Owner::parse(b"600/sshd: /usr/sbin"), Owner::Process { pid: 600, name: b"sshd: /usr/sbin" });
-        assert_eq!(Owner::parse(b"9068/zoo-\xc3\xbcnicode-\xcf"), Owner::Process { pid: 9068, name: b"zoo-\xc3\xbcnicode-\xcf" });
+        assert_eq!(
+            Owner::parse(b"9068/zoo-\xc3\xbcnicode-\xcf"),
+            Owner::Process { pid: 9068, name: b"zoo-\xc3\xbcnicode-\xcf" }
+        );
         assert_eq!(Owner::parse(b"42/"), Owner::Process { pid: 42, name: b"" });
         assert_eq!(Owner::parse(b"1279"), Owner::Other(b"1279"));
         assert_eq!(Owner::parse(b"mongod"), Owner::Other(b"mongod"));

@@ -337,7 +337,8 @@ mod tests {
 
     #[test]
     fn program_with_blanks_then_path() {
-        let r = parse(b"unix  2      [ ACC ]     STREAM     LISTENING     19104    9064/zoo worker: ac  @zoo-child-9064");
+        let r =
+            parse(b"unix  2      [ ACC ]     STREAM     LISTENING     19104    9064/zoo worker: ac  @zoo-child-9064");
         assert_eq!(r.owner, Some(Owner::Process { pid: 9064, name: b"zoo worker: ac" }));
         assert_eq!(r.path, b"@zoo-child-9064");
         let r = parse(b"unix  3      [ ]         STREAM     CONNECTED     19082    9020/python3         ");
@@ -350,16 +351,21 @@ mod tests {
 
     #[test]
     fn non_utf8_bytes_are_kept() {
-        let r = parse(b"unix  2      [ ]         DGRAM                    19073    9020/python3         @zoo-abs-\xc3(-bad-utf8");
+        let r = parse(
+            b"unix  2      [ ]         DGRAM                    19073    9020/python3         @zoo-abs-\xc3(-bad-utf8",
+        );
         assert_eq!(r.path, b"@zoo-abs-\xc3(-bad-utf8");
-        let r = parse(b"unix  2      [ ACC ]     STREAM     LISTENING     535      4242/pr\xc3\xb6gram        /run/x.sock");
+        let r =
+            parse(b"unix  2      [ ACC ]     STREAM     LISTENING     535      4242/pr\xc3\xb6gram        /run/x.sock");
         assert_eq!(r.owner, Some(Owner::Process { pid: 4242, name: "prögram".as_bytes() }));
         assert_eq!(r.path, b"/run/x.sock");
     }
 
     #[test]
     fn inode_zero_and_flags() {
-        let r = parse(b"unix  3      [ ]         STREAM     CONNECTING    0        -                    /tmp/zoo-backlog.sock");
+        let r = parse(
+            b"unix  3      [ ]         STREAM     CONNECTING    0        -                    /tmp/zoo-backlog.sock",
+        );
         assert_eq!((r.state, r.inode), (UnixState::Connecting, Some(0)));
         let r = parse(b"unix  2      [ ACC W N ]  STREAM     LISTENING     1     -                    /x");
         assert!(r.flags.accepting && r.flags.wait_data && r.flags.no_space);

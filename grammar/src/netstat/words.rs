@@ -35,9 +35,7 @@ impl Lang {
 }
 
 /// For each language: the start of the internet title and of the unix title.
-pub static TITLES: &[(Lang, &str, &str)] = &[
-    (Lang::C, "Active Internet connections", "Active UNIX domain sockets"),
-];
+pub static TITLES: &[(Lang, &str, &str)] = &[(Lang::C, "Active Internet connections", "Active UNIX domain sockets")];
 
 /// The parenthesised scope that follows a title head, in any language; `Unspecified` when
 /// nothing follows. `None` when something unknown follows.
@@ -46,10 +44,7 @@ pub fn scope(rest: &[u8]) -> Option<Scope> {
     if rest.is_empty() {
         return Some(Scope::Unspecified);
     }
-    SCOPES
-        .iter()
-        .find(|(text, _)| rest == text.as_bytes())
-        .map(|(_, scope)| *scope)
+    SCOPES.iter().find(|(text, _)| rest == text.as_bytes()).map(|(_, scope)| *scope)
 }
 
 static SCOPES: &[(&str, Scope)] = &[

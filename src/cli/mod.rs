@@ -1,0 +1,314 @@
+//! Command-line parsing and the subcommands.
+
+mod input;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use netsift::events::json::write_event;
+use netsift::events::{EventKind, TableKind};
+use netsift::views::search::Term;
+use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
+use netsift::{Event, Format};
+
+use input::{parse_file, parse_inputs, Failure, InputError};
+
+/// Parse netstat and ss outputs into typed events and insights-compatible views.
+#[derive(Debug, Parser)]
+#[command(name = "netsift", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print every event as a JSON object, one per line.
+    Events {
+        #[command(flatten)]
+        common: Common,
+        /// Input files (standard input when none).
+        files: Vec<PathBuf>,
+    },
+    /// Print the insights-compatible views as one JSON object.
+    View {
+        #[command(flatten)]
+        common: Common,
+        /// Which capture to describe: a number from 1, `last` (default) or `all`.
+        #[arg(long, default_value = "last", value_parser = parse_capture)]
+        capture: CaptureSelect,
+        /// Input file.
+        file: PathBuf,
+    },
+    /// Print the rows matching every search term as a JSON array.
+    Search {
+        #[command(flatten)]
+        common: Common,
+        /// Search only these tables, in this order (repeatable).
+        #[arg(long = "section", value_parser = parse_section)]
+        sections: Vec<TableKind>,
+        /// Rows whose local port is N.
+        #[arg(long, value_name = "N")]
+        local_port: Option<u16>,
+        /// Rows whose peer (foreign) port is N.
+        #[arg(long, value_name = "N")]
+        peer_port: Option<u16>,
+        /// Rows whose local or peer port is N.
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// Rows whose program name contains NAME.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// Input file.
+        file: PathBuf,
+        /// Search terms: key=value, key__contains=value, key__startswith=…, key__endswith=…,
+        /// key__lower_value=…; blanks and `-` in keys written as `_`.
+        terms: Vec<String>,
+    },
+    /// Count events by kind, and account for every line.
+    Count {
+        #[command(flatten)]
+        common: Common,
+        /// Input files (standard input when none).
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Common {
+    /// Input format: auto, netstat.
+    #[arg(short, long, default_value = "auto")]
+    format: Format,
+    /// Stop at the first malformed line with an error (exit 2).
+    #[arg(long)]
+    strict: bool,
+}
+
+fn parse_capture(s: &str) -> Result<CaptureSelect, String> {
+    match s {
+        "last" => Ok(CaptureSelect::Last),
+        "all" => Ok(CaptureSelect::All),
+        n => match n.parse::<u32>() {
+            Ok(n) if n > 0 => Ok(CaptureSelect::Number(n)),
+            _ => Err(format!("`{s}` is not a capture number (1, 2, …), `last` or `all`")),
+        },
+    }
+}
+
+fn parse_section(s: &str) -> Result<TableKind, String> {
+    match s {
+        "inet" => Ok(TableKind::Inet),
+        "unix" => Ok(TableKind::Unix),
+        _ => Err(format!("`{s}` is not a section (inet, unix)")),
+    }
+}
+
+/// Run the command line; returns the exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Events { common, files } => events(&common, &files),
+        Command::View { common, capture, file } => view(&common, capture, &file),
+        Command::Search { common, sections, local_port, peer_port, port, service, file, terms } => {
+            let filters = PortFilters { local_port, peer_port, port, service };
+            search(&common, &sections, &filters, &file, &terms)
+        }
+        Command::Count { common, files } => count(&common, &files),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::BrokenPipe) => 0,
+        Err(Failure::Input(e)) => {
+            eprintln!("netsift: {e}");
+            2
+        }
+        Err(Failure::Strict(report)) => {
+            eprint!("{report}");
+            2
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("netsift: {msg}");
+            2
+        }
+        Err(Failure::Output(e)) => {
+            eprintln!("netsift: cannot write output: {e}");
+            1
+        }
+    }
+}
+
+fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut buf = Vec::with_capacity(1024);
+    let mut write_error: Option<io::Error> = None;
+    let many = files.len() > 1;
+    let outcome = parse_inputs(common.format, common.strict, files, &mut |name: &str, ev: &Event<'_>| {
+        if write_error.is_some() {
+            return;
+        }
+        buf.clear();
+        write_event(&mut buf, ev);
+        if many {
+            // Name the file inside the object: replace the closing brace.
+            buf.pop();
+            buf.extend_from_slice(b",\"file\":");
+            netsift::json::string(&mut buf, name.as_bytes());
+            buf.push(b'}');
+        }
+        buf.push(b'\n');
+        if let Err(e) = out.write_all(&buf) {
+            write_error = Some(e);
+        }
+    });
+    let flushed = out.flush();
+    if let Some(e) = write_error {
+        return Err(Failure::from_write(e));
+    }
+    flushed.map_err(Failure::from_write)?;
+    outcome.finish(common.strict)
+}
+
+fn view(common: &Common, capture: CaptureSelect, file: &Path) -> Result<(), Failure> {
+    let mut view = NetstatView::new(capture);
+    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| view.event(ev))?;
+    outcome.finish(common.strict)?;
+    if let CaptureSelect::Number(n) = capture {
+        if view.captures().is_empty() {
+            return Err(Failure::Usage(format!("{}: there is no capture {n}", file.display())));
+        }
+    }
+    let mut json = Vec::new();
+    view.write_json(&mut json);
+    json.push(b'\n');
+    write_stdout(&json)
+}
+
+struct PortFilters {
+    local_port: Option<u16>,
+    peer_port: Option<u16>,
+    port: Option<u16>,
+    service: Option<String>,
+}
+
+fn search(
+    common: &Common,
+    sections: &[TableKind],
+    filters: &PortFilters,
+    file: &Path,
+    terms: &[String],
+) -> Result<(), Failure> {
+    let terms: Vec<Term> =
+        terms.iter().map(|t| t.parse::<Term>()).collect::<Result<_, _>>().map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut view = NetstatView::new(CaptureSelect::Last);
+    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| view.event(ev))?;
+    outcome.finish(common.strict)?;
+    let has_filters = filters.local_port.is_some()
+        || filters.peer_port.is_some()
+        || filters.port.is_some()
+        || filters.service.is_some();
+    let rows: Vec<_> = if terms.is_empty() && has_filters {
+        let all: Vec<_> = view
+            .tables()
+            .iter()
+            .filter(|t| sections.is_empty() || sections.contains(&t.kind))
+            .flat_map(|t| t.rows.iter())
+            .collect();
+        all.into_iter().filter(|r| filters_match(filters, r)).collect()
+    } else {
+        view.search(sections, &terms).into_iter().filter(|r| filters_match(filters, r)).collect()
+    };
+    let mut json = Vec::new();
+    write_rows(&mut json, rows.into_iter());
+    json.push(b'\n');
+    write_stdout(&json)
+}
+
+fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
+    let port_of = |key: &str| {
+        row.get(key).and_then(|v| {
+            let colon = v.iter().rposition(|&b| b == b':')?;
+            std::str::from_utf8(&v[colon + 1..]).ok()?.parse::<u16>().ok()
+        })
+    };
+    let local = port_of("Local Address");
+    let peer = port_of("Foreign Address");
+    if f.local_port.is_some_and(|p| local != Some(p)) {
+        return false;
+    }
+    if f.peer_port.is_some_and(|p| peer != Some(p)) {
+        return false;
+    }
+    if f.port.is_some_and(|p| local != Some(p) && peer != Some(p)) {
+        return false;
+    }
+    if let Some(s) = &f.service {
+        let name = row.get("Program name").unwrap_or_default();
+        if !String::from_utf8_lossy(name).contains(s.as_str()) {
+            return false;
+        }
+    }
+    true
+}
+
+fn count(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
+    let mut counts = [0u64; 5];
+    let outcome = parse_inputs(common.format, common.strict, files, &mut |_: &str, ev: &Event<'_>| {
+        let slot = match ev.kind {
+            EventKind::Section(_) => 0,
+            EventKind::InetConn(_) => 1,
+            EventKind::UnixSocket(_) => 2,
+            EventKind::Notice(_) => 3,
+            EventKind::Malformed(_) => 4,
+        };
+        counts[slot] += 1;
+    });
+    let stats = outcome.stats;
+    let mut json = Vec::new();
+    let mut o = netsift::json::Object::new(&mut json);
+    for (name, n) in ["section", "inet_conn", "unix_socket", "notice", "malformed"].iter().zip(counts) {
+        o.uint(name, n);
+    }
+    {
+        let mut l = netsift::json::Object::new(o.member("lines"));
+        l.uint("total", stats.lines);
+        l.uint("rows", stats.rows);
+        l.uint("titles", stats.titles);
+        l.uint("headers", stats.headers);
+        l.uint("notices", stats.notices);
+        l.uint("blank", stats.blank);
+        l.uint("skipped", stats.skipped);
+        l.uint("continuations", stats.continuations);
+        l.uint("malformed", stats.malformed);
+        l.end();
+    }
+    o.uint("bytes", outcome.bytes);
+    o.end();
+    json.push(b'\n');
+    let result = outcome.finish(common.strict);
+    write_stdout(&json)?;
+    result
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    lock.write_all(bytes).and_then(|_| lock.flush()).map_err(Failure::from_write)
+}
+
+impl Failure {
+    fn from_write(e: io::Error) -> Failure {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Output(e)
+        }
+    }
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(e)
+    }
+}

@@ -1,0 +1,236 @@
+//! Events as JSON objects: the `netsift events` contract.
+//!
+//! Every object has `kind` (snake_case), `line` (1-based), `offset` (bytes from the start of
+//! the input) and `capture` (from 1), then the event's own fields. Typed values are typed
+//! (numbers as numbers, `null` where nothing was printed); `raw` holds the line as printed.
+//! Bytes that are not UTF-8 follow the convention of [`crate::json`].
+
+use super::{Columns, Event, EventKind, InetConn, Malformed, Notice, Section, UnixSocket};
+use crate::json::{self, Object};
+use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Timer, TimerKind, UnixState, UnixType, User};
+
+/// Append one event as a JSON object (no newline).
+pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
+    let mut o = Object::new(out);
+    o.str("kind", event.kind.name());
+    o.uint("line", event.at.line);
+    o.uint("offset", event.at.offset);
+    o.uint("capture", u64::from(event.capture));
+    match &event.kind {
+        EventKind::Section(s) => section(&mut o, s),
+        EventKind::InetConn(c) => inet_conn(&mut o, c),
+        EventKind::UnixSocket(u) => unix_socket(&mut o, u),
+        EventKind::Notice(n) => notice(&mut o, n),
+        EventKind::Malformed(m) => malformed(&mut o, m),
+    }
+    o.end();
+}
+
+fn section(o: &mut Object<'_>, s: &Section<'_>) {
+    o.str(
+        "table",
+        match s.title.kind {
+            netsift_grammar::netstat::TableKind::Inet => "inet",
+            netsift_grammar::netstat::TableKind::Unix => "unix",
+            netsift_grammar::netstat::TableKind::Other => "other",
+        },
+    );
+    match s.title.c_text() {
+        Some(t) => o.str("title", &t),
+        None => o.null("title"),
+    }
+    o.str("lang", s.title.lang.code());
+    match s.header {
+        Some(h) => o.bytes("header", h),
+        None => o.null("header"),
+    }
+    let cols = o.member("columns");
+    cols.push(b'[');
+    let names: Vec<&str> = match s.columns {
+        Columns::Inet(l) => netsift_grammar::netstat::InetCol::present(l).map(|c| c.c_name()).collect(),
+        Columns::Unix(l) => netsift_grammar::netstat::UnixCol::ALL
+            .into_iter()
+            .filter(|c| l.program || *c != netsift_grammar::netstat::UnixCol::Program)
+            .map(|c| c.c_name())
+            .collect(),
+        Columns::Other => Vec::new(),
+    };
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            cols.push(b',');
+        }
+        json::string(cols, n.as_bytes());
+    }
+    cols.push(b']');
+}
+
+fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
+    let mut o = Object::new(out);
+    match e.host {
+        Host::Ip(ip) => {
+            o.str("address", &ip.to_string());
+            o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+        }
+        Host::Any => {
+            o.str("address", "*");
+            o.str("family", "any");
+        }
+        Host::Name(n) => {
+            o.str("address", n);
+            o.str("family", "name");
+        }
+        Host::Truncated(t) => {
+            o.str("address", t);
+            o.str("family", "truncated");
+        }
+    }
+    match e.port {
+        Port::Number(n) => o.uint("port", u64::from(n)),
+        Port::Any => o.str("port", "*"),
+        Port::Name(n) => o.str("port", n),
+    }
+    if e.maybe_truncated {
+        o.bool("maybe_truncated", true);
+    }
+    o.end();
+}
+
+fn owner(o: &mut Object<'_>, owner: Option<Owner<'_>>) {
+    match owner {
+        None => {}
+        Some(Owner::Hidden) => {
+            o.null("pid");
+            o.null("program");
+        }
+        Some(Owner::Process { pid, name }) => {
+            o.uint("pid", u64::from(pid));
+            o.bytes("program", name);
+        }
+        Some(Owner::Other(text)) => {
+            o.null("pid");
+            o.null("program");
+            o.bytes("owner_text", text);
+        }
+    }
+}
+
+fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
+    let mut o = Object::new(out);
+    let kind = match t.kind {
+        TimerKind::Off => "off".to_string(),
+        TimerKind::On => "on".to_string(),
+        TimerKind::On1 => "on1".to_string(),
+        TimerKind::On2 => "on2".to_string(),
+        TimerKind::Keepalive => "keepalive".to_string(),
+        TimerKind::TimeWait => "timewait".to_string(),
+        TimerKind::Probe => "probe".to_string(),
+        TimerKind::Unknown(n) => format!("unkn-{n}"),
+        TimerKind::Other => "other".to_string(),
+    };
+    o.str("kind", &kind);
+    if t.kind == TimerKind::Other {
+        o.bytes("word", t.word);
+    }
+    o.int("expires_ms", t.expires_ms);
+    o.uint("retransmits", t.retransmits);
+    o.uint("probes", t.probes);
+    o.end();
+}
+
+fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
+    o.str("proto", c.proto.as_str());
+    match c.recv_q {
+        Some(q) => o.uint("recv_q", q),
+        None => o.null("recv_q"),
+    }
+    match c.send_q {
+        Some(q) => o.uint("send_q", q),
+        None => o.null("send_q"),
+    }
+    endpoint(o.member("local"), &c.local);
+    endpoint(o.member("foreign"), &c.foreign);
+    match c.state {
+        InetState::Empty => o.null("state"),
+        InetState::Known(s) => o.str("state", s.as_str()),
+        InetState::Kernel(n) => o.uint("state", u64::from(n)),
+        InetState::Other(w) => o.bytes("state", w),
+    }
+    match c.user {
+        None => {}
+        Some(User::Uid(uid)) => o.uint("user", u64::from(uid)),
+        Some(User::Name(n)) => o.bytes("user", n),
+    }
+    if let Some(inode) = c.inode {
+        o.uint("inode", inode);
+    }
+    owner(o, c.owner);
+    if let Some(t) = &c.timer {
+        timer(o.member("timer"), t);
+    }
+    o.bytes("raw", c.line);
+}
+
+fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
+    o.uint("refcnt", u.refcnt);
+    let flags = o.member("flags");
+    let mut list = Vec::new();
+    if u.flags.accepting {
+        list.push("ACC");
+    }
+    if u.flags.wait_data {
+        list.push("W");
+    }
+    if u.flags.no_space {
+        list.push("N");
+    }
+    flags.push(b'[');
+    for (i, f) in list.iter().enumerate() {
+        if i > 0 {
+            flags.push(b',');
+        }
+        json::string(flags, f.as_bytes());
+    }
+    flags.push(b']');
+    let ty: &[u8] = match u.sock_type {
+        UnixType::Stream => b"STREAM",
+        UnixType::Dgram => b"DGRAM",
+        UnixType::Raw => b"RAW",
+        UnixType::Rdm => b"RDM",
+        UnixType::SeqPacket => b"SEQPACKET",
+        UnixType::Unknown => b"UNKNOWN",
+        UnixType::Other(w) => w,
+    };
+    o.bytes("type", ty);
+    let state: Option<&[u8]> = match u.state {
+        UnixState::Empty => None,
+        UnixState::Free => Some(b"FREE"),
+        UnixState::Listening => Some(b"LISTENING"),
+        UnixState::Connecting => Some(b"CONNECTING"),
+        UnixState::Connected => Some(b"CONNECTED"),
+        UnixState::Disconnecting => Some(b"DISCONNECTING"),
+        UnixState::Unknown => Some(b"UNKNOWN"),
+        UnixState::Other(w) => Some(w),
+    };
+    match state {
+        Some(s) => o.bytes("state", s),
+        None => o.null("state"),
+    }
+    match u.inode {
+        Some(i) => o.uint("inode", i),
+        None => o.null("inode"),
+    }
+    owner(o, u.owner);
+    o.bytes("path", u.path);
+    o.bytes("raw", u.line);
+}
+
+fn notice(o: &mut Object<'_>, n: &Notice<'_>) {
+    o.str("notice", n.kind.name());
+    o.bytes("text", n.text);
+}
+
+fn malformed(o: &mut Object<'_>, m: &Malformed<'_>) {
+    o.uint("column", m.column() as u64);
+    o.str("reason", &m.reason());
+    o.bytes("raw", m.raw);
+}

@@ -1,0 +1,52 @@
+//! The input formats netsift knows, by the names the command line uses.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Recognise the format from the input's own lines.
+    Auto,
+    /// `netstat -neopa` and its relatives (`-tulpn`, `-a`, `-an`, `-W`): connection tables.
+    Netstat,
+}
+
+impl Format {
+    /// Every format name accepted by [`Format::from_str`].
+    pub const NAMES: &'static [&'static str] = &["auto", "netstat"];
+
+    /// The formats `auto` tries, for error messages.
+    pub const DETECTABLE: &'static [&'static str] = &["netstat"];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Netstat => "netstat",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A format name that netsift does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format `{0}` (known: {known})", known = Format::NAMES.join(", "))]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(Format::Auto),
+            "netstat" => Ok(Format::Netstat),
+            other => Err(UnknownFormat(other.to_string())),
+        }
+    }
+}

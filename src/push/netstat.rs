@@ -1,0 +1,232 @@
+//! The state machine for netstat connection tables: which line is expected next.
+//!
+//! ```text
+//!   outside ──title──▶ expect header ──header──▶ rows ──title──▶ expect header …
+//!                           │                     │
+//!                           └─(no header: infer the columns from the first row)
+//! ```
+//!
+//! Notices are recognised in every state. A warning spliced into the middle of a row (stdout
+//! and stderr merged into one file) is cut out as a notice, and the two halves of the row
+//! are joined again.
+
+use netsift_grammar::netstat::{self, Header, InetLayout, TableKind, Title, UnixLayout};
+
+use super::{LineStats, Position, Sink};
+use crate::events::{Columns, Event, EventKind, Malformed, Notice, NoticeKind, Problem, Section};
+
+#[derive(Debug)]
+enum Table {
+    /// Before the first title.
+    Outside,
+    /// A title was read; the next line should be its header.
+    ExpectHeader { title: Title, at: Position },
+    /// Inside a table whose columns are known.
+    Rows(Columns),
+}
+
+/// The netstat state machine. See the module documentation.
+#[derive(Debug)]
+pub(super) struct NetstatMachine {
+    table: Table,
+    capture: u32,
+    seen_inet: bool,
+    seen_unix: bool,
+    saw_table: bool,
+    /// The first half of a row that a spliced warning cut, and where it started.
+    splice: Option<(Vec<u8>, Position)>,
+    /// Scratch space to rejoin a spliced row.
+    joined: Vec<u8>,
+}
+
+impl NetstatMachine {
+    pub(super) fn new() -> Self {
+        NetstatMachine {
+            table: Table::Outside,
+            capture: 1,
+            seen_inet: false,
+            seen_unix: false,
+            saw_table: false,
+            splice: None,
+            joined: Vec::new(),
+        }
+    }
+
+    pub(super) fn capture(&self) -> u32 {
+        self.capture
+    }
+
+    pub(super) fn saw_table(&self) -> bool {
+        self.saw_table
+    }
+
+    pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
+        if let Some((prefix, start)) = self.splice.take() {
+            stats.continuations += 1;
+            let mut joined = std::mem::take(&mut self.joined);
+            joined.clear();
+            joined.extend_from_slice(&prefix);
+            joined.extend_from_slice(line);
+            self.row(&joined, start, stats, sink, false);
+            self.joined = joined;
+            return;
+        }
+        if line.iter().all(|&b| b == b' ' || b == b'\t') {
+            stats.blank += 1;
+            return;
+        }
+        if let Some(title) = netstat::title(line) {
+            stats.titles += 1;
+            self.start_table(title, at, sink);
+            return;
+        }
+        if let Table::ExpectHeader { title, at: title_at } = self.table {
+            if let Some(header) = netstat::header(title.kind, line) {
+                stats.headers += 1;
+                let columns = match header {
+                    Header::Inet(layout) => Columns::Inet(layout),
+                    Header::Unix(layout) => Columns::Unix(layout),
+                    Header::Other => Columns::Other,
+                };
+                self.open_section(title, title_at, Some(line), columns, sink);
+                return;
+            }
+            let columns = infer_columns(title.kind, line);
+            self.open_section(title, title_at, None, columns, sink);
+        }
+        if let Some(kind) = netstat::notice(line) {
+            stats.notices += 1;
+            self.emit(at, EventKind::Notice(Notice { kind, text: line }), sink);
+            return;
+        }
+        match self.table {
+            Table::Outside => {
+                stats.notices += 1;
+                self.emit(at, EventKind::Notice(Notice { kind: NoticeKind::Other, text: line }), sink);
+            }
+            Table::Rows(Columns::Other) => stats.skipped += 1,
+            _ => self.row(line, at, stats, sink, true),
+        }
+    }
+
+    pub(super) fn finish<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        if let Some((prefix, start)) = self.splice.take() {
+            self.row(&prefix, start, stats, sink, false);
+        }
+        if let Table::ExpectHeader { title, at } = self.table {
+            let columns = infer_columns(title.kind, b"");
+            self.open_section(title, at, None, columns, sink);
+        }
+    }
+
+    /// A title starts a table, and a new capture when the current capture already has a
+    /// table of that kind (or a unix table before an internet one).
+    fn start_table<S: Sink + ?Sized>(&mut self, title: Title, at: Position, sink: &mut S) {
+        if let Table::ExpectHeader { title: prev, at: prev_at } = self.table {
+            let columns = infer_columns(prev.kind, b"");
+            self.open_section(prev, prev_at, None, columns, sink);
+        }
+        let new_capture = match title.kind {
+            TableKind::Inet => self.seen_inet || self.seen_unix,
+            TableKind::Unix => self.seen_unix,
+            TableKind::Other => false,
+        };
+        if new_capture {
+            self.capture += 1;
+            self.seen_inet = false;
+            self.seen_unix = false;
+        }
+        match title.kind {
+            TableKind::Inet => self.seen_inet = true,
+            TableKind::Unix => self.seen_unix = true,
+            TableKind::Other => {}
+        }
+        self.saw_table = true;
+        self.table = Table::ExpectHeader { title, at };
+    }
+
+    fn open_section<S: Sink + ?Sized>(
+        &mut self,
+        title: Title,
+        at: Position,
+        header: Option<&[u8]>,
+        columns: Columns,
+        sink: &mut S,
+    ) {
+        self.table = Table::Rows(columns);
+        self.emit(at, EventKind::Section(Section { title, header, columns }), sink);
+    }
+
+    /// Parse a row of the current table. `may_splice`: a failed row may hold a spliced
+    /// warning (not when the row is already the rejoined halves of one).
+    fn row<S: Sink + ?Sized>(
+        &mut self,
+        line: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+        may_splice: bool,
+    ) {
+        let result = match self.table {
+            Table::Rows(Columns::Inet(layout)) => netstat::inet_row(line, layout).map(EventKind::InetConn),
+            Table::Rows(Columns::Unix(layout)) => netstat::unix_row(line, layout).map(EventKind::UnixSocket),
+            _ => return,
+        };
+        match result {
+            Ok(kind) => {
+                if may_splice {
+                    stats.rows += 1;
+                }
+                self.emit(at, kind, sink);
+            }
+            Err(error) => {
+                if may_splice {
+                    if let Some((pos, kind)) = netstat::spliced_notice(line) {
+                        stats.notices += 1;
+                        self.splice = Some((line[..pos].to_vec(), at));
+                        let notice_at = Position { line: at.line, offset: at.offset + pos as u64 };
+                        self.emit(notice_at, EventKind::Notice(Notice { kind, text: &line[pos..] }), sink);
+                        return;
+                    }
+                    stats.malformed += 1;
+                }
+                let problem = Problem::Grammar { column: error.column, expected: error.expected };
+                self.emit(at, EventKind::Malformed(Malformed { raw: line, problem }), sink);
+            }
+        }
+    }
+
+    fn emit<S: Sink + ?Sized>(&self, at: Position, kind: EventKind<'_>, sink: &mut S) {
+        sink.event(Event { at, capture: self.capture, kind });
+    }
+}
+
+/// The layouts a headerless table may have, most common first.
+const INET_LAYOUTS: [InetLayout; 8] = [
+    InetLayout::FULL,
+    InetLayout { user_inode: true, program: true, timer: false },
+    InetLayout { user_inode: false, program: true, timer: false },
+    InetLayout { user_inode: false, program: false, timer: false },
+    InetLayout { user_inode: true, program: false, timer: false },
+    InetLayout { user_inode: false, program: true, timer: true },
+    InetLayout { user_inode: true, program: false, timer: true },
+    InetLayout { user_inode: false, program: false, timer: true },
+];
+
+/// When a title has no header (a cut capture), take the first layout the row fits.
+fn infer_columns(kind: TableKind, row: &[u8]) -> Columns {
+    match kind {
+        TableKind::Inet => Columns::Inet(
+            INET_LAYOUTS.into_iter().find(|&l| netstat::inet_row(row, l).is_ok()).unwrap_or(InetLayout::FULL),
+        ),
+        TableKind::Unix => {
+            let with = UnixLayout { program: true };
+            let without = UnixLayout { program: false };
+            let program = netstat::unix_row(row, with)
+                .map(|r| r.owner.is_some_and(|o| !matches!(o, netstat::Owner::Other(_))))
+                .unwrap_or(false);
+            Columns::Unix(if program || netstat::unix_row(row, without).is_err() { with } else { without })
+        }
+        TableKind::Other => Columns::Other,
+    }
+}

@@ -1,0 +1,11 @@
+//! Thin aggregators over the event stream: the lookup views of insights'
+//! `insights.parsers.netstat`, with the same names and answers, typed and fast.
+//!
+//! A view keeps owned copies of only what it answers with; the small ones
+//! ([`ListeningPids`], [`RunningProcesses`]) keep just their answer, so a multi-gigabyte
+//! input needs no more memory than that.
+
+pub mod netstat;
+pub mod search;
+
+pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
