@@ -114,8 +114,18 @@ impl NetstatMachine {
             self.row(&prefix, start, stats, sink, false);
         }
         if let Table::ExpectHeader { title, at } = self.table {
-            let columns = infer_columns(title.kind, b"");
-            self.open_section(title, at, None, columns, sink);
+            self.headerless(title, at, sink);
+        }
+    }
+
+    /// A title with no header at all (the input ends, or another title follows): the
+    /// capture was cut. The table is opened, empty, and the cut reported.
+    fn headerless<S: Sink + ?Sized>(&mut self, title: Title, at: Position, sink: &mut S) {
+        let columns = infer_columns(title.kind, b"");
+        self.open_section(title, at, None, columns, sink);
+        if title.kind != TableKind::Other {
+            let problem = Problem::Grammar { column: 0, expected: "a header line after this title" };
+            self.emit(at, EventKind::Malformed(Malformed { raw: b"", problem }), sink);
         }
     }
 
@@ -123,8 +133,7 @@ impl NetstatMachine {
     /// table of that kind (or a unix table before an internet one).
     fn start_table<S: Sink + ?Sized>(&mut self, title: Title, at: Position, sink: &mut S) {
         if let Table::ExpectHeader { title: prev, at: prev_at } = self.table {
-            let columns = infer_columns(prev.kind, b"");
-            self.open_section(prev, prev_at, None, columns, sink);
+            self.headerless(prev, prev_at, sink);
         }
         let new_capture = match title.kind {
             TableKind::Inet => self.seen_inet || self.seen_unix,
