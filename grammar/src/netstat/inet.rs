@@ -384,16 +384,19 @@ fn row(input: Span<'_>, layout: InetLayout) -> PResult<'_, InetRow<'_>> {
     };
     let middle_end = rest_start + trim_end_blanks(&line[rest_start..middle_end]).len();
 
-    // The middle: [state] [user inode] [program].
+    // The middle: [state] [user inode] [program]. A translated state may hold a blank.
     let middle = &line[rest_start..middle_end];
-    let mut toks = split_words(middle).map(|(at, w)| (rest_start + at, w)).peekable();
+    let phrase = words::tcp_state_phrase(middle).filter(|&(_, len)| middle[..len].contains(&b' '));
+    let after_state = phrase.map_or(0, |(_, len)| len);
+    let mut toks = split_words(&middle[after_state..]).map(|(at, w)| (rest_start + after_state + at, w)).peekable();
     let mut first: [&[u8]; 4] = [b""; 4];
     for (slot, (_, w)) in first.iter_mut().zip(split_words(middle)) {
         *slot = w;
     }
-    let has_state = state_present(proto, layout, &first, middle);
-
-    let state = if has_state {
+    let state = if let Some((state, len)) = phrase {
+        spans[InetCol::State as usize] = (rest_start as u32, (rest_start + len) as u32);
+        InetState::Known(state)
+    } else if state_present(proto, layout, &first, middle) {
         let (at, w) = toks.next().expect("state_present implies a first word");
         spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
         state_value(proto, w)
@@ -491,7 +494,10 @@ fn timer_from_right(line: &[u8], from: usize, end: usize) -> Result<(Timer<'_>, 
     let open = text.iter().rposition(|&b| b == b'(').ok_or_else(|| err(end))?;
     let inner = &text[open + 1..text.len() - 1];
     let (expires_ms, retransmits, probes) = timer_numbers(inner).ok_or_else(|| err(from + open + 1))?;
-    let before = trim_end_blanks(&text[..open]);
+    let mut before = trim_end_blanks(&text[..open]);
+    while let Some(stripped) = before.strip_suffix(b"(") {
+        before = trim_end_blanks(stripped);
+    }
     let word_start = before.iter().rposition(|&b| crate::lex::is_blank(b)).map_or(0, |p| p + 1);
     let word = &before[word_start..];
     if word.is_empty() {
@@ -506,7 +512,11 @@ fn timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
     let mut parts = inner.split(|&b| b == b'/');
     let secs = parts.next()?;
     let retrans = parse_u64(parts.next()?)?;
-    let probes = parse_u64(parts.next()?)?;
+    // Two translations (pt_BR `on%d`, `unkn-%d`) print no probe count.
+    let probes = match parts.next() {
+        Some(p) => parse_u64(p)?,
+        None => 0,
+    };
     if parts.next().is_some() {
         return None;
     }
@@ -514,7 +524,8 @@ fn timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
         Some(s) => (true, s),
         None => (false, secs),
     };
-    let (whole, frac) = match secs.iter().position(|&b| b == b'.') {
+    // Localized output prints the decimal comma of its locale (`43,27`).
+    let (whole, frac) = match secs.iter().position(|&b| b == b'.' || b == b',') {
         Some(dot) => (&secs[..dot], &secs[dot + 1..]),
         None => (secs, &b""[..]),
     };
@@ -644,8 +655,11 @@ mod tests {
     fn timer_numbers_forms() {
         assert_eq!(timer_numbers(b"0.00/0/0"), Some((0, 0, 0)));
         assert_eq!(timer_numbers(b"57.11/0/0"), Some((57_110, 0, 0)));
+        assert_eq!(timer_numbers(b"43,27/0/0"), Some((43_270, 0, 0)));
         assert_eq!(timer_numbers(b"-0.50/1/2"), Some((-500, 1, 2)));
-        assert_eq!(timer_numbers(b"1/2"), None);
+        assert_eq!(timer_numbers(b"1/2"), Some((1000, 2, 0)));
+        assert_eq!(timer_numbers(b"1"), None);
+        assert_eq!(timer_numbers(b"1/2/3/4"), None);
         assert_eq!(timer_numbers(b"x/2/3"), None);
     }
 }

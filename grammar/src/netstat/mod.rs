@@ -13,6 +13,7 @@ mod inet;
 mod owner;
 mod unix;
 pub mod words;
+mod words_data;
 
 pub use addr::{endpoint, Endpoint, Host, Port};
 pub use inet::{inet_row, InetCol, InetLayout, InetRow, InetState, Proto, TcpState, Timer, TimerKind};
@@ -99,7 +100,7 @@ impl Title {
 /// ```
 pub fn title(line: &[u8]) -> Option<Title> {
     let line = trim_end_blanks(line);
-    for (lang, inet, unix) in words::TITLES {
+    for (lang, inet, unix) in words::titles() {
         for (kind, head) in [(TableKind::Inet, inet), (TableKind::Unix, unix)] {
             if let Some(rest) = line.strip_prefix(head.as_bytes()) {
                 let rest = trim_start_blanks(rest);
@@ -140,22 +141,15 @@ pub fn header(kind: TableKind, line: &[u8]) -> Option<Header> {
     let line = trim_start_blanks(line);
     match kind {
         TableKind::Other => Some(Header::Other),
-        TableKind::Inet => {
-            let lang = words::HEADER_WORDS
-                .iter()
-                .find(|w| contains(line, w.recv_q.as_bytes()) && line.starts_with(w.proto.as_bytes()))?;
-            Some(Header::Inet(InetLayout {
-                user_inode: contains(line, lang.user.as_bytes()) && contains(line, lang.inode.as_bytes()),
-                program: contains(line, lang.program.as_bytes()),
-                timer: contains(line, lang.timer.as_bytes()),
-            }))
+        TableKind::Inet if words::is_inet_header(line) => Some(Header::Inet(InetLayout {
+            user_inode: words::has_user(line),
+            program: words::has_program(line),
+            timer: words::has_timer(line),
+        })),
+        TableKind::Unix if words::is_unix_header(line) => {
+            Some(Header::Unix(UnixLayout { program: words::has_program(line) }))
         }
-        TableKind::Unix => {
-            let lang = words::HEADER_WORDS
-                .iter()
-                .find(|w| contains(line, w.refcnt.as_bytes()) && line.starts_with(w.proto.as_bytes()))?;
-            Some(Header::Unix(UnixLayout { program: contains(line, lang.program.as_bytes()) }))
-        }
+        _ => None,
     }
 }
 
@@ -202,7 +196,7 @@ impl NoticeKind {
 /// assert_eq!(notice(b"Fri Nov 27 03:53:50 UTC 2026"), Some(NoticeKind::Timestamp));
 /// ```
 pub fn notice(line: &[u8]) -> Option<NoticeKind> {
-    for (prefix, kind) in words::NOTICES {
+    for (prefix, kind) in words::notices() {
         if line.starts_with(prefix.as_bytes()) {
             return Some(*kind);
         }
@@ -241,10 +235,6 @@ fn is_timestamp(line: &[u8]) -> bool {
         && line[7] == b'-'
         && (line[10] == b'T' || line[10] == b' ')
         && has_clock
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    find(hay, needle).is_some()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
