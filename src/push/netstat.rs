@@ -71,6 +71,12 @@ impl NetstatMachine {
             self.joined = joined;
             return;
         }
+        // Fast path: inside a table, a line that starts like a row almost always is one.
+        if let Table::Rows(columns) = self.table {
+            if looks_like_row(columns, line) && self.try_row(line, at, stats, sink) {
+                return;
+            }
+        }
         if line.iter().all(|&b| b == b' ' || b == b'\t') {
             stats.blank += 1;
             return;
@@ -166,6 +172,23 @@ impl NetstatMachine {
         self.emit(at, EventKind::Section(Section { title, header, columns }), sink);
     }
 
+    /// Emit the line as a row if it parses as one; false (and nothing emitted) otherwise.
+    fn try_row<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) -> bool {
+        let kind = match self.table {
+            Table::Rows(Columns::Inet(layout)) => netstat::inet_row(line, layout).map(EventKind::InetConn),
+            Table::Rows(Columns::Unix(layout)) => netstat::unix_row(line, layout).map(EventKind::UnixSocket),
+            _ => return false,
+        };
+        match kind {
+            Ok(kind) => {
+                stats.rows += 1;
+                self.emit(at, kind, sink);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Parse a row of the current table. `may_splice`: a failed row may hold a spliced
     /// warning (not when the row is already the rejoined halves of one).
     fn row<S: Sink + ?Sized>(
@@ -207,6 +230,15 @@ impl NetstatMachine {
 
     fn emit<S: Sink + ?Sized>(&self, at: Position, kind: EventKind<'_>, sink: &mut S) {
         sink.event(Event { at, capture: self.capture, kind });
+    }
+}
+
+/// Does the line start with a protocol word of the table's rows?
+fn looks_like_row(columns: Columns, line: &[u8]) -> bool {
+    match columns {
+        Columns::Inet(_) => matches!(line.first(), Some(b't' | b'u' | b'r' | b's')),
+        Columns::Unix(_) => line.starts_with(b"unix") || line.starts_with(b"??"),
+        Columns::Other => false,
     }
 }
 

@@ -1,0 +1,73 @@
+//! Throughput of the netstat path: the line grammar alone, the push parser at three chunk
+//! sizes, and the Netstat view. Input: the real capture in examples/, repeated to ~8 MB.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use netsift::netsift_grammar::netstat::{inet_row, unix_row, InetLayout, UnixLayout};
+use netsift::views::NetstatView;
+use netsift::{Event, Format, PushParser};
+
+fn input() -> Vec<u8> {
+    let one = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/netstat-neopa.txt")).expect("example");
+    let mut big = Vec::with_capacity(8 << 20);
+    while big.len() < 8 << 20 {
+        big.extend_from_slice(&one);
+    }
+    big
+}
+
+fn grammar(c: &mut Criterion) {
+    let one = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/netstat-neopa.txt")).expect("example");
+    let lines: Vec<&[u8]> = one.split(|&b| b == b'\n').collect();
+    let inet: Vec<&[u8]> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with(b"tcp") || l.starts_with(b"udp") || l.starts_with(b"raw"))
+        .collect();
+    let unix: Vec<&[u8]> = lines.iter().copied().filter(|l| l.starts_with(b"unix")).collect();
+    let mut g = c.benchmark_group("netstat/grammar");
+    g.throughput(Throughput::Bytes(inet.iter().map(|l| l.len() as u64 + 1).sum()));
+    g.bench_function("inet_row", |b| {
+        b.iter(|| inet.iter().filter(|l| inet_row(l, InetLayout::FULL).is_ok()).count());
+    });
+    g.throughput(Throughput::Bytes(unix.iter().map(|l| l.len() as u64 + 1).sum()));
+    g.bench_function("unix_row", |b| {
+        b.iter(|| unix.iter().filter(|l| unix_row(l, UnixLayout { program: true }).is_ok()).count());
+    });
+    g.finish();
+}
+
+fn push(c: &mut Criterion) {
+    let big = input();
+    let mut g = c.benchmark_group("netstat/push");
+    g.throughput(Throughput::Bytes(big.len() as u64));
+    g.sample_size(20);
+    for chunk in [4 << 10, 64 << 10, 1 << 20] {
+        g.bench_with_input(BenchmarkId::new("events", chunk), &chunk, |b, &chunk| {
+            b.iter(|| {
+                let mut n = 0u64;
+                let mut parser = PushParser::new(Format::Netstat);
+                let mut sink = |_: Event<'_>| n += 1;
+                for part in big.chunks(chunk) {
+                    parser.feed(part, &mut sink);
+                }
+                parser.finish(&mut sink);
+                n
+            });
+        });
+    }
+    g.bench_function("view", |b| {
+        b.iter(|| {
+            let mut view = NetstatView::default();
+            let mut parser = PushParser::new(Format::Netstat);
+            for part in big.chunks(64 << 10) {
+                parser.feed(part, &mut view);
+            }
+            parser.finish(&mut view);
+            view.tables().len()
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, grammar, push);
+criterion_main!(benches);
