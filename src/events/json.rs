@@ -148,7 +148,10 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
         None => o.null("send_q"),
     }
     endpoint(o.member("local"), &c.local);
-    endpoint(o.member("foreign"), &c.foreign);
+    match &c.foreign {
+        Some(f) => endpoint(o.member("foreign"), f),
+        None => o.null("foreign"),
+    }
     match c.state {
         InetState::Empty => o.null("state"),
         InetState::Known(s) => o.str("state", s.as_str()),

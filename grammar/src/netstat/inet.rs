@@ -282,8 +282,9 @@ pub struct InetRow<'a> {
     pub send_q: Option<u64>,
     /// `Local Address`.
     pub local: Endpoint<'a>,
-    /// `Foreign Address`.
-    pub foreign: Endpoint<'a>,
+    /// `Foreign Address`; `None` for an sctp endpoint (a listener), which prints one
+    /// 47-column address field and no foreign address.
+    pub foreign: Option<Endpoint<'a>>,
     /// `State`.
     pub state: InetState<'a>,
     /// `User`, when the table has it.
@@ -346,7 +347,8 @@ fn row(input: Span<'_>, layout: InetLayout) -> PResult<'_, InetRow<'_>> {
     let (i, _) = blanks1(i)?;
 
     // sctp prints no queues; every other protocol prints both.
-    let (i, recv_q, send_q) = if proto == Proto::Sctp && !i.fragment().first().is_some_and(u8::is_ascii_digit) {
+    let next_is_queue = i.fragment().iter().take_while(|&&b| !crate::lex::is_blank(b)).all(u8::is_ascii_digit);
+    let (i, recv_q, send_q) = if proto == Proto::Sctp && !next_is_queue {
         let at = i.location_offset() as u32;
         spans[InetCol::RecvQ as usize] = (at, at);
         spans[InetCol::SendQ as usize] = (at, at);
@@ -365,9 +367,17 @@ fn row(input: Span<'_>, layout: InetLayout) -> PResult<'_, InetRow<'_>> {
     let local = endpoint(local_text.fragment()).map_err(|what| error_at(local_text, what))?;
     spans[InetCol::Local as usize] = span_of(local_text);
     let (i, _) = blanks1(i)?;
-    let (i, foreign_text) = word(i)?;
-    let foreign = endpoint(foreign_text.fragment()).map_err(|what| error_at(foreign_text, what))?;
-    spans[InetCol::Foreign as usize] = span_of(foreign_text);
+    let sctp_endpoint = proto == Proto::Sctp && recv_q.is_none();
+    let (i, foreign) = if sctp_endpoint {
+        let at = i.location_offset() as u32;
+        spans[InetCol::Foreign as usize] = (at, at);
+        (i, None)
+    } else {
+        let (i, foreign_text) = word(i)?;
+        let foreign = endpoint(foreign_text.fragment()).map_err(|what| error_at(foreign_text, what))?;
+        spans[InetCol::Foreign as usize] = span_of(foreign_text);
+        (i, Some(foreign))
+    };
     let (rest, _) = blanks0(i)?;
 
     // From the right: the timer.
@@ -597,6 +607,23 @@ mod tests {
         let r = full("tcp        0      0 2001:db8:1234:5678:9abc::1:22 0.0.0.0:*         LISTEN      0          1003       901/foo              off (0.00/0/0)");
         assert_eq!(r.local.port, crate::netstat::Port::Number(22));
         assert_eq!(r.column(InetCol::Local), b"2001:db8:1234:5678:9abc::1:22");
+    }
+
+    #[test]
+    fn sctp_endpoint_and_association() {
+        // `sctp` + 16 blanks, a 47-wide address field, the state, then the -e/-p/-o columns.
+        let eps = format!(
+            "sctp                {:<47} {:<11} 0          20457      812/sctp_darn        off (0.00/0/0)",
+            "127.0.0.1:5000", "LISTEN"
+        );
+        let r = full(&eps);
+        assert_eq!((r.proto, r.recv_q, r.foreign), (Proto::Sctp, None, None));
+        assert_eq!(r.local.port, crate::netstat::Port::Number(5000));
+        assert_eq!(r.state, InetState::Known(TcpState::Listen));
+        assert_eq!(r.inode, Some(20457));
+        let assoc = "sctp       0      0 127.0.0.1:5000          127.0.0.1:41000         ESTABLISHED 0          20458      812/sctp_darn        off (0.00/0/0)";
+        let r = full(assoc);
+        assert_eq!(r.foreign.map(|f| f.port), Some(crate::netstat::Port::Number(41000)));
     }
 
     #[test]
