@@ -72,7 +72,8 @@ pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
         "" => return Err("a port after the colon"),
         "*" => Port::Any,
         p if p.bytes().all(|b| b.is_ascii_digit()) => Port::Number(p.parse().map_err(|_| "a port number up to 65535")?),
-        p => Port::Name(p),
+        p if p.bytes().all(is_name_byte) => Port::Name(p),
+        _ => return Err("a port number or service name"),
     };
     let is_v6_like = host_text.contains(':');
     let host = match host_text {
@@ -82,12 +83,20 @@ pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
             let bare = h.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(h);
             match bare.parse::<IpAddr>() {
                 Ok(ip) => Host::Ip(ip),
-                Err(_) if is_v6_like => Host::Truncated(h),
-                Err(_) => Host::Name(h),
+                Err(_) if is_v6_like && h.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') => {
+                    Host::Truncated(h)
+                }
+                Err(_) if h.bytes().all(is_name_byte) => Host::Name(h),
+                Err(_) => return Err("an address"),
             }
         }
     };
     Ok(Endpoint { host, port, maybe_truncated: is_v6_like && text.len() == CUT_WIDTH })
+}
+
+/// Bytes of host and service names as resolvers print them.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'/')
 }
 
 #[cfg(test)]
@@ -136,5 +145,7 @@ mod tests {
         assert_eq!(endpoint(b"1.2.3.4:99999"), Err("a port number up to 65535"));
         assert_eq!(endpoint(b":22"), Err("an address before the colon"));
         assert!(endpoint(b"\xff:22").is_err());
+        assert_eq!(endpoint(b"0.0.0.0:22\0"), Err("a port number or service name"));
+        assert_eq!(endpoint(b"host\0name:22"), Err("an address"));
     }
 }
