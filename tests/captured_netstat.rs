@@ -24,7 +24,7 @@ fn parse(name: &str) -> (BTreeMap<String, usize>, BTreeMap<u32, usize>, usize, u
         }
         EventKind::Notice(_) => notices += 1,
         EventKind::Malformed(_) => malformed += 1,
-        EventKind::Section(_) => {}
+        _ => {}
     };
     parser.feed(&bytes, &mut sink);
     parser.finish(&mut sink);

@@ -33,6 +33,7 @@ fn counts(rel: &str) -> Counts {
         EventKind::UnixSocket(_) => c.unix += 1,
         EventKind::Notice(_) => c.notices += 1,
         EventKind::Malformed(_) => c.malformed += 1,
+        _ => {}
     };
     parser.feed(&read(rel), &mut sink);
     parser.finish(&mut sink);

@@ -30,7 +30,7 @@ fn summarize(name: &str) -> Summary {
     let mut s = Summary::default();
     let mut parser = PushParser::new(Format::Auto);
     let mut sink = |ev: Event<'_>| match ev.kind {
-        EventKind::Section(sec) => s.langs.push(sec.title.lang),
+        EventKind::Section(sec) => s.langs.push(sec.lang),
         EventKind::InetConn(c) => {
             s.inet += 1;
             let state = match c.state {
@@ -60,7 +60,7 @@ fn summarize(name: &str) -> Summary {
             *s.unix_states.entry(format!("{:?}", u.state)).or_default() += 1;
         }
         EventKind::Malformed(_) => s.malformed += 1,
-        EventKind::Notice(_) => {}
+        _ => {}
     };
     parser.feed(&read(name), &mut sink);
     parser.finish(&mut sink);

@@ -23,11 +23,14 @@ fn summary_bytes(input: &[u8], cap: usize) -> Vec<(u64, u32, String)> {
     let mut parser = PushParser::with_line_cap(Format::Netstat, cap);
     let mut sink = |ev: Event<'_>| {
         let detail = match ev.kind {
-            EventKind::Section(s) => format!("section {:?} header={}", s.title.kind, s.header.is_some()),
+            EventKind::Section(s) => {
+                format!("section {:?} header={}", s.netstat_title().unwrap().kind, s.header.is_some())
+            }
             EventKind::InetConn(c) => format!("inet {}", c.local.port.number().unwrap_or(0)),
             EventKind::UnixSocket(u) => format!("unix {}", String::from_utf8_lossy(u.path)),
             EventKind::Notice(n) => format!("notice {}", n.kind.name()),
             EventKind::Malformed(m) => format!("malformed {}", m.reason()),
+            other => format!("other {}", other.name()),
         };
         out.push((ev.at.line, ev.capture, detail));
     };

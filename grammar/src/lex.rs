@@ -93,6 +93,30 @@ pub fn parse_u64(digits: &[u8]) -> Option<u64> {
     Some(value)
 }
 
+/// A counter value as the kernel and net-tools print it: an optional `-`, then decimal digits.
+///
+/// Counters are unsigned 64-bit except a few signed ones (`Tcp: MaxConn` is `-1`, and
+/// net-tools 1.60 prints counters of 2^31 and more as negative 32-bit numbers), so the value
+/// is an `i128`: it holds every `u64` and every `i64` exactly, with no floating point.
+/// `None` when empty, not a number, or outside `i64::MIN..=u64::MAX`.
+#[inline]
+pub fn parse_counter(text: &[u8]) -> Option<i128> {
+    match text.split_first() {
+        Some((b'-', digits)) => {
+            let magnitude = parse_u64(digits)?;
+            let value = -i128::from(magnitude);
+            (value >= i128::from(i64::MIN)).then_some(value)
+        }
+        _ => parse_u64(text).map(i128::from),
+    }
+}
+
+/// True when `text` has the shape of a counter value (`-?[0-9]+`), whatever its size.
+#[inline]
+pub fn is_counter_shape(text: &[u8]) -> bool {
+    all_digits(text.strip_prefix(b"-").unwrap_or(text))
+}
+
 /// True when `bytes` is a non-empty run of ASCII digits.
 #[inline]
 pub fn all_digits(bytes: &[u8]) -> bool {
@@ -164,6 +188,19 @@ mod tests {
         assert_eq!(trim_end_blanks(b" a b \t"), b" a b");
         assert_eq!(trim_start_blanks(b" \ta b "), b"a b ");
         assert_eq!(trim_end_blanks(b"   "), b"");
+    }
+
+    #[test]
+    fn counter_values_cover_u64_and_i64() {
+        assert_eq!(parse_counter(b"18446744073709551615"), Some(i128::from(u64::MAX)));
+        assert_eq!(parse_counter(b"-1"), Some(-1));
+        assert_eq!(parse_counter(b"-9223372036854775808"), Some(i128::from(i64::MIN)));
+        assert_eq!(parse_counter(b"-9223372036854775809"), None);
+        assert_eq!(parse_counter(b"18446744073709551616"), None);
+        assert_eq!(parse_counter(b"-"), None);
+        assert_eq!(parse_counter(b"1.5"), None);
+        assert!(is_counter_shape(b"-12") && is_counter_shape(b"99999999999999999999999"));
+        assert!(!is_counter_shape(b"-") && !is_counter_shape(b"InType3"));
     }
 
     #[test]

@@ -23,6 +23,11 @@
 pub mod error;
 pub mod lex;
 pub mod netstat;
+pub mod netstat_agn;
+pub mod netstat_i;
+pub mod netstat_s;
+pub mod proc_net;
+pub mod ss;
 
 pub use error::LineError;
 

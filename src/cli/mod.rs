@@ -253,21 +253,17 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
 }
 
 fn count(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
-    let mut counts = [0u64; 5];
+    let mut counts = vec![0u64; EventKind::NAMES.len()];
     let outcome = parse_inputs(common.format, common.strict, files, &mut |_: &str, ev: &Event<'_>| {
-        let slot = match ev.kind {
-            EventKind::Section(_) => 0,
-            EventKind::InetConn(_) => 1,
-            EventKind::UnixSocket(_) => 2,
-            EventKind::Notice(_) => 3,
-            EventKind::Malformed(_) => 4,
-        };
-        counts[slot] += 1;
+        let name = ev.kind.name();
+        if let Some(slot) = EventKind::NAMES.iter().position(|n| *n == name) {
+            counts[slot] += 1;
+        }
     });
     let stats = outcome.stats;
     let mut json = Vec::new();
     let mut o = netsift::json::Object::new(&mut json);
-    for (name, n) in ["section", "inet_conn", "unix_socket", "notice", "malformed"].iter().zip(counts) {
+    for (name, n) in EventKind::NAMES.iter().zip(counts) {
         o.uint(name, n);
     }
     {

@@ -5,9 +5,10 @@
 //! (numbers as numbers, `null` where nothing was printed); `raw` holds the line as printed.
 //! Bytes that are not UTF-8 follow the convention of [`crate::json`].
 
-use super::{Columns, Event, EventKind, InetConn, Malformed, Notice, Section, UnixSocket};
+use super::{Columns, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket};
 use crate::json::{self, Object};
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Timer, TimerKind, UnixState, UnixType, User};
+use netsift_grammar::netstat_agn::Group;
 
 /// Append one event as a JSON object (no newline).
 pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
@@ -20,6 +21,8 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
         EventKind::Section(s) => section(&mut o, s),
         EventKind::InetConn(c) => inet_conn(&mut o, c),
         EventKind::UnixSocket(u) => unix_socket(&mut o, u),
+        EventKind::Interface(i) => interface(&mut o, i),
+        EventKind::Membership(m) => membership(&mut o, m),
         EventKind::Notice(n) => notice(&mut o, n),
         EventKind::Malformed(m) => malformed(&mut o, m),
     }
@@ -27,19 +30,12 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
 }
 
 fn section(o: &mut Object<'_>, s: &Section<'_>) {
-    o.str(
-        "table",
-        match s.title.kind {
-            netsift_grammar::netstat::TableKind::Inet => "inet",
-            netsift_grammar::netstat::TableKind::Unix => "unix",
-            netsift_grammar::netstat::TableKind::Other => "other",
-        },
-    );
-    match s.title.c_text() {
+    o.str("table", s.table.name());
+    match s.netstat_title().and_then(|t| t.c_text()) {
         Some(t) => o.str("title", &t),
         None => o.null("title"),
     }
-    o.str("lang", s.title.lang.code());
+    o.str("lang", s.lang.code());
     match s.header {
         Some(h) => o.bytes("header", h),
         None => o.null("header"),
@@ -53,6 +49,12 @@ fn section(o: &mut Object<'_>, s: &Section<'_>) {
             .filter(|c| l.program || *c != netsift_grammar::netstat::UnixCol::Program)
             .map(|c| c.c_name())
             .collect(),
+        Columns::Interfaces(l) => netsift_grammar::netstat_i::IfaceCol::ALL
+            .into_iter()
+            .filter(|&c| l.metric || c != netsift_grammar::netstat_i::IfaceCol::Met)
+            .map(|c| c.c_name())
+            .collect(),
+        Columns::Memberships => vec!["Interface", "RefCnt", "Group"],
         Columns::Other => Vec::new(),
     };
     for (i, n) in names.iter().enumerate() {
@@ -225,6 +227,63 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
     owner(o, u.owner);
     o.bytes("path", u.path);
     o.bytes("raw", u.line);
+}
+
+fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
+    o.bytes("iface", i.iface);
+    o.uint("mtu", i.mtu);
+    if let Some(m) = i.metric {
+        o.uint("metric", m);
+    }
+    match &i.stats {
+        Some(st) => {
+            for (name, v) in [
+                ("rx_ok", st.rx_ok),
+                ("rx_err", st.rx_err),
+                ("rx_drp", st.rx_drp),
+                ("rx_ovr", st.rx_ovr),
+                ("tx_ok", st.tx_ok),
+                ("tx_err", st.tx_err),
+                ("tx_drp", st.tx_drp),
+                ("tx_ovr", st.tx_ovr),
+            ] {
+                o.uint(name, v);
+            }
+        }
+        None => o.null("stats"),
+    }
+    match i.flags {
+        Some(flags) => {
+            let list = o.member("flags");
+            list.push(b'[');
+            for (k, name) in flags.names().enumerate() {
+                if k > 0 {
+                    list.push(b',');
+                }
+                json::string(list, name.as_bytes());
+            }
+            list.push(b']');
+        }
+        None => o.null("flags"),
+    }
+    o.bytes("flags_text", i.flags_text);
+    o.bytes("raw", i.line);
+}
+
+fn membership(o: &mut Object<'_>, m: &Membership<'_>) {
+    o.bytes("interface", m.interface);
+    o.uint("refcnt", m.refcnt);
+    match m.group {
+        Group::Ip(ip) => {
+            o.str("group", &ip.to_string());
+            o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+        }
+        Group::Name(n) => {
+            o.bytes("group", n);
+            o.str("family", "name");
+        }
+    }
+    o.bytes("raw", m.line);
 }
 
 fn notice(o: &mut Object<'_>, n: &Notice<'_>) {

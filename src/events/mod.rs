@@ -8,9 +8,13 @@ pub mod json;
 
 pub use crate::push::Position;
 pub use netsift_grammar::netstat::{
-    Endpoint, Host, InetCol, InetLayout, InetRow, InetState, NoticeKind, Owner, Port, Proto, Scope, TableKind,
-    TcpState, Timer, TimerKind, Title, UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType, User,
+    Endpoint, Host, InetCol, InetLayout, InetRow, InetState, Owner, Port, Proto, Scope, TableKind, TcpState, Timer,
+    TimerKind, Title, UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType, User,
 };
+pub use netsift_grammar::netstat_agn::Membership;
+pub use netsift_grammar::netstat_i::{IfaceLayout, IfaceRow};
+
+use netsift_grammar::{netstat, netstat_s, ss};
 
 /// A row of netstat's internet table (`tcp`, `udp`, `raw`, … sockets).
 ///
@@ -34,6 +38,9 @@ pub type InetConn<'a> = InetRow<'a>;
 /// A row of netstat's unix domain socket table.
 pub type UnixSocket<'a> = UnixRow<'a>;
 
+/// A row of `netstat -i`: one network interface and its packet counters.
+pub type Interface<'a> = IfaceRow<'a>;
+
 /// One event: where it came from, which capture, and what it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Event<'a> {
@@ -46,8 +53,9 @@ pub struct Event<'a> {
     pub kind: EventKind<'a>,
 }
 
-/// What an event is.
+/// What an event is. New kinds arrive with new formats, hence `non_exhaustive`.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum EventKind<'a> {
     /// A table began: its title, and its header when there was one.
     Section(Section<'a>),
@@ -55,6 +63,10 @@ pub enum EventKind<'a> {
     InetConn(InetConn<'a>),
     /// A row of the unix table.
     UnixSocket(UnixSocket<'a>),
+    /// A row of `netstat -i`.
+    Interface(Interface<'a>),
+    /// A row of `netstat -g` (`-agn`): one multicast group membership.
+    Membership(Membership<'a>),
     /// A known line that is not table content (a warning, a time stamp).
     Notice(Notice<'a>),
     /// A line that did not parse.
@@ -62,12 +74,18 @@ pub enum EventKind<'a> {
 }
 
 impl EventKind<'_> {
+    /// The name of every kind, in the order `netsift count` prints them.
+    pub const NAMES: &'static [&'static str] =
+        &["section", "inet_conn", "unix_socket", "interface", "membership", "notice", "malformed"];
+
     /// The snake_case name of the kind, as in the JSON output and `netsift count`.
     pub fn name(&self) -> &'static str {
         match self {
             EventKind::Section(_) => "section",
             EventKind::InetConn(_) => "inet_conn",
             EventKind::UnixSocket(_) => "unix_socket",
+            EventKind::Interface(_) => "interface",
+            EventKind::Membership(_) => "membership",
             EventKind::Notice(_) => "notice",
             EventKind::Malformed(_) => "malformed",
         }
@@ -83,17 +101,160 @@ pub enum Columns {
     Unix(UnixLayout),
     /// A foreign table (Bluetooth, IPX, …), whose rows netsift skips.
     Other,
+    /// `netstat -i`: with or without the `Met` column.
+    Interfaces(IfaceLayout),
+    /// `netstat -g`: interface, refcount, group.
+    Memberships,
+}
+
+/// Which table a section opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// A netstat connection table, with its title.
+    Netstat(Title),
+    /// `netstat -i`'s `Kernel Interface table` (or a bare `Iface` header of `netstat -ic`).
+    Interfaces,
+    /// `netstat -g`'s `IPv6/IPv4 Group Memberships` (`ipv6: false` for `IPv4 Group Memberships`).
+    Memberships {
+        /// The title names IPv6.
+        ipv6: bool,
+    },
+}
+
+impl Table {
+    /// The snake_case name used in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Table::Netstat(t) => match t.kind {
+                TableKind::Inet => "inet",
+                TableKind::Unix => "unix",
+                TableKind::Other => "other",
+            },
+            Table::Interfaces => "interfaces",
+            Table::Memberships { .. } => "memberships",
+        }
+    }
 }
 
 /// A table began.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Section<'a> {
-    /// The title, typed.
-    pub title: Title,
-    /// The header line, when the title was followed by one.
+    /// Which table.
+    pub table: Table,
+    /// The language of its title (or header).
+    pub lang: Lang,
+    /// The header line, when there was one.
     pub header: Option<&'a [u8]>,
     /// The columns the rows have (inferred from the first row when there was no header).
     pub columns: Columns,
+}
+
+impl Section<'_> {
+    /// The netstat title, for a netstat connection table.
+    pub fn netstat_title(&self) -> Option<Title> {
+        match self.table {
+            Table::Netstat(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+pub use netsift_grammar::netstat::words::Lang;
+
+/// Which known message a notice is, whatever the tool that printed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoticeKind {
+    /// netstat: `(Not all processes could be identified, …` and its second line.
+    NotAllProcesses,
+    /// netstat: `(No info could be read for "-p": …`.
+    NoProcessInfo,
+    /// netstat: ``netstat: no support for `AF IPX' on this system.``
+    NoSupport,
+    /// netstat: `warning, got bogus … line.` (tcp, udp, raw, unix, igmp, igmp6).
+    BogusLine,
+    /// Another message of the tool itself (`netstat: …`, `ss: …`).
+    ToolMessage,
+    /// A time stamp between captures (`date` output).
+    Timestamp,
+    /// ss: `RTNETLINK answers: …`.
+    RtnetlinkAnswers,
+    /// ss: `Cannot open netlink socket: …` and other netlink failures.
+    Netlink,
+    /// ss: `Failed to …`.
+    Failed,
+    /// ss: `Error: …`.
+    Error,
+    /// netstat -s: `error parsing /proc/net/netstat: …`, `cannot open …`, `Problem while parsing …`.
+    ProcError,
+    /// netstat -s: `unknown Section` (unknown sections disabled).
+    UnknownSection,
+    /// A shell's message (`/bin/sh: netstat: not found`).
+    Shell,
+    /// A line we do not recognise, outside any table (a banner, a prompt): reported,
+    /// never dropped.
+    Other,
+}
+
+impl NoticeKind {
+    /// snake_case name, stable for JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            NoticeKind::NotAllProcesses => "not_all_processes",
+            NoticeKind::NoProcessInfo => "no_process_info",
+            NoticeKind::NoSupport => "no_support",
+            NoticeKind::BogusLine => "bogus_line",
+            NoticeKind::ToolMessage => "tool_message",
+            NoticeKind::Timestamp => "timestamp",
+            NoticeKind::RtnetlinkAnswers => "rtnetlink_answers",
+            NoticeKind::Netlink => "netlink",
+            NoticeKind::Failed => "failed",
+            NoticeKind::Error => "error",
+            NoticeKind::ProcError => "proc_error",
+            NoticeKind::UnknownSection => "unknown_section",
+            NoticeKind::Shell => "shell",
+            NoticeKind::Other => "other",
+        }
+    }
+}
+
+impl From<netstat::NoticeKind> for NoticeKind {
+    fn from(k: netstat::NoticeKind) -> Self {
+        match k {
+            netstat::NoticeKind::NotAllProcesses => NoticeKind::NotAllProcesses,
+            netstat::NoticeKind::NoProcessInfo => NoticeKind::NoProcessInfo,
+            netstat::NoticeKind::NoSupport => NoticeKind::NoSupport,
+            netstat::NoticeKind::BogusLine => NoticeKind::BogusLine,
+            netstat::NoticeKind::ToolMessage => NoticeKind::ToolMessage,
+            netstat::NoticeKind::Timestamp => NoticeKind::Timestamp,
+            netstat::NoticeKind::Other => NoticeKind::Other,
+        }
+    }
+}
+
+impl From<ss::NoticeKind> for NoticeKind {
+    fn from(k: ss::NoticeKind) -> Self {
+        match k {
+            ss::NoticeKind::RtnetlinkAnswers => NoticeKind::RtnetlinkAnswers,
+            ss::NoticeKind::Netlink => NoticeKind::Netlink,
+            ss::NoticeKind::Failed => NoticeKind::Failed,
+            ss::NoticeKind::Tool => NoticeKind::ToolMessage,
+            ss::NoticeKind::Error => NoticeKind::Error,
+            ss::NoticeKind::Timestamp => NoticeKind::Timestamp,
+        }
+    }
+}
+
+impl From<netstat_s::NoticeKind> for NoticeKind {
+    fn from(k: netstat_s::NoticeKind) -> Self {
+        match k {
+            netstat_s::NoticeKind::ProcError => NoticeKind::ProcError,
+            netstat_s::NoticeKind::Unknown => NoticeKind::UnknownSection,
+            netstat_s::NoticeKind::Shell => NoticeKind::Shell,
+            netstat_s::NoticeKind::Tool => NoticeKind::ToolMessage,
+            netstat_s::NoticeKind::Timestamp => NoticeKind::Timestamp,
+            netstat_s::NoticeKind::Other => NoticeKind::Other,
+        }
+    }
 }
 
 /// A known line that is not table content.

@@ -13,7 +13,9 @@
 use netsift_grammar::netstat::{self, Header, InetLayout, TableKind, Title, UnixLayout};
 
 use super::{LineStats, Position, Sink};
-use crate::events::{Columns, Event, EventKind, Malformed, Notice, NoticeKind, Problem, Section};
+use crate::events::{
+    Columns, Event, EventKind, Malformed, Notice, NoticeKind, Problem, Section, Table as SectionTable,
+};
 
 #[derive(Debug)]
 enum Table {
@@ -102,7 +104,7 @@ impl NetstatMachine {
         }
         if let Some(kind) = netstat::notice(line) {
             stats.notices += 1;
-            self.emit(at, EventKind::Notice(Notice { kind, text: line }), sink);
+            self.emit(at, EventKind::Notice(Notice { kind: kind.into(), text: line }), sink);
             return;
         }
         match self.table {
@@ -169,7 +171,8 @@ impl NetstatMachine {
         sink: &mut S,
     ) {
         self.table = Table::Rows(columns);
-        self.emit(at, EventKind::Section(Section { title, header, columns }), sink);
+        let section = Section { table: SectionTable::Netstat(title), lang: title.lang, header, columns };
+        self.emit(at, EventKind::Section(section), sink);
     }
 
     /// Emit the line as a row if it parses as one; false (and nothing emitted) otherwise.
@@ -217,7 +220,8 @@ impl NetstatMachine {
                         stats.notices += 1;
                         self.splice = Some((line[..pos].to_vec(), at));
                         let notice_at = Position { line: at.line, offset: at.offset + pos as u64 };
-                        self.emit(notice_at, EventKind::Notice(Notice { kind, text: &line[pos..] }), sink);
+                        let notice = Notice { kind: kind.into(), text: &line[pos..] };
+                        self.emit(notice_at, EventKind::Notice(notice), sink);
                         return;
                     }
                     stats.malformed += 1;
@@ -238,7 +242,7 @@ fn looks_like_row(columns: Columns, line: &[u8]) -> bool {
     match columns {
         Columns::Inet(_) => matches!(line.first(), Some(b't' | b'u' | b'r' | b's')),
         Columns::Unix(_) => line.starts_with(b"unix") || line.starts_with(b"??"),
-        Columns::Other => false,
+        _ => false,
     }
 }
 

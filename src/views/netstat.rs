@@ -133,8 +133,9 @@ impl NetstatView {
         match &event.kind {
             EventKind::Section(s) => {
                 self.current = None;
-                let Some(title) = s.title.c_text() else { return };
-                let kind = s.title.kind;
+                let Some(netstat_title) = s.netstat_title() else { return };
+                let Some(title) = netstat_title.c_text() else { return };
+                let kind = netstat_title.kind;
                 let columns = match s.columns {
                     crate::events::Columns::Inet(l) => InetCol::present(l).map(InetCol::c_name).collect(),
                     crate::events::Columns::Unix(l) => UnixCol::ALL
@@ -142,7 +143,7 @@ impl NetstatView {
                         .filter(|&c| c != UnixCol::Proto && (l.program || c != UnixCol::Program))
                         .map(UnixCol::c_name)
                         .collect(),
-                    crate::events::Columns::Other => return,
+                    _ => return,
                 };
                 let Some(capture) = self.capture_for(event.capture) else { return };
                 let table = Table { title, kind, columns, rows: Vec::new(), lines: Vec::new() };
@@ -170,7 +171,7 @@ impl NetstatView {
                     table.lines.push(u.line.to_vec());
                 }
             }
-            EventKind::Notice(_) | EventKind::Malformed(_) => {}
+            _ => {}
         }
     }
 

@@ -1,0 +1,433 @@
+//! `/proc/net/netstat` and `/proc/net/snmp`: what one line is.
+//!
+//! Both files are sequences of line pairs, a names line then a values line with the same
+//! prefix:
+//!
+//! ```text
+//! Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens …
+//! Tcp: 1 200 120000 -1 236 142 …
+//! ```
+//!
+//! Any prefix is accepted (`TcpExt`, `IpExt`, `MPTcpExt`, `Ip`, `Icmp`, `IcmpMsg`, `Tcp`,
+//! `Udp`, `UdpLite` and whatever a new kernel adds), lines have no length limit, and names
+//! are never checked against a list: kernels insert and remove names in the middle of a
+//! line. [`pair_line`] reads one line; [`pairs`] zips a names line with its values line by
+//! position and reports the first place where they stop matching. Which line pairs with
+//! which is the push parser's business.
+//!
+//! Values are [`i128`]: every counter is an unsigned 64-bit number except `Tcp: MaxConn`,
+//! which is `-1`; an `i128` holds both exactly (an `i64` cannot hold the top half of the
+//! `u64` range, and floating point loses precision above 2^53).
+//!
+//! ```
+//! use netsift_grammar::proc_net::{pair_line, pairs, PairKind};
+//!
+//! let names = pair_line(b"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens").unwrap();
+//! let values = pair_line(b"Tcp: 1 200 120000 -1 236").unwrap();
+//! assert_eq!((names.kind, values.kind), (PairKind::Names, PairKind::Values));
+//! let all: Vec<_> = pairs(&names, &values).collect::<Result<_, _>>().unwrap();
+//! assert_eq!(all[3], (&b"MaxConn"[..], -1));
+//! assert_eq!(all[4], (&b"ActiveOpens"[..], 236));
+//! ```
+
+use nom::bytes::complete::take_while1;
+use nom::Parser;
+
+use crate::lex::{expect, is_blank, is_counter_shape, parse_counter, PResult};
+use crate::{LineError, Span};
+
+/// What the words after the prefix are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PairKind {
+    /// Counter names (at least one word is not a number).
+    Names,
+    /// Values: every word has the shape of a number (`-?[0-9]+`). A number too large for
+    /// 64 bits still makes a values line; reading it gives an error at its column.
+    Values,
+    /// Nothing after the prefix.
+    Empty,
+}
+
+/// One line of `/proc/net/netstat` or `/proc/net/snmp`: `Prefix: word word …`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrefixLine<'a> {
+    /// The whole line, as given.
+    pub line: &'a [u8],
+    /// The section prefix without its colon (`TcpExt`).
+    pub prefix: &'a [u8],
+    /// Whether the prefix ended with `:` (always, in files the kernel wrote).
+    pub colon: bool,
+    /// Names, values, or nothing.
+    pub kind: PairKind,
+    /// Byte offset where the words start (just after the prefix).
+    body: usize,
+}
+
+impl<'a> PrefixLine<'a> {
+    /// The words after the prefix, each with its byte offset in the line.
+    pub fn tokens(&self) -> impl Iterator<Item = (usize, &'a [u8])> + Clone + 'a {
+        Tokens::new(self.line, self.body)
+    }
+
+    /// The words after the prefix (counter names on a names line).
+    pub fn names(&self) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
+        self.tokens().map(|(_, w)| w)
+    }
+
+    /// The values of a values line, in order: each one, or the error at its column when it
+    /// is not a number that fits in 64 bits (signed or unsigned).
+    pub fn values(&self) -> impl Iterator<Item = Result<i128, LineError>> + Clone + 'a {
+        self.tokens().map(|(at, w)| value_at(at, w))
+    }
+
+    /// How many words follow the prefix.
+    pub fn len(&self) -> usize {
+        self.tokens().count()
+    }
+
+    /// True when nothing follows the prefix.
+    pub fn is_empty(&self) -> bool {
+        self.kind == PairKind::Empty
+    }
+
+    /// Byte offset of the end of the line without its trailing blanks: where a missing word
+    /// would have been.
+    pub fn end(&self) -> usize {
+        crate::lex::trim_end_blanks(self.line).len()
+    }
+}
+
+fn value_at(at: usize, word: &[u8]) -> Result<i128, LineError> {
+    parse_counter(word).ok_or_else(|| {
+        if is_counter_shape(word) {
+            LineError::new(at, "a number that fits in 64 bits")
+        } else {
+            LineError::new(at, "a decimal number")
+        }
+    })
+}
+
+/// Read one line: `Prefix:` then words.
+///
+/// The prefix is any run of non-blank bytes ending with `:`; the words after it are names
+/// unless every one of them looks like a number. A line without the colon is an error (see
+/// [`pair_line_lenient`] for readers that accept one).
+///
+/// ```
+/// use netsift_grammar::proc_net::{pair_line, PairKind};
+/// let l = pair_line(b"IcmpMsg: InType3 OutType3").unwrap();
+/// assert_eq!(l.prefix, b"IcmpMsg");
+/// assert_eq!(l.names().collect::<Vec<_>>(), vec![&b"InType3"[..], b"OutType3"]);
+/// assert_eq!(pair_line(b"MPTcpExt:").unwrap().kind, PairKind::Empty);
+/// assert_eq!(pair_line(b"TcpExt SyncookiesSent").unwrap_err().column, 6);
+/// ```
+pub fn pair_line(line: &[u8]) -> Result<PrefixLine<'_>, LineError> {
+    parse(line, true)
+}
+
+/// Like [`pair_line`], but a first word without a colon is accepted as the prefix: insights'
+/// ProcNsat drops the first word of a line unread, whatever it is.
+///
+/// ```
+/// use netsift_grammar::proc_net::{pair_line_lenient, PairKind};
+/// let l = pair_line_lenient(b"bar 1 2").unwrap();
+/// assert_eq!((l.prefix, l.colon, l.kind), (&b"bar"[..], false, PairKind::Values));
+/// ```
+pub fn pair_line_lenient(line: &[u8]) -> Result<PrefixLine<'_>, LineError> {
+    parse(line, false)
+}
+
+fn parse(line: &[u8], need_colon: bool) -> Result<PrefixLine<'_>, LineError> {
+    match prefix(Span::new(line)) {
+        Ok((rest, word)) => {
+            let word: &[u8] = word.fragment();
+            let (prefix, colon) = match word.strip_suffix(b":") {
+                Some(p) if !p.is_empty() => (p, true),
+                _ if need_colon => {
+                    let at = word.iter().position(|&b| b == b':').unwrap_or(word.len());
+                    return Err(LineError::new(at, "`:` after the section name (e.g. `Tcp:`)"));
+                }
+                _ => (word, false),
+            };
+            let body = rest.location_offset();
+            let mut kind = PairKind::Empty;
+            for (_, w) in Tokens::new(line, body) {
+                if !is_counter_shape(w) {
+                    kind = PairKind::Names;
+                    break;
+                }
+                kind = PairKind::Values;
+            }
+            Ok(PrefixLine { line, prefix, colon, kind, body })
+        }
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
+        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
+    }
+}
+
+/// The prefix: the first run of non-blank bytes, at the start of the line.
+fn prefix(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    expect("a section prefix such as `Tcp:`", take_while1(|b| !is_blank(b))).parse(i)
+}
+
+/// Why a names line and a values line stop pairing up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PairErrorKind {
+    /// The two lines have different prefixes (`TcpExt:` names, `IpExt:` values).
+    PrefixDiffers,
+    /// The values line ended before the names did: the name at `index` has no value.
+    MissingValue,
+    /// The names line ended before the values did: the value at `index` has no name.
+    ExtraValue,
+    /// The value at `index` is not a number that fits in 64 bits.
+    BadValue,
+}
+
+/// Where a names line and a values line stop matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairError {
+    /// What went wrong.
+    pub kind: PairErrorKind,
+    /// 0-based position of the first name or value that has no partner.
+    pub index: usize,
+    /// 0-based byte offset **in the values line** where the problem shows.
+    pub column: usize,
+}
+
+impl PairError {
+    /// The same error as a [`LineError`] on the values line.
+    pub fn line_error(&self) -> LineError {
+        let expected = match self.kind {
+            PairErrorKind::PrefixDiffers => "the same prefix as the names line",
+            PairErrorKind::MissingValue => "one value per name (a value is missing)",
+            PairErrorKind::ExtraValue => "one value per name (more values than names)",
+            PairErrorKind::BadValue => "a number that fits in 64 bits",
+        };
+        LineError::new(self.column, expected)
+    }
+}
+
+impl std::fmt::Display for PairError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "value {}: {}", self.index + 1, self.line_error())
+    }
+}
+
+impl std::error::Error for PairError {}
+
+/// Zip a names line with its values line by position.
+///
+/// Yields `(name, value)` for each pair, then, if the lines do not match, one `Err` at the
+/// first mismatch and nothing after it. Pairs before the mismatch are still yielded, so a
+/// truncated copy gives everything that can be paired.
+///
+/// ```
+/// use netsift_grammar::proc_net::{pair_line, pairs, PairErrorKind};
+/// let names = pair_line(b"Udp: InDatagrams NoPorts InErrors").unwrap();
+/// let values = pair_line(b"Udp: 167 0").unwrap();
+/// let got: Vec<_> = pairs(&names, &values).collect();
+/// assert_eq!(got[0], Ok((&b"InDatagrams"[..], 167)));
+/// assert_eq!(got[1], Ok((&b"NoPorts"[..], 0)));
+/// let err = got[2].unwrap_err();
+/// assert_eq!((err.kind, err.index, err.column), (PairErrorKind::MissingValue, 2, 10));
+/// assert_eq!(got.len(), 3);
+/// ```
+pub fn pairs<'a>(names: &PrefixLine<'a>, values: &PrefixLine<'a>) -> Pairs<'a> {
+    let state = if names.prefix == values.prefix { State::Pairing } else { State::PrefixDiffers };
+    Pairs {
+        names: Tokens::new(names.line, names.body),
+        values: Tokens::new(values.line, values.body),
+        values_end: values.end(),
+        index: 0,
+        state,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Pairing,
+    PrefixDiffers,
+    Done,
+}
+
+/// The iterator [`pairs`] returns.
+#[derive(Debug, Clone)]
+pub struct Pairs<'a> {
+    names: Tokens<'a>,
+    values: Tokens<'a>,
+    values_end: usize,
+    index: usize,
+    state: State,
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = Result<(&'a [u8], i128), PairError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.state {
+            State::Done => return None,
+            State::PrefixDiffers => {
+                self.state = State::Done;
+                return Some(Err(PairError { kind: PairErrorKind::PrefixDiffers, index: 0, column: 0 }));
+            }
+            State::Pairing => {}
+        }
+        let index = self.index;
+        self.index += 1;
+        let (kind, column) = match (self.names.next(), self.values.next()) {
+            (None, None) => {
+                self.state = State::Done;
+                return None;
+            }
+            (Some((_, name)), Some((at, word))) => match parse_counter(word) {
+                Some(value) => return Some(Ok((name, value))),
+                None => (PairErrorKind::BadValue, at),
+            },
+            (Some(_), None) => (PairErrorKind::MissingValue, self.values_end),
+            (None, Some((at, _))) => (PairErrorKind::ExtraValue, at),
+        };
+        self.state = State::Done;
+        Some(Err(PairError { kind, index, column }))
+    }
+}
+
+/// The blank-separated words of a line from a byte offset on, with their offsets in the line.
+#[derive(Debug, Clone)]
+struct Tokens<'a> {
+    line: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(line: &'a [u8], from: usize) -> Self {
+        Tokens { line, pos: from.min(line.len()) }
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.line;
+        while self.pos < line.len() && is_blank(line[self.pos]) {
+            self.pos += 1;
+        }
+        if self.pos >= line.len() {
+            return None;
+        }
+        let start = self.pos;
+        while self.pos < line.len() && !is_blank(line[self.pos]) {
+            self.pos += 1;
+        }
+        Some((start, &line[start..self.pos]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Real lines: /proc/net/snmp and /proc/net/netstat of kernel 6.18 (corpus run r1 and
+    // tests/fixtures/captured/deb12_proc-net-*.txt), and jc's linux-proc_net_netstat.
+    const TCP_NAMES: &[u8] = b"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors";
+    const TCP_VALUES: &[u8] = b"Tcp: 1 200 120000 -1 236 142 0 74 71 6734 6168 97 0 94 0";
+
+    #[test]
+    fn names_and_values_of_the_tcp_pair() {
+        let names = pair_line(TCP_NAMES).unwrap();
+        let values = pair_line(TCP_VALUES).unwrap();
+        assert_eq!(names.prefix, b"Tcp");
+        assert_eq!(names.kind, PairKind::Names);
+        assert_eq!(values.kind, PairKind::Values);
+        assert_eq!(names.len(), 15);
+        assert_eq!(values.len(), 15);
+        let got: Vec<_> = pairs(&names, &values).collect::<Result<_, _>>().unwrap();
+        assert_eq!(got.len(), 15);
+        assert_eq!(got[3], (&b"MaxConn"[..], -1));
+        assert_eq!(got[14], (&b"InCsumErrors"[..], 0));
+    }
+
+    #[test]
+    fn every_prefix_and_an_empty_section() {
+        for line in [
+            &b"Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits"[..],
+            b"IcmpMsg: InType3",
+            b"UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors",
+            b"IpExt: InNoRoutes InTruncatedPkts InMcastPkts OutMcastPkts InBcastPkts OutBcastPkts InOctets OutOctets InMcastOctets OutMcastOctets InBcastOctets OutBcastOctets InCsumErrors InNoECTPkts InECT1Pkts InECT0Pkts InCEPkts ReasmOverlaps",
+            b"MPTcpExt: MPCapableSYNRX MPCapableSYNTX MPCapableSYNACKRX MPCapableACKRX",
+            b"NewKernelThing: A B",
+        ] {
+            let l = pair_line(line).unwrap();
+            assert_eq!(l.kind, PairKind::Names, "{}", String::from_utf8_lossy(line));
+        }
+        let l = pair_line(b"IpExt: 0 0 9 11 0 0 129993246 79036604 504 584 0 0 0 6795 0 0 0 0").unwrap();
+        assert_eq!(l.kind, PairKind::Values);
+        assert_eq!(l.values().nth(6), Some(Ok(129_993_246)));
+        assert_eq!(pair_line(b"MPTcpExt:").unwrap().kind, PairKind::Empty);
+        assert_eq!(pair_line(b"MPTcpExt:   ").unwrap().kind, PairKind::Empty);
+    }
+
+    #[test]
+    fn trailing_blank_and_full_u64_range() {
+        // jc's capture ends its values lines with a blank.
+        let l = pair_line(b"IpExt: 0 0 0 0 366 0 57734503 42330709 0 0 31466 0 0 106821 0 3273 0 0 ").unwrap();
+        assert_eq!(l.len(), 18);
+        let l = pair_line(b"TcpExt: 18446744073709551615 -9223372036854775808").unwrap();
+        let v: Vec<_> = l.values().collect();
+        assert_eq!(v, vec![Ok(i128::from(u64::MAX)), Ok(i128::from(i64::MIN))]);
+        let l = pair_line(b"TcpExt: 1 18446744073709551616").unwrap();
+        assert_eq!(l.kind, PairKind::Values);
+        assert_eq!(l.values().nth(1), Some(Err(LineError::new(10, "a number that fits in 64 bits"))));
+    }
+
+    #[test]
+    fn a_long_header_line() {
+        let mut line = b"TcpExt:".to_vec();
+        for i in 0..5000 {
+            line.extend_from_slice(format!(" Name{i}").as_bytes());
+        }
+        let l = pair_line(&line).unwrap();
+        assert_eq!(l.len(), 5000);
+        assert_eq!(l.kind, PairKind::Names);
+    }
+
+    #[test]
+    fn mismatches_are_reported_once_at_the_first_place() {
+        let names = pair_line(b"TcpExt: A B").unwrap();
+        let values = pair_line(b"TcpExt: 1 2 3").unwrap();
+        let got: Vec<_> = pairs(&names, &values).collect();
+        assert_eq!(got.len(), 3);
+        let e = got[2].unwrap_err();
+        assert_eq!((e.kind, e.index, e.column), (PairErrorKind::ExtraValue, 2, 12));
+        assert_eq!(e.line_error().column, 12);
+
+        let values = pair_line(b"TcpExt: 1 x").unwrap();
+        assert_eq!(values.kind, PairKind::Names);
+        let got: Vec<_> = pairs(&names, &values).collect();
+        assert_eq!(got[0], Ok((&b"A"[..], 1)));
+        assert_eq!(got[1].unwrap_err().kind, PairErrorKind::BadValue);
+        assert_eq!(got[1].unwrap_err().column, 10);
+
+        let values = pair_line(b"IpExt: 1 2").unwrap();
+        let got: Vec<_> = pairs(&names, &values).collect();
+        assert_eq!(got, vec![Err(PairError { kind: PairErrorKind::PrefixDiffers, index: 0, column: 0 })]);
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        assert_eq!(pair_line(b"").unwrap_err(), LineError::new(0, "a section prefix such as `Tcp:`"));
+        assert_eq!(pair_line(b" Tcp: 1").unwrap_err().column, 0);
+        assert_eq!(pair_line(b"Tcp 1 2").unwrap_err(), LineError::new(3, "`:` after the section name (e.g. `Tcp:`)"));
+        assert_eq!(pair_line(b": 1 2").unwrap_err().column, 0);
+        assert_eq!(pair_line(b"a:b 1").unwrap_err().column, 1);
+    }
+
+    #[test]
+    fn lenient_prefix() {
+        let l = pair_line_lenient(b"foo A B").unwrap();
+        assert_eq!((l.prefix, l.colon, l.kind), (&b"foo"[..], false, PairKind::Names));
+        let l = pair_line_lenient(b"TcpExt: 1 2").unwrap();
+        assert_eq!((l.prefix, l.colon), (&b"TcpExt"[..], true));
+        assert!(pair_line_lenient(b"   ").is_err());
+    }
+}

@@ -1,0 +1,411 @@
+//! The Process column: `users:(("name",pid=N,fd=N),…)`.
+//!
+//! ```text
+//! users:(("sshd",1231,3))                                     iproute2 < 3.14
+//! users:(("rpcbind",pid=1139,fd=5),("systemd",pid=1,fd=41))   3.14 and later
+//! users:(("x",pid=1,tid=7,fd=3))                              -T
+//! users:(("x",pid=1,proc_ctx=system_u:system_r:x_t:s0,fd=3,sock_ctx=…))   -Z / -z
+//! ```
+//!
+//! The name is the kernel `comm`, printed between quotes but not escaped (before iproute2
+//! 7.0): it may hold quotes, `(`, commas, blanks, `=`, any byte, even a newline. It never
+//! holds `)`, because ss reads it from `/proc/<pid>/stat` up to the first `)` (comm
+//! `q"u(o)t,e=s x` prints as `"q"u(o"`). Neither do the contexts. So an entry runs from
+//! `(` to the next `)`, and inside it the name ends at the *last* `",pid=` (or `",N,` in the
+//! old form): everything after that boundary has a closed grammar.
+//!
+//! Before 3.14 ss built the list in a 4096-byte buffer and cut it there: a list of at
+//! least [`TRUNCATED_AT`] bytes whose last entry is broken is read as truncated, not as an
+//! error.
+
+use crate::lex::{all_digits, is_blank, parse_u64};
+use crate::LineError;
+
+/// What every Process value starts with.
+pub(super) const PREFIX: &[u8] = b"users:(";
+
+/// A users list at least this long (from `users:(` to its last `)`) whose last entry is
+/// broken was cut by the 4096-byte buffer of iproute2 < 3.14.
+pub const TRUNCATED_AT: usize = 4000;
+
+/// One process holding the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Process<'a> {
+    /// The `comm` as printed between the quotes: raw bytes, possibly cut at a `)`.
+    pub name: &'a [u8],
+    /// The process id.
+    pub pid: u32,
+    /// The file descriptor in that process.
+    pub fd: u32,
+    /// The thread id (`-T`).
+    pub tid: Option<u32>,
+    /// The SELinux context of the process (`-Z`), as printed.
+    pub proc_ctx: Option<&'a [u8]>,
+    /// The SELinux context of the socket (`-z`), as printed.
+    pub sock_ctx: Option<&'a [u8]>,
+}
+
+/// A parsed `users:(…)` list: its text as printed and, lazily, its entries.
+///
+/// ```
+/// use netsift_grammar::ss::users;
+/// let u = users(br#"users:(("q"u(o",pid=9067,fd=4),("z",pid=1,fd=8))"#).unwrap();
+/// assert_eq!(u.len(), 2);
+/// let first = u.iter().next().unwrap();
+/// assert_eq!((first.name, first.pid, first.fd), (&br#"q"u(o"#[..], 9067, 4));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Users<'a> {
+    text: &'a [u8],
+    count: usize,
+    truncated: bool,
+}
+
+impl<'a> Users<'a> {
+    /// A list already scanned: `text` runs from `users:(` to its closing `)`.
+    pub(super) fn from_scan(text: &'a [u8], scan: Scan) -> Self {
+        Users { text, count: scan.count, truncated: scan.truncated }
+    }
+
+    /// The list as printed, from `users:(` to its closing `)`.
+    pub fn text(&self) -> &'a [u8] {
+        self.text
+    }
+
+    /// How many entries were read (a broken last entry of a truncated list not counted).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when no entry could be read (only possible for a truncated list).
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// True when ss cut the list at its 4096-byte buffer (iproute2 < 3.14).
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// The entries, in the order printed.
+    pub fn iter(&self) -> UsersIter<'a> {
+        UsersIter { rest: self.text.get(PREFIX.len()..).unwrap_or_default(), remaining: self.count }
+    }
+}
+
+impl<'a> IntoIterator for Users<'a> {
+    type Item = Process<'a>;
+    type IntoIter = UsersIter<'a>;
+
+    fn into_iter(self) -> UsersIter<'a> {
+        self.iter()
+    }
+}
+
+/// The entries of a [`Users`] list.
+#[derive(Debug, Clone)]
+pub struct UsersIter<'a> {
+    rest: &'a [u8],
+    remaining: usize,
+}
+
+impl<'a> Iterator for UsersIter<'a> {
+    type Item = Process<'a>;
+
+    fn next(&mut self) -> Option<Process<'a>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        let body = self.rest.strip_prefix(b"(")?;
+        let close = body.iter().position(|&b| b == b')')?;
+        let process = entry(&body[..close])?;
+        let after = &body[close + 1..];
+        self.rest = after.strip_prefix(b",").unwrap_or(after);
+        self.remaining -= 1;
+        Some(process)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+/// Parse the users list at the start of `text` (which must start with `users:(`); what
+/// follows the list is ignored. Error columns count from the start of `text`.
+pub fn users(text: &[u8]) -> Result<Users<'_>, LineError> {
+    if !text.starts_with(PREFIX) {
+        return Err(LineError::new(0, "a users list `users:((…))`"));
+    }
+    match scan(text, 0) {
+        Ok(scan) => Ok(Users::from_scan(&text[..scan.end], scan)),
+        Err(Stop::Incomplete) => Err(LineError::new(text.len(), "the rest of the users list")),
+        Err(Stop::Error(column, expected)) => Err(LineError::new(column, expected)),
+    }
+}
+
+/// True when `line` ends inside a `users:(…)` list: a process name held a newline, and
+/// the rest of the row is on the next line. The push parser should then join the next line
+/// (with the `\n` between them) and parse the two as one row.
+///
+/// ```
+/// use netsift_grammar::ss::users_incomplete;
+/// assert!(users_incomplete(br#"tcp   LISTEN 0      1      127.0.0.1:45701      0.0.0.0:*    users:(("nl"#));
+/// assert!(!users_incomplete(br#"tcp   LISTEN 0      1      127.0.0.1:45701      0.0.0.0:*    users:(("a",pid=1,fd=3))"#));
+/// ```
+pub fn users_incomplete(line: &[u8]) -> bool {
+    let start = line
+        .windows(PREFIX.len() + 1)
+        .position(|w| w.starts_with(PREFIX) && w[PREFIX.len()] == b'(')
+        .filter(|&p| p == 0 || is_blank(line[p - 1]));
+    match start {
+        Some(start) => matches!(scan(line, start), Err(Stop::Incomplete)),
+        None => false,
+    }
+}
+
+/// Where a well-formed users list ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Scan {
+    /// Offset just after the closing `)`.
+    pub(super) end: usize,
+    /// Entries read.
+    pub(super) count: usize,
+    /// The 4096-byte cut of iproute2 < 3.14.
+    pub(super) truncated: bool,
+}
+
+/// Why a users list is not well formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// The line ends inside an entry.
+    Incomplete,
+    /// Something else is wrong at this offset.
+    Error(usize, &'static str),
+}
+
+/// Read the users list that starts at `line[start..]` with `users:(`. One pass, left to
+/// right, each byte looked at a bounded number of times: linear in the list's length.
+pub(super) fn scan(line: &[u8], start: usize) -> Result<Scan, Stop> {
+    let mut pos = start + PREFIX.len();
+    let mut count = 0;
+    loop {
+        if line.get(pos) != Some(&b'(') {
+            return Err(Stop::Error(pos, "a process entry such as `(\"name\",pid=1,fd=3)`"));
+        }
+        let Some(len) = line[pos + 1..].iter().position(|&b| b == b')') else {
+            return Err(Stop::Incomplete);
+        };
+        let close = pos + 1 + len;
+        let after = close + 1;
+        let inner = &line[pos + 1..close];
+        if entry(inner).is_none() {
+            // A cut entry is the start of a real one, after at least one whole entry.
+            let cut = count > 0 && line.get(after) != Some(&b',') && matches!(inner.first(), None | Some(b'"'));
+            if cut && after - start >= TRUNCATED_AT {
+                return Ok(Scan { end: after, count, truncated: true });
+            }
+            return Err(Stop::Error(pos + 1, "a process entry such as `(\"name\",pid=1,fd=3)`"));
+        }
+        count += 1;
+        match line.get(after) {
+            Some(b',') => pos = after + 1,
+            Some(b')') => return Ok(Scan { end: after + 1, count, truncated: false }),
+            _ => return Err(Stop::Error(after, "`,` or the `)` that closes the users list")),
+        }
+    }
+}
+
+/// One entry without its parentheses: `"name",pid=N,…` or `"name",N,N`.
+fn entry(inner: &[u8]) -> Option<Process<'_>> {
+    let body = inner.strip_prefix(b"\"")?;
+    if let Some(q) = rfind(body, b"\",pid=") {
+        if let Some(p) = new_fields(&body[..q], &body[q + 2..]) {
+            return Some(p);
+        }
+    }
+    let q = rfind(body, b"\",")?;
+    old_fields(&body[..q], &body[q + 2..])
+}
+
+/// `pid=N[,tid=N][,proc_ctx=C],fd=N[,sock_ctx=C]`; a context may hold commas.
+fn new_fields<'a>(name: &'a [u8], fields: &'a [u8]) -> Option<Process<'a>> {
+    let (pid, mut rest) = number(fields.strip_prefix(b"pid=")?)?;
+    let mut tid = None;
+    if let Some(after) = rest.strip_prefix(b",tid=") {
+        let (t, after) = number(after)?;
+        tid = Some(t);
+        rest = after;
+    }
+    let fd_at = rfind(rest, b",fd=")?;
+    let proc_ctx = match &rest[..fd_at] {
+        b"" => None,
+        before => Some(before.strip_prefix(b",proc_ctx=")?),
+    };
+    let (fd, after) = number(&rest[fd_at + 4..])?;
+    let sock_ctx = match after {
+        b"" => None,
+        after => Some(after.strip_prefix(b",sock_ctx=")?),
+    };
+    Some(Process { name, pid, fd, tid, proc_ctx, sock_ctx })
+}
+
+/// `N,N`: pid and fd, iproute2 < 3.14.
+fn old_fields<'a>(name: &'a [u8], fields: &'a [u8]) -> Option<Process<'a>> {
+    let comma = fields.iter().position(|&b| b == b',')?;
+    let (pid, rest) = number(&fields[..comma])?;
+    let (fd, tail) = number(&fields[comma + 1..])?;
+    (rest.is_empty() && tail.is_empty()).then_some(Process { name, pid, fd, tid: None, proc_ctx: None, sock_ctx: None })
+}
+
+/// Leading digits as a `u32`, and what follows them.
+fn number(text: &[u8]) -> Option<(u32, &[u8])> {
+    let len = text.iter().position(|b| !b.is_ascii_digit()).unwrap_or(text.len());
+    let digits = &text[..len];
+    if !all_digits(digits) {
+        return None;
+    }
+    let value = u32::try_from(parse_u64(digits)?).ok()?;
+    Some((value, &text[len..]))
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.len() > hay.len() {
+        return None;
+    }
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &[u8]) -> Vec<Process<'_>> {
+        users(text).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(text))).iter().collect()
+    }
+
+    fn p(name: &[u8], pid: u32, fd: u32) -> Process<'_> {
+        Process { name, pid, fd, tid: None, proc_ctx: None, sock_ctx: None }
+    }
+
+    #[test]
+    fn new_form_with_several_entries() {
+        // r1_ss-tupna.txt
+        let list = br#"users:(("zoo-forked-kid",pid=9074,fd=4),("zoo-forker",pid=9070,fd=4))"#;
+        assert_eq!(all(list), vec![p(b"zoo-forked-kid", 9074, 4), p(b"zoo-forker", 9070, 4)]);
+        let u = users(list).unwrap();
+        assert_eq!((u.len(), u.truncated(), u.text()), (2, false, &list[..]));
+    }
+
+    #[test]
+    fn old_form() {
+        // old/ss-3.10_tupna.txt
+        assert_eq!(all(br#"users:(("zoo worker: acc",15085,4))"#), vec![p(b"zoo worker: acc", 15085, 4)]);
+        assert_eq!(all(br#"users:(("z",15090,8),("z",15090,3))"#), vec![p(b"z", 15090, 8), p(b"z", 15090, 3)]);
+    }
+
+    #[test]
+    fn names_with_quotes_parens_commas_blanks_and_bytes() {
+        // comm `q"u(o)t,e=s x`, cut by ss at its first `)` (r1_ss-tupna.txt, ss-3.10_tupna.txt).
+        assert_eq!(all(br#"users:(("q"u(o",pid=9067,fd=4))"#), vec![p(br#"q"u(o"#, 9067, 4)]);
+        assert_eq!(all(br#"users:(("q"u(o",15088,4))"#), vec![p(br#"q"u(o"#, 15088, 4)]);
+        assert_eq!(all(br#"users:(("my comm sp",pid=5312,fd=3))"#), vec![p(b"my comm sp", 5312, 3)]);
+        assert_eq!(all(b"users:((\"zoo-\xcf\x80-\xc3\x9f\",pid=9068,fd=4))"), vec![p("zoo-π-ß".as_bytes(), 9068, 4)]);
+        assert_eq!(all(b"users:((\"zoo-\xcf\x80\",15089,4))"), vec![p(b"zoo-\xcf\x80", 15089, 4)]);
+        // A name that looks like fields, and one with `=` and commas.
+        assert_eq!(all(br#"users:(("x",pid=1,fd=2",pid=99,fd=3))"#), vec![p(br#"x",pid=1,fd=2"#, 99, 3)]);
+        assert_eq!(all(br#"users:(("a,b=c",pid=7,fd=1))"#), vec![p(b"a,b=c", 7, 1)]);
+        assert_eq!(all(b"users:((\"nl\nname\",pid=13679,fd=3))"), vec![p(b"nl\nname", 13679, 3)]);
+    }
+
+    #[test]
+    fn threads_and_contexts() {
+        let got = all(br#"users:(("x",pid=1,tid=7,fd=3))"#);
+        assert_eq!(got[0].tid, Some(7));
+        let got = all(br#"users:(("x",pid=1,proc_ctx=u:r:t:s0:c0,c5,fd=3,sock_ctx=u:r:s:s0))"#);
+        assert_eq!(got[0].proc_ctx, Some(&b"u:r:t:s0:c0,c5"[..]));
+        assert_eq!(got[0].sock_ctx, Some(&b"u:r:s:s0"[..]));
+        assert_eq!((got[0].pid, got[0].fd), (1, 3));
+        let got = all(br#"users:(("x",pid=1,tid=2,proc_ctx=unavailable,fd=3))"#);
+        assert_eq!((got[0].tid, got[0].proc_ctx), (Some(2), Some(&b"unavailable"[..])));
+    }
+
+    #[test]
+    fn what_follows_the_list_is_not_read() {
+        let u = users(br#"users:(("a",pid=1,fd=2)) ino:5 sk:1"#).unwrap();
+        assert_eq!(u.text(), br#"users:(("a",pid=1,fd=2))"#);
+    }
+
+    #[test]
+    fn errors_not_panics() {
+        for (text, column) in [
+            (&br#"users:(("a",pid=1,fd=2)"#[..], 23),
+            (br#"users:(("a",pid=1,fd=2)x"#, 23),
+            (br#"users:(("a",pid=x,fd=2))"#, 8),
+            (br#"users:(("a",pid=1))"#, 8),
+            (br#"users:(("a",1))"#, 8),
+            (br#"users:((a,pid=1,fd=2))"#, 8),
+            (br#"users:()"#, 7),
+            (br#"users:("a",pid=1,fd=2)"#, 7),
+            (br#"users:(("a",pid=99999999999,fd=2))"#, 8),
+            (br#"users:(("a",pid=1,fd=2),)"#, 24),
+            (b"users:", 0),
+        ] {
+            let e = users(text).unwrap_err();
+            assert_eq!(e.column, column, "{}", String::from_utf8_lossy(text));
+        }
+        assert_eq!(users(br#"users:(("a"#).unwrap_err().expected, "the rest of the users list");
+    }
+
+    #[test]
+    fn incomplete_lines() {
+        assert!(users_incomplete(br#"tcp LISTEN 0 1 127.0.0.1:1 0.0.0.0:* users:(("nl"#));
+        assert!(users_incomplete(br#"tcp LISTEN 0 1 127.0.0.1:1 0.0.0.0:* users:(("a",pid=1,fd=3),("nl"#));
+        assert!(users_incomplete(br#"u_str ESTAB 0 0 * 1 * 2 users:(("a""#));
+        assert!(!users_incomplete(br#"tcp LISTEN 0 1 127.0.0.1:1 0.0.0.0:* users:(("a",pid=1,fd=3)) ino:1"#));
+        assert!(!users_incomplete(b"tcp LISTEN 0 1 127.0.0.1:1 0.0.0.0:*"));
+        assert!(!users_incomplete(br#"tcp LISTEN 0 1 127.0.0.1:1 0.0.0.0:* users:(("a",pid=1,fd=3)"#));
+    }
+
+    #[test]
+    fn truncated_by_the_old_4096_byte_buffer() {
+        let mut list = b"users:(".to_vec();
+        while list.len() < 4080 {
+            list.extend_from_slice(br#"("apache2",12345,10),"#);
+        }
+        list.extend_from_slice(br#"("apach"#);
+        list.push(b')');
+        let u = users(&list).unwrap();
+        assert!(u.truncated());
+        assert_eq!(u.iter().count(), u.len());
+        assert_eq!(u.iter().last().unwrap().name, b"apache2");
+        // The same broken entry in a short list is an error.
+        assert!(users(br#"users:(("a",1,2),("apach)"#).is_err());
+    }
+
+    #[test]
+    fn a_hundred_thousand_entries_in_linear_time() {
+        let mut list = b"users:(".to_vec();
+        for i in 0..100_000u32 {
+            if i > 0 {
+                list.push(b',');
+            }
+            list.extend_from_slice(format!("(\"w(or\"ker\",pid={i},fd={})", i % 1000).as_bytes());
+        }
+        list.push(b')');
+        let started = std::time::Instant::now();
+        let u = users(&list).unwrap();
+        assert_eq!(u.len(), 100_000);
+        assert_eq!(u.iter().count(), 100_000);
+        assert_eq!(u.iter().nth(99_999).map(|p| p.pid), Some(99_999));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn unbalanced_parentheses_never_panic() {
+        for text in
+            [&b"users:((((((("[..], b"users:(()))))", b"users:(\")", b"users:((\"\",)", b"users:((\"\",pid=,fd=))"]
+        {
+            assert!(users(text).is_err(), "{}", String::from_utf8_lossy(text));
+        }
+    }
+}
