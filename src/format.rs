@@ -10,20 +10,40 @@ pub enum Format {
     Auto,
     /// `netstat -neopa` and its relatives (`-tulpn`, `-a`, `-an`, `-W`): connection tables.
     Netstat,
+    /// `ss -tupna` and every other ss socket table.
+    Ss,
+    /// `ss -tulpn`: the same grammar as `ss`; its view keeps the LISTEN and UNCONN sockets.
+    SsTulpn,
+    /// `netstat -s`.
+    NetstatS,
+    /// `/proc/net/netstat` and `/proc/net/snmp`.
+    ProcNetstat,
+    /// `netstat -i`.
+    NetstatI,
+    /// `netstat -agn` (`-g`): multicast group memberships.
+    NetstatAgn,
 }
 
 impl Format {
     /// Every format name accepted by [`Format::from_str`].
-    pub const NAMES: &'static [&'static str] = &["auto", "netstat"];
+    pub const NAMES: &'static [&'static str] =
+        &["auto", "netstat", "ss", "ss-tulpn", "netstat-s", "proc-netstat", "netstat-i", "netstat-agn"];
 
     /// The formats `auto` tries, for error messages.
-    pub const DETECTABLE: &'static [&'static str] = &["netstat"];
+    pub const DETECTABLE: &'static [&'static str] =
+        &["netstat", "ss", "netstat-s", "proc-netstat", "netstat-i", "netstat-agn"];
 
     /// The command-line name.
     pub fn name(self) -> &'static str {
         match self {
             Format::Auto => "auto",
             Format::Netstat => "netstat",
+            Format::Ss => "ss",
+            Format::SsTulpn => "ss-tulpn",
+            Format::NetstatS => "netstat-s",
+            Format::ProcNetstat => "proc-netstat",
+            Format::NetstatI => "netstat-i",
+            Format::NetstatAgn => "netstat-agn",
         }
     }
 }
@@ -46,6 +66,12 @@ impl FromStr for Format {
         match s {
             "auto" => Ok(Format::Auto),
             "netstat" => Ok(Format::Netstat),
+            "ss" => Ok(Format::Ss),
+            "ss-tulpn" => Ok(Format::SsTulpn),
+            "netstat-s" => Ok(Format::NetstatS),
+            "proc-netstat" => Ok(Format::ProcNetstat),
+            "netstat-i" => Ok(Format::NetstatI),
+            "netstat-agn" => Ok(Format::NetstatAgn),
             other => Err(UnknownFormat(other.to_string())),
         }
     }

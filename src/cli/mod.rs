@@ -77,7 +77,7 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// Input format: auto, netstat.
+    /// Input format: auto, netstat, ss, ss-tulpn, netstat-s, proc-netstat, netstat-i, netstat-agn.
     #[arg(short, long, default_value = "auto")]
     format: Format,
     /// Stop at the first malformed line with an error (exit 2).

@@ -5,7 +5,10 @@
 //! (numbers as numbers, `null` where nothing was printed); `raw` holds the line as printed.
 //! Bytes that are not UTF-8 follow the convention of [`crate::json`].
 
-use super::{Columns, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket};
+use super::{
+    Columns, Counter, CounterSource, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section,
+    UnixSocket,
+};
 use crate::json::{self, Object};
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Timer, TimerKind, UnixState, UnixType, User};
 use netsift_grammar::netstat_agn::Group;
@@ -21,6 +24,8 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
         EventKind::Section(s) => section(&mut o, s),
         EventKind::InetConn(c) => inet_conn(&mut o, c),
         EventKind::UnixSocket(u) => unix_socket(&mut o, u),
+        EventKind::SsSocket(s) => super::json_ss::ss_socket(&mut o, s),
+        EventKind::Counter(c) => counter(&mut o, c),
         EventKind::Interface(i) => interface(&mut o, i),
         EventKind::Membership(m) => membership(&mut o, m),
         EventKind::Notice(n) => notice(&mut o, n),
@@ -36,6 +41,9 @@ fn section(o: &mut Object<'_>, s: &Section<'_>) {
         None => o.null("title"),
     }
     o.str("lang", s.lang.code());
+    if !s.name.is_empty() {
+        o.bytes("name", s.name);
+    }
     match s.header {
         Some(h) => o.bytes("header", h),
         None => o.null("header"),
@@ -55,6 +63,17 @@ fn section(o: &mut Object<'_>, s: &Section<'_>) {
             .map(|c| c.c_name())
             .collect(),
         Columns::Memberships => vec!["Interface", "RefCnt", "Group"],
+        Columns::Ss(c) => netsift_grammar::ss::SsCol::ALL
+            .into_iter()
+            .filter(|&col| match col {
+                netsift_grammar::ss::SsCol::Netid => c.netid,
+                netsift_grammar::ss::SsCol::State => c.state,
+                netsift_grammar::ss::SsCol::RecvQ | netsift_grammar::ss::SsCol::SendQ => c.queues,
+                _ => true,
+            })
+            .map(|col| col.c_name())
+            .collect(),
+        Columns::Counters => Vec::new(),
         Columns::Other => Vec::new(),
     };
     for (i, n) in names.iter().enumerate() {
@@ -227,6 +246,28 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
     owner(o, u.owner);
     o.bytes("path", u.path);
     o.bytes("raw", u.line);
+}
+
+fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
+    o.str(
+        "source",
+        match c.source {
+            CounterSource::NetstatS => "netstat_s",
+            CounterSource::Proc => "proc",
+        },
+    );
+    o.bytes("section", c.section);
+    match c.name {
+        Some(n) => o.bytes("name", n),
+        None => o.null("name"),
+    }
+    if let Some(t) = c.subtable {
+        o.bytes("subtable", t);
+    }
+    // Values beyond 2^53 stay exact: JSON numbers are text, and netsift writes every digit.
+    o.member("value").extend_from_slice(c.value.to_string().as_bytes());
+    o.bytes("text", c.text);
+    o.bytes("raw", c.line);
 }
 
 fn interface(o: &mut Object<'_>, i: &Interface<'_>) {

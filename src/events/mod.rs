@@ -5,6 +5,7 @@
 //! line number and byte offset) and which capture it belongs to (periodic logs hold many).
 
 pub mod json;
+mod json_ss;
 
 pub use crate::push::Position;
 pub use netsift_grammar::netstat::{
@@ -13,6 +14,7 @@ pub use netsift_grammar::netstat::{
 };
 pub use netsift_grammar::netstat_agn::Membership;
 pub use netsift_grammar::netstat_i::{IfaceLayout, IfaceRow};
+pub use netsift_grammar::ss::{SsColumns, SsRow};
 
 use netsift_grammar::{netstat, netstat_s, ss};
 
@@ -41,6 +43,59 @@ pub type UnixSocket<'a> = UnixRow<'a>;
 /// A row of `netstat -i`: one network interface and its packet counters.
 pub type Interface<'a> = IfaceRow<'a>;
 
+/// An ss socket: its row, and the continuation lines (`-i`, `-m` info led by a TAB) folded
+/// into it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SsSocket<'a> {
+    /// The socket's row (joined first when a process name held a newline).
+    pub row: SsRow<'a>,
+    /// The continuation lines, as printed, joined by `\n`; empty when there were none.
+    pub info: &'a [u8],
+}
+
+impl<'a> SsSocket<'a> {
+    /// The extras of each continuation line (`ts sack cubic wscale:7,7 rto:204 …`).
+    pub fn info_extras(&self) -> impl Iterator<Item = netsift_grammar::ss::Extras<'a>> + 'a {
+        let info = self.info;
+        info.split(|&b| b == b'\n').filter(|l| !l.is_empty()).filter_map(netsift_grammar::ss::continuation)
+    }
+}
+
+/// Where a counter was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CounterSource {
+    /// A sentence or `Name: value` line of `netstat -s`.
+    NetstatS,
+    /// A name/value pair of `/proc/net/netstat` or `/proc/net/snmp`.
+    Proc,
+}
+
+/// One named counter of `netstat -s`, `/proc/net/netstat` or `/proc/net/snmp`.
+///
+/// A `netstat -s` sentence is mapped to its kernel counter, so that
+/// `Quick ack mode was activated 9 times` says `TcpExt`/`DelayedACKLost` just as
+/// `/proc/net/netstat` does; the printed text stays in `text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counter<'a> {
+    /// Where it was read.
+    pub source: CounterSource,
+    /// The kernel section (`Tcp`, `TcpExt`, `IcmpMsg`…); for a sentence we cannot map, the
+    /// section it was printed under.
+    pub section: &'a [u8],
+    /// The kernel counter name (`ActiveOpens`); `None` for a sentence we cannot map.
+    pub name: Option<&'a [u8]>,
+    /// For `netstat -s`, the histogram sub-table the line was printed under
+    /// (`ICMP input histogram`).
+    pub subtable: Option<&'a [u8]>,
+    /// The value. `i128` holds every `u64` counter and the negative ones (`Tcp: MaxConn -1`,
+    /// net-tools 1.60's wrapped values).
+    pub value: i128,
+    /// The sentence or name as printed (without indentation).
+    pub text: &'a [u8],
+    /// The line the value was read from.
+    pub line: &'a [u8],
+}
+
 /// One event: where it came from, which capture, and what it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Event<'a> {
@@ -63,6 +118,10 @@ pub enum EventKind<'a> {
     InetConn(InetConn<'a>),
     /// A row of the unix table.
     UnixSocket(UnixSocket<'a>),
+    /// An ss socket.
+    SsSocket(SsSocket<'a>),
+    /// A counter of `netstat -s` or `/proc/net/{netstat,snmp}`.
+    Counter(Counter<'a>),
     /// A row of `netstat -i`.
     Interface(Interface<'a>),
     /// A row of `netstat -g` (`-agn`): one multicast group membership.
@@ -75,8 +134,17 @@ pub enum EventKind<'a> {
 
 impl EventKind<'_> {
     /// The name of every kind, in the order `netsift count` prints them.
-    pub const NAMES: &'static [&'static str] =
-        &["section", "inet_conn", "unix_socket", "interface", "membership", "notice", "malformed"];
+    pub const NAMES: &'static [&'static str] = &[
+        "section",
+        "inet_conn",
+        "unix_socket",
+        "ss_socket",
+        "counter",
+        "interface",
+        "membership",
+        "notice",
+        "malformed",
+    ];
 
     /// The snake_case name of the kind, as in the JSON output and `netsift count`.
     pub fn name(&self) -> &'static str {
@@ -84,6 +152,8 @@ impl EventKind<'_> {
             EventKind::Section(_) => "section",
             EventKind::InetConn(_) => "inet_conn",
             EventKind::UnixSocket(_) => "unix_socket",
+            EventKind::SsSocket(_) => "ss_socket",
+            EventKind::Counter(_) => "counter",
             EventKind::Interface(_) => "interface",
             EventKind::Membership(_) => "membership",
             EventKind::Notice(_) => "notice",
@@ -105,6 +175,10 @@ pub enum Columns {
     Interfaces(IfaceLayout),
     /// `netstat -g`: interface, refcount, group.
     Memberships,
+    /// An ss table.
+    Ss(SsColumns),
+    /// A counter section (`netstat -s`, `/proc/net/{netstat,snmp}`).
+    Counters,
 }
 
 /// Which table a section opens.
@@ -119,6 +193,15 @@ pub enum Table {
         /// The title names IPv6.
         ipv6: bool,
     },
+    /// An ss table (its header, or the first row of headerless `-H` output).
+    Ss,
+    /// A section of `netstat -s` (`Ip:`), or of its histogram sub-tables.
+    StatSection {
+        /// True for a histogram sub-title (`ICMP input histogram:`).
+        histogram: bool,
+    },
+    /// A name line of `/proc/net/netstat` or `/proc/net/snmp` (`TcpExt: SyncookiesSent …`).
+    ProcSection,
 }
 
 impl Table {
@@ -132,6 +215,10 @@ impl Table {
             },
             Table::Interfaces => "interfaces",
             Table::Memberships { .. } => "memberships",
+            Table::Ss => "ss",
+            Table::StatSection { histogram: false } => "stat_section",
+            Table::StatSection { histogram: true } => "histogram",
+            Table::ProcSection => "proc_section",
         }
     }
 }
@@ -143,6 +230,9 @@ pub struct Section<'a> {
     pub table: Table,
     /// The language of its title (or header).
     pub lang: Lang,
+    /// The section's name where it has one (`Ip`, `TcpExt`, `ICMP input histogram`);
+    /// empty for tables.
+    pub name: &'a [u8],
     /// The header line, when there was one.
     pub header: Option<&'a [u8]>,
     /// The columns the rows have (inferred from the first row when there was no header).

@@ -6,8 +6,14 @@
 //! the input was cut, and memory does not grow with the input: only the unfinished last
 //! line is carried between calls, up to a cap.
 
+mod auto;
 mod framer;
 mod netstat;
+mod netstat_agn;
+mod netstat_i;
+mod netstat_s;
+mod proc_net;
+mod ss;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 
@@ -53,8 +59,66 @@ pub struct LineStats {
 #[derive(Debug)]
 pub struct PushParser {
     framer: LineFramer,
-    machine: netstat::NetstatMachine,
+    machine: Machine,
     stats: LineStats,
+}
+
+/// One state machine per format, and the auto-detecting one that routes each section to
+/// the machine of its format.
+#[derive(Debug)]
+enum Machine {
+    Netstat(netstat::NetstatMachine),
+    Ss(ss::SsMachine),
+    NetstatS(netstat_s::NetstatSMachine),
+    ProcNet(proc_net::ProcNetMachine),
+    NetstatI(netstat_i::NetstatIMachine),
+    NetstatAgn(netstat_agn::NetstatAgnMachine),
+    Auto(Box<auto::AutoMachine>),
+}
+
+/// Call the same method on whichever machine it is.
+macro_rules! each_machine {
+    ($machine:expr, $m:ident => $body:expr) => {
+        match $machine {
+            Machine::Netstat($m) => $body,
+            Machine::Ss($m) => $body,
+            Machine::NetstatS($m) => $body,
+            Machine::ProcNet($m) => $body,
+            Machine::NetstatI($m) => $body,
+            Machine::NetstatAgn($m) => $body,
+            Machine::Auto($m) => $body,
+        }
+    };
+}
+
+impl Machine {
+    fn new(format: Format) -> Self {
+        match format {
+            Format::Auto => Machine::Auto(Box::new(auto::AutoMachine::new())),
+            Format::Netstat => Machine::Netstat(netstat::NetstatMachine::new()),
+            Format::Ss | Format::SsTulpn => Machine::Ss(ss::SsMachine::new()),
+            Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::new()),
+            Format::ProcNetstat => Machine::ProcNet(proc_net::ProcNetMachine::new()),
+            Format::NetstatI => Machine::NetstatI(netstat_i::NetstatIMachine::new()),
+            Format::NetstatAgn => Machine::NetstatAgn(netstat_agn::NetstatAgnMachine::new()),
+        }
+    }
+
+    fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
+        each_machine!(self, m => m.line(line, at, stats, sink))
+    }
+
+    fn finish<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        each_machine!(self, m => m.finish(stats, sink))
+    }
+
+    fn capture(&self) -> u32 {
+        each_machine!(self, m => m.capture())
+    }
+
+    fn saw_table(&self) -> bool {
+        each_machine!(self, m => m.saw_table())
+    }
 }
 
 impl PushParser {
@@ -66,13 +130,7 @@ impl PushParser {
     /// A parser whose lines may be at most `cap` bytes long; longer lines become
     /// [`Malformed`] events and are skipped without being buffered.
     pub fn with_line_cap(format: Format, cap: usize) -> Self {
-        // Every format so far reads netstat connection tables; `auto` recognises them.
-        let _ = format;
-        PushParser {
-            framer: LineFramer::new(cap),
-            machine: netstat::NetstatMachine::new(),
-            stats: LineStats::default(),
-        }
+        PushParser { framer: LineFramer::new(cap), machine: Machine::new(format), stats: LineStats::default() }
     }
 
     /// Feed the next chunk of input.
@@ -112,7 +170,7 @@ fn framer_cap(framer: &LineFramer) -> usize {
 }
 
 fn dispatch<S: Sink + ?Sized>(
-    machine: &mut netstat::NetstatMachine,
+    machine: &mut Machine,
     stats: &mut LineStats,
     cap: usize,
     framed: Framed<'_>,

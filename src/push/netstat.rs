@@ -54,6 +54,11 @@ impl NetstatMachine {
         }
     }
 
+    /// Does this line begin a netstat connection table? (auto-detection)
+    pub(super) fn starts(line: &[u8]) -> bool {
+        netstat::title(line).is_some_and(|t| t.kind != TableKind::Other)
+    }
+
     pub(super) fn capture(&self) -> u32 {
         self.capture
     }
@@ -171,7 +176,7 @@ impl NetstatMachine {
         sink: &mut S,
     ) {
         self.table = Table::Rows(columns);
-        let section = Section { table: SectionTable::Netstat(title), lang: title.lang, header, columns };
+        let section = Section { table: SectionTable::Netstat(title), lang: title.lang, name: b"", header, columns };
         self.emit(at, EventKind::Section(section), sink);
     }
 

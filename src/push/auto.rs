@@ -1,0 +1,138 @@
+//! `-f auto`: recognise each section's format from its own first line, and route the lines
+//! that follow to the state machine of that format.
+//!
+//! Detection works per section, not per file: a log holding `netstat -neopa`, then
+//! `ss -tupna`, then `netstat -s` gives each part to its own machine. Lines before any
+//! recognised section are notices.
+
+use super::netstat::NetstatMachine;
+use super::netstat_agn::NetstatAgnMachine;
+use super::netstat_i::NetstatIMachine;
+use super::netstat_s::NetstatSMachine;
+use super::proc_net::ProcNetMachine;
+use super::ss::SsMachine;
+use super::{LineStats, Position, Sink};
+use crate::events::{Event, EventKind, Notice, NoticeKind};
+use netsift_grammar::{netstat, ss};
+
+/// Which machine a section belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Netstat,
+    Ss,
+    NetstatS,
+    ProcNet,
+    NetstatI,
+    NetstatAgn,
+}
+
+/// The auto-detecting machine. See the module documentation.
+#[derive(Debug)]
+pub(super) struct AutoMachine {
+    current: Option<Kind>,
+    netstat: NetstatMachine,
+    ss: SsMachine,
+    stat: NetstatSMachine,
+    proc: ProcNetMachine,
+    iface: NetstatIMachine,
+    agn: NetstatAgnMachine,
+}
+
+impl AutoMachine {
+    pub(super) fn new() -> Self {
+        AutoMachine {
+            current: None,
+            netstat: NetstatMachine::new(),
+            ss: SsMachine::new(),
+            stat: NetstatSMachine::new(),
+            proc: ProcNetMachine::new(),
+            iface: NetstatIMachine::new(),
+            agn: NetstatAgnMachine::new(),
+        }
+    }
+
+    /// The format whose section this line begins, if any. Rows of connection tables start
+    /// with a lower-case protocol word and counter sentences with blanks, so most lines are
+    /// ruled out by their first byte.
+    fn starts(line: &[u8]) -> Option<Kind> {
+        let first = *line.first()?;
+        if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
+            return None;
+        }
+        if NetstatMachine::starts(line) {
+            Some(Kind::Netstat)
+        } else if SsMachine::starts(line) {
+            Some(Kind::Ss)
+        } else if ProcNetMachine::starts(line) {
+            Some(Kind::ProcNet)
+        } else if NetstatSMachine::starts(line) {
+            Some(Kind::NetstatS)
+        } else if NetstatIMachine::starts(line) {
+            Some(Kind::NetstatI)
+        } else if NetstatAgnMachine::starts(line) {
+            Some(Kind::NetstatAgn)
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn capture(&self) -> u32 {
+        match self.current {
+            None => 1,
+            Some(Kind::Netstat) => self.netstat.capture(),
+            Some(Kind::Ss) => self.ss.capture(),
+            Some(Kind::NetstatS) => self.stat.capture(),
+            Some(Kind::ProcNet) => self.proc.capture(),
+            Some(Kind::NetstatI) => self.iface.capture(),
+            Some(Kind::NetstatAgn) => self.agn.capture(),
+        }
+    }
+
+    pub(super) fn saw_table(&self) -> bool {
+        self.netstat.saw_table()
+            || self.ss.saw_table()
+            || self.stat.saw_table()
+            || self.proc.saw_table()
+            || self.iface.saw_table()
+            || self.agn.saw_table()
+    }
+
+    pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
+        if let Some(kind) = Self::starts(line) {
+            // A machine keeps its own section state, and its own notion of where a
+            // capture starts (a repeated title).
+            self.current = Some(kind);
+        }
+        match self.current {
+            None => {
+                if line.iter().all(|&b| b == b' ' || b == b'\t') {
+                    stats.blank += 1;
+                    return;
+                }
+                stats.notices += 1;
+                // Before any table: a warning of the tool that comes next, or a banner.
+                let kind = netstat::notice(line)
+                    .map(NoticeKind::from)
+                    .or_else(|| ss::notice(line).map(NoticeKind::from))
+                    .unwrap_or(NoticeKind::Other);
+                let kind = EventKind::Notice(Notice { kind, text: line });
+                sink.event(Event { at, capture: 1, kind });
+            }
+            Some(Kind::Netstat) => self.netstat.line(line, at, stats, sink),
+            Some(Kind::Ss) => self.ss.line(line, at, stats, sink),
+            Some(Kind::NetstatS) => self.stat.line(line, at, stats, sink),
+            Some(Kind::ProcNet) => self.proc.line(line, at, stats, sink),
+            Some(Kind::NetstatI) => self.iface.line(line, at, stats, sink),
+            Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
+        }
+    }
+
+    pub(super) fn finish<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        self.netstat.finish(stats, sink);
+        self.ss.finish(stats, sink);
+        self.stat.finish(stats, sink);
+        self.proc.finish(stats, sink);
+        self.iface.finish(stats, sink);
+        self.agn.finish(stats, sink);
+    }
+}
