@@ -6,6 +6,11 @@
 //! input needs no more memory than that.
 
 pub mod netstat;
+pub mod netstat_agn;
+pub mod netstat_i;
+pub mod netstat_s;
+pub mod proc_net;
 pub mod search;
+pub mod ss;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};

@@ -1,0 +1,1 @@
+//! View stub: filled by its format's issue.
