@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use netsift::events::{EventKind, TableKind};
+use netsift::views::netstat_agn::NetstatAgnView;
+use netsift::views::netstat_i::NetstatIView;
 use netsift::views::search::Term;
 use netsift::views::{CaptureSelect, NetstatView};
 use netsift::{Event, Format, PushParser};
@@ -35,30 +37,41 @@ fn load(name: &str) -> Vec<Value> {
 
 struct Parsed {
     view: NetstatView,
+    json: Value,
     saw_table: bool,
     malformed: usize,
 }
 
 fn parse(input: &str) -> Parsed {
+    parse_as(Format::Netstat, input)
+}
+
+/// Parse a fixture as `format`, and write the view of that format as JSON.
+fn parse_as(format: Format, input: &str) -> Parsed {
     let bytes = std::fs::read(suite().join(input)).expect("fixture");
     let mut view = NetstatView::new(CaptureSelect::Last);
+    let mut iface = NetstatIView::default();
+    let mut agn = NetstatAgnView::default();
     let mut malformed = 0;
-    let mut parser = PushParser::new(Format::Netstat);
+    let mut parser = PushParser::new(format);
     let mut sink = |ev: Event<'_>| {
         if matches!(ev.kind, EventKind::Malformed(_)) {
             malformed += 1;
         }
         view.event(&ev);
+        iface.event(&ev);
+        agn.event(&ev);
     };
     parser.feed(&bytes, &mut sink);
     parser.finish(&mut sink);
-    Parsed { view, saw_table: parser.saw_table(), malformed }
-}
-
-fn view_json(view: &NetstatView) -> Value {
     let mut out = Vec::new();
-    view.write_json(&mut out);
-    serde_json::from_slice(&out).expect("view JSON")
+    match format {
+        Format::NetstatI => iface.write_json(&mut out),
+        Format::NetstatAgn => agn.write_json(&mut out),
+        _ => view.write_json(&mut out),
+    }
+    let json = serde_json::from_slice(&out).expect("view JSON");
+    Parsed { view, json, saw_table: parser.saw_table(), malformed }
 }
 
 fn walk<'v>(mut value: &'v Value, path: &[Value]) -> Result<&'v Value, String> {
@@ -143,7 +156,8 @@ enum Outcome {
     NotApplicable,
 }
 
-fn evaluate(parsed: &Parsed, json: &Value, check: &Value) -> Result<Outcome, String> {
+fn evaluate(parsed: &Parsed, check: &Value) -> Result<Outcome, String> {
+    let json = &parsed.json;
     if let Some(path) = check.get("path") {
         let path = path.as_array().ok_or("bad path")?;
         let value = walk(json, path)?;
@@ -195,6 +209,7 @@ fn evaluate(parsed: &Parsed, json: &Value, check: &Value) -> Result<Outcome, Str
                 serde_json::from_slice(&out).map_err(|e| e.to_string())?
             }
         }
+        "group_by_iface" => json.get("group_by_iface").cloned().ok_or("no group_by_iface")?,
         other => return Err(format!("unmapped call {other}")),
     };
     let value = match check.get("result_path").and_then(Value::as_array) {
@@ -211,18 +226,21 @@ fn is_error(parsed: &Parsed) -> bool {
 
 /// Run a list of checks (or an error expectation) on one input; returns (passed, failures).
 fn run_case(id: &str, input: &str, expect_error: bool, checks: &[Value]) -> (usize, Vec<String>) {
-    let parsed = parse(input);
+    run_case_as(Format::Netstat, id, input, expect_error, checks)
+}
+
+fn run_case_as(format: Format, id: &str, input: &str, expect_error: bool, checks: &[Value]) -> (usize, Vec<String>) {
+    let parsed = parse_as(format, input);
     if expect_error {
         if WAIVED_ERRORS.contains(&id) {
             return (0, Vec::new());
         }
         return if is_error(&parsed) { (1, Vec::new()) } else { (0, vec![format!("{id}: expected an error")]) };
     }
-    let json = view_json(&parsed.view);
     let mut passed = 0;
     let mut failures = Vec::new();
     for check in checks {
-        match evaluate(&parsed, &json, check) {
+        match evaluate(&parsed, check) {
             Ok(Outcome::Pass) => passed += 1,
             Ok(Outcome::NotApplicable) => {}
             Err(e) => failures.push(format!("{id} {check}: {e}")),
@@ -281,4 +299,45 @@ fn a_cut_row_is_malformed_and_keeps_the_rows_before() {
     let parsed = parse("fixtures/quirks/netstat-short-row.txt");
     assert_eq!(parsed.malformed, 1);
     assert!(parsed.saw_table);
+}
+
+/// insights gives empty views for empty `netstat -i`/`-agn` input; netsift reports that
+/// there is no table (exit 2), the same for every format.
+const EMPTY_IS_AN_ERROR: &[&str] = &["netstat-i/empty-input", "netstat-agn/empty-input"];
+
+#[test]
+fn every_netstat_i_and_agn_case_and_quirk() {
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    let cases = load("cases.json");
+    let quirks = load("quirks.json");
+    for (format, name) in [(Format::NetstatI, "netstat-i"), (Format::NetstatAgn, "netstat-agn")] {
+        for case in cases.iter().filter(|c| c["format"] == name) {
+            let checks = case["checks"].as_array().cloned().unwrap_or_default();
+            let id = case["id"].as_str().unwrap();
+            let (p, f) =
+                run_case_as(format, id, case["input"].as_str().unwrap(), case["expect_error"] == true, &checks);
+            passed += p;
+            failures.extend(f);
+        }
+        for quirk in quirks.iter().filter(|q| q["format"] == name) {
+            let id = quirk["id"].as_str().unwrap();
+            if EMPTY_IS_AN_ERROR.contains(&id) {
+                let parsed = parse_as(format, quirk["input"].as_str().unwrap());
+                assert!(!parsed.saw_table, "{id}");
+                continue;
+            }
+            let input = quirk["input"].as_str().unwrap();
+            let (expect_error, checks) = match quirk["recommendation"].as_str() {
+                Some("fix") => (quirk["recommended"]["expect_error"] == true, &quirk["recommended"]["checks"]),
+                _ => (quirk["expect_error"] == true, &quirk["checks"]),
+            };
+            let checks = checks.as_array().cloned().unwrap_or_default();
+            let (p, f) = run_case_as(format, id, input, expect_error, &checks);
+            passed += p;
+            failures.extend(f);
+        }
+    }
+    assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(passed >= 25, "only {passed} checks ran");
 }

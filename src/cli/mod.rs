@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands.
 
 mod input;
+mod views;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -171,16 +172,16 @@ fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 fn view(common: &Common, capture: CaptureSelect, file: &Path) -> Result<(), Failure> {
-    let mut view = NetstatView::new(capture);
-    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| view.event(ev))?;
+    let mut set = views::ViewSet::new(common.format, capture);
+    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     if let CaptureSelect::Number(n) = capture {
-        if view.captures().is_empty() {
+        if n > set.seen.max_capture {
             return Err(Failure::Usage(format!("{}: there is no capture {n}", file.display())));
         }
     }
     let mut json = Vec::new();
-    view.write_json(&mut json);
+    set.write_json(&mut json);
     json.push(b'\n');
     write_stdout(&json)
 }

@@ -14,3 +14,102 @@ pub mod search;
 pub mod ss;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
+
+/// Keeps one value per capture, as a view's [`CaptureSelect`] asks: only the last, only
+/// capture N, or all of them.
+#[derive(Debug, Clone, Default)]
+pub struct PerCapture<T> {
+    select: CaptureSelect,
+    kept: Vec<(u32, T)>,
+}
+
+impl<T: Default> PerCapture<T> {
+    /// Keep the captures chosen by `select`.
+    pub fn new(select: CaptureSelect) -> Self {
+        PerCapture { select, kept: Vec::new() }
+    }
+
+    /// The value of capture `number`, created on first use; `None` when the selection does
+    /// not keep that capture. With `CaptureSelect::Last`, a new capture drops the previous.
+    pub fn get(&mut self, number: u32) -> Option<&mut T> {
+        if let CaptureSelect::Number(n) = self.select {
+            if n != number {
+                return None;
+            }
+        }
+        if self.kept.last().is_none_or(|(n, _)| *n != number) {
+            if self.select == CaptureSelect::Last {
+                self.kept.clear();
+            }
+            self.kept.push((number, T::default()));
+        }
+        self.kept.last_mut().map(|(_, v)| v)
+    }
+
+    /// The value of the described capture (the last one kept).
+    pub fn last(&self) -> Option<&T> {
+        self.kept.last().map(|(_, v)| v)
+    }
+
+    /// Every capture kept, with its number.
+    pub fn all(&self) -> &[(u32, T)] {
+        &self.kept
+    }
+
+    /// The selection.
+    pub fn select(&self) -> CaptureSelect {
+        self.select
+    }
+
+    /// Write `write(capture)` for the described capture, or, with `CaptureSelect::All`,
+    /// `{"captures": [{"capture": N, …}, …]}` (each `write` opens its own object).
+    pub fn write_json(&self, out: &mut Vec<u8>, write: impl Fn(&mut Vec<u8>, Option<u32>, Option<&T>)) {
+        if self.select == CaptureSelect::All {
+            let mut o = crate::json::Object::new(out);
+            let list = o.member("captures");
+            list.push(b'[');
+            for (i, (n, v)) in self.kept.iter().enumerate() {
+                if i > 0 {
+                    list.push(b',');
+                }
+                write(list, Some(*n), Some(v));
+            }
+            list.push(b']');
+            o.end();
+        } else {
+            write(out, None, self.last());
+        }
+    }
+}
+
+/// A row as insights' generic table parser sees it: header words paired with the row's
+/// blank-separated words, by position (a short row lacks keys, extra words are dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WordRow {
+    /// (key, value), in header order.
+    pub cells: Vec<(String, Vec<u8>)>,
+}
+
+impl WordRow {
+    /// Pair `keys` with the words of `line`.
+    pub fn pair(keys: &[String], line: &[u8]) -> Self {
+        let words = netsift_grammar::lex::words(line).map(|(_, w)| w.to_vec());
+        WordRow { cells: keys.iter().cloned().zip(words).collect() }
+    }
+
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<&[u8]> {
+        self.cells.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_slice())
+    }
+
+    /// Write the row as a JSON object, leaving out `skip`.
+    pub fn write_json(&self, out: &mut Vec<u8>, skip: Option<&str>) {
+        let mut o = crate::json::Object::new(out);
+        for (k, v) in &self.cells {
+            if Some(k.as_str()) != skip {
+                o.bytes(k, v);
+            }
+        }
+        o.end();
+    }
+}
