@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fill fuzz/corpus/<target>/ with the project's fixtures as seeds (the corpus itself is not
+# committed). Run from anywhere; then e.g.
+#   cargo +nightly fuzz run netstat -- -dict=netsift.dict -rss_limit_mb=256 -timeout=10
+set -euo pipefail
+cd "$(dirname "$0")"
+fixtures=../tests/fixtures
+for t in netstat ss netstat_s proc_net netstat_i netstat_agn auto chunked views; do
+    mkdir -p "corpus/$t"
+done
+cp "$fixtures"/corpus/real/*netstat-neopa* "$fixtures"/corpus/real/*tulpn* "$fixtures"/insights/fixtures/netstat-neopa*.txt corpus/netstat/ 2>/dev/null || true
+cp "$fixtures"/corpus/*/*ss* "$fixtures"/insights/fixtures/ss-*.txt corpus/ss/ 2>/dev/null || true
+cp "$fixtures"/corpus/*/*netstat-s* "$fixtures"/insights/fixtures/netstat-s*.txt corpus/netstat_s/ 2>/dev/null || true
+cp "$fixtures"/corpus/*/*proc* "$fixtures"/insights/fixtures/proc-netstat*.txt corpus/proc_net/ 2>/dev/null || true
+cp "$fixtures"/corpus/*/*netstat-i* "$fixtures"/insights/fixtures/netstat-i.txt corpus/netstat_i/ 2>/dev/null || true
+cp "$fixtures"/corpus/*/*agn* "$fixtures"/insights/fixtures/netstat-agn.txt corpus/netstat_agn/ 2>/dev/null || true
+for t in auto chunked views; do
+    cp "$fixtures"/insights/fixtures/*.txt "$fixtures"/captured/*.txt "corpus/$t/"
+done
+echo "seeded: $(ls corpus/* | wc -l) files"
