@@ -31,6 +31,7 @@
 
 pub mod events;
 pub mod format;
+pub mod input;
 pub mod json;
 pub mod push;
 pub mod views;

@@ -180,3 +180,47 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("netsift-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = flate2::write::GzEncoder::new(&mut out, flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap();
+    out
+}
+
+#[test]
+fn compressed_inputs_are_recognised_by_their_bytes() {
+    let plain = std::fs::read(example()).unwrap();
+    let (half_a, half_b) = plain.split_at(plain.len() / 2);
+    // Two gzip members, as `cat a.gz b.gz` makes, under a name that says nothing.
+    let multi = [gzip(half_a), gzip(half_b)].concat();
+    let zst = zstd::encode_all(&plain[..], 3).unwrap();
+    for (name, bytes) in [("capture.log", multi), ("capture.bin", zst)] {
+        let path = temp_file(name, &bytes);
+        let (code, out, err) = netsift(&["count", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!((v["inet_conn"].as_u64(), v["unix_socket"].as_u64()), (Some(237), Some(56)), "{name}");
+    }
+}
+
+#[test]
+fn a_truncated_gzip_keeps_what_it_decoded_then_fails() {
+    let plain = std::fs::read(example()).unwrap();
+    let gz = gzip(&plain);
+    let path = temp_file("cut.gz", &gz[..gz.len() * 2 / 3]);
+    let (code, out, err) = netsift(&["events", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gzip stream broken after"), "{err}");
+    let rows = out.lines().filter(|l| l.contains("\"kind\":\"inet_conn\"")).count();
+    assert!(rows > 100, "only {rows} rows before the damage");
+}

@@ -177,7 +177,7 @@ fn parse_one(
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<(), Failure> {
     let name = file.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
-    let mut reader: Box<dyn Read> = match file {
+    let raw: Box<dyn Read> = match file {
         None => Box::new(io::stdin().lock()),
         Some(path) => {
             if path.is_dir() {
@@ -187,6 +187,8 @@ fn parse_one(
             Box::new(f)
         }
     };
+    let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
+    let (mut reader, compression) = netsift::input::decompressed(raw).map_err(io_error)?;
     let mut parser = PushParser::new(format);
     let mut chunk = vec![0u8; CHUNK];
     let stopped = std::cell::Cell::new(false);
@@ -211,7 +213,15 @@ fn parse_one(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(source) => return Err(Failure::Input(InputError::Io { name: name.clone(), source })),
+            Err(source) => {
+                // Keep every event decoded before the damage: finish, then report.
+                if !stopped.get() {
+                    parser.finish(&mut on_event);
+                }
+                let what = format!("{} stream broken after {} bytes: {source}", compression.name(), outcome.bytes);
+                let source = io::Error::new(source.kind(), what);
+                return Err(Failure::Input(InputError::Io { name: name.clone(), source }));
+            }
         };
         outcome.bytes += n as u64;
         parser.feed(&chunk[..n], &mut on_event);

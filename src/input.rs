@@ -1,0 +1,72 @@
+//! Reading input: compressed streams are recognised by their magic bytes (never by a file
+//! name) and decompressed as they stream, so a 10 GB `.gz` log never touches the disk or
+//! memory whole.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+/// How an input is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Compression {
+    /// Plain text.
+    None,
+    /// gzip, one member or many (as `cat a.gz b.gz` makes).
+    Gzip,
+    /// zstd, one frame or many.
+    Zstd,
+}
+
+impl Compression {
+    /// Recognise a compression by the first bytes of the input.
+    ///
+    /// ```
+    /// use netsift::input::Compression;
+    /// assert_eq!(Compression::detect(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
+    /// assert_eq!(Compression::detect(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+    /// assert_eq!(Compression::detect(b"Active Internet"), Compression::None);
+    /// ```
+    pub fn detect(prefix: &[u8]) -> Compression {
+        if prefix.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if prefix.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "plain",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// Wrap `reader` so that it yields the decompressed bytes of a gzip or zstd stream, or the
+/// bytes as they are. A corrupt or truncated stream yields what it could decode, then an
+/// error from `read`.
+///
+/// ```
+/// use std::io::Read;
+/// let mut gz = Vec::new();
+/// {
+///     let mut enc = flate2::write::GzEncoder::new(&mut gz, flate2::Compression::default());
+///     std::io::Write::write_all(&mut enc, b"Ip:\n").unwrap();
+/// }
+/// let (mut r, kind) = netsift::input::decompressed(&gz[..]).unwrap();
+/// let mut text = String::new();
+/// r.read_to_string(&mut text).unwrap();
+/// assert_eq!((text.as_str(), kind), ("Ip:\n", netsift::input::Compression::Gzip));
+/// ```
+pub fn decompressed<'a, R: Read + 'a>(reader: R) -> io::Result<(Box<dyn Read + 'a>, Compression)> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let kind = Compression::detect(buffered.fill_buf()?);
+    let reader: Box<dyn Read + 'a> = match kind {
+        Compression::None => Box::new(buffered),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+    };
+    Ok((reader, kind))
+}
