@@ -16,11 +16,8 @@ use nom::Parser;
 use super::addr::{endpoint, Endpoint};
 use super::owner::{Owner, User};
 use super::words;
-use crate::lex::{
-    all_digits, blanks0, blanks1, error_at, fail, parse_u64, span_at, trim_end_blanks, word, words as split_words,
-    PResult,
-};
-use crate::{LineError, Span};
+use crate::lex::{all_digits, parse_u64, trim_end_blanks, words as split_words};
+use crate::LineError;
 
 /// The protocol column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -323,68 +320,69 @@ impl<'a> InetRow<'a> {
 /// assert_eq!(row.owner, Some(Owner::Process { pid: 611, name: b"dhclient" }));
 /// ```
 pub fn inet_row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
-    match row(Span::new(line), layout) {
-        Ok((_, row)) => Ok(row),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
-        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
-    }
+    row(line, layout)
 }
 
-fn span_of(s: Span<'_>) -> (u32, u32) {
-    let start = s.location_offset() as u32;
-    (start, start + s.fragment().len() as u32)
-}
-
-fn row(input: Span<'_>, layout: InetLayout) -> PResult<'_, InetRow<'_>> {
-    let line: &[u8] = input.fragment();
+/// The left part of a row is read on plain bytes with nom's byte combinators: positions
+/// are offsets into the line (`line.len() - rest.len()`), so no span bookkeeping is paid
+/// on the hot path.
+fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
+    let at = |rest: &[u8]| line.len() - rest.len();
+    let span = |rest: &[u8], text: &[u8]| {
+        let start = at(rest) - text.len();
+        (start as u32, (start + text.len()) as u32)
+    };
     let mut spans = [(0u32, 0u32); 10];
 
-    let (i, proto_text) = word(input)?;
-    let Some(proto) = Proto::parse(proto_text.fragment()) else {
-        return fail(proto_text, "a protocol (tcp, tcp6, udp, udp6, udpl, udpl6, raw, raw6, sctp)");
+    let (i, proto_text) = byte_word(line).map_err(|_| LineError::new(0, "a value"))?;
+    let Some(proto) = Proto::parse(proto_text) else {
+        return Err(LineError::new(0, "a protocol (tcp, tcp6, udp, udp6, udpl, udpl6, raw, raw6, sctp)"));
     };
-    spans[InetCol::Proto as usize] = span_of(proto_text);
-    let (i, _) = blanks1(i)?;
+    spans[InetCol::Proto as usize] = span(i, proto_text);
+    let i = byte_blanks1(i).map_err(|_| LineError::new(at(i), "a blank"))?;
 
     // sctp prints no queues; every other protocol prints both.
-    let next_is_queue = i.fragment().iter().take_while(|&&b| !crate::lex::is_blank(b)).all(u8::is_ascii_digit);
+    let next_is_queue = i.iter().take_while(|&&b| !crate::lex::is_blank(b)).all(u8::is_ascii_digit);
     let (i, recv_q, send_q) = if proto == Proto::Sctp && !next_is_queue {
-        let at = i.location_offset() as u32;
-        spans[InetCol::RecvQ as usize] = (at, at);
-        spans[InetCol::SendQ as usize] = (at, at);
+        let here = at(i) as u32;
+        spans[InetCol::RecvQ as usize] = (here, here);
+        spans[InetCol::SendQ as usize] = (here, here);
         (i, None, None)
     } else {
-        let (i, recv) = queue(i)?;
-        spans[InetCol::RecvQ as usize] = span_of(recv.0);
-        let (i, _) = blanks1(i)?;
-        let (i, send) = queue(i)?;
-        spans[InetCol::SendQ as usize] = span_of(send.0);
-        let (i, _) = blanks1(i)?;
-        (i, Some(recv.1), Some(send.1))
+        let (rest, recv, recv_text) = byte_queue(line, i)?;
+        spans[InetCol::RecvQ as usize] = span(rest, recv_text);
+        let i = byte_blanks1(rest).map_err(|_| LineError::new(at(rest), "a blank"))?;
+        let (rest, send, send_text) = byte_queue(line, i)?;
+        spans[InetCol::SendQ as usize] = span(rest, send_text);
+        let i = byte_blanks1(rest).map_err(|_| LineError::new(at(rest), "a blank"))?;
+        (i, Some(recv), Some(send))
     };
 
-    let (i, local_text) = word(i)?;
-    let local = endpoint(local_text.fragment()).map_err(|what| error_at(local_text, what))?;
-    spans[InetCol::Local as usize] = span_of(local_text);
-    let (i, _) = blanks1(i)?;
+    let (i, local_text) = byte_word(i).map_err(|_| LineError::new(at(i), "a value"))?;
+    let local = endpoint(local_text).map_err(|what| LineError::new(at(i) - local_text.len(), what))?;
+    spans[InetCol::Local as usize] = span(i, local_text);
+    let i = byte_blanks1(i).map_err(|_| LineError::new(at(i), "a blank"))?;
     let sctp_endpoint = proto == Proto::Sctp && recv_q.is_none();
     let (i, foreign) = if sctp_endpoint {
-        let at = i.location_offset() as u32;
-        spans[InetCol::Foreign as usize] = (at, at);
+        let here = at(i) as u32;
+        spans[InetCol::Foreign as usize] = (here, here);
         (i, None)
     } else {
-        let (i, foreign_text) = word(i)?;
-        let foreign = endpoint(foreign_text.fragment()).map_err(|what| error_at(foreign_text, what))?;
-        spans[InetCol::Foreign as usize] = span_of(foreign_text);
+        let (i, foreign_text) = byte_word(i).map_err(|_| LineError::new(at(i), "a value"))?;
+        let foreign = endpoint(foreign_text).map_err(|what| LineError::new(at(i) - foreign_text.len(), what))?;
+        spans[InetCol::Foreign as usize] = span(i, foreign_text);
         (i, Some(foreign))
     };
-    let (rest, _) = blanks0(i)?;
+    let rest = crate::lex::trim_start_blanks(i);
 
     // From the right: the timer.
-    let rest_start = rest.location_offset();
-    let mut middle_end = rest_start + trim_end_blanks(rest.fragment()).len();
+    let rest_start = at(rest);
+    let mut middle_end = rest_start + trim_end_blanks(rest).len();
     let timer = if layout.timer {
-        let (timer, start) = timer_from_right(line, rest_start, middle_end)?;
+        let (timer, start) = timer_from_right(line, rest_start, middle_end).map_err(|e| match e {
+            nom::Err::Error(e) | nom::Err::Failure(e) => e,
+            nom::Err::Incomplete(_) => LineError::new(middle_end, "more input"),
+        })?;
         spans[InetCol::Timer as usize] = (start as u32, middle_end as u32);
         middle_end = start;
         Some(timer)
@@ -417,14 +415,14 @@ fn row(input: Span<'_>, layout: InetLayout) -> PResult<'_, InetRow<'_>> {
 
     let (user, inode) = if layout.user_inode {
         let Some((at, u)) = toks.next() else {
-            return fail(span_at(line, middle_end), "a user");
+            return Err(LineError::new(middle_end, "a user"));
         };
         spans[InetCol::User as usize] = (at as u32, (at + u.len()) as u32);
         let Some((at, n)) = toks.next() else {
-            return fail(span_at(line, middle_end), "an inode number");
+            return Err(LineError::new(middle_end, "an inode number"));
         };
         let Some(inode) = parse_u64(n) else {
-            return fail(span_at(line, at), "an inode number");
+            return Err(LineError::new(at, "an inode number"));
         };
         spans[InetCol::Inode as usize] = (at as u32, (at + n.len()) as u32);
         (Some(User::parse(u)), Some(inode))
@@ -438,23 +436,32 @@ fn row(input: Span<'_>, layout: InetLayout) -> PResult<'_, InetRow<'_>> {
         Some(Owner::parse(&line[start..middle_end]))
     } else {
         if let Some((at, _)) = toks.next() {
-            return fail(span_at(line, at), "the end of the row");
+            return Err(LineError::new(at, "the end of the row"));
         }
         None
     };
 
-    let row = InetRow { line, layout, proto, recv_q, send_q, local, foreign, state, user, inode, owner, timer, spans };
-    Ok((span_at(line, line.len()), row))
+    Ok(InetRow { line, layout, proto, recv_q, send_q, local, foreign, state, user, inode, owner, timer, spans })
 }
 
-/// A queue: digits only.
-fn queue(i: Span<'_>) -> PResult<'_, (Span<'_>, u64)> {
-    let (rest, digits) = nom::bytes::complete::take_while1(|b: u8| b.is_ascii_digit())
-        .parse(i)
-        .or_else(|_: nom::Err<LineError>| fail(i, "a queue size"))?;
-    match parse_u64(digits.fragment()) {
-        Some(v) => Ok((rest, (digits, v))),
-        None => fail(digits, "a queue size that fits in 64 bits"),
+/// A run of non-blank bytes (nom on plain bytes).
+fn byte_word(i: &[u8]) -> nom::IResult<&[u8], &[u8], ()> {
+    nom::bytes::complete::take_while1(|b: u8| !crate::lex::is_blank(b)).parse(i)
+}
+
+/// One or more blanks; returns what follows.
+fn byte_blanks1(i: &[u8]) -> Result<&[u8], ()> {
+    nom::bytes::complete::take_while1::<_, _, ()>(crate::lex::is_blank).parse(i).map(|(rest, _)| rest).map_err(|_| ())
+}
+
+/// A queue size: digits that fit in 64 bits. Returns the rest, the value and its text.
+fn byte_queue<'a>(line: &[u8], i: &'a [u8]) -> Result<(&'a [u8], u64, &'a [u8]), LineError> {
+    let at = line.len() - i.len();
+    let (rest, digits) =
+        nom::character::complete::digit1::<_, ()>(i).map_err(|_| LineError::new(at, "a queue size"))?;
+    match parse_u64(digits) {
+        Some(v) => Ok((rest, v, digits)),
+        None => Err(LineError::new(at, "a queue size that fits in 64 bits")),
     }
 }
 
