@@ -1,23 +1,73 @@
-//! The state machine for /proc/net/netstat and /proc/net/snmp: which line is expected next.
+//! The state machine for `/proc/net/netstat` and `/proc/net/snmp`: which names line a values
+//! line belongs to.
+//!
+//! ```text
+//!   TcpExt: SyncookiesSent SyncookiesRecv …   held (a copy) until its values line
+//!   TcpExt: 0 0 …                             ─▶ Section (proc_section "TcpExt", header = the
+//!                                                names line), then one Counter per pair
+//!   IcmpMsg: InType3 OutType3                 several IcmpMsg pairs in a row are one section
+//!   IcmpMsg: 1 2                                 split over lines, not a new capture
+//!   TcpExt: …                                 a prefix seen before (not just before): a new
+//!                                                capture (concatenated files)
+//! ```
+//!
+//! Names and values are paired by position within their pair, never against a list of
+//! known names. When they stop matching (a truncated copy), the pairs before the mismatch
+//! are still emitted, then one `Malformed` event points at the values line's column. The
+//! machine holds at most one line (the names line) between calls.
 
+use netsift_grammar::netstat_s::{self, StatLine, KERNEL_SECTIONS};
+use netsift_grammar::proc_net::{pair_line, pairs, PairKind, PrefixLine};
+
+use super::netstat_s::SeenNames;
 use super::{LineStats, Position, Sink};
-use crate::events::{Event, EventKind, Notice, NoticeKind};
+use crate::events::{
+    Columns, Counter, CounterSource, Event, EventKind, Lang, Malformed, Notice, NoticeKind, Problem, Section, Table,
+};
 
-/// The /proc/net/netstat and /proc/net/snmp state machine (a stub until its issue lands: every line is a notice).
+/// The /proc/net/netstat and /proc/net/snmp state machine. See the module documentation.
 #[derive(Debug)]
 pub(super) struct ProcNetMachine {
     capture: u32,
     saw_table: bool,
+    /// The names line waiting for its values line (a copy); meaningful when `holding`.
+    names: Vec<u8>,
+    holding: bool,
+    /// Where the held names line starts.
+    names_at: Position,
+    /// The prefixes paired so far in this capture.
+    seen: SeenNames,
+    /// The prefix of the last pair (its bytes), to let a section continue over several
+    /// pairs (`IcmpMsg`).
+    last_prefix: Vec<u8>,
 }
 
 impl ProcNetMachine {
     pub(super) fn new() -> Self {
-        ProcNetMachine { capture: 1, saw_table: false }
+        ProcNetMachine {
+            capture: 1,
+            saw_table: false,
+            names: Vec::new(),
+            holding: false,
+            names_at: Position::default(),
+            seen: SeenNames::default(),
+            last_prefix: Vec::new(),
+        }
     }
 
-    /// Does this line begin a table of this format? (auto-detection)
-    pub(super) fn starts(_line: &[u8]) -> bool {
-        false
+    /// Does this line begin a /proc/net/netstat or /proc/net/snmp file? (auto-detection):
+    /// a names line, `Prefix: Name Name …`, with a kernel prefix (`Ip`, `TcpExt` …) and
+    /// identifiers for names. A new kernel's new prefix is read once the file has begun
+    /// (it never comes first); a banner such as `Note: see below` is not taken for a file.
+    pub(super) fn starts(line: &[u8]) -> bool {
+        match pair_line(line) {
+            Ok(l) => {
+                l.kind == PairKind::Names
+                    && KERNEL_SECTIONS.iter().any(|k| k.as_bytes() == l.prefix)
+                    && l.names().all(is_identifier)
+            }
+            Err(_) => false,
+        }
     }
 
     pub(super) fn capture(&self) -> u32 {
@@ -29,10 +79,250 @@ impl ProcNetMachine {
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
-        stats.notices += 1;
-        let kind = EventKind::Notice(Notice { kind: NoticeKind::Other, text: line });
-        sink.event(Event { at, capture: self.capture, kind });
+        if line.iter().all(|&b| b == b' ' || b == b'\t') {
+            // Some 2.6-era kernels began the file with an empty line.
+            stats.blank += 1;
+            return;
+        }
+        let parsed = pair_line(line);
+        let plausible = matches!(&parsed, Ok(l) if is_identifier(l.prefix));
+        if !plausible {
+            if let Some(kind) = notice(line) {
+                stats.notices += 1;
+                self.emit(at, EventKind::Notice(Notice { kind, text: line }), sink);
+                return;
+            }
+        }
+        let current = match parsed {
+            Ok(l) => l,
+            Err(e) => {
+                stats.malformed += 1;
+                let problem = Problem::Grammar { column: e.column, expected: e.expected };
+                self.emit(at, EventKind::Malformed(Malformed { raw: line, problem }), sink);
+                return;
+            }
+        };
+        if self.holding {
+            let is_values = current.kind == PairKind::Values
+                || pair_line(&self.names).is_ok_and(|held| held.prefix == current.prefix);
+            if is_values {
+                self.pair(&current, at, stats, sink);
+                return;
+            }
+            self.unpaired(sink);
+        }
+        match current.kind {
+            PairKind::Values => {
+                stats.malformed += 1;
+                let problem = Problem::Grammar {
+                    column: 0,
+                    expected: "a names line (`Prefix: Name …`) before this values line",
+                };
+                self.emit(at, EventKind::Malformed(Malformed { raw: line, problem }), sink);
+            }
+            PairKind::Names | PairKind::Empty => {
+                stats.headers += 1;
+                self.names.clear();
+                self.names.extend_from_slice(line);
+                self.names_at = at;
+                self.holding = true;
+            }
+        }
     }
 
-    pub(super) fn finish<S: Sink + ?Sized>(&mut self, _stats: &mut LineStats, _sink: &mut S) {}
+    pub(super) fn finish<S: Sink + ?Sized>(&mut self, _stats: &mut LineStats, sink: &mut S) {
+        if self.holding {
+            self.unpaired(sink);
+        }
+    }
+
+    /// The values line of the held names line: a section, its counters, and the first
+    /// mismatch if any.
+    fn pair<S: Sink + ?Sized>(&mut self, values: &PrefixLine<'_>, at: Position, stats: &mut LineStats, sink: &mut S) {
+        self.holding = false;
+        let names = match pair_line(&self.names) {
+            Ok(n) => n,
+            // Cannot happen: the line was read as a names line when it was held.
+            Err(e) => {
+                stats.malformed += 1;
+                let problem = Problem::Grammar { column: e.column, expected: e.expected };
+                sink.event(Event {
+                    at: self.names_at,
+                    capture: self.capture,
+                    kind: EventKind::Malformed(Malformed { raw: &self.names, problem }),
+                });
+                return;
+            }
+        };
+        if self.seen.contains(names.prefix) && self.last_prefix != names.prefix {
+            self.capture += 1;
+            self.seen.clear();
+        }
+        self.seen.insert(names.prefix);
+        self.last_prefix.clear();
+        self.last_prefix.extend_from_slice(names.prefix);
+        self.saw_table = true;
+        let capture = self.capture;
+        let section = Section {
+            table: Table::ProcSection,
+            lang: Lang::C,
+            name: names.prefix,
+            header: Some(&self.names),
+            columns: Columns::Counters,
+        };
+        sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
+        let mut failed = false;
+        for item in pairs(&names, values) {
+            let kind = match item {
+                Ok((name, value)) => EventKind::Counter(Counter {
+                    source: CounterSource::Proc,
+                    section: names.prefix,
+                    name: Some(name),
+                    subtable: None,
+                    value,
+                    text: name,
+                    line: values.line,
+                }),
+                Err(e) => {
+                    failed = true;
+                    let problem = Problem::Grammar { column: e.column, expected: e.line_error().expected };
+                    EventKind::Malformed(Malformed { raw: values.line, problem })
+                }
+            };
+            sink.event(Event { at, capture, kind });
+        }
+        if failed {
+            stats.malformed += 1;
+        } else {
+            stats.rows += 1;
+        }
+    }
+
+    /// The held names line has no values line (the next line starts another pair, or the
+    /// input ends): report it. It was counted as a header when it arrived.
+    fn unpaired<S: Sink + ?Sized>(&mut self, sink: &mut S) {
+        self.holding = false;
+        let column = netsift_grammar::lex::trim_end_blanks(&self.names).len();
+        let problem = Problem::Grammar { column, expected: "a values line after this names line" };
+        let kind = EventKind::Malformed(Malformed { raw: &self.names, problem });
+        sink.event(Event { at: self.names_at, capture: self.capture, kind });
+    }
+
+    fn emit<S: Sink + ?Sized>(&self, at: Position, kind: EventKind<'_>, sink: &mut S) {
+        sink.event(Event { at, capture: self.capture, kind });
+    }
+}
+
+/// A kernel identifier: ASCII letters, digits and `_`, starting with a letter.
+fn is_identifier(word: &[u8]) -> bool {
+    word.first().is_some_and(u8::is_ascii_alphabetic) && word.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// A message line among the pairs (a shell's or netstat's error, a time stamp).
+fn notice(line: &[u8]) -> Option<NoticeKind> {
+    match netstat_s::classify(line) {
+        Ok(StatLine::Notice(n)) if n.kind != netstat_s::NoticeKind::Other => Some(n.kind.into()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::events::{EventKind, Problem};
+    use crate::{Event, Format, PushParser};
+
+    /// (line, capture, what) for every event: `S prefix`, `C section/name=value`,
+    /// `N kind`, `M column: expected`.
+    fn run(input: &[u8]) -> (Vec<(u64, u32, String)>, crate::push::LineStats) {
+        let mut out = Vec::new();
+        let mut parser = PushParser::new(Format::ProcNetstat);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let mut sink = |ev: Event<'_>| {
+            let what = match ev.kind {
+                EventKind::Section(s) => format!("S {}", text(s.name)),
+                EventKind::Counter(c) => {
+                    format!("C {}/{}={}", text(c.section), text(c.name.unwrap_or_default()), c.value)
+                }
+                EventKind::Notice(n) => format!("N {}", n.kind.name()),
+                EventKind::Malformed(m) => match m.problem {
+                    Problem::Grammar { column, expected } => format!("M {column}: {expected}"),
+                    Problem::TooLong { .. } => "M too long".to_string(),
+                },
+                _ => "other".to_string(),
+            };
+            out.push((ev.at.line, ev.capture, what));
+        };
+        parser.feed(input, &mut sink);
+        parser.finish(&mut sink);
+        (out, parser.stats())
+    }
+
+    fn whats(input: &[u8]) -> Vec<String> {
+        run(input).0.into_iter().map(|(_, _, w)| w).collect()
+    }
+
+    #[test]
+    fn pairs_and_the_empty_first_line() {
+        let (events, stats) = run(b"\nTcp: MaxConn ActiveOpens\nTcp: -1 18446744073709551615\n");
+        let got: Vec<_> = events.iter().map(|(l, c, w)| (*l, *c, w.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![(2, 1, "S Tcp"), (3, 1, "C Tcp/MaxConn=-1"), (3, 1, "C Tcp/ActiveOpens=18446744073709551615")]
+        );
+        assert_eq!((stats.blank, stats.headers, stats.rows), (1, 1, 1));
+    }
+
+    #[test]
+    fn mismatches_and_strays() {
+        // Missing value, extra value, a bad value, a values line of another prefix.
+        assert_eq!(
+            whats(b"Udp: A B C\nUdp: 1 2\n"),
+            vec!["S Udp", "C Udp/A=1", "C Udp/B=2", "M 8: one value per name (a value is missing)"]
+        );
+        assert_eq!(
+            whats(b"Udp: A\nUdp: 1 2\n"),
+            vec!["S Udp", "C Udp/A=1", "M 7: one value per name (more values than names)"]
+        );
+        assert_eq!(whats(b"Udp: A B\nUdp: 1 x\n"), vec!["S Udp", "C Udp/A=1", "M 7: a number that fits in 64 bits"]);
+        assert_eq!(whats(b"Udp: A\nIp: 1\n"), vec!["S Udp", "M 0: the same prefix as the names line"]);
+        // A names line without values (followed by another names line, or at the end).
+        assert_eq!(
+            whats(b"Udp: A\nIp: B\nIp: 2\nTcp: C\n"),
+            vec![
+                "M 6: a values line after this names line",
+                "S Ip",
+                "C Ip/B=2",
+                "M 6: a values line after this names line"
+            ]
+        );
+        // Values without names; a line that is no pair; messages.
+        assert_eq!(whats(b"Udp: 1 2\n"), vec!["M 0: a names line (`Prefix: Name …`) before this values line"]);
+        assert_eq!(whats(b"garbage here\n"), vec!["M 7: `:` after the section name (e.g. `Tcp:`)"]);
+        assert_eq!(
+            whats(b"/bin/sh: cat: not found\ncannot open /proc/net/snmp: x\nThu Nov 27 04:02:03 UTC 2026\n"),
+            vec!["N shell", "N proc_error", "N timestamp"]
+        );
+    }
+
+    #[test]
+    fn captures_and_split_sections() {
+        let input = b"IcmpMsg: InType3\nIcmpMsg: 1\nIcmpMsg: OutType3\nIcmpMsg: 2\nTcp: A\nTcp: 3\nIcmpMsg: InType0\nIcmpMsg: 4\n";
+        let captures: Vec<(u32, String)> = run(input).0.into_iter().map(|(_, c, w)| (c, w)).collect();
+        assert_eq!(captures.iter().filter(|(c, _)| *c == 2).count(), 2);
+        assert_eq!(captures.last().map(|(c, w)| (*c, w.as_str())), Some((2, "C IcmpMsg/InType0=4")));
+        // An empty pair is a section with no counters.
+        assert_eq!(whats(b"MPTcpExt:\nMPTcpExt:\n"), vec!["S MPTcpExt"]);
+    }
+
+    #[test]
+    fn auto_detection() {
+        use super::ProcNetMachine;
+        assert!(ProcNetMachine::starts(b"TcpExt: SyncookiesSent SyncookiesRecv"));
+        assert!(!ProcNetMachine::starts(b"TcpExt: 0 0"));
+        assert!(!ProcNetMachine::starts(b"Ip:"));
+        assert!(!ProcNetMachine::starts(b"/bin/sh: /bin/netstat: No such file or directory"));
+        assert!(!ProcNetMachine::starts(b"Note: this is a banner"));
+        assert!(!ProcNetMachine::starts(b"NewKernelThing: A B"));
+        assert!(ProcNetMachine::starts(b"MPTcpExt: MPCapableSYNRX"));
+    }
 }
