@@ -224,3 +224,41 @@ fn a_truncated_gzip_keeps_what_it_decoded_then_fails() {
     let rows = out.lines().filter(|l| l.contains("\"kind\":\"inet_conn\"")).count();
     assert!(rows > 100, "only {rows} rows before the damage");
 }
+
+#[test]
+fn stat_reads_proc_files_and_netstat_s_alike() {
+    let snmp = fixture("captured/deb12_proc-net-snmp.txt");
+    let (code, out, _) = netsift(&["stat", &snmp, "Tcp:ActiveOpens", "Tcp:MaxConn", "Forwarding", "NoSuchCounter"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["Tcp:ActiveOpens"], 99);
+    assert_eq!(v["Tcp:MaxConn"], -1);
+    assert_eq!(v["Forwarding"], 2, "a bare name: the first two pairs, as insights' get_stats");
+    assert!(v["NoSuchCounter"].is_null());
+    // The same counter through netstat -s's sentence `99 active connection openings`.
+    let s = fixture("captured/deb12_netstat-s.txt");
+    let (code, out, _) = netsift(&["stat", &s, "Tcp:ActiveOpens", "DelayedACKLost"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["Tcp:ActiveOpens"].as_i64(), v["DelayedACKLost"].as_i64()), (Some(99), Some(1)));
+}
+
+#[test]
+fn view_picks_the_format_found() {
+    let (code, out, _) = netsift(&["view", &fixture("corpus/real/r1_netstat-s.txt")]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["data"]["tcp"]["active_connection_openings"], "236");
+    let (_, out, _) = netsift(&["view", &fixture("corpus/real/r1_netstat-agn.txt")]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["group_by_iface"]["eth0"].as_array().unwrap().len(), 6);
+    // Two formats in one file: one object per format.
+    let mut both = std::fs::read(fixture("corpus/real/r1_netstat-i.txt")).unwrap();
+    both.extend(std::fs::read(fixture("corpus/real/r1_netstat-agn.txt")).unwrap());
+    let path = temp_file("both.txt", &both);
+    let (code, out, _) = netsift(&["view", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["netstat-i"]["data"].as_array().unwrap().len(), 2);
+    assert_eq!(v["netstat-agn"]["data"].as_array().unwrap().len(), 18);
+}

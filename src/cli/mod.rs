@@ -67,6 +67,17 @@ enum Command {
         /// key__lower_value=…; blanks and `-` in keys written as `_`.
         terms: Vec<String>,
     },
+    /// Print counter values as one JSON object: NAME → integer, or null where absent.
+    Stat {
+        #[command(flatten)]
+        common: Common,
+        /// Input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`).
+        file: PathBuf,
+        /// Counter names: a bare name (`ReasmOverlaps`, looked up as insights' get_stats
+        /// does) or `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`).
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
     /// Count events by kind, and account for every line.
     Count {
         #[command(flatten)]
@@ -115,6 +126,7 @@ pub fn run() -> i32 {
             let filters = PortFilters { local_port, peer_port, port, service };
             search(&common, &sections, &filters, &file, &terms)
         }
+        Command::Stat { common, file, names } => stat(&common, &file, &names),
         Command::Count { common, files } => count(&common, &files),
     };
     match result {
@@ -182,6 +194,23 @@ fn view(common: &Common, capture: CaptureSelect, file: &Path) -> Result<(), Fail
     }
     let mut json = Vec::new();
     set.write_json(&mut json);
+    json.push(b'\n');
+    write_stdout(&json)
+}
+
+fn stat(common: &Common, file: &Path, names: &[String]) -> Result<(), Failure> {
+    let mut counters = netsift::views::proc_net::ProcNetstatView::default();
+    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| counters.event(ev))?;
+    outcome.finish(common.strict)?;
+    let mut json = Vec::new();
+    let mut o = netsift::json::Object::new(&mut json);
+    for name in names {
+        match counters.get_stats(name) {
+            Some(v) => o.member(name).extend_from_slice(v.to_string().as_bytes()),
+            None => o.null(name),
+        }
+    }
+    o.end();
     json.push(b'\n');
     write_stdout(&json)
 }

@@ -4,6 +4,8 @@
 use netsift::events::{Event, EventKind, Table};
 use netsift::views::netstat_agn::NetstatAgnView;
 use netsift::views::netstat_i::NetstatIView;
+use netsift::views::netstat_s::NetstatSView;
+use netsift::views::proc_net::ProcNetstatView;
 use netsift::views::{CaptureSelect, NetstatView};
 use netsift::Format;
 
@@ -13,6 +15,8 @@ pub struct Seen {
     pub netstat: bool,
     pub iface: bool,
     pub agn: bool,
+    pub stat: bool,
+    pub proc: bool,
     /// Capture numbers seen, to tell a missing `--capture N`.
     pub max_capture: u32,
 }
@@ -22,6 +26,8 @@ pub struct ViewSet {
     pub netstat: Option<NetstatView>,
     pub iface: Option<NetstatIView>,
     pub agn: Option<NetstatAgnView>,
+    pub stat: Option<NetstatSView>,
+    pub proc: Option<ProcNetstatView>,
     pub seen: Seen,
 }
 
@@ -33,6 +39,8 @@ impl ViewSet {
             netstat: (all || format == Format::Netstat).then(|| NetstatView::new(select)),
             iface: (all || format == Format::NetstatI).then(|| NetstatIView::new(select)),
             agn: (all || format == Format::NetstatAgn).then(|| NetstatAgnView::new(select)),
+            stat: (all || format == Format::NetstatS).then(|| NetstatSView::new(select)),
+            proc: (all || format == Format::ProcNetstat).then(|| ProcNetstatView::new(select)),
             seen: Seen::default(),
         }
     }
@@ -45,6 +53,8 @@ impl ViewSet {
                 Table::Netstat(_) => self.seen.netstat = true,
                 Table::Interfaces => self.seen.iface = true,
                 Table::Memberships { .. } => self.seen.agn = true,
+                Table::StatSection { .. } => self.seen.stat = true,
+                Table::ProcSection => self.seen.proc = true,
                 _ => {}
             }
         }
@@ -57,35 +67,34 @@ impl ViewSet {
         if let Some(v) = &mut self.agn {
             v.event(ev);
         }
+        if let Some(v) = &mut self.stat {
+            v.event(ev);
+        }
+        if let Some(v) = &mut self.proc {
+            v.event(ev);
+        }
     }
 
     /// The JSON of the views whose format was found: one view's object when one format
     /// was, else `{"netstat": …, "netstat-i": …}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut parts: Vec<(&str, Vec<u8>)> = Vec::new();
-        let explicit =
-            [self.netstat.is_some(), self.iface.is_some(), self.agn.is_some()].iter().filter(|b| **b).count() == 1;
-        if let Some(v) = &self.netstat {
-            if self.seen.netstat || explicit {
-                let mut buf = Vec::new();
-                v.write_json(&mut buf);
-                parts.push(("netstat", buf));
-            }
-        }
-        if let Some(v) = &self.iface {
-            if self.seen.iface || explicit {
-                let mut buf = Vec::new();
-                v.write_json(&mut buf);
-                parts.push(("netstat-i", buf));
-            }
-        }
-        if let Some(v) = &self.agn {
-            if self.seen.agn || explicit {
-                let mut buf = Vec::new();
-                v.write_json(&mut buf);
-                parts.push(("netstat-agn", buf));
-            }
-        }
+        let json = |write: &dyn Fn(&mut Vec<u8>)| {
+            let mut buf = Vec::new();
+            write(&mut buf);
+            buf
+        };
+        let views: [(&str, bool, Option<Vec<u8>>); 5] = [
+            ("netstat", self.seen.netstat, self.netstat.as_ref().map(|v| json(&|o| v.write_json(o)))),
+            ("netstat-i", self.seen.iface, self.iface.as_ref().map(|v| json(&|o| v.write_json(o)))),
+            ("netstat-agn", self.seen.agn, self.agn.as_ref().map(|v| json(&|o| v.write_json(o)))),
+            ("netstat-s", self.seen.stat, self.stat.as_ref().map(|v| json(&|o| v.write_json(o)))),
+            ("proc-netstat", self.seen.proc, self.proc.as_ref().map(|v| json(&|o| v.write_json(o)))),
+        ];
+        let present = views.iter().filter(|(_, _, j)| j.is_some()).count();
+        let parts: Vec<(&str, Vec<u8>)> = views
+            .into_iter()
+            .filter_map(|(name, seen, j)| j.filter(|_| seen || present == 1).map(|j| (name, j)))
+            .collect();
         if parts.len() == 1 {
             out.extend_from_slice(&parts[0].1);
             return;

@@ -13,7 +13,7 @@ use super::proc_net::ProcNetMachine;
 use super::ss::SsMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
-use netsift_grammar::{netstat, ss};
+use netsift_grammar::{netstat, netstat_s, ss};
 
 /// Which machine a section belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,9 +111,14 @@ impl AutoMachine {
                 }
                 stats.notices += 1;
                 // Before any table: a warning of the tool that comes next, or a banner.
+                let stat_notice = || match netstat_s::classify(line) {
+                    Ok(netstat_s::StatLine::Notice(n)) => Some(NoticeKind::from(n.kind)),
+                    _ => None,
+                };
                 let kind = netstat::notice(line)
                     .map(NoticeKind::from)
                     .or_else(|| ss::notice(line).map(NoticeKind::from))
+                    .or_else(stat_notice)
                     .unwrap_or(NoticeKind::Other);
                 let kind = EventKind::Notice(Notice { kind, text: line });
                 sink.event(Event { at, capture: 1, kind });
