@@ -161,7 +161,25 @@ pub(super) fn notice_prefix(line: &[u8]) -> Option<super::NoticeKind> {
 
 /// Compare a template with `before` + `%` + `after`, byte by byte.
 fn cmp_key(template: &str, before: &[u8], after: &[u8]) -> Ordering {
-    template.as_bytes().iter().cmp(before.iter().chain(b"%").chain(after))
+    // Compare slice by slice (memcmp), not byte by byte through chained iterators.
+    let mut t = template.as_bytes();
+    for segment in [before, b"%", after] {
+        let n = t.len().min(segment.len());
+        match t[..n].cmp(&segment[..n]) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+        if n < segment.len() {
+            // The template ended inside the key: it is a prefix of it.
+            return Ordering::Less;
+        }
+        t = &t[n..];
+    }
+    if t.is_empty() {
+        Ordering::Equal
+    } else {
+        Ordering::Greater
+    }
 }
 
 /// The templates, as indices into [`templates`], sorted by text.
@@ -296,6 +314,17 @@ pub(super) fn resolve<'a>(matches: Matches, ctx: Context<'_>) -> Mapping<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmp_key_orders_as_the_concatenation() {
+        let samples = ["", "%", "a%", "a%b", "ab%", "ab", "b", "a", "%b", "a% times", "a%times"];
+        for t in samples {
+            for (before, after) in [("", ""), ("a", ""), ("a", "b"), ("ab", ""), ("", "b"), ("a", " times")] {
+                let key = format!("{before}%{after}");
+                assert_eq!(cmp_key(t, before.as_bytes(), after.as_bytes()), t.cmp(key.as_str()), "{t:?} vs {key:?}");
+            }
+        }
+    }
 
     fn known(before: &str, after: &str, ctx: Context<'_>) -> Mapping<'static> {
         match lookup(before.as_bytes(), after.as_bytes()) {
