@@ -243,7 +243,13 @@ fn parse_one(
     total.skipped += stats.skipped;
     total.continuations += stats.continuations;
     total.malformed += stats.malformed;
-    if !parser.saw_table() && !stopped.get() {
+    // An empty input is an error, except for the formats whose insights parser answers it
+    // with empty views (ss, netstat -s, -i, -agn): those print their empty view.
+    let empty = stats.lines == stats.blank;
+    let accepts_empty =
+        matches!(format, Format::Ss | Format::SsTulpn | Format::NetstatS | Format::NetstatI | Format::NetstatAgn);
+    let has_view = parser.saw_table() || (empty && accepts_empty);
+    if !has_view && !stopped.get() {
         outcome.no_table.push(name);
     }
     Ok(())

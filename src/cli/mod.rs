@@ -51,13 +51,13 @@ enum Command {
         sections: Vec<TableKind>,
         /// Rows whose local port is N.
         #[arg(long, value_name = "N")]
-        local_port: Option<u16>,
+        local_port: Option<String>,
         /// Rows whose peer (foreign) port is N.
         #[arg(long, value_name = "N")]
-        peer_port: Option<u16>,
+        peer_port: Option<String>,
         /// Rows whose local or peer port is N.
         #[arg(long, value_name = "N")]
-        port: Option<u16>,
+        port: Option<String>,
         /// Rows whose program name contains NAME.
         #[arg(long, value_name = "NAME")]
         service: Option<String>,
@@ -216,9 +216,9 @@ fn stat(common: &Common, file: &Path, names: &[String]) -> Result<(), Failure> {
 }
 
 struct PortFilters {
-    local_port: Option<u16>,
-    peer_port: Option<u16>,
-    port: Option<u16>,
+    local_port: Option<String>,
+    peer_port: Option<String>,
+    port: Option<String>,
     service: Option<String>,
 }
 
@@ -231,28 +231,75 @@ fn search(
 ) -> Result<(), Failure> {
     let terms: Vec<Term> =
         terms.iter().map(|t| t.parse::<Term>()).collect::<Result<_, _>>().map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut view = NetstatView::new(CaptureSelect::Last);
-    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| view.event(ev))?;
+    let mut set = views::ViewSet::new(common.format, CaptureSelect::Last);
+    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
+    let mut json = Vec::new();
+    match (&set.ss, &set.netstat) {
+        (Some(ss), netstat) if set.seen.ss || netstat.is_none() => {
+            write_rows(&mut json, ss_search(ss, filters, &terms).into_iter());
+        }
+        (_, Some(netstat)) => {
+            write_rows(&mut json, netstat_search(netstat, sections, filters, &terms).into_iter());
+        }
+        _ => return Err(Failure::Usage(format!("search reads netstat and ss tables, not `{}`", common.format))),
+    }
+    json.push(b'\n');
+    write_stdout(&json)
+}
+
+/// insights' ss lookups: `get_service`, `get_localport`, `get_peerport`, `get_port`, then
+/// the keyword terms; several given are ANDed (a row listed twice by `--port` stays twice).
+fn ss_search<'v>(
+    ss: &'v netsift::views::ss::SsView,
+    f: &PortFilters,
+    terms: &[Term],
+) -> Vec<&'v netsift::views::netstat::Row> {
+    let mut rows: Option<Vec<&netsift::views::netstat::Row>> = None;
+    let mut narrow = |found: Vec<&'v netsift::views::netstat::Row>| {
+        rows = Some(match rows.take() {
+            None => found,
+            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| std::ptr::eq(*x, *r))).collect(),
+        });
+    };
+    if let Some(s) = &f.service {
+        narrow(ss.get_service(s));
+    }
+    if let Some(p) = &f.local_port {
+        narrow(ss.get_localport(p));
+    }
+    if let Some(p) = &f.peer_port {
+        narrow(ss.get_peerport(p));
+    }
+    if let Some(p) = &f.port {
+        narrow(ss.get_port(p));
+    }
+    if !terms.is_empty() {
+        narrow(ss.search(terms));
+    }
+    rows.unwrap_or_default()
+}
+
+fn netstat_search<'v>(
+    view: &'v NetstatView,
+    sections: &[TableKind],
+    filters: &PortFilters,
+    terms: &[Term],
+) -> Vec<&'v netsift::views::netstat::Row> {
     let has_filters = filters.local_port.is_some()
         || filters.peer_port.is_some()
         || filters.port.is_some()
         || filters.service.is_some();
-    let rows: Vec<_> = if terms.is_empty() && has_filters {
-        let all: Vec<_> = view
-            .tables()
+    if terms.is_empty() && has_filters {
+        view.tables()
             .iter()
             .filter(|t| sections.is_empty() || sections.contains(&t.kind))
             .flat_map(|t| t.rows.iter())
-            .collect();
-        all.into_iter().filter(|r| filters_match(filters, r)).collect()
+            .filter(|r| filters_match(filters, r))
+            .collect()
     } else {
-        view.search(sections, &terms).into_iter().filter(|r| filters_match(filters, r)).collect()
-    };
-    let mut json = Vec::new();
-    write_rows(&mut json, rows.into_iter());
-    json.push(b'\n');
-    write_stdout(&json)
+        view.search(sections, terms).into_iter().filter(|r| filters_match(filters, r)).collect()
+    }
 }
 
 fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
@@ -264,14 +311,21 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
     };
     let local = port_of("Local Address");
     let peer = port_of("Foreign Address");
-    if f.local_port.is_some_and(|p| local != Some(p)) {
-        return false;
+    let want = |p: &Option<String>| p.as_ref().map(|p| p.trim().parse::<u16>().ok());
+    if let Some(p) = want(&f.local_port) {
+        if p.is_none() || local != p {
+            return false;
+        }
     }
-    if f.peer_port.is_some_and(|p| peer != Some(p)) {
-        return false;
+    if let Some(p) = want(&f.peer_port) {
+        if p.is_none() || peer != p {
+            return false;
+        }
     }
-    if f.port.is_some_and(|p| local != Some(p) && peer != Some(p)) {
-        return false;
+    if let Some(p) = want(&f.port) {
+        if p.is_none() || (local != p && peer != p) {
+            return false;
+        }
     }
     if let Some(s) = &f.service {
         let name = row.get("Program name").unwrap_or_default();

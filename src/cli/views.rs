@@ -6,6 +6,7 @@ use netsift::views::netstat_agn::NetstatAgnView;
 use netsift::views::netstat_i::NetstatIView;
 use netsift::views::netstat_s::NetstatSView;
 use netsift::views::proc_net::ProcNetstatView;
+use netsift::views::ss::SsView;
 use netsift::views::{CaptureSelect, NetstatView};
 use netsift::Format;
 
@@ -17,6 +18,7 @@ pub struct Seen {
     pub agn: bool,
     pub stat: bool,
     pub proc: bool,
+    pub ss: bool,
     /// Capture numbers seen, to tell a missing `--capture N`.
     pub max_capture: u32,
 }
@@ -28,6 +30,7 @@ pub struct ViewSet {
     pub agn: Option<NetstatAgnView>,
     pub stat: Option<NetstatSView>,
     pub proc: Option<ProcNetstatView>,
+    pub ss: Option<SsView>,
     pub seen: Seen,
 }
 
@@ -41,6 +44,8 @@ impl ViewSet {
             agn: (all || format == Format::NetstatAgn).then(|| NetstatAgnView::new(select)),
             stat: (all || format == Format::NetstatS).then(|| NetstatSView::new(select)),
             proc: (all || format == Format::ProcNetstat).then(|| ProcNetstatView::new(select)),
+            ss: (all || format == Format::Ss || format == Format::SsTulpn)
+                .then(|| SsView::new(select, format == Format::SsTulpn)),
             seen: Seen::default(),
         }
     }
@@ -55,7 +60,7 @@ impl ViewSet {
                 Table::Memberships { .. } => self.seen.agn = true,
                 Table::StatSection { .. } => self.seen.stat = true,
                 Table::ProcSection => self.seen.proc = true,
-                _ => {}
+                Table::Ss => self.seen.ss = true,
             }
         }
         if let Some(v) = &mut self.netstat {
@@ -73,6 +78,9 @@ impl ViewSet {
         if let Some(v) = &mut self.proc {
             v.event(ev);
         }
+        if let Some(v) = &mut self.ss {
+            v.event(ev);
+        }
     }
 
     /// The JSON of the views whose format was found: one view's object when one format
@@ -83,7 +91,8 @@ impl ViewSet {
             write(&mut buf);
             buf
         };
-        let views: [(&str, bool, Option<Vec<u8>>); 5] = [
+        let views: [(&str, bool, Option<Vec<u8>>); 6] = [
+            ("ss", self.seen.ss, self.ss.as_ref().map(|v| json(&|o| v.write_json(o)))),
             ("netstat", self.seen.netstat, self.netstat.as_ref().map(|v| json(&|o| v.write_json(o)))),
             ("netstat-i", self.seen.iface, self.iface.as_ref().map(|v| json(&|o| v.write_json(o)))),
             ("netstat-agn", self.seen.agn, self.agn.as_ref().map(|v| json(&|o| v.write_json(o)))),

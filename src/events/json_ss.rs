@@ -1,12 +1,322 @@
 //! ss sockets as JSON (see [`super::json`] for the common fields).
+//!
+//! ```text
+//! {"kind":"ss_socket", …, "netid":"tcp","state":"ESTAB","recv_q":0,"send_q":0,
+//!  "local":{"address":"127.0.0.1","family":"ipv4","port":40001},
+//!  "peer":{"address":"127.0.0.1","family":"ipv4","port":51086},
+//!  "process":[{"name":"sshd","pid":1231,"fd":3}],
+//!  "extras":[{"key":"timer","value":{"kind":"keepalive","expires_ms":940,"retransmits":0}},
+//!            {"key":"ino","value":8943},{"key":"<->","value":{"receive_shut":false,"send_shut":false}}],
+//!  "info":["\t skmem:(r0,rb131072,…) ts sack …"],"info_extras":[…],
+//!  "raw":"tcp   ESTAB …"}
+//! ```
+//!
+//! - `netid`: the word ss prints (`tipc` for the four TIPC words); `null` without a Netid
+//!   column and for an sctp association sub-row (which has `"sctp_assoc": true`).
+//! - `state`: the word ss prints, `null` without a State column; `recv_q`, `send_q`:
+//!   numbers, `null` without queue columns (`-Q`).
+//! - `local`, `peer`: `address` and `family` (`ipv4`, `ipv6`, `any` for `*`, `name` for a
+//!   host, netlink or packet protocol name, `path` for a unix path or abstract name,
+//!   `other`), then `iface`, `port` (a number, `"*"`, or a name) and `inode` where printed.
+//! - `process`: the `users:(…)` entries (`name` as bytes, `pid`, `fd`, and `tid`,
+//!   `proc_ctx`, `sock_ctx` when printed); `null` when the row has no list;
+//!   `"process_truncated": true` for a list cut by iproute2 < 3.14.
+//! - `extras`, `info_extras`: `{"key", "value"}` in print order; a value is `true` for a
+//!   bare flag, a number, `[a, b]` for a pair, `{"ms": n}` for a duration, `{"bps": x}`
+//!   for a rate, an object for `timer:`, `skmem:`, a shutdown marker and other
+//!   parenthesised groups, or the text as printed.
+//! - `info`: the continuation lines as printed (each with its leading TAB).
+
+use netsift_grammar::ss::{group_items, Endpoint, Extra, ExtraValue, Host, Port, TimerKind};
 
 use super::SsSocket;
-use crate::json::Object;
+use crate::json::{self, Object};
 
 /// The fields of an `ss_socket` event.
 pub(super) fn ss_socket(o: &mut Object<'_>, s: &SsSocket<'_>) {
-    o.bytes("raw", s.row.line);
+    let r = &s.row;
+    match r.netid {
+        Some(n) => o.bytes("netid", n.name()),
+        None => o.null("netid"),
+    }
+    if r.sctp_assoc {
+        o.bool("sctp_assoc", true);
+    }
+    match r.state {
+        Some(st) => o.bytes("state", st.name()),
+        None => o.null("state"),
+    }
+    for (name, q) in [("recv_q", r.recv_q), ("send_q", r.send_q)] {
+        match q {
+            Some(q) => o.uint(name, q),
+            None => o.null(name),
+        }
+    }
+    endpoint(o.member("local"), &r.local);
+    endpoint(o.member("peer"), &r.peer);
+    match r.process {
+        Some(users) => {
+            let list = o.member("process");
+            list.push(b'[');
+            for (i, p) in users.iter().enumerate() {
+                if i > 0 {
+                    list.push(b',');
+                }
+                let mut e = Object::new(list);
+                e.bytes("name", p.name);
+                e.uint("pid", u64::from(p.pid));
+                e.uint("fd", u64::from(p.fd));
+                if let Some(tid) = p.tid {
+                    e.uint("tid", u64::from(tid));
+                }
+                if let Some(ctx) = p.proc_ctx {
+                    e.bytes("proc_ctx", ctx);
+                }
+                if let Some(ctx) = p.sock_ctx {
+                    e.bytes("sock_ctx", ctx);
+                }
+                e.end();
+            }
+            list.push(b']');
+            if users.truncated() {
+                o.bool("process_truncated", true);
+            }
+        }
+        None => o.null("process"),
+    }
+    extras(o.member("extras"), r.extras);
     if !s.info.is_empty() {
-        o.bytes("info", s.info);
+        let list = o.member("info");
+        list.push(b'[');
+        for (i, line) in s.info.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                list.push(b',');
+            }
+            json::string(list, line);
+        }
+        list.push(b']');
+        extras(o.member("info_extras"), s.info_extras().flatten());
+    }
+    o.bytes("raw", r.line);
+}
+
+fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
+    let mut o = Object::new(out);
+    match e.host {
+        Host::Ip(ip) => {
+            o.str("address", &ip.to_string());
+            o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+        }
+        Host::Any => {
+            o.str("address", "*");
+            o.str("family", "any");
+        }
+        Host::Name(n) => {
+            o.bytes("address", n);
+            o.str("family", "name");
+        }
+        Host::Path(p) => {
+            o.bytes("address", p);
+            o.str("family", "path");
+        }
+        Host::Other(t) => {
+            o.bytes("address", t);
+            o.str("family", "other");
+        }
+    }
+    if let Some(iface) = e.iface {
+        o.bytes("iface", iface);
+    }
+    match e.port {
+        Some(Port::Number(n)) => o.uint("port", u64::from(n)),
+        Some(Port::Any) => o.str("port", "*"),
+        Some(Port::Name(n)) => o.bytes("port", n),
+        None => {}
+    }
+    if let Some(inode) = e.inode {
+        o.uint("inode", inode);
+    }
+    o.end();
+}
+
+/// A list of extras as `[{"key": …, "value": …}, …]`.
+fn extras<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = Extra<'a>>) {
+    out.push(b'[');
+    for (i, e) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let mut o = Object::new(out);
+        o.bytes("key", e.key);
+        extra_value(o.member("value"), &e);
+        o.end();
+    }
+    out.push(b']');
+}
+
+fn float(out: &mut Vec<u8>, v: f64, text: &[u8]) {
+    if v.is_finite() {
+        out.extend_from_slice(v.to_string().as_bytes());
+    } else {
+        json::string(out, text);
+    }
+}
+
+fn extra_value(out: &mut Vec<u8>, e: &Extra<'_>) {
+    match e.value {
+        ExtraValue::Flag => out.extend_from_slice(b"true"),
+        ExtraValue::Shutdown(s) => {
+            let mut o = Object::new(out);
+            o.bool("receive_shut", s.receive_shut);
+            o.bool("send_shut", s.send_shut);
+            o.end();
+        }
+        ExtraValue::Int(n) | ExtraValue::Hex(n) => json::uint(out, n),
+        ExtraValue::Float(f) => float(out, f, e.text),
+        ExtraValue::Pair(a, b) => {
+            out.push(b'[');
+            float(out, a, e.text);
+            out.push(b',');
+            float(out, b, e.text);
+            out.push(b']');
+        }
+        ExtraValue::Duration(ms) => {
+            let mut o = Object::new(out);
+            o.uint("ms", ms);
+            o.end();
+        }
+        ExtraValue::Rate(bps) => {
+            let mut o = Object::new(out);
+            float(o.member("bps"), bps, e.text);
+            o.end();
+        }
+        ExtraValue::Timer(t) => {
+            let mut o = Object::new(out);
+            let kind = match t.kind {
+                TimerKind::Off => "off",
+                TimerKind::On => "on",
+                TimerKind::Keepalive => "keepalive",
+                TimerKind::TimeWait => "timewait",
+                TimerKind::Persist => "persist",
+                TimerKind::Delack => "delack",
+                TimerKind::T3Rtx => "T3_RTX",
+                TimerKind::Unknown => "unknown",
+                TimerKind::Other => "other",
+            };
+            o.str("kind", kind);
+            if t.kind == TimerKind::Other {
+                o.bytes("name", t.name);
+            }
+            match t.expires_ms {
+                Some(ms) => o.uint("expires_ms", ms),
+                None => o.null("expires_ms"),
+            }
+            o.uint("retransmits", t.retransmits);
+            o.end();
+        }
+        ExtraValue::SkMem(m) => {
+            let mut o = Object::new(out);
+            for (k, v) in [
+                ("r", m.rmem_alloc),
+                ("rb", m.rcvbuf),
+                ("t", m.wmem_alloc),
+                ("tb", m.sndbuf),
+                ("f", m.fwd_alloc),
+                ("w", m.wmem_queued),
+                ("o", m.optmem),
+            ] {
+                o.uint(k, v);
+            }
+            if let Some(bl) = m.backlog {
+                o.uint("bl", bl);
+            }
+            if let Some(d) = m.drops {
+                o.uint("d", d);
+            }
+            o.end();
+        }
+        ExtraValue::Group(inner) => {
+            // `bbr:(bw:0bps,mrtt:0.005)`: the items as text; a repeated key keeps its first value.
+            let mut o = Object::new(out);
+            let mut seen: Vec<&[u8]> = Vec::new();
+            for (k, v) in group_items(inner) {
+                if seen.contains(&k) {
+                    continue;
+                }
+                seen.push(k);
+                o.bytes(&String::from_utf8_lossy(k), v);
+            }
+            o.end();
+        }
+        ExtraValue::Text(t) => json::string(out, t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::events::json::write_event;
+    use crate::{Event, EventKind, Format, PushParser};
+
+    fn events(input: &[u8]) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        let mut parser = PushParser::new(Format::Ss);
+        let mut sink = |ev: Event<'_>| {
+            if matches!(ev.kind, EventKind::SsSocket(_)) {
+                let mut buf = Vec::new();
+                write_event(&mut buf, &ev);
+                // serde_json rejects lone surrogates: check that one as text.
+                let text = String::from_utf8(buf).expect("UTF-8").replace(r"\udcff", "?");
+                out.push(serde_json::from_str(&text).expect("valid JSON"));
+            }
+        };
+        parser.feed(input, &mut sink);
+        parser.finish(&mut sink);
+        out
+    }
+
+    #[test]
+    fn typed_fields() {
+        let input = b"Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n\
+tcp ESTAB 12 0 [fe80::1]%eth0:45694 [::ffff:127.0.0.1]:22 users:((\"q\"u(o\",pid=9067,fd=4),(\"b\xff\",pid=1,tid=2,fd=8)) timer:(keepalive,119min,0) uid:1001 ino:8946 sk:1e <->\n\
+\t skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) ts bbr:(bw:0bps,mrtt:0.005) wscale:7,7 send 1.5Mbps busy:4ms rto:201.5\n\
+u_str LISTEN 0 8 /tmp/dir with space.sock 8730 * 0\n";
+        let ev = events(input);
+        assert_eq!(ev.len(), 2);
+        let t = &ev[0];
+        assert_eq!((t["netid"].as_str(), t["state"].as_str()), (Some("tcp"), Some("ESTAB")));
+        assert_eq!((t["recv_q"].as_u64(), t["send_q"].as_u64()), (Some(12), Some(0)));
+        assert_eq!(
+            t["local"],
+            serde_json::json!({"address": "fe80::1", "family": "ipv6", "iface": "eth0", "port": 45694})
+        );
+        assert_eq!(t["peer"]["address"], "::ffff:127.0.0.1");
+        assert_eq!(t["process"][0], serde_json::json!({"name": "q\"u(o", "pid": 9067, "fd": 4}));
+        assert_eq!(t["process"][1]["name"], "b?");
+        assert_eq!(t["process"][1]["tid"], 2);
+        let extras = t["extras"].as_array().unwrap();
+        assert_eq!(
+            extras[0],
+            serde_json::json!({"key": "timer", "value": {"kind": "keepalive", "expires_ms": 7_140_000, "retransmits": 0}})
+        );
+        assert_eq!(extras[1], serde_json::json!({"key": "uid", "value": 1001}));
+        assert_eq!(extras[3], serde_json::json!({"key": "sk", "value": 30}));
+        assert_eq!(extras[4]["value"], serde_json::json!({"receive_shut": false, "send_shut": false}));
+        assert_eq!(t["info"].as_array().unwrap().len(), 1);
+        let info = t["info_extras"].as_array().unwrap();
+        assert_eq!(info[0]["value"]["rb"], 131072);
+        assert_eq!(info[1], serde_json::json!({"key": "ts", "value": true}));
+        assert_eq!(info[2]["value"], serde_json::json!({"bw": "0bps", "mrtt": "0.005"}));
+        assert_eq!(info[3]["value"], serde_json::json!([7, 7]));
+        assert_eq!(info[4]["value"]["bps"].as_f64(), Some(1_500_000.0));
+        assert_eq!(info[5]["value"], serde_json::json!({"ms": 4}));
+        assert_eq!(info[6]["value"], serde_json::json!(201.5));
+        let u = &ev[1];
+        assert_eq!(
+            u["local"],
+            serde_json::json!({"address": "/tmp/dir with space.sock", "family": "path", "inode": 8730})
+        );
+        assert_eq!(u["peer"], serde_json::json!({"address": "*", "family": "any", "inode": 0}));
+        assert!(u["process"].is_null());
+        assert!(u.get("info").is_none());
     }
 }

@@ -100,7 +100,11 @@ impl AutoMachine {
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
         if let Some(kind) = Self::starts(line) {
             // A machine keeps its own section state, and its own notion of where a
-            // capture starts (a repeated title).
+            // capture starts (a repeated title). ss holds its last row until it knows the
+            // row is complete: leaving ss completes it, so events stay in input order.
+            if self.current == Some(Kind::Ss) && kind != Kind::Ss {
+                self.ss.finish(stats, sink);
+            }
             self.current = Some(kind);
         }
         match self.current {
@@ -129,6 +133,14 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.line(line, at, stats, sink),
             Some(Kind::NetstatI) => self.iface.line(line, at, stats, sink),
             Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
+        }
+    }
+
+    /// Emit what a machine holds back (ss's last row) before an event that does not go
+    /// through the machines (an over-long line).
+    pub(super) fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        if self.current == Some(Kind::Ss) {
+            self.ss.finish(stats, sink);
         }
     }
 

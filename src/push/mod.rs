@@ -116,6 +116,16 @@ impl Machine {
         each_machine!(self, m => m.capture())
     }
 
+    /// Emit a row held back for its continuation lines (ss), before an event that does not
+    /// go through the machine.
+    fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        match self {
+            Machine::Ss(m) => m.finish(stats, sink),
+            Machine::Auto(m) => m.flush(stats, sink),
+            _ => {}
+        }
+    }
+
     fn saw_table(&self) -> bool {
         each_machine!(self, m => m.saw_table())
     }
@@ -180,6 +190,7 @@ fn dispatch<S: Sink + ?Sized>(
     match framed {
         Framed::Line(line, at) => machine.line(line, at, stats, sink),
         Framed::TooLong { prefix, length, at } => {
+            machine.flush(stats, sink);
             stats.malformed += 1;
             let problem = Problem::TooLong { length, cap };
             let kind = EventKind::Malformed(Malformed { raw: prefix, problem });

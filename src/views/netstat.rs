@@ -36,6 +36,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row with these cells, for views of other tables (ss) that share the row shape.
+    pub fn new(cells: Vec<(&'static str, Vec<u8>)>) -> Self {
+        Row { cells, listening: false }
+    }
+
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&[u8]> {
         self.cells.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_slice())

@@ -1,1 +1,296 @@
-//! View stub: filled by its format's issue.
+//! The lookup views of insights' `SsTUPNA` (`ss -tupna`) and `SsTULPN` parsers, built from
+//! events.
+//!
+//! insights' object *is* its list of rows, each keyed by seven fixed names: `Netid`,
+//! `State`, `Recv-Q`, `Send-Q`, `Local-Address-Port`, `Peer-Address-Port` and `Process`
+//! (absent when the socket has no process). The values here are the column texts as
+//! printed, read by the grammar rather than split at every blank, so a process name with a
+//! blank (`users:(("Web Content",…))`) or a unix path with blanks stays whole, and words
+//! after the Process column (`-e -o` extras) never shift anything. A table printed without
+//! a Netid, State or queue column has no key for it.
+//!
+//! `SsTULPN` is the same view with `tulpn: true`: it keeps the sockets whose State is
+//! `LISTEN` or `UNCONN`, by the typed state (insights keeps every *line* holding either
+//! word anywhere, a process name included).
+
+use netsift_grammar::ss::{SsCol, SsRow, State};
+
+use super::netstat::{CaptureSelect, Row};
+use super::search::{keyword_search, Term};
+use crate::events::{Event, EventKind, Table};
+use crate::json::Object;
+
+/// The insights key of each column the rows carry (the extras have none).
+const KEYS: [(SsCol, &str); 7] = [
+    (SsCol::Netid, "Netid"),
+    (SsCol::State, "State"),
+    (SsCol::RecvQ, "Recv-Q"),
+    (SsCol::SendQ, "Send-Q"),
+    (SsCol::Local, "Local-Address-Port"),
+    (SsCol::Peer, "Peer-Address-Port"),
+    (SsCol::Process, "Process"),
+];
+
+/// The sockets of one capture (one ss table).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SsCapture {
+    /// Capture number, from 1.
+    pub number: u32,
+    /// The rows, in input order.
+    pub rows: Vec<Row>,
+}
+
+/// The `SsTUPNA` / `SsTULPN` view: `data` (the rows), `get_service`, `get_localport`,
+/// `get_peerport`, `get_port`, and `search`.
+///
+/// ```
+/// use netsift::{Format, PushParser, views::ss::SsView};
+/// let input = b"Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
+/// tcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*    users:((\"sshd\",pid=900,fd=3))\n\
+/// tcp   ESTAB  0      0      10.0.0.1:22        10.0.0.2:5000 users:((\"sshd: alice\",pid=901,fd=4))\n";
+/// let mut view = SsView::default();
+/// let mut parser = PushParser::new(Format::Ss);
+/// parser.feed(input, &mut view);
+/// parser.finish(&mut view);
+/// assert_eq!(view.rows().len(), 2);
+/// assert_eq!(view.get_localport("22").len(), 2);
+/// assert_eq!(view.get_service("sshd: alice").len(), 1);
+/// assert_eq!(view.get_port("ssh").len(), 0); // not a number: no match, no error
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SsView {
+    select: CaptureSelect,
+    tulpn: bool,
+    captures: Vec<SsCapture>,
+}
+
+impl SsView {
+    /// A view of the captures chosen by `select`; with `tulpn`, only the sockets in state
+    /// LISTEN or UNCONN (insights' `SsTULPN`).
+    pub fn new(select: CaptureSelect, tulpn: bool) -> Self {
+        SsView { select, tulpn, captures: Vec::new() }
+    }
+
+    /// Take one event.
+    pub fn event(&mut self, ev: &Event<'_>) {
+        match &ev.kind {
+            EventKind::Section(s) if s.table == Table::Ss => {
+                self.capture_for(ev.capture);
+            }
+            EventKind::SsSocket(s) => {
+                if self.tulpn && !matches!(s.row.state, Some(State::Listen | State::Unconn)) {
+                    return;
+                }
+                if let Some(capture) = self.capture_for(ev.capture) {
+                    capture.rows.extend(ss_row(&s.row));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The capture an event of capture `number` goes to, dropping the captures the
+    /// selection does not keep; `None` when this one is not kept.
+    fn capture_for(&mut self, number: u32) -> Option<&mut SsCapture> {
+        if let CaptureSelect::Number(n) = self.select {
+            if n != number {
+                return None;
+            }
+        }
+        if self.captures.last().is_none_or(|c| c.number != number) {
+            if self.select == CaptureSelect::Last {
+                self.captures.clear();
+            }
+            self.captures.push(SsCapture { number, rows: Vec::new() });
+        }
+        self.captures.last_mut()
+    }
+
+    /// The captures the view holds (one unless `CaptureSelect::All`).
+    pub fn captures(&self) -> &[SsCapture] {
+        &self.captures
+    }
+
+    /// Whether no ss table was seen.
+    pub fn is_empty(&self) -> bool {
+        self.captures.is_empty()
+    }
+
+    /// The rows of the described capture (the last one held): insights' `data`.
+    pub fn rows(&self) -> &[Row] {
+        self.captures.last().map_or(&[], |c| &c.rows)
+    }
+
+    /// `get_service(name)`: the rows whose Process text contains `name`.
+    pub fn get_service(&self, name: &str) -> Vec<&Row> {
+        let want = name.as_bytes();
+        self.rows().iter().filter(|r| r.get("Process").is_some_and(|p| !p.is_empty() && contains(p, want))).collect()
+    }
+
+    /// `get_localport(port)`: the rows whose local port equals `port` as an integer
+    /// (`"0022"` is 22). Addresses holding `:*` are skipped; a port or an argument that is
+    /// not an integer matches nothing.
+    pub fn get_localport(&self, port: &str) -> Vec<&Row> {
+        self.port_rows("Local-Address-Port", port)
+    }
+
+    /// `get_peerport(port)`: as [`SsView::get_localport`], on the peer address.
+    pub fn get_peerport(&self, port: &str) -> Vec<&Row> {
+        self.port_rows("Peer-Address-Port", port)
+    }
+
+    /// `get_port(port)`: the local matches, then the peer matches; a row matching on both
+    /// sides is listed twice, as insights does.
+    pub fn get_port(&self, port: &str) -> Vec<&Row> {
+        let mut rows = self.get_localport(port);
+        rows.extend(self.get_peerport(port));
+        rows
+    }
+
+    fn port_rows(&self, key: &str, port: &str) -> Vec<&Row> {
+        let Some(want) = py_int(port.as_bytes()) else { return Vec::new() };
+        self.rows().iter().filter(|r| r.get(key).is_some_and(|addr| port_is(addr, &want))).collect()
+    }
+
+    /// insights' `keyword_search` over the rows (`State=LISTEN`,
+    /// `Process__contains=sshd`, `Local_Address_Port__endswith=:22`).
+    pub fn search(&self, terms: &[Term]) -> Vec<&Row> {
+        keyword_search(self.rows(), terms)
+    }
+
+    /// Write the view as JSON: `{"data": [row, …]}` for the described capture; with
+    /// `CaptureSelect::All`, `{"captures": [{"capture": N, "data": […]}, …]}`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        if self.select == CaptureSelect::All {
+            let mut o = Object::new(out);
+            let list = o.member("captures");
+            list.push(b'[');
+            for (i, c) in self.captures.iter().enumerate() {
+                if i > 0 {
+                    list.push(b',');
+                }
+                let mut co = Object::new(list);
+                co.uint("capture", u64::from(c.number));
+                super::netstat::write_rows(co.member("data"), c.rows.iter());
+                co.end();
+            }
+            list.push(b']');
+            o.end();
+        } else {
+            let mut o = Object::new(out);
+            super::netstat::write_rows(o.member("data"), self.rows().iter());
+            o.end();
+        }
+    }
+}
+
+impl crate::push::Sink for SsView {
+    fn event(&mut self, event: Event<'_>) {
+        SsView::event(self, &event);
+    }
+}
+
+/// The insights row of a socket: the columns the table has, as printed.
+fn ss_row(r: &SsRow<'_>) -> Option<Row> {
+    let present = |col: SsCol| match col {
+        SsCol::Netid => r.columns.netid,
+        SsCol::State => r.columns.state,
+        SsCol::RecvQ | SsCol::SendQ => r.columns.queues,
+        SsCol::Process => r.process.is_some(),
+        _ => true,
+    };
+    let cells = KEYS.iter().filter(|(col, _)| present(*col)).map(|&(col, key)| (key, r.column(col).to_vec())).collect();
+    new_row(cells)
+}
+
+/// Byte substring test (an empty needle is in everything, as in Python).
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Python's `int()` of a text, as insights applies it to ports: surrounding whitespace,
+/// an optional sign, ASCII digits with single underscores between them. Returns the sign
+/// and the digits without leading zeros (any size: Python integers are unbounded); `None`
+/// where Python raises ValueError (which netsift answers with "no match").
+fn py_int(text: &[u8]) -> Option<(bool, Vec<u8>)> {
+    let text = text.trim_ascii();
+    let (negative, body) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if body.is_empty() || body.first() == Some(&b'_') || body.last() == Some(&b'_') {
+        return None;
+    }
+    let mut digits = Vec::with_capacity(body.len());
+    let mut previous_underscore = false;
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                digits.push(b);
+                previous_underscore = false;
+            }
+            b'_' if !previous_underscore => previous_underscore = true,
+            _ => return None,
+        }
+    }
+    let first_nonzero = digits.iter().position(|&d| d != b'0').unwrap_or(digits.len() - 1);
+    let digits = digits.split_off(first_nonzero);
+    let negative = negative && digits != b"0";
+    Some((negative, digits))
+}
+
+/// insights' port test: skip an empty address or one holding `:*`, then compare the text
+/// after the last `:` as an integer.
+fn port_is(addr: &[u8], want: &(bool, Vec<u8>)) -> bool {
+    if addr.is_empty() || contains(addr, b":*") {
+        return false;
+    }
+    let port = match addr.iter().rposition(|&b| b == b':') {
+        Some(colon) => &addr[colon + 1..],
+        None => addr,
+    };
+    py_int(port).is_some_and(|p| &p == want)
+}
+
+/// A [`Row`] with these cells.
+fn new_row(cells: Vec<(&'static str, Vec<u8>)>) -> Option<Row> {
+    Some(Row::new(cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_hold_their_cells() {
+        let row = new_row(vec![("Netid", b"tcp".to_vec())]).expect("row");
+        assert_eq!(row.get("Netid"), Some(&b"tcp"[..]));
+        assert_eq!(row.cells.len(), 1);
+    }
+
+    #[test]
+    fn python_integers() {
+        let int = |s: &str| py_int(s.as_bytes());
+        assert_eq!(int("0022"), Some((false, b"22".to_vec())));
+        assert_eq!(int(" 22\n"), Some((false, b"22".to_vec())));
+        assert_eq!(int("-0"), Some((false, b"0".to_vec())));
+        assert_eq!(int("+1_000"), Some((false, b"1000".to_vec())));
+        assert_eq!(int("-4127"), Some((true, b"4127".to_vec())));
+        assert_eq!(int("99999999999999999999999"), Some((false, b"99999999999999999999999".to_vec())));
+        for bad in ["", "ssh", "1__0", "_1", "1_", "*", "1.0", "0x16", "- 1", "２２"] {
+            assert_eq!(int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ports_compare_as_integers() {
+        let want = py_int(b"22").unwrap();
+        assert!(port_is(b"[::]:0022", &want));
+        assert!(port_is(b"0.0.0.0%virbr0:22", &want));
+        assert!(!port_is(b"0.0.0.0:*", &want));
+        assert!(!port_is(b"0.0.0.0:ssh", &want));
+        assert!(!port_is(b"", &want));
+        assert!(!port_is(b"/run/x.sock 22", &want));
+    }
+}
