@@ -1,24 +1,10 @@
-//! Any bytes through the `NetstatAgn` parser, every event written as JSON: no panic, the
-//! carry-over bounded by the line cap, every line accounted for.
+//! Any bytes through the `NetstatAgn` parser (see common/mod.rs for what is checked).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use netsift::events::json::write_event;
-use netsift::{Event, Format, PushParser};
+#[path = "common/mod.rs"]
+mod common;
 
-fuzz_target!(|data: &[u8]| {
-    let mut parser = PushParser::with_line_cap(Format::NetstatAgn, 4096);
-    let mut out = Vec::new();
-    let mut sink = |ev: Event<'_>| {
-        out.clear();
-        write_event(&mut out, &ev);
-    };
-    parser.feed(data, &mut sink);
-    parser.finish(&mut sink);
-    assert!(parser.carry_high_water() <= 4096);
-    let s = parser.stats();
-    assert_eq!(
-        s.rows + s.titles + s.headers + s.notices + s.blank + s.skipped + s.continuations + s.malformed,
-        s.lines
-    );
-});
+use libfuzzer_sys::fuzz_target;
+use netsift::Format;
+
+fuzz_target!(|data: &[u8]| common::check_format(Format::NetstatAgn, data));

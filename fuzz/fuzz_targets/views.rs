@@ -1,35 +1,44 @@
-//! Any bytes, auto-detected, through every view, each written as JSON: no panic.
+//! Any bytes, auto-detected, through every view, each written as JSON, and the lookups
+//! insights offers: no panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netsift::views::netstat_agn::NetstatAgnView;
-use netsift::views::netstat_i::NetstatIView;
 use netsift::views::search::Term;
-use netsift::views::NetstatView;
-use netsift::{Event, Format, PushParser};
+use netsift::views::{CaptureSelect, ViewSet};
+use netsift::{Format, PushParser};
 
 fuzz_target!(|data: &[u8]| {
-    let mut netstat = NetstatView::default();
-    let mut iface = NetstatIView::default();
-    let mut agn = NetstatAgnView::default();
+    let mut views = ViewSet::new(Format::Auto, CaptureSelect::Last);
     let mut parser = PushParser::with_line_cap(Format::Auto, 4096);
-    let mut sink = |ev: Event<'_>| {
-        netstat.event(&ev);
-        iface.event(&ev);
-        agn.event(&ev);
-    };
-    parser.feed(data, &mut sink);
-    parser.finish(&mut sink);
+    parser.feed(data, &mut views);
+    parser.finish(&mut views);
     let mut out = Vec::new();
-    netstat.write_json(&mut out);
-    iface.write_json(&mut out);
-    agn.write_json(&mut out);
-    let terms: Vec<Term> = ["State=LISTEN", "Local_Address__contains=:", "PID__startswith=1"]
+    views.write_json(&mut out);
+    let terms: Vec<Term> = ["State=LISTEN", "Local_Address__contains=:", "PID__startswith=1", "Process__lower_value=x"]
         .iter()
         .filter_map(|t| t.parse().ok())
         .collect();
-    let _ = netstat.search(&[], &terms);
-    let _ = netstat.listening_pid();
-    let _ = iface.group_by_iface();
-    let _ = agn.group_by_iface();
+    if let Some(v) = &views.netstat {
+        let _ = v.search(&[], &terms);
+        let _ = v.listening_pid();
+        let _ = v.running_processes();
+    }
+    if let Some(v) = &views.ss {
+        let _ = v.search(&terms);
+        for port in ["22", "0022", "-1", "ssh", "99999999999999999999999", ""] {
+            let _ = v.get_port(port);
+        }
+        let _ = v.get_service("sshd");
+    }
+    if let Some(v) = &views.proc {
+        for name in ["TCPTimeouts", "Tcp:ActiveOpens", ":", "Tcp:", ":x"] {
+            let _ = v.get_stats(name);
+        }
+    }
+    if let Some(v) = &views.iface {
+        let _ = v.group_by_iface();
+    }
+    if let Some(v) = &views.agn {
+        let _ = v.group_by_iface();
+    }
 });

@@ -1,7 +1,6 @@
 //! Command-line parsing and the subcommands.
 
 mod input;
-mod views;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -184,7 +183,7 @@ fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 fn view(common: &Common, capture: CaptureSelect, file: &Path) -> Result<(), Failure> {
-    let mut set = views::ViewSet::new(common.format, capture);
+    let mut set = netsift::views::ViewSet::new(common.format, capture);
     let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     if let CaptureSelect::Number(n) = capture {
@@ -231,7 +230,7 @@ fn search(
 ) -> Result<(), Failure> {
     let terms: Vec<Term> =
         terms.iter().map(|t| t.parse::<Term>()).collect::<Result<_, _>>().map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut set = views::ViewSet::new(common.format, CaptureSelect::Last);
+    let mut set = netsift::views::ViewSet::new(common.format, CaptureSelect::Last);
     let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     let mut json = Vec::new();

@@ -85,25 +85,25 @@ fn section(o: &mut Object<'_>, s: &Section<'_>) {
     cols.push(b']');
 }
 
+/// `"address"` and its `"family"` (`ipv4`, `ipv6`, `any`, `name`, …), for every
+/// endpoint form of every format.
+pub(super) fn address(o: &mut Object<'_>, text: &[u8], family: &str) {
+    o.bytes("address", text);
+    o.str("family", family);
+}
+
+/// An IP address as `address`/`family`.
+pub(super) fn ip_address(o: &mut Object<'_>, ip: std::net::IpAddr) {
+    address(o, ip.to_string().as_bytes(), if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+}
+
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
     let mut o = Object::new(out);
     match e.host {
-        Host::Ip(ip) => {
-            o.str("address", &ip.to_string());
-            o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
-        }
-        Host::Any => {
-            o.str("address", "*");
-            o.str("family", "any");
-        }
-        Host::Name(n) => {
-            o.str("address", n);
-            o.str("family", "name");
-        }
-        Host::Truncated(t) => {
-            o.str("address", t);
-            o.str("family", "truncated");
-        }
+        Host::Ip(ip) => ip_address(&mut o, ip),
+        Host::Any => address(&mut o, b"*", "any"),
+        Host::Name(n) => address(&mut o, n.as_bytes(), "name"),
+        Host::Truncated(t) => address(&mut o, t.as_bytes(), "truncated"),
     }
     match e.port {
         Port::Number(n) => o.uint("port", u64::from(n)),

@@ -103,26 +103,11 @@ pub(super) fn ss_socket(o: &mut Object<'_>, s: &SsSocket<'_>) {
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
     let mut o = Object::new(out);
     match e.host {
-        Host::Ip(ip) => {
-            o.str("address", &ip.to_string());
-            o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
-        }
-        Host::Any => {
-            o.str("address", "*");
-            o.str("family", "any");
-        }
-        Host::Name(n) => {
-            o.bytes("address", n);
-            o.str("family", "name");
-        }
-        Host::Path(p) => {
-            o.bytes("address", p);
-            o.str("family", "path");
-        }
-        Host::Other(t) => {
-            o.bytes("address", t);
-            o.str("family", "other");
-        }
+        Host::Ip(ip) => super::json::ip_address(&mut o, ip),
+        Host::Any => super::json::address(&mut o, b"*", "any"),
+        Host::Name(n) => super::json::address(&mut o, n, "name"),
+        Host::Path(p) => super::json::address(&mut o, p, "path"),
+        Host::Other(t) => super::json::address(&mut o, t, "other"),
     }
     if let Some(iface) = e.iface {
         o.bytes("iface", iface);

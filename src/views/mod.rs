@@ -11,9 +11,11 @@ pub mod netstat_i;
 pub mod netstat_s;
 pub mod proc_net;
 pub mod search;
+mod set;
 pub mod ss;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
+pub use set::{Seen, ViewSet};
 
 /// Keeps one value per capture, as a view's [`CaptureSelect`] asks: only the last, only
 /// capture N, or all of them.
@@ -100,6 +102,18 @@ impl WordRow {
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&[u8]> {
         self.cells.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_slice())
+    }
+
+    /// Write rows as a JSON array, each leaving out `skip`.
+    pub fn write_list(out: &mut Vec<u8>, rows: &[WordRow], skip: Option<&str>) {
+        out.push(b'[');
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            r.write_json(out, skip);
+        }
+        out.push(b']');
     }
 
     /// Write the row as a JSON object, leaving out `skip`.

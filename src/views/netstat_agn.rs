@@ -88,26 +88,10 @@ impl NetstatAgnView {
             if let Some(n) = number {
                 o.uint("capture", u64::from(n));
             }
-            let list = o.member("data");
-            list.push(b'[');
-            for (i, r) in rows.iter().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
-                r.write_json(list, None);
-            }
-            list.push(b']');
+            WordRow::write_list(o.member("data"), rows, None);
             let mut by = Object::new(o.member("group_by_iface"));
             for (iface, group) in group(rows) {
-                let list = by.member(&iface);
-                list.push(b'[');
-                for (i, r) in group.iter().enumerate() {
-                    if i > 0 {
-                        list.push(b',');
-                    }
-                    r.write_json(list, Some("interface"));
-                }
-                list.push(b']');
+                WordRow::write_list(by.member(&iface), &group, Some("interface"));
             }
             by.end();
             o.end();

@@ -105,15 +105,7 @@ impl NetstatIView {
             if let Some(n) = number {
                 o.uint("capture", u64::from(n));
             }
-            let list = o.member("data");
-            list.push(b'[');
-            for (i, r) in rows.iter().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
-                r.write_json(list, None);
-            }
-            list.push(b']');
+            WordRow::write_list(o.member("data"), rows, None);
             let mut by = Object::new(o.member("group_by_iface"));
             for (iface, r) in group(rows) {
                 r.write_json(by.member(&iface), Some("Iface"));

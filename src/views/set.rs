@@ -1,36 +1,62 @@
-//! The views a command builds for a format: one for an explicit format, every view for
-//! `auto` (the JSON then holds the view of each format found).
+//! Every view of a format, fed from one event stream: the view of an explicit format, or
+//! every view for `auto` (the JSON then holds the view of each format found). The command
+//! line's `view` and `search` use it; so can an embedder that does not know the format.
 
-use netsift::events::{Event, EventKind, Table};
-use netsift::views::netstat_agn::NetstatAgnView;
-use netsift::views::netstat_i::NetstatIView;
-use netsift::views::netstat_s::NetstatSView;
-use netsift::views::proc_net::ProcNetstatView;
-use netsift::views::ss::SsView;
-use netsift::views::{CaptureSelect, NetstatView};
-use netsift::Format;
+use super::netstat_agn::NetstatAgnView;
+use super::netstat_i::NetstatIView;
+use super::netstat_s::NetstatSView;
+use super::proc_net::ProcNetstatView;
+use super::ss::SsView;
+use super::{CaptureSelect, NetstatView};
+use crate::events::{Event, EventKind, Table};
+use crate::Format;
 
 /// Which formats' sections were seen.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Seen {
+    /// A netstat connection table.
     pub netstat: bool,
+    /// A `netstat -i` table.
     pub iface: bool,
+    /// A `netstat -agn` table.
     pub agn: bool,
+    /// A `netstat -s` section.
     pub stat: bool,
+    /// A `/proc/net/{netstat,snmp}` pair.
     pub proc: bool,
+    /// An ss table.
     pub ss: bool,
     /// Capture numbers seen, to tell a missing `--capture N`.
     pub max_capture: u32,
 }
 
-/// The views of one command run.
+/// The views of one input.
+///
+/// ```
+/// use netsift::{Format, PushParser, views::{CaptureSelect, ViewSet}};
+/// let mut views = ViewSet::new(Format::Auto, CaptureSelect::Last);
+/// let mut parser = PushParser::new(Format::Auto);
+/// parser.feed(b"IPv6/IPv4 Group Memberships\nInterface       RefCnt Group\nlo              1      224.0.0.1\n", &mut views);
+/// parser.finish(&mut views);
+/// let mut json = Vec::new();
+/// views.write_json(&mut json);
+/// assert!(String::from_utf8(json).unwrap().starts_with(r#"{"data":[{"interface":"lo""#));
+/// ```
+#[derive(Debug)]
 pub struct ViewSet {
+    /// `Netstat`.
     pub netstat: Option<NetstatView>,
+    /// `Netstat_I`.
     pub iface: Option<NetstatIView>,
+    /// `NetstatAGN`.
     pub agn: Option<NetstatAgnView>,
+    /// `NetstatS`.
     pub stat: Option<NetstatSView>,
+    /// `ProcNsat`.
     pub proc: Option<ProcNetstatView>,
+    /// `SsTUPNA` / `SsTULPN`.
     pub ss: Option<SsView>,
+    /// Which formats were found.
     pub seen: Seen,
 }
 
@@ -108,10 +134,16 @@ impl ViewSet {
             out.extend_from_slice(&parts[0].1);
             return;
         }
-        let mut o = netsift::json::Object::new(out);
+        let mut o = crate::json::Object::new(out);
         for (name, json) in parts {
             o.member(name).extend_from_slice(&json);
         }
         o.end();
+    }
+}
+
+impl crate::push::Sink for ViewSet {
+    fn event(&mut self, event: Event<'_>) {
+        ViewSet::event(self, &event);
     }
 }
