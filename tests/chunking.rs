@@ -1,48 +1,22 @@
 //! The event stream does not depend on how the input was cut into chunks: every fixture,
 //! cut at random points (and byte by byte), gives the same events as one single feed.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use netsift::events::json::write_event;
-use netsift::{Event, Format, PushParser};
+use std::path::PathBuf;
+
+use common::fixtures::{find, json_lines, pick};
+use netsift::{Format, PushParser};
 use proptest::prelude::*;
 
+/// Every `.txt` and `.out` fixture.
 fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).expect("fixtures dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "out")) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    find(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "out")))
 }
 
 /// Every event as its JSON line, plus the line accounting.
 fn events(input: &[u8], cuts: &[usize], cap: usize) -> (Vec<Vec<u8>>, netsift::push::LineStats) {
-    let mut out = Vec::new();
-    let mut parser = PushParser::with_line_cap(Format::Auto, cap);
-    let mut sink = |ev: Event<'_>| {
-        let mut buf = Vec::new();
-        write_event(&mut buf, &ev);
-        out.push(buf);
-    };
-    let mut start = 0;
-    for &cut in cuts {
-        let cut = cut.clamp(start, input.len());
-        parser.feed(&input[start..cut], &mut sink);
-        start = cut;
-    }
-    parser.feed(&input[start..], &mut sink);
-    parser.finish(&mut sink);
-    (out, parser.stats())
+    json_lines(PushParser::with_line_cap(Format::Auto, cap), input, cuts, |_| {})
 }
 
 #[test]
@@ -63,8 +37,7 @@ proptest! {
     #[test]
     fn random_cuts_equal_one_feed(index in 0usize..1000, mut cuts in proptest::collection::vec(0usize..50_000, 0..40)) {
         let files = fixtures();
-        let file = &files[index % files.len()];
-        let input = std::fs::read(file).unwrap();
+        let (file, input) = pick(&files, index);
         cuts.sort_unstable();
         let whole = events(&input, &[], 1 << 20);
         prop_assert_eq!(events(&input, &cuts, 1 << 20), whole, "{}", file.display());
@@ -75,8 +48,7 @@ proptest! {
         // With a 100-byte cap most rows are too long: the over-long reports must not
         // depend on the cuts either.
         let files = fixtures();
-        let file = &files[index % files.len()];
-        let input = std::fs::read(file).unwrap();
+        let (file, input) = pick(&files, index);
         cuts.sort_unstable();
         prop_assert_eq!(events(&input, &cuts, 100), events(&input, &[], 100), "{}", file.display());
     }

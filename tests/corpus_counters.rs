@@ -4,19 +4,17 @@
 //! below), spot values read off the files by eye, and the agreement of `netstat -s` with
 //! the /proc files it was printed from.
 
-use std::collections::HashMap;
-use std::path::Path;
+mod common;
 
+use std::collections::HashMap;
+
+use common::fixtures::read;
 use netsift::events::{CounterSource, Lang, Table};
 use netsift::push::LineStats;
 use netsift::views::netstat_s::NetstatSView;
 use netsift::views::proc_net::ProcNetstatView;
 use netsift::views::CaptureSelect;
 use netsift::{Event, EventKind, Format, PushParser};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)).expect("fixture")
-}
 
 /// A counter event, owned.
 #[derive(Debug, Clone, PartialEq)]

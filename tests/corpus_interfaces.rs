@@ -1,18 +1,15 @@
 //! Real `netstat -i` and `netstat -agn` captures (tests/fixtures/corpus and captured):
 //! row counts counted by hand, and spot values read off the files.
 
-use std::path::Path;
+mod common;
 
+use common::fixtures::read;
 use netsift::events::{IfaceRow, Membership};
 use netsift::netsift_grammar::netstat_agn::Group;
 use netsift::netsift_grammar::netstat_i::IfaceFlags;
 use netsift::views::netstat_agn::NetstatAgnView;
 use netsift::views::netstat_i::NetstatIView;
 use netsift::{Event, EventKind, Format, PushParser};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)).expect("fixture")
-}
 
 /// An interface row: name, MTU, RX-OK, flags text.
 type Iface = (String, u64, Option<u64>, String);

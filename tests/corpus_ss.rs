@@ -13,20 +13,18 @@
 //! hex: `sk:2e`), splits a netlink `comm/pid` port id, and names the two halves of a
 //! packet endpoint `link_layer`/`interface` where we have host/port.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::path::Path;
 
+use common::fixtures::read;
 use netsift::events::SsSocket;
 use netsift::netsift_grammar::ss::{ExtraValue, Host, Netid, Port, Process, Shutdown, SsCol, SsColumns, State};
 use netsift::push::LineStats;
 use netsift::views::ss::SsView;
 use netsift::views::CaptureSelect;
 use netsift::{Event, EventKind, Format, PushParser};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)).expect("fixture")
-}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Summary {

@@ -10,9 +10,9 @@
 //! - any bytes at all go through both machines and both views without a panic, every line
 //!   in one bucket.
 
-use std::path::Path;
+mod common;
 
-use netsift::events::json::write_event;
+use common::fixtures::{feed_cut, json_lines, read};
 use netsift::events::Problem;
 use netsift::push::LineStats;
 use netsift::views::netstat_s::NetstatSView;
@@ -42,35 +42,18 @@ const FIXTURES: &[(&str, Format)] = &[
     ("insights/fixtures/proc-netstat-131-counters.txt", Format::ProcNetstat),
 ];
 
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)).expect("fixture")
-}
-
 /// Every event as its JSON line, the line accounting, and both views' JSON.
 fn events(input: &[u8], format: Format, cuts: &[usize]) -> (Vec<Vec<u8>>, LineStats, Vec<u8>, Vec<u8>) {
-    let mut out = Vec::new();
     let mut stat = NetstatSView::new(CaptureSelect::All);
     let mut proc = ProcNetstatView::new(CaptureSelect::All);
-    let mut parser = PushParser::new(format);
-    let mut sink = |ev: Event<'_>| {
-        let mut buf = Vec::new();
-        write_event(&mut buf, &ev);
-        out.push(buf);
-        stat.event(&ev);
-        proc.event(&ev);
-    };
-    let mut start = 0;
-    for &cut in cuts {
-        let cut = cut.clamp(start, input.len());
-        parser.feed(&input[start..cut], &mut sink);
-        start = cut;
-    }
-    parser.feed(&input[start..], &mut sink);
-    parser.finish(&mut sink);
+    let (out, stats) = json_lines(PushParser::new(format), input, cuts, |ev| {
+        stat.event(ev);
+        proc.event(ev);
+    });
     let (mut s, mut p) = (Vec::new(), Vec::new());
     stat.write_json(&mut s);
     proc.write_json(&mut p);
-    (out, parser.stats(), s, p)
+    (out, stats, s, p)
 }
 
 #[test]
@@ -177,8 +160,7 @@ fn parse_proc(input: &[u8]) -> Got {
         EventKind::Section(_) => sections += 1,
         _ => {}
     };
-    parser.feed(input, &mut sink);
-    parser.finish(&mut sink);
+    feed_cut(&mut parser, input, &[], &mut sink);
     (counters, malformed, sections)
 }
 

@@ -6,13 +6,13 @@
 //! An input is an error when no counter section was seen or a line was malformed, as in
 //! tests/insights_conformance.rs. Fixtures: tests/fixtures/insights (see ATTRIBUTION.md).
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use netsift::events::EventKind;
+use common::insights::{self, answer, evaluate, load, run_cases, Call, Case, Reading, Tally};
 use netsift::views::netstat_s::NetstatSView;
 use netsift::views::proc_net::ProcNetstatView;
 use netsift::views::CaptureSelect;
-use netsift::{Event, Format, PushParser};
+use netsift::Format;
 use serde_json::Value;
 
 /// Quirks whose check we deliberately answer differently, with the reason (README,
@@ -30,20 +30,10 @@ const DIFFERENT_ON_PURPOSE: &[(&str, &str)] = &[
     ),
 ];
 
-fn suite() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/insights")
-}
-
-fn load(name: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(suite().join(name)).expect("suite file");
-    serde_json::from_str(&text).expect("suite JSON")
-}
-
 struct Parsed {
     stat: NetstatSView,
     proc: ProcNetstatView,
-    saw_table: bool,
-    malformed: usize,
+    reading: Reading,
 }
 
 fn format_of(format: &str) -> Format {
@@ -55,21 +45,13 @@ fn format_of(format: &str) -> Format {
 }
 
 fn parse(input: &str, format: Format) -> Parsed {
-    let bytes = std::fs::read(suite().join(input)).expect("fixture");
     let mut stat = NetstatSView::new(CaptureSelect::Last);
     let mut proc = ProcNetstatView::new(CaptureSelect::Last);
-    let mut malformed = 0;
-    let mut parser = PushParser::new(format);
-    let mut sink = |ev: Event<'_>| {
-        if matches!(ev.kind, EventKind::Malformed(_)) {
-            malformed += 1;
-        }
-        stat.event(&ev);
-        proc.event(&ev);
-    };
-    parser.feed(&bytes, &mut sink);
-    parser.finish(&mut sink);
-    Parsed { stat, proc, saw_table: parser.saw_table(), malformed }
+    let reading = insights::parse(format, input, |ev| {
+        stat.event(ev);
+        proc.event(ev);
+    });
+    Parsed { stat, proc, reading }
 }
 
 fn view_json(parsed: &Parsed, format: Format) -> Value {
@@ -81,105 +63,29 @@ fn view_json(parsed: &Parsed, format: Format) -> Value {
     serde_json::from_slice(&out).expect("view JSON")
 }
 
-fn walk<'v>(mut value: &'v Value, path: &[Value]) -> Result<&'v Value, String> {
-    for p in path {
-        value = match p {
-            Value::Number(n) => {
-                let list = value.as_array().ok_or("not a list")?;
-                let i = n.as_i64().ok_or("bad index")?;
-                let i = if i < 0 { list.len() as i64 + i } else { i };
-                list.get(usize::try_from(i).map_err(|_| "index")?).ok_or(format!("no index {i}"))?
-            }
-            Value::String(k) => value.get(k).ok_or(format!("no key {k:?}"))?,
-            other => return Err(format!("unsupported path element {other}")),
-        };
-    }
-    Ok(value)
-}
-
-fn assert_check(check: &Value, value: &Value) -> Result<(), String> {
-    if let Some(want) = check.get("equals") {
-        if value != want {
-            return Err(format!("got {value}, want {want}"));
-        }
-    } else if let Some(want) = check.get("len") {
-        let len = match value {
-            Value::Array(a) => a.len(),
-            Value::Object(o) => o.len(),
-            Value::String(s) => s.chars().count(),
-            _ => return Err("no len".into()),
-        };
-        if Some(len as u64) != want.as_u64() {
-            return Err(format!("len {len}, want {want}"));
-        }
-    } else if let Some(want) = check.get("keys") {
-        let mut keys: Vec<&String> = value.as_object().ok_or("not an object")?.keys().collect();
-        keys.sort();
-        let want: Vec<&str> = want.as_array().ok_or("bad want")?.iter().filter_map(Value::as_str).collect();
-        if keys.iter().map(|k| k.as_str()).collect::<Vec<_>>() != want {
-            return Err(format!("keys {keys:?}, want {want:?}"));
-        }
-    } else if let Some(want) = check.get("contains") {
-        let found = match (value, want) {
-            (Value::Object(o), Value::String(k)) => o.contains_key(k),
-            (Value::Array(a), n) => a.contains(n),
-            (Value::String(s), Value::String(n)) => s.contains(n.as_str()),
-            _ => false,
-        };
-        if !found {
-            return Err(format!("{want} not in {value}"));
-        }
-    } else if check.get("is_none").is_some() {
-        if !value.is_null() {
-            return Err(format!("got {value}, want None"));
-        }
-    } else {
-        return Err(format!("unknown assertion {check}"));
-    }
-    Ok(())
-}
-
-fn evaluate(parsed: &Parsed, json: &Value, check: &Value) -> Result<(), String> {
-    if let Some(path) = check.get("path") {
-        let path = path.as_array().ok_or("bad path")?;
-        return assert_check(check, walk(json, path)?);
-    }
-    let call = check.get("call").and_then(Value::as_str).ok_or("no selector")?;
-    let args = check.get("args").and_then(Value::as_array).cloned().unwrap_or_default();
-    let result = match call {
+/// Answer a `call` check: `get_stats` from the /proc view.
+fn answer_call(parsed: &Parsed, call: Call<'_>) -> Result<Option<Value>, String> {
+    match call.name {
         "get_stats" => {
-            let name = args.first().and_then(Value::as_str).ok_or("name")?;
-            match parsed.proc.get_stats(name) {
+            let name = call.args.first().and_then(Value::as_str).ok_or("name")?;
+            Ok(Some(match parsed.proc.get_stats(name) {
                 Some(v) => serde_json::from_str(&v.to_string()).map_err(|e| e.to_string())?,
                 None => Value::Null,
-            }
+            }))
         }
-        other => return Err(format!("unmapped call {other}")),
-    };
-    assert_check(check, &result)
+        other => Err(format!("unmapped call {other}")),
+    }
 }
 
-fn is_error(parsed: &Parsed) -> bool {
-    !parsed.saw_table || parsed.malformed > 0
-}
-
-/// Run a list of checks (or an error expectation) on one input; returns (passed, failures).
-fn run_case(id: &str, format: &str, input: &str, expect_error: bool, checks: &[Value]) -> (usize, Vec<String>) {
-    let format = format_of(format);
-    let parsed = parse(input, format);
-    if expect_error {
-        return if is_error(&parsed) { (1, Vec::new()) } else { (0, vec![format!("{id}: expected an error")]) };
+/// Run a case's checks (or its error expectation) on its input.
+fn run_case(tally: &mut Tally, case: &Case<'_>) {
+    let format = format_of(case.format);
+    let parsed = parse(case.input, format);
+    if case.expect_error {
+        return tally.expect_error(case.id, &parsed.reading);
     }
     let json = view_json(&parsed, format);
-    let mut passed = 0;
-    let mut failures = Vec::new();
-    for check in checks {
-        match evaluate(&parsed, &json, check) {
-            Ok(()) => passed += 1,
-            Err(e) => failures.push(format!("{id} {check}: {e}")),
-        }
-    }
-    (passed, failures)
+    tally.run_checks(case.id, &case.checks, |check| evaluate(&json, check, |call| answer_call(&parsed, call)));
 }
 
 fn counter_format(case: &Value) -> bool {
@@ -188,33 +94,17 @@ fn counter_format(case: &Value) -> bool {
 
 #[test]
 fn every_counter_case_of_insights() {
-    let mut passed = 0;
-    let mut cases = 0;
-    let mut failures = Vec::new();
-    for case in load("cases.json").iter().filter(|c| counter_format(c)) {
-        cases += 1;
-        let id = case["id"].as_str().unwrap();
-        let checks = case["checks"].as_array().cloned().unwrap_or_default();
-        let (p, f) = run_case(
-            id,
-            case["format"].as_str().unwrap(),
-            case["input"].as_str().unwrap(),
-            case["expect_error"] == true,
-            &checks,
-        );
-        passed += p;
-        failures.extend(f);
-    }
-    assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n"));
+    let mut tally = Tally::default();
+    let cases = run_cases(&mut tally, &load("cases.json"), counter_format, run_case);
+    tally.assert_no_failures();
     // 4 netstat-s cases (26 checks) and 5 proc-netstat cases (8 checks, 2 errors).
     assert_eq!(cases, 9);
-    assert_eq!(passed, 36, "checks run");
+    assert_eq!(tally.passed, 36, "checks run");
 }
 
 #[test]
 fn counter_quirks_kept_and_fixed() {
-    let mut passed = 0;
-    let mut failures = Vec::new();
+    let mut tally = Tally::default();
     let mut skipped = Vec::new();
     let quirks = load("quirks.json");
     for quirk in quirks.iter().filter(|q| counter_format(q)) {
@@ -223,26 +113,12 @@ fn counter_quirks_kept_and_fixed() {
             skipped.push(id);
             continue;
         }
-        let format = quirk["format"].as_str().unwrap();
-        let input = quirk["input"].as_str().unwrap();
-        let (p, f) = match quirk["recommendation"].as_str() {
-            Some("keep") => {
-                let checks = quirk["checks"].as_array().cloned().unwrap_or_default();
-                run_case(id, format, input, quirk["expect_error"] == true, &checks)
-            }
-            Some("fix") => {
-                let rec = &quirk["recommended"];
-                let checks = rec["checks"].as_array().cloned().unwrap_or_default();
-                run_case(id, format, input, rec["expect_error"] == true, &checks)
-            }
-            _ => continue,
-        };
-        passed += p;
-        failures.extend(f);
+        let Some(expect) = answer(quirk) else { continue };
+        run_case(&mut tally, &Case::of_quirk(quirk, expect));
     }
-    assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n"));
+    tally.assert_no_failures();
     assert_eq!(skipped.len(), DIFFERENT_ON_PURPOSE.len(), "a listed difference is not a quirk: {skipped:?}");
-    assert_eq!(passed, 15, "checks run");
+    assert_eq!(tally.passed, 15, "checks run");
 }
 
 /// The `either` quirks: what netsift does (insights' behaviour for the first; the second
@@ -256,7 +132,7 @@ fn counter_quirks_left_to_us() {
         serde_json::json!({"ip": {"forwarded": "1"}, "    2 stray": {}, "tcp": {"resets_sent": "3"}})
     );
     let parsed = parse("fixtures/quirks/proc-netstat-non-integer.txt", Format::ProcNetstat);
-    assert!(is_error(&parsed));
+    assert!(parsed.reading.is_error());
     assert_eq!(parsed.proc.get_stats("A"), Some(1));
     assert_eq!(parsed.proc.get_stats("B"), None);
     assert_eq!(parsed.proc.get_stats("C"), Some(4));
@@ -266,10 +142,10 @@ fn counter_quirks_left_to_us() {
 #[test]
 fn the_deliberate_differences() {
     let parsed = parse("fixtures/quirks/proc-netstat-any-prefix.txt", Format::ProcNetstat);
-    assert!(is_error(&parsed));
-    assert_eq!(parsed.malformed, 4);
+    assert!(parsed.reading.is_error());
+    assert_eq!(parsed.reading.malformed, 4);
     let parsed = parse("fixtures/quirks/proc-netstat-two-lines.txt", Format::ProcNetstat);
-    assert!(!is_error(&parsed));
+    assert!(!parsed.reading.is_error());
     assert_eq!(parsed.proc.get_stats("B"), Some(2));
 }
 
@@ -282,7 +158,7 @@ fn beyond_insights() {
     assert_eq!(parsed.proc.get_stats("TcpExt:A"), Some(1));
     assert_eq!(parsed.proc.get_stats("IpExt:A"), Some(3));
     let parsed = parse("fixtures/netstat-s.txt", Format::NetstatS);
-    assert_eq!(parsed.malformed, 0);
+    assert_eq!(parsed.reading.malformed, 0);
     assert_eq!(parsed.proc.get_stats("DelayedACKLost"), Some(9));
     assert_eq!(parsed.proc.get_stats("TCPLossProbes"), Some(12));
     assert_eq!(parsed.proc.get_stats("InOctets"), Some(865_450_302));

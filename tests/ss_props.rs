@@ -9,37 +9,23 @@
 //!   printed the way ss 6.x prints them (a header, column widths computed from the data,
 //!   padding) are read back with the same typed values.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::path::{Path, PathBuf};
+mod common;
 
-use netsift::events::json::write_event;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::PathBuf;
+
+use common::fixtures::{find, json_lines, pick, read};
 use netsift::netsift_grammar::ss::{ExtraValue, Host, Netid, Port, State};
 use netsift::push::LineStats;
 use netsift::{Event, EventKind, Format, PushParser};
 use proptest::prelude::*;
 
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)).expect("fixture")
-}
-
 /// Every ss fixture of the project.
 fn ss_fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).expect("fixtures dir") {
-            let path = entry.expect("entry").path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if name.contains("ss-") && !name.contains("netstat") && !name.ends_with(".md") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    find(|path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        name.contains("ss-") && !name.contains("netstat") && !name.ends_with(".md")
+    })
 }
 
 /// A capture with every shape the machine holds state for: a time stamp, continuation
@@ -67,22 +53,7 @@ u_str LISTEN 0      8      /tmp/dir with space.sock 8730 * 0 users:((\"x\",pid=3
 /// Every event as its JSON line, plus the line accounting, for `input` fed in the
 /// chunks that `cuts` (sorted offsets) make.
 fn events(input: &[u8], cuts: &[usize], format: Format) -> (Vec<Vec<u8>>, LineStats) {
-    let mut out = Vec::new();
-    let mut parser = PushParser::new(format);
-    let mut sink = |ev: Event<'_>| {
-        let mut buf = Vec::new();
-        write_event(&mut buf, &ev);
-        out.push(buf);
-    };
-    let mut start = 0;
-    for &cut in cuts {
-        let cut = cut.clamp(start, input.len());
-        parser.feed(&input[start..cut], &mut sink);
-        start = cut;
-    }
-    parser.feed(&input[start..], &mut sink);
-    parser.finish(&mut sink);
-    (out, parser.stats())
+    json_lines(PushParser::new(format), input, cuts, |_| {})
 }
 
 #[test]
@@ -127,7 +98,7 @@ fn every_cut_of_small_inputs() {
         "insights/fixtures/quirks/ss-no-header.txt",
         "captured/deb12_ss-tulpn.txt",
     ] {
-        inputs.push((rel.to_string(), fixture(rel)));
+        inputs.push((rel.to_string(), read(rel)));
     }
     for (name, input) in inputs {
         for format in [Format::Ss, Format::Auto] {
@@ -144,7 +115,7 @@ fn every_cut_of_small_inputs() {
 #[test]
 fn byte_by_byte_on_big_captures_with_continuations() {
     for rel in ["corpus/real/r1_ss-tupnai.txt", "captured/deb12_ss-peaonmi.txt", "corpus/old/ss-4.15_tupnaoie.txt"] {
-        let input = fixture(rel);
+        let input = read(rel);
         let every: Vec<usize> = (1..input.len()).collect();
         assert_eq!(events(&input, &every, Format::Ss), events(&input, &[], Format::Ss), "{rel}");
     }
@@ -157,8 +128,7 @@ proptest! {
     fn random_cuts_of_every_ss_fixture(index in 0usize..1000, mut cuts in proptest::collection::vec(0usize..160_000, 0..60)) {
         let files = ss_fixtures();
         prop_assert!(files.len() >= 25, "{files:?}");
-        let file = &files[index % files.len()];
-        let input = std::fs::read(file).unwrap();
+        let (file, input) = pick(&files, index);
         cuts.sort_unstable();
         prop_assert_eq!(events(&input, &cuts, Format::Ss), events(&input, &[], Format::Ss), "{}", file.display());
     }
@@ -382,6 +352,23 @@ fn pad_left(out: &mut Vec<u8>, text: &[u8], width: usize) {
     out.extend_from_slice(text);
 }
 
+/// Write a line's columns up to the peer port, padded to `widths`: Netid, State and the
+/// queues left-aligned, each followed by a blank; each address right-aligned and joined by
+/// `sep` to its left-aligned port, a blank between the two endpoints.
+fn columns(out: &mut Vec<u8>, cells: [&[u8]; 8], widths: &[usize; 8], sep: u8) {
+    for (cell, &width) in cells[..4].iter().zip(&widths[..4]) {
+        pad_right(out, cell, width);
+        out.push(b' ');
+    }
+    pad_left(out, cells[4], widths[4]);
+    out.push(sep);
+    pad_right(out, cells[5], widths[5]);
+    out.push(b' ');
+    pad_left(out, cells[6], widths[6]);
+    out.push(sep);
+    pad_right(out, cells[7], widths[7]);
+}
+
 /// Print a table as ss 6.x does: Netid, State and the queues left-aligned, addresses
 /// right-aligned and joined to their left-aligned ports, one blank between columns,
 /// widths from the longest value (and the header word), the Process column glued to the
@@ -396,41 +383,18 @@ fn render(rows: &[GenRow], header: bool, trailing: &[usize]) -> Vec<u8> {
     let w_sq = width("Send-Q", &|i| rows[i].send_q.to_string().len());
     let w = |head: &str, k: usize| width(head, &|i| texts[i].0[k].len());
     let (w_la, w_lp, w_pa, w_pp) = (w("Local Address", 0), w("Port", 1), w("Peer Address", 2), w("Port", 3));
+    let widths = [w_netid, w_state, w_rq, w_sq, w_la, w_lp, w_pa, w_pp];
     let mut out = Vec::new();
     if header {
-        pad_right(&mut out, b"Netid", w_netid);
-        out.push(b' ');
-        pad_right(&mut out, b"State", w_state);
-        out.push(b' ');
-        pad_right(&mut out, b"Recv-Q", w_rq);
-        out.push(b' ');
-        pad_right(&mut out, b"Send-Q", w_sq);
-        out.push(b' ');
-        pad_left(&mut out, b"Local Address", w_la);
-        out.push(b':');
-        pad_right(&mut out, b"Port", w_lp);
-        out.push(b' ');
-        pad_left(&mut out, b"Peer Address", w_pa);
-        out.push(b':');
-        pad_right(&mut out, b"Port", w_pp);
+        let heads: [&[u8]; 8] =
+            [b"Netid", b"State", b"Recv-Q", b"Send-Q", b"Local Address", b"Port", b"Peer Address", b"Port"];
+        columns(&mut out, heads, &widths, b':');
         out.extend_from_slice(b"Process\n");
     }
     for (i, (r, (p, sep))) in rows.iter().zip(&texts).enumerate() {
-        pad_right(&mut out, r.netid.as_bytes(), w_netid);
-        out.push(b' ');
-        pad_right(&mut out, r.state.as_bytes(), w_state);
-        out.push(b' ');
-        pad_right(&mut out, r.recv_q.to_string().as_bytes(), w_rq);
-        out.push(b' ');
-        pad_right(&mut out, r.send_q.to_string().as_bytes(), w_sq);
-        out.push(b' ');
-        pad_left(&mut out, &p[0], w_la);
-        out.push(*sep);
-        pad_right(&mut out, &p[1], w_lp);
-        out.push(b' ');
-        pad_left(&mut out, &p[2], w_pa);
-        out.push(*sep);
-        pad_right(&mut out, &p[3], w_pp);
+        let (rq, sq) = (r.recv_q.to_string(), r.send_q.to_string());
+        let cells = [r.netid.as_bytes(), r.state.as_bytes(), rq.as_bytes(), sq.as_bytes(), &p[0], &p[1], &p[2], &p[3]];
+        columns(&mut out, cells, &widths, *sep);
         if !r.procs.is_empty() {
             out.push(b' ');
             out.extend_from_slice(&users_text(&r.procs));
