@@ -69,5 +69,30 @@ fn push(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, grammar, push);
+/// Processing time stays linear in the input: the same capture repeated 1x, 2x and 4x
+/// should take 1x, 2x and 4x the time (equal throughput).
+fn scaling(c: &mut Criterion) {
+    let one = input();
+    let mut g = c.benchmark_group("netstat/scaling");
+    g.sample_size(10);
+    for times in [1usize, 2, 4] {
+        let big: Vec<u8> = one.iter().copied().cycle().take(one.len() * times).collect();
+        g.throughput(Throughput::Bytes(big.len() as u64));
+        g.bench_with_input(BenchmarkId::new("events", format!("{times}x")), &big, |b, big| {
+            b.iter(|| {
+                let mut n = 0u64;
+                let mut parser = PushParser::new(Format::Auto);
+                let mut sink = |_: Event<'_>| n += 1;
+                for part in big.chunks(64 << 10) {
+                    parser.feed(part, &mut sink);
+                }
+                parser.finish(&mut sink);
+                n
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, grammar, push, scaling);
 criterion_main!(benches);
