@@ -405,7 +405,10 @@ fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
         spans[InetCol::State as usize] = (rest_start as u32, (rest_start + len) as u32);
         InetState::Known(state)
     } else if state_present(proto, layout, &first, middle) {
-        let (at, w) = toks.next().expect("state_present implies a first word");
+        // state_present saw a first word, so there is one.
+        let Some((at, w)) = toks.next() else {
+            return Err(LineError::new(rest_start, "a state"));
+        };
         spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
         state_value(proto, w)
     } else {
