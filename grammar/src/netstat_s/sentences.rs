@@ -226,15 +226,46 @@ impl Matches {
 /// assert!(lookup(b"", b" things").is_none());
 /// ```
 pub fn lookup(before: &[u8], after: &[u8]) -> Option<Matches> {
-    let index = index();
-    let table = data::TEMPLATES;
-    let key = |&i: &u16| cmp_key(table[usize::from(i)].text, before, after);
-    let lo = index.partition_point(|i| key(i) == Ordering::Less);
-    let hi = lo + index[lo..].partition_point(|i| key(i) == Ordering::Equal);
-    if lo == hi {
-        return None;
+    // Hash the key without building it, find the texts with that hash, confirm the text.
+    let hash = fnv1a(fnv1a(fnv1a(FNV_OFFSET, before), b"%"), after);
+    let by_hash = hashed();
+    let first = by_hash.partition_point(|&(h, _)| h < hash);
+    by_hash[first..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, m)| m).find(|m| {
+        let text = m.text();
+        cmp_key(text, before, after) == Ordering::Equal
+    })
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, fed piece by piece: the hash of a concatenation without concatenating.
+fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    Some(Matches { lo: u16::try_from(lo).ok()?, hi: u16::try_from(hi).ok()? })
+    hash
+}
+
+/// Each distinct template text's hash and its range in [`index`], sorted by hash.
+fn hashed() -> &'static [(u64, Matches)] {
+    static HASHED: OnceLock<Box<[(u64, Matches)]>> = OnceLock::new();
+    HASHED.get_or_init(|| {
+        let index = index();
+        let table = data::TEMPLATES;
+        let mut ranges: Vec<(u64, Matches)> = Vec::new();
+        let mut lo = 0;
+        while lo < index.len() {
+            let text = table[usize::from(index[lo])].text;
+            let hi = lo + index[lo..].iter().take_while(|&&i| table[usize::from(i)].text == text).count();
+            if let (Ok(l), Ok(h)) = (u16::try_from(lo), u16::try_from(hi)) {
+                ranges.push((fnv1a(FNV_OFFSET, text.as_bytes()), Matches { lo: l, hi: h }));
+            }
+            lo = hi;
+        }
+        ranges.sort_by_key(|&(h, _)| h);
+        ranges.into_boxed_slice()
+    })
 }
 
 /// Where a sentence is: the section it was printed under and, inside `Icmp`, the histogram.
@@ -314,6 +345,17 @@ pub(super) fn resolve<'a>(matches: Matches, ctx: Context<'_>) -> Mapping<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashed_lookup_finds_every_template() {
+        for t in templates() {
+            let (before, after) = t.text.split_once('%').expect("every template has a number");
+            let m = lookup(before.as_bytes(), after.as_bytes()).expect("found");
+            assert_eq!(m.text(), t.text);
+            assert!(m.iter().any(|x| std::ptr::eq(x, t)));
+        }
+        assert!(lookup(b"no such ", b" sentence").is_none());
+    }
 
     #[test]
     fn cmp_key_orders_as_the_concatenation() {
