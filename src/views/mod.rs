@@ -17,6 +17,30 @@ pub mod ss;
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
 pub use set::{Seen, ViewSet};
 
+/// The entry of capture `number` in `kept` (captures in input order), made on first use;
+/// `None` when `select` does not keep that capture. With `CaptureSelect::Last`, a new
+/// capture drops the previous ones. Every view keeps its captures this way.
+pub(crate) fn capture_entry<T>(
+    kept: &mut Vec<T>,
+    select: CaptureSelect,
+    number: u32,
+    number_of: impl Fn(&T) -> u32,
+    make: impl FnOnce() -> T,
+) -> Option<&mut T> {
+    if let CaptureSelect::Number(n) = select {
+        if n != number {
+            return None;
+        }
+    }
+    if kept.last().is_none_or(|c| number_of(c) != number) {
+        if select == CaptureSelect::Last {
+            kept.clear();
+        }
+        kept.push(make());
+    }
+    kept.last_mut()
+}
+
 /// Keeps one value per capture, as a view's [`CaptureSelect`] asks: only the last, only
 /// capture N, or all of them.
 #[derive(Debug, Clone, Default)]
@@ -34,18 +58,7 @@ impl<T: Default> PerCapture<T> {
     /// The value of capture `number`, created on first use; `None` when the selection does
     /// not keep that capture. With `CaptureSelect::Last`, a new capture drops the previous.
     pub fn get(&mut self, number: u32) -> Option<&mut T> {
-        if let CaptureSelect::Number(n) = self.select {
-            if n != number {
-                return None;
-            }
-        }
-        if self.kept.last().is_none_or(|(n, _)| *n != number) {
-            if self.select == CaptureSelect::Last {
-                self.kept.clear();
-            }
-            self.kept.push((number, T::default()));
-        }
-        self.kept.last_mut().map(|(_, v)| v)
+        capture_entry(&mut self.kept, self.select, number, |(n, _)| *n, || (number, T::default())).map(|(_, v)| v)
     }
 
     /// The value of the described capture (the last one kept).

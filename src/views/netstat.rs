@@ -183,20 +183,13 @@ impl NetstatView {
     /// The capture an event of capture `number` goes to, dropping captures the selection
     /// does not keep; `None` when this one is not kept.
     fn capture_for(&mut self, number: u32) -> Option<&mut Capture> {
-        let keep = match self.select {
-            CaptureSelect::Last | CaptureSelect::All => true,
-            CaptureSelect::Number(n) => n == number,
-        };
-        if !keep {
-            return None;
-        }
-        if self.captures.last().is_none_or(|c| c.number != number) {
-            if self.select == CaptureSelect::Last {
-                self.captures.clear();
-            }
-            self.captures.push(Capture { number, tables: Vec::new() });
-        }
-        self.captures.last_mut()
+        super::capture_entry(
+            &mut self.captures,
+            self.select,
+            number,
+            |c| c.number,
+            || Capture { number, tables: Vec::new() },
+        )
     }
 
     fn current_table(&mut self, capture: u32, kind: TableKind) -> Option<&mut Table> {

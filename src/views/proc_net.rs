@@ -82,18 +82,13 @@ impl ProcNetstatView {
     }
 
     fn capture_for(&mut self, number: u32) -> Option<&mut Capture> {
-        if let CaptureSelect::Number(n) = self.select {
-            if n != number {
-                return None;
-            }
-        }
-        if self.captures.last().is_none_or(|c| c.number != number) {
-            if self.select == CaptureSelect::Last {
-                self.captures.clear();
-            }
-            self.captures.push(Capture { number, ..Capture::default() });
-        }
-        self.captures.last_mut()
+        super::capture_entry(
+            &mut self.captures,
+            self.select,
+            number,
+            |c| c.number,
+            || Capture { number, ..Capture::default() },
+        )
     }
 
     fn described(&self) -> Option<&Capture> {

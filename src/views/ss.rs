@@ -92,18 +92,13 @@ impl SsView {
     /// The capture an event of capture `number` goes to, dropping the captures the
     /// selection does not keep; `None` when this one is not kept.
     fn capture_for(&mut self, number: u32) -> Option<&mut SsCapture> {
-        if let CaptureSelect::Number(n) = self.select {
-            if n != number {
-                return None;
-            }
-        }
-        if self.captures.last().is_none_or(|c| c.number != number) {
-            if self.select == CaptureSelect::Last {
-                self.captures.clear();
-            }
-            self.captures.push(SsCapture { number, rows: Vec::new() });
-        }
-        self.captures.last_mut()
+        super::capture_entry(
+            &mut self.captures,
+            self.select,
+            number,
+            |c| c.number,
+            || SsCapture { number, rows: Vec::new() },
+        )
     }
 
     /// The captures the view holds (one unless `CaptureSelect::All`).
