@@ -70,3 +70,46 @@ pub fn decompressed<'a, R: Read + 'a>(reader: R) -> io::Result<(Box<dyn Read + '
     };
     Ok((reader, kind))
 }
+
+/// Parse everything `reader` yields, decompressing gzip or zstd on the way, and give every
+/// event to `sink`: the whole pipeline of the command line in one call, for embedders.
+/// Returns how the lines were accounted for. Memory stays flat: the input is read in
+/// 64 KiB chunks.
+///
+/// ```
+/// use netsift::{EventKind, Format};
+/// let capture = std::fs::File::open("examples/netstat-neopa.txt").unwrap();
+/// let mut listeners = 0;
+/// let stats = netsift::input::parse_reader(capture, Format::Auto, &mut |ev: netsift::Event<'_>| {
+///     if let EventKind::InetConn(c) = ev.kind {
+///         listeners += usize::from(c.state == netsift::events::InetState::Known(netsift::events::TcpState::Listen));
+///     }
+/// })
+/// .unwrap();
+/// assert_eq!(stats.rows, 293);
+/// assert!(listeners > 0);
+/// ```
+pub fn parse_reader<R: Read, S: crate::push::Sink + ?Sized>(
+    reader: R,
+    format: crate::Format,
+    sink: &mut S,
+) -> io::Result<crate::push::LineStats> {
+    let (mut reader, _) = decompressed(reader)?;
+    let mut parser = crate::PushParser::new(format);
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                // Keep what was decoded before the damage, then report it.
+                parser.finish(sink);
+                return Err(e);
+            }
+        };
+        parser.feed(&chunk[..n], sink);
+    }
+    parser.finish(sink);
+    Ok(parser.stats())
+}
