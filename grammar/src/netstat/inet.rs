@@ -393,22 +393,24 @@ fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
     let middle_end = rest_start + trim_end_blanks(&line[rest_start..middle_end]).len();
 
     // The middle: [state] [user inode] [program]. A translated state may hold a blank.
+    // Its first four words (with their offsets) decide everything: the program, which may
+    // hold blanks, starts at the fourth word at the latest and runs to the timer.
     let middle = &line[rest_start..middle_end];
     let phrase = words::tcp_state_phrase(middle).filter(|&(_, len)| middle[..len].contains(&b' '));
     let after_state = phrase.map_or(0, |(_, len)| len);
-    let mut toks = split_words(&middle[after_state..]).map(|(at, w)| (rest_start + after_state + at, w)).peekable();
-    let mut first: [&[u8]; 4] = [b""; 4];
-    for (slot, (_, w)) in first.iter_mut().zip(split_words(middle)) {
-        *slot = w;
+    let mut toks: [(usize, &[u8]); 4] = [(middle_end, b""); 4];
+    let mut count = 0;
+    for (slot, (at, w)) in toks.iter_mut().zip(split_words(&middle[after_state..])) {
+        *slot = (rest_start + after_state + at, w);
+        count += 1;
     }
+    let mut next = 0;
     let state = if let Some((state, len)) = phrase {
         spans[InetCol::State as usize] = (rest_start as u32, (rest_start + len) as u32);
         InetState::Known(state)
-    } else if state_present(proto, layout, &first, middle) {
-        // state_present saw a first word, so there is one.
-        let Some((at, w)) = toks.next() else {
-            return Err(LineError::new(rest_start, "a state"));
-        };
+    } else if state_present(proto, layout, &toks, count) {
+        let (at, w) = toks[0];
+        next = 1;
         spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
         state_value(proto, w)
     } else {
@@ -417,29 +419,32 @@ fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
     };
 
     let (user, inode) = if layout.user_inode {
-        let Some((at, u)) = toks.next() else {
+        if next >= count {
             return Err(LineError::new(middle_end, "a user"));
-        };
+        }
+        let (at, u) = toks[next];
         spans[InetCol::User as usize] = (at as u32, (at + u.len()) as u32);
-        let Some((at, n)) = toks.next() else {
+        if next + 1 >= count {
             return Err(LineError::new(middle_end, "an inode number"));
-        };
+        }
+        let (at, n) = toks[next + 1];
         let Some(inode) = parse_u64(n) else {
             return Err(LineError::new(at, "an inode number"));
         };
         spans[InetCol::Inode as usize] = (at as u32, (at + n.len()) as u32);
+        next += 2;
         (Some(User::parse(u)), Some(inode))
     } else {
         (None, None)
     };
 
     let owner = if layout.program {
-        let start = toks.peek().map_or(middle_end, |(at, _)| *at);
+        let start = if next < count { toks[next].0 } else { middle_end };
         spans[InetCol::Program as usize] = (start as u32, middle_end as u32);
         Some(Owner::parse(&line[start..middle_end]))
     } else {
-        if let Some((at, _)) = toks.next() {
-            return Err(LineError::new(at, "the end of the row"));
+        if next < count {
+            return Err(LineError::new(toks[next].0, "the end of the row"));
         }
         None
     };
@@ -470,11 +475,11 @@ fn byte_queue<'a>(line: &[u8], i: &'a [u8]) -> Result<(&'a [u8], u64, &'a [u8]),
 
 /// Decide whether the middle part starts with a State value, from the shapes of its first
 /// words and the columns the header announced.
-fn state_present(proto: Proto, layout: InetLayout, first: &[&[u8]; 4], middle: &[u8]) -> bool {
-    let w0 = first[0];
-    if w0.is_empty() {
+fn state_present(proto: Proto, layout: InetLayout, toks: &[(usize, &[u8]); 4], count: usize) -> bool {
+    if count == 0 {
         return false;
     }
+    let w0 = toks[0].1;
     if words::tcp_state(w0).is_some() {
         return true;
     }
@@ -483,8 +488,8 @@ fn state_present(proto: Proto, layout: InetLayout, first: &[&[u8]; 4], middle: &
     }
     match (layout.user_inode, layout.program) {
         // state? user inode program…: with a state, the inode is the third word.
-        (true, true) => all_digits(first[2]) && Owner::starts(first[3]),
-        (true, false) => split_words(middle).count() == 3,
+        (true, true) => count >= 4 && all_digits(toks[2].1) && Owner::starts(toks[3].1),
+        (true, false) => count == 3,
         // state? program…: the program starts with `-` or `pid/`.
         (false, true) => !Owner::starts(w0),
         (false, false) => true,
