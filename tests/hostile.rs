@@ -109,3 +109,42 @@ fn ten_mb_of_random_bytes() {
         );
     }
 }
+
+#[test]
+fn a_users_list_of_100000_entries_and_unbalanced_parentheses() {
+    let header = "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n";
+    let mut line = String::from("tcp   ESTAB  0      0      127.0.0.1:22       127.0.0.1:40000   users:(");
+    for i in 0..100_000 {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&format!("(\"p{i}\",pid={i},fd=3)"));
+    }
+    line.push_str(")\n");
+    let unbalanced =
+        "tcp   ESTAB  0      0      127.0.0.1:22       127.0.0.1:40001   users:((((((((((\"x\",pid=1,fd=3)\n";
+    let input = format!("{header}{line}{unbalanced}");
+    let mut entries = Vec::new();
+    let mut malformed = 0;
+    // The list is 2.5 MB long: past the default 1 MiB cap, so the cap is raised for it.
+    let mut parser = PushParser::with_line_cap(Format::Ss, 4 << 20);
+    let mut sink = |ev: Event<'_>| match ev.kind {
+        EventKind::SsSocket(s) => entries.push(s.row.process.map_or(0, |u| u.iter().count())),
+        EventKind::Malformed(_) => malformed += 1,
+        _ => {}
+    };
+    for chunk in input.as_bytes().chunks(1 << 16) {
+        parser.feed(chunk, &mut sink);
+    }
+    parser.finish(&mut sink);
+    assert_eq!(entries.first(), Some(&100_000));
+    assert_eq!(entries.len() + malformed, 2, "the unbalanced list is a socket or a malformed line, never lost");
+}
+
+#[test]
+fn counters_past_128_bits_are_malformed() {
+    let input =
+        b"Tcp: ActiveOpens PassiveOpens\nTcp: 18446744073709551616 999999999999999999999999999999999999999999\n";
+    let (seen, _) = run(Format::ProcNetstat, 1 << 20, [input.to_vec()]);
+    assert_eq!(seen.malformed.len(), 1);
+}
