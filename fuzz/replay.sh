@@ -11,7 +11,7 @@ for t in netstat ss netstat_s proc_net netstat_i netstat_agn auto views chunked;
     find "corpus/$t" -type f -size -4097c -printf '%s %p\n' | sort -n -k1,1 -k2,2 | head -150 | cut -d' ' -f2- |
         while read -r f; do cp "$f" "replay/$t/"; done
     if [ -d "artifacts/$t" ]; then
-        find "artifacts/$t" -type f -name 'crash-*' -exec cp {} "replay/$t/" \;
+        find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) -exec cp {} "replay/$t/" \;
     fi
     echo "$t: $(ls "replay/$t" | wc -l) inputs"
 done
