@@ -22,7 +22,10 @@ pub fn check_format(format: Format, data: &[u8]) {
     parser.finish(&mut sink);
     assert!(parser.carry_high_water() <= CAP);
     let s = parser.stats();
-    assert_eq!(s.rows + s.titles + s.headers + s.notices + s.blank + s.skipped + s.continuations + s.malformed, s.lines);
+    assert_eq!(
+        s.rows + s.titles + s.headers + s.notices + s.blank + s.skipped + s.continuations + s.malformed,
+        s.lines
+    );
 }
 
 /// Any bytes, auto-detected, through every view, each written as JSON, and the lookups
@@ -108,4 +111,5 @@ pub fn check_target(target: &str, data: &[u8]) {
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 9] = ["netstat", "ss", "netstat_s", "proc_net", "netstat_i", "netstat_agn", "auto", "views", "chunked"];
+pub const TARGETS: [&str; 9] =
+    ["netstat", "ss", "netstat_s", "proc_net", "netstat_i", "netstat_agn", "auto", "views", "chunked"];
