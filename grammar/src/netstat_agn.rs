@@ -242,7 +242,7 @@ mod tests {
 
     #[test]
     fn rows_from_the_captures() {
-        // ../shared/corpus/real/r1_netstat-agn.txt and tests/fixtures/captured/deb12_netstat-agn.txt.
+        // tests/fixtures/corpus/real/r1_netstat-agn.txt and tests/fixtures/captured/deb12_netstat-agn.txt.
         for (line, iface, group) in [
             ("lo              1      224.0.0.251", "lo", "224.0.0.251"),
             ("eth0            1      239.1.2.3", "eth0", "239.1.2.3"),

@@ -337,7 +337,7 @@ fn r1_capture_agrees_with_proc() {
     check_against_proc(R1_NETSTAT_S, proc_value, |v| 2 + v / 500);
 }
 
-// Copied from ../shared/corpus/real/r1_netstat-s.txt.
+// Copied from tests/fixtures/corpus/real/r1_netstat-s.txt.
 const R1_NETSTAT_S: &str = "Ip:
     Forwarding: 2
     6793 total packets received
@@ -420,7 +420,7 @@ IpExt:
 MPTcpExt:
 ";
 
-// Copied from ../shared/corpus/real/r1_proc-net-snmp.txt.
+// Copied from tests/fixtures/corpus/real/r1_proc-net-snmp.txt.
 const R1_SNMP: &str = "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits
 Ip: 2 64 6795 0 0 0 0 0 6786 6228 0 0 0 0 0 0 0 0 0 6228
 Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps
@@ -435,14 +435,14 @@ UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InC
 UdpLite: 0 0 0 0 0 0 0 0 0
 ";
 
-// Copied from ../shared/corpus/real/r1_proc-net-netstat.txt (TcpExt and IpExt pairs).
+// Copied from tests/fixtures/corpus/real/r1_proc-net-netstat.txt (TcpExt and IpExt pairs).
 const R1_NETSTAT: &str = "TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed EmbryonicRsts PruneCalled RcvPruned OfoPruned OutOfWindowIcmps LockDroppedIcmps ArpFilter TW TWRecycled TWKilled PAWSActive PAWSEstab BeyondWindow TSEcrRejected PAWSOldAck PAWSTimewait DelayedACKs DelayedACKLocked DelayedACKLost ListenOverflows ListenDrops TCPHPHits TCPPureAcks TCPHPAcks TCPRenoRecovery TCPSackRecovery TCPSACKReneging TCPSACKReorder TCPRenoReorder TCPTSReorder TCPFullUndo TCPPartialUndo TCPDSACKUndo TCPLossUndo TCPLostRetransmit TCPRenoFailures TCPSackFailures TCPLossFailures TCPFastRetrans TCPSlowStartRetrans TCPTimeouts TCPLossProbes TCPLossProbeRecovery TCPRenoRecoveryFail TCPSackRecoveryFail TCPRcvCollapsed TCPBacklogCoalesce TCPDSACKOldSent TCPDSACKOfoSent TCPDSACKRecv TCPDSACKOfoRecv TCPAbortOnData TCPAbortOnClose TCPAbortOnMemory TCPAbortOnTimeout TCPAbortOnLinger TCPAbortFailed TCPMemoryPressures TCPMemoryPressuresChrono TCPSACKDiscard TCPDSACKIgnoredOld TCPDSACKIgnoredNoUndo TCPSpuriousRTOs TCPMD5NotFound TCPMD5Unexpected TCPMD5Failure TCPSackShifted TCPSackMerged TCPSackShiftFallback TCPBacklogDrop PFMemallocDrop TCPMinTTLDrop TCPDeferAcceptDrop IPReversePathFilter TCPTimeWaitOverflow TCPReqQFullDoCookies TCPReqQFullDrop TCPRetransFail TCPRcvCoalesce TCPOFOQueue TCPOFODrop TCPOFOMerge TCPChallengeACK TCPSYNChallenge TCPFastOpenActive TCPFastOpenActiveFail TCPFastOpenPassive TCPFastOpenPassiveFail TCPFastOpenListenOverflow TCPFastOpenCookieReqd TCPFastOpenBlackhole TCPSpuriousRtxHostQueues BusyPollRxPackets TCPAutoCorking TCPFromZeroWindowAdv TCPToZeroWindowAdv TCPWantZeroWindowAdv TCPSynRetrans TCPOrigDataSent TCPHystartTrainDetect TCPHystartTrainCwnd TCPHystartDelayDetect TCPHystartDelayCwnd TCPACKSkippedSynRecv TCPACKSkippedPAWS TCPACKSkippedSeq TCPACKSkippedFinWait2 TCPACKSkippedTimeWait TCPACKSkippedChallenge TCPWinProbe TCPKeepAlive TCPMTUPFail TCPMTUPSuccess TCPDelivered TCPDeliveredCE TCPAckCompressed TCPZeroWindowDrop TCPRcvQDrop TCPWqueueTooBig TCPFastOpenPassiveAltKey TcpTimeoutRehash TcpDuplicateDataRehash TCPDSACKRecvSegs TCPDSACKIgnoredDubious TCPMigrateReqSuccess TCPMigrateReqFailure TCPPLBRehash TCPAORequired TCPAOBad TCPAOKeyNotFound TCPAOGood TCPAODroppedIcmps
 TcpExt: 0 0 0 0 12 12 0 0 0 0 100 0 0 0 0 60 0 0 0 65 0 4 42 42 1149 1530 103 0 0 0 0 0 0 0 0 0 0 63 0 0 0 0 0 53 22 0 0 0 0 47 4 0 4 0 7 72 0 0 0 0 0 0 0 0 4 0 0 0 0 0 0 0 0 0 0 9 0 0 0 0 0 3280 0 0 0 0 0 0 0 0 0 0 0 0 2 0 60 42 34 15 33 3045 0 0 0 0 0 0 0 0 0 0 0 0 0 0 3230 0 0 0 12 0 0 35 0 4 0 0 0 0 0 0 0 0 0
 IpExt: InNoRoutes InTruncatedPkts InMcastPkts OutMcastPkts InBcastPkts OutBcastPkts InOctets OutOctets InMcastOctets OutMcastOctets InBcastOctets OutBcastOctets InCsumErrors InNoECTPkts InECT1Pkts InECT0Pkts InCEPkts ReasmOverlaps
 IpExt: 0 0 9 11 0 0 129993246 79036604 504 584 0 0 0 6795 0 0 0 0
 ";
 
-/// net-tools 1.60 and the 2013 snapshot (../shared/corpus/old/), on kernel 6.18: the old
+/// net-tools 1.60 and the 2013 snapshot (tests/fixtures/corpus/old/), on kernel 6.18: the old
 /// wording, `Name: value` for counters without a sentence, and an empty last section.
 #[test]
 fn old_versions_capture() {
