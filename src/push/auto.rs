@@ -59,20 +59,20 @@ impl AutoMachine {
         if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
             return None;
         }
-        if NetstatMachine::starts(line) {
-            Some(Kind::Netstat)
-        } else if SsMachine::starts(line) {
-            Some(Kind::Ss)
-        } else if ProcNetMachine::starts(line) {
-            Some(Kind::ProcNet)
-        } else if NetstatSMachine::starts(line) {
-            Some(Kind::NetstatS)
-        } else if NetstatIMachine::starts(line) {
-            Some(Kind::NetstatI)
-        } else if NetstatAgnMachine::starts(line) {
-            Some(Kind::NetstatAgn)
-        } else {
-            None
+        [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn]
+            .into_iter()
+            .find(|&k| Self::opens(k, line))
+    }
+
+    /// Does `line` open a section of format `kind`?
+    fn opens(kind: Kind, line: &[u8]) -> bool {
+        match kind {
+            Kind::Netstat => NetstatMachine::starts(line),
+            Kind::Ss => SsMachine::starts(line),
+            Kind::NetstatS => NetstatSMachine::starts(line),
+            Kind::ProcNet => ProcNetMachine::starts(line),
+            Kind::NetstatI => NetstatIMachine::starts(line),
+            Kind::NetstatAgn => NetstatAgnMachine::starts(line),
         }
     }
 

@@ -182,18 +182,22 @@ impl NetstatMachine {
 
     /// Emit the line as a row if it parses as one; false (and nothing emitted) otherwise.
     fn try_row<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) -> bool {
-        let kind = match self.table {
-            Table::Rows(Columns::Inet(layout)) => netstat::inet_row(line, layout).map(EventKind::InetConn),
-            Table::Rows(Columns::Unix(layout)) => netstat::unix_row(line, layout).map(EventKind::UnixSocket),
-            _ => return false,
-        };
-        match kind {
-            Ok(kind) => {
+        match self.parse_row(line) {
+            Some(Ok(kind)) => {
                 stats.rows += 1;
                 self.emit(at, kind, sink);
                 true
             }
-            Err(_) => false,
+            _ => false,
+        }
+    }
+
+    /// The line read as a row of the current table; `None` outside a connection table.
+    fn parse_row<'l>(&self, line: &'l [u8]) -> Option<Result<EventKind<'l>, netsift_grammar::LineError>> {
+        match self.table {
+            Table::Rows(Columns::Inet(layout)) => Some(netstat::inet_row(line, layout).map(EventKind::InetConn)),
+            Table::Rows(Columns::Unix(layout)) => Some(netstat::unix_row(line, layout).map(EventKind::UnixSocket)),
+            _ => None,
         }
     }
 
@@ -207,11 +211,7 @@ impl NetstatMachine {
         sink: &mut S,
         may_splice: bool,
     ) {
-        let result = match self.table {
-            Table::Rows(Columns::Inet(layout)) => netstat::inet_row(line, layout).map(EventKind::InetConn),
-            Table::Rows(Columns::Unix(layout)) => netstat::unix_row(line, layout).map(EventKind::UnixSocket),
-            _ => return,
-        };
+        let Some(result) = self.parse_row(line) else { return };
         match result {
             Ok(kind) => {
                 if may_splice {
