@@ -60,6 +60,21 @@ where
     }
 }
 
+/// The value a whole-line parser produced, or where and why it stopped.
+pub fn complete<T>(line: &[u8], result: PResult<'_, T>) -> Result<T, LineError> {
+    match result {
+        Ok((_, value)) => Ok(value),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
+        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
+    }
+}
+
+/// The byte range of a located piece of a line.
+pub fn span_of(s: Span<'_>) -> (u32, u32) {
+    let start = s.location_offset() as u32;
+    (start, start + s.fragment().len() as u32)
+}
+
 /// The part of `line` from byte `offset` on, located, so that an error there points at
 /// the right column.
 pub fn span_at(line: &[u8], offset: usize) -> Span<'_> {

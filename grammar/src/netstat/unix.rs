@@ -15,7 +15,9 @@ use nom::Parser;
 
 use super::owner::Owner;
 use super::words;
-use crate::lex::{blanks1, fail, is_blank, parse_u64, span_at, trim_end_blanks, trim_start_blanks, word, PResult};
+use crate::lex::{
+    blanks1, fail, is_blank, parse_u64, span_at, span_of, trim_end_blanks, trim_start_blanks, word, PResult,
+};
 use crate::{LineError, Span};
 
 /// The socket flags in brackets: `[ ]`, `[ ACC ]`, `[ ACC W N ]`.
@@ -178,16 +180,7 @@ const PROGRAM_WIDTH: usize = 20;
 /// assert_eq!(row.path, b"/run/systemd/shutdownd");
 /// ```
 pub fn unix_row(line: &[u8], layout: UnixLayout) -> Result<UnixRow<'_>, LineError> {
-    match row(Span::new(line), layout) {
-        Ok((_, row)) => Ok(row),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
-        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
-    }
-}
-
-fn span_of(s: Span<'_>) -> (u32, u32) {
-    let start = s.location_offset() as u32;
-    (start, start + s.fragment().len() as u32)
+    crate::lex::complete(line, row(Span::new(line), layout))
 }
 
 fn row(input: Span<'_>, layout: UnixLayout) -> PResult<'_, UnixRow<'_>> {

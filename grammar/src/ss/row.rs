@@ -24,7 +24,8 @@ use super::extras::{item_end, Extras};
 use super::users::{self, Stop, Users, PREFIX as USERS_PREFIX};
 use super::SsColumns;
 use crate::lex::{
-    all_digits, blanks0, blanks1, error_at, expect, fail, is_blank, parse_u64, span_at, trim_end_blanks, word, PResult,
+    all_digits, blanks0, blanks1, error_at, expect, fail, is_blank, parse_u64, span_at, span_of, trim_end_blanks, word,
+    PResult,
 };
 use crate::{LineError, Span};
 
@@ -320,16 +321,7 @@ impl<'a> SsRow<'a> {
 /// assert_eq!(r.process.unwrap().iter().next().unwrap().pid, 7268);
 /// ```
 pub fn row(line: &[u8], columns: SsColumns) -> Result<SsRow<'_>, LineError> {
-    match parse(Span::new(line), columns) {
-        Ok((_, row)) => Ok(row),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
-        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
-    }
-}
-
-fn span_of(s: Span<'_>) -> (u32, u32) {
-    let start = s.location_offset() as u32;
-    (start, start + s.fragment().len() as u32)
+    crate::lex::complete(line, parse(Span::new(line), columns))
 }
 
 fn empty_at(s: Span<'_>) -> (u32, u32) {
