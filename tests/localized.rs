@@ -113,7 +113,7 @@ fn the_view_keys_are_the_c_locale_names() {
         let mut parser = PushParser::new(Format::Auto);
         parser.feed(&read(file), &mut view);
         parser.finish(&mut view);
-        let titles: Vec<&str> = view.tables().iter().map(|t| t.title.as_str()).collect();
+        let titles: Vec<&str> = view.tables().iter().map(|t| t.title).collect();
         assert_eq!(
             titles,
             vec![

@@ -37,7 +37,7 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
 fn section(o: &mut Object<'_>, s: &Section<'_>) {
     o.str("table", s.table.name());
     match s.netstat_title().and_then(|t| t.c_text()) {
-        Some(t) => o.str("title", &t),
+        Some(t) => o.str("title", t),
         None => o.null("title"),
     }
     o.str("lang", s.lang.code());
@@ -48,41 +48,52 @@ fn section(o: &mut Object<'_>, s: &Section<'_>) {
         Some(h) => o.bytes("header", h),
         None => o.null("header"),
     }
-    let cols = o.member("columns");
-    cols.push(b'[');
-    let names: Vec<&str> = match s.columns {
-        Columns::Inet(l) => netsift_grammar::netstat::InetCol::present(l).map(|c| c.c_name()).collect(),
-        Columns::Unix(l) => netsift_grammar::netstat::UnixCol::ALL
+    string_list(o.member("columns"), column_names(s.columns));
+}
+
+/// The names of the columns a header announced, as the C tools print them.
+fn column_names(columns: Columns) -> impl Iterator<Item = &'static str> {
+    use netsift_grammar::{netstat::InetCol, netstat::UnixCol, netstat_i::IfaceCol, ss::SsCol};
+    let (inet, unix, iface, memberships, ss) = match columns {
+        Columns::Inet(l) => (Some(l), None, None, false, None),
+        Columns::Unix(l) => (None, Some(l), None, false, None),
+        Columns::Interfaces(l) => (None, None, Some(l), false, None),
+        Columns::Memberships => (None, None, None, true, None),
+        Columns::Ss(c) => (None, None, None, false, Some(c)),
+        Columns::Counters | Columns::Other => (None, None, None, false, None),
+    };
+    let inet = inet.into_iter().flat_map(InetCol::present).map(|c| c.c_name());
+    let unix = unix.into_iter().flat_map(|l| {
+        UnixCol::ALL.into_iter().filter(move |&c| l.program || c != UnixCol::Program).map(|c| c.c_name())
+    });
+    let iface = iface
+        .into_iter()
+        .flat_map(|l| IfaceCol::ALL.into_iter().filter(move |&c| l.metric || c != IfaceCol::Met).map(|c| c.c_name()));
+    let memberships = memberships.then_some(["Interface", "RefCnt", "Group"]).into_iter().flatten();
+    let ss = ss.into_iter().flat_map(|c| {
+        SsCol::ALL
             .into_iter()
-            .filter(|c| l.program || *c != netsift_grammar::netstat::UnixCol::Program)
-            .map(|c| c.c_name())
-            .collect(),
-        Columns::Interfaces(l) => netsift_grammar::netstat_i::IfaceCol::ALL
-            .into_iter()
-            .filter(|&c| l.metric || c != netsift_grammar::netstat_i::IfaceCol::Met)
-            .map(|c| c.c_name())
-            .collect(),
-        Columns::Memberships => vec!["Interface", "RefCnt", "Group"],
-        Columns::Ss(c) => netsift_grammar::ss::SsCol::ALL
-            .into_iter()
-            .filter(|&col| match col {
-                netsift_grammar::ss::SsCol::Netid => c.netid,
-                netsift_grammar::ss::SsCol::State => c.state,
-                netsift_grammar::ss::SsCol::RecvQ | netsift_grammar::ss::SsCol::SendQ => c.queues,
+            .filter(move |&col| match col {
+                SsCol::Netid => c.netid,
+                SsCol::State => c.state,
+                SsCol::RecvQ | SsCol::SendQ => c.queues,
                 _ => true,
             })
             .map(|col| col.c_name())
-            .collect(),
-        Columns::Counters => Vec::new(),
-        Columns::Other => Vec::new(),
-    };
-    for (i, n) in names.iter().enumerate() {
+    });
+    inet.chain(unix).chain(iface).chain(memberships).chain(ss)
+}
+
+/// A JSON array of strings.
+fn string_list<'s>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'s str>) {
+    out.push(b'[');
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
-            cols.push(b',');
+            out.push(b',');
         }
-        json::string(cols, n.as_bytes());
+        json::string(out, item.as_bytes());
     }
-    cols.push(b']');
+    out.push(b']');
 }
 
 /// `"address"` and its `"family"` (`ipv4`, `ipv6`, `any`, `name`, …), for every
@@ -94,7 +105,8 @@ pub(super) fn address(o: &mut Object<'_>, text: &[u8], family: &str) {
 
 /// An IP address as `address`/`family`.
 pub(super) fn ip_address(o: &mut Object<'_>, ip: std::net::IpAddr) {
-    address(o, ip.to_string().as_bytes(), if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+    o.display("address", ip);
+    o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
 }
 
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
@@ -137,18 +149,21 @@ fn owner(o: &mut Object<'_>, owner: Option<Owner<'_>>) {
 
 fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
     let mut o = Object::new(out);
-    let kind = match t.kind {
-        TimerKind::Off => "off".to_string(),
-        TimerKind::On => "on".to_string(),
-        TimerKind::On1 => "on1".to_string(),
-        TimerKind::On2 => "on2".to_string(),
-        TimerKind::Keepalive => "keepalive".to_string(),
-        TimerKind::TimeWait => "timewait".to_string(),
-        TimerKind::Probe => "probe".to_string(),
-        TimerKind::Unknown(n) => format!("unkn-{n}"),
-        TimerKind::Other => "other".to_string(),
+    let word = match t.kind {
+        TimerKind::Off => "off",
+        TimerKind::On => "on",
+        TimerKind::On1 => "on1",
+        TimerKind::On2 => "on2",
+        TimerKind::Keepalive => "keepalive",
+        TimerKind::TimeWait => "timewait",
+        TimerKind::Probe => "probe",
+        TimerKind::Other => "other",
+        TimerKind::Unknown(_) => "",
     };
-    o.str("kind", &kind);
+    match t.kind {
+        TimerKind::Unknown(n) => o.display("kind", format_args!("unkn-{n}")),
+        _ => o.str("kind", word),
+    }
     if t.kind == TimerKind::Other {
         o.bytes("word", t.word);
     }
@@ -196,25 +211,8 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
 
 fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
     o.uint("refcnt", u.refcnt);
-    let flags = o.member("flags");
-    let mut list = Vec::new();
-    if u.flags.accepting {
-        list.push("ACC");
-    }
-    if u.flags.wait_data {
-        list.push("W");
-    }
-    if u.flags.no_space {
-        list.push("N");
-    }
-    flags.push(b'[');
-    for (i, f) in list.iter().enumerate() {
-        if i > 0 {
-            flags.push(b',');
-        }
-        json::string(flags, f.as_bytes());
-    }
-    flags.push(b']');
+    let flags = [(u.flags.accepting, "ACC"), (u.flags.wait_data, "W"), (u.flags.no_space, "N")];
+    string_list(o.member("flags"), flags.into_iter().filter(|(set, _)| *set).map(|(_, name)| name));
     let ty: &[u8] = match u.sock_type {
         UnixType::Stream => b"STREAM",
         UnixType::Dgram => b"DGRAM",
@@ -265,9 +263,14 @@ fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
         o.bytes("subtable", t);
     }
     // Values beyond 2^53 stay exact: JSON numbers are text, and netsift writes every digit.
-    o.member("value").extend_from_slice(c.value.to_string().as_bytes());
+    json::int(o.member("value"), c.value);
     o.bytes("text", c.text);
-    o.bytes("raw", c.line);
+    // A /proc values line holds every counter of its section: its position says which
+    // value this is, where repeating the line for each counter would multiply the output.
+    match c.position {
+        Some(p) => o.uint("position", u64::from(p)),
+        None => o.bytes("raw", c.line),
+    }
 }
 
 fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
@@ -316,7 +319,7 @@ fn membership(o: &mut Object<'_>, m: &Membership<'_>) {
     o.uint("refcnt", m.refcnt);
     match m.group {
         Group::Ip(ip) => {
-            o.str("group", &ip.to_string());
+            o.display("group", ip);
             o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
         }
         Group::Name(n) => {

@@ -141,7 +141,9 @@ fn extras<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = Extra<'a>>) {
 
 fn float(out: &mut Vec<u8>, v: f64, text: &[u8]) {
     if v.is_finite() {
-        out.extend_from_slice(v.to_string().as_bytes());
+        use std::io::Write as _;
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, "{v}");
     } else {
         json::string(out, text);
     }
@@ -223,13 +225,12 @@ fn extra_value(out: &mut Vec<u8>, e: &Extra<'_>) {
         ExtraValue::Group(inner) => {
             // `bbr:(bw:0bps,mrtt:0.005)`: the items as text; a repeated key keeps its first value.
             let mut o = Object::new(out);
-            let mut seen: Vec<&[u8]> = Vec::new();
-            for (k, v) in group_items(inner) {
-                if seen.contains(&k) {
+            for (i, (k, v)) in group_items(inner).enumerate() {
+                // A handful of items: looking back is cheaper than a set.
+                if group_items(inner).take(i).any(|(earlier, _)| earlier == k) {
                     continue;
                 }
-                seen.push(k);
-                o.bytes(&String::from_utf8_lossy(k), v);
+                json::string(o.member_bytes(k), v);
             }
             o.end();
         }

@@ -94,6 +94,9 @@ pub struct Counter<'a> {
     pub text: &'a [u8],
     /// The line the value was read from.
     pub line: &'a [u8],
+    /// For `/proc`, which value of the line it is (from 1): a values line holds a hundred
+    /// counters, so the position says which one without repeating the line.
+    pub position: Option<u32>,
 }
 
 /// One event: where it came from, which capture, and what it is.

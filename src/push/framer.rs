@@ -39,6 +39,9 @@ pub const TOO_LONG_PREFIX: usize = 128;
 /// The default cap on a line's length: 1 MiB.
 pub const DEFAULT_LINE_CAP: usize = 1 << 20;
 
+/// The carry-over's capacity from the start: longer than the lines of every real capture.
+const CARRY_RESERVE: usize = 16 << 10;
+
 /// Cuts chunks into lines. See the module documentation.
 #[derive(Debug)]
 pub struct LineFramer {
@@ -55,9 +58,12 @@ pub struct LineFramer {
 impl LineFramer {
     /// A framer whose lines may be at most `cap` bytes long (at least 1).
     pub fn new(cap: usize) -> Self {
+        // Room for any ordinary line up front, so that the carry-over does not grow (and
+        // allocate) the first time a longer line straddles two chunks.
+        let cap = cap.max(1);
         LineFramer {
-            carry: BytesMut::new(),
-            cap: cap.max(1),
+            carry: BytesMut::with_capacity(cap.min(CARRY_RESERVE)),
+            cap,
             next: Position { line: 1, offset: 0 },
             overlong: None,
             carry_high_water: 0,

@@ -179,6 +179,7 @@ impl NetstatSMachine {
                     value: c.value,
                     text: c.text(),
                     line,
+                    position: None,
                 };
                 self.emit(at, EventKind::Counter(counter), sink);
             }

@@ -172,7 +172,7 @@ impl ProcNetMachine {
         };
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
-        for item in pairs(&names, values) {
+        for (index, item) in pairs(&names, values).enumerate() {
             let kind = match item {
                 Ok((name, value)) => EventKind::Counter(Counter {
                     source: CounterSource::Proc,
@@ -182,6 +182,7 @@ impl ProcNetMachine {
                     value,
                     text: name,
                     line: values.line,
+                    position: u32::try_from(index + 1).ok(),
                 }),
                 Err(e) => {
                     failed = true;

@@ -70,7 +70,7 @@ impl Searchable for Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     /// The C-locale title: the insights key.
-    pub title: String,
+    pub title: &'static str,
     /// Internet or unix.
     pub kind: TableKind,
     /// Column names from the header, in print order (without `Proto` for unix, as insights).
@@ -271,7 +271,7 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
     {
         let mut data = Object::new(o.member("data"));
         for t in tables {
-            let mut cols = Object::new(data.member(&t.title));
+            let mut cols = Object::new(data.member(t.title));
             for col in &t.columns {
                 let list = cols.member(col);
                 list.push(b'[');
@@ -290,14 +290,14 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
     {
         let mut datalist = Object::new(o.member("datalist"));
         for t in tables {
-            write_rows(datalist.member(&t.title), t.rows.iter());
+            write_rows(datalist.member(t.title), t.rows.iter());
         }
         datalist.end();
     }
     {
         let mut lines = Object::new(o.member("lines"));
         for t in tables {
-            let list = lines.member(&t.title);
+            let list = lines.member(t.title);
             list.push(b'[');
             for (i, line) in t.lines.iter().enumerate() {
                 if i > 0 {

@@ -74,15 +74,17 @@ pub struct Title {
 impl Title {
     /// The title as net-tools prints it in the C locale, whatever language the capture is
     /// in: the key the insights-compatible views use. `None` for foreign tables.
-    pub fn c_text(&self) -> Option<String> {
-        let head = match self.kind {
-            TableKind::Inet => "Active Internet connections",
-            TableKind::Unix => "Active UNIX domain sockets",
-            TableKind::Other => return None,
-        };
-        Some(match self.scope {
-            Scope::Unspecified => head.to_string(),
-            scope => format!("{head} {}", scope.c_text()),
+    pub fn c_text(&self) -> Option<&'static str> {
+        Some(match (self.kind, self.scope) {
+            (TableKind::Other, _) => return None,
+            (TableKind::Inet, Scope::ServersAndEstablished) => "Active Internet connections (servers and established)",
+            (TableKind::Inet, Scope::OnlyServers) => "Active Internet connections (only servers)",
+            (TableKind::Inet, Scope::WithoutServers) => "Active Internet connections (w/o servers)",
+            (TableKind::Inet, Scope::Unspecified) => "Active Internet connections",
+            (TableKind::Unix, Scope::ServersAndEstablished) => "Active UNIX domain sockets (servers and established)",
+            (TableKind::Unix, Scope::OnlyServers) => "Active UNIX domain sockets (only servers)",
+            (TableKind::Unix, Scope::WithoutServers) => "Active UNIX domain sockets (w/o servers)",
+            (TableKind::Unix, Scope::Unspecified) => "Active UNIX domain sockets",
         })
     }
 }
@@ -269,6 +271,15 @@ mod tests {
     fn title_c_text_is_the_insights_key() {
         let t = title(b"Active Internet connections (servers and established)").unwrap();
         assert_eq!(t.c_text().unwrap(), "Active Internet connections (servers and established)");
+        // Every table and scope: the C text reads back as the same title.
+        let scopes = [Scope::ServersAndEstablished, Scope::OnlyServers, Scope::WithoutServers, Scope::Unspecified];
+        for kind in [TableKind::Inet, TableKind::Unix] {
+            for scope in scopes {
+                let text = Title { kind, scope, lang: t.lang }.c_text().unwrap();
+                let back = title(text.as_bytes()).unwrap();
+                assert_eq!((back.kind, back.scope), (kind, scope), "{text}");
+            }
+        }
     }
 
     #[test]
