@@ -153,21 +153,88 @@ pub fn trim_start_blanks(bytes: &[u8]) -> &[u8] {
 }
 
 /// The blank-separated words of `bytes`, each with its byte offset in `bytes`.
-pub fn words(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        while pos < bytes.len() && is_blank(bytes[pos]) {
-            pos += 1;
+pub fn words(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> + Clone {
+    Words { bytes, pos: 0 }
+}
+
+/// The iterator of [`words`], from any starting offset.
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `bytes` from offset `from` on (offsets stay relative to `bytes`).
+    pub fn from(bytes: &'a [u8], from: usize) -> Self {
+        Words { bytes, pos: from.min(bytes.len()) }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.bytes.get(self.pos..)?;
+        let start = first_non_blank(rest)?;
+        let word = &rest[start..];
+        let len = first_blank(word).unwrap_or(word.len());
+        let at = self.pos + start;
+        self.pos = at + len;
+        Some((at, &word[..len]))
+    }
+}
+
+/// Eight copies of a byte, one per lane of a `u64`.
+const fn lanes(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each lane whose byte is a blank (space or tab): eight bytes compared at
+/// once, since column padding runs long.
+#[inline]
+fn blank_lanes(word: u64) -> u64 {
+    const LOW7: u64 = lanes(0x7f);
+    // High bit set in each lane whose byte is not zero, exactly (no carries across lanes).
+    let nonzero = |x: u64| ((x & LOW7).wrapping_add(LOW7) | x) & !LOW7;
+    let not_space = nonzero(word ^ lanes(b' '));
+    let not_tab = nonzero(word ^ lanes(b'\t'));
+    !(not_space & not_tab) & !LOW7
+}
+
+/// The offset of the first blank of `bytes`, eight bytes at a time.
+#[inline]
+pub fn first_blank(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(chunk);
+        let found = blank_lanes(u64::from_le_bytes(lane));
+        if found != 0 {
+            return Some(base + found.trailing_zeros() as usize / 8);
         }
-        if pos >= bytes.len() {
-            return None;
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&b| is_blank(b)).map(|p| base + p)
+}
+
+/// The offset of the first byte of `bytes` that is not a blank, eight bytes at a time.
+#[inline]
+pub fn first_non_blank(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(chunk);
+        let found = !blank_lanes(u64::from_le_bytes(lane)) & lanes(0x80);
+        if found != 0 {
+            return Some(base + found.trailing_zeros() as usize / 8);
         }
-        let start = pos;
-        while pos < bytes.len() && !is_blank(bytes[pos]) {
-            pos += 1;
-        }
-        Some((start, &bytes[start..pos]))
-    })
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&b| !is_blank(b)).map(|p| base + p)
 }
 
 #[cfg(test)]
@@ -190,6 +257,17 @@ mod tests {
     fn decimal_reports_its_expectation() {
         let err = decimal_u64(Span::new(b"x")).unwrap_err();
         assert_eq!(err, nom::Err::Error(LineError::new(0, "a decimal number")));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn blank_search_agrees_with_a_byte_loop(bytes in proptest::collection::vec(
+            proptest::prop_oneof![proptest::prelude::Just(b' '), proptest::prelude::Just(b'\t'), proptest::prelude::any::<u8>()],
+            0..40,
+        )) {
+            proptest::prop_assert_eq!(first_blank(&bytes), bytes.iter().position(|&b| is_blank(b)));
+            proptest::prop_assert_eq!(first_non_blank(&bytes), bytes.iter().position(|&b| !is_blank(b)));
+        }
     }
 
     #[test]

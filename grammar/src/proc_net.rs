@@ -66,7 +66,7 @@ pub struct PrefixLine<'a> {
 impl<'a> PrefixLine<'a> {
     /// The words after the prefix, each with its byte offset in the line.
     pub fn tokens(&self) -> impl Iterator<Item = (usize, &'a [u8])> + Clone + 'a {
-        Tokens::new(self.line, self.body)
+        Tokens::from(self.line, self.body)
     }
 
     /// The words after the prefix (counter names on a names line).
@@ -150,15 +150,7 @@ fn parse(line: &[u8], need_colon: bool) -> Result<PrefixLine<'_>, LineError> {
                 _ => (word, false),
             };
             let body = rest.location_offset();
-            let mut kind = PairKind::Empty;
-            for (_, w) in Tokens::new(line, body) {
-                if !is_counter_shape(w) {
-                    kind = PairKind::Names;
-                    break;
-                }
-                kind = PairKind::Values;
-            }
-            Ok(PrefixLine { line, prefix, colon, kind, body })
+            Ok(PrefixLine { line, prefix, colon, kind: kind_of(&line[body..]), body })
         }
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
         Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
@@ -166,6 +158,24 @@ fn parse(line: &[u8], need_colon: bool) -> Result<PrefixLine<'_>, LineError> {
 }
 
 /// The prefix: the first run of non-blank bytes, at the start of the line.
+/// What the words of a line's body are. A body of nothing but digits and blanks (every
+/// values line but those with a negative number) is decided in one pass over its bytes.
+fn kind_of(body: &[u8]) -> PairKind {
+    let mut words = Tokens::from(body, 0);
+    match words.next() {
+        None => return PairKind::Empty,
+        Some((_, first)) if !is_counter_shape(first) => return PairKind::Names,
+        Some(_) => {}
+    }
+    if body.iter().all(|&b| b.is_ascii_digit() || is_blank(b)) {
+        return PairKind::Values;
+    }
+    match words.all(|(_, w)| is_counter_shape(w)) {
+        true => PairKind::Values,
+        false => PairKind::Names,
+    }
+}
+
 fn prefix(i: Span<'_>) -> PResult<'_, Span<'_>> {
     expect("a section prefix such as `Tcp:`", take_while1(|b| !is_blank(b))).parse(i)
 }
@@ -235,8 +245,8 @@ impl std::error::Error for PairError {}
 pub fn pairs<'a>(names: &PrefixLine<'a>, values: &PrefixLine<'a>) -> Pairs<'a> {
     let state = if names.prefix == values.prefix { State::Pairing } else { State::PrefixDiffers };
     Pairs {
-        names: Tokens::new(names.line, names.body),
-        values: Tokens::new(values.line, values.body),
+        names: Tokens::from(names.line, names.body),
+        values: Tokens::from(values.line, values.body),
         values_end: values.end(),
         index: 0,
         state,
@@ -292,36 +302,8 @@ impl<'a> Iterator for Pairs<'a> {
 }
 
 /// The blank-separated words of a line from a byte offset on, with their offsets in the line.
-#[derive(Debug, Clone)]
-struct Tokens<'a> {
-    line: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Tokens<'a> {
-    fn new(line: &'a [u8], from: usize) -> Self {
-        Tokens { line, pos: from.min(line.len()) }
-    }
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = (usize, &'a [u8]);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let line = self.line;
-        while self.pos < line.len() && is_blank(line[self.pos]) {
-            self.pos += 1;
-        }
-        if self.pos >= line.len() {
-            return None;
-        }
-        let start = self.pos;
-        while self.pos < line.len() && !is_blank(line[self.pos]) {
-            self.pos += 1;
-        }
-        Some((start, &line[start..self.pos]))
-    }
-}
+/// The words of a line from an offset on.
+type Tokens<'a> = crate::lex::Words<'a>;
 
 #[cfg(test)]
 mod tests {

@@ -15,13 +15,14 @@ use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
 use netsift_grammar::{netstat, netstat_s, ss};
 
-/// Which machine a section belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which machine a section belongs to, in the order they are asked whether a line opens
+/// one of their sections (/proc before netstat -s: `Ip: Forwarding …` is /proc's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
     Netstat,
     Ss,
-    NetstatS,
     ProcNet,
+    NetstatS,
     NetstatI,
     NetstatAgn,
 }
@@ -54,14 +55,22 @@ impl AutoMachine {
     /// The format whose section this line begins, if any. Rows of connection tables start
     /// with a lower-case protocol word and counter sentences with blanks, so most lines are
     /// ruled out by their first byte.
-    fn starts(line: &[u8]) -> Option<Kind> {
+    ///
+    /// The current format is asked last, and only when a format after it in the order
+    /// claims the line: its answer changes nothing otherwise, and it is the costly one
+    /// (every line of a /proc file looks like the start of one).
+    fn starts(&self, line: &[u8]) -> Option<Kind> {
         let first = *line.first()?;
         if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
             return None;
         }
-        [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn]
-            .into_iter()
-            .find(|&k| Self::opens(k, line))
+        const ORDER: [Kind; 6] =
+            [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn];
+        let claimed = ORDER.into_iter().filter(|&k| Some(k) != self.current).find(|&k| Self::opens(k, line))?;
+        match self.current {
+            Some(current) if current < claimed && Self::opens(current, line) => Some(current),
+            _ => Some(claimed),
+        }
     }
 
     /// Does `line` open a section of format `kind`?
@@ -98,7 +107,7 @@ impl AutoMachine {
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
-        if let Some(kind) = Self::starts(line) {
+        if let Some(kind) = self.starts(line) {
             // A machine keeps its own section state, and its own notion of where a
             // capture starts (a repeated title). ss holds its last row until it knows the
             // row is complete: leaving ss completes it, so events stay in input order.
