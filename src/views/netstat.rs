@@ -4,6 +4,52 @@
 //! capture's language; values are the text as printed. Rows are read by the grammar, not
 //! sliced at header offsets, so values wider than their column and non-ASCII program
 //! names come out right (insights gets those wrong; the README lists every difference).
+//!
+//! # insights' documented example, reproduced
+//!
+//! The sample of insights' `Netstat` docstring, and what its doctest asserts:
+//!
+//! ```
+//! use netsift::views::{search::Term, NetstatView};
+//! use netsift::Format;
+//! let input = std::fs::read("tests/fixtures/insights/fixtures/netstat-neopa-docs.txt").unwrap();
+//! let mut ns = NetstatView::default();
+//! netsift::input::parse_reader(&input[..], Format::Netstat, &mut ns).unwrap();
+//!
+//! // sorted(ns.data.keys()): both tables, by title
+//! let mut titles: Vec<&str> = ns.tables().iter().map(|t| t.title).collect();
+//! titles.sort();
+//! assert_eq!(titles, ["Active Internet connections (servers and established)",
+//!                     "Active UNIX domain sockets (servers and established)"]);
+//! let intcons = "Active Internet connections (servers and established)";
+//! let table = ns.tables().iter().find(|t| t.title == intcons).unwrap();
+//! // sorted(ns.data[intcons].keys()): the columns
+//! let mut columns = table.columns.clone();
+//! columns.sort();
+//! assert_eq!(columns, ["Foreign Address", "Inode", "Local Address", "PID/Program name", "Proto",
+//!                      "Recv-Q", "Send-Q", "State", "Timer", "User"]);
+//! // ns.data[intcons]['Local Address'][1] and ns.datalist[intcons][1]['Local Address']
+//! assert_eq!(table.rows[1].get("Local Address"), Some(&b"127.0.0.1:27017"[..]));
+//! // ns.lines[intcons][1] and ns.get_original_line(intcons, 1)
+//! let line = &b"tcp        0      0 127.0.0.1:27017         0.0.0.0:*               LISTEN      184        20380      2007/mongod          off (0.00/0/0)"[..];
+//! assert_eq!(table.lines[1], line);
+//! assert_eq!(ns.get_original_line(intcons, 1), Some(line));
+//! // running_processes: internet sockets only
+//! assert!(ns.running_processes().contains("qpidd"));
+//! assert!(!ns.running_processes().contains("systemd"));
+//! // listening_pid, keyed by PID strings
+//! let pids = ns.listening_pid();
+//! assert_eq!(pids.keys().collect::<Vec<_>>(), ["12387", "1272", "1279", "2007"]);
+//! assert_eq!((pids["12387"].addr.as_str(), pids["12387"].port.as_str(), pids["12387"].name.as_str()),
+//!            ("127.0.0.1", "53644", "Passenger Rac"));
+//! // ns.search(Type='DGRAM')
+//! let datagrams = ns.search(&[], &["Type=DGRAM".parse::<Term>().unwrap()]);
+//! assert_eq!(datagrams.len(), 1);
+//! for (key, value) in [("RefCnt", "unix  2"), ("Flags", "[ ]"), ("Type", "DGRAM"), ("State", ""),
+//!                      ("I-Node", "11776"), ("PID/Program name", "1/systemd"), ("Path", "/run/systemd/shutdownd")] {
+//!     assert_eq!(datagrams[0].get(key), Some(value.as_bytes()), "{key}");
+//! }
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,6 +3,25 @@
 //!
 //! insights drops the title and the dashes by position; netsift finds the header by its
 //! content, so output without a title is read right.
+//!
+//! # insights' documented example, reproduced
+//!
+//! The sample of insights' `NetstatAGN` docstring, and what its doctest asserts:
+//!
+//! ```
+//! use netsift::views::{netstat::CaptureSelect, netstat_agn::NetstatAgnView};
+//! use netsift::Format;
+//! let input = std::fs::read("tests/fixtures/insights/fixtures/netstat-agn.txt").unwrap();
+//! let mut multicast = NetstatAgnView::new(CaptureSelect::Last);
+//! netsift::input::parse_reader(&input[..], Format::NetstatAgn, &mut multicast).unwrap();
+//! let first = &multicast.data()[0];
+//! assert_eq!(first.get("interface"), Some(&b"lo"[..]));
+//! assert_eq!(first.get("refcnt"), Some(&b"1"[..])); // values are strings
+//! assert_eq!(first.get("group"), Some(&b"224.0.0.1"[..])); // keys are lower case
+//! let by_iface = multicast.group_by_iface();
+//! assert_eq!(by_iface["lo"].len(), 2);
+//! assert_eq!(by_iface["eth0"][1].get("refcnt"), Some(&b"4"[..])); // in order of appearance
+//! ```
 
 use std::collections::BTreeMap;
 

@@ -5,6 +5,24 @@
 //! same on the lines as printed (so an odd header or row gives insights' answer), except for
 //! a `- no statistics available -` row, whose counters are left out instead of becoming
 //! words of the message.
+//!
+//! # insights' documented example, reproduced
+//!
+//! The sample of insights' `Netstat_I` docstring, and what its doctest asserts:
+//!
+//! ```
+//! use netsift::views::{netstat::CaptureSelect, netstat_i::NetstatIView};
+//! use netsift::Format;
+//! let input = std::fs::read("tests/fixtures/insights/fixtures/netstat-i.txt").unwrap();
+//! let mut traf = NetstatIView::new(CaptureSelect::Last);
+//! netsift::input::parse_reader(&input[..], Format::NetstatI, &mut traf).unwrap();
+//! assert_eq!(traf.data()[0].get("Iface"), Some(&b"bond0"[..]));
+//! let by_iface = traf.group_by_iface();
+//! assert!(by_iface.contains_key("bond0"));
+//! assert!(!by_iface.contains_key("enp0s25"));
+//! assert_eq!(by_iface["bond0"].get("MTU"), Some(&b"1500"[..])); // as a string
+//! assert_eq!(by_iface["bond0"].get("RX-OK"), Some(&b"845265"[..]));
+//! ```
 
 use super::{PerCapture, WordRow};
 use crate::events::{Columns, Event, EventKind};

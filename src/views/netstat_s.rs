@@ -25,6 +25,34 @@
 //!
 //! Kernel counter names (`TcpExt`/`DelayedACKLost`) are on the `Counter` events, and in
 //! [`crate::views::proc_net::ProcNetstatView`], which also reads `netstat -s` events.
+//!
+//! # insights' documented example, reproduced
+//!
+//! The sample of insights' `NetstatS` docstring, and what its doctest asserts:
+//!
+//! ```
+//! use netsift::views::{netstat::CaptureSelect, netstat_s::NetstatSView};
+//! use netsift::Format;
+//! let input = std::fs::read("tests/fixtures/insights/fixtures/netstat-s-docs-sample.txt").unwrap();
+//! let mut stats = NetstatSView::new(CaptureSelect::Last);
+//! netsift::input::parse_reader(&input[..], Format::NetstatS, &mut stats).unwrap();
+//! let data = stats.data();
+//!
+//! // sorted(stats.data.keys()): by heading, lower case
+//! let mut sections: Vec<&[u8]> = data.iter().map(|(k, _)| k).collect();
+//! sections.sort();
+//! assert_eq!(sections, [&b"icmp"[..], b"icmpmsg", b"ip", b"tcp", b"udp"]);
+//! let ip = data.get("ip").and_then(|v| v.as_table()).unwrap();
+//! assert!(ip.contains_key("forwarded"));
+//! assert_eq!(data.text("ip", "forwarded"), Some(&b"0"[..]));
+//! // spaces turned into underscores, dots removed
+//! assert_eq!(data.text("ip", "requests_sent_out"), Some(&b"2886201"[..]));
+//! assert_eq!(data.text("tcp", "bad_segments_received"), Some(&b"0"[..]));
+//! // a histogram is a sub-table
+//! let icmp = data.get("icmp").and_then(|v| v.as_table()).unwrap();
+//! let histogram = icmp.get("icmp_output_histogram").and_then(|v| v.as_table()).unwrap();
+//! assert_eq!(histogram.get("destination_unreachable").and_then(|v| v.as_text()), Some(&b"254"[..]));
+//! ```
 
 use std::collections::HashMap;
 

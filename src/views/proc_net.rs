@@ -12,6 +12,21 @@
 //! counters by kernel name, and `Section:Name` reaches every counter the sentence table
 //! maps (`Tcp:ActiveOpens` from `236 active connection openings`). Unmapped sentences have
 //! no name and are not reachable.
+//!
+//! # insights' documented example, reproduced
+//!
+//! The sample of insights' `ProcNsat` docstring, and what its doctest asserts:
+//!
+//! ```
+//! use netsift::views::{netstat::CaptureSelect, proc_net::ProcNetstatView};
+//! use netsift::Format;
+//! let input = std::fs::read("tests/fixtures/insights/fixtures/proc-netstat-docs-sample.txt").unwrap();
+//! let mut pnstat = ProcNetstatView::new(CaptureSelect::Last);
+//! netsift::input::parse_reader(&input[..], Format::ProcNetstat, &mut pnstat).unwrap();
+//! assert_eq!(pnstat.data_len(), 132); // len(pnstat.data) == 132
+//! assert_eq!(pnstat.get_stats("ReasmOverlaps"), Some(100));
+//! assert_eq!(pnstat.get_stats("EmbryonicRsts"), Some(40));
+//! ```
 
 use super::netstat::CaptureSelect;
 use super::netstat_s::OrderedMap;

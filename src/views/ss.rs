@@ -12,6 +12,38 @@
 //! `SsTULPN` is the same view with `tulpn: true`: it keeps the sockets whose State is
 //! `LISTEN` or `UNCONN`, by the typed state (insights keeps every *line* holding either
 //! word anywhere, a process name included).
+//!
+//! # insights' documented example, reproduced
+//!
+//! The sample of insights' `SsTUPNA` docstring, and what its doctest asserts:
+//!
+//! ```
+//! use netsift::views::{netstat::CaptureSelect, ss::SsView};
+//! use netsift::Format;
+//! let input = std::fs::read("tests/fixtures/insights/fixtures/ss-tupna-docs.txt").unwrap();
+//! let mut ss = SsView::new(CaptureSelect::Last, false);
+//! netsift::input::parse_reader(&input[..], Format::Ss, &mut ss).unwrap();
+//!
+//! // sorted(ss.data[1].keys()): seven keys
+//! let mut keys: Vec<&str> = ss.rows()[1].cells.iter().map(|(k, _)| *k).collect();
+//! keys.sort();
+//! assert_eq!(keys, ["Local-Address-Port", "Netid", "Peer-Address-Port", "Process", "Recv-Q", "Send-Q", "State"]);
+//! assert_eq!(ss.rows()[0].get("Local-Address-Port"), Some(&b"*:55898"[..]));
+//! assert_eq!(ss.rows()[0].get("State"), Some(&b"UNCONN"[..]));
+//! // get_service("rpcbind")
+//! let rpcbind = ss.get_service("rpcbind");
+//! assert_eq!(rpcbind.len(), 2);
+//! assert_eq!(rpcbind[0].get("State"), Some(&b"UNCONN"[..]));
+//! assert_eq!(rpcbind[1].get("State"), Some(&b"LISTEN"[..]));
+//! assert_eq!(rpcbind[0].get("Process"), Some(&br#"users:(("rpcbind",pid=953,fd=9))"#[..]));
+//! assert_eq!(rpcbind[1].get("Process"), Some(&br#"users:(("rpcbind",pid=1139,fd=5),("systemd",pid=1,fd=41))"#[..]));
+//! // get_port("55898"): local or peer port; that row has no Process
+//! let using_55898 = ss.get_port("55898");
+//! assert_eq!(using_55898.len(), 1);
+//! assert_eq!(using_55898[0].get("Process"), None);
+//! // rpcbind == ss.get_localport('111')
+//! assert_eq!(rpcbind, ss.get_localport("111"));
+//! ```
 
 use netsift_grammar::ss::{SsCol, SsRow, State};
 
