@@ -1,85 +1,133 @@
 """Run every tool on every generated input, alternating tools over ROUNDS rounds, and print
 the median MB/s (MB = 10^6 bytes), the peak RSS (/usr/bin/time -f %M), and the ratio to the
-naive tokenizer (`limits fields`) of the same round. Called by bench/compare.sh."""
+naive tokenizer (`limits fields`) on the same file in the same round (median of the
+rounds' ratios). Called by bench/compare.sh, which makes the inputs.
+
+Where a Python tool reads one capture per call (insights' ProcNsat, jc's /proc parser), the
+input is split into captures before the clock starts and the parse times are summed. jc's
+netstat parser raises on rows real netstat prints (an empty State with an IPv4-mapped
+address, columns pushed right by a wide field), so it is timed on a capture it can read:
+jc's own CentOS 7 test output repeated to the same size (`netstat-jc-SIZE.txt`).
+
+A second, smaller size (SMALL_MB) gives netsift's peak RSS on two sizes: memory is flat
+when the two are the same."""
+import os
 import statistics
 import subprocess
 import sys
+import time
 
-SIZE, ROUNDS = sys.argv[1], int(sys.argv[2])
+SIZE, ROUNDS, SMALL = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 PY = sys.executable
 
-# insights-core, parse only: the file is read and split before the clock starts.
+# Python tools: the file is read (and split into captures) before the clock starts.
 INSIGHTS = r'''
-import sys, time
+import re, sys, time
 from insights.tests import context_wrap
 from insights.parsers import netstat as n
-cls = {"netstat": n.Netstat, "ss": n.SsTUPNA, "netstat-s": n.NetstatS, "proc-netstat": n.ProcNsat}[sys.argv[1]]
-text = open(sys.argv[2], encoding="utf-8", errors="surrogateescape").read()
-ctx = context_wrap(text)
+fmt, path = sys.argv[1], sys.argv[2]
+cls = {"netstat": n.Netstat, "ss": n.SsTUPNA, "netstat-s": n.NetstatS, "proc-netstat": n.ProcNsat}[fmt]
+text = open(path, encoding="utf-8", errors="surrogateescape").read()
+if fmt == "proc-netstat":
+    # A capture starts at its TcpExt names line (the values line starts with a digit).
+    parts = re.split(r"\n(?=TcpExt: [A-Za-z])", text)
+else:
+    parts = [text]
+contexts = [context_wrap(p) for p in parts]
 t = time.perf_counter()
-cls(ctx)
+for ctx in contexts:
+    cls(ctx)
 print(time.perf_counter() - t)
 '''
 JC = r'''
-import sys, time, jc
-name = {"netstat": "netstat", "ss": "ss", "proc-netstat": "proc_net_netstat"}[sys.argv[1]]
-text = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+import re, sys, time, jc
+fmt, path = sys.argv[1], sys.argv[2]
+name = {"netstat": "netstat", "ss": "ss", "proc-netstat": "proc_net_netstat"}[fmt]
+text = open(path, encoding="utf-8", errors="replace").read()
+if fmt == "proc-netstat":
+    # A capture starts at its TcpExt names line (the values line starts with a digit).
+    parts = re.split(r"\n(?=TcpExt: [A-Za-z])", text)
+else:
+    parts = [text]
 t = time.perf_counter()
-jc.parse(name, text, quiet=True)
+for p in parts:
+    jc.parse(name, p, quiet=True)
 print(time.perf_counter() - t)
 '''
 
 
 def timed(cmd):
-    """Wall seconds (or the seconds the tool printed) and peak RSS in KB."""
+    """Seconds (wall, or what the tool printed as its parse time) and peak RSS in KB."""
+    start = time.perf_counter()
     r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
     if r.returncode != 0:
+        sys.stderr.write(f"failed: {' '.join(cmd[:4])}…: {r.stderr.strip().splitlines()[-2:]}\n")
         return None
-    wall, rss = r.stderr.strip().splitlines()[-1].split()
-    secs = float(wall)
+    # The wall clock of this process: /usr/bin/time's %e only has 10 ms steps.
+    rss = r.stderr.strip().splitlines()[-1].split()[1]
+    secs = elapsed
     out = r.stdout.strip().splitlines()
     if out:
-        last = out[-1]
-        if last.startswith("mode="):
-            secs = float(dict(kv.split("=") for kv in last.split())["secs"])
-        else:
-            try:
-                secs = float(last)
-            except ValueError:
-                pass
-    return secs, int(rss)
+        try:
+            secs = float(out[-1])
+        except ValueError:
+            pass
+    return max(secs, 1e-3), int(rss)
+
+
+def netsift(mode, fmt, path):
+    if mode == "count":
+        return ["target/release/netsift", "count", "-f", fmt, path]
+    return ["sh", "-c", f"target/release/netsift {mode} -f {fmt} {path} > /dev/null"]
 
 
 rows = []
 for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
     path = f"target/bench-inputs/{fmt}-{SIZE}.txt"
-    size = sum(1 for _ in open(path, "rb").read(0) or [0]) and __import__("os").path.getsize(path)
+    small = f"target/bench-inputs/{fmt}-{SMALL}.txt"
+    jc_path = f"target/bench-inputs/netstat-jc-{SIZE}.txt" if fmt == "netstat" else path
+    # tool name -> (command, file it reads)
     tools = {
-        "netsift count": ["target/release/netsift", "count", "-f", fmt, path],
-        "netsift events": ["sh", "-c", f"target/release/netsift events -f {fmt} {path} > /dev/null"],
-        "netsift view": ["sh", "-c", f"target/release/netsift view -f {fmt} {path} > /dev/null"],
-        "insights-core": [PY, "-c", INSIGHTS, fmt, path],
-        "limits fields": ["bench/limits/target/release/limits", "fields", path],
-        "limits lines": ["bench/limits/target/release/limits", "lines", path],
+        "netsift count": (netsift("count", fmt, path), path),
+        "netsift events": (netsift("events", fmt, path), path),
+        "netsift view": (netsift("view", fmt, path), path),
+        f"netsift count ({SMALL} MB input)": (netsift("count", fmt, small), small),
+        f"netsift events ({SMALL} MB input)": (netsift("events", fmt, small), small),
+        "insights-core 3.8.4": ([PY, "-c", INSIGHTS, fmt, path], path),
+        "limits fields": (["bench/limits/target/release/limits", "fields", path], path),
+        "limits lines": (["bench/limits/target/release/limits", "lines", path], path),
     }
     if fmt != "netstat-s":
-        tools["jc"] = [PY, "-c", JC, fmt, path]
+        tools["jc 1.26.1"] = ([PY, "-c", JC, fmt, jc_path], jc_path)
+    # Anchors for the other files read: the tokenizer on each of them, every round.
+    for extra in {small, jc_path} - {path}:
+        tools[f"limits fields ({os.path.basename(extra)})"] = (["bench/limits/target/release/limits", "fields", extra], extra)
     results = {name: [] for name in tools}
     for _ in range(ROUNDS):
-        for name, cmd in tools.items():
+        for name, (cmd, _) in tools.items():
             results[name].append(timed(cmd))
-    anchors = [r[0] for r in results["limits fields"] if r]
-    anchor = size / 1e6 / statistics.median(anchors)
+
+    def anchor_runs(file):
+        key = "limits fields" if file == path else f"limits fields ({os.path.basename(file)})"
+        return results[key]
+
     for name, runs in results.items():
+        if name.startswith("limits fields ("):
+            continue
+        file = tools[name][1]
+        size = os.path.getsize(file)
         ok = [r for r in runs if r]
         if not ok:
-            rows.append((fmt, name, "failed", "", ""))
+            rows.append((fmt, name, "failed", "", "", ""))
             continue
         mbs = size / 1e6 / statistics.median(r[0] for r in ok)
+        ratios = [a[0] / r[0] for r, a in zip(runs, anchor_runs(file)) if r and a]
         rss = max(r[1] for r in ok) / 1024
-        rows.append((fmt, name, f"{mbs:.0f}", f"{rss:.0f} MB", f"{mbs / anchor:.2f}"))
+        note = "" if file == path else os.path.basename(file)
+        rows.append((fmt, name, f"{mbs:.0f}", f"{rss:.1f} MB", f"{statistics.median(ratios):.2f}", note))
 
-print(f"| format | tool | MB/s (median of {ROUNDS}) | peak RSS | ratio to `limits fields` |")
-print("|---|---|---|---|---|")
+print(f"| format | tool | MB/s (median of {ROUNDS}) | peak RSS | ratio to `limits fields` (same file, same round) | input, when not the {SIZE} MB one |")
+print("|---|---|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")

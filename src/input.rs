@@ -13,6 +13,8 @@ pub enum Compression {
     Gzip,
     /// zstd, one frame or many.
     Zstd,
+    /// xz, one stream or many (as `cat a.xz b.xz` makes).
+    Xz,
 }
 
 impl Compression {
@@ -22,6 +24,7 @@ impl Compression {
     /// use netsift::input::Compression;
     /// assert_eq!(Compression::detect(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
     /// assert_eq!(Compression::detect(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+    /// assert_eq!(Compression::detect(&[0xfd, b'7', b'z', b'X', b'Z', 0]), Compression::Xz);
     /// assert_eq!(Compression::detect(b"Active Internet"), Compression::None);
     /// ```
     pub fn detect(prefix: &[u8]) -> Compression {
@@ -29,6 +32,8 @@ impl Compression {
             Compression::Gzip
         } else if prefix.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Compression::Zstd
+        } else if prefix.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Compression::Xz
         } else {
             Compression::None
         }
@@ -40,11 +45,12 @@ impl Compression {
             Compression::None => "plain",
             Compression::Gzip => "gzip",
             Compression::Zstd => "zstd",
+            Compression::Xz => "xz",
         }
     }
 }
 
-/// Wrap `reader` so that it yields the decompressed bytes of a gzip or zstd stream, or the
+/// Wrap `reader` so that it yields the decompressed bytes of a gzip, zstd or xz stream, or the
 /// bytes as they are. A corrupt or truncated stream yields what it could decode, then an
 /// error from `read`.
 ///
@@ -67,11 +73,12 @@ pub fn decompressed<'a, R: Read + 'a>(reader: R) -> io::Result<(Box<dyn Read + '
         Compression::None => Box::new(buffered),
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
     };
     Ok((reader, kind))
 }
 
-/// Parse everything `reader` yields, decompressing gzip or zstd on the way, and give every
+/// Parse everything `reader` yields, decompressing gzip, zstd or xz on the way, and give every
 /// event to `sink`: the whole pipeline of the command line in one call, for embedders.
 /// Returns how the lines were accounted for. Memory stays flat: the input is read in
 /// 64 KiB chunks.

@@ -29,6 +29,7 @@
 //! assert!(listeners > 0);
 //! ```
 
+pub mod archive;
 pub mod events;
 pub mod format;
 pub mod input;

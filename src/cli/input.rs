@@ -4,11 +4,16 @@
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use netsift::events::{EventKind, Malformed};
-use netsift::push::LineStats;
+use netsift::archive::{self, Member, MemberKind};
+use netsift::events::{EventKind, Malformed, Problem};
+use netsift::input::Compression;
+use netsift::push::{LineStats, CUT_LINE};
 use netsift::{Event, Format, PushParser};
+
+use super::progress::Progress;
 
 /// How much is read at a time.
 const CHUNK: usize = 1 << 16;
@@ -43,6 +48,32 @@ pub enum InputError {
     #[error("{name}: is a directory, not a file")]
     Directory {
         /// The path.
+        name: String,
+    },
+    /// It is a tar archive, given where a capture was expected.
+    #[error("{name}: is a tar archive: read it with `netsift scan`, or one member with `--member PATH`")]
+    Archive {
+        /// The file.
+        name: String,
+    },
+    /// It is no tar archive (nor a directory), given where an archive was expected.
+    #[error("{name}: not a tar archive (plain, gzip, zstd or xz) nor a directory")]
+    NotAnArchive {
+        /// The file.
+        name: String,
+    },
+    /// `--member` names no member of the archive.
+    #[error("{name}: no member `{member}`")]
+    NoSuchMember {
+        /// The archive.
+        name: String,
+        /// The member asked for.
+        member: String,
+    },
+    /// No member of the archive holds an output netsift reads.
+    #[error("{name}: no member holds an output netsift reads (looked for sos_commands/networking/, insights_commands/ and proc/net/ outputs)")]
+    NoMember {
+        /// The archive.
         name: String,
     },
     /// Nothing in it is a table of a known format.
@@ -90,6 +121,37 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Keep an input's failure to report it at the end, after the other inputs.
+    pub fn record(&mut self, failure: Failure) {
+        if let Failure::Input(e) = failure {
+            self.errors.push(e);
+        }
+    }
+
+    /// Whether an input failed.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Whether `--strict` stopped at a malformed line.
+    pub fn stopped(&self, strict: bool) -> bool {
+        strict && self.first_malformed.is_some()
+    }
+
+    /// Add one stream's line accounting to the total.
+    fn add(&mut self, stats: &LineStats) {
+        let total = &mut self.stats;
+        total.lines += stats.lines;
+        total.rows += stats.rows;
+        total.titles += stats.titles;
+        total.headers += stats.headers;
+        total.notices += stats.notices;
+        total.blank += stats.blank;
+        total.skipped += stats.skipped;
+        total.continuations += stats.continuations;
+        total.malformed += stats.malformed;
+    }
+
     /// Turn what was seen into the command's result: `--strict` fails on a malformed
     /// line; input with no table fails; otherwise malformed lines are summed up on stderr.
     pub fn finish(self, strict: bool) -> Result<(), Failure> {
@@ -127,86 +189,243 @@ impl Outcome {
     }
 }
 
-/// Parse one file.
+/// How every input of a command is read: from the common options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// `-f`.
+    pub format: Format,
+    /// `--strict`.
+    pub strict: bool,
+    /// `--quiet`: no progress bar.
+    pub quiet: bool,
+}
+
+/// Parse one file, or with `member`, one member of the archive `file` (see
+/// [`member_format`] for its format).
 pub fn parse_file(
-    format: Format,
-    strict: bool,
+    options: Options,
     file: &Path,
+    member: Option<&str>,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<Outcome, Failure> {
-    let mut outcome = Outcome { format: Some(format), ..Outcome::default() };
-    parse_one(format, strict, Some(file), &mut outcome, sink)?;
+    let mut outcome = Outcome { format: Some(options.format), ..Outcome::default() };
+    match member {
+        None => parse_one(options, Some(file), &mut outcome, sink)?,
+        Some(wanted) => parse_member(options, file, wanted, &mut outcome, sink)?,
+    }
     Ok(outcome)
 }
 
 /// Parse several files in turn, or standard input when there are none.
-pub fn parse_inputs(
-    format: Format,
-    strict: bool,
-    files: &[PathBuf],
-    sink: &mut dyn FnMut(&str, &Event<'_>),
-) -> Outcome {
-    let mut outcome = Outcome { format: Some(format), ..Outcome::default() };
+pub fn parse_inputs(options: Options, files: &[PathBuf], sink: &mut dyn FnMut(&str, &Event<'_>)) -> Outcome {
+    let mut outcome = Outcome { format: Some(options.format), ..Outcome::default() };
     if files.is_empty() {
-        if let Err(e) = parse_one(format, strict, None, &mut outcome, sink) {
-            record_failure(&mut outcome, e);
+        if let Err(e) = parse_one(options, None, &mut outcome, sink) {
+            outcome.record(e);
         }
     }
     for file in files {
-        if let Err(e) = parse_one(format, strict, Some(file), &mut outcome, sink) {
-            record_failure(&mut outcome, e);
+        if let Err(e) = parse_one(options, Some(file), &mut outcome, sink) {
+            outcome.record(e);
         }
-        if strict && outcome.first_malformed.is_some() {
+        if options.strict && outcome.first_malformed.is_some() {
             break;
         }
     }
     outcome
 }
 
-fn record_failure(outcome: &mut Outcome, failure: Failure) {
-    if let Failure::Input(e) = failure {
-        outcome.errors.push(e);
+/// The format a member is read in: the one asked for with `-f`, else the one its path
+/// names, else `auto`.
+pub fn member_format(requested: Format, path: &str) -> Format {
+    match (requested, archive::member_kind(path)) {
+        (Format::Auto, Some(MemberKind::Known(format))) => format,
+        (requested, _) => requested,
     }
 }
 
+/// Does an archive member's path answer to the `--member` the user wrote: the whole path,
+/// or its end after a `/` (the archive's top directory may be left out)?
+fn member_matches(path: &str, wanted: &str) -> bool {
+    let wanted = wanted.trim_start_matches("./").trim_end_matches('/');
+    path == wanted || path.strip_suffix(wanted).is_some_and(|top| top.ends_with('/'))
+}
+
 fn parse_one(
-    format: Format,
-    strict: bool,
+    options: Options,
     file: Option<&Path>,
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<(), Failure> {
     let name = file.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
-    let raw: Box<dyn Read> = match file {
-        None => Box::new(io::stdin().lock()),
+    let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
+    let (raw, progress): (Box<dyn Read>, Progress) = match file {
+        None => (Box::new(io::stdin().lock()), Progress::none()),
         Some(path) => {
             if path.is_dir() {
                 return Err(Failure::Input(InputError::Directory { name }));
             }
-            let f = File::open(path).map_err(|source| Failure::Input(InputError::Io { name: name.clone(), source }))?;
-            Box::new(f)
+            let f = File::open(path).map_err(io_error)?;
+            let len = f.metadata().map(|m| m.len()).ok();
+            let progress = Progress::for_input(len, false, options.quiet);
+            (progress.counting(f), progress)
         }
     };
+    let (reader, compression) = netsift::input::decompressed(raw).map_err(io_error)?;
+    let (first_block, mut reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
+    if archive::is_tar(&first_block) {
+        return Err(Failure::Input(InputError::Archive { name }));
+    }
+    let stream = Stream { name: &name, label: &name, compression };
+    let parsed = parse_stream(PushParser::new(options.format), &mut reader, stream, options.strict, outcome, sink);
+    progress.finish();
+    let parsed = parsed?;
+    if !parsed.has_view(options.format) {
+        outcome.no_table.push(name);
+    }
+    Ok(())
+}
+
+/// A tar header block: enough to see the `ustar` magic.
+const TAR_BLOCK: usize = 512;
+
+/// Parse the member `wanted` of the archive `file`.
+fn parse_member(
+    options: Options,
+    file: &Path,
+    wanted: &str,
+    outcome: &mut Outcome,
+    sink: &mut dyn FnMut(&str, &Event<'_>),
+) -> Result<(), Failure> {
+    let mut found: Option<Result<(), Failure>> = None;
+    each_member(file, options.quiet, &mut |member, reader, compression| {
+        if !member_matches(&member.path, wanted) {
+            return Ok(ControlFlow::Continue(()));
+        }
+        let format = member_format(options.format, &member.path);
+        let name = format!("{}:{}", file.display(), member.path);
+        let stream = Stream { name: &name, label: &member.path, compression };
+        let result = parse_stream(PushParser::resume(format), reader, stream, options.strict, outcome, sink);
+        found = Some(result.map(|parsed| {
+            if !parsed.has_view(format) {
+                outcome.no_table.push(name.clone());
+            }
+        }));
+        Ok(ControlFlow::Break(()))
+    })?;
+    found.unwrap_or_else(|| {
+        Err(Failure::Input(InputError::NoSuchMember { name: file.display().to_string(), member: wanted.to_string() }))
+    })
+}
+
+/// What [`each_member`] calls with each member, its bytes and the archive's compression.
+pub type VisitMember<'v> = dyn FnMut(&Member, &mut dyn Read, Compression) -> io::Result<ControlFlow<()>> + 'v;
+
+/// Visit the members of the archive at `path`: a tar file (plain, gzip, zstd or xz) or an
+/// unpacked directory, with a progress bar unless `quiet`. `visit` is given the member,
+/// its bytes, and the archive's compression (for messages).
+pub fn each_member(path: &Path, quiet: bool, visit: &mut VisitMember<'_>) -> Result<(), Failure> {
+    let name = path.display().to_string();
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
-    let (mut reader, compression) = netsift::input::decompressed(raw).map_err(io_error)?;
-    let mut parser = PushParser::new(format);
+    if path.is_dir() {
+        let progress = Progress::for_input(None, true, quiet);
+        let walked = archive::for_each_dir_member(path, &mut |member, reader| {
+            progress.member(&member.path);
+            visit(member, &mut progress.counting(reader), Compression::None)
+        });
+        progress.finish();
+        return walked.map_err(io_error);
+    }
+    let file = File::open(path).map_err(io_error)?;
+    let progress = Progress::for_input(file.metadata().map(|m| m.len()).ok(), true, quiet);
+    let (reader, compression) = netsift::input::decompressed(progress.counting(file)).map_err(io_error)?;
+    let (first_block, reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
+    if !archive::is_tar(&first_block) {
+        progress.finish();
+        return Err(Failure::Input(InputError::NotAnArchive { name }));
+    }
+    let walked = archive::for_each_tar_member(reader, &mut |member, reader| {
+        progress.member(&member.path);
+        visit(member, reader, compression)
+    });
+    progress.finish();
+    walked.map_err(|e| {
+        let source = io::Error::new(e.kind(), format!("{} tar archive broken: {e}", compression.name()));
+        io_error(source)
+    })
+}
+
+/// One stream being parsed: what messages call it, what its events are labelled with,
+/// and how it was compressed.
+#[derive(Debug, Clone, Copy)]
+pub struct Stream<'a> {
+    /// The name in messages (`file`, or `archive:member`).
+    pub name: &'a str,
+    /// The label given to the sink with each event (the file, or the member's path).
+    pub label: &'a str,
+    /// Its compression, named when it breaks.
+    pub compression: Compression,
+}
+
+/// What parsing one stream found.
+#[derive(Debug, Clone, Copy)]
+pub struct Parsed {
+    /// Its line accounting.
+    pub stats: LineStats,
+    /// Whether a table was recognised.
+    pub saw_table: bool,
+    /// Whether it began inside a line (its front was cut off).
+    pub cut_front: bool,
+    /// Whether `--strict` stopped it at a malformed line.
+    pub stopped: bool,
+}
+
+impl Parsed {
+    /// Whether the stream gives a view: it held a table, or it was empty and `format` is
+    /// one whose insights parser answers an empty input with empty views (ss, netstat -s,
+    /// -i, -agn).
+    fn has_view(&self, format: Format) -> bool {
+        let empty = self.stats.lines == self.stats.blank;
+        let accepts_empty =
+            matches!(format, Format::Ss | Format::SsTulpn | Format::NetstatS | Format::NetstatI | Format::NetstatAgn);
+        self.saw_table || (empty && accepts_empty) || self.stopped
+    }
+}
+
+/// Parse `reader` to its end with `parser`, giving each event to `sink` with the stream's
+/// label. The cut first line of a resumed stream is an event like any other, but neither a
+/// malformed line for `--strict` nor for the summary: it is expected.
+pub fn parse_stream(
+    mut parser: PushParser,
+    reader: &mut dyn Read,
+    stream: Stream<'_>,
+    strict: bool,
+    outcome: &mut Outcome,
+    sink: &mut dyn FnMut(&str, &Event<'_>),
+) -> Result<Parsed, Failure> {
     let mut chunk = vec![0u8; CHUNK];
     let stopped = std::cell::Cell::new(false);
+    let cut_front = std::cell::Cell::new(false);
+    let mut bytes = 0u64;
     let mut on_event = |ev: Event<'_>| {
         if stopped.get() {
             return;
         }
         if let EventKind::Malformed(m) = &ev.kind {
-            outcome.malformed += 1;
-            if outcome.first_malformed.is_none() {
-                outcome.first_malformed = Some(report(&name, &ev, m));
-            }
-            if strict {
-                stopped.set(true);
-                return;
+            if m.problem == (Problem::Grammar { column: 0, expected: CUT_LINE }) {
+                cut_front.set(true);
+            } else {
+                outcome.malformed += 1;
+                if outcome.first_malformed.is_none() {
+                    outcome.first_malformed = Some(report(stream.name, &ev, m));
+                }
+                if strict {
+                    stopped.set(true);
+                    return;
+                }
             }
         }
-        sink(&name, &ev);
+        sink(stream.label, &ev);
     };
     loop {
         let n = match reader.read(&mut chunk) {
@@ -218,12 +437,12 @@ fn parse_one(
                 if !stopped.get() {
                     parser.finish(&mut on_event);
                 }
-                let what = format!("{} stream broken after {} bytes: {source}", compression.name(), outcome.bytes);
+                let what = format!("{} stream broken after {bytes} bytes: {source}", stream.compression.name());
                 let source = io::Error::new(source.kind(), what);
-                return Err(Failure::Input(InputError::Io { name: name.clone(), source }));
+                return Err(Failure::Input(InputError::Io { name: stream.name.to_string(), source }));
             }
         };
-        outcome.bytes += n as u64;
+        bytes += n as u64;
         parser.feed(&chunk[..n], &mut on_event);
         if stopped.get() {
             break;
@@ -232,27 +451,10 @@ fn parse_one(
     if !stopped.get() {
         parser.finish(&mut on_event);
     }
+    outcome.bytes += bytes;
     let stats = parser.stats();
-    let total = &mut outcome.stats;
-    total.lines += stats.lines;
-    total.rows += stats.rows;
-    total.titles += stats.titles;
-    total.headers += stats.headers;
-    total.notices += stats.notices;
-    total.blank += stats.blank;
-    total.skipped += stats.skipped;
-    total.continuations += stats.continuations;
-    total.malformed += stats.malformed;
-    // An empty input is an error, except for the formats whose insights parser answers it
-    // with empty views (ss, netstat -s, -i, -agn): those print their empty view.
-    let empty = stats.lines == stats.blank;
-    let accepts_empty =
-        matches!(format, Format::Ss | Format::SsTulpn | Format::NetstatS | Format::NetstatI | Format::NetstatAgn);
-    let has_view = parser.saw_table() || (empty && accepts_empty);
-    if !has_view && !stopped.get() {
-        outcome.no_table.push(name);
-    }
-    Ok(())
+    outcome.add(&stats);
+    Ok(Parsed { stats, saw_table: parser.saw_table(), cut_front: cut_front.get(), stopped: stopped.get() })
 }
 
 fn report(name: &str, ev: &Event<'_>, m: &Malformed<'_>) -> MalformedReport {

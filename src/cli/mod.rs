@@ -1,6 +1,8 @@
 //! Command-line parsing and the subcommands.
 
 mod input;
+mod progress;
+mod scan;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
 use netsift::{Event, Format};
 
-use input::{parse_file, parse_inputs, Failure, InputError};
+use input::{member_format, parse_file, parse_inputs, Failure, InputError, Options};
 
 /// Parse netstat and ss outputs into typed events and insights-compatible views.
 #[derive(Debug, Parser)]
@@ -38,7 +40,9 @@ enum Command {
         /// Which capture to describe: a number from 1, `last` (default) or `all`.
         #[arg(long, default_value = "last", value_parser = parse_capture)]
         capture: CaptureSelect,
-        /// Input file.
+        #[command(flatten)]
+        member: MemberArg,
+        /// Input file (an archive with --member).
         file: PathBuf,
     },
     /// Print the rows matching every search term as a JSON array.
@@ -60,7 +64,9 @@ enum Command {
         /// Rows whose program name contains NAME.
         #[arg(long, value_name = "NAME")]
         service: Option<String>,
-        /// Input file.
+        #[command(flatten)]
+        member: MemberArg,
+        /// Input file (an archive with --member).
         file: PathBuf,
         /// Search terms: key=value, key__contains=value, key__startswith=…, key__endswith=…,
         /// key__lower_value=…; blanks and `-` in keys written as `_`.
@@ -70,7 +76,10 @@ enum Command {
     Stat {
         #[command(flatten)]
         common: Common,
-        /// Input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`).
+        #[command(flatten)]
+        member: MemberArg,
+        /// Input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`; an archive
+        /// with --member).
         file: PathBuf,
         /// Counter names: a bare name (`ReasmOverlaps`, looked up as insights' get_stats
         /// does) or `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`).
@@ -84,6 +93,23 @@ enum Command {
         /// Input files (standard input when none).
         files: Vec<PathBuf>,
     },
+    /// Parse every member of a sosreport or insights archive that holds an output netsift
+    /// reads: events as JSON lines naming their `member`, then a `scan_summary` line.
+    Scan {
+        #[command(flatten)]
+        common: Common,
+        /// A tar archive (plain, .gz, .zst or .xz) or an unpacked directory.
+        archive: PathBuf,
+    },
+}
+
+/// `--member PATH`: read one member of an archive.
+#[derive(Debug, Args)]
+struct MemberArg {
+    /// Read the member PATH of the archive FILE (a tar file, compressed or not, or a
+    /// directory); PATH may leave out the archive's top directory.
+    #[arg(long = "member", value_name = "PATH")]
+    path: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +120,21 @@ struct Common {
     /// Stop at the first malformed line with an error (exit 2).
     #[arg(long)]
     strict: bool,
+    /// No progress bar (shown on a terminal for archives and inputs over 64 MiB).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+impl Common {
+    fn options(&self) -> Options {
+        Options { format: self.format, strict: self.strict, quiet: self.quiet }
+    }
+
+    /// The options for `member` of an archive: its format from its path under `-f auto`.
+    fn options_for(&self, member: &MemberArg) -> Options {
+        let format = member.path.as_deref().map_or(self.format, |m| member_format(self.format, m));
+        Options { format, ..self.options() }
+    }
 }
 
 fn parse_capture(s: &str) -> Result<CaptureSelect, String> {
@@ -120,13 +161,14 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Events { common, files } => events(&common, &files),
-        Command::View { common, capture, file } => view(&common, capture, &file),
-        Command::Search { common, sections, local_port, peer_port, port, service, file, terms } => {
+        Command::View { common, capture, member, file } => view(&common, capture, &member, &file),
+        Command::Search { common, sections, local_port, peer_port, port, service, member, file, terms } => {
             let filters = PortFilters { local_port, peer_port, port, service };
-            search(&common, &sections, &filters, &file, &terms)
+            search(&common, &sections, &filters, &member, &file, &terms)
         }
-        Command::Stat { common, file, names } => stat(&common, &file, &names),
+        Command::Stat { common, member, file, names } => stat(&common, &member, &file, &names),
         Command::Count { common, files } => count(&common, &files),
+        Command::Scan { common, archive } => scan::scan(common.options(), &archive),
     };
     match result {
         Ok(()) => 0,
@@ -156,20 +198,11 @@ fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
     let mut buf = Vec::with_capacity(1024);
     let mut write_error: Option<io::Error> = None;
     let many = files.len() > 1;
-    let outcome = parse_inputs(common.format, common.strict, files, &mut |name: &str, ev: &Event<'_>| {
+    let outcome = parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
         if write_error.is_some() {
             return;
         }
-        buf.clear();
-        write_event(&mut buf, ev);
-        if many {
-            // Name the file inside the object: replace the closing brace.
-            buf.pop();
-            buf.extend_from_slice(b",\"file\":");
-            netsift::json::string(&mut buf, name.as_bytes());
-            buf.push(b'}');
-        }
-        buf.push(b'\n');
+        write_event_line(&mut buf, ev, many.then_some(("file", name)));
         if let Err(e) = out.write_all(&buf) {
             write_error = Some(e);
         }
@@ -182,9 +215,27 @@ fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
     outcome.finish(common.strict)
 }
 
-fn view(common: &Common, capture: CaptureSelect, file: &Path) -> Result<(), Failure> {
-    let mut set = netsift::views::ViewSet::new(common.format, capture);
-    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
+/// Write `ev` as one JSON line into `buf` (cleared first); `tag` names where it came from
+/// (`"file"` among several files, `"member"` of an archive) as the object's last member.
+fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>) {
+    buf.clear();
+    write_event(buf, ev);
+    if let Some((key, value)) = tag {
+        // Inside the object: replace the closing brace.
+        buf.pop();
+        buf.push(b',');
+        netsift::json::string(buf, key.as_bytes());
+        buf.push(b':');
+        netsift::json::string(buf, value.as_bytes());
+        buf.push(b'}');
+    }
+    buf.push(b'\n');
+}
+
+fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path) -> Result<(), Failure> {
+    let options = common.options_for(member);
+    let mut set = netsift::views::ViewSet::new(options.format, capture);
+    let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     if let CaptureSelect::Number(n) = capture {
         if n > set.seen.max_capture {
@@ -197,9 +248,10 @@ fn view(common: &Common, capture: CaptureSelect, file: &Path) -> Result<(), Fail
     write_stdout(&json)
 }
 
-fn stat(common: &Common, file: &Path, names: &[String]) -> Result<(), Failure> {
+fn stat(common: &Common, member: &MemberArg, file: &Path, names: &[String]) -> Result<(), Failure> {
+    let options = common.options_for(member);
     let mut counters = netsift::views::proc_net::ProcNetstatView::default();
-    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| counters.event(ev))?;
+    let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| counters.event(ev))?;
     outcome.finish(common.strict)?;
     let mut json = Vec::new();
     let mut o = netsift::json::Object::new(&mut json);
@@ -225,13 +277,15 @@ fn search(
     common: &Common,
     sections: &[TableKind],
     filters: &PortFilters,
+    member: &MemberArg,
     file: &Path,
     terms: &[String],
 ) -> Result<(), Failure> {
     let terms: Vec<Term> =
         terms.iter().map(|t| t.parse::<Term>()).collect::<Result<_, _>>().map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut set = netsift::views::ViewSet::new(common.format, CaptureSelect::Last);
-    let outcome = parse_file(common.format, common.strict, file, &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
+    let options = common.options_for(member);
+    let mut set = netsift::views::ViewSet::new(options.format, CaptureSelect::Last);
+    let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     let mut json = Vec::new();
     match (&set.ss, &set.netstat) {
@@ -337,7 +391,7 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
 
 fn count(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
     let mut counts = vec![0u64; EventKind::NAMES.len()];
-    let outcome = parse_inputs(common.format, common.strict, files, &mut |_: &str, ev: &Event<'_>| {
+    let outcome = parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| {
         let name = ev.kind.name();
         if let Some(slot) = EventKind::NAMES.iter().position(|n| *n == name) {
             counts[slot] += 1;

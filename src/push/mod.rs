@@ -13,9 +13,11 @@ mod netstat_agn;
 mod netstat_i;
 mod netstat_s;
 mod proc_net;
+mod resume;
 mod ss;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
+pub use resume::CUT_LINE;
 
 use crate::events::{Event, EventKind, Malformed, Problem};
 use crate::format::Format;
@@ -61,6 +63,8 @@ pub struct PushParser {
     framer: LineFramer,
     machine: Machine,
     stats: LineStats,
+    /// Whether the first line may be cut (see [`PushParser::resume`]).
+    front: resume::Front,
 }
 
 /// One state machine per format, and the auto-detecting one that routes each section to
@@ -140,22 +144,46 @@ impl PushParser {
     /// A parser whose lines may be at most `cap` bytes long; longer lines become
     /// [`Malformed`] events and are skipped without being buffered.
     pub fn with_line_cap(format: Format, cap: usize) -> Self {
-        PushParser { framer: LineFramer::new(cap), machine: Machine::new(format), stats: LineStats::default() }
+        PushParser {
+            framer: LineFramer::new(cap),
+            machine: Machine::new(format),
+            stats: LineStats::default(),
+            front: resume::Front::Settled,
+        }
+    }
+
+    /// A parser for the tail of `format`'s output whose front was cut off, as sosreport
+    /// keeps the tail of an oversized command output: the first line may be partial, and
+    /// the title and header may be gone. The format comes from what printed the input (a
+    /// file's name), so the rows are read without them: netstat rows as those of
+    /// `netstat -neopa`, ss rows by sniffing their columns. A partial first line becomes a
+    /// [`Malformed`] event expecting [`CUT_LINE`]; a whole one is read as usual, so a
+    /// whole input gives the same events as with [`PushParser::new`]. `Format::Auto` has
+    /// no table to assume and is the same as `new`.
+    pub fn resume(format: Format) -> Self {
+        let mut parser = Self::new(format);
+        if let Format::Netstat = format {
+            parser.machine = Machine::Netstat(netstat::NetstatMachine::resumed());
+        }
+        if format != Format::Auto {
+            parser.front = resume::Front::FirstLine(format);
+        }
+        parser
     }
 
     /// Feed the next chunk of input.
     pub fn feed<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) {
-        let PushParser { framer, machine, stats } = self;
+        let PushParser { framer, machine, stats, front } = self;
         let cap = framer_cap(framer);
-        framer.feed(chunk, |framed| dispatch(machine, stats, cap, framed, sink));
+        framer.feed(chunk, |framed| dispatch(machine, front, stats, cap, framed, sink));
     }
 
     /// Signal the end of input: flushes a last line that has no newline, and anything the
     /// format was holding back.
     pub fn finish<S: Sink + ?Sized>(&mut self, sink: &mut S) {
-        let PushParser { framer, machine, stats } = self;
+        let PushParser { framer, machine, stats, front } = self;
         let cap = framer_cap(framer);
-        framer.finish(|framed| dispatch(machine, stats, cap, framed, sink));
+        framer.finish(|framed| dispatch(machine, front, stats, cap, framed, sink));
         machine.finish(stats, sink);
     }
 
@@ -181,6 +209,7 @@ fn framer_cap(framer: &LineFramer) -> usize {
 
 fn dispatch<S: Sink + ?Sized>(
     machine: &mut Machine,
+    front: &mut resume::Front,
     stats: &mut LineStats,
     cap: usize,
     framed: Framed<'_>,
@@ -188,8 +217,14 @@ fn dispatch<S: Sink + ?Sized>(
 ) {
     stats.lines += 1;
     match framed {
-        Framed::Line(line, at) => machine.line(line, at, stats, sink),
+        Framed::Line(line, at) => {
+            if *front != resume::Front::Settled && front.take(line, at, stats, sink) {
+                return;
+            }
+            machine.line(line, at, stats, sink)
+        }
         Framed::TooLong { prefix, length, at } => {
+            *front = resume::Front::Settled;
             machine.flush(stats, sink);
             stats.malformed += 1;
             let problem = Problem::TooLong { length, cap };

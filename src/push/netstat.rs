@@ -10,7 +10,7 @@
 //! and stderr merged into one file) is cut out as a notice, and the two halves of the row
 //! are joined again.
 
-use netsift_grammar::netstat::{self, Header, InetLayout, TableKind, Title, UnixLayout};
+use netsift_grammar::netstat::{self, Header, InetLayout, Scope, TableKind, Title, UnixLayout};
 
 use super::{LineStats, Position, Sink};
 use crate::events::{
@@ -39,6 +39,8 @@ pub(super) struct NetstatMachine {
     splice: Option<(Vec<u8>, Position)>,
     /// Scratch space to rejoin a spliced row.
     joined: Vec<u8>,
+    /// The input's front was cut off (see [`NetstatMachine::resumed`]).
+    resumed: bool,
 }
 
 impl NetstatMachine {
@@ -51,7 +53,15 @@ impl NetstatMachine {
             saw_table: false,
             splice: None,
             joined: Vec::new(),
+            resumed: false,
         }
+    }
+
+    /// A machine for `netstat -neopa` output whose front was cut off: rows before any
+    /// title are read as those of the internet or unix table of `-neopa`, under a section
+    /// opened for them (with the `(servers and established)` title, and no header).
+    pub(super) fn resumed() -> Self {
+        NetstatMachine { resumed: true, ..Self::new() }
     }
 
     /// Does this line begin a netstat connection table? (auto-detection)
@@ -112,6 +122,14 @@ impl NetstatMachine {
             self.emit(at, EventKind::Notice(Notice { kind: kind.into(), text: line }), sink);
             return;
         }
+        if matches!(self.table, Table::Outside)
+            && self.resumed
+            && !self.saw_table
+            && self.open_cut_table(line, at, sink)
+        {
+            stats.headers += 1;
+            return;
+        }
         match self.table {
             Table::Outside => {
                 stats.notices += 1;
@@ -140,6 +158,34 @@ impl NetstatMachine {
             let problem = Problem::Grammar { column: 0, expected: "a header line after this title" };
             self.emit(at, EventKind::Malformed(Malformed { raw: b"", problem }), sink);
         }
+    }
+
+    /// In a resumed input, a header or the first row before any title opens the table it
+    /// belongs to, as `netstat -neopa` prints it; a line that is neither leaves the machine
+    /// outside. Returns true when the line was the header (and so is consumed).
+    fn open_cut_table<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, sink: &mut S) -> bool {
+        for kind in [TableKind::Inet, TableKind::Unix] {
+            let columns = match netstat::header(kind, line) {
+                Some(Header::Inet(layout)) => Columns::Inet(layout),
+                Some(Header::Unix(layout)) => Columns::Unix(layout),
+                _ => continue,
+            };
+            let title = Title { kind, scope: Scope::ServersAndEstablished, lang: crate::events::Lang::C };
+            self.start_table(title, at, sink);
+            self.open_section(title, at, Some(line), columns, sink);
+            return true;
+        }
+        let (kind, columns) = if netstat::inet_row(line, InetLayout::FULL).is_ok() {
+            (TableKind::Inet, Columns::Inet(InetLayout::FULL))
+        } else if netstat::unix_row(line, UnixLayout { program: true }).is_ok() {
+            (TableKind::Unix, Columns::Unix(UnixLayout { program: true }))
+        } else {
+            return false;
+        };
+        let title = Title { kind, scope: Scope::ServersAndEstablished, lang: crate::events::Lang::C };
+        self.start_table(title, at, sink);
+        self.open_section(title, at, None, columns, sink);
+        false
     }
 
     /// A title starts a table, and a new capture when the current capture already has a
