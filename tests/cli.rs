@@ -262,3 +262,44 @@ fn view_picks_the_format_found() {
     assert_eq!(v["netstat-i"]["data"].as_array().unwrap().len(), 2);
     assert_eq!(v["netstat-agn"]["data"].as_array().unwrap().len(), 18);
 }
+
+#[test]
+fn many_files_on_many_cores_give_the_same_output_as_one_by_one() {
+    // Large and small files of every format, a malformed line, and a missing file.
+    let big = temp_file("big-netstat.txt", &std::fs::read(example()).unwrap().repeat(40));
+    let files = [
+        big.display().to_string(),
+        fixture("corpus/real/r1_ss-tupna.txt"),
+        fixture("corpus/real/r1_netstat-s.txt"),
+        fixture("corpus/real/r1_proc-net-netstat.txt"),
+        fixture("corpus/real/r1_netstat-i.txt"),
+        fixture("captured/deb12_de_netstat-neopa.txt"),
+        fixture("insights/fixtures/netstat-neopa-error-line-only.txt"),
+        "/nonexistent/netsift-input.txt".to_string(),
+        fixture("corpus/real/r1_netstat-agn.txt"),
+    ];
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    for command in ["events", "count"] {
+        let one_by_one = netsift(&[&[command, "--jobs", "1"][..], &files].concat());
+        for jobs in ["2", "4"] {
+            let parallel = netsift(&[&[command, "--jobs", jobs][..], &files].concat());
+            assert_eq!(parallel, one_by_one, "{command} --jobs {jobs}");
+        }
+        assert_eq!(one_by_one.0, 2, "{command}: the missing file is an input error");
+        assert!(one_by_one.2.contains("/nonexistent/netsift-input.txt"), "{}", one_by_one.2);
+    }
+    // Each file's events come together, in the order the files were given.
+    let (_, out, _) = netsift(&[&["events", "--jobs", "4"][..], &files].concat());
+    let mut order: Vec<String> = Vec::new();
+    for line in out.lines() {
+        // The tag closes the object (serde_json refuses the `\udcXX` escapes of some rows).
+        let (_, tail) = line.rsplit_once(r#","file":""#).unwrap();
+        let file = tail.strip_suffix(r#""}"#).unwrap().to_string();
+        if order.last() != Some(&file) {
+            assert!(!order.contains(&file), "{file} came back after another file");
+            order.push(file);
+        }
+    }
+    let given: Vec<&str> = files.iter().copied().filter(|f| !f.starts_with("/nonexistent")).collect();
+    assert_eq!(order, given);
+}

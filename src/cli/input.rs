@@ -138,6 +138,19 @@ impl Outcome {
         strict && self.first_malformed.is_some()
     }
 
+    /// Add the outcome of a later input (files parsed in parallel are merged in order).
+    pub fn merge(&mut self, later: Outcome) {
+        self.add(&later.stats);
+        self.bytes += later.bytes;
+        self.malformed += later.malformed;
+        if self.first_malformed.is_none() {
+            self.first_malformed = later.first_malformed;
+        }
+        self.no_table.extend(later.no_table);
+        self.errors.extend(later.errors);
+        self.format = self.format.or(later.format);
+    }
+
     /// Add one stream's line accounting to the total.
     fn add(&mut self, stats: &LineStats) {
         let total = &mut self.stats;

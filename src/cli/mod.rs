@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands.
 
 mod input;
+mod parallel;
 mod progress;
 mod scan;
 
@@ -14,7 +15,8 @@ use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
 use netsift::{Event, Format};
 
-use input::{member_format, parse_file, parse_inputs, Failure, InputError, Options};
+use input::{member_format, parse_file, parse_inputs, Failure, InputError, Options, Outcome};
+use parallel::Delivery;
 
 /// Parse netstat and ss outputs into typed events and insights-compatible views.
 #[derive(Debug, Parser)]
@@ -30,6 +32,8 @@ enum Command {
     Events {
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        jobs: Jobs,
         /// Input files (standard input when none).
         files: Vec<PathBuf>,
     },
@@ -90,6 +94,8 @@ enum Command {
     Count {
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        jobs: Jobs,
         /// Input files (standard input when none).
         files: Vec<PathBuf>,
     },
@@ -123,6 +129,24 @@ struct Common {
     /// No progress bar (shown on a terminal for archives and inputs over 64 MiB).
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// Several files are parsed on several cores.
+#[derive(Debug, Clone, Copy, Args)]
+struct Jobs {
+    /// Files parsed at once (default: one per core). The output is the same whatever the
+    /// number: each file's events together, in the order the files were given.
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+impl Jobs {
+    /// Workers for `files`, or `None` to read them one by one on this thread: standard
+    /// input, a single file, and `--strict` (which stops at the first malformed line).
+    fn workers(self, files: &[PathBuf], strict: bool) -> Option<usize> {
+        let workers = parallel::workers(self.jobs, files.len());
+        (files.len() > 1 && workers > 1 && !strict).then_some(workers)
+    }
 }
 
 impl Common {
@@ -160,14 +184,14 @@ fn parse_section(s: &str) -> Result<TableKind, String> {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Events { common, files } => events(&common, &files),
+        Command::Events { common, jobs, files } => events(&common, jobs, &files),
         Command::View { common, capture, member, file } => view(&common, capture, &member, &file),
         Command::Search { common, sections, local_port, peer_port, port, service, member, file, terms } => {
             let filters = PortFilters { local_port, peer_port, port, service };
             search(&common, &sections, &filters, &member, &file, &terms)
         }
         Command::Stat { common, member, file, names } => stat(&common, &member, &file, &names),
-        Command::Count { common, files } => count(&common, &files),
+        Command::Count { common, jobs, files } => count(&common, jobs, &files),
         Command::Scan { common, archive } => scan::scan(common.options(), &archive),
     };
     match result {
@@ -192,21 +216,55 @@ pub fn run() -> i32 {
     }
 }
 
-fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
+fn events(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut buf = Vec::with_capacity(1024);
-    let mut write_error: Option<io::Error> = None;
     let many = files.len() > 1;
-    let outcome = parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
-        if write_error.is_some() {
-            return;
+    let mut write_error: Option<io::Error> = None;
+    let outcome = match jobs.workers(files, common.strict) {
+        None => {
+            let mut buf = Vec::with_capacity(1024);
+            parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
+                if write_error.is_some() {
+                    return;
+                }
+                write_event_line(&mut buf, ev, many.then_some(("file", name)));
+                if let Err(e) = out.write_all(&buf) {
+                    write_error = Some(e);
+                }
+            })
         }
-        write_event_line(&mut buf, ev, many.then_some(("file", name)));
-        if let Err(e) = out.write_all(&buf) {
-            write_error = Some(e);
+        Some(workers) => {
+            // Each worker writes its file's lines into 64 KiB chunks; this thread writes
+            // the chunks out, file by file.
+            let options = Options { quiet: true, ..common.options() };
+            let mut outcome = Outcome::default();
+            let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                let mut line = Vec::with_capacity(1024);
+                let outcome = parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
+                    write_event_line(&mut line, ev, Some(("file", name)));
+                    chunk.extend_from_slice(&line);
+                    if chunk.len() >= CHUNK {
+                        send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                    }
+                });
+                send(chunk);
+                (outcome, ())
+            };
+            parallel::run(files, workers, work, |_, delivery| match delivery {
+                Delivery::Chunk(bytes) => {
+                    if write_error.is_none() {
+                        if let Err(e) = out.write_all(&bytes) {
+                            write_error = Some(e);
+                        }
+                    }
+                }
+                Delivery::Done(file_outcome, ()) => outcome.merge(*file_outcome),
+            });
+            outcome
         }
-    });
+    };
     let flushed = out.flush();
     if let Some(e) = write_error {
         return Err(Failure::from_write(e));
@@ -214,6 +272,9 @@ fn events(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
     flushed.map_err(Failure::from_write)?;
     outcome.finish(common.strict)
 }
+
+/// The size of the chunks of output a worker hands over.
+const CHUNK: usize = 1 << 16;
 
 /// Write `ev` as one JSON line into `buf` (cleared first); `tag` names where it came from
 /// (`"file"` among several files, `"member"` of an archive) as the object's last member.
@@ -389,14 +450,34 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
     true
 }
 
-fn count(common: &Common, files: &[PathBuf]) -> Result<(), Failure> {
-    let mut counts = vec![0u64; EventKind::NAMES.len()];
-    let outcome = parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| {
+fn count(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> {
+    let count_into = |counts: &mut [u64], ev: &Event<'_>| {
         let name = ev.kind.name();
         if let Some(slot) = EventKind::NAMES.iter().position(|n| *n == name) {
             counts[slot] += 1;
         }
-    });
+    };
+    let mut counts = vec![0u64; EventKind::NAMES.len()];
+    let outcome = match jobs.workers(files, common.strict) {
+        None => parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev)),
+        Some(workers) => {
+            let options = Options { quiet: true, ..common.options() };
+            let mut outcome = Outcome::default();
+            let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
+                let mut file_counts = vec![0u64; EventKind::NAMES.len()];
+                let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
+                let outcome = parse_inputs(options, std::slice::from_ref(file), &mut sink);
+                (outcome, file_counts)
+            };
+            parallel::run(files, workers, work, |_, delivery| {
+                if let Delivery::Done(file_outcome, file_counts) = delivery {
+                    outcome.merge(*file_outcome);
+                    counts.iter_mut().zip(file_counts).for_each(|(total, n)| *total += n);
+                }
+            });
+            outcome
+        }
+    };
     let stats = outcome.stats;
     let mut json = Vec::new();
     let mut o = netsift::json::Object::new(&mut json);
