@@ -65,6 +65,9 @@ const CUT_WIDTH: usize = 23;
 /// assert_eq!(cut.host, Host::Truncated("fe80::fc:ff:fe00:"));
 /// ```
 pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
+    if let Some(fast) = numeric_ipv4_endpoint(text) {
+        return Ok(fast);
+    }
     let text = std::str::from_utf8(text).map_err(|_| "an address:port in ASCII")?;
     let colon = text.rfind(':').ok_or("an address:port")?;
     let (host_text, port_text) = (&text[..colon], &text[colon + 1..]);
@@ -94,6 +97,39 @@ pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
     Ok(Endpoint { host, port, maybe_truncated: is_v6_like && text.len() == CUT_WIDTH })
 }
 
+/// The commonest endpoint, `a.b.c.d:port` or `a.b.c.d:*` in canonical form (no leading
+/// zeros), read straight from the bytes; anything else (`None`) takes the general path,
+/// which gives the same answer for these.
+fn numeric_ipv4_endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        let digits = text[i..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        let value = match (digits, text.get(i)) {
+            (1, _) | (2 | 3, Some(b'1'..=b'9')) => {
+                text[i..i + digits].iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'))
+            }
+            _ => return None,
+        };
+        *octet = u8::try_from(value).ok()?;
+        i += digits;
+        let separator = if k < 3 { b'.' } else { b':' };
+        if text.get(i) != Some(&separator) {
+            return None;
+        }
+        i += 1;
+    }
+    let port = match &text[i..] {
+        b"*" => Port::Any,
+        digits if (1..=5).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) => {
+            let n = digits.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+            Port::Number(u16::try_from(n).ok()?)
+        }
+        _ => return None,
+    };
+    Some(Endpoint { host: Host::Ip(IpAddr::V4(octets.into())), port, maybe_truncated: false })
+}
+
 /// Bytes of host and service names as resolvers print them.
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'/')
@@ -116,6 +152,28 @@ mod tests {
         assert_eq!(mapped.host, ip("::ffff:127.0.0.1"));
         assert_eq!(mapped.port, Port::Number(7403));
         assert_eq!(endpoint(b":::*").unwrap().host, ip("::"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ipv4_fast_path_agrees_with_the_general_one(text in "[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}:([0-9]{1,6}|\\*|ssh)") {
+            if let Some(fast) = numeric_ipv4_endpoint(text.as_bytes()) {
+                let text_str = text.as_str();
+                let (host, port) = text_str.rsplit_once(':').unwrap();
+                proptest::prop_assert_eq!(fast.host, Host::Ip(host.parse().unwrap()), "{}", text_str);
+                let port = if port == "*" { Port::Any } else { Port::Number(port.parse().unwrap()) };
+                proptest::prop_assert_eq!(fast.port, port);
+            } else {
+                // Not canonical, or out of range: the general path decides (and must not
+                // read it as a canonical address).
+                let general = endpoint(text.as_bytes());
+                if let Ok(e) = general {
+                    let canonical = matches!(e.host, Host::Ip(ip) if ip.to_string() == text.rsplit_once(':').unwrap().0);
+                    let port_ok = matches!(e.port, Port::Any) || matches!(e.port, Port::Number(n) if n.to_string() == text.rsplit_once(':').unwrap().1);
+                    proptest::prop_assert!(!(canonical && port_ok), "the fast path missed {}", text);
+                }
+            }
+        }
     }
 
     #[test]

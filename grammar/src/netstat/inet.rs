@@ -11,8 +11,6 @@
 //! (udp) or a number (raw), and the program name may hold blanks, so the middle is split by
 //! the shapes its values can take, not by counting blanks.
 
-use nom::Parser;
-
 use super::addr::{endpoint, Endpoint};
 use super::owner::{Owner, User};
 use super::words;
@@ -452,14 +450,24 @@ fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
     Ok(InetRow { line, layout, proto, recv_q, send_q, local, foreign, state, user, inode, owner, timer, spans })
 }
 
-/// A run of non-blank bytes (nom on plain bytes).
-fn byte_word(i: &[u8]) -> nom::IResult<&[u8], &[u8], ()> {
-    nom::bytes::complete::take_while1(|b: u8| !crate::lex::is_blank(b)).parse(i)
+/// A run of non-blank bytes; returns the rest and the run (eight bytes at a time).
+fn byte_word(i: &[u8]) -> Result<(&[u8], &[u8]), ()> {
+    let end = crate::lex::first_blank(i).unwrap_or(i.len());
+    if end == 0 {
+        return Err(());
+    }
+    let (word, rest) = i.split_at(end);
+    Ok((rest, word))
 }
 
-/// One or more blanks; returns what follows.
+/// One or more blanks; returns what follows (padding runs long: eight bytes at a time).
 fn byte_blanks1(i: &[u8]) -> Result<&[u8], ()> {
-    nom::bytes::complete::take_while1::<_, _, ()>(crate::lex::is_blank).parse(i).map(|(rest, _)| rest).map_err(|_| ())
+    match crate::lex::first_non_blank(i) {
+        Some(0) => Err(()),
+        Some(n) => Ok(&i[n..]),
+        None if i.is_empty() => Err(()),
+        None => Ok(&[]),
+    }
 }
 
 /// A queue size: digits that fit in 64 bits. Returns the rest, the value and its text.

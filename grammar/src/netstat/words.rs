@@ -133,6 +133,10 @@ pub fn tcp_state(word: &[u8]) -> Option<TcpState> {
 /// A TCP state at the start of `text`, whose translation may hold a blank (Czech
 /// `POSLEDNÍ ACK`): the state and the length of its text.
 pub fn tcp_state_phrase(text: &[u8]) -> Option<(TcpState, usize)> {
+    // No state in any language starts with a digit or `-` (a user, an inode, a PID).
+    if text.first().is_none_or(|&b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
     let word_end = text.iter().position(|&b| crate::lex::is_blank(b)).unwrap_or(text.len());
     if let Some(state) = tcp_state(&text[..word_end]) {
         return Some((state, word_end));
