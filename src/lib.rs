@@ -30,14 +30,22 @@
 //! ```
 
 pub mod archive;
+#[cfg(feature = "tokio")]
+pub mod codec;
 pub mod events;
 pub mod format;
 pub mod input;
 pub mod json;
+pub mod owned;
 pub mod push;
+pub mod read;
+#[cfg(feature = "serde")]
+pub mod ser;
 pub mod views;
 
 pub use events::{Event, EventKind};
 pub use format::Format;
 pub use netsift_grammar;
+pub use owned::{OwnedEvent, OwnedEvents};
 pub use push::{PushParser, Sink};
+pub use read::{read_events, ReadEvents};

@@ -22,14 +22,18 @@
 
 pub mod error;
 pub mod lex;
+pub mod map_bytes;
 pub mod netstat;
 pub mod netstat_agn;
 pub mod netstat_i;
 pub mod netstat_s;
 pub mod proc_net;
+#[cfg(feature = "serde")]
+pub mod ser;
 pub mod ss;
 
 pub use error::LineError;
+pub use map_bytes::MapBytes;
 
 /// A line (or part of one) with its byte offset from the start of the line, so that an
 /// error can point at the column where the grammar stopped.

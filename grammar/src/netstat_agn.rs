@@ -115,26 +115,32 @@ pub fn is_dashes(line: &[u8]) -> bool {
 
 /// The multicast group of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Group<'a> {
     /// A numeric group (`-n`).
     Ip(IpAddr),
     /// A resolved name (`all-systems.mcast.net`, `ip6-allnodes`), as printed.
-    Name(&'a [u8]),
+    Name(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// One membership row, borrowing from its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Membership<'a> {
     /// The whole line, as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub line: &'a [u8],
     /// The interface. Before 2018 netstat read IPv4 names with a 10-byte field, so a longer
     /// name is cut in IPv4 rows and whole in IPv6 rows.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub interface: &'a [u8],
     /// How many sockets (or the kernel) joined the group on this interface.
     pub refcnt: u64,
     /// The group.
     pub group: Group<'a>,
     /// The group as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub group_text: &'a [u8],
     /// Byte ranges of the interface, refcount and group within `line`.
     pub spans: [(u32, u32); 3],

@@ -60,6 +60,7 @@ pub fn title(line: &[u8]) -> Option<Lang> {
 
 /// Which columns rows have: the header says whether a `Met` (metric) column follows `MTU`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct IfaceLayout {
     /// net-tools 1.60 and RHEL 6 print `Met` after `MTU`.
     pub metric: bool,
@@ -249,6 +250,7 @@ impl std::ops::BitOr for IfaceFlags {
 
 /// The eight counters of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct IfaceStats {
     /// `RX-OK`: packets received.
     pub rx_ok: u64,
@@ -335,11 +337,14 @@ impl IfaceCol {
 
 /// One row of the interface table, typed, borrowing from its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct IfaceRow<'a> {
     /// The whole line, as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub line: &'a [u8],
     /// The interface name as printed: cut to the column width (5, 8, 10 or 15 bytes), so
     /// two interfaces can print the same name.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub iface: &'a [u8],
     /// `MTU`.
     pub mtu: u64,
@@ -348,10 +353,12 @@ pub struct IfaceRow<'a> {
     /// The counters; `None` for a `- no statistics available -` row.
     pub stats: Option<IfaceStats>,
     /// For a row without statistics, the message as printed (translated, dashes included).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::opt_bytes"))]
     pub no_stats: Option<&'a [u8]>,
     /// The flags; `None` when the `Flg` text holds a letter we do not know (see `flags_text`).
     pub flags: Option<IfaceFlags>,
     /// The `Flg` column as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub flags_text: &'a [u8],
     /// Byte range of each column's text within `line`, in [`IfaceCol::ALL`] order; an absent
     /// or empty column has an empty range where it would be.

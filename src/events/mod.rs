@@ -46,10 +46,12 @@ pub type Interface<'a> = IfaceRow<'a>;
 /// An ss socket: its row, and the continuation lines (`-i`, `-m` info led by a TAB) folded
 /// into it.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SsSocket<'a> {
     /// The socket's row (joined first when a process name held a newline).
     pub row: SsRow<'a>,
     /// The continuation lines, as printed, joined by `\n`; empty when there were none.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub info: &'a [u8],
 }
 
@@ -63,6 +65,8 @@ impl<'a> SsSocket<'a> {
 
 /// Where a counter was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum CounterSource {
     /// A sentence or `Name: value` line of `netstat -s`.
     NetstatS,
@@ -76,23 +80,29 @@ pub enum CounterSource {
 /// `Quick ack mode was activated 9 times` says `TcpExt`/`DelayedACKLost` just as
 /// `/proc/net/netstat` does; the printed text stays in `text`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Counter<'a> {
     /// Where it was read.
     pub source: CounterSource,
     /// The kernel section (`Tcp`, `TcpExt`, `IcmpMsg`…); for a sentence we cannot map, the
     /// section it was printed under.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub section: &'a [u8],
     /// The kernel counter name (`ActiveOpens`); `None` for a sentence we cannot map.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::opt_bytes"))]
     pub name: Option<&'a [u8]>,
     /// For `netstat -s`, the histogram sub-table the line was printed under
     /// (`ICMP input histogram`).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::opt_bytes"))]
     pub subtable: Option<&'a [u8]>,
     /// The value. `i128` holds every `u64` counter and the negative ones (`Tcp: MaxConn -1`,
     /// net-tools 1.60's wrapped values).
     pub value: i128,
     /// The sentence or name as printed (without indentation).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub text: &'a [u8],
     /// The line the value was read from.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub line: &'a [u8],
     /// For `/proc`, which value of the line it is (from 1): a values line holds a hundred
     /// counters, so the position says which one without repeating the line.
@@ -100,7 +110,9 @@ pub struct Counter<'a> {
 }
 
 /// One event: where it came from, which capture, and what it is.
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// (`Yokeable`: an [`crate::OwnedEvent`] holds one re-pointed into the bytes it keeps.)
+#[derive(Debug, Clone, Copy, PartialEq, yoke::Yokeable)]
 pub struct Event<'a> {
     /// Where its (first) line starts.
     pub at: Position,
@@ -113,6 +125,8 @@ pub struct Event<'a> {
 
 /// What an event is. New kinds arrive with new formats, hence `non_exhaustive`.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", content = "data", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum EventKind<'a> {
     /// A table began: its title, and its header when there was one.
@@ -167,6 +181,8 @@ impl EventKind<'_> {
 
 /// The columns a table's header announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Columns {
     /// Internet table.
     Inet(InetLayout),
@@ -186,6 +202,8 @@ pub enum Columns {
 
 /// Which table a section opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Table {
     /// A netstat connection table, with its title.
     Netstat(Title),
@@ -228,6 +246,7 @@ impl Table {
 
 /// A table began.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Section<'a> {
     /// Which table.
     pub table: Table,
@@ -235,8 +254,10 @@ pub struct Section<'a> {
     pub lang: Lang,
     /// The section's name where it has one (`Ip`, `TcpExt`, `ICMP input histogram`);
     /// empty for tables.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub name: &'a [u8],
     /// The header line, when there was one.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::opt_bytes"))]
     pub header: Option<&'a [u8]>,
     /// The columns the rows have (inferred from the first row when there was no header).
     pub columns: Columns,
@@ -256,6 +277,8 @@ pub use netsift_grammar::netstat::words::Lang;
 
 /// Which known message a notice is, whatever the tool that printed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum NoticeKind {
     /// netstat: `(Not all processes could be identified, …` and its second line.
     NotAllProcesses,
@@ -352,15 +375,19 @@ impl From<netstat_s::NoticeKind> for NoticeKind {
 
 /// A known line that is not table content.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Notice<'a> {
     /// Which message.
     pub kind: NoticeKind,
     /// Its text.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub text: &'a [u8],
 }
 
 /// Why a line did not parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Problem {
     /// The grammar stopped at `column` (0-based byte offset), expecting `expected`.
     Grammar {
@@ -380,8 +407,10 @@ pub enum Problem {
 
 /// A line that did not parse, with enough to show the user where and why.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Malformed<'a> {
     /// The line's bytes (for an over-long line, its first bytes only).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub raw: &'a [u8],
     /// What went wrong.
     pub problem: Problem,

@@ -6,6 +6,8 @@ use std::net::IpAddr;
 
 /// The address half of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Host<'a> {
     /// A numeric address (`0.0.0.0` and `::` are the unspecified addresses, not wildcards).
     Ip(IpAddr),
@@ -20,6 +22,8 @@ pub enum Host<'a> {
 
 /// The port half of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Port<'a> {
     /// A numeric port.
     Number(u16),
@@ -41,6 +45,7 @@ impl Port<'_> {
 
 /// One side of a connection: `Local Address` or `Foreign Address`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Endpoint<'a> {
     /// The address.
     pub host: Host<'a>,

@@ -19,6 +19,8 @@ use crate::LineError;
 
 /// The protocol column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Proto {
     /// `tcp` (net-tools 1.60 also prints it for IPv6 sockets).
     Tcp,
@@ -80,6 +82,8 @@ impl Proto {
 
 /// A TCP state, as the kernel defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum TcpState {
     /// `ESTABLISHED`.
     Established,
@@ -129,6 +133,8 @@ impl TcpState {
 
 /// The `State` column of the internet table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum InetState<'a> {
     /// Nothing printed: unconnected udp sockets.
     Empty,
@@ -137,11 +143,13 @@ pub enum InetState<'a> {
     /// The kernel's numeric state, printed for raw sockets (`7` is CLOSE).
     Kernel(u32),
     /// A word we do not know (a language we have no table for, `UNKNOWN(n)` of sctp).
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// What kind of timer a socket has (`-o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum TimerKind {
     /// `off`.
     Off,
@@ -165,10 +173,12 @@ pub enum TimerKind {
 
 /// The `Timer` column: `kind (seconds/retransmits/probes)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Timer<'a> {
     /// The timer kind.
     pub kind: TimerKind,
     /// The kind word as printed (translated in localized output).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub word: &'a [u8],
     /// Time until the timer fires, in milliseconds (printed in seconds with two decimals).
     pub expires_ms: i64,
@@ -180,6 +190,7 @@ pub struct Timer<'a> {
 
 /// Which optional columns the header announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InetLayout {
     /// `-e`: `User` and `Inode`.
     pub user_inode: bool,
@@ -263,8 +274,10 @@ impl InetCol {
 
 /// One row of the internet table, typed, borrowing from its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InetRow<'a> {
     /// The whole line, as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub line: &'a [u8],
     /// The columns its table has (from the header).
     pub layout: InetLayout,

@@ -25,6 +25,8 @@ use words::Lang;
 
 /// Which table a title line opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum TableKind {
     /// `Active Internet connections …`: tcp, udp, raw, sctp sockets.
     Inet,
@@ -37,6 +39,8 @@ pub enum TableKind {
 
 /// Which sockets the title says the table holds (`-a`, `-l`, or neither).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Scope {
     /// `(servers and established)`: `-a`.
     ServersAndEstablished,
@@ -62,6 +66,7 @@ impl Scope {
 
 /// A title line: the start of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Title {
     /// Which table.
     pub kind: TableKind,

@@ -4,11 +4,13 @@ use crate::lex::{all_digits, parse_u64};
 
 /// The `User` column (`-e`): a uid with `-n`, a user name without.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum User<'a> {
     /// Numeric user id.
     Uid(u32),
     /// A user name (output taken without `-n`).
-    Name(&'a [u8]),
+    Name(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 impl<'a> User<'a> {
@@ -27,6 +29,8 @@ impl<'a> User<'a> {
 /// total, possibly inside a UTF-8 character, and may hold blanks, colons and slashes
 /// (`5312/nginx: master`, `600/sshd: /usr/sbin`). It splits at the *first* slash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Owner<'a> {
     /// `-`: the owner is not visible (not root, kernel socket, TIME_WAIT).
     Hidden,
@@ -35,10 +39,11 @@ pub enum Owner<'a> {
         /// The process id.
         pid: u32,
         /// The program name as printed: raw bytes, possibly cut, possibly empty.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
         name: &'a [u8],
     },
     /// Anything else that was printed there (a bare number, a bare name, nothing).
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 impl<'a> Owner<'a> {

@@ -22,6 +22,7 @@ use crate::{LineError, Span};
 
 /// The socket flags in brackets: `[ ]`, `[ ACC ]`, `[ ACC W N ]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UnixFlags {
     /// `ACC`: the socket accepts connections (a listener).
     pub accepting: bool,
@@ -33,6 +34,8 @@ pub struct UnixFlags {
 
 /// The socket type column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum UnixType<'a> {
     /// `STREAM`.
     Stream,
@@ -47,11 +50,13 @@ pub enum UnixType<'a> {
     /// `UNKNOWN`.
     Unknown,
     /// A word we do not know.
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// The state column of the unix table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum UnixState<'a> {
     /// Nothing printed: an unconnected, non-listening socket (typical for DGRAM).
     Empty,
@@ -68,11 +73,12 @@ pub enum UnixState<'a> {
     /// `UNKNOWN`.
     Unknown,
     /// A word we do not know.
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// Which optional columns the unix header announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UnixLayout {
     /// `-p`: `PID/Program name`.
     pub program: bool,
@@ -129,8 +135,10 @@ impl UnixCol {
 
 /// One row of the unix table, typed, borrowing from its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UnixRow<'a> {
     /// The whole line, as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub line: &'a [u8],
     /// The columns its table has (from the header).
     pub layout: UnixLayout,
@@ -148,6 +156,7 @@ pub struct UnixRow<'a> {
     pub owner: Option<Owner<'a>>,
     /// `Path`: a file path, `@name` for an abstract socket, or empty. Raw bytes: paths can
     /// hold any byte. netstat cuts it at the first blank.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub path: &'a [u8],
     /// Byte range of each column's text within `line`, in [`UnixCol::ALL`] order.
     pub spans: [(u32, u32); 8],

@@ -12,6 +12,8 @@ use super::{NoticeKind, Scope};
 
 /// The language a table was printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Lang {
     /// The C locale (English), what sosreport and insights collect.
     C,

@@ -20,6 +20,8 @@ use crate::lex::{all_digits, parse_u64};
 
 /// The address half of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Host<'a> {
     /// A numeric address. `0.0.0.0` and `[::]` are the unspecified addresses of v4-only and
     /// v6-only sockets (iproute2 ≥ 4.14), not wildcards.
@@ -29,17 +31,19 @@ pub enum Host<'a> {
     Any,
     /// A name: a resolved host name (output taken without `-n`), a netlink protocol
     /// (`rtnl`), a packet protocol (`LLDP`) or an XDP interface.
-    Name(&'a [u8]),
+    Name(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
     /// A unix socket path, or an abstract name starting with `@`, as printed (with its
     /// blanks, and with each NUL of an abstract name printed as `@`).
-    Path(&'a [u8]),
+    Path(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
     /// Anything else: a vsock CID, a TIPC node, a numeric netlink protocol, `?` (unix peer
     /// not found), `-` (unconnected TIPC peer), a bracketed value that is not an address.
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// The port half of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Port<'a> {
     /// A number that fits 16 bits (inet ports; small netlink port ids and vsock ports).
     Number(u16),
@@ -48,7 +52,7 @@ pub enum Port<'a> {
     /// Anything else: a service name (`http`, `ipv6-icmp`, output taken without `-n`), a
     /// netlink port id (`kernel`, `dockerd/1220`, `-4127`), a packet socket's interface,
     /// an XDP queue (`q0`), or a vsock/TIPC number that does not fit 16 bits.
-    Name(&'a [u8]),
+    Name(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 impl Port<'_> {
@@ -63,11 +67,13 @@ impl Port<'_> {
 
 /// One side of a socket, typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Endpoint<'a> {
     /// The address, path or name.
     pub host: Host<'a>,
     /// The interface after `%` (`[fe80::1]%eth0:22`, `127.0.0.53%lo:53`): the scope of a
     /// link-local address or the device a socket is bound to. Local side only.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::opt_bytes"))]
     pub iface: Option<&'a [u8]>,
     /// The port; `None` for unix sockets (see `inode`) and for a bare `*`.
     pub port: Option<Port<'a>>,

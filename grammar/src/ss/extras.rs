@@ -79,13 +79,16 @@ impl<'a> Iterator for Extras<'a> {
 
 /// One extra item.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Extra<'a> {
     /// The key: the text before `:`, `=`, `(` or the blank of a two-word item; the whole
     /// word for a bare flag (`ts`, `cubic`, `app_limited`) or a shutdown marker (`<->`).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub key: &'a [u8],
     /// The value, typed when its shape says what it is.
     pub value: ExtraValue<'a>,
     /// The item as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub text: &'a [u8],
     /// Byte offset of the item in its line.
     pub offset: usize,
@@ -93,6 +96,8 @@ pub struct Extra<'a> {
 
 /// The value of an extra item.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ExtraValue<'a> {
     /// No value: a bare word (`ts`, `sack`, `ecn`, `cubic`, `bbr`, `app_limited`).
     Flag,
@@ -118,15 +123,16 @@ pub enum ExtraValue<'a> {
     SkMem(SkMem),
     /// Another parenthesised value (`bbr:(bw:0bps,mrtt:0.005)`, `dctcp:(…)`, `stats(…)`):
     /// the text between the parentheses; see [`group_items`].
-    Group(&'a [u8]),
+    Group(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
     /// Anything else, as printed (`cgroup:/system.slice/x.service`, `peers: 8902 8903`,
     /// `rwnd_limited:18456ms(96.2%)`, an empty value).
-    Text(&'a [u8]),
+    Text(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// The shutdown marker of `-e`: `<->` open both ways, `-->` receive side shut down,
 /// `<--` send side shut down, `---` both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Shutdown {
     /// The socket will receive no more data (`SHUT_RD`).
     pub receive_shut: bool,
@@ -148,6 +154,8 @@ impl Shutdown {
 
 /// What kind of timer a socket has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum TimerKind {
     /// `off`.
     Off,
@@ -171,10 +179,12 @@ pub enum TimerKind {
 
 /// `timer:(keepalive,118min,0)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Timer<'a> {
     /// The timer kind.
     pub kind: TimerKind,
     /// Its name as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub name: &'a [u8],
     /// Time until it fires, in milliseconds; `None` when ss printed nothing (`on,,0`).
     pub expires_ms: Option<u64>,
@@ -217,6 +227,7 @@ impl<'a> Timer<'a> {
 
 /// `skmem:(…)`: socket memory, in bytes (`-m`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SkMem {
     /// `r`: receive memory allocated.
     pub rmem_alloc: u64,
@@ -500,6 +511,14 @@ fn hex(digits: &[u8]) -> Option<u64> {
         v = (v << 4) | u64::from(d);
     }
     Some(v)
+}
+
+impl<'a> crate::MapBytes<'a> for Extras<'a> {
+    type Mapped<'b> = Extras<'b>;
+
+    fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Extras<'b> {
+        Extras { line: f(self.line), pos: self.pos, end: self.end, users_failed: self.users_failed }
+    }
 }
 
 #[cfg(test)]

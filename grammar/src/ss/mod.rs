@@ -35,6 +35,7 @@ use crate::lex::{is_blank, trim_end_blanks};
 /// Which leading columns a table has. Everything from `Local Address:Port` on is always
 /// there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SsColumns {
     /// `Netid`: absent when one socket table is queried (`ss -t`, `ss -x`).
     pub netid: bool,

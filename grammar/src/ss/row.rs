@@ -31,6 +31,8 @@ use crate::{LineError, Span};
 
 /// The Netid column: which socket table a row comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Netid<'a> {
     /// `tcp` (also UDP sockets, mislabelled by iproute2 3.10 on newer kernels).
     Tcp,
@@ -67,7 +69,7 @@ pub enum Netid<'a> {
     /// `xdp`.
     Xdp,
     /// Anything else (`???`, `unknown`, a newer table).
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// Every netid word ss prints, with its value.
@@ -130,6 +132,8 @@ impl<'a> Netid<'a> {
 
 /// The State column, as ss names the kernel states (hyphens, `ESTAB`, `UNCONN`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum State<'a> {
     /// `ESTAB`.
     Estab,
@@ -159,7 +163,7 @@ pub enum State<'a> {
     Closing,
     /// Anything else: `UNKNOWN`, `UNDEF`, the other sctp association states
     /// (`COOKIE_WAIT`, `SHUTDOWN_SENT`, …).
-    Other(&'a [u8]),
+    Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
 /// Every state word ss prints that has a variant of its own.
@@ -256,8 +260,10 @@ impl SsCol {
 
 /// One row of an ss table, typed, borrowing from its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SsRow<'a> {
     /// The whole line, as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub line: &'a [u8],
     /// The columns the row was read with.
     pub columns: SsColumns,

@@ -30,8 +30,10 @@ pub const TRUNCATED_AT: usize = 4000;
 
 /// One process holding the socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Process<'a> {
     /// The `comm` as printed between the quotes: raw bytes, possibly cut at a `)`.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub name: &'a [u8],
     /// The process id.
     pub pid: u32,
@@ -40,8 +42,10 @@ pub struct Process<'a> {
     /// The thread id (`-T`).
     pub tid: Option<u32>,
     /// The SELinux context of the process (`-Z`), as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::opt_bytes"))]
     pub proc_ctx: Option<&'a [u8]>,
     /// The SELinux context of the socket (`-z`), as printed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::opt_bytes"))]
     pub sock_ctx: Option<&'a [u8]>,
 }
 
@@ -273,6 +277,14 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
         return None;
     }
     hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+impl<'a> crate::MapBytes<'a> for Users<'a> {
+    type Mapped<'b> = Users<'b>;
+
+    fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Users<'b> {
+        Users { text: f(self.text), count: self.count, truncated: self.truncated }
+    }
 }
 
 #[cfg(test)]
