@@ -152,6 +152,36 @@ pub fn trim_start_blanks(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
+/// An IP address printed numerically (IPv4 dotted quad or IPv6), as the standard parser
+/// reads it; the commonest form, a canonical dotted quad, is read straight from the bytes.
+pub fn ip_addr(text: &[u8]) -> Option<std::net::IpAddr> {
+    if let Some(v4) = canonical_ipv4(text) {
+        return Some(v4.into());
+    }
+    std::str::from_utf8(text).ok()?.parse().ok()
+}
+
+/// A dotted quad without leading zeros (`10.0.0.1`, not `010.0.0.1`): a subset of what the
+/// standard parser accepts, with the same value.
+pub fn canonical_ipv4(text: &[u8]) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = text.split(|&b| b == b'.');
+    for octet in &mut octets {
+        let digits = parts.next()?;
+        let canonical = match digits {
+            [d] => d.is_ascii_digit(),
+            [b'1'..=b'9', rest @ ..] => rest.len() <= 2 && rest.iter().all(u8::is_ascii_digit),
+            _ => false,
+        };
+        if !canonical {
+            return None;
+        }
+        let value = digits.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+        *octet = u8::try_from(value).ok()?;
+    }
+    parts.next().is_none().then_some(octets.into())
+}
+
 /// The blank-separated words of `bytes`, each with its byte offset in `bytes`.
 pub fn words(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> + Clone {
     Words { bytes, pos: 0 }
@@ -260,6 +290,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn ip_addr_agrees_with_the_standard_parser(text in "([0-9]{1,4}\\.){0,4}[0-9]{0,4}|[0-9a-f:.]{0,20}") {
+            proptest::prop_assert_eq!(ip_addr(text.as_bytes()), text.parse::<std::net::IpAddr>().ok(), "{}", text);
+        }
+
         #[test]
         fn blank_search_agrees_with_a_byte_loop(bytes in proptest::collection::vec(
             proptest::prop_oneof![proptest::prelude::Just(b' '), proptest::prelude::Just(b'\t'), proptest::prelude::any::<u8>()],

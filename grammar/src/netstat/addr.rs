@@ -106,25 +106,9 @@ pub fn endpoint(text: &[u8]) -> Result<Endpoint<'_>, &'static str> {
 /// zeros), read straight from the bytes; anything else (`None`) takes the general path,
 /// which gives the same answer for these.
 fn numeric_ipv4_endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
-    let mut octets = [0u8; 4];
-    let mut i = 0;
-    for (k, octet) in octets.iter_mut().enumerate() {
-        let digits = text[i..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
-        let value = match (digits, text.get(i)) {
-            (1, _) | (2 | 3, Some(b'1'..=b'9')) => {
-                text[i..i + digits].iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'))
-            }
-            _ => return None,
-        };
-        *octet = u8::try_from(value).ok()?;
-        i += digits;
-        let separator = if k < 3 { b'.' } else { b':' };
-        if text.get(i) != Some(&separator) {
-            return None;
-        }
-        i += 1;
-    }
-    let port = match &text[i..] {
+    let colon = text.iter().rposition(|&b| b == b':')?;
+    let ip = crate::lex::canonical_ipv4(&text[..colon])?;
+    let port = match &text[colon + 1..] {
         b"*" => Port::Any,
         digits if (1..=5).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) => {
             let n = digits.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
@@ -132,7 +116,7 @@ fn numeric_ipv4_endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
         }
         _ => return None,
     };
-    Some(Endpoint { host: Host::Ip(IpAddr::V4(octets.into())), port, maybe_truncated: false })
+    Some(Endpoint { host: Host::Ip(IpAddr::V4(ip)), port, maybe_truncated: false })
 }
 
 /// Bytes of host and service names as resolvers print them.

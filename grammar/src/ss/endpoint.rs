@@ -231,7 +231,7 @@ fn host(text: &[u8]) -> Host<'_> {
     }
     let bracketed = text.strip_prefix(b"[").and_then(|t| t.strip_suffix(b"]"));
     let bare = bracketed.unwrap_or(text);
-    match std::str::from_utf8(bare).ok().and_then(|s| s.parse::<IpAddr>().ok()) {
+    match crate::lex::ip_addr(bare) {
         Some(ip) => Host::Ip(ip),
         None if bracketed.is_some() => Host::Other(text),
         None => Host::Name(text),

@@ -447,7 +447,7 @@ struct Tail<'a> {
 /// broken list right after the peer is an error; one among the extras is read as an
 /// extra.
 fn tail(items: &[u8], from: usize) -> Result<Tail<'_>, nom::Err<LineError>> {
-    let skip = |pos: usize| pos + items[pos..].iter().position(|&b| !is_blank(b)).unwrap_or(items.len() - pos);
+    let skip = |pos: usize| pos + crate::lex::first_non_blank(&items[pos..]).unwrap_or(items.len() - pos);
     let first = skip(from);
     if items[first..].starts_with(USERS_PREFIX) {
         let scan = users::scan(items, first).map_err(|stop| match stop {
@@ -535,9 +535,10 @@ struct Sides<'a> {
 
 /// The next blank-separated word of `line[from..end]`: its start and end.
 fn word_at(line: &[u8], from: usize, end: usize) -> Option<(usize, usize)> {
+    // Columns are padded wide: blanks are skipped eight bytes at a time.
     let text = line.get(from..end)?;
-    let start = from + text.iter().position(|&b| !is_blank(b))?;
-    let stop = line[start..end].iter().position(|&b| is_blank(b)).map_or(end, |p| start + p);
+    let start = from + crate::lex::first_non_blank(text)?;
+    let stop = crate::lex::first_blank(&line[start..end]).map_or(end, |p| start + p);
     Some((start, stop))
 }
 
