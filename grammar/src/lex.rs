@@ -165,21 +165,25 @@ pub fn ip_addr(text: &[u8]) -> Option<std::net::IpAddr> {
 /// standard parser accepts, with the same value.
 pub fn canonical_ipv4(text: &[u8]) -> Option<std::net::Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut parts = text.split(|&b| b == b'.');
-    for octet in &mut octets {
-        let digits = parts.next()?;
-        let canonical = match digits {
-            [d] => d.is_ascii_digit(),
-            [b'1'..=b'9', rest @ ..] => rest.len() <= 2 && rest.iter().all(u8::is_ascii_digit),
-            _ => false,
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        // One to three digits, the first not a zero unless it is the only one.
+        let digits = text.get(i..)?.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        let value = match (digits, text.get(i)) {
+            (1, _) | (2 | 3, Some(b'1'..=b'9')) => {
+                text[i..i + digits].iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'))
+            }
+            _ => return None,
         };
-        if !canonical {
-            return None;
-        }
-        let value = digits.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
         *octet = u8::try_from(value).ok()?;
+        i += digits;
+        match (k, text.get(i)) {
+            (3, None) => {}
+            (0..=2, Some(b'.')) => i += 1,
+            _ => return None,
+        }
     }
-    parts.next().is_none().then_some(octets.into())
+    Some(octets.into())
 }
 
 /// The blank-separated words of `bytes`, each with its byte offset in `bytes`.
@@ -253,6 +257,13 @@ pub fn first_blank(bytes: &[u8]) -> Option<usize> {
 /// The offset of the first byte of `bytes` that is not a blank, eight bytes at a time.
 #[inline]
 pub fn first_non_blank(bytes: &[u8]) -> Option<usize> {
+    // Between words there is mostly a single blank: look at the first two bytes first.
+    match bytes {
+        [] => return None,
+        [b, ..] if !is_blank(*b) => return Some(0),
+        [_, b, ..] if !is_blank(*b) => return Some(1),
+        _ => {}
+    }
     let mut chunks = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
