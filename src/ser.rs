@@ -93,8 +93,8 @@ fn key(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// `{"Proto": "tcp", "Recv-Q": "0", …}`.
 impl Serialize for Row {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(Some(self.cells.len()))?;
-        for (k, v) in &self.cells {
+        let mut m = serializer.serialize_map(Some(self.len()))?;
+        for (k, v) in self.cells() {
             m.serialize_entry(k, &Text(v))?;
         }
         m.end()
@@ -120,7 +120,7 @@ impl Serialize for Table {
         s.serialize_field("kind", &self.kind)?;
         s.serialize_field("columns", &self.columns)?;
         s.serialize_field("rows", &self.rows)?;
-        s.serialize_field("lines", &self.lines.iter().map(|l| Text(l)).collect::<Vec<_>>())?;
+        s.serialize_field("lines", &self.lines().map(Text).collect::<Vec<_>>())?;
         s.end()
     }
 }

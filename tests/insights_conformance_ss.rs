@@ -117,7 +117,7 @@ fn fixed_quirks_in_words() {
     let p = parse("fixtures/quirks/ss-whitespace-in-fields.txt", "ss");
     assert_eq!(p.view.rows()[0].get("Process"), Some(&br#"users:(("Web Content",pid=4242,fd=80))"#[..]));
     // Words after the Process column (extras) do not land in any key.
-    assert_eq!(p.view.rows()[1].cells.len(), 7);
+    assert_eq!(p.view.rows()[1].len(), 7);
     // -H output keeps its first row.
     let p = parse("fixtures/quirks/ss-no-header.txt", "ss");
     assert_eq!(p.view.rows().len(), 2);

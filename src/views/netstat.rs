@@ -32,7 +32,7 @@
 //! assert_eq!(table.rows[1].get("Local Address"), Some(&b"127.0.0.1:27017"[..]));
 //! // ns.lines[intcons][1] and ns.get_original_line(intcons, 1)
 //! let line = &b"tcp        0      0 127.0.0.1:27017         0.0.0.0:*               LISTEN      184        20380      2007/mongod          off (0.00/0/0)"[..];
-//! assert_eq!(table.lines[1], line);
+//! assert_eq!(table.lines().nth(1), Some(line));
 //! assert_eq!(ns.get_original_line(intcons, 1), Some(line));
 //! // running_processes: internet sockets only
 //! assert!(ns.running_processes().contains("qpidd"));
@@ -73,10 +73,15 @@ pub enum CaptureSelect {
 
 /// One row as the insights views see it: column name → text, plus the derived keys
 /// `PID`, `Program name`, `Local IP` and `Port`.
+///
+/// Every value of a netstat row is a piece of its line, so a row keeps one copy of the
+/// line and where each value lies in it: two allocations per row, not one per cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// (key, value) in display order: the table's columns, then the derived keys.
-    pub cells: Vec<(&'static str, Vec<u8>)>,
+    /// The line as read (netstat), or the values one after the other (ss).
+    text: Box<[u8]>,
+    /// (key, start, end) in display order: the table's columns, then the derived keys.
+    cells: Vec<(&'static str, u32, u32)>,
     /// The state was LISTEN (in any language).
     listening: bool,
 }
@@ -84,18 +89,62 @@ pub struct Row {
 impl Row {
     /// A row with these cells, for views of other tables (ss) that share the row shape.
     pub fn new(cells: Vec<(&'static str, Vec<u8>)>) -> Self {
-        Row { cells, listening: false }
+        let mut text = Vec::with_capacity(cells.iter().map(|(_, v)| v.len()).sum());
+        let cells = cells
+            .into_iter()
+            .map(|(key, value)| {
+                let start = text.len();
+                text.extend_from_slice(&value);
+                (key, start as u32, text.len() as u32)
+            })
+            .collect();
+        Row { text: text.into_boxed_slice(), cells, listening: false }
+    }
+
+    /// A row of `line`, whose cells are pieces of it.
+    fn of_line<'l>(line: &'l [u8], cells: impl IntoIterator<Item = (&'static str, &'l [u8])>, listening: bool) -> Self {
+        let base = line.as_ptr() as usize;
+        let cells = cells
+            .into_iter()
+            .map(|(key, value)| {
+                // `value` lies inside `line`: its offset is the distance between the two.
+                let start = (value.as_ptr() as usize).saturating_sub(base).min(line.len());
+                let end = (start + value.len()).min(line.len());
+                (key, start as u32, end as u32)
+            })
+            .collect();
+        Row { text: line.into(), cells, listening }
     }
 
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&[u8]> {
-        self.cells.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_slice())
+        self.cells().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The (key, value) cells in display order.
+    pub fn cells(&self) -> impl Iterator<Item = (&'static str, &[u8])> + '_ {
+        self.cells.iter().map(|&(key, start, end)| (key, &self.text[start as usize..end as usize]))
+    }
+
+    /// How many cells the row has.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// True for a row without cells.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The line the row was read from, exactly as read (netstat rows).
+    pub fn line(&self) -> &[u8] {
+        &self.text
     }
 
     /// Write the row as a JSON object.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         let mut o = Object::new(out);
-        for (k, v) in &self.cells {
+        for (k, v) in self.cells() {
             o.bytes(k, v);
         }
         o.end();
@@ -104,11 +153,11 @@ impl Row {
 
 impl Searchable for Row {
     fn keys(&self) -> Vec<&str> {
-        self.cells.iter().map(|(k, _)| *k).collect()
+        self.cells.iter().map(|&(k, _, _)| k).collect()
     }
 
     fn get_by_search_name(&self, field: &str) -> Option<&[u8]> {
-        self.cells.iter().find(|(k, _)| search_name(k) == field).map(|(_, v)| v.as_slice())
+        self.cells().find(|(k, _)| search_name(k) == field).map(|(_, v)| v)
     }
 }
 
@@ -123,8 +172,13 @@ pub struct Table {
     pub columns: Vec<&'static str>,
     /// The rows.
     pub rows: Vec<Row>,
-    /// Each row's line exactly as read.
-    pub lines: Vec<Vec<u8>>,
+}
+
+impl Table {
+    /// insights' `lines`: each row's line exactly as read.
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        self.rows.iter().map(Row::line)
+    }
 }
 
 /// The tables of one capture.
@@ -197,7 +251,7 @@ impl NetstatView {
                     _ => return,
                 };
                 let Some(capture) = self.capture_for(event.capture) else { return };
-                let table = Table { title, kind, columns, rows: Vec::new(), lines: Vec::new() };
+                let table = Table { title, kind, columns, rows: Vec::new() };
                 let index = match capture.tables.iter().position(|t| t.title == table.title) {
                     Some(i) => {
                         capture.tables[i] = table;
@@ -213,13 +267,11 @@ impl NetstatView {
             EventKind::InetConn(c) => {
                 if let Some(table) = self.current_table(event.capture, TableKind::Inet) {
                     table.rows.push(inet_row(c));
-                    table.lines.push(c.line.to_vec());
                 }
             }
             EventKind::UnixSocket(u) => {
                 if let Some(table) = self.current_table(event.capture, TableKind::Unix) {
                     table.rows.push(unix_row(u));
-                    table.lines.push(u.line.to_vec());
                 }
             }
             _ => {}
@@ -266,9 +318,9 @@ impl NetstatView {
     /// from the end. `None` for an unknown title or an index out of range.
     pub fn get_original_line(&self, title: &str, index: i64) -> Option<&[u8]> {
         let table = self.tables().iter().find(|t| t.title == title)?;
-        let len = table.lines.len() as i64;
+        let len = table.rows.len() as i64;
         let i = if index < 0 { len + index } else { index };
-        (0..len).contains(&i).then(|| table.lines[i as usize].as_slice())
+        (0..len).contains(&i).then(|| table.rows[i as usize].line())
     }
 
     /// `running_processes`: program names of the internet table, sorted.
@@ -345,7 +397,7 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
         for t in tables {
             let list = lines.member(t.title);
             list.push(b'[');
-            for (i, line) in t.lines.iter().enumerate() {
+            for (i, line) in t.lines().enumerate() {
                 if i > 0 {
                     list.push(b',');
                 }
@@ -440,53 +492,52 @@ fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Ve
 
 /// The insights row of an internet socket.
 fn inet_row(c: &InetConn<'_>) -> Row {
-    let mut cells = Vec::with_capacity(14);
-    let present: Vec<InetCol> = InetCol::present(c.layout).collect();
-    for (i, &col) in present.iter().enumerate() {
+    let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(14);
+    let last = InetCol::present(c.layout).count();
+    for (i, col) in InetCol::present(c.layout).enumerate() {
         // insights keeps the last column untrimmed (`line[offset:]`); the others trimmed.
-        let value = if i + 1 == present.len() { &c.line[c.column_start(col)..] } else { c.column(col) };
-        cells.push((col.c_name(), value.to_vec()));
+        let value = if i + 1 == last { &c.line[c.column_start(col)..] } else { c.column(col) };
+        cells.push((col.c_name(), value));
     }
     if c.layout.program {
         derive_pid(&mut cells, c.column(InetCol::Program));
     }
     let local = c.column(InetCol::Local);
     if let Some(colon) = local.iter().rposition(|&b| b == b':') {
-        cells.push(("Local IP", local[..colon].to_vec()));
-        cells.push(("Port", local[colon + 1..].to_vec()));
+        cells.push(("Local IP", &local[..colon]));
+        cells.push(("Port", &local[colon + 1..]));
     }
-    Row { cells, listening: c.state == InetState::Known(TcpState::Listen) }
+    Row::of_line(c.line, cells, c.state == InetState::Known(TcpState::Listen))
 }
 
 /// The insights row of a unix socket. `RefCnt` holds netstat's `Proto` too (`unix  2`):
 /// insights slices from the start of the line, and its doctest asserts that value.
 fn unix_row(u: &UnixSocket<'_>) -> Row {
-    let mut cells = Vec::with_capacity(9);
-    let present: Vec<UnixCol> = UnixCol::ALL
-        .into_iter()
-        .filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program))
-        .collect();
-    for (i, &col) in present.iter().enumerate() {
+    let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(9);
+    let present =
+        UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
+    let last = present.clone().count();
+    for (i, col) in present.enumerate() {
         let value = if col == UnixCol::RefCnt {
             &u.line[..u.spans[UnixCol::RefCnt as usize].1 as usize]
-        } else if i + 1 == present.len() {
+        } else if i + 1 == last {
             &u.line[u.column_start(col)..]
         } else {
             u.column(col)
         };
-        cells.push((col.c_name(), value.to_vec()));
+        cells.push((col.c_name(), value));
     }
     if u.layout.program {
         derive_pid(&mut cells, u.column(UnixCol::Program));
     }
-    Row { cells, listening: false }
+    Row::of_line(u.line, cells, false)
 }
 
 /// `PID` and `Program name` when `PID/Program name` holds a `/`.
-fn derive_pid(cells: &mut Vec<(&'static str, Vec<u8>)>, program: &[u8]) {
+fn derive_pid<'l>(cells: &mut Vec<(&'static str, &'l [u8])>, program: &'l [u8]) {
     if let Some(slash) = program.iter().position(|&b| b == b'/') {
-        cells.push(("PID", program[..slash].to_vec()));
-        cells.push(("Program name", program[slash + 1..].to_vec()));
+        cells.push(("PID", &program[..slash]));
+        cells.push(("Program name", &program[slash + 1..]));
     }
 }
 

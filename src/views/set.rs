@@ -112,31 +112,31 @@ impl ViewSet {
     /// The JSON of the views whose format was found: one view's object when one format
     /// was, else `{"netstat": …, "netstat-i": …}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let json = |write: &dyn Fn(&mut Vec<u8>)| {
-            let mut buf = Vec::new();
-            write(&mut buf);
-            buf
-        };
-        let views: [(&str, bool, Option<Vec<u8>>); 6] = [
-            ("ss", self.seen.ss, self.ss.as_ref().map(|v| json(&|o| v.write_json(o)))),
-            ("netstat", self.seen.netstat, self.netstat.as_ref().map(|v| json(&|o| v.write_json(o)))),
-            ("netstat-i", self.seen.iface, self.iface.as_ref().map(|v| json(&|o| v.write_json(o)))),
-            ("netstat-agn", self.seen.agn, self.agn.as_ref().map(|v| json(&|o| v.write_json(o)))),
-            ("netstat-s", self.seen.stat, self.stat.as_ref().map(|v| json(&|o| v.write_json(o)))),
-            ("proc-netstat", self.seen.proc, self.proc.as_ref().map(|v| json(&|o| v.write_json(o)))),
+        type Write<'v> = Box<dyn Fn(&mut Vec<u8>) + 'v>;
+        fn part<'v, V>(view: &'v Option<V>, seen: bool, write: fn(&V, &mut Vec<u8>)) -> Option<(bool, Write<'v>)> {
+            view.as_ref().map(|v| (seen, Box::new(move |out: &mut Vec<u8>| write(v, out)) as Write<'v>))
+        }
+        let views: [(&str, Option<(bool, Write<'_>)>); 6] = [
+            ("ss", part(&self.ss, self.seen.ss, SsView::write_json)),
+            ("netstat", part(&self.netstat, self.seen.netstat, NetstatView::write_json)),
+            ("netstat-i", part(&self.iface, self.seen.iface, NetstatIView::write_json)),
+            ("netstat-agn", part(&self.agn, self.seen.agn, NetstatAgnView::write_json)),
+            ("netstat-s", part(&self.stat, self.seen.stat, NetstatSView::write_json)),
+            ("proc-netstat", part(&self.proc, self.seen.proc, ProcNetstatView::write_json)),
         ];
-        let present = views.iter().filter(|(_, _, j)| j.is_some()).count();
-        let parts: Vec<(&str, Vec<u8>)> = views
+        let present = views.iter().filter(|(_, v)| v.is_some()).count();
+        let parts: Vec<(&str, Write<'_>)> = views
             .into_iter()
-            .filter_map(|(name, seen, j)| j.filter(|_| seen || present == 1).map(|j| (name, j)))
+            .filter_map(|(name, v)| v.filter(|(seen, _)| *seen || present == 1).map(|(_, write)| (name, write)))
             .collect();
-        if parts.len() == 1 {
-            out.extend_from_slice(&parts[0].1);
+        // Each view writes straight into `out`: a view of a large input is written once.
+        if let [(_, write)] = &parts[..] {
+            write(out);
             return;
         }
         let mut o = crate::json::Object::new(out);
-        for (name, json) in parts {
-            o.member(name).extend_from_slice(&json);
+        for (name, write) in parts {
+            write(o.member(name));
         }
         o.end();
     }

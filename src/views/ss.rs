@@ -25,7 +25,7 @@
 //! netsift::input::parse_reader(&input[..], Format::Ss, &mut ss).unwrap();
 //!
 //! // sorted(ss.data[1].keys()): seven keys
-//! let mut keys: Vec<&str> = ss.rows()[1].cells.iter().map(|(k, _)| *k).collect();
+//! let mut keys: Vec<&str> = ss.rows()[1].cells().map(|(k, _)| k).collect();
 //! keys.sort();
 //! assert_eq!(keys, ["Local-Address-Port", "Netid", "Peer-Address-Port", "Process", "Recv-Q", "Send-Q", "State"]);
 //! assert_eq!(ss.rows()[0].get("Local-Address-Port"), Some(&b"*:55898"[..]));
@@ -293,7 +293,7 @@ mod tests {
     fn rows_hold_their_cells() {
         let row = new_row(vec![("Netid", b"tcp".to_vec())]).expect("row");
         assert_eq!(row.get("Netid"), Some(&b"tcp"[..]));
-        assert_eq!(row.cells.len(), 1);
+        assert_eq!(row.len(), 1);
     }
 
     #[test]
