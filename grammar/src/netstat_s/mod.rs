@@ -257,6 +257,10 @@ pub fn classify(line: &[u8]) -> Result<StatLine<'_>, LineError> {
     let text = &line[indent..end];
 
     if indent == 0 {
+        // The commonest unindented line, a kernel section title (`Tcp:`), is no notice.
+        if let Some(title) = text.strip_suffix(b":").filter(|t| KERNEL_SECTIONS.iter().any(|k| k.as_bytes() == *t)) {
+            return Ok(StatLine::Section(Section { name: title, known: true }));
+        }
         if let Some(kind) = notice_kind(text) {
             return Ok(StatLine::Notice(Notice { kind, text }));
         }
