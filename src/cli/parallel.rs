@@ -18,8 +18,10 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use super::input::Outcome;
 
-/// Chunks a worker may have waiting per file.
-const CHANNEL_DEPTH: usize = 16;
+/// Chunks a worker may have waiting per file: 16 MiB of output at 64 KiB a chunk. A file
+/// ahead of the one being written is parsed that far before its worker waits; the bound
+/// trades memory (workers × 16 MiB at most) for overlap.
+const CHANNEL_DEPTH: usize = 256;
 
 /// What a worker sends for its file: output as it goes, then the file's outcome and result.
 pub enum Delivery<R> {
