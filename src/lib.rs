@@ -29,6 +29,9 @@
 //! assert!(listeners > 0);
 //! ```
 
+// Every public item says what it is for: CI (clippy -D warnings) holds it.
+#![warn(missing_docs)]
+
 pub mod archive;
 #[cfg(feature = "tokio")]
 pub mod codec;

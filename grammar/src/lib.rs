@@ -20,6 +20,9 @@
 //! assert_eq!(row.local.port.number(), Some(22));
 //! ```
 
+// Every public item says what it is for: CI (clippy -D warnings) holds it.
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod lex;
 pub mod map_bytes;
