@@ -2,14 +2,17 @@
 //! the push parser at 4 KiB, 64 KiB and 1 MiB chunks, and the format's view. Inputs: the
 //! real captures in tests/fixtures/corpus/real, repeated to about 4 MB.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use netsift::netsift_grammar::{netstat_agn, netstat_i, netstat_s, proc_net, ss};
 use netsift::views::netstat::CaptureSelect;
 use netsift::views::{
     netstat_agn::NetstatAgnView, netstat_i::NetstatIView, netstat_s::NetstatSView, proc_net::ProcNetstatView,
     ss::SsView,
 };
-use netsift::{Event, Format, PushParser, Sink};
+use netsift::Format;
+
+mod common;
+use common::push_and_view;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/corpus/real/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -34,39 +37,6 @@ fn grammar_bench(c: &mut Criterion, group: &str, name: &str, rows: &[&[u8]], par
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Bytes(rows.iter().map(|l| l.len() as u64 + 1).sum()));
     g.bench_function(name, |b| b.iter(|| rows.iter().filter(|l| parse(l)).count()));
-    g.finish();
-}
-
-/// Bench the push parser at three chunk sizes, then `view` fed through it.
-fn push_and_view<V: Sink>(c: &mut Criterion, group: &str, format: Format, big: &[u8], view: impl Fn() -> V) {
-    let mut g = c.benchmark_group(group);
-    g.throughput(Throughput::Bytes(big.len() as u64));
-    g.sample_size(20);
-    for chunk in [4 << 10, 64 << 10, 1 << 20] {
-        g.bench_with_input(BenchmarkId::new("events", chunk), &chunk, |b, &chunk| {
-            b.iter(|| {
-                let mut n = 0u64;
-                let mut parser = PushParser::new(format);
-                let mut sink = |_: Event<'_>| n += 1;
-                for part in big.chunks(chunk) {
-                    parser.feed(part, &mut sink);
-                }
-                parser.finish(&mut sink);
-                n
-            });
-        });
-    }
-    g.bench_function("view", |b| {
-        b.iter(|| {
-            let mut v = view();
-            let mut parser = PushParser::new(format);
-            for part in big.chunks(64 << 10) {
-                parser.feed(part, &mut v);
-            }
-            parser.finish(&mut v);
-            v
-        });
-    });
     g.finish();
 }
 

@@ -4,7 +4,10 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use netsift::netsift_grammar::netstat::{inet_row, unix_row, InetLayout, UnixLayout};
 use netsift::views::NetstatView;
-use netsift::{Event, Format, PushParser};
+use netsift::Format;
+
+mod common;
+use common::{count_events, push_and_view};
 
 fn input() -> Vec<u8> {
     let one = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/netstat-neopa.txt")).expect("example");
@@ -37,36 +40,7 @@ fn grammar(c: &mut Criterion) {
 }
 
 fn push(c: &mut Criterion) {
-    let big = input();
-    let mut g = c.benchmark_group("netstat/push");
-    g.throughput(Throughput::Bytes(big.len() as u64));
-    g.sample_size(20);
-    for chunk in [4 << 10, 64 << 10, 1 << 20] {
-        g.bench_with_input(BenchmarkId::new("events", chunk), &chunk, |b, &chunk| {
-            b.iter(|| {
-                let mut n = 0u64;
-                let mut parser = PushParser::new(Format::Netstat);
-                let mut sink = |_: Event<'_>| n += 1;
-                for part in big.chunks(chunk) {
-                    parser.feed(part, &mut sink);
-                }
-                parser.finish(&mut sink);
-                n
-            });
-        });
-    }
-    g.bench_function("view", |b| {
-        b.iter(|| {
-            let mut view = NetstatView::default();
-            let mut parser = PushParser::new(Format::Netstat);
-            for part in big.chunks(64 << 10) {
-                parser.feed(part, &mut view);
-            }
-            parser.finish(&mut view);
-            view.tables().len()
-        });
-    });
-    g.finish();
+    push_and_view(c, "netstat/push", Format::Netstat, &input(), NetstatView::default);
 }
 
 /// Processing time stays linear in the input: the same capture repeated 1x, 2x and 4x
@@ -79,16 +53,7 @@ fn scaling(c: &mut Criterion) {
         let big: Vec<u8> = one.iter().copied().cycle().take(one.len() * times).collect();
         g.throughput(Throughput::Bytes(big.len() as u64));
         g.bench_with_input(BenchmarkId::new("events", format!("{times}x")), &big, |b, big| {
-            b.iter(|| {
-                let mut n = 0u64;
-                let mut parser = PushParser::new(Format::Auto);
-                let mut sink = |_: Event<'_>| n += 1;
-                for part in big.chunks(64 << 10) {
-                    parser.feed(part, &mut sink);
-                }
-                parser.finish(&mut sink);
-                n
-            });
+            b.iter(|| count_events(Format::Auto, big, 64 << 10));
         });
     }
     g.finish();
