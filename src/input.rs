@@ -66,16 +66,41 @@ impl Compression {
 /// r.read_to_string(&mut text).unwrap();
 /// assert_eq!((text.as_str(), kind), ("Ip:\n", netsift::input::Compression::Gzip));
 /// ```
-pub fn decompressed<'a, R: Read + 'a>(reader: R) -> io::Result<(Box<dyn Read + 'a>, Compression)> {
+pub fn decompressed<R: Read>(reader: R) -> io::Result<(Decompressed<R>, Compression)> {
     let mut buffered = BufReader::with_capacity(1 << 16, reader);
     let kind = Compression::detect(buffered.fill_buf()?);
-    let reader: Box<dyn Read + 'a> = match kind {
-        Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
-        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
+    let reader = match kind {
+        Compression::None => Decompressed::Plain(buffered),
+        Compression::Gzip => Decompressed::Gzip(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Decompressed::Zstd(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Compression::Xz => Decompressed::Xz(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
     };
     Ok((reader, kind))
+}
+
+/// The decompressed bytes of a reader (see [`decompressed`]). An enum rather than a boxed
+/// reader, so that it is `Send` whenever the reader is: a whole pipeline can move to
+/// another thread.
+pub enum Decompressed<R: Read> {
+    /// Plain text, buffered.
+    Plain(BufReader<R>),
+    /// gzip, every member.
+    Gzip(flate2::bufread::MultiGzDecoder<BufReader<R>>),
+    /// zstd, every frame.
+    Zstd(zstd::stream::read::Decoder<'static, BufReader<R>>),
+    /// xz, every stream.
+    Xz(liblzma::bufread::XzDecoder<BufReader<R>>),
+}
+
+impl<R: Read> Read for Decompressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decompressed::Plain(r) => r.read(buf),
+            Decompressed::Gzip(r) => r.read(buf),
+            Decompressed::Zstd(r) => r.read(buf),
+            Decompressed::Xz(r) => r.read(buf),
+        }
+    }
 }
 
 /// Parse everything `reader` yields, decompressing gzip, zstd or xz on the way, and give every

@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use bytes::BytesMut;
 
 use crate::format::Format;
+use crate::input::Decompressed;
 use crate::owned::{OwnedEvent, OwnedEvents};
 use crate::push::LineStats;
 
@@ -38,7 +39,7 @@ const MIN_READ: usize = 8 * 1024;
 /// }
 /// assert!(listeners > 0);
 /// ```
-pub fn read_events<'r, R: Read + 'r>(reader: R, format: Format) -> ReadEvents<'r> {
+pub fn read_events<R: Read>(reader: R, format: Format) -> ReadEvents<R> {
     let (reader, error) = match crate::input::decompressed(reader) {
         Ok((reader, _)) => (Some(reader), None),
         Err(e) => (None, Some(e)),
@@ -54,9 +55,10 @@ pub fn read_events<'r, R: Read + 'r>(reader: R, format: Format) -> ReadEvents<'r
 }
 
 /// The iterator [`read_events`] returns.
-pub struct ReadEvents<'r> {
+/// It is `Send` when the reader is, so it can be handed to a worker thread.
+pub struct ReadEvents<R: Read> {
     /// `None` once the input is exhausted or failed.
-    reader: Option<Box<dyn Read + 'r>>,
+    reader: Option<Decompressed<R>>,
     parser: OwnedEvents,
     /// The free (zeroed) end of the block the next read goes into.
     block: BytesMut,
@@ -68,7 +70,7 @@ pub struct ReadEvents<'r> {
     finished: bool,
 }
 
-impl ReadEvents<'_> {
+impl<R: Read> ReadEvents<R> {
     /// How the lines read so far were accounted for (all of them once the iterator is done).
     pub fn stats(&self) -> LineStats {
         self.parser.stats()
@@ -114,7 +116,7 @@ impl ReadEvents<'_> {
     }
 }
 
-impl Iterator for ReadEvents<'_> {
+impl<R: Read> Iterator for ReadEvents<R> {
     type Item = io::Result<OwnedEvent>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -135,7 +137,7 @@ impl Iterator for ReadEvents<'_> {
     }
 }
 
-impl std::fmt::Debug for ReadEvents<'_> {
+impl<R: Read> std::fmt::Debug for ReadEvents<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReadEvents")
             .field("parser", &self.parser)

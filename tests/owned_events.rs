@@ -15,7 +15,22 @@ use netsift::{Event, EventKind, Format, OwnedEvent, OwnedEvents, PushParser};
 const _: fn() = || {
     fn assert_send_sync_static<T: Send + Sync + 'static>() {}
     assert_send_sync_static::<OwnedEvent>();
+    // The iterator over a file (or any Send reader) can move to a worker thread.
+    fn assert_send<T: Send>() {}
+    assert_send::<netsift::ReadEvents<std::fs::File>>();
 };
+
+#[test]
+fn read_events_runs_on_another_thread() {
+    let file = std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/netstat-neopa.txt")).unwrap();
+    let events = netsift::read_events(file, Format::Auto);
+    let rows = std::thread::spawn(move || {
+        events.filter_map(Result::ok).filter(|e| matches!(e.kind(), EventKind::InetConn(_))).count()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(rows, 237);
+}
 
 /// Every input fixture (not the JSON expectations, notes or tables).
 fn fixtures() -> Vec<PathBuf> {
