@@ -243,13 +243,53 @@ impl std::error::Error for PairError {}
 /// assert_eq!(got.len(), 3);
 /// ```
 pub fn pairs<'a>(names: &PrefixLine<'a>, values: &PrefixLine<'a>) -> Pairs<'a> {
+    pairs_of(names, Names::Words(Tokens::from(names.line, names.body)), values)
+}
+
+/// Where the names of a names line are: `(start, end)` offsets in its line. A caller that
+/// sees the same names line capture after capture (periodic logs) keeps these and pairs
+/// with [`pairs_with_spans`], instead of splitting the 2 KiB `TcpExt` line again each time.
+///
+/// ```
+/// use netsift_grammar::proc_net::{name_spans, pair_line, pairs, pairs_with_spans};
+/// let names = pair_line(b"Udp: InDatagrams NoPorts").unwrap();
+/// let values = pair_line(b"Udp: 167 0").unwrap();
+/// let spans: Vec<(u32, u32)> = name_spans(&names).collect();
+/// assert_eq!(spans, [(5, 16), (17, 24)]);
+/// assert!(pairs_with_spans(&names, &spans, &values).eq(pairs(&names, &values)));
+/// ```
+pub fn name_spans<'a>(names: &PrefixLine<'a>) -> impl Iterator<Item = (u32, u32)> + 'a {
+    names.tokens().map(|(at, w)| (at as u32, (at + w.len()) as u32))
+}
+
+/// [`pairs`], with the names at `spans` (from [`name_spans`] of the same names line).
+pub fn pairs_with_spans<'a>(names: &PrefixLine<'a>, spans: &'a [(u32, u32)], values: &PrefixLine<'a>) -> Pairs<'a> {
+    pairs_of(names, Names::Spans { line: names.line, spans: spans.iter() }, values)
+}
+
+fn pairs_of<'a>(names: &PrefixLine<'a>, words: Names<'a>, values: &PrefixLine<'a>) -> Pairs<'a> {
     let state = if names.prefix == values.prefix { State::Pairing } else { State::PrefixDiffers };
-    Pairs {
-        names: Tokens::from(names.line, names.body),
-        values: Tokens::from(values.line, values.body),
-        values_end: values.end(),
-        index: 0,
-        state,
+    Pairs { names: words, values: Tokens::from(values.line, values.body), values_end: values.end(), index: 0, state }
+}
+
+/// The names of a pair: split as they are read, or at spans found before.
+#[derive(Debug, Clone)]
+enum Names<'a> {
+    Words(Tokens<'a>),
+    Spans { line: &'a [u8], spans: std::slice::Iter<'a, (u32, u32)> },
+}
+
+impl<'a> Iterator for Names<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Names::Words(words) => words.next(),
+            Names::Spans { line, spans } => {
+                let &(start, end) = spans.next()?;
+                Some((start as usize, line.get(start as usize..end as usize)?))
+            }
+        }
     }
 }
 
@@ -263,7 +303,7 @@ enum State {
 /// The iterator [`pairs`] returns.
 #[derive(Debug, Clone)]
 pub struct Pairs<'a> {
-    names: Tokens<'a>,
+    names: Names<'a>,
     values: Tokens<'a>,
     values_end: usize,
     index: usize,

@@ -17,7 +17,7 @@
 //! machine holds at most one line (the names line) between calls.
 
 use netsift_grammar::netstat_s::{self, StatLine, KERNEL_SECTIONS};
-use netsift_grammar::proc_net::{pair_line, pairs, PairKind, PrefixLine};
+use netsift_grammar::proc_net::{name_spans, pair_line, pairs_with_spans, PairKind, PrefixLine};
 
 use super::netstat_s::SeenNames;
 use super::{LineStats, Position, Sink};
@@ -40,7 +40,18 @@ pub(super) struct ProcNetMachine {
     /// The prefix of the last pair (its bytes), to let a section continue over several
     /// pairs (`IcmpMsg`).
     last_prefix: Vec<u8>,
+    /// Names lines seen before, with where their names are: a periodic log repeats the
+    /// same dozen lines, which are then compared (memcmp) rather than split again.
+    known_names: Vec<(Vec<u8>, Vec<(u32, u32)>)>,
+    /// The entry of `known_names` a new names line replaces once it is full (round robin,
+    /// reusing the entry's buffers).
+    next_replaced: usize,
 }
+
+/// How many distinct names lines are remembered: the dozen of /proc/net/netstat and
+/// /proc/net/snmp, with room for several kernels' versions. A bound, so that hostile
+/// input cannot grow it.
+const KNOWN_NAMES_CAP: usize = 32;
 
 impl ProcNetMachine {
     pub(super) fn new() -> Self {
@@ -52,6 +63,8 @@ impl ProcNetMachine {
             names_at: Position::default(),
             seen: SeenNames::default(),
             last_prefix: Vec::new(),
+            known_names: Vec::new(),
+            next_replaced: 0,
         }
     }
 
@@ -162,6 +175,24 @@ impl ProcNetMachine {
         self.last_prefix.clear();
         self.last_prefix.extend_from_slice(names.prefix);
         self.saw_table = true;
+        let known = match self.known_names.iter().position(|(line, _)| *line == self.names) {
+            Some(i) => i,
+            None if self.known_names.len() < KNOWN_NAMES_CAP => {
+                self.known_names.push((self.names.clone(), name_spans(&names).collect()));
+                self.known_names.len() - 1
+            }
+            None => {
+                let i = self.next_replaced;
+                self.next_replaced = (i + 1) % KNOWN_NAMES_CAP;
+                let (line, spans) = &mut self.known_names[i];
+                line.clear();
+                line.extend_from_slice(&self.names);
+                spans.clear();
+                spans.extend(name_spans(&names));
+                i
+            }
+        };
+        let spans = &self.known_names[known].1;
         let capture = self.capture;
         let section = Section {
             table: Table::ProcSection,
@@ -172,7 +203,7 @@ impl ProcNetMachine {
         };
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
-        for (index, item) in pairs(&names, values).enumerate() {
+        for (index, item) in pairs_with_spans(&names, spans, values).enumerate() {
             let kind = match item {
                 Ok((name, value)) => EventKind::Counter(Counter {
                     source: CounterSource::Proc,
@@ -260,6 +291,24 @@ mod tests {
 
     fn whats(input: &[u8]) -> Vec<String> {
         run(input).0.into_iter().map(|(_, _, w)| w).collect()
+    }
+
+    #[test]
+    fn names_lines_beyond_the_remembered_ones_pair_right() {
+        // More distinct names lines than are remembered, each seen again later with other
+        // names of the same prefix and length: every counter keeps its own name.
+        let mut input = Vec::new();
+        let mut expected = Vec::new();
+        for round in 0..3 {
+            for i in 0..super::KNOWN_NAMES_CAP + 5 {
+                let (a, b) = if round == 1 { ("Bx", "Ax") } else { ("Ax", "Bx") };
+                input.extend(format!("P{i}: {a}{i} {b}{i}\nP{i}: {round} {i}\n").into_bytes());
+                expected.push(format!("S P{i}"));
+                expected.push(format!("C P{i}/{a}{i}={round}"));
+                expected.push(format!("C P{i}/{b}{i}={i}"));
+            }
+        }
+        assert_eq!(whats(&input), expected);
     }
 
     #[test]
