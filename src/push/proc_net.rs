@@ -42,11 +42,14 @@ pub(super) struct ProcNetMachine {
     last_prefix: Vec<u8>,
     /// Names lines seen before, with where their names are: a periodic log repeats the
     /// same dozen lines, which are then compared (memcmp) rather than split again.
-    known_names: Vec<(Vec<u8>, Vec<(u32, u32)>)>,
+    known_names: Vec<(Vec<u8>, NameSpans)>,
     /// The entry of `known_names` a new names line replaces once it is full (round robin,
     /// reusing the entry's buffers).
     next_replaced: usize,
 }
+
+/// Where the names of a names line are: `(start, end)` in the line.
+type NameSpans = Vec<(u32, u32)>;
 
 /// How many distinct names lines are remembered: the dozen of /proc/net/netstat and
 /// /proc/net/snmp, with room for several kernels' versions. A bound, so that hostile
