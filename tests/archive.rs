@@ -305,11 +305,18 @@ fn scan_reads_an_archive_made_by_tar_and_xz() {
     let archive = fixture("archives/sosreport-deb12.tar.xz");
     let (members, summary) = scan(&archive);
     let top = "sosreport-deb12-2024-01-01-abcdef";
+    // Every sosreport member netsift reads (see tests/fixtures/archives/README.md).
     let expect = [
+        ("sos_commands/networking/netstat_-neopa", "captured/deb12_netstat-neopa.txt", "netstat"),
         ("sos_commands/networking/netstat_-W_-neopa", "captured/deb12_netstat-W-neopa.txt", "netstat"),
+        ("sos_commands/networking/netstat_-T_-neopa", "captured/deb12_netstat-W-neopa.txt", "netstat"),
         ("sos_commands/networking/netstat_-agn", "captured/deb12_netstat-agn.txt", "netstat-agn"),
+        ("sos_commands/networking/netstat_-W_-agn", "captured/deb12_netstat-agn.txt", "netstat-agn"),
+        ("sos_commands/networking/netstat_-T_-agn", "captured/deb12_netstat-agn.txt", "netstat-agn"),
         ("sos_commands/networking/netstat_-s", "captured/deb12_netstat-s.txt", "netstat-s"),
+        ("sos_commands/networking/ss_-peaonmi", "captured/deb12_ss-peaonmi.txt", "ss"),
         ("sos_commands/networking/ss_-tupna", "captured/deb12_ss-tupna.txt", "ss"),
+        ("proc/net/netstat", "captured/deb12_proc-net-netstat.txt", "proc-netstat"),
         ("proc/net/snmp", "captured/deb12_proc-net-snmp.txt", "proc-netstat"),
     ];
     assert_eq!(members.len(), expect.len(), "{summary}");
