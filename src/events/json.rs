@@ -105,7 +105,7 @@ pub(super) fn address(o: &mut Object<'_>, text: &[u8], family: &str) {
 
 /// An IP address as `address`/`family`.
 pub(super) fn ip_address(o: &mut Object<'_>, ip: std::net::IpAddr) {
-    o.display("address", ip);
+    o.ip("address", ip);
     o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
 }
 
@@ -319,7 +319,7 @@ fn membership(o: &mut Object<'_>, m: &Membership<'_>) {
     o.uint("refcnt", m.refcnt);
     match m.group {
         Group::Ip(ip) => {
-            o.display("group", ip);
+            o.ip("group", ip);
             o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
         }
         Group::Name(n) => {
