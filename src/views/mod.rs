@@ -41,6 +41,22 @@ pub(crate) fn capture_entry<T>(
     kept.last_mut()
 }
 
+/// Write `{"captures": [capture, …]}`, each capture written by `write` (which opens its
+/// own object): the `CaptureSelect::All` form of every view.
+pub(crate) fn write_captures<C>(out: &mut Vec<u8>, captures: &[C], write: impl Fn(&mut Vec<u8>, &C)) {
+    let mut o = crate::json::Object::new(out);
+    let list = o.member("captures");
+    list.push(b'[');
+    for (i, capture) in captures.iter().enumerate() {
+        if i > 0 {
+            list.push(b',');
+        }
+        write(list, capture);
+    }
+    list.push(b']');
+    o.end();
+}
+
 /// Keeps one value per capture, as a view's [`CaptureSelect`] asks: only the last, only
 /// capture N, or all of them.
 #[derive(Debug, Clone, Default)]
@@ -80,17 +96,7 @@ impl<T: Default> PerCapture<T> {
     /// `{"captures": [{"capture": N, …}, …]}` (each `write` opens its own object).
     pub fn write_json(&self, out: &mut Vec<u8>, write: impl Fn(&mut Vec<u8>, Option<u32>, Option<&T>)) {
         if self.select == CaptureSelect::All {
-            let mut o = crate::json::Object::new(out);
-            let list = o.member("captures");
-            list.push(b'[');
-            for (i, (n, v)) in self.kept.iter().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
-                write(list, Some(*n), Some(v));
-            }
-            list.push(b']');
-            o.end();
+            write_captures(out, &self.kept, |list, (n, v)| write(list, Some(*n), Some(v)));
         } else {
             write(out, None, self.last());
         }

@@ -354,20 +354,12 @@ impl NetstatSView {
     /// `{"captures": [{"capture": N, "data": {…}}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         if self.select == CaptureSelect::All {
-            let mut o = Object::new(out);
-            let list = o.member("captures");
-            list.push(b'[');
-            for (i, run) in self.runs.iter().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
+            super::write_captures(out, &self.runs, |list, run| {
                 let mut c = Object::new(list);
                 c.uint("capture", u64::from(run.number));
                 run.data().write_json(c.member("data"));
                 c.end();
-            }
-            list.push(b']');
-            o.end();
+            });
         } else {
             let mut o = Object::new(out);
             self.data().write_json(o.member("data"));

@@ -156,17 +156,7 @@ impl ProcNetstatView {
     /// `{"captures": [{"capture": N, "data": …, "sections": …}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         if self.select == CaptureSelect::All {
-            let mut o = Object::new(out);
-            let list = o.member("captures");
-            list.push(b'[');
-            for (i, c) in self.captures.iter().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
-                write_capture(list, Some(c.number), Some(c));
-            }
-            list.push(b']');
-            o.end();
+            super::write_captures(out, &self.captures, |list, c| write_capture(list, Some(c.number), Some(c)));
         } else {
             write_capture(out, None, self.described());
         }

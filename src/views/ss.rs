@@ -189,20 +189,12 @@ impl SsView {
     /// `CaptureSelect::All`, `{"captures": [{"capture": N, "data": […]}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         if self.select == CaptureSelect::All {
-            let mut o = Object::new(out);
-            let list = o.member("captures");
-            list.push(b'[');
-            for (i, c) in self.captures.iter().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
+            super::write_captures(out, &self.captures, |list, c| {
                 let mut co = Object::new(list);
                 co.uint("capture", u64::from(c.number));
                 super::netstat::write_rows(co.member("data"), c.rows.iter());
                 co.end();
-            }
-            list.push(b']');
-            o.end();
+            });
         } else {
             let mut o = Object::new(out);
             super::netstat::write_rows(o.member("data"), self.rows().iter());
