@@ -128,20 +128,49 @@ pub fn parse_reader<R: Read, S: crate::push::Sink + ?Sized>(
 ) -> io::Result<crate::push::LineStats> {
     let (mut reader, _) = decompressed(reader)?;
     let mut parser = crate::PushParser::new(format);
+    feed_reader(&mut parser, &mut reader, sink, || false).map_err(|broken| broken.source)?;
+    Ok(parser.stats())
+}
+
+/// A read that failed part way: how many bytes were parsed before it, and why.
+#[derive(Debug)]
+pub struct BrokenInput {
+    /// Bytes read (and parsed) before the error.
+    pub bytes: u64,
+    /// The read error.
+    pub source: io::Error,
+}
+
+/// Feed `parser` everything `reader` yields, 64 KiB at a time, and finish it; returns the
+/// bytes read. `stop` is asked after every chunk: when it says so, reading ends there and
+/// the parser is left unfinished (the caller has what it wanted). On a read error the
+/// parser is finished first, so that every event decoded before the damage is given.
+pub fn feed_reader<S: crate::push::Sink + ?Sized>(
+    parser: &mut crate::PushParser,
+    reader: &mut dyn Read,
+    sink: &mut S,
+    stop: impl Fn() -> bool,
+) -> Result<u64, BrokenInput> {
     let mut chunk = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
     loop {
         let n = match reader.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                // Keep what was decoded before the damage, then report it.
-                parser.finish(sink);
-                return Err(e);
+            Err(source) => {
+                if !stop() {
+                    parser.finish(sink);
+                }
+                return Err(BrokenInput { bytes, source });
             }
         };
+        bytes += n as u64;
         parser.feed(&chunk[..n], sink);
+        if stop() {
+            return Ok(bytes);
+        }
     }
     parser.finish(sink);
-    Ok(parser.stats())
+    Ok(bytes)
 }

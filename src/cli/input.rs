@@ -15,9 +15,6 @@ use netsift::{Event, Format, PushParser};
 
 use super::progress::Progress;
 
-/// How much is read at a time.
-const CHUNK: usize = 1 << 16;
-
 /// Why a command failed.
 #[derive(Debug)]
 pub enum Failure {
@@ -416,10 +413,8 @@ pub fn parse_stream(
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<Parsed, Failure> {
-    let mut chunk = vec![0u8; CHUNK];
     let stopped = std::cell::Cell::new(false);
     let cut_front = std::cell::Cell::new(false);
-    let mut bytes = 0u64;
     let mut on_event = |ev: Event<'_>| {
         if stopped.get() {
             return;
@@ -440,30 +435,15 @@ pub fn parse_stream(
         }
         sink(stream.label, &ev);
     };
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(source) => {
-                // Keep every event decoded before the damage: finish, then report.
-                if !stopped.get() {
-                    parser.finish(&mut on_event);
-                }
-                let what = format!("{} stream broken after {bytes} bytes: {source}", stream.compression.name());
-                let source = io::Error::new(source.kind(), what);
-                return Err(Failure::Input(InputError::Io { name: stream.name.to_string(), source }));
-            }
-        };
-        bytes += n as u64;
-        parser.feed(&chunk[..n], &mut on_event);
-        if stopped.get() {
-            break;
+    let bytes = match netsift::input::feed_reader(&mut parser, reader, &mut on_event, || stopped.get()) {
+        Ok(bytes) => bytes,
+        Err(broken) => {
+            let what =
+                format!("{} stream broken after {} bytes: {}", stream.compression.name(), broken.bytes, broken.source);
+            let source = io::Error::new(broken.source.kind(), what);
+            return Err(Failure::Input(InputError::Io { name: stream.name.to_string(), source }));
         }
-    }
-    if !stopped.get() {
-        parser.finish(&mut on_event);
-    }
+    };
     outcome.bytes += bytes;
     let stats = parser.stats();
     outcome.add(&stats);
