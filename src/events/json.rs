@@ -48,40 +48,34 @@ fn section(o: &mut Object<'_>, s: &Section<'_>) {
         Some(h) => o.bytes("header", h),
         None => o.null("header"),
     }
-    string_list(o.member("columns"), column_names(s.columns));
+    write_columns(o.member("columns"), s.columns);
 }
 
-/// The names of the columns a header announced, as the C tools print them.
-fn column_names(columns: Columns) -> impl Iterator<Item = &'static str> {
+/// The names of the columns a header announced, as the C tools print them, as a JSON array.
+fn write_columns(out: &mut Vec<u8>, columns: Columns) {
     use netsift_grammar::{netstat::InetCol, netstat::UnixCol, netstat_i::IfaceCol, ss::SsCol};
-    let (inet, unix, iface, memberships, ss) = match columns {
-        Columns::Inet(l) => (Some(l), None, None, false, None),
-        Columns::Unix(l) => (None, Some(l), None, false, None),
-        Columns::Interfaces(l) => (None, None, Some(l), false, None),
-        Columns::Memberships => (None, None, None, true, None),
-        Columns::Ss(c) => (None, None, None, false, Some(c)),
-        Columns::Counters | Columns::Other => (None, None, None, false, None),
-    };
-    let inet = inet.into_iter().flat_map(InetCol::present).map(|c| c.c_name());
-    let unix = unix.into_iter().flat_map(|l| {
-        UnixCol::ALL.into_iter().filter(move |&c| l.program || c != UnixCol::Program).map(|c| c.c_name())
-    });
-    let iface = iface
-        .into_iter()
-        .flat_map(|l| IfaceCol::ALL.into_iter().filter(move |&c| l.metric || c != IfaceCol::Met).map(|c| c.c_name()));
-    let memberships = memberships.then_some(["Interface", "RefCnt", "Group"]).into_iter().flatten();
-    let ss = ss.into_iter().flat_map(|c| {
-        SsCol::ALL
-            .into_iter()
-            .filter(move |&col| match col {
+    match columns {
+        Columns::Inet(l) => string_list(out, InetCol::present(l).map(InetCol::c_name)),
+        Columns::Unix(l) => string_list(
+            out,
+            UnixCol::ALL.into_iter().filter(|&c| l.program || c != UnixCol::Program).map(UnixCol::c_name),
+        ),
+        Columns::Interfaces(l) => string_list(
+            out,
+            IfaceCol::ALL.into_iter().filter(|&c| l.metric || c != IfaceCol::Met).map(IfaceCol::c_name),
+        ),
+        Columns::Memberships => string_list(out, ["Interface", "RefCnt", "Group"]),
+        Columns::Ss(c) => {
+            let shown = |col: &SsCol| match col {
                 SsCol::Netid => c.netid,
                 SsCol::State => c.state,
                 SsCol::RecvQ | SsCol::SendQ => c.queues,
                 _ => true,
-            })
-            .map(|col| col.c_name())
-    });
-    inet.chain(unix).chain(iface).chain(memberships).chain(ss)
+            };
+            string_list(out, SsCol::ALL.into_iter().filter(shown).map(SsCol::c_name))
+        }
+        Columns::Counters | Columns::Other => string_list(out, []),
+    }
 }
 
 /// A JSON array of strings.
