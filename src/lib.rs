@@ -7,7 +7,10 @@
 //! - [`netsift_grammar`] — what one line is (nom combinators, no I/O);
 //! - [`push`] — framing bytes into lines, and the per-format state machine;
 //! - [`events`] — the typed events, and their JSON form;
-//! - [`views`] — the insights-compatible lookup views built from events.
+//! - [`views`] — the insights-compatible lookup views built from events;
+//!
+//! and beside them [`source`] (decompression, archive members) and [`embed`] (owned
+//! events, `read_events`, the tokio codec, serde).
 //!
 //! ```
 //! use netsift::{EventKind, Format, PushParser};
@@ -32,19 +35,21 @@
 // Every public item says what it is for: CI (clippy -D warnings) holds it.
 #![warn(missing_docs)]
 
-pub mod archive;
-#[cfg(feature = "tokio")]
-pub mod codec;
+pub mod embed;
 pub mod events;
 pub mod format;
-pub mod input;
 pub mod json;
-pub mod owned;
 pub mod push;
-pub mod read;
-#[cfg(feature = "serde")]
-pub mod ser;
+pub mod source;
 pub mod views;
+
+// The paths that programs already use.
+#[cfg(feature = "tokio")]
+pub use embed::codec;
+#[cfg(feature = "serde")]
+pub use embed::ser;
+pub use embed::{owned, read};
+pub use source::{archive, input};
 
 pub use events::{Event, EventKind};
 pub use format::Format;
