@@ -130,6 +130,11 @@ impl Outcome {
         !self.errors.is_empty()
     }
 
+    /// Remember that the input `name` held no table (an error at the end).
+    pub fn no_table(&mut self, name: String) {
+        self.no_table.push(name);
+    }
+
     /// Whether `--strict` stopped at a malformed line.
     pub fn stopped(&self, strict: bool) -> bool {
         strict && self.first_malformed.is_some()
@@ -267,7 +272,8 @@ fn parse_one(
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<(), Failure> {
-    let name = file.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
+    let file = stdin_or(file);
+    let name = input_name(file);
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
     let (raw, progress): (Box<dyn Read>, Progress) = match file {
         None => (Box::new(io::stdin().lock()), Progress::none()),
@@ -308,7 +314,7 @@ fn parse_member(
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<(), Failure> {
     let mut found: Option<Result<(), Failure>> = None;
-    each_member(file, options.quiet, &mut |member, reader, compression| {
+    each_member(Some(file), options.quiet, &mut |member, reader, compression| {
         if !member_matches(&member.path, wanted) {
             return Ok(ControlFlow::Continue(()));
         }
@@ -331,32 +337,85 @@ fn parse_member(
 /// What [`each_member`] calls with each member, its bytes and the archive's compression.
 pub type VisitMember<'v> = dyn FnMut(&Member, &mut dyn Read, Compression) -> io::Result<ControlFlow<()>> + 'v;
 
-/// Visit the members of the archive at `path`: a tar file (plain, gzip, zstd or xz) or an
-/// unpacked directory, with a progress bar unless `quiet`. `visit` is given the member,
-/// its bytes, and the archive's compression (for messages).
-pub fn each_member(path: &Path, quiet: bool, visit: &mut VisitMember<'_>) -> Result<(), Failure> {
-    let name = path.display().to_string();
+/// One input as [`each_input`] finds it: a member of an archive, or a whole input that is
+/// no archive (a capture, plain or compressed).
+pub enum Input<'a> {
+    /// A member of a tar archive or directory.
+    Member(&'a Member, &'a mut dyn Read, Compression),
+    /// The whole input, which is no archive: its (decompressed) bytes.
+    Plain(&'a mut dyn Read, Compression),
+}
+
+/// What [`each_input`] calls with each member of an archive, or once with a plain input.
+pub type VisitInput<'v> = dyn FnMut(Input<'_>) -> io::Result<ControlFlow<()>> + 'v;
+
+/// Visit the members of the archive at `path` (standard input when `None` or `-`): a tar
+/// file (plain, gzip, zstd or xz) or an unpacked directory, with a progress bar unless
+/// `quiet`. `visit` is given the member, its bytes, and the archive's compression (for
+/// messages). An input that is no archive is an error.
+pub fn each_member(path: Option<&Path>, quiet: bool, visit: &mut VisitMember<'_>) -> Result<(), Failure> {
+    let name = input_name(path);
+    let mut plain = false;
+    each_input(path, quiet, &mut |input| match input {
+        Input::Member(member, reader, compression) => visit(member, reader, compression),
+        Input::Plain(..) => {
+            plain = true;
+            Ok(ControlFlow::Break(()))
+        }
+    })?;
+    if plain {
+        return Err(Failure::Input(InputError::NotAnArchive { name }));
+    }
+    Ok(())
+}
+
+/// The name of an input in messages: its path, or `<stdin>`.
+pub fn input_name(path: Option<&Path>) -> String {
+    match stdin_or(path) {
+        None => "<stdin>".to_string(),
+        Some(p) => p.display().to_string(),
+    }
+}
+
+/// `None` for standard input (no path, or `-`).
+pub fn stdin_or(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+/// Visit any input: each member of a tar archive (plain, gzip, zstd or xz) or of an
+/// unpacked directory, or, for an input that is no archive, the input itself, once.
+/// Standard input when `path` is `None` or `-`.
+pub fn each_input(path: Option<&Path>, quiet: bool, visit: &mut VisitInput<'_>) -> Result<(), Failure> {
+    let path = stdin_or(path);
+    let name = input_name(path);
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
-    if path.is_dir() {
+    if let Some(path) = path.filter(|p| p.is_dir()) {
         let progress = Progress::for_input(None, true, quiet);
         let walked = archive::for_each_dir_member(path, &mut |member, reader| {
             progress.member(&member.path);
-            visit(member, &mut progress.counting(reader), Compression::None)
+            visit(Input::Member(member, &mut progress.counting(reader), Compression::None))
         });
         progress.finish();
         return walked.map_err(io_error);
     }
-    let file = File::open(path).map_err(io_error)?;
-    let progress = Progress::for_input(file.metadata().map(|m| m.len()).ok(), true, quiet);
-    let (reader, compression) = netsift::input::decompressed(progress.counting(file)).map_err(io_error)?;
-    let (first_block, reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
+    let (raw, progress): (Box<dyn Read>, Progress) = match path {
+        None => (Box::new(io::stdin().lock()), Progress::none()),
+        Some(path) => {
+            let file = File::open(path).map_err(io_error)?;
+            let progress = Progress::for_input(file.metadata().map(|m| m.len()).ok(), true, quiet);
+            (progress.counting(file), progress)
+        }
+    };
+    let (reader, compression) = netsift::input::decompressed(raw).map_err(io_error)?;
+    let (first_block, mut reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
     if !archive::is_tar(&first_block) {
+        let visited = visit(Input::Plain(&mut reader, compression));
         progress.finish();
-        return Err(Failure::Input(InputError::NotAnArchive { name }));
+        return visited.map(|_| ()).map_err(io_error);
     }
     let walked = archive::for_each_tar_member(reader, &mut |member, reader| {
         progress.member(&member.path);
-        visit(member, reader, compression)
+        visit(Input::Member(member, reader, compression))
     });
     progress.finish();
     walked.map_err(|e| {
@@ -394,7 +453,7 @@ impl Parsed {
     /// Whether the stream gives a view: it held a table, or it was empty and `format` is
     /// one whose insights parser answers an empty input with empty views (ss, netstat -s,
     /// -i, -agn).
-    fn has_view(&self, format: Format) -> bool {
+    pub fn has_view(&self, format: Format) -> bool {
         let empty = self.stats.lines == self.stats.blank;
         let accepts_empty =
             matches!(format, Format::Ss | Format::SsTulpn | Format::NetstatS | Format::NetstatI | Format::NetstatAgn);

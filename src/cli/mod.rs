@@ -3,7 +3,9 @@
 mod input;
 mod parallel;
 mod progress;
+mod report;
 mod scan;
+mod table;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -44,10 +46,13 @@ enum Command {
         /// Which capture to describe: a number from 1, `last` (default) or `all`.
         #[arg(long, default_value = "last", value_parser = parse_capture)]
         capture: CaptureSelect,
+        /// Print the rows as aligned tables (insights' column names) instead of JSON.
+        #[arg(long)]
+        table: bool,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (an archive with --member).
-        file: PathBuf,
+        /// Input file (an archive with --member); standard input when none or `-`.
+        file: Option<PathBuf>,
     },
     /// Print the rows matching every search term as a JSON array.
     Search {
@@ -68,13 +73,17 @@ enum Command {
         /// Rows whose program name contains NAME.
         #[arg(long, value_name = "NAME")]
         service: Option<String>,
+        /// Print the rows as an aligned table (insights' column names) instead of JSON.
+        #[arg(long)]
+        table: bool,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (an archive with --member).
-        file: PathBuf,
-        /// Search terms: key=value, key__contains=value, key__startswith=…, key__endswith=…,
-        /// key__lower_value=…; blanks and `-` in keys written as `_`.
-        terms: Vec<String>,
+        /// The input file (an archive with --member), then the search terms: key=value,
+        /// key__contains=value, key__startswith=…, key__endswith=…, key__lower_value=…;
+        /// blanks and `-` in keys written as `_`. Without a file (the first word is a term,
+        /// not an existing file) or with `-`, standard input is read.
+        #[arg(value_name = "[FILE] TERM")]
+        args: Vec<String>,
     },
     /// Print counter values as one JSON object: NAME → integer, or null where absent.
     Stat {
@@ -82,13 +91,13 @@ enum Command {
         common: Common,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`; an archive
-        /// with --member).
-        file: PathBuf,
-        /// Counter names: a bare name (`ReasmOverlaps`, looked up as insights' get_stats
-        /// does) or `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`).
-        #[arg(required = true)]
-        names: Vec<String>,
+        /// The input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`; an
+        /// archive with --member), then the counter names: a bare name (`ReasmOverlaps`,
+        /// looked up as insights' get_stats does) or `Section:Name` (`Tcp:ActiveOpens`).
+        /// The first word is the file when it is `-`, an existing path, or holds a `/` or
+        /// a `.`; otherwise every word is a name and standard input is read.
+        #[arg(required = true, value_name = "[FILE] NAME")]
+        args: Vec<String>,
     },
     /// Count events by kind, and account for every line.
     Count {
@@ -104,8 +113,24 @@ enum Command {
     Scan {
         #[command(flatten)]
         common: Common,
-        /// A tar archive (plain, .gz, .zst or .xz) or an unpacked directory.
-        archive: PathBuf,
+        /// A tar archive (plain, .gz, .zst or .xz) or an unpacked directory; standard input
+        /// (a tar stream) when none or `-`.
+        archive: Option<PathBuf>,
+    },
+    /// Summarise for a person: listeners, connections, trouble counters, interfaces, and
+    /// where the sources disagree; text on the terminal, `--json`, or `--html PAGE`.
+    Report {
+        #[command(flatten)]
+        common: Common,
+        /// Print the report as one JSON object.
+        #[arg(long, conflicts_with = "html")]
+        json: bool,
+        /// Write the report as a self-contained HTML page to this file.
+        #[arg(long, value_name = "OUT.html")]
+        html: Option<PathBuf>,
+        /// Captures, logs, sosreport or insights archives (tar, compressed or not) or
+        /// unpacked directories; standard input when none or `-`.
+        inputs: Vec<PathBuf>,
     },
 }
 
@@ -185,14 +210,33 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Events { common, jobs, files } => events(&common, jobs, &files),
-        Command::View { common, capture, member, file } => view(&common, capture, &member, &file),
-        Command::Search { common, sections, local_port, peer_port, port, service, member, file, terms } => {
-            let filters = PortFilters { local_port, peer_port, port, service };
-            search(&common, &sections, &filters, &member, &file, &terms)
+        Command::View { common, capture, table, member, file } => {
+            view(&common, capture, table, &member, &file.unwrap_or_else(stdin_path))
         }
-        Command::Stat { common, member, file, names } => stat(&common, &member, &file, &names),
+        Command::Search { common, sections, local_port, peer_port, port, service, table, member, args } => {
+            let filters = PortFilters { local_port, peer_port, port, service };
+            let (file, terms) = split_file(&args, |first| first.contains('='));
+            search(&common, &sections, &filters, table, &member, &file, terms)
+        }
+        Command::Stat { common, member, args } => {
+            let (file, names) =
+                split_file(&args, |first| !first.contains('/') && !first.contains('.') && !first.is_empty());
+            if names.is_empty() {
+                Err(Failure::Usage("stat: no counter NAME given".to_string()))
+            } else {
+                stat(&common, &member, &file, names)
+            }
+        }
         Command::Count { common, jobs, files } => count(&common, jobs, &files),
-        Command::Scan { common, archive } => scan::scan(common.options(), &archive),
+        Command::Scan { common, archive } => scan::scan(common.options(), &archive.unwrap_or_else(stdin_path)),
+        Command::Report { common, json, html, inputs } => {
+            let output = match (json, html) {
+                (_, Some(path)) => report::Output::Html(path),
+                (true, None) => report::Output::Json,
+                (false, None) => report::Output::Text,
+            };
+            report::report(common.options(), &inputs, &output)
+        }
     };
     match result {
         Ok(()) => 0,
@@ -212,6 +256,27 @@ pub fn run() -> i32 {
         Err(Failure::Output(e)) => {
             eprintln!("netsift: cannot write output: {e}");
             1
+        }
+    }
+}
+
+/// `-`: standard input.
+fn stdin_path() -> PathBuf {
+    PathBuf::from("-")
+}
+
+/// Split positional words into the input file and the rest: the first word is the file
+/// unless `not_a_file(first)` says it is one of the rest and no such path exists (then
+/// standard input is read).
+fn split_file(args: &[String], not_a_file: impl Fn(&str) -> bool) -> (PathBuf, &[String]) {
+    match args.split_first() {
+        None => (stdin_path(), args),
+        Some((first, rest)) => {
+            if first != "-" && not_a_file(first) && !Path::new(first).exists() {
+                (stdin_path(), args)
+            } else {
+                (PathBuf::from(first), rest)
+            }
         }
     }
 }
@@ -293,7 +358,7 @@ fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>
     buf.push(b'\n');
 }
 
-fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path) -> Result<(), Failure> {
+fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg, file: &Path) -> Result<(), Failure> {
     let options = common.options_for(member);
     let mut set = netsift::views::ViewSet::new(options.format, capture);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
@@ -302,6 +367,14 @@ fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path
         if n > set.seen.max_capture {
             return Err(Failure::Usage(format!("{}: there is no capture {n}", file.display())));
         }
+    }
+    if table {
+        let tables = table::views(&set, capture).ok_or_else(|| {
+            Failure::Usage(
+                "--table shows the rows of netstat, ss, netstat -i and netstat -agn tables; for counters use `netsift stat` or `netsift report`".to_string(),
+            )
+        })?;
+        return write_stdout(tables.as_bytes());
     }
     let mut json = Vec::new();
     set.write_json(&mut json);
@@ -338,6 +411,7 @@ fn search(
     common: &Common,
     sections: &[TableKind],
     filters: &PortFilters,
+    table: bool,
     member: &MemberArg,
     file: &Path,
     terms: &[String],
@@ -348,16 +422,16 @@ fn search(
     let mut set = netsift::views::ViewSet::new(options.format, CaptureSelect::Last);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
-    let mut json = Vec::new();
-    match (&set.ss, &set.netstat) {
-        (Some(ss), netstat) if set.seen.ss || netstat.is_none() => {
-            write_rows(&mut json, ss_search(ss, filters, &terms).into_iter());
-        }
-        (_, Some(netstat)) => {
-            write_rows(&mut json, netstat_search(netstat, sections, filters, &terms).into_iter());
-        }
+    let rows = match (&set.ss, &set.netstat) {
+        (Some(ss), netstat) if set.seen.ss || netstat.is_none() => ss_search(ss, filters, &terms),
+        (_, Some(netstat)) => netstat_search(netstat, sections, filters, &terms),
         _ => return Err(Failure::Usage(format!("search reads netstat and ss tables, not `{}`", common.format))),
+    };
+    if table {
+        return write_stdout(table::rows(&rows, None).as_bytes());
     }
+    let mut json = Vec::new();
+    write_rows(&mut json, rows.into_iter());
     json.push(b'\n');
     write_stdout(&json)
 }
@@ -505,7 +579,7 @@ fn count(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> 
     result
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     lock.write_all(bytes).and_then(|_| lock.flush()).map_err(Failure::from_write)

@@ -104,6 +104,11 @@ impl NetstatIView {
         }
     }
 
+    /// Every capture kept, with its number (one for `last` or a number, all for `all`).
+    pub fn captures(&self) -> &[(u32, InterfaceTable)] {
+        self.captures.all()
+    }
+
     /// `data`: the rows of the described capture.
     pub fn data(&self) -> &[WordRow] {
         self.captures.last().map_or(&[], |t| &t.rows)
