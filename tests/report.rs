@@ -252,10 +252,8 @@ fn text_in_a_pipe_is_plain_with_every_section() {
 fn html_is_written_to_the_file_given() {
     let scratch = Scratch::new("html");
     let page = scratch.0.join("out.html");
-    let (code, out, err) = netsift(
-        &["report", "--html", page.to_str().unwrap(), &fixture("captured/deb12_periodic_netstat-s.txt")],
-        None,
-    );
+    let (code, out, err) =
+        netsift(&["report", "--html", page.to_str().unwrap(), &fixture("captured/deb12_periodic_netstat-s.txt")], None);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"));

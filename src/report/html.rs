@@ -145,7 +145,7 @@ pub fn render(s: &Summary) -> String {
     interfaces(&mut h, s);
     timeline(&mut h, s);
     notes(&mut h, s);
-    let _ = write!(h, "</main><script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(h, "</main><script>{SCRIPT}</script></body></html>");
     h
 }
 
@@ -652,7 +652,7 @@ fn point_label_long(p: &Point) -> String {
 }
 
 /// The `hh:mm:ss` of a time stamp line.
-fn clock(t: &str) -> Option<String> {
+pub(crate) fn clock(t: &str) -> Option<String> {
     t.split(|c: char| c.is_whitespace() || c == 'T')
         .map(|w| w.trim_end_matches(|c: char| !c.is_ascii_digit()))
         .find(|w| {

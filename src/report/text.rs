@@ -2,7 +2,7 @@
 //! wrapped to the terminal's width; or plain text (no colour, no wrapping) for a pipe.
 
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
 
 use super::fold::Point;
 use super::summary::{From, Level, Pile, Summary};
@@ -132,7 +132,7 @@ pub fn render(s: &Summary, style: Style) -> String {
             let periodic = c.rows.iter().any(|x| x.change.is_some());
             let mut head = vec!["Counter", "Value"];
             if periodic {
-                head.extend(["Over the log", "Per interval: mean", "max (at)"]);
+                head.extend(["Over the log", "Mean/interval", "Max/interval (when)"]);
             }
             head.push("Meaning");
             let mut t = r.table(&head);
@@ -153,6 +153,10 @@ pub fn render(s: &Summary, style: Style) -> String {
                 t.add_row(row);
             }
             r.right(&mut t, if periodic { &[1, 2, 3, 4][..] } else { &[1][..] });
+            // The counter's name whole: the meaning wraps instead.
+            if let Some(col) = t.column_mut(0) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
             out.push_str(&format!("{t}\n"));
         }
         if let Some(rt) = &c.retransmission {
@@ -210,9 +214,9 @@ pub fn render(s: &Summary, style: Style) -> String {
 }
 
 fn point_short(p: &Point) -> String {
-    match &p.time {
-        Some(t) => t.clone(),
-        None => format!("capture {}", p.capture),
+    match p.time.as_deref().and_then(super::html::clock) {
+        Some(t) => format!("{t}, #{}", p.capture),
+        None => format!("#{}", p.capture),
     }
 }
 

@@ -175,7 +175,14 @@ class Page:
             "JSON.stringify((r => ({x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}))"
             "(document.querySelector(%s).getBoundingClientRect()))" % json.dumps(selector)
         ))
-        clip = {"x": r["x"], "y": r["y"], "width": r["w"], "height": min(r["h"], height or r["h"]), "scale": 1}
+        pad = 16
+        clip = {
+            "x": max(0, r["x"] - pad),
+            "y": max(0, r["y"] - pad),
+            "width": r["w"] + 2 * pad,
+            "height": min(r["h"], height or r["h"]) + pad,
+            "scale": 1,
+        }
         data = self.b.send(
             "Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True}, session=self.s
         )["data"]
@@ -309,6 +316,10 @@ def main():
             "periodic: the axes carry units",
             all(any(u in c["labels"] for u in ("increase", "value", "sockets")) for c in charts),
         )
+
+        # The picture for the README (docs/report.png is a copy): the charts, laptop-wide.
+        page = Page(browser, pages["periodic"], width=1100, height=800)
+        page.screenshot_of("#timeline", out / "report-docs.png", height=640)
 
         page = Page(browser, pages["sosreport"])
         page.screenshot(out / "sosreport.png")
