@@ -123,10 +123,13 @@ impl Series {
 }
 
 /// Counts per key, exact up to a number of distinct keys, then approximate (the
-/// space-saving algorithm: a new key replaces the smallest, inheriting its count).
+/// space-saving algorithm: a new key replaces the smallest, inheriting its count). Each
+/// step costs a logarithm of the cap, whatever the number of distinct keys.
 #[derive(Debug, Clone, Default)]
 pub struct TopK {
     counts: HashMap<String, u64>,
+    /// The same counts, ordered, to find the smallest.
+    order: std::collections::BTreeSet<(u64, String)>,
     /// True once a key had to replace another: the counts are upper bounds.
     pub approximate: bool,
 }
@@ -134,19 +137,21 @@ pub struct TopK {
 impl TopK {
     fn add(&mut self, key: &str, cap: usize) {
         if let Some(n) = self.counts.get_mut(key) {
+            self.order.remove(&(*n, key.to_string()));
             *n += 1;
+            self.order.insert((*n, key.to_string()));
             return;
         }
+        let mut n = 1;
         if self.counts.len() >= cap.max(1) {
             self.approximate = true;
-            let smallest = self.counts.iter().min_by_key(|(k, n)| (**n, (*k).clone())).map(|(k, n)| (k.clone(), *n));
-            if let Some((old, n)) = smallest {
+            if let Some((smallest, old)) = self.order.pop_first() {
                 self.counts.remove(&old);
-                self.counts.insert(key.to_string(), n + 1);
+                n = smallest + 1;
             }
-            return;
         }
-        self.counts.insert(key.to_string(), 1);
+        self.counts.insert(key.to_string(), n);
+        self.order.insert((n, key.to_string()));
     }
 
     /// The `n` largest, largest first (ties by key).
@@ -558,7 +563,11 @@ impl Sock {
         let state = match c.state {
             InetState::Empty => "UNCONN".to_string(),
             InetState::Known(s) => s.as_str().to_string(),
-            InetState::Kernel(n) => n.to_string(),
+            // Raw sockets print the kernel's number: 7 is TCP_CLOSE (bound, no peer), 1
+            // TCP_ESTABLISHED (connected).
+            InetState::Kernel(7) => "UNCONN".to_string(),
+            InetState::Kernel(1) => "ESTABLISHED".to_string(),
+            InetState::Kernel(n) => format!("state {n}"),
             InetState::Other(w) => String::from_utf8_lossy(w).into_owned(),
         };
         let (program, pid) = match c.owner {
@@ -804,6 +813,42 @@ mod tests {
         k.add("d", 3);
         assert!(k.approximate);
         assert_eq!(k.total(), 7);
+    }
+
+    #[test]
+    fn a_capture_of_many_sockets_keeps_only_what_the_limits_allow() {
+        use crate::{Format, PushParser};
+        let mut input = String::from(
+            "Active Internet connections (servers and established)\n\
+             Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n",
+        );
+        for i in 0..3000u32 {
+            let (a, b) = (i / 250, i % 250);
+            input.push_str(&format!(
+                "tcp        0      0 0.0.0.0:{}            0.0.0.0:*               LISTEN     \n",
+                1000 + i
+            ));
+            input.push_str(&format!(
+                "tcp        {}      0 10.0.0.1:22             10.{a}.{b}.1:40000         ESTABLISHED\n",
+                i + 1
+            ));
+        }
+        let limits = Limits { top_keys: 100, listeners: 10, queues: 5, points: 4 };
+        let mut report = Report::with_limits(limits);
+        let mut parser = PushParser::new(Format::Netstat);
+        let mut sink = |ev: Event<'_>| report.event("big", &ev);
+        parser.feed(input.as_bytes(), &mut sink);
+        parser.finish(&mut sink);
+        let summary = report.finish();
+        let l = summary.listeners.expect("listeners");
+        assert_eq!((l.rows.len(), l.omitted), (10, 2990));
+        let c = summary.connections.expect("connections");
+        assert_eq!(c.total, 6000);
+        // 3000 distinct peers counted in 100 slots: approximate, and said so.
+        assert!(c.approximate);
+        assert_eq!(c.nonzero_queues, 3000);
+        let recv: Vec<u64> = c.queues.iter().map(|q| q.recv_q).collect();
+        assert_eq!(recv, vec![3000, 2999, 2998, 2997, 2996]);
     }
 
     #[test]

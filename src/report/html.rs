@@ -113,7 +113,7 @@ const SCRIPT: &str = r#"
 
 /// Colours of the series, in order.
 const PALETTE: &[&str] =
-    &["#1f6feb", "#d1242f", "#1a7f37", "#bf8700", "#8250df", "#0598bc", "#cf222e", "#57606a", "#e16f24", "#6639ba"];
+    &["#1f6feb", "#d1242f", "#1a7f37", "#bf8700", "#8250df", "#0598bc", "#e85aad", "#57606a", "#e16f24", "#116329"];
 
 /// Render the page.
 pub fn render(s: &Summary) -> String {

@@ -268,7 +268,8 @@ def main():
     periodic_log = "tests/fixtures/captured/deb12_periodic_netstat-s.txt"
     sosreport = "tests/fixtures/archives/sosreport-deb12.tar.xz"
     pages = {}
-    for name, source in [("periodic", periodic_log), ("sosreport", sosreport)]:
+    periodic_neopa = "tests/fixtures/captured/deb12_periodic_netstat-neopa.txt"
+    for name, source in [("periodic", periodic_log), ("sosreport", sosreport), ("neopa", periodic_neopa)]:
         html = out / f"{name}.html"
         run = subprocess.run([args.netsift, "report", "--html", str(html), source], capture_output=True, text=True)
         check(f"{name}: netsift report --html exits 0", run.returncode == 0, run.stderr)
@@ -320,6 +321,26 @@ def main():
         # The picture for the README (docs/report.png is a copy): the charts, laptop-wide.
         page = Page(browser, pages["periodic"], width=1100, height=800)
         page.screenshot_of("#timeline", out / "report-docs.png", height=640)
+
+        # Sockets by state over a periodic netstat -neopa log: captures are its title lines.
+        text = Path(periodic_neopa).read_text(encoding="utf-8", errors="replace")
+        neopa_captures = text.count("Active Internet connections")
+        page = Page(browser, pages["neopa"])
+        page.screenshot(out / "neopa.png")
+        page.screenshot_of("#timeline", out / "neopa-charts.png", height=900)
+        common_checks(page, "neopa")
+        states = json.loads(
+            page.eval(
+                """JSON.stringify(Array.from(document.querySelectorAll('figure.chart[data-chart="Sockets by state"] g.series'))
+                  .map(g => [g.getAttribute('data-series'), g.querySelectorAll('circle.pt').length]))"""
+            )
+        )
+        names = [s for s, _ in states]
+        check(
+            f"neopa: the sockets-by-state chart has one point per capture ({neopa_captures}) for each state",
+            neopa_captures == 3 and "ESTABLISHED" in names and all(n == neopa_captures for _, n in states),
+            str(states),
+        )
 
         page = Page(browser, pages["sosreport"])
         page.screenshot(out / "sosreport.png")
