@@ -56,8 +56,10 @@ pub struct Point {
     pub time: Option<String>,
 }
 
-/// Named values per capture (counters, or sockets by state), thinned to every other point
-/// when it reaches twice [`Limits::points`], so that a week of captures stays small.
+/// Named values per capture (counters, or sockets by state). When it reaches twice
+/// [`Limits::points`] it is thinned to every other point, and from then on only every
+/// other capture is kept (every fourth after a second thinning, …), so that the points
+/// stay evenly spread; the last capture is always the last point.
 #[derive(Debug, Clone, Default)]
 pub struct Series {
     /// The captures kept, in order.
@@ -69,10 +71,28 @@ pub struct Series {
     /// How many times the series was halved (each point then stands for 2^thinned captures).
     pub thinned: u32,
     index: HashMap<String, usize>,
+    /// Captures offered so far.
+    seen: u64,
+    /// The latest capture when it falls between kept points: the last point at the end.
+    pending: Option<(Point, Vec<(String, i128)>)>,
 }
 
 impl Series {
     fn push<'k>(&mut self, point: Point, values: impl Iterator<Item = (&'k str, i128)>, cap: usize) {
+        let stride = 1u64 << self.thinned.min(63);
+        self.seen += 1;
+        if (self.seen - 1) % stride != 0 {
+            self.pending = Some((point, values.map(|(k, v)| (k.to_string(), v)).collect()));
+            return;
+        }
+        self.pending = None;
+        self.append(point, values);
+        if self.points.len() >= 2 * cap.max(1) {
+            self.halve();
+        }
+    }
+
+    fn append<'k>(&mut self, point: Point, values: impl Iterator<Item = (&'k str, i128)>) {
         let at = self.points.len();
         self.points.push(point);
         for (name, value) in values {
@@ -92,15 +112,11 @@ impl Series {
         for column in &mut self.values {
             column.resize(at + 1, None);
         }
-        if self.points.len() >= 2 * cap.max(1) {
-            self.halve();
-        }
     }
 
-    /// Keep every other point (and the last).
+    /// Keep every other point.
     fn halve(&mut self) {
-        let last = self.points.len() - 1;
-        let keep = |i: usize| i % 2 == 0 || i == last;
+        let keep = |i: usize| i % 2 == 0;
         let mut i = 0;
         self.points.retain(|_| {
             i += 1;
@@ -114,6 +130,13 @@ impl Series {
             });
         }
         self.thinned += 1;
+    }
+
+    /// The end of the input: the latest capture becomes the last point.
+    fn finish(&mut self) {
+        if let Some((point, values)) = self.pending.take() {
+            self.append(point, values.iter().map(|(k, v)| (k.as_str(), *v)));
+        }
     }
 
     /// The values of `name`, one per point.
@@ -285,6 +308,8 @@ pub struct CounterFold {
     pub stats: BTreeMap<String, CounterStats>,
     /// Every counter per capture.
     pub series: Series,
+    /// Distinct counter names beyond [`Limits::counters`], not followed.
+    pub untracked: u64,
     /// A counter absent from a capture was zero: `netstat -s` leaves out the counters at
     /// zero (the /proc files print every one).
     pub zero_when_absent: bool,
@@ -478,6 +503,8 @@ impl Source {
     fn close(&mut self, limits: Limits) {
         self.conns.close(limits);
         self.counters.close(limits);
+        self.conns.states.finish();
+        self.counters.series.finish();
     }
 }
 
@@ -498,8 +525,15 @@ impl ConnFold {
 impl CounterFold {
     fn close(&mut self, limits: Limits) {
         let Some((point, values)) = self.current.take() else { return };
+        let mut kept: Vec<(&str, i128)> = Vec::with_capacity(values.len());
         for (key, &value) in &values {
             if !self.stats.contains_key(key) {
+                if self.stats.len() >= limits.counters {
+                    // A kernel has a few hundred counters: past the limit, a name is
+                    // garbage or hostile, and is not followed.
+                    self.untracked += 1;
+                    continue;
+                }
                 // The first capture that has it; after the first capture of a `netstat -s`
                 // log, it was zero before (and this is an interval from zero).
                 let first = if self.zero_when_absent && self.captures > 1 { 0 } else { value };
@@ -530,9 +564,13 @@ impl CounterFold {
             stats.intervals += 1;
             stats.last = value;
         }
-        let mut sorted: Vec<(&str, i128)> = values.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        sorted.sort_unstable();
-        self.series.push(point, sorted.into_iter(), limits.points);
+        for (key, &value) in &values {
+            if self.stats.contains_key(key) {
+                kept.push((key.as_str(), value));
+            }
+        }
+        kept.sort_unstable();
+        self.series.push(point, kept.into_iter(), limits.points);
     }
 }
 
@@ -833,7 +871,7 @@ mod tests {
                 i + 1
             ));
         }
-        let limits = Limits { top_keys: 100, listeners: 10, queues: 5, points: 4 };
+        let limits = Limits { top_keys: 100, listeners: 10, queues: 5, points: 4, counters: 10 };
         let mut report = Report::with_limits(limits);
         let mut parser = PushParser::new(Format::Netstat);
         let mut sink = |ev: Event<'_>| report.event("big", &ev);
@@ -857,10 +895,20 @@ mod tests {
         for n in 1..=9u32 {
             s.push(Point { capture: n, time: None }, [("x", i128::from(n))].into_iter(), 4);
         }
-        // 8 points reached twice the cap of 4: halved to captures 1 3 5 7 8, then 9 added.
+        s.finish();
+        // 8 points reached twice the cap of 4: halved to captures 1 3 5 7, then every other
+        // capture (9); the last capture is the last point.
         let kept: Vec<u32> = s.points.iter().map(|p| p.capture).collect();
-        assert_eq!(kept, vec![1, 3, 5, 7, 8, 9]);
-        assert_eq!(s.get("x").unwrap(), &[Some(1), Some(3), Some(5), Some(7), Some(8), Some(9)]);
+        assert_eq!(kept, vec![1, 3, 5, 7, 9]);
+        assert_eq!(s.get("x").unwrap(), &[Some(1), Some(3), Some(5), Some(7), Some(9)]);
         assert_eq!(s.thinned, 1);
+        // Thinned again at 8 points (captures 1 … 15), then every fourth; 18 ends it.
+        for n in 10..=18u32 {
+            s.push(Point { capture: n, time: None }, [("x", i128::from(n))].into_iter(), 4);
+        }
+        s.finish();
+        let kept: Vec<u32> = s.points.iter().map(|p| p.capture).collect();
+        assert_eq!(kept, vec![1, 5, 9, 13, 17, 18]);
+        assert_eq!(s.thinned, 2);
     }
 }

@@ -111,6 +111,10 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
+/// Charts drawn of the counters that moved other than the trouble ones (the page stays a
+/// few megabytes whatever the input).
+const OTHER_CHARTS: usize = 60;
+
 /// Colours of the series, in order.
 const PALETTE: &[&str] =
     &["#1f6feb", "#d1242f", "#1a7f37", "#bf8700", "#8250df", "#0598bc", "#e85aad", "#57606a", "#e16f24", "#116329"];

@@ -33,10 +33,12 @@ pub struct Limits {
     pub queues: usize,
     /// Points of a time series before it is thinned to half (every other capture).
     pub points: usize,
+    /// Distinct counter names followed per source (a kernel has a few hundred).
+    pub counters: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { top_keys: 4096, listeners: 1000, queues: 25, points: 1024 }
+        Limits { top_keys: 4096, listeners: 1000, queues: 25, points: 512, counters: 1024 }
     }
 }

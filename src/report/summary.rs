@@ -545,6 +545,18 @@ fn counters(sources: &[Source], notes: &mut Vec<Note>) -> (Option<Counters>, Opt
             ),
         );
     }
+    for s in &with_counters {
+        if s.counters.untracked > 0 {
+            note(
+                notes,
+                Level::Warning,
+                format!(
+                    "{}: more distinct counter names than a kernel has; {} values of names past the first {} were not followed",
+                    s.name, s.counters.untracked, s.counters.stats.len()
+                ),
+            );
+        }
+    }
     // Sources holding the same counters: do they agree?
     for (i, a) in with_counters.iter().enumerate() {
         for b in &with_counters[i + 1..] {
