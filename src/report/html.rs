@@ -615,12 +615,16 @@ fn timeline(h: &mut String, s: &Summary) {
         }
         h.push_str("</div>");
         if !other.is_empty() {
-            let _ = write!(
-                h,
-                "<details><summary>{} other counters that moved</summary><div class=\"charts\">",
-                other.len()
-            );
-            for l in &other {
+            let _ = write!(h, "<details><summary>{} other counters that moved</summary>", other.len());
+            if other.len() > OTHER_CHARTS {
+                let _ = write!(
+                    h,
+                    "<p class=\"lead\">The first {OTHER_CHARTS} by name are drawn; \
+                     <code>netsift report --json</code> has every series.</p>"
+                );
+            }
+            h.push_str("<div class=\"charts\">");
+            for l in other.iter().take(OTHER_CHARTS) {
                 chart(h, t, &l.name, &[*l], false);
             }
             h.push_str("</div></details>");
