@@ -102,7 +102,7 @@ pub fn sctp_row(text: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineErro
 /// The further addresses of a multi-homed sctp row, one pair per continuation line: (local,
 /// remote) for an association, (address with its port, `None`) for an endpoint; a side is
 /// `None` when it has no more addresses.
-pub fn more_addresses<'a>(row: &InetRow<'a>) -> impl Iterator<Item = (Option<&'a [u8]>, Option<&'a [u8]>)> + 'a {
+pub fn more_addresses<'a>(row: &InetRow<'a>) -> impl Iterator<Item = AddressPair<'a>> + 'a {
     let endpoint = row.foreign.is_none();
     continuation_lines(row.line).map(move |(_, line)| addresses_of(line, endpoint).0)
 }
@@ -119,11 +119,15 @@ fn continuation_lines(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     })
 }
 
+/// The further (local, remote) addresses of one continuation line of a multi-homed sctp
+/// row (see [`more_addresses`]).
+pub type AddressPair<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
+
 /// The addresses of one continuation line, and where what follows them starts. An
 /// endpoint's line has one address (with its port) at column 20; an association's has the
 /// local address at column 20 and the remote one after the 23-wide local field, either of
 /// them blank.
-fn addresses_of(line: &[u8], endpoint: bool) -> ((Option<&[u8]>, Option<&[u8]>), usize) {
+fn addresses_of(line: &[u8], endpoint: bool) -> (AddressPair<'_>, usize) {
     let mut words = split(line).peekable();
     let mut local = None;
     let mut end = INDENT.min(line.len());

@@ -562,7 +562,7 @@ fn glued_queues(i: Span<'_>, send_q: Option<u32>) -> Option<(Span<'_>, (Span<'_>
     let end = start + text.fragment().len();
     let next_is_queue =
         blanks0(rest).ok().and_then(|(r, _)| word(r).ok()).is_some_and(|(_, w)| all_digits(w.fragment()));
-    if !(start < at && at < end) || !all_digits(text.fragment()) || next_is_queue {
+    if !(start < at && at < end && all_digits(text.fragment())) || next_is_queue {
         return None;
     }
     let (rest, recv) = nom::bytes::complete::take::<_, _, LineError>(at - start).parse(i).ok()?;
