@@ -76,7 +76,9 @@ fn read_input(
     let name = input_name(Some(path));
     let mut failed: Option<Failure> = None;
     let mut archive = false;
-    each_input(Some(path), options.quiet, &mut |input| match input {
+    // Links are not followed: each file is read once, under its own name.
+    let mut links = netsift::archive::Links::default();
+    each_input(Some(path), options.quiet, &mut links, &mut |input| match input {
         Input::Plain(reader, compression) => {
             let stream = Stream { name: &name, label: &name, compression };
             let parser = PushParser::new(options.format);

@@ -43,34 +43,37 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
             }
         }
     };
-    let walked = each_member(Some(archive_path), options.quiet, &mut |member: &Member, reader, compression| {
-        let Some((format, reader)) = member_parser(options.format, member, reader)? else {
-            skipped += 1;
-            return Ok(ControlFlow::Continue(()));
-        };
-        let name = format!("{archive_name}:{}", member.path);
-        let stream = Stream { name: &name, label: &member.path, compression };
-        let parser = if format == Format::Auto { PushParser::new(format) } else { PushParser::resume(format) };
-        let mut reader = reader;
-        match parse_stream(parser, &mut reader, stream, options.strict, &mut outcome, &mut sink) {
-            Ok(parsed) => {
-                members.push(MemberSummary {
-                    path: member.path.clone(),
-                    format,
-                    stats: parsed.stats,
-                    table: parsed.saw_table,
-                    cut_front: parsed.cut_front,
-                });
-                let stop = outcome.stopped(options.strict) || write_failed.get();
-                Ok(if stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+    // Links are not read: each file is read once, under its own name.
+    let mut links = archive::Links::default();
+    let walked =
+        each_member(Some(archive_path), options.quiet, &mut links, &mut |member: &Member, reader, compression| {
+            let Some((format, reader)) = member_parser(options.format, member, reader)? else {
+                skipped += 1;
+                return Ok(ControlFlow::Continue(()));
+            };
+            let name = format!("{archive_name}:{}", member.path);
+            let stream = Stream { name: &name, label: &member.path, compression };
+            let parser = if format == Format::Auto { PushParser::new(format) } else { PushParser::resume(format) };
+            let mut reader = reader;
+            match parse_stream(parser, &mut reader, stream, options.strict, &mut outcome, &mut sink) {
+                Ok(parsed) => {
+                    members.push(MemberSummary {
+                        path: member.path.clone(),
+                        format,
+                        stats: parsed.stats,
+                        table: parsed.saw_table,
+                        cut_front: parsed.cut_front,
+                    });
+                    let stop = outcome.stopped(options.strict) || write_failed.get();
+                    Ok(if stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+                }
+                // The stream under the archive is broken: what follows cannot be read.
+                Err(failure) => {
+                    outcome.record(failure);
+                    Ok(ControlFlow::Break(()))
+                }
             }
-            // The stream under the archive is broken: what follows cannot be read.
-            Err(failure) => {
-                outcome.record(failure);
-                Ok(ControlFlow::Break(()))
-            }
-        }
-    });
+        });
     if let Err(failure) = walked {
         outcome.record(failure);
     }
