@@ -232,8 +232,13 @@ fn renumber_values(rng: &mut Rng, template: &str, out: &mut String) {
     for ch in template.chars() {
         if ch.is_ascii_digit() && (in_number || matches!(prev, ' ' | '\t' | ':' | '\n' | '.')) {
             if !in_number {
-                let bits = rng.below(40) + 1;
-                out.push_str(&rng.below(1 << bits).to_string());
+                if prev == '.' {
+                    // The one decimal of nstat's `%6.1f` rate.
+                    out.push_str(&rng.below(10).to_string());
+                } else {
+                    let bits = rng.below(40) + 1;
+                    out.push_str(&rng.below(1 << bits).to_string());
+                }
             }
             in_number = true;
         } else {

@@ -192,8 +192,20 @@ fn counts_of_the_captures() {
 
 #[test]
 fn interfaces_equal_jc_json() {
-    let ours = parse(&read("corpus/jc/linux-proc_net_dev"), Format::ProcNetDev);
-    let jc: serde_json::Value = serde_json::from_slice(&read("corpus/jc/linux-proc_net_dev.json")).unwrap();
+    // jc's own fixture and JSON, and jc 1.26.1's answer recorded for the others.
+    for (file, json) in [
+        ("corpus/jc/linux-proc_net_dev", "corpus/jc/linux-proc_net_dev.json"),
+        ("captured/deb12_proc-net-dev.txt", "jc-proc-net-dev/captured_deb12_proc-net-dev.txt.json"),
+        ("corpus/procfs/procfs_proc_net_dev", "jc-proc-net-dev/corpus_procfs_procfs_proc_net_dev.json"),
+        ("corpus/procfs/procfs_proc_26231_net_dev", "jc-proc-net-dev/corpus_procfs_procfs_proc_26231_net_dev.json"),
+    ] {
+        jc_equal(file, json);
+    }
+}
+
+fn jc_equal(file: &str, json: &str) {
+    let ours = parse(&read(file), Format::ProcNetDev);
+    let jc: serde_json::Value = serde_json::from_slice(&read(json)).unwrap();
     let jc_cols = [
         ("r_bytes", "rx_bytes"),
         ("r_packets", "rx_packets"),
@@ -219,7 +231,8 @@ fn interfaces_equal_jc_json() {
             theirs.push((format!("{name}/{col}"), i128::from(iface[jc_col].as_u64().unwrap())));
         }
     }
-    assert_eq!(ours.values, theirs);
+    assert!(!theirs.is_empty(), "{json}");
+    assert_eq!(ours.values, theirs, "{file}");
 }
 
 #[test]
