@@ -38,7 +38,10 @@ fn byte_by_byte_equals_one_feed() {
 
 /// Every (section, name, value) of counters and every (iface, rx_ok, tx_bytes) of
 /// interfaces, plus malformed lines.
-fn read_back(input: &[u8], format: Format) -> (Vec<(Vec<u8>, Vec<u8>, i128, Option<f64>)>, u64) {
+/// (section or interface, name, value, rate)
+type ReadBack = (Vec<u8>, Vec<u8>, i128, Option<f64>);
+
+fn read_back(input: &[u8], format: Format) -> (Vec<ReadBack>, u64) {
     let mut out = Vec::new();
     let mut parser = PushParser::new(format);
     parser.feed(input, &mut |ev: Event<'_>| match ev.kind {

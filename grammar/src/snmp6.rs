@@ -1,8 +1,8 @@
 //! `/proc/net/snmp6`: what one line is.
 //!
 //! ```text
-//! Ip6InReceives                   	757
-//! Icmp6InMsgs                     	12
+//! Ip6InReceives                   <TAB>757
+//! Icmp6InMsgs                     <TAB>12
 //! ```
 //!
 //! The kernel prints each counter as `"%-32s\t%lu"`: the flat name (`Ip6`, `Icmp6`, `Udp6`
