@@ -172,6 +172,21 @@ fn every_capture_parses_and_matches_a_plain_split() {
 }
 
 #[test]
+fn nstat_stderr_is_a_tool_message_under_auto_too() {
+    for format in [Format::Nstat, Format::Auto] {
+        let mut kinds = Vec::new();
+        let mut parser = PushParser::new(format);
+        parser.feed(&read("captured/deb12_nstat-daemon-stale-a.txt"), &mut |ev: Event<'_>| {
+            if let EventKind::Notice(n) = ev.kind {
+                kinds.push(n.kind.name());
+            }
+        });
+        parser.finish(&mut |_: Event<'_>| {});
+        assert_eq!(kinds, ["tool_message"], "{format}");
+    }
+}
+
+#[test]
 fn counts_of_the_captures() {
     // `grep -c -v '^#'` of the nstat files (stderr's line is one of them in the stale one),
     // `wc -l` of the others.

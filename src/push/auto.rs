@@ -174,6 +174,7 @@ impl AutoMachine {
                 let kind = netstat::notice(line)
                     .map(NoticeKind::from)
                     .or_else(|| ss::notice(line).map(NoticeKind::from))
+                    .or_else(|| line.starts_with(b"nstat: ").then_some(NoticeKind::ToolMessage))
                     .or_else(stat_notice)
                     .unwrap_or(NoticeKind::Other);
                 let kind = EventKind::Notice(Notice { kind, text: line });
