@@ -26,13 +26,16 @@ const SEEN_CAP: usize = 32;
 pub(super) struct SockstatMachine {
     capture: u32,
     saw_table: bool,
-    /// The sections of the current capture (copies).
+    /// The sections of the current capture (copies): the first `seen_len` entries; the
+    /// buffers of the others are kept for reuse, so that a periodic log does not allocate
+    /// per line.
     seen: Vec<Vec<u8>>,
+    seen_len: usize,
 }
 
 impl SockstatMachine {
     pub(super) fn new() -> Self {
-        SockstatMachine { capture: 1, saw_table: false, seen: Vec::new() }
+        SockstatMachine { capture: 1, saw_table: false, seen: Vec::new(), seen_len: 0 }
     }
 
     /// Does this line begin sockstat output? (auto-detection): `sockets: used N`, or a line
@@ -76,12 +79,18 @@ impl SockstatMachine {
         };
         stats.rows += 1;
         self.saw_table = true;
-        if self.seen.iter().any(|s| s == parsed.section) {
+        if self.seen[..self.seen_len].iter().any(|s| s == parsed.section) {
             self.capture += 1;
-            self.seen.clear();
+            self.seen_len = 0;
         }
-        if self.seen.len() < SEEN_CAP {
-            self.seen.push(parsed.section.to_vec());
+        if self.seen_len < SEEN_CAP {
+            if self.seen_len == self.seen.len() {
+                self.seen.push(Vec::new());
+            }
+            let slot = &mut self.seen[self.seen_len];
+            slot.clear();
+            slot.extend_from_slice(parsed.section);
+            self.seen_len += 1;
         }
         let section = Section {
             table: Table::SockstatSection,
