@@ -310,8 +310,8 @@ pub struct CounterFold {
     pub series: Series,
     /// Distinct counter names beyond [`Limits::counters`], not followed.
     pub untracked: u64,
-    /// A counter absent from a capture was zero: `netstat -s` leaves out the counters at
-    /// zero (the /proc files print every one).
+    /// A counter absent from a capture was zero: `netstat -s` and nstat leave out the
+    /// counters at zero (the /proc files print every one).
     pub zero_when_absent: bool,
     current: Option<(Point, HashMap<String, i128>)>,
 }
@@ -321,8 +321,8 @@ pub struct CounterFold {
 pub struct IfaceRow {
     /// The interface.
     pub name: String,
-    /// Its MTU.
-    pub mtu: u64,
+    /// Its MTU (`/proc/net/dev` has none).
+    pub mtu: Option<u64>,
     /// Its counters (`None`: `- no statistics available -`).
     pub stats: Option<IfaceStats>,
 }
@@ -440,7 +440,9 @@ impl Source {
             }
             EventKind::Counter(c) => {
                 let Some(name) = c.name else { return };
-                self.counters.zero_when_absent |= c.source == crate::events::CounterSource::NetstatS;
+                // netstat -s and nstat (without -z) print no counter at zero.
+                self.counters.zero_when_absent |=
+                    matches!(c.source, crate::events::CounterSource::NetstatS | crate::events::CounterSource::Nstat);
                 if self.counters.current.as_ref().is_none_or(|(p, _)| p.capture != ev.capture) {
                     self.counters.close(limits);
                     let point = self.point(ev.capture);

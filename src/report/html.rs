@@ -566,7 +566,7 @@ fn interfaces(h: &mut String, s: &Summary) {
         .to_vec();
         let mut t = T::new(h, "interfaces", &head);
         for x in &i.rows {
-            let mut row = vec![(C::Text(x.name.clone()), x.attention), num(x.mtu)];
+            let mut row = vec![(C::Text(x.name.clone()), x.attention), x.mtu.map_or_else(|| text("-"), num)];
             match x.change.or(x.stats) {
                 Some(st) => {
                     row.push(num(st.rx_ok));

@@ -189,7 +189,7 @@ pub struct IfaceLine {
     /// Its name.
     pub name: String,
     /// Its MTU.
-    pub mtu: u64,
+    pub mtu: Option<u64>,
     /// Its counters in the last capture.
     pub stats: Option<IfaceStats>,
     /// Their change since the first capture (a periodic log).

@@ -180,7 +180,8 @@ pub fn render(s: &Summary, style: Style) -> String {
         let mut t =
             r.table(&["Iface", "MTU", "RX-OK", "RX-ERR", "RX-DRP", "RX-OVR", "TX-OK", "TX-ERR", "TX-DRP", "TX-OVR"]);
         for x in &i.rows {
-            let mut row = vec![r.warn_if(x.attention, &x.name), Cell::new(x.mtu)];
+            let mut row =
+                vec![r.warn_if(x.attention, &x.name), Cell::new(x.mtu.map_or("-".to_string(), |m| m.to_string()))];
             match x.change.or(x.stats) {
                 Some(st) => {
                     row.push(Cell::new(st.rx_ok));
