@@ -30,7 +30,9 @@ pub mod netstat;
 pub mod netstat_agn;
 pub mod netstat_i;
 pub mod netstat_s;
+pub mod proc_inet;
 pub mod proc_net;
+pub mod proc_unix;
 #[cfg(feature = "serde")]
 pub mod ser;
 pub mod ss;
