@@ -181,7 +181,8 @@ impl<'a> MapBytes<'a> for netstat::UnixRow<'a> {
     type Mapped<'b> = netstat::UnixRow<'b>;
 
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
-        let netstat::UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel } = *self;
+        let netstat::UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel } =
+            *self;
         netstat::UnixRow {
             line: f(line),
             layout,

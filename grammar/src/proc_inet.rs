@@ -25,7 +25,9 @@ use nom::combinator::opt;
 use nom::Parser;
 
 use crate::lex::{blanks0, blanks1, expect, span_of, trim_end_blanks, PResult};
-use crate::netstat::{Endpoint, Host, InetCol, InetLayout, InetRow, InetState, Port, Proto, TcpState, Timer, TimerKind, User};
+use crate::netstat::{
+    Endpoint, Host, InetCol, InetLayout, InetRow, InetState, Port, Proto, TcpState, Timer, TimerKind, User,
+};
 use crate::{LineError, Span};
 
 /// The columns netstat prints for a kernel row: what `netstat -neo` shows (user, inode and
@@ -373,10 +375,12 @@ fn parse_row(input: Span<'_>, proto: Proto) -> PResult<'_, InetRow<'_>> {
 
     // `tm->when` is a signed long printed as unsigned: 16 digits with the top bit set are
     // a negative count (a timer already due).
-    let when_ticks = if when_text.fragment().len() == 16 { when as i64 } else { i64::try_from(when).unwrap_or(i64::MAX) };
+    let when_ticks =
+        if when_text.fragment().len() == 16 { when as i64 } else { i64::try_from(when).unwrap_or(i64::MAX) };
     let state_code = state_code as u8;
     let timer_code = timer_code as u8;
-    let kernel = KernelInet { slot, state_code, timer_code, when_ticks, retransmits, timeout, refcount, pointer, extra };
+    let kernel =
+        KernelInet { slot, state_code, timer_code, when_ticks, retransmits, timeout, refcount, pointer, extra };
     let at = span_of(input).0;
     spans[InetCol::Proto as usize] = (at, at);
     let end = span_of(Span::new(trim_end_blanks(line))).1;
@@ -506,8 +510,16 @@ mod tests {
         assert_eq!(row(due, Proto::Tcp).unwrap().timer.unwrap().expires_ms, -100);
         let cases: &[(&[u8], usize, &str)] = &[
             (b"   0: 0100007:0016", 6, "an address in hex (8 or 32 digits)"),
-            (b"   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0", 90, "a blank"),
-            (b"   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 1 2", 100, "one trailing field (udp, raw: drops) or five (tcp: rto ato quick cwnd ssthresh)"),
+            (
+                b"   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0",
+                90,
+                "a blank",
+            ),
+            (
+                b"   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 1 2",
+                100,
+                "one trailing field (udp, raw: drops) or five (tcp: rto ato quick cwnd ssthresh)",
+            ),
             (b"x", 0, "a slot number (`sl`)"),
         ];
         for (line, column, expected) in cases {
@@ -520,7 +532,12 @@ mod tests {
     fn headers() {
         let udp6 = b"  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops";
         assert_eq!(header(udp6), Some(Header { ipv6: true, dgram: true }));
-        assert_eq!(header(b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref"), None);
+        assert_eq!(
+            header(
+                b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref"
+            ),
+            None
+        );
         assert!(looks_like_row(TCP));
         assert!(!looks_like_row(b"tcp 0 0 1.2.3.4:5"));
     }

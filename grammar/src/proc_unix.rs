@@ -80,7 +80,8 @@ pub fn row(line: &[u8]) -> Result<UnixRow<'_>, LineError> {
 fn hex<'a>(max: usize, what: &'static str) -> impl FnMut(Span<'a>) -> PResult<'a, (Span<'a>, u64)> {
     move |i: Span<'a>| {
         let (rest, digits) = expect(what, take_while_m_n(1, max, |b: u8| b.is_ascii_hexdigit())).parse(i)?;
-        let value = digits.fragment().iter().fold(0u64, |v, &d| (v << 4) | u64::from((d as char).to_digit(16).unwrap_or(0)));
+        let value =
+            digits.fragment().iter().fold(0u64, |v, &d| (v << 4) | u64::from((d as char).to_digit(16).unwrap_or(0)));
         Ok((rest, (digits, value)))
     }
 }

@@ -9,7 +9,9 @@ use super::netstat::NetstatMachine;
 use super::netstat_agn::NetstatAgnMachine;
 use super::netstat_i::NetstatIMachine;
 use super::netstat_s::NetstatSMachine;
+use super::proc_inet::ProcInetMachine;
 use super::proc_net::ProcNetMachine;
+use super::proc_unix::ProcUnixMachine;
 use super::ss::SsMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
@@ -25,6 +27,8 @@ enum Kind {
     NetstatS,
     NetstatI,
     NetstatAgn,
+    ProcInet,
+    ProcUnix,
 }
 
 /// The auto-detecting machine. See the module documentation.
@@ -37,6 +41,8 @@ pub(super) struct AutoMachine {
     proc: ProcNetMachine,
     iface: NetstatIMachine,
     agn: NetstatAgnMachine,
+    inet: ProcInetMachine,
+    unix: ProcUnixMachine,
 }
 
 impl AutoMachine {
@@ -49,7 +55,14 @@ impl AutoMachine {
             proc: ProcNetMachine::new(),
             iface: NetstatIMachine::new(),
             agn: NetstatAgnMachine::new(),
+            inet: ProcInetMachine::new(netsift_grammar::netstat::Proto::Unknown),
+            unix: ProcUnixMachine::new(),
         }
+    }
+
+    /// The protocol of a kernel inet table in this input (from the file's name).
+    pub(super) fn set_inet_proto(&mut self, proto: netsift_grammar::netstat::Proto) {
+        self.inet.set_proto(proto);
     }
 
     /// The format whose section this line begins, if any. Rows of connection tables start
@@ -61,11 +74,15 @@ impl AutoMachine {
     /// (every line of a /proc file looks like the start of one).
     fn starts(&self, line: &[u8]) -> Option<Kind> {
         let first = *line.first()?;
+        // The kernel inet tables' header is the one opening line that starts with blanks.
+        if first == b' ' && self.current != Some(Kind::ProcInet) && ProcInetMachine::starts(line) {
+            return Some(Kind::ProcInet);
+        }
         if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
             return None;
         }
-        const ORDER: [Kind; 6] =
-            [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn];
+        const ORDER: [Kind; 7] =
+            [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn, Kind::ProcUnix];
         let claimed = ORDER.into_iter().filter(|&k| Some(k) != self.current).find(|&k| Self::opens(k, line))?;
         match self.current {
             Some(current) if current < claimed && Self::opens(current, line) => Some(current),
@@ -82,6 +99,8 @@ impl AutoMachine {
             Kind::ProcNet => ProcNetMachine::starts(line),
             Kind::NetstatI => NetstatIMachine::starts(line),
             Kind::NetstatAgn => NetstatAgnMachine::starts(line),
+            Kind::ProcInet => ProcInetMachine::starts(line),
+            Kind::ProcUnix => ProcUnixMachine::starts(line),
         }
     }
 
@@ -94,6 +113,8 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.capture(),
             Some(Kind::NetstatI) => self.iface.capture(),
             Some(Kind::NetstatAgn) => self.agn.capture(),
+            Some(Kind::ProcInet) => self.inet.capture(),
+            Some(Kind::ProcUnix) => self.unix.capture(),
         }
     }
 
@@ -104,6 +125,8 @@ impl AutoMachine {
             || self.proc.saw_table()
             || self.iface.saw_table()
             || self.agn.saw_table()
+            || self.inet.saw_table()
+            || self.unix.saw_table()
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
@@ -113,6 +136,9 @@ impl AutoMachine {
             // row is complete: leaving ss completes it, so events stay in input order.
             if self.current == Some(Kind::Ss) && kind != Kind::Ss {
                 self.ss.finish(stats, sink);
+            }
+            if self.current == Some(Kind::ProcUnix) && kind != Kind::ProcUnix {
+                self.unix.flush(sink);
             }
             self.current = Some(kind);
         }
@@ -142,6 +168,8 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.line(line, at, stats, sink),
             Some(Kind::NetstatI) => self.iface.line(line, at, stats, sink),
             Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
+            Some(Kind::ProcInet) => self.inet.line(line, at, stats, sink),
+            Some(Kind::ProcUnix) => self.unix.line(line, at, stats, sink),
         }
     }
 
@@ -150,6 +178,9 @@ impl AutoMachine {
     pub(super) fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
         if self.current == Some(Kind::Ss) {
             self.ss.finish(stats, sink);
+        }
+        if self.current == Some(Kind::ProcUnix) {
+            self.unix.flush(sink);
         }
     }
 
@@ -160,5 +191,7 @@ impl AutoMachine {
         self.proc.finish(stats, sink);
         self.iface.finish(stats, sink);
         self.agn.finish(stats, sink);
+        self.inet.finish(stats, sink);
+        self.unix.finish(stats, sink);
     }
 }

@@ -15,6 +15,8 @@
 //! | `sos_commands/networking/ss_-tulpn` | ss-tulpn |
 //! | `insights_commands/` + the same names (also written with the command's path, `bin.netstat_-neopa`) | as above |
 //! | `proc/net/netstat`, `proc/net/snmp` | proc-netstat |
+//! | `proc/net/tcp`, `tcp6`, `udp`, `udp6`, `udplite`, `udplite6`, `raw`, `raw6` | proc-net-tcp … (the protocol from the name) |
+//! | `proc/net/unix` | proc-net-unix |
 //!
 //! Any other file directly under `sos_commands/networking/` or `insights_commands/` is
 //! [`MemberKind::Sniff`]: its first [`SNIFF_BYTES`] are asked whether a known table starts
@@ -70,6 +72,7 @@ const PROC_FILES: &[[&str; 3]] = &[["proc", "net", "netstat"], ["proc", "net", "
 /// assert_eq!(member_kind(sos), Some(MemberKind::Known(Format::Netstat)));
 /// assert_eq!(member_kind("insights-web1/insights_commands/bin.netstat_-s"), Some(MemberKind::Known(Format::NetstatS)));
 /// assert_eq!(member_kind("x/proc/net/snmp"), Some(MemberKind::Known(Format::ProcNetstat)));
+/// assert_eq!(member_kind("x/proc/net/unix"), Some(MemberKind::Known(Format::ProcNetUnix)));
 /// assert_eq!(member_kind("x/sos_commands/networking/ip_-o_addr"), Some(MemberKind::Sniff));
 /// assert_eq!(member_kind("x/etc/hostname"), None);
 /// ```
@@ -77,6 +80,12 @@ pub fn member_kind(path: &str) -> Option<MemberKind> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     if PROC_FILES.iter().any(|f| parts.ends_with(f)) {
         return Some(MemberKind::Known(Format::ProcNetstat));
+    }
+    // The kernel's socket tables, which sosreport copies with the rest of /proc/net/.
+    if let [.., "proc", "net", name] = parts[..] {
+        if let Some(format) = Format::kernel_table(name) {
+            return Some(MemberKind::Known(format));
+        }
     }
     let (name, dirs) = parts.split_last()?;
     let networking = dirs.ends_with(&["sos_commands", "networking"]) || dirs.last() == Some(&"insights_commands");

@@ -467,7 +467,22 @@ fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
         None
     };
 
-    Ok(InetRow { line, layout, proto, recv_q, send_q, local, foreign, state, user, inode, owner, timer, spans, kernel: None })
+    Ok(InetRow {
+        line,
+        layout,
+        proto,
+        recv_q,
+        send_q,
+        local,
+        foreign,
+        state,
+        user,
+        inode,
+        owner,
+        timer,
+        spans,
+        kernel: None,
+    })
 }
 
 /// A run of non-blank bytes; returns the rest and the run (eight bytes at a time).
