@@ -124,9 +124,11 @@ fn input_errors_exit_2() {
     let (code, _, err) = netsift(&["view", &fixture("insights/fixtures/empty.txt")]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("no recognisable table (tried: netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn)"),
+        err.contains("no recognisable table (tried: netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn,"),
         "{err}"
     );
+    // The kernel's socket tables are tried too.
+    assert!(err.contains("proc-net-tcp…, proc-net-unix"), "{err}");
     let (code, _, _) = netsift(&["view", "-f", "bogus", &example()]);
     assert_eq!(code, 2);
 }

@@ -316,36 +316,30 @@ fn parse_row(input: Span<'_>, proto: Proto) -> PResult<'_, InetRow<'_>> {
     let (i, (inode_text, inode)) = unsigned("an inode number")(i)?;
     spans[InetCol::Inode as usize] = span_of(inode_text);
 
-    // Then, each optional: ref, pointer, and the protocol's fields.
+    // Then, each optional and one blank run apart: ref, pointer, the protocol's fields.
     let mut extras = [0i64; 6];
     let mut count = 0;
     let (mut i, mut refcount, mut pointer) = (i, None, None);
-    if let Ok((rest, _)) = blanks1(i) {
-        if !rest.fragment().is_empty() {
+    while let Ok((rest, _)) = blanks1(i) {
+        if rest.fragment().is_empty() {
+            break;
+        }
+        i = if refcount.is_none() {
             let (rest, (_, r)) = unsigned("a reference count")(rest)?;
             refcount = Some(r);
-            i = rest;
-            if let Ok((rest, _)) = blanks1(i) {
-                if !rest.fragment().is_empty() {
-                    let (rest, (_, p)) = hex(16, "the socket's address in hex")(rest)?;
-                    pointer = Some(p);
-                    i = rest;
-                    loop {
-                        let Ok((rest, _)) = blanks1(i) else { break };
-                        if rest.fragment().is_empty() {
-                            break;
-                        }
-                        if count == extras.len() {
-                            return Err(crate::lex::error_at(rest, "the end of the row"));
-                        }
-                        let (rest, v) = signed("a number")(rest)?;
-                        extras[count] = v;
-                        count += 1;
-                        i = rest;
-                    }
-                }
-            }
-        }
+            rest
+        } else if pointer.is_none() {
+            let (rest, (_, p)) = hex(16, "the socket's address in hex")(rest)?;
+            pointer = Some(p);
+            rest
+        } else if count < extras.len() {
+            let (rest, v) = signed("a number")(rest)?;
+            extras[count] = v;
+            count += 1;
+            rest
+        } else {
+            return Err(crate::lex::error_at(rest, "the end of the row"));
+        };
     }
     let (i, _) = blanks0(i)?;
     if !i.fragment().is_empty() {

@@ -117,7 +117,7 @@ pub(super) fn notice(line: &[u8]) -> Option<NoticeKind> {
 
 #[cfg(test)]
 mod tests {
-    use crate::events::{EventKind, InetState, TcpState};
+    use crate::events::{EventKind, InetState};
     use crate::{Event, Format, PushParser};
     use netsift_grammar::netstat::Proto;
 
@@ -174,12 +174,11 @@ mod tests {
         let mut states = Vec::new();
         let mut sink = |ev: Event<'_>| {
             if let EventKind::InetConn(c) = ev.kind {
-                states.push((c.proto, c.state));
+                states.push((c.proto, format!("{:?}", c.state)));
             }
         };
         parser.feed(format!("{HEADER}{ROW}").as_bytes(), &mut sink);
         parser.finish(&mut sink);
-        assert_eq!(states, [(Proto::Raw6, InetState::Kernel(10))]);
-        let _ = TcpState::Listen;
+        assert_eq!(states, [(Proto::Raw6, format!("{:?}", InetState::Kernel(10)))]);
     }
 }

@@ -577,10 +577,15 @@ fn kernel_inet_row(c: &InetConn<'_>) -> Row {
     Row::decoded(c.line, cells, c.state == InetState::Known(TcpState::Listen))
 }
 
-/// `address:port` as netstat prints it numerically: `*` for port 0.
+/// `address:port` as netstat prints it numerically: `*` for port 0, and an IPv4-mapped
+/// IPv6 address as its IPv4 address (`127.0.0.1:22` for `::ffff:127.0.0.1`, as net-tools
+/// does; the event keeps the IPv6 address).
 fn netstat_endpoint(e: &netsift_grammar::netstat::Endpoint<'_>) -> Vec<u8> {
     use netsift_grammar::netstat::{Host, Port};
     let host = match e.host {
+        Host::Ip(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_some() => {
+            v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default()
+        }
         Host::Ip(ip) => ip.to_string(),
         Host::Any => "*".to_string(),
         Host::Name(n) | Host::Truncated(n) => n.to_string(),

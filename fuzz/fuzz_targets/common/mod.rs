@@ -104,6 +104,14 @@ pub fn check_target(target: &str, data: &[u8]) {
         "netstat_i" => check_format(Format::NetstatI, data),
         "netstat_agn" => check_format(Format::NetstatAgn, data),
         "auto" => check_format(Format::Auto, data),
+        // The kernel's socket tables: the protocol changes how states and timers are named.
+        "proc_inet" => {
+            use netsift::netsift_grammar::netstat::Proto;
+            for proto in [Proto::Tcp, Proto::Udp6, Proto::Raw, Proto::Unknown] {
+                check_format(Format::ProcNetInet(proto), data);
+            }
+        }
+        "proc_unix" => check_format(Format::ProcNetUnix, data),
         "views" => check_views(data),
         "chunked" => check_chunking(data),
         other => panic!("unknown fuzz target {other}"),
@@ -111,5 +119,17 @@ pub fn check_target(target: &str, data: &[u8]) {
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 9] =
-    ["netstat", "ss", "netstat_s", "proc_net", "netstat_i", "netstat_agn", "auto", "views", "chunked"];
+pub const TARGETS: [&str; 11] = [
+    "netstat",
+    "ss",
+    "netstat_s",
+    "proc_net",
+    "netstat_i",
+    "netstat_agn",
+    "auto",
+    "views",
+    "chunked",
+    // The kernel's socket tables.
+    "proc_inet",
+    "proc_unix",
+];
