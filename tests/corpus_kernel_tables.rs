@@ -344,3 +344,46 @@ fn the_netstat_view_and_search_read_kernel_tables() {
     assert_eq!(json["data"][title]["Local Address"][0], "::1:35045");
     assert_eq!(json["data"][title]["Foreign Address"][0], ":::*");
 }
+
+#[test]
+fn a_table_cut_at_the_front_is_read_from_its_first_whole_row() {
+    // sosreport keeps the tail of an oversized file: the cut line is reported as such, and
+    // the rows after it are read without their header.
+    for (path, format) in [
+        ("corpus/kernel/r1_proc_net_tcp", Format::ProcNetInet(Proto::Tcp)),
+        ("corpus/jc/linux-proc_net_unix", Format::ProcNetUnix),
+    ] {
+        let input = read(path);
+        let cut = input.len() / 3;
+        let next_line = cut + input[cut..].iter().position(|&b| b == b'\n').expect("newline") + 1;
+        let (mut cut_front, mut rows) = (0, 0);
+        let mut sink = |ev: Event<'_>| match ev.kind {
+            EventKind::Malformed(m)
+                if m.problem
+                    == (netsift::events::Problem::Grammar { column: 0, expected: netsift::push::CUT_LINE }) =>
+            {
+                cut_front += 1
+            }
+            EventKind::Malformed(m) => panic!("{path}: {m:?}"),
+            EventKind::InetConn(_) | EventKind::UnixSocket(_) => rows += 1,
+            _ => {}
+        };
+        let mut parser = PushParser::resume(format);
+        parser.feed(&input[cut..], &mut sink);
+        parser.finish(&mut sink);
+        assert_eq!(cut_front, 1, "{path}");
+        assert_eq!(rows, counted_rows(&input[next_line..], format), "{path}");
+        // Cut at a line's start: nothing is reported cut.
+        let mut parser = PushParser::resume(format);
+        let (whole, _) = json_lines(PushParser::new(format), &input[next_line..], &[], |_| {});
+        let mut resumed = Vec::new();
+        let mut sink = |ev: Event<'_>| {
+            let mut line = Vec::new();
+            netsift::events::json::write_event(&mut line, &ev);
+            resumed.push(line);
+        };
+        parser.feed(&input[next_line..], &mut sink);
+        parser.finish(&mut sink);
+        assert_eq!(resumed, whole, "{path}");
+    }
+}

@@ -1,1 +1,1 @@
-/work/main/bench/limits/target/release/limits: /work/main/bench/limits/src/main.rs
+/work/wt-kernel-tables/bench/limits/target/release/limits: /work/wt-kernel-tables/bench/limits/src/main.rs
