@@ -140,6 +140,10 @@ impl AutoMachine {
             if self.current == Some(Kind::ProcUnix) && kind != Kind::ProcUnix {
                 self.unix.flush(sink);
             }
+            // So does an sctp row held for its address lines.
+            if self.current == Some(Kind::Netstat) {
+                self.netstat.flush_held(stats, sink);
+            }
             self.current = Some(kind);
         }
         match self.current {
@@ -181,6 +185,9 @@ impl AutoMachine {
         }
         if self.current == Some(Kind::ProcUnix) {
             self.unix.flush(sink);
+        }
+        if self.current == Some(Kind::Netstat) {
+            self.netstat.flush_held(stats, sink);
         }
     }
 
