@@ -19,7 +19,7 @@ use nom::bytes::complete::{tag, take_while_m_n};
 use nom::character::complete::digit1;
 use nom::Parser;
 
-use crate::lex::{blanks0, blanks1, expect, span_of, PResult};
+use crate::lex::{blanks1, expect, span_of, PResult};
 use crate::netstat::{UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType};
 use crate::{LineError, Span};
 
@@ -111,19 +111,14 @@ fn parse_row(input: Span<'_>) -> PResult<'_, UnixRow<'_>> {
         return Err(crate::lex::error_at(inode_text, "a number that fits in 64 bits"));
     };
     spans[UnixCol::Inode as usize] = span_of(inode_text);
-    // No path: the line ends (old kernels padded it with blanks). A path: one blank, then
-    // every byte to the end.
+    // No path: the line ends. A path: one blank, then every byte to the end, blanks
+    // included (a path may be a blank).
     let (path, i) = match i.fragment().first() {
         None => (&line[line.len()..], i),
         Some(b' ') => {
-            let (rest, _) = blanks0(i)?;
-            if rest.fragment().is_empty() {
-                (&line[line.len()..], rest)
-            } else {
-                let start = i.location_offset() + 1;
-                let (end, _) = nom::Input::take_split(&i, i.fragment().len());
-                (&line[start..], end)
-            }
+            let start = i.location_offset() + 1;
+            let (end, _) = nom::Input::take_split(&i, i.fragment().len());
+            (&line[start..], end)
         }
         Some(_) => return Err(crate::lex::error_at(i, "a blank before the path, or the end of the row")),
     };
