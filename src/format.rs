@@ -30,6 +30,18 @@ pub enum Format {
     ProcNetInet(Proto),
     /// The kernel's unix socket table, `/proc/net/unix`.
     ProcNetUnix,
+    // The kernel's counter files and nstat (issue 13, counters).
+    /// `nstat -a`, `-z`, `-s`, … (`#kernel`, then `Name value rate` rows).
+    Nstat,
+    /// `/proc/net/snmp6` (`Ip6InReceives  39` per line).
+    ProcSnmp6,
+    /// `/proc/net/sockstat` and `/proc/net/sockstat6` (`TCP: inuse 94 orphan 0 …`).
+    Sockstat,
+    /// `/proc/net/dev`: one `interface` event per row, as `netstat -i`'s.
+    ProcNetDev,
+    /// `/proc/net/snmp` read as `proc-netstat` is, whose view is insights' `TcpIpStats`
+    /// rather than `ProcNsat`.
+    ProcSnmp,
 }
 
 impl Format {
@@ -43,6 +55,11 @@ impl Format {
         "proc-netstat",
         "netstat-i",
         "netstat-agn",
+        "nstat",
+        "proc-snmp6",
+        "sockstat",
+        "proc-net-dev",
+        "proc-snmp",
         // The kernel's socket tables.
         "proc-net-tcp",
         "proc-net-tcp6",
@@ -64,6 +81,10 @@ impl Format {
         "proc-netstat",
         "netstat-i",
         "netstat-agn",
+        "nstat",
+        "proc-snmp6",
+        "sockstat",
+        "proc-net-dev",
         // The kernel's socket tables (the protocol from the file's name).
         "proc-net-tcp…",
         "proc-net-unix",
@@ -116,6 +137,11 @@ impl Format {
             Format::ProcNetstat => "proc-netstat",
             Format::NetstatI => "netstat-i",
             Format::NetstatAgn => "netstat-agn",
+            Format::Nstat => "nstat",
+            Format::ProcSnmp6 => "proc-snmp6",
+            Format::Sockstat => "sockstat",
+            Format::ProcNetDev => "proc-net-dev",
+            Format::ProcSnmp => "proc-snmp",
             Format::ProcNetInet(proto) => match proto {
                 Proto::Tcp => "proc-net-tcp",
                 Proto::Tcp6 => "proc-net-tcp6",
@@ -156,6 +182,11 @@ impl FromStr for Format {
             "proc-netstat" => Ok(Format::ProcNetstat),
             "netstat-i" => Ok(Format::NetstatI),
             "netstat-agn" => Ok(Format::NetstatAgn),
+            "nstat" => Ok(Format::Nstat),
+            "proc-snmp6" => Ok(Format::ProcSnmp6),
+            "sockstat" => Ok(Format::Sockstat),
+            "proc-net-dev" => Ok(Format::ProcNetDev),
+            "proc-snmp" => Ok(Format::ProcSnmp),
             "proc-net-inet" => Ok(Format::ProcNetInet(Proto::Unknown)),
             other if other.starts_with("proc-net-") => {
                 Self::kernel_table(&other["proc-net-".len()..]).ok_or_else(|| UnknownFormat(other.to_string()))

@@ -84,11 +84,13 @@ enum Command {
         common: Common,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`; an archive
-        /// with --member).
+        /// Input file (`/proc/net/netstat`, `/proc/net/snmp`, `netstat -s`, nstat,
+        /// `/proc/net/snmp6`, `/proc/net/sockstat`; an archive with --member).
         file: PathBuf,
         /// Counter names: a bare name (`ReasmOverlaps`, looked up as insights' get_stats
-        /// does) or `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`).
+        /// does), `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`,
+        /// `TCP:inuse`) or the kernel's flat name as nstat and snmp6 print it
+        /// (`TcpExtListenOverflows`, `Ip6InReceives`).
         #[arg(required = true)]
         names: Vec<String>,
     },
@@ -124,7 +126,9 @@ struct MemberArg {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// Input format: auto, netstat, ss, ss-tulpn, netstat-s, proc-netstat, netstat-i, netstat-agn.
+    /// Input format: auto, netstat, ss, ss-tulpn, netstat-s, proc-netstat, netstat-i, netstat-agn,
+    /// nstat, proc-snmp6, sockstat, proc-net-dev, proc-snmp (/proc/net/snmp as insights'
+    /// TcpIpStats).
     #[arg(short, long, default_value = "auto")]
     format: Format,
     /// Stop at the first malformed line with an error (exit 2).
@@ -321,6 +325,11 @@ fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>
 
 fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path) -> Result<(), Failure> {
     let options = common.options_for(member);
+    if options.format == Format::ProcNetDev {
+        return Err(Failure::Usage(
+            "no insights view reads /proc/net/dev: `netsift events -f proc-net-dev` gives its rows".to_string(),
+        ));
+    }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;

@@ -13,6 +13,11 @@ use super::proc_inet::ProcInetMachine;
 use super::proc_net::ProcNetMachine;
 use super::proc_unix::ProcUnixMachine;
 use super::ss::SsMachine;
+// Issue 13, counters.
+use super::nstat::NstatMachine;
+use super::proc_net_dev::ProcNetDevMachine;
+use super::snmp6::Snmp6Machine;
+use super::sockstat::SockstatMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
 use netsift_grammar::{netstat, netstat_s, ss};
@@ -29,6 +34,11 @@ enum Kind {
     NetstatAgn,
     ProcInet,
     ProcUnix,
+    // Issue 13, counters.
+    Nstat,
+    Snmp6,
+    Sockstat,
+    ProcNetDev,
 }
 
 /// The auto-detecting machine. See the module documentation.
@@ -43,6 +53,11 @@ pub(super) struct AutoMachine {
     agn: NetstatAgnMachine,
     inet: ProcInetMachine,
     unix: ProcUnixMachine,
+    // Issue 13, counters.
+    nstat: NstatMachine,
+    snmp6: Snmp6Machine,
+    sockstat: SockstatMachine,
+    dev: ProcNetDevMachine,
 }
 
 impl AutoMachine {
@@ -57,6 +72,10 @@ impl AutoMachine {
             agn: NetstatAgnMachine::new(),
             inet: ProcInetMachine::new(netsift_grammar::netstat::Proto::Unknown),
             unix: ProcUnixMachine::new(),
+            nstat: NstatMachine::new(),
+            snmp6: Snmp6Machine::new(),
+            sockstat: SockstatMachine::new(),
+            dev: ProcNetDevMachine::new(),
         }
     }
 
@@ -79,10 +98,23 @@ impl AutoMachine {
             return Some(Kind::ProcInet);
         }
         if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
-            return None;
+            // sockstat's first line is the one opening line in lower case.
+            let sockstat = first == b's' && line.starts_with(b"sockets: ") && SockstatMachine::starts(line);
+            return (sockstat && self.current != Some(Kind::Sockstat)).then_some(Kind::Sockstat);
         }
-        const ORDER: [Kind; 7] =
-            [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn, Kind::ProcUnix];
+        const ORDER: [Kind; 11] = [
+            Kind::Netstat,
+            Kind::Ss,
+            Kind::ProcNet,
+            Kind::NetstatS,
+            Kind::NetstatI,
+            Kind::NetstatAgn,
+            Kind::Nstat,
+            Kind::Snmp6,
+            Kind::Sockstat,
+            Kind::ProcNetDev,
+            Kind::ProcUnix,
+        ];
         let claimed = ORDER.into_iter().filter(|&k| Some(k) != self.current).find(|&k| Self::opens(k, line))?;
         match self.current {
             Some(current) if current < claimed && Self::opens(current, line) => Some(current),
@@ -101,6 +133,10 @@ impl AutoMachine {
             Kind::NetstatAgn => NetstatAgnMachine::starts(line),
             Kind::ProcInet => ProcInetMachine::starts(line),
             Kind::ProcUnix => ProcUnixMachine::starts(line),
+            Kind::Nstat => NstatMachine::starts(line),
+            Kind::Snmp6 => Snmp6Machine::starts(line),
+            Kind::Sockstat => SockstatMachine::starts(line),
+            Kind::ProcNetDev => ProcNetDevMachine::starts(line),
         }
     }
 
@@ -115,6 +151,10 @@ impl AutoMachine {
             Some(Kind::NetstatAgn) => self.agn.capture(),
             Some(Kind::ProcInet) => self.inet.capture(),
             Some(Kind::ProcUnix) => self.unix.capture(),
+            Some(Kind::Nstat) => self.nstat.capture(),
+            Some(Kind::Snmp6) => self.snmp6.capture(),
+            Some(Kind::Sockstat) => self.sockstat.capture(),
+            Some(Kind::ProcNetDev) => self.dev.capture(),
         }
     }
 
@@ -127,6 +167,10 @@ impl AutoMachine {
             || self.agn.saw_table()
             || self.inet.saw_table()
             || self.unix.saw_table()
+            || self.nstat.saw_table()
+            || self.snmp6.saw_table()
+            || self.sockstat.saw_table()
+            || self.dev.saw_table()
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
@@ -161,6 +205,7 @@ impl AutoMachine {
                 let kind = netstat::notice(line)
                     .map(NoticeKind::from)
                     .or_else(|| ss::notice(line).map(NoticeKind::from))
+                    .or_else(|| line.starts_with(b"nstat: ").then_some(NoticeKind::ToolMessage))
                     .or_else(stat_notice)
                     .unwrap_or(NoticeKind::Other);
                 let kind = EventKind::Notice(Notice { kind, text: line });
@@ -174,6 +219,10 @@ impl AutoMachine {
             Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
             Some(Kind::ProcInet) => self.inet.line(line, at, stats, sink),
             Some(Kind::ProcUnix) => self.unix.line(line, at, stats, sink),
+            Some(Kind::Nstat) => self.nstat.line(line, at, stats, sink),
+            Some(Kind::Snmp6) => self.snmp6.line(line, at, stats, sink),
+            Some(Kind::Sockstat) => self.sockstat.line(line, at, stats, sink),
+            Some(Kind::ProcNetDev) => self.dev.line(line, at, stats, sink),
         }
     }
 
@@ -200,5 +249,9 @@ impl AutoMachine {
         self.agn.finish(stats, sink);
         self.inet.finish(stats, sink);
         self.unix.finish(stats, sink);
+        self.nstat.finish(stats, sink);
+        self.snmp6.finish(stats, sink);
+        self.sockstat.finish(stats, sink);
+        self.dev.finish(stats, sink);
     }
 }

@@ -17,6 +17,11 @@ mod proc_net;
 mod proc_unix;
 mod resume;
 mod ss;
+// Issue 13, counters.
+mod nstat;
+mod proc_net_dev;
+mod snmp6;
+mod sockstat;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
@@ -81,6 +86,11 @@ enum Machine {
     NetstatAgn(netstat_agn::NetstatAgnMachine),
     ProcInet(proc_inet::ProcInetMachine),
     ProcUnix(proc_unix::ProcUnixMachine),
+    // Issue 13, counters.
+    Nstat(nstat::NstatMachine),
+    Snmp6(snmp6::Snmp6Machine),
+    Sockstat(sockstat::SockstatMachine),
+    ProcNetDev(proc_net_dev::ProcNetDevMachine),
     Auto(Box<auto::AutoMachine>),
 }
 
@@ -96,6 +106,10 @@ macro_rules! each_machine {
             Machine::NetstatAgn($m) => $body,
             Machine::ProcInet($m) => $body,
             Machine::ProcUnix($m) => $body,
+            Machine::Nstat($m) => $body,
+            Machine::Snmp6($m) => $body,
+            Machine::Sockstat($m) => $body,
+            Machine::ProcNetDev($m) => $body,
             Machine::Auto($m) => $body,
         }
     };
@@ -108,11 +122,15 @@ impl Machine {
             Format::Netstat => Machine::Netstat(netstat::NetstatMachine::new()),
             Format::Ss | Format::SsTulpn => Machine::Ss(ss::SsMachine::new()),
             Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::new()),
-            Format::ProcNetstat => Machine::ProcNet(proc_net::ProcNetMachine::new()),
+            Format::ProcNetstat | Format::ProcSnmp => Machine::ProcNet(proc_net::ProcNetMachine::new()),
             Format::NetstatI => Machine::NetstatI(netstat_i::NetstatIMachine::new()),
             Format::NetstatAgn => Machine::NetstatAgn(netstat_agn::NetstatAgnMachine::new()),
             Format::ProcNetInet(proto) => Machine::ProcInet(proc_inet::ProcInetMachine::new(proto)),
             Format::ProcNetUnix => Machine::ProcUnix(proc_unix::ProcUnixMachine::new()),
+            Format::Nstat => Machine::Nstat(nstat::NstatMachine::new()),
+            Format::ProcSnmp6 => Machine::Snmp6(snmp6::Snmp6Machine::new()),
+            Format::Sockstat => Machine::Sockstat(sockstat::SockstatMachine::new()),
+            Format::ProcNetDev => Machine::ProcNetDev(proc_net_dev::ProcNetDevMachine::new()),
         }
     }
 

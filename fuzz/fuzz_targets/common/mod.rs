@@ -103,6 +103,11 @@ pub fn check_target(target: &str, data: &[u8]) {
         "proc_net" => check_format(Format::ProcNetstat, data),
         "netstat_i" => check_format(Format::NetstatI, data),
         "netstat_agn" => check_format(Format::NetstatAgn, data),
+        // Issue 13, counters.
+        "nstat" => check_format(Format::Nstat, data),
+        "snmp6" => check_format(Format::ProcSnmp6, data),
+        "sockstat" => check_format(Format::Sockstat, data),
+        "proc_net_dev" => check_format(Format::ProcNetDev, data),
         "auto" => check_format(Format::Auto, data),
         // The kernel's socket tables: the protocol changes how states and timers are named.
         "proc_inet" => {
@@ -119,7 +124,7 @@ pub fn check_target(target: &str, data: &[u8]) {
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 11] = [
+pub const TARGETS: [&str; 15] = [
     "netstat",
     "ss",
     "netstat_s",
@@ -132,4 +137,9 @@ pub const TARGETS: [&str; 11] = [
     // The kernel's socket tables.
     "proc_inet",
     "proc_unix",
+    // Issue 13, counters.
+    "nstat",
+    "snmp6",
+    "sockstat",
+    "proc_net_dev",
 ];

@@ -1,1 +1,1 @@
-/work/wt-kernel-tables/bench/limits/target/release/limits: /work/wt-kernel-tables/bench/limits/src/main.rs
+/work/wt-counters/bench/limits/target/release/limits: /work/wt-counters/bench/limits/src/main.rs
