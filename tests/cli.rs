@@ -128,6 +128,8 @@ fn input_errors_exit_2() {
         err.contains(&tried) && tried.contains("netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn"),
         "{err}"
     );
+    // The kernel's socket tables are tried too.
+    assert!(err.contains("proc-net-tcp…, proc-net-unix"), "{err}");
     let (code, _, _) = netsift(&["view", "-f", "bogus", &example()]);
     assert_eq!(code, 2);
 }
@@ -303,6 +305,34 @@ fn many_files_on_many_cores_give_the_same_output_as_one_by_one() {
     }
     let given: Vec<&str> = files.iter().copied().filter(|f| !f.starts_with("/nonexistent")).collect();
     assert_eq!(order, given);
+}
+
+#[test]
+fn kernel_tables_from_the_command_line() {
+    // -f auto: the table by its header, the protocol by the file's name.
+    let tcp6 = fixture("corpus/kernel/r1_proc_net_tcp6");
+    let (code, out, err) = netsift(&["search", &tcp6, "State=LISTEN", "Local_Address__startswith=::1"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(rows[0]["Proto"], "tcp6");
+    let (code, out, _) = netsift(&["events", &tcp6]);
+    assert_eq!(code, 0);
+    assert!(out.lines().skip(1).all(|l| l.contains(r#""proto":"tcp6""#)), "{out}");
+    // The same bytes on stdin have no name: the protocol is unknown, and said so.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_netsift"))
+        .arg("events")
+        .stdin(std::fs::File::open(&tcp6).unwrap())
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.lines().skip(1).all(|l| l.contains(r#""proto":null"#)), "{out}");
+    let (code, out, err) = netsift(&["view", "-f", "proc-net-unix", &fixture("corpus/kernel/r1_proc_net_unix")]);
+    assert_eq!(code, 0, "{err}");
+    // (Written with `\udcXX` escapes for the path's non-UTF-8 bytes, which serde_json refuses.)
+    assert!(out.contains(r#""Path":["#) && out.contains(r#""/tmp/netsift-new\nline.sock""#), "{out}");
+    assert!(out.contains(r#""/tmp/netsift-\udcff\udcfe-bytes.sock""#), "{out}");
+    assert!(out.contains(r#""listening_pid":{}"#), "{out}");
 }
 
 #[test]

@@ -32,8 +32,10 @@ pub mod netstat_agn;
 pub mod netstat_i;
 pub mod netstat_s;
 pub mod nstat;
+pub mod proc_inet;
 pub mod proc_net;
 pub mod proc_net_dev;
+pub mod proc_unix;
 #[cfg(feature = "serde")]
 pub mod ser;
 pub mod snmp6;

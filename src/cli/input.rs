@@ -298,7 +298,8 @@ fn parse_one(
         return Err(Failure::Input(InputError::Archive { name }));
     }
     let stream = Stream { name: &name, label: &name, compression };
-    let parsed = parse_stream(PushParser::new(options.format), &mut reader, stream, options.strict, outcome, sink);
+    let parser = PushParser::named(options.format, &name);
+    let parsed = parse_stream(parser, &mut reader, stream, options.strict, outcome, sink);
     progress.finish();
     let parsed = parsed?;
     if !parsed.has_view(options.format) {

@@ -9,8 +9,11 @@ use super::{
     Columns, Counter, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket,
 };
 use crate::json::{self, Object};
-use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Timer, TimerKind, UnixState, UnixType, User};
+use netsift_grammar::netstat::{
+    Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, UnixState, UnixType, User,
+};
 use netsift_grammar::netstat_agn::Group;
+use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
 
 /// Append one event as a JSON object (no newline).
 pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
@@ -168,7 +171,11 @@ fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
 }
 
 fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
-    o.str("proto", c.proto.as_str());
+    match c.proto {
+        // A kernel table read without its file's name: the protocol is not written anywhere.
+        Proto::Unknown => o.null("proto"),
+        p => o.str("proto", p.as_str()),
+    }
     match c.recv_q {
         Some(q) => o.uint("recv_q", q),
         None => o.null("recv_q"),
@@ -200,6 +207,9 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
     if let Some(t) = &c.timer {
         timer(o.member("timer"), t);
     }
+    if let Some(k) = &c.kernel {
+        kernel_inet(o.member("kernel"), k);
+    }
     // A multi-homed sctp row: the addresses of its continuation lines.
     if memchr::memchr(b'\n', c.line).is_some() {
         let list = o.member("more_addresses");
@@ -222,6 +232,38 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
         list.push(b']');
     }
     o.bytes("raw", c.line);
+}
+
+/// The fields of a `/proc/net/{tcp,udp,…}` row that netstat does not print.
+fn kernel_inet(out: &mut Vec<u8>, k: &KernelInet) {
+    let mut o = Object::new(out);
+    o.uint("slot", k.slot);
+    o.uint("state_code", u64::from(k.state_code));
+    o.uint("timer_code", u64::from(k.timer_code));
+    o.int("when_ticks", k.when_ticks);
+    o.uint("retransmits", k.retransmits);
+    o.uint("timeout", k.timeout);
+    match k.refcount {
+        Some(r) => o.uint("refcount", r),
+        None => o.null("refcount"),
+    }
+    // A kernel address as the kernel prints it: a 64-bit number is not exact in JSON readers.
+    match k.pointer {
+        Some(p) => o.display("pointer", format_args!("{p:016x}")),
+        None => o.null("pointer"),
+    }
+    match k.extra {
+        KernelExtra::None => {}
+        KernelExtra::Tcp { rto, ato, quick_pingpong, cwnd, ssthresh } => {
+            o.uint("rto", rto);
+            o.uint("ato", ato);
+            o.uint("quick_pingpong", quick_pingpong);
+            o.uint("cwnd", cwnd);
+            o.int("ssthresh", ssthresh);
+        }
+        KernelExtra::Dgram { drops } => o.uint("drops", drops),
+    }
+    o.end();
 }
 
 fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
@@ -258,6 +300,15 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
     }
     owner(o, u.owner);
     o.bytes("path", u.path);
+    if let Some(k) = &u.kernel {
+        let mut ko = Object::new(o.member("kernel"));
+        ko.display("pointer", format_args!("{:016x}", k.pointer));
+        ko.uint("protocol", k.protocol);
+        ko.uint("flags", k.flags);
+        ko.uint("type_code", k.type_code);
+        ko.uint("state_code", k.state_code);
+        ko.end();
+    }
     o.bytes("raw", u.line);
 }
 

@@ -251,6 +251,9 @@ pub enum Table {
     },
     /// A name line of `/proc/net/netstat` or `/proc/net/snmp` (`TcpExt: SyncookiesSent …`).
     ProcSection,
+    /// A kernel socket table: `/proc/net/{tcp,tcp6,udp,…}` (`Inet`) or `/proc/net/unix`
+    /// (`Unix`). Its rows are those `netstat -a` would print from it.
+    Kernel(TableKind),
     // Issue 13, counters.
     /// nstat's `#kernel` header (`name` is its source: `kernel`, or the daemon's id).
     Nstat,
@@ -277,6 +280,8 @@ impl Table {
             Table::StatSection { histogram: false } => "stat_section",
             Table::StatSection { histogram: true } => "histogram",
             Table::ProcSection => "proc_section",
+            Table::Kernel(TableKind::Unix) => "kernel_unix",
+            Table::Kernel(_) => "kernel_inet",
             Table::Nstat => "nstat",
             Table::Snmp6Section => "snmp6_section",
             Table::SockstatSection => "sockstat_section",
@@ -305,10 +310,13 @@ pub struct Section<'a> {
 }
 
 impl Section<'_> {
-    /// The netstat title, for a netstat connection table.
+    /// The netstat title, for a netstat connection table; for a kernel socket table, the
+    /// title of the table `netstat -a` prints from it (servers and established), so that
+    /// the netstat views read both alike.
     pub fn netstat_title(&self) -> Option<Title> {
         match self.table {
             Table::Netstat(t) => Some(t),
+            Table::Kernel(kind) => Some(Title { kind, scope: netstat::Scope::ServersAndEstablished, lang: Lang::C }),
             _ => None,
         }
     }

@@ -9,7 +9,9 @@ use super::netstat::NetstatMachine;
 use super::netstat_agn::NetstatAgnMachine;
 use super::netstat_i::NetstatIMachine;
 use super::netstat_s::NetstatSMachine;
+use super::proc_inet::ProcInetMachine;
 use super::proc_net::ProcNetMachine;
+use super::proc_unix::ProcUnixMachine;
 use super::ss::SsMachine;
 // Issue 13, counters.
 use super::nstat::NstatMachine;
@@ -30,6 +32,8 @@ enum Kind {
     NetstatS,
     NetstatI,
     NetstatAgn,
+    ProcInet,
+    ProcUnix,
     // Issue 13, counters.
     Nstat,
     Snmp6,
@@ -47,6 +51,8 @@ pub(super) struct AutoMachine {
     proc: ProcNetMachine,
     iface: NetstatIMachine,
     agn: NetstatAgnMachine,
+    inet: ProcInetMachine,
+    unix: ProcUnixMachine,
     // Issue 13, counters.
     nstat: NstatMachine,
     snmp6: Snmp6Machine,
@@ -64,11 +70,18 @@ impl AutoMachine {
             proc: ProcNetMachine::new(),
             iface: NetstatIMachine::new(),
             agn: NetstatAgnMachine::new(),
+            inet: ProcInetMachine::new(netsift_grammar::netstat::Proto::Unknown),
+            unix: ProcUnixMachine::new(),
             nstat: NstatMachine::new(),
             snmp6: Snmp6Machine::new(),
             sockstat: SockstatMachine::new(),
             dev: ProcNetDevMachine::new(),
         }
+    }
+
+    /// The protocol of a kernel inet table in this input (from the file's name).
+    pub(super) fn set_inet_proto(&mut self, proto: netsift_grammar::netstat::Proto) {
+        self.inet.set_proto(proto);
     }
 
     /// The format whose section this line begins, if any. Rows of connection tables start
@@ -80,12 +93,16 @@ impl AutoMachine {
     /// (every line of a /proc file looks like the start of one).
     fn starts(&self, line: &[u8]) -> Option<Kind> {
         let first = *line.first()?;
+        // The kernel inet tables' header is the one opening line that starts with blanks.
+        if first == b' ' && self.current != Some(Kind::ProcInet) && ProcInetMachine::starts(line) {
+            return Some(Kind::ProcInet);
+        }
         if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
             // sockstat's first line is the one opening line in lower case.
             let sockstat = first == b's' && line.starts_with(b"sockets: ") && SockstatMachine::starts(line);
             return (sockstat && self.current != Some(Kind::Sockstat)).then_some(Kind::Sockstat);
         }
-        const ORDER: [Kind; 10] = [
+        const ORDER: [Kind; 11] = [
             Kind::Netstat,
             Kind::Ss,
             Kind::ProcNet,
@@ -96,6 +113,7 @@ impl AutoMachine {
             Kind::Snmp6,
             Kind::Sockstat,
             Kind::ProcNetDev,
+            Kind::ProcUnix,
         ];
         let claimed = ORDER.into_iter().filter(|&k| Some(k) != self.current).find(|&k| Self::opens(k, line))?;
         match self.current {
@@ -113,6 +131,8 @@ impl AutoMachine {
             Kind::ProcNet => ProcNetMachine::starts(line),
             Kind::NetstatI => NetstatIMachine::starts(line),
             Kind::NetstatAgn => NetstatAgnMachine::starts(line),
+            Kind::ProcInet => ProcInetMachine::starts(line),
+            Kind::ProcUnix => ProcUnixMachine::starts(line),
             Kind::Nstat => NstatMachine::starts(line),
             Kind::Snmp6 => Snmp6Machine::starts(line),
             Kind::Sockstat => SockstatMachine::starts(line),
@@ -129,6 +149,8 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.capture(),
             Some(Kind::NetstatI) => self.iface.capture(),
             Some(Kind::NetstatAgn) => self.agn.capture(),
+            Some(Kind::ProcInet) => self.inet.capture(),
+            Some(Kind::ProcUnix) => self.unix.capture(),
             Some(Kind::Nstat) => self.nstat.capture(),
             Some(Kind::Snmp6) => self.snmp6.capture(),
             Some(Kind::Sockstat) => self.sockstat.capture(),
@@ -143,6 +165,8 @@ impl AutoMachine {
             || self.proc.saw_table()
             || self.iface.saw_table()
             || self.agn.saw_table()
+            || self.inet.saw_table()
+            || self.unix.saw_table()
             || self.nstat.saw_table()
             || self.snmp6.saw_table()
             || self.sockstat.saw_table()
@@ -156,6 +180,9 @@ impl AutoMachine {
             // row is complete: leaving ss completes it, so events stay in input order.
             if self.current == Some(Kind::Ss) && kind != Kind::Ss {
                 self.ss.finish(stats, sink);
+            }
+            if self.current == Some(Kind::ProcUnix) && kind != Kind::ProcUnix {
+                self.unix.flush(sink);
             }
             // So does an sctp row held for its address lines.
             if self.current == Some(Kind::Netstat) {
@@ -190,6 +217,8 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.line(line, at, stats, sink),
             Some(Kind::NetstatI) => self.iface.line(line, at, stats, sink),
             Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
+            Some(Kind::ProcInet) => self.inet.line(line, at, stats, sink),
+            Some(Kind::ProcUnix) => self.unix.line(line, at, stats, sink),
             Some(Kind::Nstat) => self.nstat.line(line, at, stats, sink),
             Some(Kind::Snmp6) => self.snmp6.line(line, at, stats, sink),
             Some(Kind::Sockstat) => self.sockstat.line(line, at, stats, sink),
@@ -203,6 +232,9 @@ impl AutoMachine {
         if self.current == Some(Kind::Ss) {
             self.ss.finish(stats, sink);
         }
+        if self.current == Some(Kind::ProcUnix) {
+            self.unix.flush(sink);
+        }
         if self.current == Some(Kind::Netstat) {
             self.netstat.flush_held(stats, sink);
         }
@@ -215,6 +247,8 @@ impl AutoMachine {
         self.proc.finish(stats, sink);
         self.iface.finish(stats, sink);
         self.agn.finish(stats, sink);
+        self.inet.finish(stats, sink);
+        self.unix.finish(stats, sink);
         self.nstat.finish(stats, sink);
         self.snmp6.finish(stats, sink);
         self.sockstat.finish(stats, sink);

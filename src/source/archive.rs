@@ -19,6 +19,8 @@
 //! | `proc/net/snmp6` | proc-snmp6 |
 //! | `proc/net/sockstat`, `proc/net/sockstat6` | sockstat |
 //! | `proc/net/dev` | proc-net-dev |
+//! | `proc/net/tcp`, `tcp6`, `udp`, `udp6`, `udplite`, `udplite6`, `raw`, `raw6` | proc-net-tcp … (the protocol from the name) |
+//! | `proc/net/unix` | proc-net-unix |
 //!
 //! `proc/<pid>/net/…`, `proc/self/net/…` and `proc/thread-self/net/…` are the same files as
 //! `proc/net/…` ([`proc_net_path`]): a sosreport of a container host may keep them only at
@@ -100,6 +102,7 @@ const PROC_NET_COUNTER_FILES: &[(&str, Format)] = &[
 /// assert_eq!(member_kind("x/sos_commands/networking/nstat_-zas"), Some(MemberKind::Known(Format::Nstat)));
 /// assert_eq!(member_kind("x/proc/3255/net/snmp"), Some(MemberKind::Known(Format::ProcNetstat)));
 /// assert_eq!(member_kind("x/proc/self/net/netstat"), Some(MemberKind::Known(Format::ProcNetstat)));
+/// assert_eq!(member_kind("x/proc/net/unix"), Some(MemberKind::Known(Format::ProcNetUnix)));
 /// assert_eq!(member_kind("x/sos_commands/networking/ip_-o_addr"), Some(MemberKind::Sniff));
 /// assert_eq!(member_kind("x/etc/hostname"), None);
 /// ```
@@ -108,8 +111,11 @@ pub fn member_kind(path: &str) -> Option<MemberKind> {
     if PROC_FILES.iter().any(|f| parts.ends_with(f)) {
         return Some(MemberKind::Known(Format::ProcNetstat));
     }
+    // The counter files, and the kernel's socket tables (which sosreport copies with the
+    // rest of /proc/net/).
     if let [.., "proc", "net", name] = parts[..] {
-        if let Some(&(_, format)) = PROC_NET_COUNTER_FILES.iter().find(|(file, _)| *file == name) {
+        let counter = PROC_NET_COUNTER_FILES.iter().find(|(file, _)| *file == name).map(|&(_, f)| f);
+        if let Some(format) = counter.or_else(|| Format::kernel_table(name)) {
             return Some(MemberKind::Known(format));
         }
     }

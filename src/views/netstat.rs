@@ -78,8 +78,11 @@ pub enum CaptureSelect {
 /// line and where each value lies in it: two allocations per row, not one per cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// The line as read (netstat), or the values one after the other (ss).
+    /// The line as read (netstat), or the values one after the other (ss); for a kernel
+    /// table's row, the line then the values netstat would print from it.
     text: Box<[u8]>,
+    /// Where the line ends in `text`.
+    line_len: u32,
     /// (key, start, end) in display order: the table's columns, then the derived keys.
     cells: Vec<(&'static str, u32, u32)>,
     /// The state was LISTEN (in any language).
@@ -98,7 +101,24 @@ impl Row {
                 (key, start as u32, text.len() as u32)
             })
             .collect();
-        Row { text: text.into_boxed_slice(), cells, listening: false }
+        let line_len = text.len() as u32;
+        Row { text: text.into_boxed_slice(), line_len, cells, listening: false }
+    }
+
+    /// A row read from `line` whose values are not pieces of it: a kernel table's row, whose
+    /// values are decoded from the kernel's hex into what netstat prints.
+    fn decoded(line: &[u8], cells: Vec<(&'static str, Vec<u8>)>, listening: bool) -> Self {
+        let mut text = Vec::with_capacity(line.len() + cells.iter().map(|(_, v)| v.len()).sum::<usize>());
+        text.extend_from_slice(line);
+        let cells = cells
+            .into_iter()
+            .map(|(key, value)| {
+                let start = text.len();
+                text.extend_from_slice(&value);
+                (key, start as u32, text.len() as u32)
+            })
+            .collect();
+        Row { text: text.into_boxed_slice(), line_len: line.len() as u32, cells, listening }
     }
 
     /// A row of `line`, whose cells are pieces of it.
@@ -113,7 +133,7 @@ impl Row {
                 (key, start as u32, end as u32)
             })
             .collect();
-        Row { text: line.into(), cells, listening }
+        Row { text: line.into(), line_len: line.len() as u32, cells, listening }
     }
 
     /// The value of a key.
@@ -136,9 +156,9 @@ impl Row {
         self.cells.is_empty()
     }
 
-    /// The line the row was read from, exactly as read (netstat rows).
+    /// The line the row was read from, exactly as read (netstat and kernel rows).
     pub fn line(&self) -> &[u8] {
-        &self.text
+        &self.text[..self.line_len as usize]
     }
 
     /// Write the row as a JSON object.
@@ -482,6 +502,9 @@ fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Ve
 
 /// The insights row of an internet socket.
 fn inet_row(c: &InetConn<'_>) -> Row {
+    if c.kernel.is_some() {
+        return kernel_inet_row(c);
+    }
     let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(14);
     // Every value without its padding, the last column too: netstat pads `PID/Program
     // name` and `State` to their width even when they end the line, and insights' slice of
@@ -500,9 +523,127 @@ fn inet_row(c: &InetConn<'_>) -> Row {
     Row::of_line(c.line, cells, c.state == InetState::Known(TcpState::Listen))
 }
 
+/// The row of a kernel inet table (`/proc/net/tcp` …) under netstat's column names, with
+/// the values `netstat -aneoW` prints from the same file (no PID: the file has none).
+fn kernel_inet_row(c: &InetConn<'_>) -> Row {
+    use std::io::Write;
+    let number = |n: Option<u64>| n.map(|n| n.to_string().into_bytes()).unwrap_or_default();
+    let local = netstat_endpoint(&c.local);
+    let (ip, port) = {
+        let colon = local.iter().rposition(|&b| b == b':').unwrap_or(local.len());
+        (local[..colon].to_vec(), local.get(colon + 1..).unwrap_or_default().to_vec())
+    };
+    let state: Vec<u8> = match c.state {
+        InetState::Empty => Vec::new(),
+        InetState::Known(s) => s.as_str().into(),
+        InetState::Kernel(n) => n.to_string().into(),
+        InetState::Other(w) => w.to_vec(),
+    };
+    let mut timer = Vec::new();
+    if let Some(t) = &c.timer {
+        let kind = match t.kind {
+            netsift_grammar::netstat::TimerKind::Off => "off".to_string(),
+            netsift_grammar::netstat::TimerKind::On => "on".to_string(),
+            netsift_grammar::netstat::TimerKind::On1 => "on1".to_string(),
+            netsift_grammar::netstat::TimerKind::On2 => "on2".to_string(),
+            netsift_grammar::netstat::TimerKind::Keepalive => "keepalive".to_string(),
+            netsift_grammar::netstat::TimerKind::TimeWait => "timewait".to_string(),
+            netsift_grammar::netstat::TimerKind::Probe => "probe".to_string(),
+            netsift_grammar::netstat::TimerKind::Unknown(n) => format!("unkn-{n}"),
+            netsift_grammar::netstat::TimerKind::Other => String::from_utf8_lossy(t.word).into_owned(),
+        };
+        let secs = t.expires_ms as f64 / 1000.0;
+        let _ = write!(timer, "{kind} ({secs:.2}/{}/{})", t.retransmits, t.probes);
+    }
+    let proto: &str = if c.proto == netsift_grammar::netstat::Proto::Unknown { "" } else { c.proto.as_str() };
+    let user = match c.user {
+        Some(netsift_grammar::netstat::User::Uid(u)) => u.to_string().into_bytes(),
+        Some(netsift_grammar::netstat::User::Name(n)) => n.to_vec(),
+        None => Vec::new(),
+    };
+    let cells = vec![
+        ("Proto", proto.as_bytes().to_vec()),
+        ("Recv-Q", number(c.recv_q)),
+        ("Send-Q", number(c.send_q)),
+        ("Local Address", local.clone()),
+        ("Foreign Address", c.foreign.as_ref().map(netstat_endpoint).unwrap_or_default()),
+        ("State", state),
+        ("User", user),
+        ("Inode", number(c.inode)),
+        ("Timer", timer),
+        ("Local IP", ip),
+        ("Port", port),
+    ];
+    Row::decoded(c.line, cells, c.state == InetState::Known(TcpState::Listen))
+}
+
+/// `address:port` as netstat prints it numerically: `*` for port 0, and an IPv4-mapped
+/// IPv6 address as its IPv4 address (`127.0.0.1:22` for `::ffff:127.0.0.1`, as net-tools
+/// does; the event keeps the IPv6 address).
+fn netstat_endpoint(e: &netsift_grammar::netstat::Endpoint<'_>) -> Vec<u8> {
+    use netsift_grammar::netstat::{Host, Port};
+    let host = match e.host {
+        Host::Ip(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_some() => {
+            v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default()
+        }
+        Host::Ip(ip) => ip.to_string(),
+        Host::Any => "*".to_string(),
+        Host::Name(n) | Host::Truncated(n) => n.to_string(),
+    };
+    let port = match e.port {
+        Port::Number(0) | Port::Any => "*".to_string(),
+        Port::Number(n) => n.to_string(),
+        Port::Name(n) => n.to_string(),
+    };
+    format!("{host}:{port}").into_bytes()
+}
+
+/// The row of `/proc/net/unix` under netstat's column names, with the values netstat
+/// prints from it (`RefCnt` with netstat's `Proto` before it, as insights keeps it).
+fn kernel_unix_row(u: &UnixSocket<'_>) -> Row {
+    let mut flags = b"[ ".to_vec();
+    for (set, word) in [(u.flags.accepting, "ACC "), (u.flags.wait_data, "W "), (u.flags.no_space, "N ")] {
+        if set {
+            flags.extend_from_slice(word.as_bytes());
+        }
+    }
+    flags.push(b']');
+    let ty: &[u8] = match u.sock_type {
+        netsift_grammar::netstat::UnixType::Stream => b"STREAM",
+        netsift_grammar::netstat::UnixType::Dgram => b"DGRAM",
+        netsift_grammar::netstat::UnixType::Raw => b"RAW",
+        netsift_grammar::netstat::UnixType::Rdm => b"RDM",
+        netsift_grammar::netstat::UnixType::SeqPacket => b"SEQPACKET",
+        netsift_grammar::netstat::UnixType::Unknown => b"UNKNOWN",
+        netsift_grammar::netstat::UnixType::Other(w) => w,
+    };
+    let state: &[u8] = match u.state {
+        netsift_grammar::netstat::UnixState::Empty => b"",
+        netsift_grammar::netstat::UnixState::Free => b"FREE",
+        netsift_grammar::netstat::UnixState::Listening => b"LISTENING",
+        netsift_grammar::netstat::UnixState::Connecting => b"CONNECTING",
+        netsift_grammar::netstat::UnixState::Connected => b"CONNECTED",
+        netsift_grammar::netstat::UnixState::Disconnecting => b"DISCONNECTING",
+        netsift_grammar::netstat::UnixState::Unknown => b"UNKNOWN",
+        netsift_grammar::netstat::UnixState::Other(w) => w,
+    };
+    let cells = vec![
+        ("RefCnt", format!("unix  {}", u.refcnt).into_bytes()),
+        ("Flags", flags),
+        ("Type", ty.to_vec()),
+        ("State", state.to_vec()),
+        ("I-Node", u.inode.map(|i| i.to_string().into_bytes()).unwrap_or_default()),
+        ("Path", u.path.to_vec()),
+    ];
+    Row::decoded(u.line, cells, false)
+}
+
 /// The insights row of a unix socket. `RefCnt` holds netstat's `Proto` too (`unix  2`):
 /// insights slices from the start of the line, and its doctest asserts that value.
 fn unix_row(u: &UnixSocket<'_>) -> Row {
+    if u.kernel.is_some() {
+        return kernel_unix_row(u);
+    }
     let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(9);
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));

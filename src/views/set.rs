@@ -86,7 +86,8 @@ impl ViewSet {
     pub fn new(format: Format, select: CaptureSelect) -> Self {
         let all = format == Format::Auto;
         ViewSet {
-            netstat: (all || format == Format::Netstat).then(|| NetstatView::new(select)),
+            netstat: (all || matches!(format, Format::Netstat | Format::ProcNetInet(_) | Format::ProcNetUnix))
+                .then(|| NetstatView::new(select)),
             iface: (all || format == Format::NetstatI).then(|| NetstatIView::new(select)),
             agn: (all || format == Format::NetstatAgn).then(|| NetstatAgnView::new(select)),
             stat: (all || format == Format::NetstatS).then(|| NetstatSView::new(select)),
@@ -106,7 +107,7 @@ impl ViewSet {
         self.seen.max_capture = self.seen.max_capture.max(ev.capture);
         if let EventKind::Section(s) = &ev.kind {
             match s.table {
-                Table::Netstat(_) => self.seen.netstat = true,
+                Table::Netstat(_) | Table::Kernel(_) => self.seen.netstat = true,
                 Table::Interfaces => self.seen.iface = true,
                 Table::Memberships { .. } => self.seen.agn = true,
                 Table::StatSection { .. } => self.seen.stat = true,

@@ -109,6 +109,14 @@ pub fn check_target(target: &str, data: &[u8]) {
         "sockstat" => check_format(Format::Sockstat, data),
         "proc_net_dev" => check_format(Format::ProcNetDev, data),
         "auto" => check_format(Format::Auto, data),
+        // The kernel's socket tables: the protocol changes how states and timers are named.
+        "proc_inet" => {
+            use netsift::netsift_grammar::netstat::Proto;
+            for proto in [Proto::Tcp, Proto::Udp6, Proto::Raw, Proto::Unknown] {
+                check_format(Format::ProcNetInet(proto), data);
+            }
+        }
+        "proc_unix" => check_format(Format::ProcNetUnix, data),
         "views" => check_views(data),
         "chunked" => check_chunking(data),
         other => panic!("unknown fuzz target {other}"),
@@ -116,7 +124,7 @@ pub fn check_target(target: &str, data: &[u8]) {
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 13] = [
+pub const TARGETS: [&str; 15] = [
     "netstat",
     "ss",
     "netstat_s",
@@ -126,6 +134,9 @@ pub const TARGETS: [&str; 13] = [
     "auto",
     "views",
     "chunked",
+    // The kernel's socket tables.
+    "proc_inet",
+    "proc_unix",
     // Issue 13, counters.
     "nstat",
     "snmp6",
