@@ -13,6 +13,7 @@ use super::proc_net::ProcNetMachine;
 use super::ss::SsMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
+use crate::format::Format;
 use netsift_grammar::{netstat, netstat_s, ss};
 
 /// Which machine a section belongs to, in the order they are asked whether a line opens
@@ -27,8 +28,23 @@ enum Kind {
     NetstatAgn,
 }
 
+impl Kind {
+    /// The machine of a format (`Auto` has none).
+    fn of(format: Format) -> Option<Kind> {
+        match format {
+            Format::Auto => None,
+            Format::Netstat => Some(Kind::Netstat),
+            Format::Ss | Format::SsTulpn => Some(Kind::Ss),
+            Format::NetstatS => Some(Kind::NetstatS),
+            Format::ProcNetstat => Some(Kind::ProcNet),
+            Format::NetstatI => Some(Kind::NetstatI),
+            Format::NetstatAgn => Some(Kind::NetstatAgn),
+        }
+    }
+}
+
 /// The auto-detecting machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct AutoMachine {
     current: Option<Kind>,
     netstat: NetstatMachine,
@@ -50,6 +66,40 @@ impl AutoMachine {
             iface: NetstatIMachine::new(),
             agn: NetstatAgnMachine::new(),
         }
+    }
+
+    /// The guessed machine for a part of an input that begins inside a section of
+    /// `inside` (see `push/split.rs`): that format is current, and the netstat machine
+    /// accepts rows before their title.
+    pub(super) fn inside(inside: Option<Format>) -> Self {
+        let mut machine = Self::new();
+        machine.current = inside.and_then(Kind::of);
+        if machine.current == Some(Kind::Netstat) {
+            machine.netstat = NetstatMachine::resumed();
+        }
+        machine
+    }
+
+    /// The format of the section being read, `None` before any.
+    pub(super) fn current_format(&self) -> Option<Format> {
+        self.current.map(|kind| match kind {
+            Kind::Netstat => Format::Netstat,
+            Kind::Ss => Format::Ss,
+            Kind::ProcNet => Format::ProcNetstat,
+            Kind::NetstatS => Format::NetstatS,
+            Kind::NetstatI => Format::NetstatI,
+            Kind::NetstatAgn => Format::NetstatAgn,
+        })
+    }
+
+    /// The state in one form: each machine's (see `PushParser::agrees`).
+    pub(super) fn canonical(&mut self, captures: bool) {
+        self.netstat.canonical(captures);
+        self.ss.canonical(captures);
+        self.stat.canonical(captures);
+        self.proc.canonical(captures);
+        self.iface.canonical(captures);
+        self.agn.canonical(captures);
     }
 
     /// The format whose section this line begins, if any. Rows of connection tables start

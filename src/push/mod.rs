@@ -14,6 +14,7 @@ mod netstat_i;
 mod netstat_s;
 mod proc_net;
 mod resume;
+mod split;
 mod ss;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
@@ -58,7 +59,7 @@ pub struct LineStats {
 }
 
 /// The push parser. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PushParser {
     framer: LineFramer,
     machine: Machine,
@@ -69,7 +70,7 @@ pub struct PushParser {
 
 /// One state machine per format, and the auto-detecting one that routes each section to
 /// the machine of its format.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 enum Machine {
     Netstat(netstat::NetstatMachine),
     Ss(ss::SsMachine),

@@ -26,7 +26,7 @@ use crate::events::{
 };
 
 /// The /proc/net/netstat and /proc/net/snmp state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct ProcNetMachine {
     capture: u32,
     saw_table: bool,
@@ -57,6 +57,17 @@ type NameSpans = Vec<(u32, u32)>;
 const KNOWN_NAMES_CAP: usize = 32;
 
 impl ProcNetMachine {
+    /// The state in one form (see `PushParser::agrees`): the names lines remembered are a
+    /// cache (a line not found is split again, with the same result), and the capture
+    /// number is left out unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        self.known_names = Vec::new();
+        self.next_replaced = 0;
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         ProcNetMachine {
             capture: 1,
