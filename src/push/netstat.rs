@@ -67,7 +67,8 @@ impl NetstatMachine {
     /// The state in one form (see `PushParser::agrees`): once a table was seen, being a
     /// resumed input changes nothing; once the unix table of a capture was seen, whether
     /// its internet table was too changes nothing (both start a new capture alike); the
-    /// scratch buffer is not state.
+    /// scratch buffer is not state. Unless `captures`, the capture number and the tables
+    /// seen (which only decide where the next capture starts) are left out.
     pub(super) fn canonical(&mut self, captures: bool) {
         if self.saw_table {
             self.resumed = false;
@@ -76,6 +77,8 @@ impl NetstatMachine {
         self.joined = Vec::new();
         if !captures {
             self.capture = 0;
+            self.seen_inet = false;
+            self.seen_unix = false;
         }
     }
 

@@ -82,11 +82,12 @@ pub(super) struct NetstatSMachine {
 }
 
 impl NetstatSMachine {
-    /// The state in one form (see `PushParser::agrees`): without the capture number
-    /// unless `captures`.
+    /// The state in one form (see `PushParser::agrees`): unless `captures`, without the
+    /// capture number and what only decides where the next capture starts.
     pub(super) fn canonical(&mut self, captures: bool) {
         if !captures {
             self.capture = 0;
+            self.seen = SeenNames::default();
         }
     }
 

@@ -58,13 +58,14 @@ const KNOWN_NAMES_CAP: usize = 32;
 
 impl ProcNetMachine {
     /// The state in one form (see `PushParser::agrees`): the names lines remembered are a
-    /// cache (a line not found is split again, with the same result), and the capture
-    /// number is left out unless `captures`.
+    /// cache (a line not found is split again, with the same result); unless `captures`, the
+    /// capture number and the prefixes that decide where the next capture starts are left out.
     pub(super) fn canonical(&mut self, captures: bool) {
         self.known_names = Vec::new();
         self.next_replaced = 0;
         if !captures {
             self.capture = 0;
+            self.seen = SeenNames::default();
         }
     }
 
