@@ -219,24 +219,32 @@ impl ProcNetMachine {
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
         for (index, item) in pairs_with_spans(&names, spans, values).enumerate() {
-            let kind = match item {
-                Ok((name, value)) => EventKind::Counter(Counter {
-                    source: CounterSource::Proc,
-                    section: names.prefix,
-                    name: Some(name),
-                    subtable: None,
-                    value,
-                    text: name,
-                    line: values.line,
-                    position: u32::try_from(index + 1).ok(),
-                }),
+            // Each arm builds its event where the sink takes it: a `kind` built first and
+            // then moved into the event is a copy of the whole (large) event per counter.
+            match item {
+                Ok((name, value)) => {
+                    let counter = Counter {
+                        source: CounterSource::Proc,
+                        section: names.prefix,
+                        name: Some(name),
+                        subtable: None,
+                        value,
+                        text: name,
+                        line: values.line,
+                        position: u32::try_from(index + 1).ok(),
+                    };
+                    sink.event(Event { at, capture, kind: EventKind::Counter(counter) });
+                }
                 Err(e) => {
                     failed = true;
                     let problem = Problem::Grammar { column: e.column, expected: e.line_error().expected };
-                    EventKind::Malformed(Malformed { raw: values.line, problem })
+                    sink.event(Event {
+                        at,
+                        capture,
+                        kind: EventKind::Malformed(Malformed { raw: values.line, problem }),
+                    });
                 }
-            };
-            sink.event(Event { at, capture, kind });
+            }
         }
         if failed {
             stats.malformed += 1;
