@@ -189,6 +189,7 @@ impl NetstatSMachine {
                     text: c.text(),
                     line,
                     position: None,
+                    rate: None,
                 };
                 self.emit(at, EventKind::Counter(counter), sink);
             }

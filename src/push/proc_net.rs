@@ -232,6 +232,7 @@ impl ProcNetMachine {
                         text: name,
                         line: values.line,
                         position: u32::try_from(index + 1).ok(),
+                        rate: None,
                     };
                     sink.event(Event { at, capture, kind: EventKind::Counter(counter) });
                 }

@@ -86,6 +86,10 @@ impl PushParser {
             Machine::ProcNet(_) => Some(Format::ProcNetstat),
             Machine::NetstatI(_) => Some(Format::NetstatI),
             Machine::NetstatAgn(_) => Some(Format::NetstatAgn),
+            Machine::Nstat(_) => Some(Format::Nstat),
+            Machine::Snmp6(_) => Some(Format::ProcSnmp6),
+            Machine::Sockstat(_) => Some(Format::Sockstat),
+            Machine::ProcNetDev(_) => Some(Format::ProcNetDev),
         }
     }
 }
@@ -101,6 +105,10 @@ impl Machine {
             Machine::ProcNet(m) => m.canonical(captures),
             Machine::NetstatI(m) => m.canonical(captures),
             Machine::NetstatAgn(m) => m.canonical(captures),
+            Machine::Nstat(m) => m.canonical(captures),
+            Machine::Snmp6(m) => m.canonical(captures),
+            Machine::Sockstat(m) => m.canonical(captures),
+            Machine::ProcNetDev(m) => m.canonical(captures),
             Machine::Auto(m) => m.canonical(captures),
         }
     }

@@ -13,6 +13,10 @@ pub mod proc_net;
 pub mod search;
 mod set;
 pub mod ss;
+// Issue 13, counters.
+pub mod proc_snmp;
+pub mod snmp6;
+pub mod sockstat;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
 pub use set::{Seen, ViewSet};
