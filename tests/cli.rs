@@ -360,3 +360,33 @@ fn stat_takes_flat_and_section_names_from_the_counter_files() {
     assert_eq!(code, 2);
     assert!(err.contains("no insights view reads /proc/net/dev"), "{err}");
 }
+
+#[test]
+fn one_file_cut_into_parts_gives_the_same_output_as_one_parse() {
+    // Every format, periodic logs (captures across the cuts), continuation lines, a
+    // spliced warning and malformed lines (their summary on stderr names the line).
+    let periodic = std::fs::read(fixture("corpus/real/r1_periodic_netstat-s.txt")).unwrap().repeat(5);
+    let periodic = temp_file("periodic-netstat-s.txt", &periodic);
+    let files = [
+        example(),
+        periodic.display().to_string(),
+        fixture("corpus/real/r1_periodic_ss-tupna.txt"),
+        fixture("corpus/real/r1_ss-tupnai.txt"),
+        fixture("corpus/real/r1_proc-net-netstat.txt"),
+        fixture("captured/deb12_periodic_netstat-neopa.txt"),
+        fixture("corpus/real/r1_nonroot_netstat-neopa_with-stderr.txt"),
+        fixture("corpus/real/v_r1_netstat-neopa_truncated.txt"),
+        fixture("corpus/real/r1_netstat-i.txt"),
+        fixture("corpus/real/r1_netstat-agn.txt"),
+    ];
+    for file in &files {
+        for command in ["events", "count"] {
+            let whole = netsift(&[command, "--jobs", "1", file]);
+            assert!(!whole.1.is_empty(), "{command} {file}");
+            for (jobs, part) in [("2", "50"), ("2", "777"), ("3", "4000")] {
+                let parts = netsift(&[command, "--jobs", jobs, "--part-size", part, file]);
+                assert_eq!(parts, whole, "{command} --jobs {jobs} --part-size {part} {file}");
+            }
+        }
+    }
+}

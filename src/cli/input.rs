@@ -602,6 +602,61 @@ pub fn parse_stream(
     Ok(Parsed { stats, saw_table: parser.saw_table(), cut_front: cut_front.get(), stopped: stopped.get() })
 }
 
+/// Parse one part of a file (see `cli/split.rs`) with `parser`, which goes on from where
+/// it is: the events go to `sink` labelled `name`, the line accounting and the malformed
+/// lines to `outcome`. Only the `last` part finishes the parser. `stop` is asked after
+/// each read: a part whose guess was wrong is abandoned.
+pub fn parse_part(
+    parser: &mut PushParser,
+    reader: &mut dyn Read,
+    name: &str,
+    last: bool,
+    outcome: &mut Outcome,
+    stop: &dyn Fn() -> bool,
+    sink: &mut dyn FnMut(&str, &Event<'_>),
+) -> Result<(), Failure> {
+    let mut on_event = |ev: Event<'_>| {
+        if let EventKind::Malformed(m) = &ev.kind {
+            outcome.malformed += 1;
+            if outcome.first_malformed.is_none() {
+                outcome.first_malformed = Some(report(name, &ev, m));
+            }
+        }
+        sink(name, &ev);
+    };
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(source) => return Err(Failure::Input(InputError::Io { name: name.to_string(), source })),
+        };
+        bytes += n as u64;
+        parser.feed(&chunk[..n], &mut on_event);
+        if stop() {
+            return Ok(());
+        }
+    }
+    if last {
+        parser.finish(&mut on_event);
+    }
+    outcome.bytes += bytes;
+    outcome.add(&parser.take_stats());
+    Ok(())
+}
+
+/// After the last part of `name` (read in `format`): an input with no table is reported,
+/// as for a file read in one piece.
+pub fn parts_done(outcome: &mut Outcome, name: &str, format: Format, saw_table: bool) {
+    outcome.format = Some(format);
+    let parsed = Parsed { stats: outcome.stats, saw_table, cut_front: false, stopped: false };
+    if !parsed.has_view(format) {
+        outcome.no_table.push(name.to_string());
+    }
+}
+
 fn report(name: &str, ev: &Event<'_>, m: &Malformed<'_>) -> MalformedReport {
     MalformedReport {
         name: name.to_string(),

@@ -5,6 +5,7 @@ mod parallel;
 mod progress;
 mod report;
 mod scan;
+mod split;
 mod table;
 
 use std::io::{self, Write};
@@ -17,7 +18,7 @@ use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
 use netsift::{Event, Format};
 
-use input::{member_format, parse_file, parse_inputs, Failure, InputError, Options, Outcome};
+use input::{member_format, parse_file, parse_inputs, parse_part, Failure, InputError, Options, Outcome};
 use parallel::Delivery;
 
 /// Parse netstat and ss outputs into typed events and insights-compatible views.
@@ -164,13 +165,17 @@ struct Common {
     quiet: bool,
 }
 
-/// Several files are parsed on several cores.
+/// Several files, or one large file cut into parts, are parsed on several cores.
 #[derive(Debug, Clone, Copy, Args)]
 struct Jobs {
-    /// Files parsed at once (default: one per core). The output is the same whatever the
-    /// number: each file's events together, in the order the files were given.
+    /// Files, or parts of one file, parsed at once (default: one per core). The output is
+    /// the same whatever the number: each file's events together, in the order the files
+    /// were given, and one file's in its order.
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    /// The size of the parts a single file is cut into (bytes; for tests).
+    #[arg(long, value_name = "BYTES", hide = true)]
+    part_size: Option<u64>,
 }
 
 impl Jobs {
@@ -179,6 +184,16 @@ impl Jobs {
     fn workers(self, files: &[PathBuf], strict: bool) -> Option<usize> {
         let workers = parallel::workers(self.jobs, files.len());
         (files.len() > 1 && workers > 1 && !strict).then_some(workers)
+    }
+
+    /// For a single plain file larger than a part, with more than one job and without
+    /// `--strict`: the file, the workers and the part size to cut it into parts.
+    fn split(self, files: &[PathBuf], strict: bool) -> Option<(&Path, usize, u64)> {
+        let [file] = files else { return None };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = self.jobs.unwrap_or(cores).max(1);
+        let part_size = self.part_size.unwrap_or(split::PART_SIZE).max(1);
+        (workers > 1 && !strict && split::splittable(file, part_size)).then_some((file.as_path(), workers, part_size))
     }
 }
 
@@ -304,60 +319,96 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     let many = files.len() > 1;
     let mut write_error: Option<io::Error> = None;
     let from_member = member_archive(member, files)?;
-    let outcome = match (from_member, jobs.workers(files, common.strict)) {
-        (Some((archive, path)), _) => {
-            let mut buf = Vec::with_capacity(1024);
-            parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
-                if write_error.is_some() {
-                    return;
-                }
-                write_event_line(&mut buf, ev, None);
-                if let Err(e) = out.write_all(&buf) {
-                    write_error = Some(e);
-                }
-            })?
-        }
-        (None, None) => {
-            let mut buf = Vec::with_capacity(1024);
-            parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
-                if write_error.is_some() {
-                    return;
-                }
-                write_event_line(&mut buf, ev, many.then_some(("file", name)));
-                if let Err(e) = out.write_all(&buf) {
-                    write_error = Some(e);
-                }
-            })
-        }
-        (None, Some(workers)) => {
-            // Each worker writes its file's lines into 64 KiB chunks; this thread writes
-            // the chunks out, file by file.
-            let options = Options { quiet: true, ..common.options() };
+    let split = if from_member.is_none() { jobs.split(files, common.strict) } else { None };
+    let outcome = if let Some((file, workers, part_size)) = split {
+        let name = file.display().to_string();
+        let work = |parser: &mut netsift::PushParser,
+                    reader: &mut dyn io::Read,
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    send: &mut dyn FnMut(Vec<u8>)| {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut line = Vec::with_capacity(1024);
             let mut outcome = Outcome::default();
-            let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                let mut line = Vec::with_capacity(1024);
-                let outcome = parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
-                    write_event_line(&mut line, ev, Some(("file", name)));
-                    chunk.extend_from_slice(&line);
-                    if chunk.len() >= CHUNK {
-                        send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
-                    }
-                });
-                send(chunk);
-                (outcome, ())
+            let mut sink = |_: &str, ev: &Event<'_>| {
+                write_event_line(&mut line, ev, None);
+                chunk.extend_from_slice(&line);
+                if chunk.len() >= CHUNK {
+                    send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                }
             };
-            parallel::run(files, workers, work, |_, delivery| match delivery {
-                Delivery::Chunk(bytes) => {
-                    if write_error.is_none() {
-                        if let Err(e) = out.write_all(&bytes) {
-                            write_error = Some(e);
+            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                outcome.record(e);
+            }
+            send(chunk);
+            (outcome, ())
+        };
+        let mut deliver = |bytes: Vec<u8>| {
+            if write_error.is_none() {
+                if let Err(e) = out.write_all(&bytes) {
+                    write_error = Some(e);
+                }
+            }
+        };
+        let plan = split::Plan { path: file, format: common.format, workers, part_size, captures: true };
+        split::run(plan, &work, &mut deliver, &mut |()| {})?
+    } else {
+        match (from_member, jobs.workers(files, common.strict)) {
+            (Some((archive, path)), _) => {
+                let mut buf = Vec::with_capacity(1024);
+                parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
+                    if write_error.is_some() {
+                        return;
+                    }
+                    write_event_line(&mut buf, ev, None);
+                    if let Err(e) = out.write_all(&buf) {
+                        write_error = Some(e);
+                    }
+                })?
+            }
+            (None, None) => {
+                let mut buf = Vec::with_capacity(1024);
+                parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
+                    if write_error.is_some() {
+                        return;
+                    }
+                    write_event_line(&mut buf, ev, many.then_some(("file", name)));
+                    if let Err(e) = out.write_all(&buf) {
+                        write_error = Some(e);
+                    }
+                })
+            }
+            (None, Some(workers)) => {
+                // Each worker writes its file's lines into 64 KiB chunks; this thread writes
+                // the chunks out, file by file.
+                let options = Options { quiet: true, ..common.options() };
+                let mut outcome = Outcome::default();
+                let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    let mut line = Vec::with_capacity(1024);
+                    let outcome =
+                        parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
+                            write_event_line(&mut line, ev, Some(("file", name)));
+                            chunk.extend_from_slice(&line);
+                            if chunk.len() >= CHUNK {
+                                send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                            }
+                        });
+                    send(chunk);
+                    (outcome, ())
+                };
+                parallel::run(files, workers, work, |_, delivery| match delivery {
+                    Delivery::Chunk(bytes) => {
+                        if write_error.is_none() {
+                            if let Err(e) = out.write_all(&bytes) {
+                                write_error = Some(e);
+                            }
                         }
                     }
-                }
-                Delivery::Done(file_outcome, ()) => outcome.merge(*file_outcome),
-            });
-            outcome
+                    Delivery::Done(file_outcome, ()) => outcome.merge(*file_outcome),
+                });
+                outcome
+            }
         }
     };
     let flushed = out.flush();
@@ -564,37 +615,57 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
 
 fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
     let count_into = |counts: &mut [u64], ev: &Event<'_>| {
-        let name = ev.kind.name();
-        if let Some(slot) = EventKind::NAMES.iter().position(|n| *n == name) {
-            counts[slot] += 1;
+        if let Some(slot) = counts.get_mut(ev.kind.index()) {
+            *slot += 1;
         }
     };
     let mut counts = vec![0u64; EventKind::NAMES.len()];
     let from_member = member_archive(member, files)?;
-    let outcome = match (from_member, jobs.workers(files, common.strict)) {
-        (Some((archive, path)), _) => {
-            let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut counts, ev);
-            parse_file(common.options_for(member), archive, Some(path), &mut sink)?
-        }
-        (None, None) => {
-            parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
-        }
-        (None, Some(workers)) => {
-            let options = Options { quiet: true, ..common.options() };
+    let split = if from_member.is_none() { jobs.split(files, common.strict) } else { None };
+    let outcome = if let Some((file, workers, part_size)) = split {
+        let name = file.display().to_string();
+        let work = |parser: &mut netsift::PushParser,
+                    reader: &mut dyn io::Read,
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    _: &mut dyn FnMut(Vec<u8>)| {
+            let mut part_counts = vec![0u64; EventKind::NAMES.len()];
             let mut outcome = Outcome::default();
-            let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
-                let mut file_counts = vec![0u64; EventKind::NAMES.len()];
-                let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
-                let outcome = parse_inputs(options, std::slice::from_ref(file), &mut sink);
-                (outcome, file_counts)
-            };
-            parallel::run(files, workers, work, |_, delivery| {
-                if let Delivery::Done(file_outcome, file_counts) = delivery {
-                    outcome.merge(*file_outcome);
-                    counts.iter_mut().zip(file_counts).for_each(|(total, n)| *total += n);
-                }
-            });
-            outcome
+            let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut part_counts, ev);
+            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                outcome.record(e);
+            }
+            (outcome, part_counts)
+        };
+        let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
+        let plan = split::Plan { path: file, format: common.format, workers, part_size, captures: false };
+        split::run(plan, &work, &mut |_| {}, &mut add)?
+    } else {
+        match (from_member, jobs.workers(files, common.strict)) {
+            (Some((archive, path)), _) => {
+                let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut counts, ev);
+                parse_file(common.options_for(member), archive, Some(path), &mut sink)?
+            }
+            (None, None) => {
+                parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
+            }
+            (None, Some(workers)) => {
+                let options = Options { quiet: true, ..common.options() };
+                let mut outcome = Outcome::default();
+                let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
+                    let mut file_counts = vec![0u64; EventKind::NAMES.len()];
+                    let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
+                    let outcome = parse_inputs(options, std::slice::from_ref(file), &mut sink);
+                    (outcome, file_counts)
+                };
+                parallel::run(files, workers, work, |_, delivery| {
+                    if let Delivery::Done(file_outcome, file_counts) = delivery {
+                        outcome.merge(*file_outcome);
+                        counts.iter_mut().zip(file_counts).for_each(|(total, n)| *total += n);
+                    }
+                });
+                outcome
+            }
         }
     };
     let stats = outcome.stats;

@@ -191,16 +191,22 @@ impl EventKind<'_> {
 
     /// The snake_case name of the kind, as in the JSON output and `netsift count`.
     pub fn name(&self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+
+    /// Where the kind's name is in [`EventKind::NAMES`]: a counter per kind is an array
+    /// indexed by it, without comparing names per event.
+    pub fn index(&self) -> usize {
         match self {
-            EventKind::Section(_) => "section",
-            EventKind::InetConn(_) => "inet_conn",
-            EventKind::UnixSocket(_) => "unix_socket",
-            EventKind::SsSocket(_) => "ss_socket",
-            EventKind::Counter(_) => "counter",
-            EventKind::Interface(_) => "interface",
-            EventKind::Membership(_) => "membership",
-            EventKind::Notice(_) => "notice",
-            EventKind::Malformed(_) => "malformed",
+            EventKind::Section(_) => 0,
+            EventKind::InetConn(_) => 1,
+            EventKind::UnixSocket(_) => 2,
+            EventKind::SsSocket(_) => 3,
+            EventKind::Counter(_) => 4,
+            EventKind::Interface(_) => 5,
+            EventKind::Membership(_) => 6,
+            EventKind::Notice(_) => 7,
+            EventKind::Malformed(_) => 8,
         }
     }
 }

@@ -20,6 +20,7 @@ use super::snmp6::Snmp6Machine;
 use super::sockstat::SockstatMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
+use crate::format::Format;
 use netsift_grammar::{netstat, netstat_s, ss};
 
 /// Which machine a section belongs to, in the order they are asked whether a line opens
@@ -41,8 +42,30 @@ enum Kind {
     ProcNetDev,
 }
 
+impl Kind {
+    /// The machine of a format (`Auto` has none).
+    fn of(format: Format) -> Option<Kind> {
+        match format {
+            Format::Auto => None,
+            Format::Netstat => Some(Kind::Netstat),
+            Format::Ss | Format::SsTulpn => Some(Kind::Ss),
+            Format::NetstatS => Some(Kind::NetstatS),
+            Format::ProcNetstat => Some(Kind::ProcNet),
+            Format::NetstatI => Some(Kind::NetstatI),
+            Format::NetstatAgn => Some(Kind::NetstatAgn),
+            Format::Nstat => Some(Kind::Nstat),
+            Format::ProcSnmp6 => Some(Kind::Snmp6),
+            Format::Sockstat => Some(Kind::Sockstat),
+            Format::ProcNetDev => Some(Kind::ProcNetDev),
+            Format::ProcSnmp => Some(Kind::ProcNet),
+            Format::ProcNetInet(_) => Some(Kind::ProcInet),
+            Format::ProcNetUnix => Some(Kind::ProcUnix),
+        }
+    }
+}
+
 /// The auto-detecting machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct AutoMachine {
     current: Option<Kind>,
     netstat: NetstatMachine,
@@ -82,6 +105,55 @@ impl AutoMachine {
     /// The protocol of a kernel inet table in this input (from the file's name).
     pub(super) fn set_inet_proto(&mut self, proto: netsift_grammar::netstat::Proto) {
         self.inet.set_proto(proto);
+    }
+
+    /// The guessed machine for a part of an input that begins inside a section of
+    /// `inside` (see `push/split.rs`): that format is current, and the netstat machine
+    /// accepts rows before their title.
+    pub(super) fn inside(inside: Option<Format>) -> Self {
+        let mut machine = Self::new();
+        machine.current = inside.and_then(Kind::of);
+        if let Some(Format::ProcNetInet(proto)) = inside {
+            machine.inet.set_proto(proto);
+        }
+        if machine.current == Some(Kind::Netstat) {
+            machine.netstat = NetstatMachine::resumed();
+        }
+        machine
+    }
+
+    /// The format of the section being read, `None` before any.
+    pub(super) fn current_format(&self) -> Option<Format> {
+        self.current.map(|kind| match kind {
+            Kind::Netstat => Format::Netstat,
+            Kind::Ss => Format::Ss,
+            Kind::ProcNet => Format::ProcNetstat,
+            Kind::NetstatS => Format::NetstatS,
+            Kind::NetstatI => Format::NetstatI,
+            Kind::NetstatAgn => Format::NetstatAgn,
+            Kind::Nstat => Format::Nstat,
+            Kind::Snmp6 => Format::ProcSnmp6,
+            Kind::Sockstat => Format::Sockstat,
+            Kind::ProcNetDev => Format::ProcNetDev,
+            Kind::ProcInet => Format::ProcNetInet(self.inet.proto()),
+            Kind::ProcUnix => Format::ProcNetUnix,
+        })
+    }
+
+    /// The state in one form: each machine's (see `PushParser::agrees`).
+    pub(super) fn canonical(&mut self, captures: bool) {
+        self.netstat.canonical(captures);
+        self.ss.canonical(captures);
+        self.stat.canonical(captures);
+        self.proc.canonical(captures);
+        self.iface.canonical(captures);
+        self.agn.canonical(captures);
+        self.nstat.canonical(captures);
+        self.snmp6.canonical(captures);
+        self.sockstat.canonical(captures);
+        self.dev.canonical(captures);
+        self.inet.canonical(captures);
+        self.unix.canonical(captures);
     }
 
     /// The format whose section this line begins, if any. Rows of connection tables start

@@ -16,6 +16,7 @@ mod proc_inet;
 mod proc_net;
 mod proc_unix;
 mod resume;
+mod split;
 mod ss;
 // Issue 13, counters.
 mod nstat;
@@ -65,7 +66,7 @@ pub struct LineStats {
 }
 
 /// The push parser. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PushParser {
     framer: LineFramer,
     machine: Machine,
@@ -76,7 +77,7 @@ pub struct PushParser {
 
 /// One state machine per format, and the auto-detecting one that routes each section to
 /// the machine of its format.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 enum Machine {
     Netstat(netstat::NetstatMachine),
     Ss(ss::SsMachine),

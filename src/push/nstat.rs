@@ -17,7 +17,7 @@ use crate::events::{
 };
 
 /// The nstat state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct NstatMachine {
     capture: u32,
     rows_in_capture: bool,
@@ -25,6 +25,14 @@ pub(super) struct NstatMachine {
 }
 
 impl NstatMachine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         NstatMachine { capture: 1, rows_in_capture: false, saw_table: false }
     }

@@ -19,7 +19,7 @@ use super::{LineStats, Position, Sink};
 use crate::events::{Columns, Event, EventKind, Lang, Malformed, Notice, NoticeKind, Problem, Section, Table};
 
 /// The kernel inet table state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct ProcInetMachine {
     proto: Proto,
     capture: u32,
@@ -29,6 +29,19 @@ pub(super) struct ProcInetMachine {
 }
 
 impl ProcInetMachine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
+    /// The protocol its rows are read as.
+    pub(super) fn proto(&self) -> Proto {
+        self.proto
+    }
+
     pub(super) fn new(proto: Proto) -> Self {
         ProcInetMachine { proto, capture: 1, open: false, rows_in_capture: false }
     }

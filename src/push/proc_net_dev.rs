@@ -16,7 +16,7 @@ use super::{LineStats, Position, Sink};
 use crate::events::{Columns, Event, EventKind, Lang, Malformed, Notice, Problem, Section, Table};
 
 /// The /proc/net/dev state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct ProcNetDevMachine {
     capture: u32,
     layout: DevLayout,
@@ -27,6 +27,14 @@ pub(super) struct ProcNetDevMachine {
 }
 
 impl ProcNetDevMachine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         ProcNetDevMachine {
             capture: 1,

@@ -21,7 +21,7 @@ use super::{LineStats, Position, Sink};
 use crate::events::{Columns, Event, EventKind, Lang, Malformed, Notice, Problem, Section, Table, UnixLayout};
 
 /// The kernel unix table state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct ProcUnixMachine {
     capture: u32,
     open: bool,
@@ -37,6 +37,18 @@ pub(super) struct ProcUnixMachine {
 const MAX_CONTINUATIONS: usize = 108;
 
 impl ProcUnixMachine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`; a held row compares by its bytes and position.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+        if !self.holding {
+            self.held.clear();
+            self.held_at = Position::default();
+        }
+    }
+
     pub(super) fn new() -> Self {
         ProcUnixMachine {
             capture: 1,

@@ -16,7 +16,7 @@ use crate::events::{
 };
 
 /// The snmp6 state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Snmp6Machine {
     capture: u32,
     saw_table: bool,
@@ -27,6 +27,14 @@ pub(super) struct Snmp6Machine {
 }
 
 impl Snmp6Machine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         Snmp6Machine { capture: 1, saw_table: false, first: Vec::new(), section: Vec::new() }
     }

@@ -22,7 +22,7 @@ use crate::events::{
 const SEEN_CAP: usize = 32;
 
 /// The sockstat state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct SockstatMachine {
     capture: u32,
     saw_table: bool,
@@ -34,6 +34,14 @@ pub(super) struct SockstatMachine {
 }
 
 impl SockstatMachine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         SockstatMachine { capture: 1, saw_table: false, seen: Vec::new(), seen_len: 0 }
     }
