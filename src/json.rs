@@ -196,6 +196,12 @@ impl<'o> Object<'o> {
         self.out
     }
 
+    /// The buffer the object writes into, for a caller that hands it over as it fills
+    /// (see `views::Spill`): the object's own state (its commas) is not in the buffer.
+    pub fn member_buffer(&mut self) -> &mut Vec<u8> {
+        self.out
+    }
+
     /// A string member from bytes.
     pub fn bytes(&mut self, name: &str, value: &[u8]) {
         string(self.member(name), value);

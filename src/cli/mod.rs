@@ -303,10 +303,13 @@ fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path
             return Err(Failure::Usage(format!("{}: there is no capture {n}", file.display())));
         }
     }
-    let mut json = Vec::new();
-    set.write_json(&mut json);
-    json.push(b'\n');
-    write_stdout(&json)
+    // Written a megabyte at a time: the JSON of a large capture is several times its size.
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    set.write_json_to(&mut lock)
+        .and_then(|()| lock.write_all(b"\n"))
+        .and_then(|()| lock.flush())
+        .map_err(Failure::from_write)
 }
 
 fn stat(common: &Common, member: &MemberArg, file: &Path, names: &[String]) -> Result<(), Failure> {
@@ -364,16 +367,13 @@ fn search(
 
 /// insights' ss lookups: `get_service`, `get_localport`, `get_peerport`, `get_port`, then
 /// the keyword terms; several given are ANDed (a row listed twice by `--port` stays twice).
-fn ss_search<'v>(
-    ss: &'v netsift::views::ss::SsView,
-    f: &PortFilters,
-    terms: &[Term],
-) -> Vec<&'v netsift::views::netstat::Row> {
-    let mut rows: Option<Vec<&netsift::views::netstat::Row>> = None;
-    let mut narrow = |found: Vec<&'v netsift::views::netstat::Row>| {
+fn ss_search<'v>(ss: &'v netsift::views::ss::SsView, f: &PortFilters, terms: &[Term]) -> Vec<netsift::views::Row<'v>> {
+    let mut rows: Option<Vec<netsift::views::Row<'v>>> = None;
+    let mut narrow = |found: Vec<netsift::views::Row<'v>>| {
         rows = Some(match rows.take() {
             None => found,
-            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| std::ptr::eq(*x, *r))).collect(),
+            // The rows of one table: the same row has the same index.
+            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| x.index() == r.index())).collect(),
         });
     };
     if let Some(s) = &f.service {
@@ -399,7 +399,7 @@ fn netstat_search<'v>(
     sections: &[TableKind],
     filters: &PortFilters,
     terms: &[Term],
-) -> Vec<&'v netsift::views::netstat::Row> {
+) -> Vec<netsift::views::Row<'v>> {
     let has_filters = filters.local_port.is_some()
         || filters.peer_port.is_some()
         || filters.port.is_some()
@@ -416,7 +416,7 @@ fn netstat_search<'v>(
     }
 }
 
-fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
+fn filters_match(f: &PortFilters, row: &netsift::views::Row<'_>) -> bool {
     let port_of = |key: &str| {
         row.get(key).and_then(|v| {
             let colon = v.iter().rposition(|&b| b == b':')?;
