@@ -217,8 +217,7 @@ pub fn run() -> i32 {
 }
 
 fn events(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 20, raw_stdout());
     let many = files.len() > 1;
     let mut write_error: Option<io::Error> = None;
     let outcome = match jobs.workers(files, common.strict) {
@@ -304,8 +303,7 @@ fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path
         }
     }
     // Written a megabyte at a time: the JSON of a large capture is several times its size.
-    let stdout = io::stdout();
-    let mut lock = stdout.lock();
+    let mut lock = raw_stdout();
     set.write_json_to(&mut lock)
         .and_then(|()| lock.write_all(b"\n"))
         .and_then(|()| lock.flush())
@@ -503,6 +501,20 @@ fn count(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> 
     let result = outcome.finish(common.strict);
     write_stdout(&json)?;
     result
+}
+
+/// Standard output without std's line buffering, which looks for the last newline of every
+/// write: `events` and `view` write hundreds of megabytes in large blocks of their own.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        // A duplicate of descriptor 1: same file, same offset, no buffer in between.
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {

@@ -281,11 +281,22 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill
             for col in &t.columns {
                 let list = cols.member(col);
                 list.push(b'[');
+                // Rows share a few key lists: the column's place is looked up once per list.
+                let mut known: Option<(*const &str, Option<usize>)> = None;
                 for (i, row) in t.rows.iter().enumerate() {
                     if i > 0 {
                         list.push(b',');
                     }
-                    json::string(list, row.get(col).unwrap_or_default());
+                    let keys = row.keys();
+                    let at = match known {
+                        Some((list_of_keys, at)) if list_of_keys == keys.as_ptr() => at,
+                        _ => {
+                            let at = keys.iter().position(|k| k == col);
+                            known = Some((keys.as_ptr(), at));
+                            at
+                        }
+                    };
+                    json::string(list, at.and_then(|i| row.value_at(i)).unwrap_or_default());
                     spill.check(list);
                 }
                 list.push(b']');

@@ -214,21 +214,37 @@ impl<'r> Row<'r> {
         text.get(s..e).unwrap_or_default()
     }
 
-    /// The (key, value) cells in display order.
-    pub fn cells(&self) -> impl ExactSizeIterator<Item = (&'static str, &'r [u8])> + Clone + 'r {
+    /// The row's text, keys, value offsets and their width.
+    fn parts(&self) -> (&'r [u8], &'r [&'static str], &'r [u8], usize) {
         let (len, keyset, width, _) = self.header();
         let rows: &'r Rows = self.rows;
         let text_at = self.start() + HEADER;
         let text = &rows.arena[text_at..text_at + len];
         let keys: &'r [&'static str] = &rows.keysets[keyset];
         let spans = &rows.arena[text_at + len..text_at + len + keys.len() * 2 * width];
+        (text, keys, spans, width)
+    }
+
+    /// The value of cell `i` (in [`Row::keys`] order).
+    pub fn value_at(&self, i: usize) -> Option<&'r [u8]> {
+        let (text, keys, spans, width) = self.parts();
+        (i < keys.len()).then(|| self.value(text, spans, width, i))
+    }
+
+    /// The (key, value) cells in display order.
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = (&'static str, &'r [u8])> + Clone + 'r {
+        let (text, keys, spans, width) = self.parts();
         let me = *self;
         keys.iter().enumerate().map(move |(i, &k)| (k, me.value(text, spans, width, i)))
     }
 
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&'r [u8]> {
-        self.cells().find(|(k, _)| *k == key).map(|(_, v)| v)
+        // Keys are the views' constants: the same address, usually, before the same text.
+        let same = |k: &str| (k.as_ptr() == key.as_ptr() && k.len() == key.len()) || k == key;
+        let (text, keys, spans, width) = self.parts();
+        let i = keys.iter().position(|k| same(k))?;
+        Some(self.value(text, spans, width, i))
     }
 
     /// How many cells the row has.
