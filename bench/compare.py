@@ -158,7 +158,9 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
         f"{round_ratio('netsift count', 'limits fields'):.2f}",
         f"{round_ratio('netsift events', 'limits fields'):.2f}",
         f"{round_ratio('netsift view', 'limits fields'):.2f}",
-        f"{view_rss / 1e6:.0f} MB / {capture / 1e6:.1f} MB = {view_rss / capture:.2f}× "
+        f"{view_rss / 1e6:.0f} MB / {capture / 1e3:.0f} kB"
+        + (f" = {view_rss / capture:.2f}×" if capture > 1e6 else "")
+        + " "
         f"({'within' if view_rss <= 1.5 * capture + 16 * 2**20 else 'over'} 1.5× + 16 MB)",
         f"{round_ratio('netsift count', 'insights-core 3.8.4'):.1f}",
         f"{round_ratio('netsift view', 'insights-core 3.8.4'):.1f}",

@@ -151,7 +151,7 @@ impl Jobs {
 
 impl Common {
     fn options(&self) -> Options {
-        Options { format: self.format, strict: self.strict, quiet: self.quiet }
+        Options { format: self.format, strict: self.strict, quiet: self.quiet, last_capture: None }
     }
 
     /// The options for `member` of an archive: its format from its path under `-f auto`.
@@ -293,7 +293,11 @@ fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>
 }
 
 fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path) -> Result<(), Failure> {
-    let options = common.options_for(member);
+    let mut options = common.options_for(member);
+    if let CaptureSelect::Number(n) = capture {
+        // Nothing after capture N is described: reading stops there.
+        options.last_capture = Some(n);
+    }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;

@@ -125,7 +125,12 @@ impl Rows {
         text(&mut self.arena);
         for (s, e) in spans {
             for offset in [s, e] {
-                self.arena.extend_from_slice(&(offset as u32).to_le_bytes()[..width]);
+                // Offsets are at most `len`, which `width` was chosen to hold.
+                match width {
+                    1 => self.arena.push(offset as u8),
+                    2 => self.arena.extend_from_slice(&(offset as u16).to_le_bytes()),
+                    _ => self.arena.extend_from_slice(&(offset as u32).to_le_bytes()),
+                }
             }
         }
         self.starts.push(start as u64);
@@ -205,10 +210,11 @@ impl<'r> Row<'r> {
 
     /// The value of cell `i`.
     fn value(&self, text: &'r [u8], spans: &'r [u8], width: usize, i: usize) -> &'r [u8] {
-        let read = |k: usize| {
-            let mut b = [0u8; 4];
-            b[..width].copy_from_slice(&spans[k * width..(k + 1) * width]);
-            u32::from_le_bytes(b) as usize
+        // One arm per width: a copy of a variable length would be a call to memcpy.
+        let read = |k: usize| match width {
+            1 => usize::from(spans[k]),
+            2 => usize::from(u16::from_le_bytes([spans[2 * k], spans[2 * k + 1]])),
+            _ => u32::from_le_bytes([spans[4 * k], spans[4 * k + 1], spans[4 * k + 2], spans[4 * k + 3]]) as usize,
         };
         let (s, e) = (read(2 * i), read(2 * i + 1));
         text.get(s..e).unwrap_or_default()
