@@ -10,7 +10,9 @@
 //! `ss` (`ss -tupna` of iproute2 6.x: widths computed per table from the data, lines
 //! padded to the widest Process cell), `netstat-s` (every section of a real capture, with
 //! values drawn anew), `proc-netstat` (`/proc/net/netstat` and `/proc/net/snmp` pairs of
-//! real length). SIZE is in megabytes; `--captures N` splits the output into N captures
+//! real length), and the counter files of issue 13 from real captures with values drawn
+//! anew: `nstat` (`nstat -zas`), `proc-snmp6`, `sockstat` (sockstat then sockstat6),
+//! `proc-net-dev`. SIZE is in megabytes; `--captures N` splits the output into N captures
 //! (periodic logs), one big capture by default.
 
 use std::io::{self, BufWriter, Write};
@@ -222,6 +224,40 @@ fn renumber(rng: &mut Rng, template: &str, out: &mut String) {
     }
 }
 
+/// Replace every number of a real capture that stands alone (after a blank, a `:` or
+/// at the start of a line: not the `6` of `Ip6` or the `0` of `eth0`) with a fresh one.
+fn renumber_values(rng: &mut Rng, template: &str, out: &mut String) {
+    let mut prev = '\n';
+    let mut in_number = false;
+    for ch in template.chars() {
+        if ch.is_ascii_digit() && (in_number || matches!(prev, ' ' | '\t' | ':' | '\n' | '.')) {
+            if !in_number {
+                if prev == '.' {
+                    // The one decimal of nstat's `%6.1f` rate.
+                    out.push_str(&rng.below(10).to_string());
+                } else {
+                    let bits = rng.below(40) + 1;
+                    out.push_str(&rng.below(1 << bits).to_string());
+                }
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            out.push(ch);
+        }
+        prev = ch;
+    }
+}
+
+// Issue 13, counters: real captures as templates.
+const NSTAT: &str = include_str!("../tests/fixtures/captured/deb12_zoo_nstat-zas.txt");
+const SNMP6: &str = include_str!("../tests/fixtures/captured/deb12_zoo_proc-net-snmp6.txt");
+const SOCKSTAT: [&str; 2] = [
+    include_str!("../tests/fixtures/captured/deb12_zoo_proc-net-sockstat.txt"),
+    include_str!("../tests/fixtures/captured/deb12_zoo_proc-net-sockstat6.txt"),
+];
+const PROC_NET_DEV: &str = include_str!("../tests/fixtures/corpus/procfs/procfs_proc_net_dev");
+
 const NETSTAT_S: &str = include_str!("../tests/fixtures/corpus/real/r1_netstat-s.txt");
 const PROC: [&str; 2] = [
     include_str!("../tests/fixtures/corpus/real/r1_proc-net-netstat.txt"),
@@ -231,7 +267,7 @@ const PROC: [&str; 2] = [
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage =
-        "usage: generate FORMAT SIZE_MB [--seed N] [--captures N]  (FORMAT: netstat, ss, netstat-s, proc-netstat)";
+        "usage: generate FORMAT SIZE_MB [--seed N] [--captures N]  (FORMAT: netstat, ss, netstat-s, proc-netstat, nstat, proc-snmp6, sockstat, proc-net-dev)";
     let (Some(format), Some(size)) = (args.first(), args.get(1).and_then(|s| s.parse::<usize>().ok())) else {
         eprintln!("{usage}");
         std::process::exit(2);
@@ -258,6 +294,14 @@ fn main() -> io::Result<()> {
                     renumber(&mut rng, p, &mut text);
                 }
             }
+            "nstat" => renumber_values(&mut rng, NSTAT, &mut text),
+            "proc-snmp6" => renumber_values(&mut rng, SNMP6, &mut text),
+            "sockstat" => {
+                for p in SOCKSTAT {
+                    renumber_values(&mut rng, p, &mut text);
+                }
+            }
+            "proc-net-dev" => renumber_values(&mut rng, PROC_NET_DEV, &mut text),
             _ => {
                 eprintln!("{usage}");
                 std::process::exit(2);

@@ -22,16 +22,51 @@ pub enum Format {
     NetstatI,
     /// `netstat -agn` (`-g`): multicast group memberships.
     NetstatAgn,
+    // The kernel's counter files and nstat (issue 13, counters).
+    /// `nstat -a`, `-z`, `-s`, … (`#kernel`, then `Name value rate` rows).
+    Nstat,
+    /// `/proc/net/snmp6` (`Ip6InReceives  39` per line).
+    ProcSnmp6,
+    /// `/proc/net/sockstat` and `/proc/net/sockstat6` (`TCP: inuse 94 orphan 0 …`).
+    Sockstat,
+    /// `/proc/net/dev`: one `interface` event per row, as `netstat -i`'s.
+    ProcNetDev,
+    /// `/proc/net/snmp` read as `proc-netstat` is, whose view is insights' `TcpIpStats`
+    /// rather than `ProcNsat`.
+    ProcSnmp,
 }
 
 impl Format {
     /// Every format name accepted by [`Format::from_str`].
-    pub const NAMES: &'static [&'static str] =
-        &["auto", "netstat", "ss", "ss-tulpn", "netstat-s", "proc-netstat", "netstat-i", "netstat-agn"];
+    pub const NAMES: &'static [&'static str] = &[
+        "auto",
+        "netstat",
+        "ss",
+        "ss-tulpn",
+        "netstat-s",
+        "proc-netstat",
+        "netstat-i",
+        "netstat-agn",
+        "nstat",
+        "proc-snmp6",
+        "sockstat",
+        "proc-net-dev",
+        "proc-snmp",
+    ];
 
     /// The formats `auto` tries, for error messages.
-    pub const DETECTABLE: &'static [&'static str] =
-        &["netstat", "ss", "netstat-s", "proc-netstat", "netstat-i", "netstat-agn"];
+    pub const DETECTABLE: &'static [&'static str] = &[
+        "netstat",
+        "ss",
+        "netstat-s",
+        "proc-netstat",
+        "netstat-i",
+        "netstat-agn",
+        "nstat",
+        "proc-snmp6",
+        "sockstat",
+        "proc-net-dev",
+    ];
 
     /// The command-line name.
     pub fn name(self) -> &'static str {
@@ -44,6 +79,11 @@ impl Format {
             Format::ProcNetstat => "proc-netstat",
             Format::NetstatI => "netstat-i",
             Format::NetstatAgn => "netstat-agn",
+            Format::Nstat => "nstat",
+            Format::ProcSnmp6 => "proc-snmp6",
+            Format::Sockstat => "sockstat",
+            Format::ProcNetDev => "proc-net-dev",
+            Format::ProcSnmp => "proc-snmp",
         }
     }
 }
@@ -72,6 +112,11 @@ impl FromStr for Format {
             "proc-netstat" => Ok(Format::ProcNetstat),
             "netstat-i" => Ok(Format::NetstatI),
             "netstat-agn" => Ok(Format::NetstatAgn),
+            "nstat" => Ok(Format::Nstat),
+            "proc-snmp6" => Ok(Format::ProcSnmp6),
+            "sockstat" => Ok(Format::Sockstat),
+            "proc-net-dev" => Ok(Format::ProcNetDev),
+            "proc-snmp" => Ok(Format::ProcSnmp),
             other => Err(UnknownFormat(other.to_string())),
         }
     }

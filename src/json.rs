@@ -7,6 +7,29 @@
 //! gives back the exact bytes, and it is what insights-core itself holds when it reads an
 //! archived file with such bytes. Valid UTF-8 is written as is.
 
+/// Append a floating-point number (nstat's rates): the shortest text that reads back as
+/// the same `f64`, with a fraction (`0.0`, not `0`); `null` for NaN and infinity, which
+/// JSON cannot hold.
+///
+/// ```
+/// let mut out = Vec::new();
+/// netsift::json::float(&mut out, 1536.9);
+/// netsift::json::float(&mut out, 0.0);
+/// assert_eq!(out, b"1536.90.0");
+/// ```
+pub fn float(out: &mut Vec<u8>, n: f64) {
+    use std::io::Write;
+    if !n.is_finite() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    // Writing into a Vec cannot fail; `{}` never writes an exponent.
+    let _ = write!(out, "{n}");
+    if n.fract() == 0.0 {
+        out.extend_from_slice(b".0");
+    }
+}
+
 /// Append `bytes` as a JSON string (with quotes).
 ///
 /// ```

@@ -158,6 +158,15 @@ fn interfaces_and_memberships_allocate_nothing_after_warm_up() {
 }
 
 #[test]
+fn kernel_counter_files_allocate_nothing_after_warm_up() {
+    // Issue 13: nstat, /proc/net/snmp6, sockstat, /proc/net/dev.
+    assert_no_allocation(Format::Nstat, "captured/deb12_nstat-zas.txt");
+    assert_no_allocation(Format::ProcSnmp6, "captured/deb12_zoo_proc-net-snmp6.txt");
+    assert_no_allocation(Format::Sockstat, "captured/deb12_zoo_proc-net-sockstat.txt");
+    assert_no_allocation(Format::ProcNetDev, "captured/deb12_proc-net-dev.txt");
+}
+
+#[test]
 fn auto_detection_allocates_nothing_after_warm_up() {
     let mut log = Vec::new();
     for f in ["corpus/real/r1_netstat-neopa.txt", "corpus/real/r1_ss-tupna.txt", "corpus/real/r1_netstat-s.txt"] {

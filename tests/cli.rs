@@ -123,8 +123,9 @@ fn input_errors_exit_2() {
     assert!(err.contains("is a directory"), "{err}");
     let (code, _, err) = netsift(&["view", &fixture("insights/fixtures/empty.txt")]);
     assert_eq!(code, 2);
+    let tried = format!("no recognisable table (tried: {})", netsift::Format::DETECTABLE.join(", "));
     assert!(
-        err.contains("no recognisable table (tried: netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn)"),
+        err.contains(&tried) && tried.contains("netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn"),
         "{err}"
     );
     let (code, _, _) = netsift(&["view", "-f", "bogus", &example()]);
@@ -325,4 +326,30 @@ fn many_files_on_many_cores_give_the_same_output_as_one_by_one() {
     }
     let given: Vec<&str> = files.iter().copied().filter(|f| !f.starts_with("/nonexistent")).collect();
     assert_eq!(order, given);
+}
+
+#[test]
+fn stat_takes_flat_and_section_names_from_the_counter_files() {
+    // Issue 13: nstat and snmp6 print flat names; `stat` answers by both spellings.
+    let names = ["TcpExtTW", "TcpExt:TW", "TW", "Ip6InReceives", "Ip6:InReceives", "IpExtInOctets", "Nope"];
+    let mut args = vec!["stat"];
+    let nstat = fixture("captured/deb12_zoo_nstat-zas.txt");
+    args.push(&nstat);
+    args.extend(names);
+    let (code, out, err) = netsift(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        r#"{"TcpExtTW":1455,"TcpExt:TW":1455,"TW":1455,"Ip6InReceives":33,"Ip6:InReceives":33,"IpExtInOctets":925488141,"Nope":null}"#
+    );
+    let snmp6 = fixture("captured/deb12_zoo_proc-net-snmp6.txt");
+    let (_, out, _) = netsift(&["stat", &snmp6, "Ip6InReceives", "Ip6:InReceives"]);
+    assert_eq!(out.trim(), r#"{"Ip6InReceives":33,"Ip6:InReceives":33}"#);
+    let sockstat = fixture("captured/deb12_zoo_proc-net-sockstat.txt");
+    let (_, out, _) = netsift(&["stat", &sockstat, "TCP:inuse", "TCP:tw"]);
+    assert_eq!(out.trim(), r#"{"TCP:inuse":18,"TCP:tw":2567}"#);
+    // /proc/net/dev has no insights view.
+    let (code, _, err) = netsift(&["view", "-f", "proc-net-dev", &fixture("captured/deb12_proc-net-dev.txt")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no insights view reads /proc/net/dev"), "{err}");
 }

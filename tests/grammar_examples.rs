@@ -63,7 +63,7 @@ fn every_example_in_the_grammar_readme_parses() {
         auto.finish(&mut auto_sink);
         assert_eq!(auto_rows, rows, "example {i} ({name}) under auto-detection");
     }
-    assert_eq!(formats_seen.len(), 6, "{formats_seen:?}");
+    assert_eq!(formats_seen.len(), 10, "{formats_seen:?}");
 }
 
 #[test]

@@ -234,7 +234,7 @@ impl<'a> MapBytes<'a> for netstat_i::IfaceRow<'a> {
     type Mapped<'b> = netstat_i::IfaceRow<'b>;
 
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
-        let netstat_i::IfaceRow { line, iface, mtu, metric, stats, no_stats, flags, flags_text, spans } = *self;
+        let netstat_i::IfaceRow { line, iface, mtu, metric, stats, no_stats, flags, flags_text, spans, dev } = *self;
         netstat_i::IfaceRow {
             line: f(line),
             iface: f(iface),
@@ -245,6 +245,7 @@ impl<'a> MapBytes<'a> for netstat_i::IfaceRow<'a> {
             flags,
             flags_text: f(flags_text),
             spans,
+            dev,
         }
     }
 }

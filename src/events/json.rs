@@ -6,8 +6,7 @@
 //! Bytes that are not UTF-8 follow the convention of [`crate::json`].
 
 use super::{
-    Columns, Counter, CounterSource, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section,
-    UnixSocket,
+    Columns, Counter, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket,
 };
 use crate::json::{self, Object};
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Timer, TimerKind, UnixState, UnixType, User};
@@ -75,6 +74,7 @@ fn write_columns(out: &mut Vec<u8>, columns: Columns) {
             string_list(out, SsCol::ALL.into_iter().filter(shown).map(SsCol::c_name))
         }
         Columns::Counters | Columns::Other => string_list(out, []),
+        Columns::ProcNetDev(l) => string_list(out, std::iter::once("face").chain(l.columns().iter().map(|c| c.name()))),
     }
 }
 
@@ -200,6 +200,27 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
     if let Some(t) = &c.timer {
         timer(o.member("timer"), t);
     }
+    // A multi-homed sctp row: the addresses of its continuation lines.
+    if memchr::memchr(b'\n', c.line).is_some() {
+        let list = o.member("more_addresses");
+        list.push(b'[');
+        for (i, (local, foreign)) in netsift_grammar::netstat::more_addresses(c).enumerate() {
+            if i > 0 {
+                list.push(b',');
+            }
+            let mut a = Object::new(list);
+            match local {
+                Some(l) => a.bytes("local", l),
+                None => a.null("local"),
+            }
+            match foreign {
+                Some(f) => a.bytes("foreign", f),
+                None => a.null("foreign"),
+            }
+            a.end();
+        }
+        list.push(b']');
+    }
     o.bytes("raw", c.line);
 }
 
@@ -241,13 +262,7 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
 }
 
 fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
-    o.str(
-        "source",
-        match c.source {
-            CounterSource::NetstatS => "netstat_s",
-            CounterSource::Proc => "proc",
-        },
-    );
+    o.str("source", c.source.name());
     o.bytes("section", c.section);
     match c.name {
         Some(n) => o.bytes("name", n),
@@ -265,11 +280,17 @@ fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
         Some(p) => o.uint("position", u64::from(p)),
         None => o.bytes("raw", c.line),
     }
+    if let Some(rate) = c.rate {
+        json::float(o.member("rate"), rate);
+    }
 }
 
 fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
     o.bytes("iface", i.iface);
-    o.uint("mtu", i.mtu);
+    match i.mtu {
+        Some(mtu) => o.uint("mtu", mtu),
+        None => o.null("mtu"),
+    }
     if let Some(m) = i.metric {
         o.uint("metric", m);
     }
@@ -289,6 +310,24 @@ fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
             }
         }
         None => o.null("stats"),
+    }
+    // /proc/net/dev's counters beyond netstat -i's eight.
+    if let Some(dev) = &i.dev {
+        for (name, v) in [
+            ("rx_bytes", dev.rx_bytes),
+            ("rx_frame", dev.rx_frame),
+            ("rx_compressed", dev.rx_compressed),
+            ("rx_multicast", dev.rx_multicast),
+            ("tx_bytes", dev.tx_bytes),
+            ("tx_colls", dev.tx_colls),
+            ("tx_carrier", dev.tx_carrier),
+            ("tx_compressed", dev.tx_compressed),
+        ] {
+            match v {
+                Some(v) => o.uint(name, v),
+                None => o.null(name),
+            }
+        }
     }
     match i.flags {
         Some(flags) => {

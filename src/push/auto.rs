@@ -11,6 +11,11 @@ use super::netstat_i::NetstatIMachine;
 use super::netstat_s::NetstatSMachine;
 use super::proc_net::ProcNetMachine;
 use super::ss::SsMachine;
+// Issue 13, counters.
+use super::nstat::NstatMachine;
+use super::proc_net_dev::ProcNetDevMachine;
+use super::snmp6::Snmp6Machine;
+use super::sockstat::SockstatMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
 use netsift_grammar::{netstat, netstat_s, ss};
@@ -25,6 +30,11 @@ enum Kind {
     NetstatS,
     NetstatI,
     NetstatAgn,
+    // Issue 13, counters.
+    Nstat,
+    Snmp6,
+    Sockstat,
+    ProcNetDev,
 }
 
 /// The auto-detecting machine. See the module documentation.
@@ -37,6 +47,11 @@ pub(super) struct AutoMachine {
     proc: ProcNetMachine,
     iface: NetstatIMachine,
     agn: NetstatAgnMachine,
+    // Issue 13, counters.
+    nstat: NstatMachine,
+    snmp6: Snmp6Machine,
+    sockstat: SockstatMachine,
+    dev: ProcNetDevMachine,
 }
 
 impl AutoMachine {
@@ -49,6 +64,10 @@ impl AutoMachine {
             proc: ProcNetMachine::new(),
             iface: NetstatIMachine::new(),
             agn: NetstatAgnMachine::new(),
+            nstat: NstatMachine::new(),
+            snmp6: Snmp6Machine::new(),
+            sockstat: SockstatMachine::new(),
+            dev: ProcNetDevMachine::new(),
         }
     }
 
@@ -62,10 +81,22 @@ impl AutoMachine {
     fn starts(&self, line: &[u8]) -> Option<Kind> {
         let first = *line.first()?;
         if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
-            return None;
+            // sockstat's first line is the one opening line in lower case.
+            let sockstat = first == b's' && line.starts_with(b"sockets: ") && SockstatMachine::starts(line);
+            return (sockstat && self.current != Some(Kind::Sockstat)).then_some(Kind::Sockstat);
         }
-        const ORDER: [Kind; 6] =
-            [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn];
+        const ORDER: [Kind; 10] = [
+            Kind::Netstat,
+            Kind::Ss,
+            Kind::ProcNet,
+            Kind::NetstatS,
+            Kind::NetstatI,
+            Kind::NetstatAgn,
+            Kind::Nstat,
+            Kind::Snmp6,
+            Kind::Sockstat,
+            Kind::ProcNetDev,
+        ];
         let claimed = ORDER.into_iter().filter(|&k| Some(k) != self.current).find(|&k| Self::opens(k, line))?;
         match self.current {
             Some(current) if current < claimed && Self::opens(current, line) => Some(current),
@@ -82,6 +113,10 @@ impl AutoMachine {
             Kind::ProcNet => ProcNetMachine::starts(line),
             Kind::NetstatI => NetstatIMachine::starts(line),
             Kind::NetstatAgn => NetstatAgnMachine::starts(line),
+            Kind::Nstat => NstatMachine::starts(line),
+            Kind::Snmp6 => Snmp6Machine::starts(line),
+            Kind::Sockstat => SockstatMachine::starts(line),
+            Kind::ProcNetDev => ProcNetDevMachine::starts(line),
         }
     }
 
@@ -94,6 +129,10 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.capture(),
             Some(Kind::NetstatI) => self.iface.capture(),
             Some(Kind::NetstatAgn) => self.agn.capture(),
+            Some(Kind::Nstat) => self.nstat.capture(),
+            Some(Kind::Snmp6) => self.snmp6.capture(),
+            Some(Kind::Sockstat) => self.sockstat.capture(),
+            Some(Kind::ProcNetDev) => self.dev.capture(),
         }
     }
 
@@ -104,6 +143,10 @@ impl AutoMachine {
             || self.proc.saw_table()
             || self.iface.saw_table()
             || self.agn.saw_table()
+            || self.nstat.saw_table()
+            || self.snmp6.saw_table()
+            || self.sockstat.saw_table()
+            || self.dev.saw_table()
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
@@ -113,6 +156,10 @@ impl AutoMachine {
             // row is complete: leaving ss completes it, so events stay in input order.
             if self.current == Some(Kind::Ss) && kind != Kind::Ss {
                 self.ss.finish(stats, sink);
+            }
+            // So does an sctp row held for its address lines.
+            if self.current == Some(Kind::Netstat) {
+                self.netstat.flush_held(stats, sink);
             }
             self.current = Some(kind);
         }
@@ -131,6 +178,7 @@ impl AutoMachine {
                 let kind = netstat::notice(line)
                     .map(NoticeKind::from)
                     .or_else(|| ss::notice(line).map(NoticeKind::from))
+                    .or_else(|| line.starts_with(b"nstat: ").then_some(NoticeKind::ToolMessage))
                     .or_else(stat_notice)
                     .unwrap_or(NoticeKind::Other);
                 let kind = EventKind::Notice(Notice { kind, text: line });
@@ -142,6 +190,10 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.line(line, at, stats, sink),
             Some(Kind::NetstatI) => self.iface.line(line, at, stats, sink),
             Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
+            Some(Kind::Nstat) => self.nstat.line(line, at, stats, sink),
+            Some(Kind::Snmp6) => self.snmp6.line(line, at, stats, sink),
+            Some(Kind::Sockstat) => self.sockstat.line(line, at, stats, sink),
+            Some(Kind::ProcNetDev) => self.dev.line(line, at, stats, sink),
         }
     }
 
@@ -150,6 +202,9 @@ impl AutoMachine {
     pub(super) fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
         if self.current == Some(Kind::Ss) {
             self.ss.finish(stats, sink);
+        }
+        if self.current == Some(Kind::Netstat) {
+            self.netstat.flush_held(stats, sink);
         }
     }
 
@@ -160,5 +215,9 @@ impl AutoMachine {
         self.proc.finish(stats, sink);
         self.iface.finish(stats, sink);
         self.agn.finish(stats, sink);
+        self.nstat.finish(stats, sink);
+        self.snmp6.finish(stats, sink);
+        self.sockstat.finish(stats, sink);
+        self.dev.finish(stats, sink);
     }
 }

@@ -15,6 +15,11 @@ mod netstat_s;
 mod proc_net;
 mod resume;
 mod ss;
+// Issue 13, counters.
+mod nstat;
+mod proc_net_dev;
+mod snmp6;
+mod sockstat;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
@@ -77,6 +82,11 @@ enum Machine {
     ProcNet(proc_net::ProcNetMachine),
     NetstatI(netstat_i::NetstatIMachine),
     NetstatAgn(netstat_agn::NetstatAgnMachine),
+    // Issue 13, counters.
+    Nstat(nstat::NstatMachine),
+    Snmp6(snmp6::Snmp6Machine),
+    Sockstat(sockstat::SockstatMachine),
+    ProcNetDev(proc_net_dev::ProcNetDevMachine),
     Auto(Box<auto::AutoMachine>),
 }
 
@@ -90,6 +100,10 @@ macro_rules! each_machine {
             Machine::ProcNet($m) => $body,
             Machine::NetstatI($m) => $body,
             Machine::NetstatAgn($m) => $body,
+            Machine::Nstat($m) => $body,
+            Machine::Snmp6($m) => $body,
+            Machine::Sockstat($m) => $body,
+            Machine::ProcNetDev($m) => $body,
             Machine::Auto($m) => $body,
         }
     };
@@ -102,9 +116,13 @@ impl Machine {
             Format::Netstat => Machine::Netstat(netstat::NetstatMachine::new()),
             Format::Ss | Format::SsTulpn => Machine::Ss(ss::SsMachine::new()),
             Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::new()),
-            Format::ProcNetstat => Machine::ProcNet(proc_net::ProcNetMachine::new()),
+            Format::ProcNetstat | Format::ProcSnmp => Machine::ProcNet(proc_net::ProcNetMachine::new()),
             Format::NetstatI => Machine::NetstatI(netstat_i::NetstatIMachine::new()),
             Format::NetstatAgn => Machine::NetstatAgn(netstat_agn::NetstatAgnMachine::new()),
+            Format::Nstat => Machine::Nstat(nstat::NstatMachine::new()),
+            Format::ProcSnmp6 => Machine::Snmp6(snmp6::Snmp6Machine::new()),
+            Format::Sockstat => Machine::Sockstat(sockstat::SockstatMachine::new()),
+            Format::ProcNetDev => Machine::ProcNetDev(proc_net_dev::ProcNetDevMachine::new()),
         }
     }
 
@@ -120,11 +138,12 @@ impl Machine {
         each_machine!(self, m => m.capture())
     }
 
-    /// Emit a row held back for its continuation lines (ss), before an event that does not
-    /// go through the machine.
+    /// Emit a row held back for its continuation lines (ss, sctp), before an event that
+    /// does not go through the machine.
     fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
         match self {
             Machine::Ss(m) => m.finish(stats, sink),
+            Machine::Netstat(m) => m.flush_held(stats, sink),
             Machine::Auto(m) => m.flush(stats, sink),
             _ => {}
         }

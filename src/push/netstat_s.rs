@@ -180,6 +180,7 @@ impl NetstatSMachine {
                     text: c.text(),
                     line,
                     position: None,
+                    rate: None,
                 };
                 self.emit(at, EventKind::Counter(counter), sink);
             }

@@ -217,6 +217,7 @@ impl ProcNetMachine {
                     text: name,
                     line: values.line,
                     position: u32::try_from(index + 1).ok(),
+                    rate: None,
                 }),
                 Err(e) => {
                     failed = true;

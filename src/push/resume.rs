@@ -104,8 +104,17 @@ fn is_whole_first_line(format: Format, line: &[u8]) -> bool {
         }
         // A cut row of these still reads as a row (`eth0` cut to `th0`): only an opening
         // line is whole.
-        Format::ProcNetstat => super::proc_net::ProcNetMachine::starts(line),
+        Format::ProcNetstat | Format::ProcSnmp => super::proc_net::ProcNetMachine::starts(line),
         Format::NetstatI => super::netstat_i::NetstatIMachine::starts(line),
         Format::NetstatAgn => super::netstat_agn::NetstatAgnMachine::starts(line),
+        // Issue 13, counters. A cut name still reads as a name (`tExtTW`): a row is whole
+        // when its name begins with a kernel section.
+        Format::Nstat => {
+            super::nstat::NstatMachine::starts(line)
+                || netsift_grammar::nstat::row(line).is_ok_and(|r| r.split().is_some())
+        }
+        Format::ProcSnmp6 => netsift_grammar::snmp6::row(line).is_ok_and(|r| r.split().is_some()),
+        Format::Sockstat => super::sockstat::SockstatMachine::starts(line),
+        Format::ProcNetDev => super::proc_net_dev::ProcNetDevMachine::starts(line),
     }
 }

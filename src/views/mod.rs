@@ -14,6 +14,10 @@ mod rows;
 pub mod search;
 mod set;
 pub mod ss;
+// Issue 13, counters.
+pub mod proc_snmp;
+pub mod snmp6;
+pub mod sockstat;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
 pub use rows::{Row, Rows};

@@ -469,11 +469,11 @@ impl<'l> Cells<'l> {
 /// The insights row of an internet socket.
 fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
     let mut cells = Cells::new();
-    let last = InetCol::present(c.layout).count();
-    for (i, col) in InetCol::present(c.layout).enumerate() {
-        // insights keeps the last column untrimmed (`line[offset:]`); the others trimmed.
-        let value = if i + 1 == last { &c.line[c.column_start(col)..] } else { c.column(col) };
-        cells.push((col.c_name(), value));
+    // Every value without its padding, the last column too: netstat pads `PID/Program
+    // name` and `State` to their width even when they end the line, and insights' slice of
+    // the last column (`line[offset:]`) keeps that padding, which no search term can match.
+    for col in InetCol::present(c.layout) {
+        cells.push((col.c_name(), c.column(col)));
     }
     if c.layout.program {
         derive_pid(&mut cells, c.column(InetCol::Program));
@@ -492,12 +492,10 @@ fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
     let mut cells = Cells::new();
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
-    let last = present.clone().count();
-    for (i, col) in present.enumerate() {
+    for col in present {
+        // The last column (`Path`, an empty one padded) is trimmed as the others are.
         let value = if col == UnixCol::RefCnt {
             &u.line[..u.spans[UnixCol::RefCnt as usize].1 as usize]
-        } else if i + 1 == last {
-            &u.line[u.column_start(col)..]
         } else {
             u.column(col)
         };

@@ -86,7 +86,8 @@ impl Capture {
             Step::Counter { source, section, name, value } => {
                 let in_data = match source {
                     CounterSource::Proc => (1..=2).contains(&self.pairs),
-                    CounterSource::NetstatS => section == b"TcpExt" || section == b"IpExt",
+                    CounterSource::NetstatS | CounterSource::Nstat => section == b"TcpExt" || section == b"IpExt",
+                    CounterSource::Snmp6 | CounterSource::Sockstat => false,
                 };
                 if in_data {
                     self.data.insert(name.to_vec(), value);
@@ -206,13 +207,32 @@ impl ProcNetstatView {
     }
 
     /// `get_stats(name)`: a bare name is looked up in `data`, as insights does;
-    /// `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`) in any section.
+    /// `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`, `TCP:inuse`) in any
+    /// section. A bare name not in `data` is then read as the kernel's flat name, as nstat
+    /// and /proc/net/snmp6 print it (`TcpExtListenOverflows` is `TcpExt:ListenOverflows`,
+    /// `Ip6InReceives` is `Ip6:InReceives`), so one name answers from every source.
     /// `None` when absent.
+    ///
+    /// ```
+    /// use netsift::views::proc_net::ProcNetstatView;
+    /// use netsift::{Format, PushParser};
+    /// let mut view = ProcNetstatView::default();
+    /// let mut parser = PushParser::new(Format::ProcNetstat);
+    /// parser.feed(b"TcpExt: ListenOverflows\nTcpExt: 7\n", &mut view);
+    /// parser.finish(&mut view);
+    /// assert_eq!(view.get_stats("ListenOverflows"), Some(7));
+    /// assert_eq!(view.get_stats("TcpExt:ListenOverflows"), Some(7));
+    /// assert_eq!(view.get_stats("TcpExtListenOverflows"), Some(7));
+    /// ```
     pub fn get_stats(&self, name: &str) -> Option<i128> {
         let c = self.described()?;
         match name.split_once(':') {
             Some((section, name)) => c.sections.get(section)?.get(name).copied(),
-            None => c.data.get(name).copied(),
+            None => c.data.get(name).copied().or_else(|| {
+                let (section, rest) =
+                    netsift_grammar::flat_name::split(name.as_bytes()).unwrap_or((b"", name.as_bytes()));
+                c.sections.get(section)?.get(rest).copied()
+            }),
         }
     }
 

@@ -7,7 +7,12 @@ use super::netstat_i::NetstatIView;
 use super::netstat_s::NetstatSView;
 use super::proc_net::ProcNetstatView;
 use super::ss::SsView;
+// Issue 13, counters.
+use super::proc_snmp::ProcSnmpView;
+use super::snmp6::Snmp6View;
+use super::sockstat::SockstatView;
 use super::{CaptureSelect, NetstatView, Spill};
+use crate::events::CounterSource;
 use crate::events::{Event, EventKind, Table};
 use crate::Format;
 
@@ -26,6 +31,14 @@ pub struct Seen {
     pub proc: bool,
     /// An ss table.
     pub ss: bool,
+    /// nstat's header.
+    pub nstat: bool,
+    /// A /proc/net/snmp6 line.
+    pub snmp6: bool,
+    /// A /proc/net/sockstat line.
+    pub sockstat: bool,
+    /// A /proc/net/dev table (no view reads it).
+    pub dev: bool,
     /// Capture numbers seen, to tell a missing `--capture N`.
     pub max_capture: u32,
 }
@@ -56,6 +69,14 @@ pub struct ViewSet {
     pub proc: Option<ProcNetstatView>,
     /// `SsTUPNA` / `SsTULPN`.
     pub ss: Option<SsView>,
+    /// nstat's counters, as `proc` holds /proc/net/netstat's (`data`: TcpExt and IpExt).
+    pub nstat: Option<ProcNetstatView>,
+    /// `TcpIpStatsIPV6`.
+    pub snmp6: Option<Snmp6View>,
+    /// `SockStats`.
+    pub sockstat: Option<SockstatView>,
+    /// `TcpIpStats` (only with `-f proc-snmp`: under `auto`, /proc/net/snmp is `proc`).
+    pub proc_snmp: Option<ProcSnmpView>,
     /// Which formats were found.
     pub seen: Seen,
 }
@@ -72,6 +93,10 @@ impl ViewSet {
             proc: (all || format == Format::ProcNetstat).then(|| ProcNetstatView::new(select)),
             ss: (all || format == Format::Ss || format == Format::SsTulpn)
                 .then(|| SsView::new(select, format == Format::SsTulpn)),
+            nstat: (all || format == Format::Nstat).then(|| ProcNetstatView::new(select)),
+            snmp6: (all || format == Format::ProcSnmp6).then(|| Snmp6View::new(select)),
+            sockstat: (all || format == Format::Sockstat).then(|| SockstatView::new(select)),
+            proc_snmp: (format == Format::ProcSnmp).then(|| ProcSnmpView::new(select)),
             seen: Seen::default(),
         }
     }
@@ -87,7 +112,43 @@ impl ViewSet {
                 Table::StatSection { .. } => self.seen.stat = true,
                 Table::ProcSection => self.seen.proc = true,
                 Table::Ss => self.seen.ss = true,
+                Table::Nstat => self.seen.nstat = true,
+                Table::Snmp6Section => self.seen.snmp6 = true,
+                Table::SockstatSection => self.seen.sockstat = true,
+                Table::ProcNetDev => self.seen.dev = true,
             }
+        }
+        // The counter formats of issue 13 feed their own views, not `proc`'s.
+        let source = match &ev.kind {
+            EventKind::Counter(c) => Some(c.source),
+            _ => None,
+        };
+        match source {
+            Some(CounterSource::Nstat) => {
+                if let Some(v) = &mut self.nstat {
+                    v.event(ev);
+                }
+                return;
+            }
+            Some(CounterSource::Snmp6) => {
+                if let Some(v) = &mut self.snmp6 {
+                    v.event(ev);
+                }
+                return;
+            }
+            Some(CounterSource::Sockstat) => {
+                if let Some(v) = &mut self.sockstat {
+                    v.event(ev);
+                }
+                return;
+            }
+            _ => {}
+        }
+        if let Some(v) = &mut self.sockstat {
+            v.event(ev);
+        }
+        if let Some(v) = &mut self.proc_snmp {
+            v.event(ev);
         }
         if let Some(v) = &mut self.netstat {
             v.event(ev);
@@ -138,13 +199,17 @@ impl ViewSet {
         fn whole<V: 'static>(write: fn(&V, &mut Vec<u8>)) -> impl Fn(&V, &mut Vec<u8>, &mut Spill<'_>) + 'static {
             move |v, out, _| write(v, out)
         }
-        let views: [(&str, Option<(bool, Write<'_>)>); 6] = [
+        let views: [(&str, Option<(bool, Write<'_>)>); 10] = [
             ("ss", part(&self.ss, self.seen.ss, SsView::write_json_spill)),
             ("netstat", part(&self.netstat, self.seen.netstat, NetstatView::write_json_spill)),
             ("netstat-i", part(&self.iface, self.seen.iface, whole(NetstatIView::write_json))),
             ("netstat-agn", part(&self.agn, self.seen.agn, whole(NetstatAgnView::write_json))),
             ("netstat-s", part(&self.stat, self.seen.stat, whole(NetstatSView::write_json))),
             ("proc-netstat", part(&self.proc, self.seen.proc, whole(ProcNetstatView::write_json))),
+            ("nstat", part(&self.nstat, self.seen.nstat, whole(ProcNetstatView::write_json))),
+            ("proc-snmp6", part(&self.snmp6, self.seen.snmp6, whole(Snmp6View::write_json))),
+            ("sockstat", part(&self.sockstat, self.seen.sockstat, whole(SockstatView::write_json))),
+            ("proc-snmp", part(&self.proc_snmp, self.seen.proc, whole(ProcSnmpView::write_json))),
         ];
         let present = views.iter().filter(|(_, v)| v.is_some()).count();
         let parts: Vec<(&str, Write<'_>)> = views

@@ -103,6 +103,11 @@ pub fn check_target(target: &str, data: &[u8]) {
         "proc_net" => check_format(Format::ProcNetstat, data),
         "netstat_i" => check_format(Format::NetstatI, data),
         "netstat_agn" => check_format(Format::NetstatAgn, data),
+        // Issue 13, counters.
+        "nstat" => check_format(Format::Nstat, data),
+        "snmp6" => check_format(Format::ProcSnmp6, data),
+        "sockstat" => check_format(Format::Sockstat, data),
+        "proc_net_dev" => check_format(Format::ProcNetDev, data),
         "auto" => check_format(Format::Auto, data),
         "views" => check_views(data),
         "chunked" => check_chunking(data),
@@ -111,5 +116,19 @@ pub fn check_target(target: &str, data: &[u8]) {
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 9] =
-    ["netstat", "ss", "netstat_s", "proc_net", "netstat_i", "netstat_agn", "auto", "views", "chunked"];
+pub const TARGETS: [&str; 13] = [
+    "netstat",
+    "ss",
+    "netstat_s",
+    "proc_net",
+    "netstat_i",
+    "netstat_agn",
+    "auto",
+    "views",
+    "chunked",
+    // Issue 13, counters.
+    "nstat",
+    "snmp6",
+    "sockstat",
+    "proc_net_dev",
+];
