@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn operators() {
-        let rows = vec![R(vec![("State", "LISTEN"), ("Local Address", "0.0.0.0:22")]), R(vec![("State", "LISTENING")])];
+        let rows = [R(vec![("State", "LISTEN"), ("Local Address", "0.0.0.0:22")]), R(vec![("State", "LISTENING")])];
         let t = |s: &str| s.parse::<Term>().unwrap();
         assert_eq!(keyword_search(rows.iter(), &[t("State__contains=LISTEN")]).len(), 2);
         assert_eq!(keyword_search(rows.iter(), &[t("State=LISTEN")]).len(), 1);
