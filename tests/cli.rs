@@ -157,6 +157,29 @@ fn stdin_and_capture_selection() {
 }
 
 #[test]
+fn view_of_capture_n_stops_reading_after_it() {
+    // Captures 1 and 2 are whole; capture 3 holds a line that --strict stops at. `view
+    // --capture 1` describes capture 1 without reading on; `--capture 3` and `last` read
+    // the bad line and fail.
+    let dir = std::env::temp_dir().join(format!("netsift-capture-n-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let capture = std::fs::read(fixture("corpus/real/r1_netstat-s.txt")).unwrap();
+    let broken = [&capture[..], &capture[..], b"Tcp:\n    this line is no counter at all\n"].concat();
+    let path = dir.join("periodic.txt");
+    std::fs::write(&path, broken).unwrap();
+    let path = path.display().to_string();
+    let (code, out, err) = netsift(&["view", "--strict", "-f", "netstat-s", "--capture", "1", &path]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole, _) = netsift(&["view", "-f", "netstat-s", &fixture("corpus/real/r1_netstat-s.txt")]);
+    assert_eq!(out, whole, "capture 1 is the fixture's only capture");
+    for select in ["3", "last"] {
+        let (code, _, err) = netsift(&["view", "--strict", "-f", "netstat-s", "--capture", select, &path]);
+        assert_eq!(code, 2, "--capture {select}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn a_closed_pipe_ends_quietly() {
     // A big input whose events overflow the pipe, read by a reader that stops at once.
     let dir = std::env::temp_dir().join(format!("netsift-pipe-{}", std::process::id()));

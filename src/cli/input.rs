@@ -213,6 +213,25 @@ pub struct Options {
     pub strict: bool,
     /// `--quiet`: no progress bar.
     pub quiet: bool,
+    /// Stop reading at the first event of a later capture (`view --capture N` has what
+    /// it describes by then).
+    pub last_capture: Option<u32>,
+}
+
+/// When [`parse_stream`] stops before the end of its input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Until {
+    /// At the first malformed line (`--strict`).
+    pub strict: bool,
+    /// At the first event of a capture after this one.
+    pub last_capture: Option<u32>,
+}
+
+impl Options {
+    /// When a stream read with these options stops early.
+    pub fn until(&self) -> Until {
+        Until { strict: self.strict, last_capture: self.last_capture }
+    }
 }
 
 /// Parse one file, or with `member`, one member of the archive `file` (see
@@ -299,7 +318,7 @@ fn parse_one(
     }
     let stream = Stream { name: &name, label: &name, compression };
     let parser = PushParser::named(options.format, &name);
-    let parsed = parse_stream(parser, &mut reader, stream, options.strict, outcome, sink);
+    let parsed = parse_stream(parser, &mut reader, stream, options.until(), outcome, sink);
     progress.finish();
     let parsed = parsed?;
     if !parsed.has_view(options.format) {
@@ -401,7 +420,7 @@ fn read_member(
         let format = member_format(options.format, &member.path);
         let name = format!("{}:{}", file.display(), member.path);
         let stream = Stream { name: &name, label: &member.path, compression };
-        let result = parse_stream(PushParser::resume(format), reader, stream, options.strict, outcome, sink);
+        let result = parse_stream(PushParser::resume(format), reader, stream, options.until(), outcome, sink);
         found = Some(result.map(|parsed| {
             if !parsed.has_view(format) {
                 outcome.no_table.push(name.clone());
@@ -561,14 +580,19 @@ pub fn parse_stream(
     mut parser: PushParser,
     reader: &mut dyn Read,
     stream: Stream<'_>,
-    strict: bool,
+    until: Until,
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<Parsed, Failure> {
+    let Until { strict, last_capture } = until;
     let stopped = std::cell::Cell::new(false);
     let cut_front = std::cell::Cell::new(false);
     let mut on_event = |ev: Event<'_>| {
         if stopped.get() {
+            return;
+        }
+        if last_capture.is_some_and(|n| ev.capture > n) {
+            stopped.set(true);
             return;
         }
         if let EventKind::Malformed(m) = &ev.kind {

@@ -199,7 +199,7 @@ impl Jobs {
 
 impl Common {
     fn options(&self) -> Options {
-        Options { format: self.format, strict: self.strict, quiet: self.quiet }
+        Options { format: self.format, strict: self.strict, quiet: self.quiet, last_capture: None }
     }
 
     /// The options for `member` of an archive: its format from its path under `-f auto`.
@@ -314,8 +314,7 @@ fn member_archive<'a>(member: &'a MemberArg, files: &'a [PathBuf]) -> Result<Opt
 }
 
 fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 20, raw_stdout());
     let many = files.len() > 1;
     let mut write_error: Option<io::Error> = None;
     let from_member = member_archive(member, files)?;
@@ -440,11 +439,15 @@ fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>
 }
 
 fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg, file: &Path) -> Result<(), Failure> {
-    let options = common.options_for(member);
+    let mut options = common.options_for(member);
     if options.format == Format::ProcNetDev {
         return Err(Failure::Usage(
             "no insights view reads /proc/net/dev: `netsift events -f proc-net-dev` gives its rows".to_string(),
         ));
+    }
+    if let CaptureSelect::Number(n) = capture {
+        // Nothing after capture N is described: reading stops there.
+        options.last_capture = Some(n);
     }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
@@ -462,10 +465,12 @@ fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg
         })?;
         return write_stdout(tables.as_bytes());
     }
-    let mut json = Vec::new();
-    set.write_json(&mut json);
-    json.push(b'\n');
-    write_stdout(&json)
+    // Written a megabyte at a time: the JSON of a large capture is several times its size.
+    let mut lock = raw_stdout();
+    set.write_json_to(&mut lock)
+        .and_then(|()| lock.write_all(b"\n"))
+        .and_then(|()| lock.flush())
+        .map_err(Failure::from_write)
 }
 
 fn stat(common: &Common, member: &MemberArg, file: &Path, names: &[String]) -> Result<(), Failure> {
@@ -527,16 +532,13 @@ fn search(
 
 /// insights' ss lookups: `get_service`, `get_localport`, `get_peerport`, `get_port`, then
 /// the keyword terms; several given are ANDed (a row listed twice by `--port` stays twice).
-fn ss_search<'v>(
-    ss: &'v netsift::views::ss::SsView,
-    f: &PortFilters,
-    terms: &[Term],
-) -> Vec<&'v netsift::views::netstat::Row> {
-    let mut rows: Option<Vec<&netsift::views::netstat::Row>> = None;
-    let mut narrow = |found: Vec<&'v netsift::views::netstat::Row>| {
+fn ss_search<'v>(ss: &'v netsift::views::ss::SsView, f: &PortFilters, terms: &[Term]) -> Vec<netsift::views::Row<'v>> {
+    let mut rows: Option<Vec<netsift::views::Row<'v>>> = None;
+    let mut narrow = |found: Vec<netsift::views::Row<'v>>| {
         rows = Some(match rows.take() {
             None => found,
-            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| std::ptr::eq(*x, *r))).collect(),
+            // The rows of one table: the same row has the same index.
+            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| x.index() == r.index())).collect(),
         });
     };
     if let Some(s) = &f.service {
@@ -562,7 +564,7 @@ fn netstat_search<'v>(
     sections: &[TableKind],
     filters: &PortFilters,
     terms: &[Term],
-) -> Vec<&'v netsift::views::netstat::Row> {
+) -> Vec<netsift::views::Row<'v>> {
     let has_filters = filters.local_port.is_some()
         || filters.peer_port.is_some()
         || filters.port.is_some()
@@ -579,7 +581,7 @@ fn netstat_search<'v>(
     }
 }
 
-fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
+fn filters_match(f: &PortFilters, row: &netsift::views::Row<'_>) -> bool {
     let port_of = |key: &str| {
         row.get(key).and_then(|v| {
             let colon = v.iter().rposition(|&b| b == b':')?;
@@ -693,6 +695,20 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
     let result = outcome.finish(common.strict);
     write_stdout(&json)?;
     result
+}
+
+/// Standard output without std's line buffering, which looks for the last newline of every
+/// write: `events` and `view` write hundreds of megabytes in large blocks of their own.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        // A duplicate of descriptor 1: same file, same offset, no buffer in between.
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
 }
 
 pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {

@@ -82,7 +82,7 @@ fn read_input(
         Input::Plain(reader, compression) => {
             let stream = Stream { name: &name, label: &name, compression };
             let parser = PushParser::new(options.format);
-            match parse_stream(parser, reader, stream, options.strict, outcome, sink) {
+            match parse_stream(parser, reader, stream, options.until(), outcome, sink) {
                 Ok(parsed) if !parsed.has_view(options.format) => outcome.no_table(name.clone()),
                 Ok(_) => {}
                 Err(f) => failed = Some(f),
@@ -122,7 +122,7 @@ fn read_member(
     let label = member.path.split_once('/').map_or(member.path.as_str(), |(_, rest)| rest);
     let stream = Stream { name: &member.path, label, compression };
     let parser = if format == netsift::Format::Auto { PushParser::new(format) } else { PushParser::resume(format) };
-    match parse_stream(parser, &mut reader, stream, options.strict, outcome, sink) {
+    match parse_stream(parser, &mut reader, stream, options.until(), outcome, sink) {
         Ok(_) if outcome.stopped(options.strict) => Ok(ControlFlow::Break(())),
         Ok(_) => Ok(ControlFlow::Continue(())),
         Err(f) => {

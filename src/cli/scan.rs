@@ -55,7 +55,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
             let stream = Stream { name: &name, label: &member.path, compression };
             let parser = if format == Format::Auto { PushParser::new(format) } else { PushParser::resume(format) };
             let mut reader = reader;
-            match parse_stream(parser, &mut reader, stream, options.strict, &mut outcome, &mut sink) {
+            match parse_stream(parser, &mut reader, stream, options.until(), &mut outcome, &mut sink) {
                 Ok(parsed) => {
                     members.push(MemberSummary {
                         path: member.path.clone(),

@@ -55,7 +55,7 @@ fn text(v: &[u8]) -> String {
 
 /// Rows of the row shape that netstat and ss views share: the columns are every key, in
 /// the order they first appear.
-pub fn rows(rows: &[&Row], only: Option<&[&'static str]>) -> String {
+pub fn rows(rows: &[Row<'_>], only: Option<&[&'static str]>) -> String {
     let mut columns: Vec<&'static str> = Vec::new();
     match only {
         Some(keys) => columns.extend(keys),
@@ -110,7 +110,7 @@ pub fn views(set: &ViewSet, select: CaptureSelect) -> Option<String> {
         for capture in v.captures() {
             for table in &capture.tables {
                 heading(&mut out, table.title, capture.number);
-                let rows: Vec<&Row> = table.rows.iter().collect();
+                let rows: Vec<Row<'_>> = table.rows.iter().collect();
                 out.push_str(&self::rows(&rows, Some(&table.columns)));
             }
         }
@@ -119,7 +119,7 @@ pub fn views(set: &ViewSet, select: CaptureSelect) -> Option<String> {
         any = true;
         for capture in v.captures() {
             heading(&mut out, "ss", capture.number);
-            let rows: Vec<&Row> = capture.rows.iter().collect();
+            let rows: Vec<Row<'_>> = capture.rows.iter().collect();
             out.push_str(&self::rows(&rows, None));
         }
     }

@@ -11,7 +11,7 @@ use super::ss::SsView;
 use super::proc_snmp::ProcSnmpView;
 use super::snmp6::Snmp6View;
 use super::sockstat::SockstatView;
-use super::{CaptureSelect, NetstatView};
+use super::{CaptureSelect, NetstatView, Spill};
 use crate::events::CounterSource;
 use crate::events::{Event, EventKind, Table};
 use crate::Format;
@@ -174,21 +174,43 @@ impl ViewSet {
     /// The JSON of the views whose format was found: one view's object when one format
     /// was, else `{"netstat": …, "netstat-i": …}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        type Write<'v> = Box<dyn Fn(&mut Vec<u8>) + 'v>;
-        fn part<'v, V>(view: &'v Option<V>, seen: bool, write: fn(&V, &mut Vec<u8>)) -> Option<(bool, Write<'v>)> {
-            view.as_ref().map(|v| (seen, Box::new(move |out: &mut Vec<u8>| write(v, out)) as Write<'v>))
+        self.write_json_spill(out, &mut Spill::none());
+    }
+
+    /// [`ViewSet::write_json`] into `to`, a megabyte at a time: the JSON of a large
+    /// capture is not held whole.
+    pub fn write_json_to(&self, to: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut out = Vec::with_capacity(2 << 20);
+        let mut spill = Spill::to(to);
+        self.write_json_spill(&mut out, &mut spill);
+        spill.finish(&mut out)
+    }
+
+    fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
+        type Write<'v> = Box<dyn Fn(&mut Vec<u8>, &mut Spill<'_>) + 'v>;
+        fn part<'v, V>(
+            view: &'v Option<V>,
+            seen: bool,
+            write: impl Fn(&V, &mut Vec<u8>, &mut Spill<'_>) + 'v,
+        ) -> Option<(bool, Write<'v>)> {
+            view.as_ref().map(|v| {
+                (seen, Box::new(move |out: &mut Vec<u8>, spill: &mut Spill<'_>| write(v, out, spill)) as Write<'v>)
+            })
+        }
+        fn whole<V: 'static>(write: fn(&V, &mut Vec<u8>)) -> impl Fn(&V, &mut Vec<u8>, &mut Spill<'_>) + 'static {
+            move |v, out, _| write(v, out)
         }
         let views: [(&str, Option<(bool, Write<'_>)>); 10] = [
-            ("ss", part(&self.ss, self.seen.ss, SsView::write_json)),
-            ("netstat", part(&self.netstat, self.seen.netstat, NetstatView::write_json)),
-            ("netstat-i", part(&self.iface, self.seen.iface, NetstatIView::write_json)),
-            ("netstat-agn", part(&self.agn, self.seen.agn, NetstatAgnView::write_json)),
-            ("netstat-s", part(&self.stat, self.seen.stat, NetstatSView::write_json)),
-            ("proc-netstat", part(&self.proc, self.seen.proc, ProcNetstatView::write_json)),
-            ("nstat", part(&self.nstat, self.seen.nstat, ProcNetstatView::write_json)),
-            ("proc-snmp6", part(&self.snmp6, self.seen.snmp6, Snmp6View::write_json)),
-            ("sockstat", part(&self.sockstat, self.seen.sockstat, SockstatView::write_json)),
-            ("proc-snmp", part(&self.proc_snmp, self.seen.proc, ProcSnmpView::write_json)),
+            ("ss", part(&self.ss, self.seen.ss, SsView::write_json_spill)),
+            ("netstat", part(&self.netstat, self.seen.netstat, NetstatView::write_json_spill)),
+            ("netstat-i", part(&self.iface, self.seen.iface, whole(NetstatIView::write_json))),
+            ("netstat-agn", part(&self.agn, self.seen.agn, whole(NetstatAgnView::write_json))),
+            ("netstat-s", part(&self.stat, self.seen.stat, whole(NetstatSView::write_json))),
+            ("proc-netstat", part(&self.proc, self.seen.proc, whole(ProcNetstatView::write_json))),
+            ("nstat", part(&self.nstat, self.seen.nstat, whole(ProcNetstatView::write_json))),
+            ("proc-snmp6", part(&self.snmp6, self.seen.snmp6, whole(Snmp6View::write_json))),
+            ("sockstat", part(&self.sockstat, self.seen.sockstat, whole(SockstatView::write_json))),
+            ("proc-snmp", part(&self.proc_snmp, self.seen.proc, whole(ProcSnmpView::write_json))),
         ];
         let present = views.iter().filter(|(_, v)| v.is_some()).count();
         let parts: Vec<(&str, Write<'_>)> = views
@@ -197,12 +219,12 @@ impl ViewSet {
             .collect();
         // Each view writes straight into `out`: a view of a large input is written once.
         if let [(_, write)] = &parts[..] {
-            write(out);
+            write(out, spill);
             return;
         }
         let mut o = crate::json::Object::new(out);
         for (name, write) in parts {
-            write(o.member(name));
+            write(o.member(name), spill);
         }
         o.end();
     }
