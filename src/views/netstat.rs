@@ -527,7 +527,7 @@ fn kernel_inet_row(rows: &mut Rows, c: &InetConn<'_>) {
         Some(netsift_grammar::netstat::User::Name(n)) => n.to_vec(),
         None => Vec::new(),
     };
-    let cells = vec![
+    let cells = [
         ("Proto", proto.as_bytes().to_vec()),
         ("Recv-Q", number(c.recv_q)),
         ("Send-Q", number(c.send_q)),
@@ -594,7 +594,7 @@ fn kernel_unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
         netsift_grammar::netstat::UnixState::Unknown => b"UNKNOWN",
         netsift_grammar::netstat::UnixState::Other(w) => w,
     };
-    let cells = vec![
+    let cells = [
         ("RefCnt", format!("unix  {}", u.refcnt).into_bytes()),
         ("Flags", flags),
         ("Type", ty.to_vec()),
