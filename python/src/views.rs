@@ -45,14 +45,21 @@ struct Outcome {
     saw_table: bool,
     empty: bool,
     first_malformed: Option<String>,
+    /// Malformed lines, and the line number of the first.
+    malformed: (u64, u64),
+    /// Lines in the input.
+    lines: u64,
 }
 
 impl Outcome {
     /// Why the input gives no view, or `None` when it does: no table (an empty input is
     /// accepted by the formats whose insights parser accepts it), or with `strict` a
-    /// malformed line.
+    /// malformed line. A cut last line alone (a truncated capture) is not a problem: the
+    /// rows before it are the answer.
     fn problem(&self, format: Format, strict: bool) -> Option<String> {
-        if strict {
+        let (count, first) = self.malformed;
+        let only_the_cut_end = count == 1 && first == self.lines;
+        if strict && !only_the_cut_end {
             if let Some(m) = &self.first_malformed {
                 return Some(m.clone());
             }
@@ -73,11 +80,14 @@ impl Outcome {
 /// Parse all of `data` in `format` into `sink`, recording the outcome. Runs without the GIL.
 fn parse<S: Sink>(data: &[u8], format: Format, sink: &mut S) -> Outcome {
     let mut first_malformed = None;
+    let mut malformed = (0u64, 0u64);
     let mut parser = PushParser::new(format);
     {
         let mut on_event = |ev: Event<'_>| {
             if let EventKind::Malformed(m) = &ev.kind {
+                malformed.0 += 1;
                 if first_malformed.is_none() {
+                    malformed.1 = ev.at.line;
                     first_malformed = Some(format!(
                         "line {}, column {}: {}: {:?}",
                         ev.at.line,
@@ -94,7 +104,7 @@ fn parse<S: Sink>(data: &[u8], format: Format, sink: &mut S) -> Outcome {
         parser.finish(&mut on_event);
     }
     let stats = parser.stats();
-    Outcome { saw_table: parser.saw_table(), empty: stats.lines == stats.blank, first_malformed }
+    Outcome { saw_table: parser.saw_table(), empty: stats.lines == stats.blank, first_malformed, malformed, lines: stats.lines }
 }
 
 /// Interned key strings: one Python object per distinct key of a table.
