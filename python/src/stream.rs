@@ -118,6 +118,14 @@ pub fn format_of(name: &str) -> PyResult<Format> {
 
 // ---------------------------------------------------------------------------------------
 
+/// The key strings of every event read so far (a few dozen distinct names), shared.
+static KEYS: std::sync::Mutex<Option<KeyCache>> = std::sync::Mutex::new(None);
+
+fn with_keys<T>(f: impl FnOnce(&mut KeyCache) -> T) -> T {
+    let mut guard = KEYS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    f(guard.get_or_insert_with(KeyCache::default))
+}
+
 /// One event: the CLI's JSON object, read into Python values on first use.
 #[pyclass(frozen, name = "Event", module = "netsift._netsift")]
 pub struct PyEvent {
@@ -138,7 +146,7 @@ impl PyEvent {
 
     fn dict<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyDict>> {
         let d = self.dict.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-            let v = loads(py, &self.json, &mut KeyCache::default())?;
+            let v = with_keys(|keys| loads(py, &self.json, keys))?;
             Ok(v.downcast_into::<PyDict>()?.unbind())
         })?;
         Ok(d.bind(py))
@@ -180,9 +188,18 @@ impl PyEvent {
         self.dict(py)?.contains(key)
     }
 
-    /// The event kind (`inet_conn`, `ss_socket`, `counter`, …).
+    /// The event kind (`inet_conn`, `ss_socket`, `counter`, …), read without building
+    /// the other fields: the writer puts it first.
     #[getter]
     fn kind(&self, py: Python<'_>) -> PyResult<String> {
+        const PREFIX: &[u8] = b"{\"kind\":\"";
+        if let Some(rest) = self.json.strip_prefix(PREFIX) {
+            if let Some(end) = memchr::memchr(b'"', rest) {
+                if let Ok(kind) = std::str::from_utf8(&rest[..end]) {
+                    return Ok(kind.to_string());
+                }
+            }
+        }
         self.dict(py)?.get_item("kind")?.map_or(Ok(String::new()), |k| k.extract())
     }
 
@@ -193,7 +210,7 @@ impl PyEvent {
 
     /// The CLI's JSON object as a new dict (nested objects as dicts).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &self.json, &mut KeyCache::default())
+        with_keys(|keys| loads(py, &self.json, keys))
     }
 
     /// The CLI's JSON line (without the newline).

@@ -206,35 +206,41 @@ impl NetstatCore {
         self.view.tables().iter().map(|t| t.title).collect()
     }
 
-    /// `data`: title → column → values.
-    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let out = PyDict::new(py);
-        for t in self.view.tables() {
-            let cols = PyDict::new(py);
-            for col in &t.columns {
-                let values = PyList::empty(py);
-                for row in &t.rows {
-                    values.append(py_str(py, row.get(col).unwrap_or_default())?)?;
-                }
-                cols.set_item(*col, values)?;
-            }
-            out.set_item(t.title, cols)?;
-        }
-        Ok(out)
-    }
-
-    /// `datalist`: title → rows as dicts (with the derived keys).
-    fn datalist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let out = PyDict::new(py);
+    /// `data` and `datalist` together, sharing their strings (as insights' do):
+    /// (title → column → values, title → rows as dicts with the derived keys).
+    fn data_and_datalist<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+        let data = PyDict::new(py);
+        let datalist = PyDict::new(py);
         let mut keys = Keys::new(py);
         for t in self.view.tables() {
+            let columns: Vec<(&'static str, Bound<'py, PyList>)> =
+                t.columns.iter().map(|c| (*c, PyList::empty(py))).collect();
             let rows = PyList::empty(py);
             for row in &t.rows {
-                rows.append(view_row(&mut keys, row)?)?;
+                let d = PyDict::new(py);
+                for (k, v) in row.cells() {
+                    let value = py_str(py, v)?;
+                    if let Some((_, list)) = columns.iter().find(|(c, _)| *c == k) {
+                        list.append(&value)?;
+                    }
+                    d.set_item(keys.get(k), value)?;
+                }
+                // A column the row lacks reads as '' in `data` (insights slices every column).
+                for (c, list) in &columns {
+                    if row.get(c).is_none() {
+                        list.append("")?;
+                    }
+                }
+                rows.append(d)?;
             }
-            out.set_item(t.title, rows)?;
+            let cols = PyDict::new(py);
+            for (c, list) in columns {
+                cols.set_item(keys.get(c), list)?;
+            }
+            data.set_item(t.title, cols)?;
+            datalist.set_item(t.title, rows)?;
         }
-        Ok(out)
+        Ok((data, datalist))
     }
 
     /// `lines`: title → each row's line exactly as read.

@@ -196,16 +196,20 @@ class Netstat(_Parser):
         self._core = self._check(_netsift.parse_netstat(data, self._strict))
 
     @cached_property
+    def _tables(self):
+        return self._core.data_and_datalist()
+
+    @property
     def data(self) -> Dict[str, Dict[str, List[str]]]:
         """dict: title → column name → the column's values, in row order."""
-        return self._core.data()
+        return self._tables[0]
 
-    @cached_property
+    @property
     def datalist(self) -> Dict[str, List[Dict[str, str]]]:
         """dict: title → rows, each a dict of column name → value, plus ``PID`` and
         ``Program name`` (when ``PID/Program name`` holds a ``/``) and, for internet
         rows, ``Local IP`` and ``Port``."""
-        return self._core.datalist()
+        return self._tables[1]
 
     @cached_property
     def lines(self) -> Dict[str, List[str]]:
