@@ -42,12 +42,16 @@ pub struct PyReader(Py<PyAny>);
 impl Read for PyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         Python::with_gil(|py| {
-            let got = self.0.bind(py).call_method1("read", (buf.len(),)).map_err(|e| io::Error::other(e.to_string()))?;
+            let got =
+                self.0.bind(py).call_method1("read", (buf.len(),)).map_err(|e| io::Error::other(e.to_string()))?;
             if got.is_none() {
                 return Ok(0); // a non-blocking stream with nothing yet: treated as its end
             }
             let bytes: PyBackedBytes = got.extract().map_err(|_| {
-                io::Error::new(io::ErrorKind::InvalidData, "the file object's read() gave str, not bytes: open it in binary mode")
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the file object's read() gave str, not bytes: open it in binary mode",
+                )
             })?;
             let n = bytes.len().min(buf.len());
             buf[..n].copy_from_slice(&bytes[..n]);
@@ -91,7 +95,10 @@ impl Source {
         let (name, raw): (String, Box<dyn Read + Send>) = match self {
             Source::Path(p) => {
                 if p.is_dir() {
-                    return Err(PyValueError::new_err(format!("{}: is a directory: read it with netsift.scan()", p.display())));
+                    return Err(PyValueError::new_err(format!(
+                        "{}: is a directory: read it with netsift.scan()",
+                        p.display()
+                    )));
                 }
                 let f = File::open(&p).map_err(|e| PyOSError::new_err(format!("{}: {e}", p.display())))?;
                 (p.display().to_string(), Box::new(f))
@@ -111,9 +118,8 @@ impl Source {
 
 /// A format name as the CLI spells it.
 pub fn format_of(name: &str) -> PyResult<Format> {
-    name.parse::<Format>().map_err(|_| {
-        PyValueError::new_err(format!("unknown format {name:?} (one of: {})", Format::NAMES.join(", ")))
-    })
+    name.parse::<Format>()
+        .map_err(|_| PyValueError::new_err(format!("unknown format {name:?} (one of: {})", Format::NAMES.join(", "))))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -503,7 +509,10 @@ fn walk(path: &Path, requested: Format, tx: &SyncSender<Batch>) -> io::Result<us
         let (reader, compression) = netsift::input::decompressed(file)?;
         let (first, reader) = archive::peek(reader, 512)?;
         if !archive::is_tar(&first) {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "not a tar archive (plain, gzip, zstd or xz) nor a directory"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "not a tar archive (plain, gzip, zstd or xz) nor a directory",
+            ));
         }
         archive::for_each_tar_member(reader, &mut visit)
             .map_err(|e| io::Error::new(e.kind(), format!("{} tar archive broken: {e}", compression.name())))?;

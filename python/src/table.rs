@@ -188,11 +188,8 @@ impl Col {
             Col::Str(mut b) => Arc::new(b.finish()),
             Col::Obj(fields, valid) => {
                 let Ty::Obj(tys) = ty else { return Err(ArrowError::ComputeError("type mismatch".into())) };
-                let arrays = fields
-                    .into_iter()
-                    .zip(tys)
-                    .map(|((_, c), (_, t))| c.finish(t))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let arrays =
+                    fields.into_iter().zip(tys).map(|((_, c), (_, t))| c.finish(t)).collect::<Result<Vec<_>, _>>()?;
                 if tys.is_empty() {
                     Arc::new(StructArray::new_empty_fields(valid.len(), Some(NullBuffer::from(valid))))
                 } else {
@@ -417,13 +414,16 @@ impl Json<'_> {
                 b'f' => '\u{c}',
                 b'u' => {
                     let h = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("short escape"))?;
-                    let u = u32::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16).map_err(|_| self.err("bad escape"))?;
+                    let u = u32::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16)
+                        .map_err(|_| self.err("bad escape"))?;
                     self.i += 4;
                     if (0xD800..=0xDBFF).contains(&u) && self.s[self.i..].starts_with(b"\\u") {
                         let h = self.s.get(self.i + 2..self.i + 6).ok_or_else(|| self.err("short escape"))?;
-                        let low = u32::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16).map_err(|_| self.err("bad escape"))?;
+                        let low = u32::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16)
+                            .map_err(|_| self.err("bad escape"))?;
                         self.i += 6;
-                        char::from_u32(0x10000 + ((u - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)).unwrap_or('\u{FFFD}')
+                        char::from_u32(0x10000 + ((u - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF))
+                            .unwrap_or('\u{FFFD}')
                     } else {
                         char::from_u32(u).unwrap_or('\u{FFFD}')
                     }

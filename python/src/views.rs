@@ -104,7 +104,13 @@ fn parse<S: Sink>(data: &[u8], format: Format, sink: &mut S) -> Outcome {
         parser.finish(&mut on_event);
     }
     let stats = parser.stats();
-    Outcome { saw_table: parser.saw_table(), empty: stats.lines == stats.blank, first_malformed, malformed, lines: stats.lines }
+    Outcome {
+        saw_table: parser.saw_table(),
+        empty: stats.lines == stats.blank,
+        first_malformed,
+        malformed,
+        lines: stats.lines,
+    }
 }
 
 /// Interned key strings: one Python object per distinct key of a table.
