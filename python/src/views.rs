@@ -125,7 +125,11 @@ impl<'py> Keys<'py> {
     }
 
     fn get(&mut self, key: &'static str) -> Bound<'py, PyString> {
-        if let Some((_, k)) = self.keys.iter().find(|(s, _)| std::ptr::eq(*s, key) || *s == key) {
+        // Keys are the views' static names: the same pointer, almost always.
+        if let Some((_, k)) = self.keys.iter().find(|(s, _)| std::ptr::eq(*s, key)) {
+            return k.clone();
+        }
+        if let Some((_, k)) = self.keys.iter().find(|(s, _)| *s == key) {
             return k.clone();
         }
         let k = PyString::new(self.py, key);
@@ -224,17 +228,26 @@ impl NetstatCore {
             let rows = PyList::empty(py);
             for row in &t.rows {
                 let d = PyDict::new(py);
-                for (k, v) in row.cells() {
+                let mut filled = 0usize;
+                for (i, (k, v)) in row.cells().enumerate() {
                     let value = py_str(py, v)?;
-                    if let Some((_, list)) = columns.iter().find(|(c, _)| *c == k) {
+                    // A row's cells are its table's columns in order, then the derived keys.
+                    let column = match columns.get(i) {
+                        Some((c, list)) if std::ptr::eq(*c, k) || *c == k => Some(list),
+                        _ => columns.iter().find(|(c, _)| *c == k).map(|(_, list)| list),
+                    };
+                    if let Some(list) = column {
                         list.append(&value)?;
+                        filled += 1;
                     }
                     d.set_item(keys.get(k), value)?;
                 }
                 // A column the row lacks reads as '' in `data` (insights slices every column).
-                for (c, list) in &columns {
-                    if row.get(c).is_none() {
-                        list.append("")?;
+                if filled < columns.len() {
+                    for (c, list) in &columns {
+                        if row.get(c).is_none() {
+                            list.append("")?;
+                        }
                     }
                 }
                 rows.append(d)?;

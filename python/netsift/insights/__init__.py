@@ -44,6 +44,7 @@ does (the README's "Differences from insights-core" has the list):
 
 from __future__ import annotations
 
+import gc
 import os
 import warnings
 from functools import cached_property
@@ -197,7 +198,15 @@ class Netstat(_Parser):
 
     @cached_property
     def _tables(self):
-        return self._core.data_and_datalist()
+        # Hundreds of thousands of new dicts and lists, with no cycle among them: the
+        # cyclic GC would walk them again and again while they are built, so it waits.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._core.data_and_datalist()
+        finally:
+            if enabled:
+                gc.enable()
 
     @property
     def data(self) -> Dict[str, Dict[str, List[str]]]:
