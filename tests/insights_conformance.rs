@@ -25,6 +25,7 @@ const WAIVED_ERRORS: &[&str] = &["netstat/test_short_outputs/no-pid-program-colu
 const DIFFERENT_ON_PURPOSE: &[(&str, &str)] = &[
     ("netstat/short-row", "a row cut short is a malformed event, not a row of empty strings"),
     ("netstat/title-must-match-exactly", "a title with trailing blanks is still a title (copies add them)"),
+    ("netstat/last-column-not-stripped", "the last column is stripped as the others (search finds padded values)"),
 ];
 
 struct Parsed {
@@ -142,6 +143,18 @@ fn netstat_quirks_kept_and_fixed() {
     }
     tally.assert_no_failures();
     assert!(tally.passed >= 30, "only {} checks ran", tally.passed);
+}
+
+#[test]
+fn the_last_column_loses_its_padding_and_the_line_keeps_it() {
+    // insights keeps `off (0.00/0/0)   ` (quirk netstat/last-column-not-stripped); netsift
+    // strips it, as every other column, and `lines`/`get_original_line` keep the line.
+    let parsed = parse_as(Format::Netstat, "fixtures/quirks/netstat-trailing-spaces.txt");
+    assert_eq!(parsed.json["datalist"][INET][0]["Timer"], "off (0.00/0/0)");
+    assert_eq!(parsed.json["data"][INET]["Timer"][0], "off (0.00/0/0)");
+    let line = "tcp        0      0 0.0.0.0:80              0.0.0.0:*               LISTEN      0          1004       -                    off (0.00/0/0)   ";
+    assert_eq!(parsed.json["lines"][INET][0], line);
+    assert_eq!(parsed.view.get_original_line(INET, 0), Some(line.as_bytes()));
 }
 
 #[test]

@@ -270,7 +270,10 @@ fn parse_one(
     let name = file.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
     let (raw, progress): (Box<dyn Read>, Progress) = match file {
-        None => (Box::new(io::stdin().lock()), Progress::none()),
+        None => {
+            let progress = Progress::for_stdin(options.quiet);
+            (progress.counting(io::stdin().lock()), progress)
+        }
         Some(path) => {
             if path.is_dir() {
                 return Err(Failure::Input(InputError::Directory { name }));
@@ -282,6 +285,8 @@ fn parse_one(
         }
     };
     let (reader, compression) = netsift::input::decompressed(raw).map_err(io_error)?;
+    let reader: Box<dyn Read> =
+        if compression == Compression::None { Box::new(reader) } else { progress.counting_decompressed(reader) };
     let (first_block, mut reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
     if archive::is_tar(&first_block) {
         return Err(Failure::Input(InputError::Archive { name }));
@@ -300,6 +305,13 @@ fn parse_one(
 const TAR_BLOCK: usize = 512;
 
 /// Parse the member `wanted` of the archive `file`.
+///
+/// A first walk looks for a file of that path. When there is none, `wanted` may be written
+/// through links (`proc/net/netstat`, where `proc/net` links to `self/net` and `proc/self`
+/// to `3255`): it is resolved with the links the walk recorded, inside the archive only,
+/// or else read as the `proc/<pid>/net/…` file it names ([`archive::proc_net_path`]), and a
+/// second walk reads that file. A tar stream cannot go back, and its links may come after
+/// the file they name, hence two walks; the second happens only for such a path.
 fn parse_member(
     options: Options,
     file: &Path,
@@ -307,9 +319,76 @@ fn parse_member(
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<(), Failure> {
+    let mut links = archive::Links::default();
+    let mut files: Vec<String> = Vec::new();
+    let mut proc_alias: Option<String> = None;
+    let mut found = read_member(options, file, &mut links, outcome, sink, &mut |path: &str| {
+        if member_matches(path, wanted) {
+            return true;
+        }
+        if proc_alias.is_none() && member_matches(&archive::proc_net_path(path), wanted) {
+            proc_alias = Some(path.to_string());
+        }
+        files.push(path.to_string());
+        false
+    })?;
+    if found.is_none() {
+        let target = resolve_member(&links, &files, wanted).or(proc_alias);
+        if let Some(target) = target {
+            let mut ignore = archive::Links::default();
+            found = read_member(options, file, &mut ignore, outcome, sink, &mut |path: &str| path == target)?;
+        }
+    }
+    found.unwrap_or_else(|| {
+        Err(Failure::Input(InputError::NoSuchMember { name: file.display().to_string(), member: wanted.to_string() }))
+    })
+}
+
+/// The file of the archive that `wanted` names through `links`, if it is one of `files`
+/// (its paths as walked) and not `wanted` itself. `wanted` may leave out the archive's top
+/// directory, as `--member` may.
+fn resolve_member(links: &archive::Links, files: &[String], wanted: &str) -> Option<String> {
+    if links.is_empty() {
+        return None;
+    }
+    let wanted = wanted.trim_start_matches("./").trim_end_matches('/');
+    let clean = |p: &str| p.split('/').filter(|c| !c.is_empty() && *c != ".").collect::<Vec<_>>().join("/");
+    let mut tops: Vec<&str> = files.iter().filter_map(|f| clean_top(f)).collect();
+    tops.sort_unstable();
+    tops.dedup();
+    let candidates = std::iter::once(wanted.to_string()).chain(tops.iter().map(|top| format!("{top}/{wanted}")));
+    for candidate in candidates {
+        let Some(resolved) = links.resolve(&candidate) else { continue };
+        if resolved == clean(&candidate) {
+            continue;
+        }
+        if let Some(file) = files.iter().find(|f| clean(f) == resolved) {
+            return Some(file.clone());
+        }
+    }
+    None
+}
+
+/// The first component of a path (`./` left out), if it has others after it.
+fn clean_top(path: &str) -> Option<&str> {
+    let mut parts = path.split('/').filter(|c| !c.is_empty() && *c != ".");
+    let top = parts.next()?;
+    parts.next().map(|_| top)
+}
+
+/// Walk the archive `file` and parse the first member whose path `pick` accepts;
+/// `Some(result)` if one was found.
+fn read_member(
+    options: Options,
+    file: &Path,
+    links: &mut archive::Links,
+    outcome: &mut Outcome,
+    sink: &mut dyn FnMut(&str, &Event<'_>),
+    pick: &mut dyn FnMut(&str) -> bool,
+) -> Result<Option<Result<(), Failure>>, Failure> {
     let mut found: Option<Result<(), Failure>> = None;
-    each_member(file, options.quiet, &mut |member, reader, compression| {
-        if !member_matches(&member.path, wanted) {
+    each_member(file, options.quiet, links, &mut |member, reader, compression| {
+        if !pick(&member.path) {
             return Ok(ControlFlow::Continue(()));
         }
         let format = member_format(options.format, &member.path);
@@ -323,9 +402,7 @@ fn parse_member(
         }));
         Ok(ControlFlow::Break(()))
     })?;
-    found.unwrap_or_else(|| {
-        Err(Failure::Input(InputError::NoSuchMember { name: file.display().to_string(), member: wanted.to_string() }))
-    })
+    Ok(found)
 }
 
 /// What [`each_member`] calls with each member, its bytes and the archive's compression.
@@ -333,13 +410,19 @@ pub type VisitMember<'v> = dyn FnMut(&Member, &mut dyn Read, Compression) -> io:
 
 /// Visit the members of the archive at `path`: a tar file (plain, gzip, zstd or xz) or an
 /// unpacked directory, with a progress bar unless `quiet`. `visit` is given the member,
-/// its bytes, and the archive's compression (for messages).
-pub fn each_member(path: &Path, quiet: bool, visit: &mut VisitMember<'_>) -> Result<(), Failure> {
+/// its bytes, and the archive's compression (for messages); `links` gets the archive's
+/// links met on the way.
+pub fn each_member(
+    path: &Path,
+    quiet: bool,
+    links: &mut archive::Links,
+    visit: &mut VisitMember<'_>,
+) -> Result<(), Failure> {
     let name = path.display().to_string();
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
     if path.is_dir() {
         let progress = Progress::for_input(None, true, quiet);
-        let walked = archive::for_each_dir_member(path, &mut |member, reader| {
+        let walked = archive::walk_dir(path, links, &mut |member, reader| {
             progress.member(&member.path);
             visit(member, &mut progress.counting(reader), Compression::None)
         });
@@ -349,12 +432,13 @@ pub fn each_member(path: &Path, quiet: bool, visit: &mut VisitMember<'_>) -> Res
     let file = File::open(path).map_err(io_error)?;
     let progress = Progress::for_input(file.metadata().map(|m| m.len()).ok(), true, quiet);
     let (reader, compression) = netsift::input::decompressed(progress.counting(file)).map_err(io_error)?;
+    // The message names the member being read; the bar counts the archive's bytes.
     let (first_block, reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
     if !archive::is_tar(&first_block) {
         progress.finish();
         return Err(Failure::Input(InputError::NotAnArchive { name }));
     }
-    let walked = archive::for_each_tar_member(reader, &mut |member, reader| {
+    let walked = archive::walk_tar(reader, links, &mut |member, reader| {
         progress.member(&member.path);
         visit(member, reader, compression)
     });

@@ -34,7 +34,9 @@ enum Command {
         common: Common,
         #[command(flatten)]
         jobs: Jobs,
-        /// Input files (standard input when none).
+        #[command(flatten)]
+        member: MemberArg,
+        /// Input files (standard input when none; one archive with --member).
         files: Vec<PathBuf>,
     },
     /// Print the insights-compatible views as one JSON object.
@@ -96,7 +98,9 @@ enum Command {
         common: Common,
         #[command(flatten)]
         jobs: Jobs,
-        /// Input files (standard input when none).
+        #[command(flatten)]
+        member: MemberArg,
+        /// Input files (standard input when none; one archive with --member).
         files: Vec<PathBuf>,
     },
     /// Parse every member of a sosreport or insights archive that holds an output netsift
@@ -184,14 +188,14 @@ fn parse_section(s: &str) -> Result<TableKind, String> {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Events { common, jobs, files } => events(&common, jobs, &files),
+        Command::Events { common, jobs, member, files } => events(&common, jobs, &member, &files),
         Command::View { common, capture, member, file } => view(&common, capture, &member, &file),
         Command::Search { common, sections, local_port, peer_port, port, service, member, file, terms } => {
             let filters = PortFilters { local_port, peer_port, port, service };
             search(&common, &sections, &filters, &member, &file, &terms)
         }
         Command::Stat { common, member, file, names } => stat(&common, &member, &file, &names),
-        Command::Count { common, jobs, files } => count(&common, jobs, &files),
+        Command::Count { common, jobs, member, files } => count(&common, jobs, &member, &files),
         Command::Scan { common, archive } => scan::scan(common.options(), &archive),
     };
     match result {
@@ -216,13 +220,35 @@ pub fn run() -> i32 {
     }
 }
 
-fn events(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> {
+/// The archive `--member` reads from: it takes exactly one file.
+fn member_archive<'a>(member: &'a MemberArg, files: &'a [PathBuf]) -> Result<Option<(&'a Path, &'a str)>, Failure> {
+    let Some(path) = member.path.as_deref() else { return Ok(None) };
+    match files {
+        [archive] => Ok(Some((archive.as_path(), path))),
+        _ => Err(Failure::Usage(format!("--member {path} reads one archive; {} files given", files.len()))),
+    }
+}
+
+fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let many = files.len() > 1;
     let mut write_error: Option<io::Error> = None;
-    let outcome = match jobs.workers(files, common.strict) {
-        None => {
+    let from_member = member_archive(member, files)?;
+    let outcome = match (from_member, jobs.workers(files, common.strict)) {
+        (Some((archive, path)), _) => {
+            let mut buf = Vec::with_capacity(1024);
+            parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
+                if write_error.is_some() {
+                    return;
+                }
+                write_event_line(&mut buf, ev, None);
+                if let Err(e) = out.write_all(&buf) {
+                    write_error = Some(e);
+                }
+            })?
+        }
+        (None, None) => {
             let mut buf = Vec::with_capacity(1024);
             parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
                 if write_error.is_some() {
@@ -234,7 +260,7 @@ fn events(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure>
                 }
             })
         }
-        Some(workers) => {
+        (None, Some(workers)) => {
             // Each worker writes its file's lines into 64 KiB chunks; this thread writes
             // the chunks out, file by file.
             let options = Options { quiet: true, ..common.options() };
@@ -342,8 +368,11 @@ fn search(
     file: &Path,
     terms: &[String],
 ) -> Result<(), Failure> {
-    let terms: Vec<Term> =
-        terms.iter().map(|t| t.parse::<Term>()).collect::<Result<_, _>>().map_err(|e| Failure::Usage(e.to_string()))?;
+    let terms: Vec<Term> = terms
+        .iter()
+        .map(|t| Term::parse_key_as_printed(t))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::Usage(e.to_string()))?;
     let options = common.options_for(member);
     let mut set = netsift::views::ViewSet::new(options.format, CaptureSelect::Last);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
@@ -450,7 +479,7 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
     true
 }
 
-fn count(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> {
+fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
     let count_into = |counts: &mut [u64], ev: &Event<'_>| {
         let name = ev.kind.name();
         if let Some(slot) = EventKind::NAMES.iter().position(|n| *n == name) {
@@ -458,9 +487,16 @@ fn count(common: &Common, jobs: Jobs, files: &[PathBuf]) -> Result<(), Failure> 
         }
     };
     let mut counts = vec![0u64; EventKind::NAMES.len()];
-    let outcome = match jobs.workers(files, common.strict) {
-        None => parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev)),
-        Some(workers) => {
+    let from_member = member_archive(member, files)?;
+    let outcome = match (from_member, jobs.workers(files, common.strict)) {
+        (Some((archive, path)), _) => {
+            let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut counts, ev);
+            parse_file(common.options_for(member), archive, Some(path), &mut sink)?
+        }
+        (None, None) => {
+            parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
+        }
+        (None, Some(workers)) => {
             let options = Options { quiet: true, ..common.options() };
             let mut outcome = Outcome::default();
             let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {

@@ -42,7 +42,9 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
             }
         }
     };
-    let walked = each_member(archive_path, options.quiet, &mut |member: &Member, reader, compression| {
+    // Links are not read: each file is read once, under its own name.
+    let mut links = archive::Links::default();
+    let walked = each_member(archive_path, options.quiet, &mut links, &mut |member: &Member, reader, compression| {
         let Some((format, reader)) = member_parser(options.format, member, reader)? else {
             skipped += 1;
             return Ok(ControlFlow::Continue(()));

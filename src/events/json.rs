@@ -200,6 +200,27 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
     if let Some(t) = &c.timer {
         timer(o.member("timer"), t);
     }
+    // A multi-homed sctp row: the addresses of its continuation lines.
+    if memchr::memchr(b'\n', c.line).is_some() {
+        let list = o.member("more_addresses");
+        list.push(b'[');
+        for (i, (local, foreign)) in netsift_grammar::netstat::more_addresses(c).enumerate() {
+            if i > 0 {
+                list.push(b',');
+            }
+            let mut a = Object::new(list);
+            match local {
+                Some(l) => a.bytes("local", l),
+                None => a.null("local"),
+            }
+            match foreign {
+                Some(f) => a.bytes("foreign", f),
+                None => a.null("foreign"),
+            }
+            a.end();
+        }
+        list.push(b']');
+    }
     o.bytes("raw", c.line);
 }
 

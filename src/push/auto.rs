@@ -114,6 +114,10 @@ impl AutoMachine {
             if self.current == Some(Kind::Ss) && kind != Kind::Ss {
                 self.ss.finish(stats, sink);
             }
+            // So does an sctp row held for its address lines.
+            if self.current == Some(Kind::Netstat) {
+                self.netstat.flush_held(stats, sink);
+            }
             self.current = Some(kind);
         }
         match self.current {
@@ -150,6 +154,9 @@ impl AutoMachine {
     pub(super) fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
         if self.current == Some(Kind::Ss) {
             self.ss.finish(stats, sink);
+        }
+        if self.current == Some(Kind::Netstat) {
+            self.netstat.flush_held(stats, sink);
         }
     }
 

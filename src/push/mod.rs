@@ -120,11 +120,12 @@ impl Machine {
         each_machine!(self, m => m.capture())
     }
 
-    /// Emit a row held back for its continuation lines (ss), before an event that does not
-    /// go through the machine.
+    /// Emit a row held back for its continuation lines (ss, sctp), before an event that
+    /// does not go through the machine.
     fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
         match self {
             Machine::Ss(m) => m.finish(stats, sink),
+            Machine::Netstat(m) => m.flush_held(stats, sink),
             Machine::Auto(m) => m.flush(stats, sink),
             _ => {}
         }

@@ -9,6 +9,10 @@
 //! Notices are recognised in every state. A warning spliced into the middle of a row (stdout
 //! and stderr merged into one file) is cut out as a notice, and the two halves of the row
 //! are joined again.
+//!
+//! An sctp row is held until the next line: a multi-homed endpoint or association goes on
+//! over continuation lines (20 blanks, an address), which are folded into it
+//! ([`netstat::sctp_row`]); the row is emitted when a line that is no continuation comes.
 
 use netsift_grammar::netstat::{self, Header, InetLayout, Scope, TableKind, Title, UnixLayout};
 
@@ -41,7 +45,18 @@ pub(super) struct NetstatMachine {
     joined: Vec<u8>,
     /// The input's front was cut off (see [`NetstatMachine::resumed`]).
     resumed: bool,
+    /// An sctp row and the continuation lines after it (joined by `\n`), where it started,
+    /// and how many continuation lines it has.
+    sctp: Option<(Vec<u8>, Position, usize)>,
 }
+
+/// The continuation lines an sctp row may have (one per further address; the kernel has no
+/// limit, real hosts have a handful): beyond, the row is emitted and the lines are malformed.
+const MAX_SCTP_LINES: usize = 64;
+
+/// The bytes an sctp row and its continuation lines may hold (a continuation line is
+/// about 70 bytes): the held copy stays small whatever the input.
+const MAX_SCTP_BYTES: usize = 64 << 10;
 
 impl NetstatMachine {
     pub(super) fn new() -> Self {
@@ -54,6 +69,7 @@ impl NetstatMachine {
             splice: None,
             joined: Vec::new(),
             resumed: false,
+            sctp: None,
         }
     }
 
@@ -86,6 +102,21 @@ impl NetstatMachine {
             joined.extend_from_slice(line);
             self.row(&joined, start, stats, sink, false);
             self.joined = joined;
+            return;
+        }
+        if let Some((held, _, lines)) = &mut self.sctp {
+            let room = *lines < MAX_SCTP_LINES && held.len() + line.len() < MAX_SCTP_BYTES;
+            if room && netstat::sctp_continuation(line) {
+                stats.continuations += 1;
+                held.push(b'\n');
+                held.extend_from_slice(line);
+                *lines += 1;
+                return;
+            }
+            self.flush_sctp(stats, sink);
+        }
+        if matches!(self.table, Table::Rows(Columns::Inet(_))) && line.starts_with(b"sctp") {
+            self.sctp = Some((line.to_vec(), at, 0));
             return;
         }
         // Fast path: inside a table, a line that starts like a row almost always is one.
@@ -141,11 +172,39 @@ impl NetstatMachine {
     }
 
     pub(super) fn finish<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        self.flush_sctp(stats, sink);
         if let Some((prefix, start)) = self.splice.take() {
             self.row(&prefix, start, stats, sink, false);
         }
         if let Table::ExpectHeader { title, at } = self.table {
             self.headerless(title, at, sink);
+        }
+    }
+
+    /// Emit the sctp row held for its address lines, before a line or event that does not
+    /// come through this machine.
+    pub(super) fn flush_held<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        self.flush_sctp(stats, sink);
+    }
+
+    /// Emit the held sctp row with its continuation lines, as one row.
+    fn flush_sctp<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
+        let Some((text, at, _)) = self.sctp.take() else { return };
+        // Rows are held only inside an internet table, and flushed before the table changes.
+        let layout = match self.table {
+            Table::Rows(Columns::Inet(layout)) => layout,
+            _ => InetLayout::FULL,
+        };
+        match netstat::sctp_row(&text, layout) {
+            Ok(row) => {
+                stats.rows += 1;
+                self.emit(at, EventKind::InetConn(row), sink);
+            }
+            Err(error) => {
+                stats.malformed += 1;
+                let problem = Problem::Grammar { column: error.column, expected: error.expected };
+                self.emit(at, EventKind::Malformed(Malformed { raw: &text, problem }), sink);
+            }
         }
     }
 

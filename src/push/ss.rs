@@ -50,6 +50,9 @@ pub(super) struct SsMachine {
     saw_table: bool,
     /// The columns of the current table; `None` before the first header (or sniffed row).
     columns: Option<SsColumns>,
+    /// Where its header put the columns that iproute2 4.15–4.19 prints glued (none
+    /// without a header).
+    geometry: ss::SsGeometry,
     /// Where the held line starts; `None` when nothing is held.
     held_at: Option<Position>,
     /// The held line (a row, possibly joined with the lines its process names spilled
@@ -90,6 +93,7 @@ impl SsMachine {
             capture: 1,
             saw_table: false,
             columns: None,
+            geometry: ss::SsGeometry::default(),
             held_at: None,
             held: Vec::new(),
             joins: 0,
@@ -201,7 +205,7 @@ impl SsMachine {
             self.orphans(held, stats, sink);
             return Flushed::Done;
         }
-        match ss::row(line, columns) {
+        match ss::row_in(line, columns, self.geometry) {
             Ok(row) => self.socket(row, held, stats, sink),
             Err(error) => {
                 if joins(line, join_with) {
@@ -287,6 +291,7 @@ impl SsMachine {
         }
         self.saw_table = true;
         self.columns = Some(columns);
+        self.geometry = header.map(ss::geometry).unwrap_or_default();
         let section = Section { table: Table::Ss, lang: Lang::C, name: b"", header, columns: Columns::Ss(columns) };
         self.emit(at, EventKind::Section(section), sink);
     }

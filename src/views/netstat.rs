@@ -483,11 +483,11 @@ fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Ve
 /// The insights row of an internet socket.
 fn inet_row(c: &InetConn<'_>) -> Row {
     let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(14);
-    let last = InetCol::present(c.layout).count();
-    for (i, col) in InetCol::present(c.layout).enumerate() {
-        // insights keeps the last column untrimmed (`line[offset:]`); the others trimmed.
-        let value = if i + 1 == last { &c.line[c.column_start(col)..] } else { c.column(col) };
-        cells.push((col.c_name(), value));
+    // Every value without its padding, the last column too: netstat pads `PID/Program
+    // name` and `State` to their width even when they end the line, and insights' slice of
+    // the last column (`line[offset:]`) keeps that padding, which no search term can match.
+    for col in InetCol::present(c.layout) {
+        cells.push((col.c_name(), c.column(col)));
     }
     if c.layout.program {
         derive_pid(&mut cells, c.column(InetCol::Program));
@@ -506,12 +506,10 @@ fn unix_row(u: &UnixSocket<'_>) -> Row {
     let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(9);
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
-    let last = present.clone().count();
-    for (i, col) in present.enumerate() {
+    for col in present {
+        // The last column (`Path`, an empty one padded) is trimmed as the others are.
         let value = if col == UnixCol::RefCnt {
             &u.line[..u.spans[UnixCol::RefCnt as usize].1 as usize]
-        } else if i + 1 == last {
-            &u.line[u.column_start(col)..]
         } else {
             u.column(col)
         };

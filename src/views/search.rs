@@ -66,6 +66,23 @@ impl FromStr for Term {
 }
 
 impl Term {
+    /// A term whose key may also be written as printed (`PID/Program name=7615/mysqld`,
+    /// `Recv-Q=0`), as the command line accepts it: the key is put in search spelling.
+    /// [`FromStr`] keeps insights' rule, where only the search spelling names a key.
+    ///
+    /// ```
+    /// use netsift::views::search::Term;
+    /// let t = Term::parse_key_as_printed("PID/Program name__startswith=76").unwrap();
+    /// assert_eq!(t.field, "PID/Program_name");
+    /// assert_eq!("PID/Program name=x".parse::<Term>().unwrap().field, "PID/Program name");
+    /// ```
+    pub fn parse_key_as_printed(s: &str) -> Result<Term, BadTerm> {
+        let term: Term = s.parse()?;
+        Ok(Term { field: search_name(&term.field), ..term })
+    }
+}
+
+impl Term {
     /// Does `value` pass this term?
     pub fn matches(&self, value: &[u8]) -> bool {
         let want = self.value.as_bytes();
@@ -131,6 +148,8 @@ mod tests {
         assert_eq!(keyword_search(&rows, &[t("State__endswith=ING")]).len(), 1);
         assert_eq!(keyword_search(&rows, &[t("Local_Address=0.0.0.0:22")]).len(), 1);
         assert_eq!(keyword_search(&rows, &[t("Local Address=0.0.0.0:22")]).len(), 0);
+        let printed = Term::parse_key_as_printed("Local Address=0.0.0.0:22").unwrap();
+        assert_eq!(keyword_search(&rows, &[printed]).len(), 1);
         assert_eq!(keyword_search(&rows, &[t("Type=DGRAM")]).len(), 0);
         assert_eq!(keyword_search(&rows, &[]).len(), 0);
     }

@@ -11,6 +11,7 @@
 mod addr;
 mod inet;
 mod owner;
+mod sctp;
 mod unix;
 pub mod words;
 mod words_data;
@@ -18,6 +19,7 @@ mod words_data;
 pub use addr::{endpoint, Endpoint, Host, Port};
 pub use inet::{inet_row, InetCol, InetLayout, InetRow, InetState, Proto, TcpState, Timer, TimerKind};
 pub use owner::{Owner, User};
+pub use sctp::{more_addresses, sctp_continuation, sctp_row, AddressPair};
 pub use unix::{unix_row, UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType};
 
 use crate::lex::{trim_end_blanks, trim_start_blanks};

@@ -27,7 +27,7 @@ mod users;
 
 pub use endpoint::{endpoint, Endpoint, Host, Port};
 pub use extras::{duration_ms, group_items, Extra, ExtraValue, Extras, Shutdown, SkMem, Timer, TimerKind};
-pub use row::{row, Netid, SsCol, SsRow, State};
+pub use row::{row, row_in, Netid, SsCol, SsGeometry, SsRow, State};
 pub use users::{users, users_incomplete, Process, Users, UsersIter, TRUNCATED_AT};
 
 use crate::lex::{is_blank, trim_end_blanks};
@@ -94,6 +94,23 @@ pub fn header(line: &[u8]) -> Option<SsHeader> {
     let [netid, state, recv_q, send_q, local, peer, process] = has;
     let complete = local && peer && recv_q == send_q && rest.iter().all(|&b| is_blank(b));
     complete.then_some(SsHeader { columns: SsColumns { netid, state, queues: recv_q }, process })
+}
+
+/// The offsets of a header's `Send-Q` and of the colon of its `Peer Address:`, which
+/// [`row_in`] uses to split the columns iproute2 4.15–4.19 printed glued.
+///
+/// ```
+/// use netsift_grammar::ss::geometry;
+/// let g = geometry(b"Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:Port");
+/// assert_eq!((g.send_q, g.peer_colon), (Some(20), Some(59)));
+/// ```
+pub fn geometry(header: &[u8]) -> SsGeometry {
+    let find = |needle: &[u8]| header.windows(needle.len()).position(|w| w == needle);
+    let offset = |at: Option<usize>| at.and_then(|a| u32::try_from(a).ok());
+    SsGeometry {
+        send_q: offset(find(b"Send-Q")),
+        peer_colon: offset(find(b"Peer Address:").map(|at| at + b"Peer Address".len())),
+    }
 }
 
 /// Match `word` at the start of `text`, allowing blanks before and between its bytes.

@@ -18,7 +18,7 @@ use nom::Parser;
 
 use super::endpoint::{
     endpoint, is_netlink_peer, is_unix_inode, is_unix_peer_name, lenient_endpoint, netlink_endpoint, unix_endpoint,
-    Endpoint, Family,
+    Endpoint, Family, Port,
 };
 use super::extras::{item_end, Extras};
 use super::users::{self, Stop, Users, PREFIX as USERS_PREFIX};
@@ -327,7 +327,38 @@ impl<'a> SsRow<'a> {
 /// assert_eq!(r.process.unwrap().iter().next().unwrap().pid, 7268);
 /// ```
 pub fn row(line: &[u8], columns: SsColumns) -> Result<SsRow<'_>, LineError> {
-    crate::lex::complete(line, parse(Span::new(line), columns))
+    row_in(line, columns, SsGeometry::default())
+}
+
+/// Where a header put the two columns that iproute2 4.15–4.19, which printed no blank
+/// between columns, may glue to their neighbour; rows are aligned with their header, so
+/// these offsets hold for every row of its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SsGeometry {
+    /// Offset of `Send-Q`: a Recv-Q as wide as its column (`1234560`: Recv-Q 123456,
+    /// Send-Q 0) ends there.
+    pub send_q: Option<u32>,
+    /// Offset of the `:` of `Peer Address:`. The peer address is right-aligned, so its
+    /// last colon is there: where a peer glued to the local port (`…:54321192.168.1.20:443`)
+    /// has its port.
+    pub peer_colon: Option<u32>,
+}
+
+/// [`row`], reading the glued columns of iproute2 4.15–4.19 with the offsets of the
+/// table's header (see [`crate::ss::geometry`]). A row that reads without them reads the
+/// same with them: the offsets are used only where the words alone do not parse.
+///
+/// ```
+/// use netsift_grammar::ss::{geometry, row, row_in, SsColumns};
+/// // iproute2 4.18: a 6-digit Recv-Q fills its column and touches the Send-Q.
+/// let header = b"Netid State Recv-QSend-Q  Local Address:Port    Peer Address:Port";
+/// let line = b"tcp   ESTAB 1234560          127.0.0.1:54321     127.0.0.1:22";
+/// assert!(row(line, SsColumns::FULL).is_err());
+/// let r = row_in(line, SsColumns::FULL, geometry(header)).unwrap();
+/// assert_eq!((r.recv_q, r.send_q), (Some(123_456), Some(0)));
+/// ```
+pub fn row_in(line: &[u8], columns: SsColumns, geometry: SsGeometry) -> Result<SsRow<'_>, LineError> {
+    crate::lex::complete(line, parse(Span::new(line), columns, geometry))
 }
 
 fn empty_at(s: Span<'_>) -> (u32, u32) {
@@ -335,10 +366,10 @@ fn empty_at(s: Span<'_>) -> (u32, u32) {
     (at, at)
 }
 
-fn parse(input: Span<'_>, columns: SsColumns) -> PResult<'_, SsRow<'_>> {
+fn parse(input: Span<'_>, columns: SsColumns, geometry: SsGeometry) -> PResult<'_, SsRow<'_>> {
     let line: &[u8] = input.fragment();
     let mut spans = [(0u32, 0u32); 8];
-    let (i, lead) = leading(input, columns, &mut spans)?;
+    let (i, lead) = leading(input, columns, geometry, &mut spans)?;
 
     let from = i.location_offset();
     let end = trim_end_blanks(line).len().max(from);
@@ -349,11 +380,11 @@ fn parse(input: Span<'_>, columns: SsColumns) -> PResult<'_, SsRow<'_>> {
     };
     let sides = match family {
         Family::Unix if lead.netid.is_none() => {
-            unix_sides(line, from, end).or_else(|_| single_sides(line, from, end, family))
+            unix_sides(line, from, end).or_else(|_| single_sides(line, from, end, family, geometry))
         }
         Family::Unix => unix_sides(line, from, end),
         Family::Netlink => netlink_sides(line, from, end),
-        Family::Inet | Family::Other => single_sides(line, from, end, family),
+        Family::Inet | Family::Other => single_sides(line, from, end, family, geometry),
     }?;
     spans[SsCol::Local as usize] = (sides.local_span.0 as u32, sides.local_span.1 as u32);
     spans[SsCol::Peer as usize] = (sides.peer_span.0 as u32, sides.peer_span.1 as u32);
@@ -393,7 +424,12 @@ struct Leading<'a> {
 }
 
 /// Read Netid, State and the queues, as far as the table has them, and note their spans.
-fn leading<'a>(input: Span<'a>, columns: SsColumns, spans: &mut [(u32, u32); 8]) -> PResult<'a, Leading<'a>> {
+fn leading<'a>(
+    input: Span<'a>,
+    columns: SsColumns,
+    geometry: SsGeometry,
+    spans: &mut [(u32, u32); 8],
+) -> PResult<'a, Leading<'a>> {
     let (mut i, _) = blanks0(input)?;
     let mut lead = Leading { netid: None, sctp_assoc: false, state: None, recv_q: None, send_q: None };
 
@@ -423,7 +459,10 @@ fn leading<'a>(input: Span<'a>, columns: SsColumns, spans: &mut [(u32, u32); 8])
     spans[SsCol::RecvQ as usize] = empty_at(i);
     spans[SsCol::SendQ as usize] = empty_at(i);
     if columns.queues {
-        let (rest, (text, value)) = queue(i)?;
+        let (rest, (text, value)) = match glued_queues(i, geometry.send_q) {
+            Some(recv) => recv,
+            None => queue(i)?,
+        };
         spans[SsCol::RecvQ as usize] = span_of(text);
         lead.recv_q = Some(value);
         let (rest, _) = blanks0(rest)?;
@@ -513,6 +552,24 @@ fn glued_len<'n>(word: &[u8], names: impl Iterator<Item = &'n [u8]>, tail_ok: im
     names.filter(|n| n.len() < word.len() && word.starts_with(n) && tail_ok(&word[n.len()..])).map(<[u8]>::len).max()
 }
 
+/// A Recv-Q glued to its Send-Q (`1234560`, iproute2 4.15–4.19): one word of digits
+/// across the header's Send-Q offset, followed by a word that is no number (the local
+/// address). Returns the Recv-Q, leaving the Send-Q as the rest.
+fn glued_queues(i: Span<'_>, send_q: Option<u32>) -> Option<(Span<'_>, (Span<'_>, u64))> {
+    let at = send_q? as usize;
+    let (rest, text) = word(i).ok()?;
+    let start = text.location_offset();
+    let end = start + text.fragment().len();
+    let next_is_queue =
+        blanks0(rest).ok().and_then(|(r, _)| word(r).ok()).is_some_and(|(_, w)| all_digits(w.fragment()));
+    if !(start < at && at < end && all_digits(text.fragment())) || next_is_queue {
+        return None;
+    }
+    let (rest, recv) = nom::bytes::complete::take::<_, _, LineError>(at - start).parse(i).ok()?;
+    let value = parse_u64(recv.fragment())?;
+    Some((rest, (recv, value)))
+}
+
 /// A queue: digits only.
 fn queue(i: Span<'_>) -> PResult<'_, (Span<'_>, u64)> {
     let (rest, text) = expect("a queue size", word).parse(i)?;
@@ -554,20 +611,61 @@ fn guess_family(line: &[u8], from: usize, end: usize) -> Family {
 /// One word each side (inet and most other families). A peer glued to the local port
 /// (`0.0.0.0:22*:*`, 4.15–4.19) is split when the peer starts with `[` or `*`, the only
 /// cases where the split is unambiguous.
-fn single_sides(line: &[u8], from: usize, end: usize, family: Family) -> Result<Sides<'_>, nom::Err<LineError>> {
+fn single_sides(
+    line: &[u8],
+    from: usize,
+    end: usize,
+    family: Family,
+    geometry: SsGeometry,
+) -> Result<Sides<'_>, nom::Err<LineError>> {
     let (ls, le) = word_at(line, from, end).ok_or_else(|| error_at(span_at(line, from), "a local address"))?;
-    let (local_span, peer_span) = match glued_peer(&line[ls..le]) {
-        Some(cut) => ((ls, ls + cut), (ls + cut, le)),
-        None => {
-            let peer = word_at(line, le, end).ok_or_else(|| error_at(span_at(line, end), "a peer address"))?;
-            ((ls, le), peer)
-        }
-    };
     let read = |(s, e): (usize, usize)| match family {
         Family::Inet => endpoint(&line[s..e]).map_err(|what| error_at(span_at(line, s), what)),
         _ => Ok(lenient_endpoint(&line[s..e])),
     };
+    let (local_span, peer_span) = match glued_peer(&line[ls..le]) {
+        Some(cut) => ((ls, ls + cut), (ls + cut, le)),
+        None => {
+            let peer = word_at(line, le, end).ok_or_else(|| error_at(span_at(line, end), "a peer address"));
+            let apart = peer.and_then(|peer| Ok((read((ls, le))?, read(peer)?, peer)));
+            match apart {
+                Ok((local, peer, peer_span)) => return Ok(Sides { local, local_span: (ls, le), peer, peer_span }),
+                Err(e) => match glued_ipv4_peer(line, (ls, le), geometry.peer_colon) {
+                    Some(cut) => ((ls, cut), (cut, le)),
+                    None => return Err(e),
+                },
+            }
+        }
+    };
     Ok(Sides { local: read(local_span)?, local_span, peer: read(peer_span)?, peer_span })
+}
+
+/// Where an IPv4 peer glued to the local port starts (`127.0.0.1:54321192.168.1.20:443`,
+/// iproute2 4.15–4.19, when both columns are full): the peer's last colon is at the
+/// header's `Peer Address:` colon, the peer is a dotted quad, and the local endpoint before
+/// it has a port. When more than one cut fits (`5432|192.168.1.20` or `54321|92.168.1.20`),
+/// the widest peer wins: a glued column is full, and no narrower than its header's
+/// `Peer Address` (12 characters), so the peer is the wide one.
+fn glued_ipv4_peer(line: &[u8], (ls, le): (usize, usize), peer_colon: Option<u32>) -> Option<usize> {
+    let colon = peer_colon? as usize;
+    if !(ls < colon && colon < le && line[colon] == b':') {
+        return None;
+    }
+    let fits = |cut: usize| {
+        let quad = &line[cut..colon];
+        let octets: Vec<&[u8]> = quad.split(|&b| b == b'.').collect();
+        let octet_ok = |o: &[u8]| {
+            !o.is_empty()
+                && o.len() <= 3
+                && all_digits(o)
+                && (o.len() == 1 || o[0] != b'0')
+                && parse_u64(o).is_some_and(|v| v <= 255)
+        };
+        let local_ok =
+            endpoint(&line[ls..cut]).is_ok_and(|e| matches!(e.port, Some(Port::Number(_)) | Some(Port::Any)));
+        octets.len() == 4 && octets.iter().all(|o| octet_ok(o)) && local_ok && endpoint(&line[cut..le]).is_ok()
+    };
+    (ls + 1..colon).find(|&cut| fits(cut))
 }
 
 /// Where a peer glued to the local endpoint starts in `word`, if both halves are inet
@@ -759,6 +857,44 @@ mod tests {
         assert_eq!((r.column(SsCol::Local), r.column(SsCol::Peer)), (&b"0.0.0.0:22"[..], &b"*:*"[..]));
         let r = full(b"tcp   ESTAB 0      0   [::ffff:127.0.0.1]:45680[::ffff:127.0.0.1]:33238");
         assert_eq!(r.peer.port, Some(Port::Number(33238)));
+    }
+
+    #[test]
+    fn glued_queues_and_ipv4_peer_by_the_header() {
+        // 4.15–4.19 print each column padded to its width with no blank between: a full
+        // Recv-Q touches the Send-Q, a full local port the peer address.
+        let header = "Netid State Recv-QSend-Q Local Address:Port      Peer Address:Port ";
+        let g = crate::ss::geometry(header.as_bytes());
+        let colon = g.peer_colon.unwrap() as usize;
+        // The local endpoint right-aligned so that the peer's colon lands under the header's.
+        let glued = "127.0.0.1:5432192.168.100.20";
+        let pad = colon - "tcp   ESTAB 0     0     ".len() - glued.len();
+        let line = format!("tcp   ESTAB 0     0     {}{glued}:443", " ".repeat(pad));
+        assert!(row(line.as_bytes(), SsColumns::FULL).is_err());
+        let r = row_in(line.as_bytes(), SsColumns::FULL, g).unwrap();
+        assert_eq!(
+            (r.column(SsCol::Local), r.column(SsCol::Peer)),
+            (&b"127.0.0.1:5432"[..], &b"192.168.100.20:443"[..])
+        );
+        assert_eq!((r.local.port, r.peer.port), (Some(Port::Number(5432)), Some(Port::Number(443))));
+        // (There, 54321|92.168.100.20 reads too: the wide peer wins.) A 5-digit port:
+        let glued = "127.0.0.1:54321192.168.100.20";
+        let line = format!("tcp   ESTAB 0     0     {}{glued}:443", " ".repeat(pad - 1));
+        let r = row_in(line.as_bytes(), SsColumns::FULL, g).unwrap();
+        assert_eq!((r.local.port, r.column(SsCol::Peer)), (Some(Port::Number(54321)), &b"192.168.100.20:443"[..]));
+        // The queues: a 7-digit word across the Send-Q offset is Recv-Q + Send-Q.
+        let line = format!("tcp   ESTAB 12345670    {}127.0.0.1:22 10.0.0.1:5", "");
+        let r = row_in(line.as_bytes(), SsColumns::FULL, g).unwrap();
+        assert_eq!((r.recv_q, r.send_q), (Some(123_456), Some(70)));
+        assert_eq!((r.column(SsCol::RecvQ), r.column(SsCol::SendQ)), (&b"123456"[..], &b"70"[..]));
+        // Rows that read without the offsets read the same with them.
+        let plain = "tcp   ESTAB 0     1234567 127.0.0.1:22   10.0.0.1:5";
+        assert_eq!(
+            row_in(plain.as_bytes(), SsColumns::FULL, g).unwrap(),
+            row(plain.as_bytes(), SsColumns::FULL).unwrap()
+        );
+        // Without a header there is nothing to split by: still an error, never a guess.
+        assert!(row(line.as_bytes(), SsColumns::FULL).is_err());
     }
 
     #[test]
