@@ -12,6 +12,7 @@ jc's own CentOS 7 test output repeated to the same size (`netstat-jc-SIZE.txt`).
 A second, smaller size (SMALL_MB) gives netsift's peak RSS on two sizes: memory is flat
 when the two are the same."""
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -77,12 +78,28 @@ def timed(cmd):
 
 
 def netsift(mode, fmt, path):
-    if mode == "count":
-        return ["target/release/netsift", "count", "-f", fmt, path]
+    if mode.startswith("count"):
+        return ["target/release/netsift"] + mode.split() + ["-f", fmt, path]
+    if mode == "events":
+        # JSON Lines to a file, as a user keeps them (overwritten each run).
+        return ["sh", "-c", f"target/release/netsift events -f {fmt} {path} > target/bench-inputs/events.out"]
     return ["sh", "-c", f"target/release/netsift {mode} -f {fmt} {path} > /dev/null"]
 
 
+# Where the last capture of a generated input starts (`view` describes the last capture):
+# netstat and ss inputs are one capture; netstat -s starts a capture at `Ip:`, the /proc
+# log at its TcpExt names line.
+CAPTURE_START = {"netstat": rb"^Active Internet", "ss": rb"^Netid", "netstat-s": rb"^Ip:$", "proc-netstat": rb"^TcpExt: [A-Za-z]"}
+
+
+def last_capture_bytes(fmt, path):
+    data = open(path, "rb").read()
+    starts = [m.start() for m in re.finditer(CAPTURE_START[fmt], data, re.M)]
+    return len(data) - (starts[-1] if starts else 0)
+
+
 rows = []
+summary = []
 for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
     path = f"target/bench-inputs/{fmt}-{SIZE}.txt"
     small = f"target/bench-inputs/{fmt}-{SMALL}.txt"
@@ -92,6 +109,8 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
         "netsift count": (netsift("count", fmt, path), path),
         "netsift events": (netsift("events", fmt, path), path),
         "netsift view": (netsift("view", fmt, path), path),
+        "netsift count --jobs 1": (netsift("count --jobs 1", fmt, path), path),
+        "netsift count --jobs 2": (netsift("count --jobs 2", fmt, path), path),
         f"netsift count ({SMALL} MB input)": (netsift("count", fmt, small), small),
         f"netsift events ({SMALL} MB input)": (netsift("events", fmt, small), small),
         "insights-core 3.8.4": ([PY, "-c", INSIGHTS, fmt, path], path),
@@ -103,6 +122,11 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
     # Anchors for the other files read: the tokenizer on each of them, every round.
     for extra in {small, jc_path} - {path}:
         tools[f"limits fields ({os.path.basename(extra)})"] = (["bench/limits/target/release/limits", "fields", extra], extra)
+    # The ratios of issue 11, each taken per round and the median reported.
+    def round_ratio(num, den):
+        pairs = [d[0] / n[0] for n, d in zip(results[num], results[den]) if n and d]
+        return statistics.median(pairs) if pairs else float("nan")
+
     results = {name: [] for name in tools}
     for _ in range(ROUNDS):
         for name, (cmd, _) in tools.items():
@@ -127,7 +151,30 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
         note = "" if file == path else os.path.basename(file)
         rows.append((fmt, name, f"{mbs:.0f}", f"{rss:.1f} MB", f"{statistics.median(ratios):.2f}", note))
 
+    capture = last_capture_bytes(fmt, path)
+    view_rss = max(r[1] for r in results["netsift view"] if r) * 1024 if any(results["netsift view"]) else float("nan")
+    summary.append((
+        fmt,
+        f"{round_ratio('netsift count', 'limits fields'):.2f}",
+        f"{round_ratio('netsift events', 'limits fields'):.2f}",
+        f"{round_ratio('netsift view', 'limits fields'):.2f}",
+        f"{view_rss / 1e6:.0f} MB / {capture / 1e3:.0f} kB"
+        + (f" = {view_rss / capture:.2f}×" if capture > 1e6 else "")
+        + " "
+        f"({'within' if view_rss <= 1.5 * capture + 16 * 2**20 else 'over'} 1.5× + 16 MB)",
+        f"{round_ratio('netsift count', 'insights-core 3.8.4'):.1f}",
+        f"{round_ratio('netsift view', 'insights-core 3.8.4'):.1f}",
+        f"{round_ratio('netsift count --jobs 2', 'netsift count --jobs 1'):.2f}",
+    ))
+
 print(f"| format | tool | MB/s (median of {ROUNDS}) | peak RSS | ratio to `limits fields` (same file, same round) | input, when not the {SIZE} MB one |")
 print("|---|---|---|---|---|---|")
 for r in rows:
+    print("| " + " | ".join(r) + " |")
+print()
+print(f"Issue 11's ratios (median over the {ROUNDS} rounds of the per-round ratio; speed ratios are the tool's MB/s over the other's):")
+print()
+print("| input | count ÷ fields | events ÷ fields | view ÷ fields | view peak RSS ÷ last capture's bytes | count ÷ insights | view ÷ insights | count --jobs 2 ÷ --jobs 1 (one file) |")
+print("|---|---|---|---|---|---|---|---|")
+for r in summary:
     print("| " + " | ".join(r) + " |")

@@ -10,7 +10,11 @@
 //! `ss` (`ss -tupna` of iproute2 6.x: widths computed per table from the data, lines
 //! padded to the widest Process cell), `netstat-s` (every section of a real capture, with
 //! values drawn anew), `proc-netstat` (`/proc/net/netstat` and `/proc/net/snmp` pairs of
-//! real length). SIZE is in megabytes; `--captures N` splits the output into N captures
+//! real length), `proc-net-tcp` (`/proc/net/tcp` of kernel 6.x: the 149-byte padded rows,
+//! listeners, established, TIME_WAIT rows cut after the pointer; also `proc-net-tcp6`).
+//! real length), and the counter files of issue 13 from real captures with values drawn
+//! anew: `nstat` (`nstat -zas`), `proc-snmp6`, `sockstat` (sockstat then sockstat6),
+//! `proc-net-dev`. SIZE is in megabytes; `--captures N` splits the output into N captures
 //! (periodic logs), one big capture by default.
 
 use std::io::{self, BufWriter, Write};
@@ -222,16 +226,125 @@ fn renumber(rng: &mut Rng, template: &str, out: &mut String) {
     }
 }
 
+/// Replace every number of a real capture that stands alone (after a blank, a `:` or
+/// at the start of a line: not the `6` of `Ip6` or the `0` of `eth0`) with a fresh one.
+fn renumber_values(rng: &mut Rng, template: &str, out: &mut String) {
+    let mut prev = '\n';
+    let mut in_number = false;
+    for ch in template.chars() {
+        if ch.is_ascii_digit() && (in_number || matches!(prev, ' ' | '\t' | ':' | '\n' | '.')) {
+            if !in_number {
+                if prev == '.' {
+                    // The one decimal of nstat's `%6.1f` rate.
+                    out.push_str(&rng.below(10).to_string());
+                } else {
+                    let bits = rng.below(40) + 1;
+                    out.push_str(&rng.below(1 << bits).to_string());
+                }
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            out.push(ch);
+        }
+        prev = ch;
+    }
+}
+
+// Issue 13, counters: real captures as templates.
+const NSTAT: &str = include_str!("../tests/fixtures/captured/deb12_zoo_nstat-zas.txt");
+const SNMP6: &str = include_str!("../tests/fixtures/captured/deb12_zoo_proc-net-snmp6.txt");
+const SOCKSTAT: [&str; 2] = [
+    include_str!("../tests/fixtures/captured/deb12_zoo_proc-net-sockstat.txt"),
+    include_str!("../tests/fixtures/captured/deb12_zoo_proc-net-sockstat6.txt"),
+];
+const PROC_NET_DEV: &str = include_str!("../tests/fixtures/corpus/procfs/procfs_proc_net_dev");
+
 const NETSTAT_S: &str = include_str!("../tests/fixtures/corpus/real/r1_netstat-s.txt");
 const PROC: [&str; 2] = [
     include_str!("../tests/fixtures/corpus/real/r1_proc-net-netstat.txt"),
     include_str!("../tests/fixtures/corpus/real/r1_proc-net-snmp.txt"),
 ];
 
+/// A `/proc/net/tcp` (or tcp6) table as kernel 6.x prints it, about `bytes` long.
+fn proc_net_tcp(rng: &mut Rng, bytes: usize, v6: bool, out: &mut String) {
+    use std::fmt::Write;
+    let start = out.len();
+    if v6 {
+        out.push_str("  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+    } else {
+        out.push_str(&format!(
+            "{:<149}\n",
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
+        ));
+    }
+    let mut slot = 0;
+    let addr = |rng: &mut Rng| -> String {
+        if v6 {
+            match rng.below(3) {
+                0 => format!("0000000000000000FFFF0000{:08X}", rng.next() as u32),
+                _ => format!("{:08X}{:08X}{:08X}{:08X}", 0xfd, 0, rng.next() as u32, rng.next() as u32),
+            }
+        } else {
+            format!("{:08X}", rng.next() as u32)
+        }
+    };
+    while out.len() - start < bytes {
+        let mut row = String::with_capacity(160);
+        let (state, listening) = match rng.below(10) {
+            0..=1 => (0x0A, true),
+            2..=6 => (0x01, false),
+            7..=8 => (0x06, false),
+            _ => (0x08, false),
+        };
+        let local = addr(rng);
+        let remote = if listening { "0".repeat(local.len()) } else { addr(rng) };
+        let remote_port = if listening { 0 } else { rng.below(65536) };
+        let _ = write!(row, "{slot:4}: {local}:{:04X} {remote}:{remote_port:04X} {state:02X} ", rng.below(65536));
+        if state == 0x06 {
+            let _ = write!(
+                row,
+                "00000000:00000000 03:{:08X} 00000000     0        0 0 3 {:016x}",
+                rng.below(6000),
+                rng.next()
+            );
+        } else {
+            let (tr, when) = match rng.below(4) {
+                0 => (2, rng.below(720_000)),
+                1 => (1, rng.below(300)),
+                _ => (0, 0),
+            };
+            let _ = write!(
+                row,
+                "{:08X}:{:08X} {tr:02X}:{when:08X} {:08X} {:5} {:8} {} 1 {:016x} {} {} {} {} {}",
+                rng.queue(),
+                rng.queue(),
+                rng.below(3),
+                rng.below(2000),
+                0,
+                rng.below(10_000_000),
+                rng.next(),
+                20 + rng.below(200),
+                rng.below(40),
+                rng.below(4),
+                10 + rng.below(100),
+                if rng.below(2) == 0 { -1 } else { rng.below(1000) as i64 },
+            );
+        }
+        if v6 {
+            out.push_str(&row);
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{row:<149}");
+        }
+        slot += 1;
+    }
+}
+
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage =
-        "usage: generate FORMAT SIZE_MB [--seed N] [--captures N]  (FORMAT: netstat, ss, netstat-s, proc-netstat)";
+        "usage: generate FORMAT SIZE_MB [--seed N] [--captures N]  (FORMAT: netstat, ss, netstat-s, proc-netstat, nstat, proc-snmp6, sockstat, proc-net-dev, proc-net-tcp, proc-net-tcp6)";
     let (Some(format), Some(size)) = (args.first(), args.get(1).and_then(|s| s.parse::<usize>().ok())) else {
         eprintln!("{usage}");
         std::process::exit(2);
@@ -258,6 +371,16 @@ fn main() -> io::Result<()> {
                     renumber(&mut rng, p, &mut text);
                 }
             }
+            "proc-net-tcp" => proc_net_tcp(&mut rng, per_capture.min(total - written), false, &mut text),
+            "proc-net-tcp6" => proc_net_tcp(&mut rng, per_capture.min(total - written), true, &mut text),
+            "nstat" => renumber_values(&mut rng, NSTAT, &mut text),
+            "proc-snmp6" => renumber_values(&mut rng, SNMP6, &mut text),
+            "sockstat" => {
+                for p in SOCKSTAT {
+                    renumber_values(&mut rng, p, &mut text);
+                }
+            }
+            "proc-net-dev" => renumber_values(&mut rng, PROC_NET_DEV, &mut text),
             _ => {
                 eprintln!("{usage}");
                 std::process::exit(2);

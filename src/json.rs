@@ -7,6 +7,29 @@
 //! gives back the exact bytes, and it is what insights-core itself holds when it reads an
 //! archived file with such bytes. Valid UTF-8 is written as is.
 
+/// Append a floating-point number (nstat's rates): the shortest text that reads back as
+/// the same `f64`, with a fraction (`0.0`, not `0`); `null` for NaN and infinity, which
+/// JSON cannot hold.
+///
+/// ```
+/// let mut out = Vec::new();
+/// netsift::json::float(&mut out, 1536.9);
+/// netsift::json::float(&mut out, 0.0);
+/// assert_eq!(out, b"1536.90.0");
+/// ```
+pub fn float(out: &mut Vec<u8>, n: f64) {
+    use std::io::Write;
+    if !n.is_finite() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    // Writing into a Vec cannot fail; `{}` never writes an exponent.
+    let _ = write!(out, "{n}");
+    if n.fract() == 0.0 {
+        out.extend_from_slice(b".0");
+    }
+}
+
 /// Append `bytes` as a JSON string (with quotes).
 ///
 /// ```
@@ -14,6 +37,7 @@
 /// netsift::json::string(&mut out, b"caf\xc3\xa9 \xff\"");
 /// assert_eq!(String::from_utf8(out).unwrap(), r#""café \udcff\"""#);
 /// ```
+#[inline]
 pub fn string(out: &mut Vec<u8>, bytes: &[u8]) {
     // Most strings (keys, words, lines) are plain ASCII: copied whole.
     if plain_prefix(bytes) == bytes.len() {
@@ -23,6 +47,11 @@ pub fn string(out: &mut Vec<u8>, bytes: &[u8]) {
         out.push(b'"');
         return;
     }
+    escaped(out, bytes);
+}
+
+/// [`string`] of bytes that need escaping somewhere.
+fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     // One pass: runs of plain ASCII are copied whole; a byte that needs a look (a control
@@ -69,30 +98,49 @@ pub fn string(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// How many bytes at the start of `bytes` are plain (see [`PLAIN`]), eight at a time:
 /// most of what netsift writes is printable ASCII.
+#[inline]
 fn plain_prefix(bytes: &[u8]) -> usize {
-    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The high bit of the lowest lane equal to zero is exact (lanes above may be flagged
-    // falsely after it, which never matters: only the first one is used).
-    let zero_lanes = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
-    let lanes = |b: u8| u64::from_ne_bytes([b; 8]);
     let mut done = 0;
-    for chunk in bytes.chunks_exact(8) {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
         let mut lane = [0u8; 8];
         lane.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(lane);
-        let below_space = w.wrapping_sub(lanes(0x20)) & !w & HIGH;
-        let special = below_space
-            | (w & HIGH)
-            | zero_lanes(w ^ lanes(b'"'))
-            | zero_lanes(w ^ lanes(b'\\'))
-            | zero_lanes(w ^ lanes(0x7f));
+        let special = special_lanes(u64::from_le_bytes(lane));
         if special != 0 {
             return done + special.trailing_zeros() as usize / 8;
         }
         done += 8;
     }
-    done + bytes[done..].iter().take_while(|&&b| PLAIN[usize::from(b)]).count()
+    // The last 0–7 bytes, in one word padded with a plain byte.
+    let rest = chunks.remainder();
+    let mut w = u64::from_le_bytes([b'a'; 8]);
+    let mut i = 0;
+    if rest.len() >= 4 {
+        w = (w & !0xffff_ffff) | u64::from(u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]));
+        i = 4;
+    }
+    if rest.len() - i >= 2 {
+        w = (w & !(0xffff << (8 * i))) | (u64::from(u16::from_le_bytes([rest[i], rest[i + 1]])) << (8 * i));
+        i += 2;
+    }
+    if rest.len() > i {
+        w = (w & !(0xff << (8 * i))) | (u64::from(rest[i]) << (8 * i));
+    }
+    let special = special_lanes(w);
+    done + if special != 0 { special.trailing_zeros() as usize / 8 } else { rest.len() }
+}
+
+/// The high bit of each lane (byte, little-endian) of `w` that is not plain; exact for the
+/// lowest such lane (lanes above it may be flagged falsely, which never matters: only the
+/// first one is used).
+#[inline]
+fn special_lanes(w: u64) -> u64 {
+    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_lanes = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
+    let lanes = |b: u8| u64::from_ne_bytes([b; 8]);
+    let below_space = w.wrapping_sub(lanes(0x20)) & !w & HIGH;
+    below_space | (w & HIGH) | zero_lanes(w ^ lanes(b'"')) | zero_lanes(w ^ lanes(b'\\')) | zero_lanes(w ^ lanes(0x7f))
 }
 
 /// Bytes copied as they are: printable ASCII but for `"` and `\`.
@@ -181,8 +229,22 @@ impl<'o> Object<'o> {
     }
 
     /// Start a member: writes the comma and the key, and returns the buffer for the value.
+    #[inline]
     pub fn member(&mut self, name: &str) -> &mut Vec<u8> {
-        self.member_bytes(name.as_bytes())
+        let name = name.as_bytes();
+        // Keys are nearly always plain: written in one go, without the escaping pass.
+        if plain_prefix(name) != name.len() {
+            return self.member_bytes(name);
+        }
+        self.out.reserve(name.len() + 4);
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(name);
+        self.out.extend_from_slice(b"\":");
+        self.out
     }
 
     /// Start a member whose name comes from the input (escaped like any string).
@@ -193,6 +255,12 @@ impl<'o> Object<'o> {
         self.first = false;
         string(self.out, name);
         self.out.push(b':');
+        self.out
+    }
+
+    /// The buffer the object writes into, for a caller that hands it over as it fills
+    /// (see `views::Spill`): the object's own state (its commas) is not in the buffer.
+    pub fn member_buffer(&mut self) -> &mut Vec<u8> {
         self.out
     }
 

@@ -40,6 +40,7 @@ pub mod events;
 pub mod format;
 pub mod json;
 pub mod push;
+pub mod report;
 pub mod source;
 pub mod views;
 

@@ -152,9 +152,28 @@ fn counters_allocate_nothing_after_warm_up() {
 }
 
 #[test]
+fn kernel_socket_tables_allocate_nothing_after_warm_up() {
+    use netsift::netsift_grammar::netstat::Proto;
+    assert_no_allocation(Format::ProcNetInet(Proto::Tcp), "corpus/kernel/r1_proc_net_tcp");
+    assert_no_allocation(Format::ProcNetInet(Proto::Tcp6), "corpus/kernel/r1_proc_net_tcp6");
+    assert_no_allocation(Format::ProcNetInet(Proto::Udp6), "corpus/kernel/r1_proc_net_udp6");
+    // Paths held for a newline reuse one buffer.
+    assert_no_allocation(Format::ProcNetUnix, "corpus/kernel/r1_proc_net_unix");
+}
+
+#[test]
 fn interfaces_and_memberships_allocate_nothing_after_warm_up() {
     assert_no_allocation(Format::NetstatI, "corpus/real/r1_netstat-i.txt");
     assert_no_allocation(Format::NetstatAgn, "corpus/real/r1_netstat-agn.txt");
+}
+
+#[test]
+fn kernel_counter_files_allocate_nothing_after_warm_up() {
+    // Issue 13: nstat, /proc/net/snmp6, sockstat, /proc/net/dev.
+    assert_no_allocation(Format::Nstat, "captured/deb12_nstat-zas.txt");
+    assert_no_allocation(Format::ProcSnmp6, "captured/deb12_zoo_proc-net-snmp6.txt");
+    assert_no_allocation(Format::Sockstat, "captured/deb12_zoo_proc-net-sockstat.txt");
+    assert_no_allocation(Format::ProcNetDev, "captured/deb12_proc-net-dev.txt");
 }
 
 #[test]

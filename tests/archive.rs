@@ -135,6 +135,23 @@ const SOSREPORT: &[Spec] = &[
     member("sos_commands/networking/ss_-tupna", "corpus/real/r1_ss-tupna.txt", "ss"),
     member("proc/net/netstat", "corpus/real/r1_proc-net-netstat.txt", "proc-netstat"),
     member("proc/net/snmp", "captured/deb12_proc-net-snmp.txt", "proc-netstat"),
+    // The kernel's socket tables, copied with the rest of /proc/net/.
+    member("proc/net/tcp", "corpus/kernel/r1_proc_net_tcp", "proc-net-tcp"),
+    member("proc/net/tcp6", "corpus/kernel/r1_proc_net_tcp6", "proc-net-tcp6"),
+    member("proc/net/udp", "corpus/kernel/r1_proc_net_udp", "proc-net-udp"),
+    member("proc/net/udp6", "corpus/kernel/r1_proc_net_udp6", "proc-net-udp6"),
+    member("proc/net/udplite", "corpus/kernel/r1_proc_net_udplite", "proc-net-udplite"),
+    member("proc/net/udplite6", "corpus/kernel/r1_proc_net_udplite6", "proc-net-udplite6"),
+    member("proc/net/raw", "corpus/kernel/r1_proc_net_raw", "proc-net-raw"),
+    member("proc/net/raw6", "corpus/kernel/r1_proc_net_raw6", "proc-net-raw6"),
+    member("proc/net/unix", "corpus/kernel/r1_proc_net_unix", "proc-net-unix"),
+    unrelated("proc/net/route"),
+    // Issue 13, counters.
+    member("sos_commands/networking/nstat_-zas", "captured/deb12_nstat-zas.txt", "nstat"),
+    member("proc/net/snmp6", "captured/deb12_proc-net-snmp6.txt", "proc-snmp6"),
+    member("proc/net/sockstat", "captured/deb12_proc-net-sockstat.txt", "sockstat"),
+    member("proc/net/sockstat6", "captured/deb12_proc-net-sockstat6.txt", "sockstat"),
+    member("proc/net/dev", "captured/deb12_proc-net-dev.txt", "proc-net-dev"),
     unrelated("sos_logs/sos.log"),
 ];
 
@@ -147,6 +164,9 @@ const INSIGHTS: &[Spec] = &[
     member("insights_commands/ss_-tupna", "captured/deb12_ss-tupna.txt", "ss"),
     member("insights_commands/usr.sbin.ss_-tulpn", "corpus/real/r1_ss-tulpn.txt", "ss-tulpn"),
     member("proc/net/netstat", "captured/deb12_proc-net-netstat.txt", "proc-netstat"),
+    // Issue 13, counters.
+    member("proc/net/snmp6", "captured/deb12_zoo_proc-net-snmp6.txt", "proc-snmp6"),
+    member("proc/net/sockstat", "captured/deb12_zoo_proc-net-sockstat.txt", "sockstat"),
 ];
 
 /// The bytes of a member as the archive holds them.

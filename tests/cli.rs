@@ -123,10 +123,13 @@ fn input_errors_exit_2() {
     assert!(err.contains("is a directory"), "{err}");
     let (code, _, err) = netsift(&["view", &fixture("insights/fixtures/empty.txt")]);
     assert_eq!(code, 2);
+    let tried = format!("no recognisable table (tried: {})", netsift::Format::DETECTABLE.join(", "));
     assert!(
-        err.contains("no recognisable table (tried: netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn)"),
+        err.contains(&tried) && tried.contains("netstat, ss, netstat-s, proc-netstat, netstat-i, netstat-agn"),
         "{err}"
     );
+    // The kernel's socket tables are tried too.
+    assert!(err.contains("proc-net-tcp…, proc-net-unix"), "{err}");
     let (code, _, _) = netsift(&["view", "-f", "bogus", &example()]);
     assert_eq!(code, 2);
 }
@@ -151,6 +154,29 @@ fn stdin_and_capture_selection() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out.replace("\\udc", "\\u00")).unwrap();
     assert_eq!(v["captures"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn view_of_capture_n_stops_reading_after_it() {
+    // Captures 1 and 2 are whole; capture 3 holds a line that --strict stops at. `view
+    // --capture 1` describes capture 1 without reading on; `--capture 3` and `last` read
+    // the bad line and fail.
+    let dir = std::env::temp_dir().join(format!("netsift-capture-n-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let capture = std::fs::read(fixture("corpus/real/r1_netstat-s.txt")).unwrap();
+    let broken = [&capture[..], &capture[..], b"Tcp:\n    this line is no counter at all\n"].concat();
+    let path = dir.join("periodic.txt");
+    std::fs::write(&path, broken).unwrap();
+    let path = path.display().to_string();
+    let (code, out, err) = netsift(&["view", "--strict", "-f", "netstat-s", "--capture", "1", &path]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole, _) = netsift(&["view", "-f", "netstat-s", &fixture("corpus/real/r1_netstat-s.txt")]);
+    assert_eq!(out, whole, "capture 1 is the fixture's only capture");
+    for select in ["3", "last"] {
+        let (code, _, err) = netsift(&["view", "--strict", "-f", "netstat-s", "--capture", select, &path]);
+        assert_eq!(code, 2, "--capture {select}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -302,4 +328,88 @@ fn many_files_on_many_cores_give_the_same_output_as_one_by_one() {
     }
     let given: Vec<&str> = files.iter().copied().filter(|f| !f.starts_with("/nonexistent")).collect();
     assert_eq!(order, given);
+}
+
+#[test]
+fn kernel_tables_from_the_command_line() {
+    // -f auto: the table by its header, the protocol by the file's name.
+    let tcp6 = fixture("corpus/kernel/r1_proc_net_tcp6");
+    let (code, out, err) = netsift(&["search", &tcp6, "State=LISTEN", "Local_Address__startswith=::1"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(rows[0]["Proto"], "tcp6");
+    let (code, out, _) = netsift(&["events", &tcp6]);
+    assert_eq!(code, 0);
+    assert!(out.lines().skip(1).all(|l| l.contains(r#""proto":"tcp6""#)), "{out}");
+    // The same bytes on stdin have no name: the protocol is unknown, and said so.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_netsift"))
+        .arg("events")
+        .stdin(std::fs::File::open(&tcp6).unwrap())
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.lines().skip(1).all(|l| l.contains(r#""proto":null"#)), "{out}");
+    let (code, out, err) = netsift(&["view", "-f", "proc-net-unix", &fixture("corpus/kernel/r1_proc_net_unix")]);
+    assert_eq!(code, 0, "{err}");
+    // (Written with `\udcXX` escapes for the path's non-UTF-8 bytes, which serde_json refuses.)
+    assert!(out.contains(r#""Path":["#) && out.contains(r#""/tmp/netsift-new\nline.sock""#), "{out}");
+    assert!(out.contains(r#""/tmp/netsift-\udcff\udcfe-bytes.sock""#), "{out}");
+    assert!(out.contains(r#""listening_pid":{}"#), "{out}");
+}
+
+#[test]
+fn stat_takes_flat_and_section_names_from_the_counter_files() {
+    // Issue 13: nstat and snmp6 print flat names; `stat` answers by both spellings.
+    let names = ["TcpExtTW", "TcpExt:TW", "TW", "Ip6InReceives", "Ip6:InReceives", "IpExtInOctets", "Nope"];
+    let mut args = vec!["stat"];
+    let nstat = fixture("captured/deb12_zoo_nstat-zas.txt");
+    args.push(&nstat);
+    args.extend(names);
+    let (code, out, err) = netsift(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        r#"{"TcpExtTW":1455,"TcpExt:TW":1455,"TW":1455,"Ip6InReceives":33,"Ip6:InReceives":33,"IpExtInOctets":925488141,"Nope":null}"#
+    );
+    let snmp6 = fixture("captured/deb12_zoo_proc-net-snmp6.txt");
+    let (_, out, _) = netsift(&["stat", &snmp6, "Ip6InReceives", "Ip6:InReceives"]);
+    assert_eq!(out.trim(), r#"{"Ip6InReceives":33,"Ip6:InReceives":33}"#);
+    let sockstat = fixture("captured/deb12_zoo_proc-net-sockstat.txt");
+    let (_, out, _) = netsift(&["stat", &sockstat, "TCP:inuse", "TCP:tw"]);
+    assert_eq!(out.trim(), r#"{"TCP:inuse":18,"TCP:tw":2567}"#);
+    // /proc/net/dev has no insights view.
+    let (code, _, err) = netsift(&["view", "-f", "proc-net-dev", &fixture("captured/deb12_proc-net-dev.txt")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no insights view reads /proc/net/dev"), "{err}");
+}
+
+#[test]
+fn one_file_cut_into_parts_gives_the_same_output_as_one_parse() {
+    // Every format, periodic logs (captures across the cuts), continuation lines, a
+    // spliced warning and malformed lines (their summary on stderr names the line).
+    let periodic = std::fs::read(fixture("corpus/real/r1_periodic_netstat-s.txt")).unwrap().repeat(5);
+    let periodic = temp_file("periodic-netstat-s.txt", &periodic);
+    let files = [
+        example(),
+        periodic.display().to_string(),
+        fixture("corpus/real/r1_periodic_ss-tupna.txt"),
+        fixture("corpus/real/r1_ss-tupnai.txt"),
+        fixture("corpus/real/r1_proc-net-netstat.txt"),
+        fixture("captured/deb12_periodic_netstat-neopa.txt"),
+        fixture("corpus/real/r1_nonroot_netstat-neopa_with-stderr.txt"),
+        fixture("corpus/real/v_r1_netstat-neopa_truncated.txt"),
+        fixture("corpus/real/r1_netstat-i.txt"),
+        fixture("corpus/real/r1_netstat-agn.txt"),
+    ];
+    for file in &files {
+        for command in ["events", "count"] {
+            let whole = netsift(&[command, "--jobs", "1", file]);
+            assert!(!whole.1.is_empty(), "{command} {file}");
+            for (jobs, part) in [("2", "50"), ("2", "777"), ("3", "4000")] {
+                let parts = netsift(&[command, "--jobs", jobs, "--part-size", part, file]);
+                assert_eq!(parts, whole, "{command} --jobs {jobs} --part-size {part} {file}");
+            }
+        }
+    }
 }

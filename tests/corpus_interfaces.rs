@@ -25,7 +25,7 @@ fn parse(rel: &str) -> (Vec<Iface>, Vec<Grp>, usize) {
     let mut sink = |ev: Event<'_>| match ev.kind {
         EventKind::Interface(IfaceRow { iface, mtu, stats, flags_text, .. }) => ifaces.push((
             String::from_utf8_lossy(iface).into_owned(),
-            mtu,
+            mtu.expect("netstat -i prints an MTU"),
             stats.map(|s| s.rx_ok),
             String::from_utf8_lossy(flags_text).into_owned(),
         )),

@@ -295,5 +295,5 @@ fn views_on_the_real_capture() {
     assert_eq!(tables.len(), 2);
     assert_eq!(tables[0].rows.len(), 237);
     assert_eq!(tables[1].rows.len(), 56);
-    assert_eq!(tables[1].rows[0].get("RefCnt"), Some(&b"unix  2"[..]));
+    assert_eq!(tables[1].rows.get(0).unwrap().get("RefCnt"), Some(&b"unix  2"[..]));
 }

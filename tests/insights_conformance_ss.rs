@@ -115,13 +115,13 @@ fn ss_quirks_kept_and_fixed() {
 fn fixed_quirks_in_words() {
     // A process name with a blank stays whole.
     let p = parse("fixtures/quirks/ss-whitespace-in-fields.txt", "ss");
-    assert_eq!(p.view.rows()[0].get("Process"), Some(&br#"users:(("Web Content",pid=4242,fd=80))"#[..]));
+    assert_eq!(p.view.rows().get(0).unwrap().get("Process"), Some(&br#"users:(("Web Content",pid=4242,fd=80))"#[..]));
     // Words after the Process column (extras) do not land in any key.
-    assert_eq!(p.view.rows()[1].len(), 7);
+    assert_eq!(p.view.rows().get(1).unwrap().len(), 7);
     // -H output keeps its first row.
     let p = parse("fixtures/quirks/ss-no-header.txt", "ss");
     assert_eq!(p.view.rows().len(), 2);
-    assert_eq!(p.view.rows()[0].get("Local-Address-Port"), Some(&b"0.0.0.0:22"[..]));
+    assert_eq!(p.view.rows().get(0).unwrap().get("Local-Address-Port"), Some(&b"0.0.0.0:22"[..]));
     // A service name instead of a port, or a non-numeric argument: no match, no error.
     let p = parse("fixtures/quirks/ss-service-name-port.txt", "ss");
     assert!(p.view.get_localport("22").is_empty());
@@ -129,7 +129,7 @@ fn fixed_quirks_in_words() {
     // The tulpn filter reads the State field, not the line.
     let p = parse("fixtures/quirks/ss-tulpn-filter.txt", "ss-tulpn");
     assert_eq!(p.view.rows().len(), 1);
-    assert_eq!(p.view.rows()[0].get("State"), Some(&b"LISTEN"[..]));
+    assert_eq!(p.view.rows().get(0).unwrap().get("State"), Some(&b"LISTEN"[..]));
 }
 
 #[test]

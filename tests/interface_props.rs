@@ -40,7 +40,7 @@ proptest! {
                 let s = r.stats.expect("counters");
                 parsed.push((
                     String::from_utf8_lossy(r.iface).into_owned(),
-                    r.mtu,
+                    r.mtu.expect("netstat -i prints an MTU"),
                     vec![s.rx_ok, s.rx_err, s.rx_drp, s.rx_ovr, s.tx_ok, s.tx_err, s.tx_drp, s.tx_ovr],
                     r.flags.map(|f| f.letters().collect::<String>()),
                 ));

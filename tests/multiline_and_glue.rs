@@ -106,9 +106,9 @@ fn multi_homed_sctp_rows_are_one_row_each() {
     parser.finish(&mut view);
     let table = &view.tables()[0];
     assert_eq!(table.rows.len(), 5);
-    assert_eq!(table.rows[1].get("Local Address"), Some(&b"10.0.0.1:5000"[..]));
-    assert_eq!(table.rows[1].get("PID/Program name"), Some(&b"812/sctp_darn"[..]));
-    assert_eq!(table.rows[1].get("Inode"), Some(&b"20458"[..]));
+    assert_eq!(table.rows.get(1).unwrap().get("Local Address"), Some(&b"10.0.0.1:5000"[..]));
+    assert_eq!(table.rows.get(1).unwrap().get("PID/Program name"), Some(&b"812/sctp_darn"[..]));
+    assert_eq!(table.rows.get(1).unwrap().get("Inode"), Some(&b"20458"[..]));
 }
 
 #[test]

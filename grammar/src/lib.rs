@@ -24,15 +24,22 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod flat_name;
 pub mod lex;
 pub mod map_bytes;
 pub mod netstat;
 pub mod netstat_agn;
 pub mod netstat_i;
 pub mod netstat_s;
+pub mod nstat;
+pub mod proc_inet;
 pub mod proc_net;
+pub mod proc_net_dev;
+pub mod proc_unix;
 #[cfg(feature = "serde")]
 pub mod ser;
+pub mod snmp6;
+pub mod sockstat;
 pub mod ss;
 
 pub use error::LineError;

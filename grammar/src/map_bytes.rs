@@ -77,6 +77,7 @@ impl<'a> MapBytes<'a> for netstat::InetRow<'a> {
             owner,
             timer,
             spans,
+            kernel,
         } = *self;
         netstat::InetRow {
             line: f(line),
@@ -92,6 +93,7 @@ impl<'a> MapBytes<'a> for netstat::InetRow<'a> {
             owner: owner.map_bytes(f),
             timer: timer.map_bytes(f),
             spans,
+            kernel,
         }
     }
 }
@@ -179,7 +181,8 @@ impl<'a> MapBytes<'a> for netstat::UnixRow<'a> {
     type Mapped<'b> = netstat::UnixRow<'b>;
 
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
-        let netstat::UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans } = *self;
+        let netstat::UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel } =
+            *self;
         netstat::UnixRow {
             line: f(line),
             layout,
@@ -191,6 +194,7 @@ impl<'a> MapBytes<'a> for netstat::UnixRow<'a> {
             owner: owner.map_bytes(f),
             path: f(path),
             spans,
+            kernel,
         }
     }
 }
@@ -234,7 +238,7 @@ impl<'a> MapBytes<'a> for netstat_i::IfaceRow<'a> {
     type Mapped<'b> = netstat_i::IfaceRow<'b>;
 
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
-        let netstat_i::IfaceRow { line, iface, mtu, metric, stats, no_stats, flags, flags_text, spans } = *self;
+        let netstat_i::IfaceRow { line, iface, mtu, metric, stats, no_stats, flags, flags_text, spans, dev } = *self;
         netstat_i::IfaceRow {
             line: f(line),
             iface: f(iface),
@@ -245,6 +249,7 @@ impl<'a> MapBytes<'a> for netstat_i::IfaceRow<'a> {
             flags,
             flags_text: f(flags_text),
             spans,
+            dev,
         }
     }
 }

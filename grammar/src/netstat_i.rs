@@ -346,8 +346,8 @@ pub struct IfaceRow<'a> {
     /// two interfaces can print the same name.
     #[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))]
     pub iface: &'a [u8],
-    /// `MTU`.
-    pub mtu: u64,
+    /// `MTU`; `None` for a row of `/proc/net/dev`, which has none.
+    pub mtu: Option<u64>,
     /// `Met`, in the old layout.
     pub metric: Option<u64>,
     /// The counters; `None` for a `- no statistics available -` row.
@@ -363,6 +363,9 @@ pub struct IfaceRow<'a> {
     /// Byte range of each column's text within `line`, in [`IfaceCol::ALL`] order; an absent
     /// or empty column has an empty range where it would be.
     pub spans: [(u32, u32); 12],
+    /// For a row of `/proc/net/dev`, its counters beyond the eight of `netstat -i` (bytes,
+    /// frame, compressed, multicast, collisions, carrier); `None` for `netstat -i`.
+    pub dev: Option<crate::proc_net_dev::DevCounters>,
 }
 
 impl<'a> IfaceRow<'a> {
@@ -378,7 +381,7 @@ impl<'a> IfaceRow<'a> {
 /// ```
 /// use netsift_grammar::netstat_i::{row, IfaceFlags, IfaceLayout};
 /// let r = row(b"eth0             1400     2646      0      0 0          2126      0      0      0 BMRU", IfaceLayout::default()).unwrap();
-/// assert_eq!((r.iface, r.mtu), (&b"eth0"[..], 1400));
+/// assert_eq!((r.iface, r.mtu), (&b"eth0"[..], Some(1400)));
 /// let s = r.stats.unwrap();
 /// assert_eq!((s.rx_ok, s.rx_ovr, s.tx_ok), (2646, 0, 2126));
 /// assert!(r.flags.unwrap().contains(IfaceFlags::RUNNING));
@@ -398,7 +401,7 @@ pub fn row(line: &[u8], layout: IfaceLayout) -> Result<IfaceRow<'_>, LineError> 
     spans[IfaceCol::Iface as usize] = span(at, iface);
 
     let mut number = |col: IfaceCol, what| take_number(&mut toks, &mut spans, col, what, end);
-    let mtu = number(IfaceCol::Mtu, "the MTU")?;
+    let mtu = Some(number(IfaceCol::Mtu, "the MTU")?);
     let metric = if layout.metric { Some(number(IfaceCol::Met, "the metric")?) } else { None };
     let after_fixed = spans[if layout.metric { IfaceCol::Met } else { IfaceCol::Mtu } as usize].1 as usize;
     if !layout.metric {
@@ -432,6 +435,7 @@ pub fn row(line: &[u8], layout: IfaceLayout) -> Result<IfaceRow<'_>, LineError> 
             flags,
             flags_text,
             spans,
+            dev: None,
         });
     }
 
@@ -456,7 +460,7 @@ pub fn row(line: &[u8], layout: IfaceLayout) -> Result<IfaceRow<'_>, LineError> 
     if flags.is_none() && flags_text.iter().any(|&b| is_blank(b)) && !flags_text.starts_with(b"[") {
         return Err(LineError::new(flags_start, "the interface flags, then the end of the row"));
     }
-    Ok(IfaceRow { line, iface, mtu, metric, stats: Some(stats), no_stats: None, flags, flags_text, spans })
+    Ok(IfaceRow { line, iface, mtu, metric, stats: Some(stats), no_stats: None, flags, flags_text, spans, dev: None })
 }
 
 /// The next word as a number for column `col`, recording its span.
@@ -518,7 +522,7 @@ mod tests {
     fn rows_of_every_layout() {
         let r =
             row(b"lo              65536     4296      0      0 0          4296      0      0      0 LRU", NEW).unwrap();
-        assert_eq!((r.iface, r.mtu, r.metric), (&b"lo"[..], 65536, None));
+        assert_eq!((r.iface, r.mtu, r.metric), (&b"lo"[..], Some(65536), None));
         assert_eq!(r.flags, Some(IfaceFlags::LOOPBACK | IfaceFlags::RUNNING | IfaceFlags::UP));
         assert_eq!(r.column(IfaceCol::RxOvr), b"0");
         assert_eq!(r.column(IfaceCol::TxOk), b"4296");
@@ -529,7 +533,7 @@ mod tests {
         let r = row(b"ens33     1500      245      0      0 0           197      0      0      0 BMRU", NEW).unwrap();
         assert_eq!(r.stats.unwrap().tx_ok, 197);
         let r = row(b"lo    65536   0   16052      0      0      0   16052      0      0      0 LRU", OLD).unwrap();
-        assert_eq!((r.mtu, r.metric), (65536, Some(0)));
+        assert_eq!((r.mtu, r.metric), (Some(65536), Some(0)));
         assert_eq!(r.stats.unwrap().rx_ok, 16052);
         let r =
             row(b"bond0      1500   0   845265      0      0      0     1753      0      0      0 BMmRU", OLD).unwrap();

@@ -370,10 +370,15 @@ impl EventStream {
 fn events(py: Python<'_>, source: &Bound<'_, PyAny>, format: &str) -> PyResult<EventStream> {
     let format = format_of(format)?;
     let source = Source::from_py(source)?;
+    // As the CLI: a file's name tells a kernel socket table's protocol (`/proc/net/udp6`).
+    let parser = match &source {
+        Source::Path(p) => PushParser::named(format, &p.display().to_string()),
+        _ => PushParser::new(format),
+    };
     let reader = py.allow_threads(|| source.open())?;
     Ok(EventStream {
         reader: std::sync::Mutex::new(reader),
-        parser: PushParser::new(format),
+        parser,
         pending: VecDeque::new(),
         chunk: vec![0; CHUNK],
         done: false,

@@ -139,7 +139,7 @@ impl<'py> Keys<'py> {
 }
 
 /// A netstat or ss row as a dict.
-fn view_row<'py>(keys: &mut Keys<'py>, row: &Row) -> PyResult<Bound<'py, PyDict>> {
+fn view_row<'py>(keys: &mut Keys<'py>, row: Row<'_>) -> PyResult<Bound<'py, PyDict>> {
     let py = keys.py;
     let d = PyDict::new(py);
     for (k, v) in row.cells() {
@@ -176,11 +176,9 @@ fn terms(terms: Vec<(String, String)>) -> PyResult<Vec<Term>> {
         .collect()
 }
 
-/// Indexes of `found` rows within `rows` (they are elements of it).
-fn indexes(rows: &[Row], found: &[&Row]) -> Vec<usize> {
-    let base = rows.as_ptr() as usize;
-    let size = std::mem::size_of::<Row>().max(1);
-    found.iter().map(|r| (*r as *const Row as usize - base) / size).collect()
+/// Indexes of `found` rows within their table.
+fn indexes(found: &[Row<'_>]) -> Vec<usize> {
+    found.iter().map(Row::index).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -226,7 +224,7 @@ impl NetstatCore {
             let columns: Vec<(&'static str, Bound<'py, PyList>)> =
                 t.columns.iter().map(|c| (*c, PyList::empty(py))).collect();
             let rows = PyList::empty(py);
-            for row in &t.rows {
+            for row in t.rows.iter() {
                 let d = PyDict::new(py);
                 let mut filled = 0usize;
                 for (i, (k, v)) in row.cells().enumerate() {
@@ -313,8 +311,10 @@ impl NetstatCore {
     fn search(&self, py: Python<'_>, title: &str, terms: Vec<(String, String)>) -> PyResult<Vec<usize>> {
         let terms = self::terms(terms)?;
         let Some(kind) = table_kind(title) else { return Ok(Vec::new()) };
-        let Some(table) = self.view.tables().iter().find(|t| t.title == title) else { return Ok(Vec::new()) };
-        Ok(py.allow_threads(|| indexes(&table.rows, &self.view.search(&[kind], &terms))))
+        if !self.view.tables().iter().any(|t| t.title == title) {
+            return Ok(Vec::new());
+        }
+        Ok(py.allow_threads(|| indexes(&self.view.search(&[kind], &terms))))
     }
 }
 
@@ -351,7 +351,7 @@ impl SsCore {
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let mut keys = Keys::new(py);
         let out = PyList::empty(py);
-        for row in self.view.rows() {
+        for row in self.view.rows().iter() {
             out.append(view_row(&mut keys, row)?)?;
         }
         Ok(out)
@@ -359,22 +359,22 @@ impl SsCore {
 
     /// Indexes of `get_service(name)`'s rows.
     fn get_service(&self, name: &str) -> Vec<usize> {
-        indexes(self.view.rows(), &self.view.get_service(name))
+        indexes(&self.view.get_service(name))
     }
 
     /// Indexes of `get_localport(port)`'s rows.
     fn get_localport(&self, port: &str) -> Vec<usize> {
-        indexes(self.view.rows(), &self.view.get_localport(port))
+        indexes(&self.view.get_localport(port))
     }
 
     /// Indexes of `get_peerport(port)`'s rows.
     fn get_peerport(&self, port: &str) -> Vec<usize> {
-        indexes(self.view.rows(), &self.view.get_peerport(port))
+        indexes(&self.view.get_peerport(port))
     }
 
     /// Indexes of `get_port(port)`'s rows (a row matching on both sides twice).
     fn get_port(&self, port: &str) -> Vec<usize> {
-        indexes(self.view.rows(), &self.view.get_port(port))
+        indexes(&self.view.get_port(port))
     }
 }
 
@@ -429,7 +429,8 @@ impl NetstatSCore {
 /// The parsed `/proc/net/netstat` view behind `netsift.insights.ProcNsat`.
 #[pyclass(frozen, module = "netsift._netsift")]
 pub struct ProcCore {
-    view: ProcNetstatView,
+    // A Mutex only to make the class `Sync`, as PyO3 asks (the view caches lazily).
+    view: std::sync::Mutex<ProcNetstatView>,
     problem: Option<String>,
 }
 
@@ -440,7 +441,7 @@ fn parse_proc_netstat(py: Python<'_>, data: PyBackedBytes, strict: bool) -> Proc
     py.allow_threads(|| {
         let mut view = ProcNetstatView::new(CaptureSelect::Last);
         let outcome = parse(&data, Format::ProcNetstat, &mut view);
-        ProcCore { view, problem: outcome.problem(Format::ProcNetstat, strict) }
+        ProcCore { view: std::sync::Mutex::new(view), problem: outcome.problem(Format::ProcNetstat, strict) }
     })
 }
 
@@ -455,7 +456,8 @@ impl ProcCore {
     /// `data`: name → value text, the first two pairs (as insights).
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (name, value) in self.view.data() {
+        let view = self.view.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (name, value) in view.data() {
             d.set_item(py_str(py, name)?, value.to_string())?;
         }
         Ok(d)
@@ -463,7 +465,7 @@ impl ProcCore {
 
     /// `get_stats(name)`: an int, or `None` when absent; `Section:Name` reaches any counter.
     fn get_stats(&self, name: &str) -> Option<i128> {
-        self.view.get_stats(name)
+        self.view.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_stats(name)
     }
 }
 

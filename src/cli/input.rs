@@ -130,6 +130,11 @@ impl Outcome {
         !self.errors.is_empty()
     }
 
+    /// Remember that the input `name` held no table (an error at the end).
+    pub fn no_table(&mut self, name: String) {
+        self.no_table.push(name);
+    }
+
     /// Whether `--strict` stopped at a malformed line.
     pub fn stopped(&self, strict: bool) -> bool {
         strict && self.first_malformed.is_some()
@@ -208,6 +213,25 @@ pub struct Options {
     pub strict: bool,
     /// `--quiet`: no progress bar.
     pub quiet: bool,
+    /// Stop reading at the first event of a later capture (`view --capture N` has what
+    /// it describes by then).
+    pub last_capture: Option<u32>,
+}
+
+/// When [`parse_stream`] stops before the end of its input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Until {
+    /// At the first malformed line (`--strict`).
+    pub strict: bool,
+    /// At the first event of a capture after this one.
+    pub last_capture: Option<u32>,
+}
+
+impl Options {
+    /// When a stream read with these options stops early.
+    pub fn until(&self) -> Until {
+        Until { strict: self.strict, last_capture: self.last_capture }
+    }
 }
 
 /// Parse one file, or with `member`, one member of the archive `file` (see
@@ -267,7 +291,8 @@ fn parse_one(
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<(), Failure> {
-    let name = file.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
+    let file = stdin_or(file);
+    let name = input_name(file);
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
     let (raw, progress): (Box<dyn Read>, Progress) = match file {
         None => {
@@ -292,7 +317,8 @@ fn parse_one(
         return Err(Failure::Input(InputError::Archive { name }));
     }
     let stream = Stream { name: &name, label: &name, compression };
-    let parsed = parse_stream(PushParser::new(options.format), &mut reader, stream, options.strict, outcome, sink);
+    let parser = PushParser::named(options.format, &name);
+    let parsed = parse_stream(parser, &mut reader, stream, options.until(), outcome, sink);
     progress.finish();
     let parsed = parsed?;
     if !parsed.has_view(options.format) {
@@ -387,14 +413,14 @@ fn read_member(
     pick: &mut dyn FnMut(&str) -> bool,
 ) -> Result<Option<Result<(), Failure>>, Failure> {
     let mut found: Option<Result<(), Failure>> = None;
-    each_member(file, options.quiet, links, &mut |member, reader, compression| {
+    each_member(Some(file), options.quiet, links, &mut |member, reader, compression| {
         if !pick(&member.path) {
             return Ok(ControlFlow::Continue(()));
         }
         let format = member_format(options.format, &member.path);
         let name = format!("{}:{}", file.display(), member.path);
         let stream = Stream { name: &name, label: &member.path, compression };
-        let result = parse_stream(PushParser::resume(format), reader, stream, options.strict, outcome, sink);
+        let result = parse_stream(PushParser::resume(format), reader, stream, options.until(), outcome, sink);
         found = Some(result.map(|parsed| {
             if !parsed.has_view(format) {
                 outcome.no_table.push(name.clone());
@@ -408,39 +434,100 @@ fn read_member(
 /// What [`each_member`] calls with each member, its bytes and the archive's compression.
 pub type VisitMember<'v> = dyn FnMut(&Member, &mut dyn Read, Compression) -> io::Result<ControlFlow<()>> + 'v;
 
-/// Visit the members of the archive at `path`: a tar file (plain, gzip, zstd or xz) or an
-/// unpacked directory, with a progress bar unless `quiet`. `visit` is given the member,
-/// its bytes, and the archive's compression (for messages); `links` gets the archive's
-/// links met on the way.
+/// One input as [`each_input`] finds it: a member of an archive, or a whole input that is
+/// no archive (a capture, plain or compressed).
+pub enum Input<'a> {
+    /// A member of a tar archive or directory.
+    Member(&'a Member, &'a mut dyn Read, Compression),
+    /// The whole input, which is no archive: its (decompressed) bytes.
+    Plain(&'a mut dyn Read, Compression),
+}
+
+/// What [`each_input`] calls with each member of an archive, or once with a plain input.
+pub type VisitInput<'v> = dyn FnMut(Input<'_>) -> io::Result<ControlFlow<()>> + 'v;
+
+/// Visit the members of the archive at `path` (standard input when `None` or `-`): a tar
+/// file (plain, gzip, zstd or xz) or an unpacked directory, with a progress bar unless
+/// `quiet`. `visit` is given the member, its bytes, and the archive's compression (for
+/// messages); `links` gets the archive's links met on the way. An input that is no archive
+/// is an error.
 pub fn each_member(
-    path: &Path,
+    path: Option<&Path>,
     quiet: bool,
     links: &mut archive::Links,
     visit: &mut VisitMember<'_>,
 ) -> Result<(), Failure> {
-    let name = path.display().to_string();
+    let name = input_name(path);
+    let mut plain = false;
+    each_input(path, quiet, links, &mut |input| match input {
+        Input::Member(member, reader, compression) => visit(member, reader, compression),
+        Input::Plain(..) => {
+            plain = true;
+            Ok(ControlFlow::Break(()))
+        }
+    })?;
+    if plain {
+        return Err(Failure::Input(InputError::NotAnArchive { name }));
+    }
+    Ok(())
+}
+
+/// The name of an input in messages: its path, or `<stdin>`.
+pub fn input_name(path: Option<&Path>) -> String {
+    match stdin_or(path) {
+        None => "<stdin>".to_string(),
+        Some(p) => p.display().to_string(),
+    }
+}
+
+/// `None` for standard input (no path, or `-`).
+pub fn stdin_or(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+/// Visit any input: each member of a tar archive (plain, gzip, zstd or xz) or of an
+/// unpacked directory, or, for an input that is no archive, the input itself, once.
+/// Standard input when `path` is `None` or `-`. `links` gets the archive's links.
+pub fn each_input(
+    path: Option<&Path>,
+    quiet: bool,
+    links: &mut archive::Links,
+    visit: &mut VisitInput<'_>,
+) -> Result<(), Failure> {
+    let path = stdin_or(path);
+    let name = input_name(path);
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
-    if path.is_dir() {
+    if let Some(path) = path.filter(|p| p.is_dir()) {
         let progress = Progress::for_input(None, true, quiet);
         let walked = archive::walk_dir(path, links, &mut |member, reader| {
             progress.member(&member.path);
-            visit(member, &mut progress.counting(reader), Compression::None)
+            visit(Input::Member(member, &mut progress.counting(reader), Compression::None))
         });
         progress.finish();
         return walked.map_err(io_error);
     }
-    let file = File::open(path).map_err(io_error)?;
-    let progress = Progress::for_input(file.metadata().map(|m| m.len()).ok(), true, quiet);
-    let (reader, compression) = netsift::input::decompressed(progress.counting(file)).map_err(io_error)?;
+    let (raw, progress): (Box<dyn Read>, Progress) = match path {
+        None => {
+            let progress = Progress::for_stdin(quiet);
+            (progress.counting(io::stdin().lock()), progress)
+        }
+        Some(path) => {
+            let file = File::open(path).map_err(io_error)?;
+            let progress = Progress::for_input(file.metadata().map(|m| m.len()).ok(), true, quiet);
+            (progress.counting(file), progress)
+        }
+    };
+    let (reader, compression) = netsift::input::decompressed(raw).map_err(io_error)?;
     // The message names the member being read; the bar counts the archive's bytes.
-    let (first_block, reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
+    let (first_block, mut reader) = archive::peek(reader, TAR_BLOCK).map_err(io_error)?;
     if !archive::is_tar(&first_block) {
+        let visited = visit(Input::Plain(&mut reader, compression));
         progress.finish();
-        return Err(Failure::Input(InputError::NotAnArchive { name }));
+        return visited.map(|_| ()).map_err(io_error);
     }
     let walked = archive::walk_tar(reader, links, &mut |member, reader| {
         progress.member(&member.path);
-        visit(member, reader, compression)
+        visit(Input::Member(member, reader, compression))
     });
     progress.finish();
     walked.map_err(|e| {
@@ -478,7 +565,7 @@ impl Parsed {
     /// Whether the stream gives a view: it held a table, or it was empty and `format` is
     /// one whose insights parser answers an empty input with empty views (ss, netstat -s,
     /// -i, -agn).
-    fn has_view(&self, format: Format) -> bool {
+    pub fn has_view(&self, format: Format) -> bool {
         let empty = self.stats.lines == self.stats.blank;
         let accepts_empty =
             matches!(format, Format::Ss | Format::SsTulpn | Format::NetstatS | Format::NetstatI | Format::NetstatAgn);
@@ -493,14 +580,19 @@ pub fn parse_stream(
     mut parser: PushParser,
     reader: &mut dyn Read,
     stream: Stream<'_>,
-    strict: bool,
+    until: Until,
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) -> Result<Parsed, Failure> {
+    let Until { strict, last_capture } = until;
     let stopped = std::cell::Cell::new(false);
     let cut_front = std::cell::Cell::new(false);
     let mut on_event = |ev: Event<'_>| {
         if stopped.get() {
+            return;
+        }
+        if last_capture.is_some_and(|n| ev.capture > n) {
+            stopped.set(true);
             return;
         }
         if let EventKind::Malformed(m) = &ev.kind {
@@ -532,6 +624,61 @@ pub fn parse_stream(
     let stats = parser.stats();
     outcome.add(&stats);
     Ok(Parsed { stats, saw_table: parser.saw_table(), cut_front: cut_front.get(), stopped: stopped.get() })
+}
+
+/// Parse one part of a file (see `cli/split.rs`) with `parser`, which goes on from where
+/// it is: the events go to `sink` labelled `name`, the line accounting and the malformed
+/// lines to `outcome`. Only the `last` part finishes the parser. `stop` is asked after
+/// each read: a part whose guess was wrong is abandoned.
+pub fn parse_part(
+    parser: &mut PushParser,
+    reader: &mut dyn Read,
+    name: &str,
+    last: bool,
+    outcome: &mut Outcome,
+    stop: &dyn Fn() -> bool,
+    sink: &mut dyn FnMut(&str, &Event<'_>),
+) -> Result<(), Failure> {
+    let mut on_event = |ev: Event<'_>| {
+        if let EventKind::Malformed(m) = &ev.kind {
+            outcome.malformed += 1;
+            if outcome.first_malformed.is_none() {
+                outcome.first_malformed = Some(report(name, &ev, m));
+            }
+        }
+        sink(name, &ev);
+    };
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(source) => return Err(Failure::Input(InputError::Io { name: name.to_string(), source })),
+        };
+        bytes += n as u64;
+        parser.feed(&chunk[..n], &mut on_event);
+        if stop() {
+            return Ok(());
+        }
+    }
+    if last {
+        parser.finish(&mut on_event);
+    }
+    outcome.bytes += bytes;
+    outcome.add(&parser.take_stats());
+    Ok(())
+}
+
+/// After the last part of `name` (read in `format`): an input with no table is reported,
+/// as for a file read in one piece.
+pub fn parts_done(outcome: &mut Outcome, name: &str, format: Format, saw_table: bool) {
+    outcome.format = Some(format);
+    let parsed = Parsed { stats: outcome.stats, saw_table, cut_front: false, stopped: false };
+    if !parsed.has_view(format) {
+        outcome.no_table.push(name.to_string());
+    }
 }
 
 fn report(name: &str, ev: &Event<'_>, m: &Malformed<'_>) -> MalformedReport {

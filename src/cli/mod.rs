@@ -3,7 +3,10 @@
 mod input;
 mod parallel;
 mod progress;
+mod report;
 mod scan;
+mod split;
+mod table;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,7 +18,7 @@ use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
 use netsift::{Event, Format};
 
-use input::{member_format, parse_file, parse_inputs, Failure, InputError, Options, Outcome};
+use input::{member_format, parse_file, parse_inputs, parse_part, Failure, InputError, Options, Outcome};
 use parallel::Delivery;
 
 /// Parse netstat and ss outputs into typed events and insights-compatible views.
@@ -46,10 +49,13 @@ enum Command {
         /// Which capture to describe: a number from 1, `last` (default) or `all`.
         #[arg(long, default_value = "last", value_parser = parse_capture)]
         capture: CaptureSelect,
+        /// Print the rows as aligned tables (insights' column names) instead of JSON.
+        #[arg(long)]
+        table: bool,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (an archive with --member).
-        file: PathBuf,
+        /// Input file (an archive with --member); standard input when none or `-`.
+        file: Option<PathBuf>,
     },
     /// Print the rows matching every search term as a JSON array.
     Search {
@@ -70,13 +76,17 @@ enum Command {
         /// Rows whose program name contains NAME.
         #[arg(long, value_name = "NAME")]
         service: Option<String>,
+        /// Print the rows as an aligned table (insights' column names) instead of JSON.
+        #[arg(long)]
+        table: bool,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (an archive with --member).
-        file: PathBuf,
-        /// Search terms: key=value, key__contains=value, key__startswith=…, key__endswith=…,
-        /// key__lower_value=…; blanks and `-` in keys written as `_`.
-        terms: Vec<String>,
+        /// The input file (an archive with --member), then the search terms: key=value,
+        /// key__contains=value, key__startswith=…, key__endswith=…, key__lower_value=…;
+        /// blanks and `-` in keys written as `_`. Without a file (the first word is a term,
+        /// not an existing file) or with `-`, standard input is read.
+        #[arg(value_name = "[FILE] TERM")]
+        args: Vec<String>,
     },
     /// Print counter values as one JSON object: NAME → integer, or null where absent.
     Stat {
@@ -84,13 +94,15 @@ enum Command {
         common: Common,
         #[command(flatten)]
         member: MemberArg,
-        /// Input file (`/proc/net/netstat`, `/proc/net/snmp` or `netstat -s`; an archive
-        /// with --member).
-        file: PathBuf,
-        /// Counter names: a bare name (`ReasmOverlaps`, looked up as insights' get_stats
-        /// does) or `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`).
-        #[arg(required = true)]
-        names: Vec<String>,
+        /// The input file (`/proc/net/netstat`, `/proc/net/snmp`, `netstat -s`, nstat,
+        /// `/proc/net/snmp6`, `/proc/net/sockstat`; an archive with --member), then the
+        /// counter names: a bare name (`ReasmOverlaps`, looked up as insights' get_stats
+        /// does), `Section:Name` (`Tcp:ActiveOpens`, `TCP:inuse`) or the kernel's flat name
+        /// as nstat and snmp6 print it (`TcpExtListenOverflows`, `Ip6InReceives`). The first
+        /// word is the file when it is `-`, an existing path, or holds a `/` or a `.`;
+        /// otherwise every word is a name and standard input is read.
+        #[arg(required = true, value_name = "[FILE] NAME")]
+        args: Vec<String>,
     },
     /// Count events by kind, and account for every line.
     Count {
@@ -108,8 +120,24 @@ enum Command {
     Scan {
         #[command(flatten)]
         common: Common,
-        /// A tar archive (plain, .gz, .zst or .xz) or an unpacked directory.
-        archive: PathBuf,
+        /// A tar archive (plain, .gz, .zst or .xz) or an unpacked directory; standard input
+        /// (a tar stream) when none or `-`.
+        archive: Option<PathBuf>,
+    },
+    /// Summarise for a person: listeners, connections, trouble counters, interfaces, and
+    /// where the sources disagree; text on the terminal, `--json`, or `--html PAGE`.
+    Report {
+        #[command(flatten)]
+        common: Common,
+        /// Print the report as one JSON object.
+        #[arg(long, conflicts_with = "html")]
+        json: bool,
+        /// Write the report as a self-contained HTML page to this file.
+        #[arg(long, value_name = "OUT.html")]
+        html: Option<PathBuf>,
+        /// Captures, logs, sosreport or insights archives (tar, compressed or not) or
+        /// unpacked directories; standard input when none or `-`.
+        inputs: Vec<PathBuf>,
     },
 }
 
@@ -124,7 +152,9 @@ struct MemberArg {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// Input format: auto, netstat, ss, ss-tulpn, netstat-s, proc-netstat, netstat-i, netstat-agn.
+    /// Input format: auto, netstat, ss, ss-tulpn, netstat-s, proc-netstat, netstat-i, netstat-agn,
+    /// nstat, proc-snmp6, sockstat, proc-net-dev, proc-snmp (/proc/net/snmp as insights'
+    /// TcpIpStats).
     #[arg(short, long, default_value = "auto")]
     format: Format,
     /// Stop at the first malformed line with an error (exit 2).
@@ -135,13 +165,17 @@ struct Common {
     quiet: bool,
 }
 
-/// Several files are parsed on several cores.
+/// Several files, or one large file cut into parts, are parsed on several cores.
 #[derive(Debug, Clone, Copy, Args)]
 struct Jobs {
-    /// Files parsed at once (default: one per core). The output is the same whatever the
-    /// number: each file's events together, in the order the files were given.
+    /// Files, or parts of one file, parsed at once (default: one per core). The output is
+    /// the same whatever the number: each file's events together, in the order the files
+    /// were given, and one file's in its order.
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    /// The size of the parts a single file is cut into (bytes; for tests).
+    #[arg(long, value_name = "BYTES", hide = true)]
+    part_size: Option<u64>,
 }
 
 impl Jobs {
@@ -151,11 +185,21 @@ impl Jobs {
         let workers = parallel::workers(self.jobs, files.len());
         (files.len() > 1 && workers > 1 && !strict).then_some(workers)
     }
+
+    /// For a single plain file larger than a part, with more than one job and without
+    /// `--strict`: the file, the workers and the part size to cut it into parts.
+    fn split(self, files: &[PathBuf], strict: bool) -> Option<(&Path, usize, u64)> {
+        let [file] = files else { return None };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = self.jobs.unwrap_or(cores).max(1);
+        let part_size = self.part_size.unwrap_or(split::PART_SIZE).max(1);
+        (workers > 1 && !strict && split::splittable(file, part_size)).then_some((file.as_path(), workers, part_size))
+    }
 }
 
 impl Common {
     fn options(&self) -> Options {
-        Options { format: self.format, strict: self.strict, quiet: self.quiet }
+        Options { format: self.format, strict: self.strict, quiet: self.quiet, last_capture: None }
     }
 
     /// The options for `member` of an archive: its format from its path under `-f auto`.
@@ -189,14 +233,33 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Events { common, jobs, member, files } => events(&common, jobs, &member, &files),
-        Command::View { common, capture, member, file } => view(&common, capture, &member, &file),
-        Command::Search { common, sections, local_port, peer_port, port, service, member, file, terms } => {
-            let filters = PortFilters { local_port, peer_port, port, service };
-            search(&common, &sections, &filters, &member, &file, &terms)
+        Command::View { common, capture, table, member, file } => {
+            view(&common, capture, table, &member, &file.unwrap_or_else(stdin_path))
         }
-        Command::Stat { common, member, file, names } => stat(&common, &member, &file, &names),
+        Command::Search { common, sections, local_port, peer_port, port, service, table, member, args } => {
+            let filters = PortFilters { local_port, peer_port, port, service };
+            let (file, terms) = split_file(&args, |first| first.contains('='));
+            search(&common, &sections, &filters, table, &member, &file, terms)
+        }
+        Command::Stat { common, member, args } => {
+            let (file, names) =
+                split_file(&args, |first| !first.contains('/') && !first.contains('.') && !first.is_empty());
+            if names.is_empty() {
+                Err(Failure::Usage("stat: no counter NAME given".to_string()))
+            } else {
+                stat(&common, &member, &file, names)
+            }
+        }
         Command::Count { common, jobs, member, files } => count(&common, jobs, &member, &files),
-        Command::Scan { common, archive } => scan::scan(common.options(), &archive),
+        Command::Scan { common, archive } => scan::scan(common.options(), &archive.unwrap_or_else(stdin_path)),
+        Command::Report { common, json, html, inputs } => {
+            let output = match (json, html) {
+                (_, Some(path)) => report::Output::Html(path),
+                (true, None) => report::Output::Json,
+                (false, None) => report::Output::Text,
+            };
+            report::report(common.options(), &inputs, &output)
+        }
     };
     match result {
         Ok(()) => 0,
@@ -220,6 +283,27 @@ pub fn run() -> i32 {
     }
 }
 
+/// `-`: standard input.
+fn stdin_path() -> PathBuf {
+    PathBuf::from("-")
+}
+
+/// Split positional words into the input file and the rest: the first word is the file
+/// unless `not_a_file(first)` says it is one of the rest and no such path exists (then
+/// standard input is read).
+fn split_file(args: &[String], not_a_file: impl Fn(&str) -> bool) -> (PathBuf, &[String]) {
+    match args.split_first() {
+        None => (stdin_path(), args),
+        Some((first, rest)) => {
+            if first != "-" && not_a_file(first) && !Path::new(first).exists() {
+                (stdin_path(), args)
+            } else {
+                (PathBuf::from(first), rest)
+            }
+        }
+    }
+}
+
 /// The archive `--member` reads from: it takes exactly one file.
 fn member_archive<'a>(member: &'a MemberArg, files: &'a [PathBuf]) -> Result<Option<(&'a Path, &'a str)>, Failure> {
     let Some(path) = member.path.as_deref() else { return Ok(None) };
@@ -230,65 +314,100 @@ fn member_archive<'a>(member: &'a MemberArg, files: &'a [PathBuf]) -> Result<Opt
 }
 
 fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 20, raw_stdout());
     let many = files.len() > 1;
     let mut write_error: Option<io::Error> = None;
     let from_member = member_archive(member, files)?;
-    let outcome = match (from_member, jobs.workers(files, common.strict)) {
-        (Some((archive, path)), _) => {
-            let mut buf = Vec::with_capacity(1024);
-            parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
-                if write_error.is_some() {
-                    return;
-                }
-                write_event_line(&mut buf, ev, None);
-                if let Err(e) = out.write_all(&buf) {
-                    write_error = Some(e);
-                }
-            })?
-        }
-        (None, None) => {
-            let mut buf = Vec::with_capacity(1024);
-            parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
-                if write_error.is_some() {
-                    return;
-                }
-                write_event_line(&mut buf, ev, many.then_some(("file", name)));
-                if let Err(e) = out.write_all(&buf) {
-                    write_error = Some(e);
-                }
-            })
-        }
-        (None, Some(workers)) => {
-            // Each worker writes its file's lines into 64 KiB chunks; this thread writes
-            // the chunks out, file by file.
-            let options = Options { quiet: true, ..common.options() };
+    let split = if from_member.is_none() { jobs.split(files, common.strict) } else { None };
+    let outcome = if let Some((file, workers, part_size)) = split {
+        let name = file.display().to_string();
+        let work = |parser: &mut netsift::PushParser,
+                    reader: &mut dyn io::Read,
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    send: &mut dyn FnMut(Vec<u8>)| {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut line = Vec::with_capacity(1024);
             let mut outcome = Outcome::default();
-            let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                let mut line = Vec::with_capacity(1024);
-                let outcome = parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
-                    write_event_line(&mut line, ev, Some(("file", name)));
-                    chunk.extend_from_slice(&line);
-                    if chunk.len() >= CHUNK {
-                        send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
-                    }
-                });
-                send(chunk);
-                (outcome, ())
+            let mut sink = |_: &str, ev: &Event<'_>| {
+                write_event_line(&mut line, ev, None);
+                chunk.extend_from_slice(&line);
+                if chunk.len() >= CHUNK {
+                    send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                }
             };
-            parallel::run(files, workers, work, |_, delivery| match delivery {
-                Delivery::Chunk(bytes) => {
-                    if write_error.is_none() {
-                        if let Err(e) = out.write_all(&bytes) {
-                            write_error = Some(e);
+            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                outcome.record(e);
+            }
+            send(chunk);
+            (outcome, ())
+        };
+        let mut deliver = |bytes: Vec<u8>| {
+            if write_error.is_none() {
+                if let Err(e) = out.write_all(&bytes) {
+                    write_error = Some(e);
+                }
+            }
+        };
+        let plan = split::Plan { path: file, format: common.format, workers, part_size, captures: true };
+        split::run(plan, &work, &mut deliver, &mut |()| {})?
+    } else {
+        match (from_member, jobs.workers(files, common.strict)) {
+            (Some((archive, path)), _) => {
+                let mut buf = Vec::with_capacity(1024);
+                parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
+                    if write_error.is_some() {
+                        return;
+                    }
+                    write_event_line(&mut buf, ev, None);
+                    if let Err(e) = out.write_all(&buf) {
+                        write_error = Some(e);
+                    }
+                })?
+            }
+            (None, None) => {
+                let mut buf = Vec::with_capacity(1024);
+                parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
+                    if write_error.is_some() {
+                        return;
+                    }
+                    write_event_line(&mut buf, ev, many.then_some(("file", name)));
+                    if let Err(e) = out.write_all(&buf) {
+                        write_error = Some(e);
+                    }
+                })
+            }
+            (None, Some(workers)) => {
+                // Each worker writes its file's lines into 64 KiB chunks; this thread writes
+                // the chunks out, file by file.
+                let options = Options { quiet: true, ..common.options() };
+                let mut outcome = Outcome::default();
+                let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    let mut line = Vec::with_capacity(1024);
+                    let outcome =
+                        parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
+                            write_event_line(&mut line, ev, Some(("file", name)));
+                            chunk.extend_from_slice(&line);
+                            if chunk.len() >= CHUNK {
+                                send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                            }
+                        });
+                    send(chunk);
+                    (outcome, ())
+                };
+                parallel::run(files, workers, work, |_, delivery| match delivery {
+                    Delivery::Chunk(bytes) => {
+                        if write_error.is_none() {
+                            if let Err(e) = out.write_all(&bytes) {
+                                write_error = Some(e);
+                            }
                         }
                     }
-                }
-                Delivery::Done(file_outcome, ()) => outcome.merge(*file_outcome),
-            });
-            outcome
+                    Delivery::Done(file_outcome, ()) => outcome.merge(*file_outcome),
+                });
+                outcome
+            }
         }
     };
     let flushed = out.flush();
@@ -319,8 +438,17 @@ fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>
     buf.push(b'\n');
 }
 
-fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path) -> Result<(), Failure> {
-    let options = common.options_for(member);
+fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg, file: &Path) -> Result<(), Failure> {
+    let mut options = common.options_for(member);
+    if options.format == Format::ProcNetDev {
+        return Err(Failure::Usage(
+            "no insights view reads /proc/net/dev: `netsift events -f proc-net-dev` gives its rows".to_string(),
+        ));
+    }
+    if let CaptureSelect::Number(n) = capture {
+        // Nothing after capture N is described: reading stops there.
+        options.last_capture = Some(n);
+    }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
@@ -329,10 +457,20 @@ fn view(common: &Common, capture: CaptureSelect, member: &MemberArg, file: &Path
             return Err(Failure::Usage(format!("{}: there is no capture {n}", file.display())));
         }
     }
-    let mut json = Vec::new();
-    set.write_json(&mut json);
-    json.push(b'\n');
-    write_stdout(&json)
+    if table {
+        let tables = table::views(&set, capture).ok_or_else(|| {
+            Failure::Usage(
+                "--table shows the rows of netstat, ss, netstat -i and netstat -agn tables; for counters use `netsift stat` or `netsift report`".to_string(),
+            )
+        })?;
+        return write_stdout(tables.as_bytes());
+    }
+    // Written a megabyte at a time: the JSON of a large capture is several times its size.
+    let mut lock = raw_stdout();
+    set.write_json_to(&mut lock)
+        .and_then(|()| lock.write_all(b"\n"))
+        .and_then(|()| lock.flush())
+        .map_err(Failure::from_write)
 }
 
 fn stat(common: &Common, member: &MemberArg, file: &Path, names: &[String]) -> Result<(), Failure> {
@@ -364,6 +502,7 @@ fn search(
     common: &Common,
     sections: &[TableKind],
     filters: &PortFilters,
+    table: bool,
     member: &MemberArg,
     file: &Path,
     terms: &[String],
@@ -377,32 +516,29 @@ fn search(
     let mut set = netsift::views::ViewSet::new(options.format, CaptureSelect::Last);
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
-    let mut json = Vec::new();
-    match (&set.ss, &set.netstat) {
-        (Some(ss), netstat) if set.seen.ss || netstat.is_none() => {
-            write_rows(&mut json, ss_search(ss, filters, &terms).into_iter());
-        }
-        (_, Some(netstat)) => {
-            write_rows(&mut json, netstat_search(netstat, sections, filters, &terms).into_iter());
-        }
+    let rows = match (&set.ss, &set.netstat) {
+        (Some(ss), netstat) if set.seen.ss || netstat.is_none() => ss_search(ss, filters, &terms),
+        (_, Some(netstat)) => netstat_search(netstat, sections, filters, &terms),
         _ => return Err(Failure::Usage(format!("search reads netstat and ss tables, not `{}`", common.format))),
+    };
+    if table {
+        return write_stdout(table::rows(&rows, None).as_bytes());
     }
+    let mut json = Vec::new();
+    write_rows(&mut json, rows.into_iter());
     json.push(b'\n');
     write_stdout(&json)
 }
 
 /// insights' ss lookups: `get_service`, `get_localport`, `get_peerport`, `get_port`, then
 /// the keyword terms; several given are ANDed (a row listed twice by `--port` stays twice).
-fn ss_search<'v>(
-    ss: &'v netsift::views::ss::SsView,
-    f: &PortFilters,
-    terms: &[Term],
-) -> Vec<&'v netsift::views::netstat::Row> {
-    let mut rows: Option<Vec<&netsift::views::netstat::Row>> = None;
-    let mut narrow = |found: Vec<&'v netsift::views::netstat::Row>| {
+fn ss_search<'v>(ss: &'v netsift::views::ss::SsView, f: &PortFilters, terms: &[Term]) -> Vec<netsift::views::Row<'v>> {
+    let mut rows: Option<Vec<netsift::views::Row<'v>>> = None;
+    let mut narrow = |found: Vec<netsift::views::Row<'v>>| {
         rows = Some(match rows.take() {
             None => found,
-            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| std::ptr::eq(*x, *r))).collect(),
+            // The rows of one table: the same row has the same index.
+            Some(prev) => prev.into_iter().filter(|r| found.iter().any(|x| x.index() == r.index())).collect(),
         });
     };
     if let Some(s) = &f.service {
@@ -428,7 +564,7 @@ fn netstat_search<'v>(
     sections: &[TableKind],
     filters: &PortFilters,
     terms: &[Term],
-) -> Vec<&'v netsift::views::netstat::Row> {
+) -> Vec<netsift::views::Row<'v>> {
     let has_filters = filters.local_port.is_some()
         || filters.peer_port.is_some()
         || filters.port.is_some()
@@ -445,7 +581,7 @@ fn netstat_search<'v>(
     }
 }
 
-fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
+fn filters_match(f: &PortFilters, row: &netsift::views::Row<'_>) -> bool {
     let port_of = |key: &str| {
         row.get(key).and_then(|v| {
             let colon = v.iter().rposition(|&b| b == b':')?;
@@ -481,37 +617,57 @@ fn filters_match(f: &PortFilters, row: &netsift::views::netstat::Row) -> bool {
 
 fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
     let count_into = |counts: &mut [u64], ev: &Event<'_>| {
-        let name = ev.kind.name();
-        if let Some(slot) = EventKind::NAMES.iter().position(|n| *n == name) {
-            counts[slot] += 1;
+        if let Some(slot) = counts.get_mut(ev.kind.index()) {
+            *slot += 1;
         }
     };
     let mut counts = vec![0u64; EventKind::NAMES.len()];
     let from_member = member_archive(member, files)?;
-    let outcome = match (from_member, jobs.workers(files, common.strict)) {
-        (Some((archive, path)), _) => {
-            let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut counts, ev);
-            parse_file(common.options_for(member), archive, Some(path), &mut sink)?
-        }
-        (None, None) => {
-            parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
-        }
-        (None, Some(workers)) => {
-            let options = Options { quiet: true, ..common.options() };
+    let split = if from_member.is_none() { jobs.split(files, common.strict) } else { None };
+    let outcome = if let Some((file, workers, part_size)) = split {
+        let name = file.display().to_string();
+        let work = |parser: &mut netsift::PushParser,
+                    reader: &mut dyn io::Read,
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    _: &mut dyn FnMut(Vec<u8>)| {
+            let mut part_counts = vec![0u64; EventKind::NAMES.len()];
             let mut outcome = Outcome::default();
-            let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
-                let mut file_counts = vec![0u64; EventKind::NAMES.len()];
-                let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
-                let outcome = parse_inputs(options, std::slice::from_ref(file), &mut sink);
-                (outcome, file_counts)
-            };
-            parallel::run(files, workers, work, |_, delivery| {
-                if let Delivery::Done(file_outcome, file_counts) = delivery {
-                    outcome.merge(*file_outcome);
-                    counts.iter_mut().zip(file_counts).for_each(|(total, n)| *total += n);
-                }
-            });
-            outcome
+            let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut part_counts, ev);
+            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                outcome.record(e);
+            }
+            (outcome, part_counts)
+        };
+        let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
+        let plan = split::Plan { path: file, format: common.format, workers, part_size, captures: false };
+        split::run(plan, &work, &mut |_| {}, &mut add)?
+    } else {
+        match (from_member, jobs.workers(files, common.strict)) {
+            (Some((archive, path)), _) => {
+                let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut counts, ev);
+                parse_file(common.options_for(member), archive, Some(path), &mut sink)?
+            }
+            (None, None) => {
+                parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
+            }
+            (None, Some(workers)) => {
+                let options = Options { quiet: true, ..common.options() };
+                let mut outcome = Outcome::default();
+                let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
+                    let mut file_counts = vec![0u64; EventKind::NAMES.len()];
+                    let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
+                    let outcome = parse_inputs(options, std::slice::from_ref(file), &mut sink);
+                    (outcome, file_counts)
+                };
+                parallel::run(files, workers, work, |_, delivery| {
+                    if let Delivery::Done(file_outcome, file_counts) = delivery {
+                        outcome.merge(*file_outcome);
+                        counts.iter_mut().zip(file_counts).for_each(|(total, n)| *total += n);
+                    }
+                });
+                outcome
+            }
         }
     };
     let stats = outcome.stats;
@@ -541,7 +697,21 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
     result
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+/// Standard output without std's line buffering, which looks for the last newline of every
+/// write: `events` and `view` write hundreds of megabytes in large blocks of their own.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        // A duplicate of descriptor 1: same file, same offset, no buffer in between.
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
+}
+
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     lock.write_all(bytes).and_then(|_| lock.flush()).map_err(Failure::from_write)

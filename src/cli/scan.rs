@@ -10,7 +10,7 @@ use netsift::archive::{self, Member, MemberKind, SNIFF_BYTES};
 use netsift::push::LineStats;
 use netsift::{Event, Format, PushParser};
 
-use super::input::{each_member, parse_stream, Failure, InputError, Options, Outcome, Stream};
+use super::input::{each_member, input_name, parse_stream, Failure, InputError, Options, Outcome, Stream};
 use super::write_event_line;
 
 /// What one parsed member gave, for the summary line.
@@ -24,6 +24,7 @@ struct MemberSummary {
 
 /// Scan `archive`; with `-f` other than auto, only the members of that format are read.
 pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
+    let archive_name = input_name(Some(archive_path));
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf = Vec::with_capacity(1024);
@@ -44,39 +45,40 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
     };
     // Links are not read: each file is read once, under its own name.
     let mut links = archive::Links::default();
-    let walked = each_member(archive_path, options.quiet, &mut links, &mut |member: &Member, reader, compression| {
-        let Some((format, reader)) = member_parser(options.format, member, reader)? else {
-            skipped += 1;
-            return Ok(ControlFlow::Continue(()));
-        };
-        let name = format!("{}:{}", archive_path.display(), member.path);
-        let stream = Stream { name: &name, label: &member.path, compression };
-        let parser = if format == Format::Auto { PushParser::new(format) } else { PushParser::resume(format) };
-        let mut reader = reader;
-        match parse_stream(parser, &mut reader, stream, options.strict, &mut outcome, &mut sink) {
-            Ok(parsed) => {
-                members.push(MemberSummary {
-                    path: member.path.clone(),
-                    format,
-                    stats: parsed.stats,
-                    table: parsed.saw_table,
-                    cut_front: parsed.cut_front,
-                });
-                let stop = outcome.stopped(options.strict) || write_failed.get();
-                Ok(if stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+    let walked =
+        each_member(Some(archive_path), options.quiet, &mut links, &mut |member: &Member, reader, compression| {
+            let Some((format, reader)) = member_parser(options.format, member, reader)? else {
+                skipped += 1;
+                return Ok(ControlFlow::Continue(()));
+            };
+            let name = format!("{archive_name}:{}", member.path);
+            let stream = Stream { name: &name, label: &member.path, compression };
+            let parser = if format == Format::Auto { PushParser::new(format) } else { PushParser::resume(format) };
+            let mut reader = reader;
+            match parse_stream(parser, &mut reader, stream, options.until(), &mut outcome, &mut sink) {
+                Ok(parsed) => {
+                    members.push(MemberSummary {
+                        path: member.path.clone(),
+                        format,
+                        stats: parsed.stats,
+                        table: parsed.saw_table,
+                        cut_front: parsed.cut_front,
+                    });
+                    let stop = outcome.stopped(options.strict) || write_failed.get();
+                    Ok(if stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+                }
+                // The stream under the archive is broken: what follows cannot be read.
+                Err(failure) => {
+                    outcome.record(failure);
+                    Ok(ControlFlow::Break(()))
+                }
             }
-            // The stream under the archive is broken: what follows cannot be read.
-            Err(failure) => {
-                outcome.record(failure);
-                Ok(ControlFlow::Break(()))
-            }
-        }
-    });
+        });
     if let Err(failure) = walked {
         outcome.record(failure);
     }
     if write_error.is_none() && !outcome.stopped(options.strict) {
-        summary_line(&mut buf, archive_path, &members, skipped);
+        summary_line(&mut buf, &archive_name, &members, skipped);
         if let Err(e) = out.write_all(&buf) {
             write_error = Some(e);
         }
@@ -87,7 +89,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
     }
     flushed.map_err(Failure::from_write)?;
     if members.is_empty() && !outcome.has_errors() {
-        return Err(Failure::Input(InputError::NoMember { name: archive_path.display().to_string() }));
+        return Err(Failure::Input(InputError::NoMember { name: archive_name }));
     }
     outcome.finish(options.strict)
 }
@@ -95,7 +97,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
 /// How a member is read: its format (from its path, or `auto` for a sniffed one) and its
 /// bytes; `None` to skip it (not an output we read, not of the format asked for, or a
 /// sniffed member with no table in its first bytes).
-fn member_parser<'r>(
+pub(super) fn member_parser<'r>(
     requested: Format,
     member: &Member,
     reader: &'r mut dyn Read,
@@ -117,11 +119,11 @@ fn member_parser<'r>(
 }
 
 /// The last line of `scan`: one object per parsed member, and how many were skipped.
-fn summary_line(buf: &mut Vec<u8>, archive_path: &Path, members: &[MemberSummary], skipped: u64) {
+fn summary_line(buf: &mut Vec<u8>, archive_name: &str, members: &[MemberSummary], skipped: u64) {
     buf.clear();
     let mut o = netsift::json::Object::new(buf);
     o.str("kind", "scan_summary");
-    o.str("archive", &archive_path.display().to_string());
+    o.str("archive", archive_name);
     {
         let list = o.member("members");
         list.push(b'[');

@@ -338,7 +338,7 @@ impl<'a> MapBytes<'a> for Counter<'a> {
     type Mapped<'b> = Counter<'b>;
 
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Counter<'b> {
-        let Counter { source, section, name, subtable, value, text, line, position } = *self;
+        let Counter { source, section, name, subtable, value, text, line, position, rate } = *self;
         Counter {
             source,
             section: f(section),
@@ -348,6 +348,7 @@ impl<'a> MapBytes<'a> for Counter<'a> {
             text: f(text),
             line: f(line),
             position,
+            rate,
         }
     }
 }

@@ -38,7 +38,7 @@ use netsift_grammar::ser::Text;
 
 use crate::events::{Event, EventKind, Position};
 use crate::owned::OwnedEvent;
-use crate::views::netstat::{Capture, Listener, Row, Table};
+use crate::views::netstat::{Capture, Listener, Row, Rows, Table};
 use crate::views::netstat_agn::{MembershipTable, NetstatAgnView};
 use crate::views::netstat_i::{InterfaceTable, NetstatIView};
 use crate::views::netstat_s::{NetstatSView, OrderedMap, StatValue};
@@ -91,13 +91,20 @@ fn key(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// `{"Proto": "tcp", "Recv-Q": "0", …}`.
-impl Serialize for Row {
+impl Serialize for Row<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut m = serializer.serialize_map(Some(self.len()))?;
         for (k, v) in self.cells() {
             m.serialize_entry(k, &Text(v))?;
         }
         m.end()
+    }
+}
+
+/// A list of rows.
+impl Serialize for Rows {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 

@@ -6,12 +6,14 @@
 //! Bytes that are not UTF-8 follow the convention of [`crate::json`].
 
 use super::{
-    Columns, Counter, CounterSource, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section,
-    UnixSocket,
+    Columns, Counter, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket,
 };
 use crate::json::{self, Object};
-use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Timer, TimerKind, UnixState, UnixType, User};
+use netsift_grammar::netstat::{
+    Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, UnixState, UnixType, User,
+};
 use netsift_grammar::netstat_agn::Group;
+use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
 
 /// Append one event as a JSON object (no newline).
 pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
@@ -75,6 +77,7 @@ fn write_columns(out: &mut Vec<u8>, columns: Columns) {
             string_list(out, SsCol::ALL.into_iter().filter(shown).map(SsCol::c_name))
         }
         Columns::Counters | Columns::Other => string_list(out, []),
+        Columns::ProcNetDev(l) => string_list(out, std::iter::once("face").chain(l.columns().iter().map(|c| c.name()))),
     }
 }
 
@@ -168,7 +171,11 @@ fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
 }
 
 fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
-    o.str("proto", c.proto.as_str());
+    match c.proto {
+        // A kernel table read without its file's name: the protocol is not written anywhere.
+        Proto::Unknown => o.null("proto"),
+        p => o.str("proto", p.as_str()),
+    }
     match c.recv_q {
         Some(q) => o.uint("recv_q", q),
         None => o.null("recv_q"),
@@ -200,6 +207,9 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
     if let Some(t) = &c.timer {
         timer(o.member("timer"), t);
     }
+    if let Some(k) = &c.kernel {
+        kernel_inet(o.member("kernel"), k);
+    }
     // A multi-homed sctp row: the addresses of its continuation lines.
     if memchr::memchr(b'\n', c.line).is_some() {
         let list = o.member("more_addresses");
@@ -222,6 +232,38 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
         list.push(b']');
     }
     o.bytes("raw", c.line);
+}
+
+/// The fields of a `/proc/net/{tcp,udp,…}` row that netstat does not print.
+fn kernel_inet(out: &mut Vec<u8>, k: &KernelInet) {
+    let mut o = Object::new(out);
+    o.uint("slot", k.slot);
+    o.uint("state_code", u64::from(k.state_code));
+    o.uint("timer_code", u64::from(k.timer_code));
+    o.int("when_ticks", k.when_ticks);
+    o.uint("retransmits", k.retransmits);
+    o.uint("timeout", k.timeout);
+    match k.refcount {
+        Some(r) => o.uint("refcount", r),
+        None => o.null("refcount"),
+    }
+    // A kernel address as the kernel prints it: a 64-bit number is not exact in JSON readers.
+    match k.pointer {
+        Some(p) => o.display("pointer", format_args!("{p:016x}")),
+        None => o.null("pointer"),
+    }
+    match k.extra {
+        KernelExtra::None => {}
+        KernelExtra::Tcp { rto, ato, quick_pingpong, cwnd, ssthresh } => {
+            o.uint("rto", rto);
+            o.uint("ato", ato);
+            o.uint("quick_pingpong", quick_pingpong);
+            o.uint("cwnd", cwnd);
+            o.int("ssthresh", ssthresh);
+        }
+        KernelExtra::Dgram { drops } => o.uint("drops", drops),
+    }
+    o.end();
 }
 
 fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
@@ -258,17 +300,20 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
     }
     owner(o, u.owner);
     o.bytes("path", u.path);
+    if let Some(k) = &u.kernel {
+        let mut ko = Object::new(o.member("kernel"));
+        ko.display("pointer", format_args!("{:016x}", k.pointer));
+        ko.uint("protocol", k.protocol);
+        ko.uint("flags", k.flags);
+        ko.uint("type_code", k.type_code);
+        ko.uint("state_code", k.state_code);
+        ko.end();
+    }
     o.bytes("raw", u.line);
 }
 
 fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
-    o.str(
-        "source",
-        match c.source {
-            CounterSource::NetstatS => "netstat_s",
-            CounterSource::Proc => "proc",
-        },
-    );
+    o.str("source", c.source.name());
     o.bytes("section", c.section);
     match c.name {
         Some(n) => o.bytes("name", n),
@@ -286,11 +331,17 @@ fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
         Some(p) => o.uint("position", u64::from(p)),
         None => o.bytes("raw", c.line),
     }
+    if let Some(rate) = c.rate {
+        json::float(o.member("rate"), rate);
+    }
 }
 
 fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
     o.bytes("iface", i.iface);
-    o.uint("mtu", i.mtu);
+    match i.mtu {
+        Some(mtu) => o.uint("mtu", mtu),
+        None => o.null("mtu"),
+    }
     if let Some(m) = i.metric {
         o.uint("metric", m);
     }
@@ -310,6 +361,24 @@ fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
             }
         }
         None => o.null("stats"),
+    }
+    // /proc/net/dev's counters beyond netstat -i's eight.
+    if let Some(dev) = &i.dev {
+        for (name, v) in [
+            ("rx_bytes", dev.rx_bytes),
+            ("rx_frame", dev.rx_frame),
+            ("rx_compressed", dev.rx_compressed),
+            ("rx_multicast", dev.rx_multicast),
+            ("tx_bytes", dev.tx_bytes),
+            ("tx_colls", dev.tx_colls),
+            ("tx_carrier", dev.tx_carrier),
+            ("tx_compressed", dev.tx_compressed),
+        ] {
+            match v {
+                Some(v) => o.uint(name, v),
+                None => o.null(name),
+            }
+        }
     }
     match i.flags {
         Some(flags) => {

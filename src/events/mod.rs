@@ -72,20 +72,43 @@ pub enum CounterSource {
     NetstatS,
     /// A name/value pair of `/proc/net/netstat` or `/proc/net/snmp`.
     Proc,
+    /// A row of `nstat`.
+    Nstat,
+    /// A line of `/proc/net/snmp6`.
+    Snmp6,
+    /// A `key value` pair of `/proc/net/sockstat` or `sockstat6`.
+    Sockstat,
 }
 
-/// One named counter of `netstat -s`, `/proc/net/netstat` or `/proc/net/snmp`.
+impl CounterSource {
+    /// The snake_case name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            CounterSource::NetstatS => "netstat_s",
+            CounterSource::Proc => "proc",
+            CounterSource::Nstat => "nstat",
+            CounterSource::Snmp6 => "snmp6",
+            CounterSource::Sockstat => "sockstat",
+        }
+    }
+}
+
+/// One named counter of `netstat -s`, `/proc/net/netstat`, `/proc/net/snmp`, `nstat`,
+/// `/proc/net/snmp6` or `/proc/net/sockstat`.
 ///
 /// A `netstat -s` sentence is mapped to its kernel counter, so that
 /// `Quick ack mode was activated 9 times` says `TcpExt`/`DelayedACKLost` just as
-/// `/proc/net/netstat` does; the printed text stays in `text`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `/proc/net/netstat` does; the printed text stays in `text`. The flat names of nstat
+/// and snmp6 are split at their kernel section (`TcpExtListenOverflows` is
+/// `TcpExt`/`ListenOverflows`), so one counter has one name whatever printed it.
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Counter<'a> {
     /// Where it was read.
     pub source: CounterSource,
-    /// The kernel section (`Tcp`, `TcpExt`, `IcmpMsg`…); for a sentence we cannot map, the
-    /// section it was printed under.
+    /// The kernel section (`Tcp`, `TcpExt`, `IcmpMsg`, `Ip6`, sockstat's `TCP`…); for a
+    /// sentence we cannot map, the section it was printed under; empty for an nstat or
+    /// snmp6 name whose prefix is no kernel section (`name` is then the whole name).
     #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub section: &'a [u8],
     /// The kernel counter name (`ActiveOpens`); `None` for a sentence we cannot map.
@@ -104,9 +127,12 @@ pub struct Counter<'a> {
     /// The line the value was read from.
     #[cfg_attr(feature = "serde", serde(serialize_with = "netsift_grammar::ser::bytes"))]
     pub line: &'a [u8],
-    /// For `/proc`, which value of the line it is (from 1): a values line holds a hundred
-    /// counters, so the position says which one without repeating the line.
+    /// For `/proc` and sockstat, which value of the line it is (from 1): a values line holds
+    /// a hundred counters, so the position says which one without repeating the line.
     pub position: Option<u32>,
+    /// For nstat, the rate per second it printed beside the value (`0.0` without its
+    /// daemon's history); `None` for every other source.
+    pub rate: Option<f64>,
 }
 
 /// One event: where it came from, which capture, and what it is.
@@ -165,16 +191,22 @@ impl EventKind<'_> {
 
     /// The snake_case name of the kind, as in the JSON output and `netsift count`.
     pub fn name(&self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+
+    /// Where the kind's name is in [`EventKind::NAMES`]: a counter per kind is an array
+    /// indexed by it, without comparing names per event.
+    pub fn index(&self) -> usize {
         match self {
-            EventKind::Section(_) => "section",
-            EventKind::InetConn(_) => "inet_conn",
-            EventKind::UnixSocket(_) => "unix_socket",
-            EventKind::SsSocket(_) => "ss_socket",
-            EventKind::Counter(_) => "counter",
-            EventKind::Interface(_) => "interface",
-            EventKind::Membership(_) => "membership",
-            EventKind::Notice(_) => "notice",
-            EventKind::Malformed(_) => "malformed",
+            EventKind::Section(_) => 0,
+            EventKind::InetConn(_) => 1,
+            EventKind::UnixSocket(_) => 2,
+            EventKind::SsSocket(_) => 3,
+            EventKind::Counter(_) => 4,
+            EventKind::Interface(_) => 5,
+            EventKind::Membership(_) => 6,
+            EventKind::Notice(_) => 7,
+            EventKind::Malformed(_) => 8,
         }
     }
 }
@@ -196,8 +228,10 @@ pub enum Columns {
     Memberships,
     /// An ss table.
     Ss(SsColumns),
-    /// A counter section (`netstat -s`, `/proc/net/{netstat,snmp}`).
+    /// A counter section (`netstat -s`, `/proc/net/{netstat,snmp}`, nstat, snmp6, sockstat).
     Counters,
+    /// `/proc/net/dev`: the columns its second header line names.
+    ProcNetDev(netsift_grammar::proc_net_dev::DevLayout),
 }
 
 /// Which table a section opens.
@@ -223,6 +257,18 @@ pub enum Table {
     },
     /// A name line of `/proc/net/netstat` or `/proc/net/snmp` (`TcpExt: SyncookiesSent …`).
     ProcSection,
+    /// A kernel socket table: `/proc/net/{tcp,tcp6,udp,…}` (`Inet`) or `/proc/net/unix`
+    /// (`Unix`). Its rows are those `netstat -a` would print from it.
+    Kernel(TableKind),
+    // Issue 13, counters.
+    /// nstat's `#kernel` header (`name` is its source: `kernel`, or the daemon's id).
+    Nstat,
+    /// A section of `/proc/net/snmp6` (`Ip6`, `Icmp6`…): where its prefix starts.
+    Snmp6Section,
+    /// A line of `/proc/net/sockstat` or `sockstat6` (`TCP: inuse …`).
+    SockstatSection,
+    /// The `Inter-|` header of `/proc/net/dev`.
+    ProcNetDev,
 }
 
 impl Table {
@@ -240,6 +286,12 @@ impl Table {
             Table::StatSection { histogram: false } => "stat_section",
             Table::StatSection { histogram: true } => "histogram",
             Table::ProcSection => "proc_section",
+            Table::Kernel(TableKind::Unix) => "kernel_unix",
+            Table::Kernel(_) => "kernel_inet",
+            Table::Nstat => "nstat",
+            Table::Snmp6Section => "snmp6_section",
+            Table::SockstatSection => "sockstat_section",
+            Table::ProcNetDev => "proc_net_dev",
         }
     }
 }
@@ -264,10 +316,13 @@ pub struct Section<'a> {
 }
 
 impl Section<'_> {
-    /// The netstat title, for a netstat connection table.
+    /// The netstat title, for a netstat connection table; for a kernel socket table, the
+    /// title of the table `netstat -a` prints from it (servers and established), so that
+    /// the netstat views read both alike.
     pub fn netstat_title(&self) -> Option<Title> {
         match self.table {
             Table::Netstat(t) => Some(t),
+            Table::Kernel(kind) => Some(Title { kind, scope: netstat::Scope::ServersAndEstablished, lang: Lang::C }),
             _ => None,
         }
     }

@@ -9,10 +9,18 @@ use super::netstat::NetstatMachine;
 use super::netstat_agn::NetstatAgnMachine;
 use super::netstat_i::NetstatIMachine;
 use super::netstat_s::NetstatSMachine;
+use super::proc_inet::ProcInetMachine;
 use super::proc_net::ProcNetMachine;
+use super::proc_unix::ProcUnixMachine;
 use super::ss::SsMachine;
+// Issue 13, counters.
+use super::nstat::NstatMachine;
+use super::proc_net_dev::ProcNetDevMachine;
+use super::snmp6::Snmp6Machine;
+use super::sockstat::SockstatMachine;
 use super::{LineStats, Position, Sink};
 use crate::events::{Event, EventKind, Notice, NoticeKind};
+use crate::format::Format;
 use netsift_grammar::{netstat, netstat_s, ss};
 
 /// Which machine a section belongs to, in the order they are asked whether a line opens
@@ -25,10 +33,39 @@ enum Kind {
     NetstatS,
     NetstatI,
     NetstatAgn,
+    ProcInet,
+    ProcUnix,
+    // Issue 13, counters.
+    Nstat,
+    Snmp6,
+    Sockstat,
+    ProcNetDev,
+}
+
+impl Kind {
+    /// The machine of a format (`Auto` has none).
+    fn of(format: Format) -> Option<Kind> {
+        match format {
+            Format::Auto => None,
+            Format::Netstat => Some(Kind::Netstat),
+            Format::Ss | Format::SsTulpn => Some(Kind::Ss),
+            Format::NetstatS => Some(Kind::NetstatS),
+            Format::ProcNetstat => Some(Kind::ProcNet),
+            Format::NetstatI => Some(Kind::NetstatI),
+            Format::NetstatAgn => Some(Kind::NetstatAgn),
+            Format::Nstat => Some(Kind::Nstat),
+            Format::ProcSnmp6 => Some(Kind::Snmp6),
+            Format::Sockstat => Some(Kind::Sockstat),
+            Format::ProcNetDev => Some(Kind::ProcNetDev),
+            Format::ProcSnmp => Some(Kind::ProcNet),
+            Format::ProcNetInet(_) => Some(Kind::ProcInet),
+            Format::ProcNetUnix => Some(Kind::ProcUnix),
+        }
+    }
 }
 
 /// The auto-detecting machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct AutoMachine {
     current: Option<Kind>,
     netstat: NetstatMachine,
@@ -37,6 +74,13 @@ pub(super) struct AutoMachine {
     proc: ProcNetMachine,
     iface: NetstatIMachine,
     agn: NetstatAgnMachine,
+    inet: ProcInetMachine,
+    unix: ProcUnixMachine,
+    // Issue 13, counters.
+    nstat: NstatMachine,
+    snmp6: Snmp6Machine,
+    sockstat: SockstatMachine,
+    dev: ProcNetDevMachine,
 }
 
 impl AutoMachine {
@@ -49,7 +93,67 @@ impl AutoMachine {
             proc: ProcNetMachine::new(),
             iface: NetstatIMachine::new(),
             agn: NetstatAgnMachine::new(),
+            inet: ProcInetMachine::new(netsift_grammar::netstat::Proto::Unknown),
+            unix: ProcUnixMachine::new(),
+            nstat: NstatMachine::new(),
+            snmp6: Snmp6Machine::new(),
+            sockstat: SockstatMachine::new(),
+            dev: ProcNetDevMachine::new(),
         }
+    }
+
+    /// The protocol of a kernel inet table in this input (from the file's name).
+    pub(super) fn set_inet_proto(&mut self, proto: netsift_grammar::netstat::Proto) {
+        self.inet.set_proto(proto);
+    }
+
+    /// The guessed machine for a part of an input that begins inside a section of
+    /// `inside` (see `push/split.rs`): that format is current, and the netstat machine
+    /// accepts rows before their title.
+    pub(super) fn inside(inside: Option<Format>) -> Self {
+        let mut machine = Self::new();
+        machine.current = inside.and_then(Kind::of);
+        if let Some(Format::ProcNetInet(proto)) = inside {
+            machine.inet.set_proto(proto);
+        }
+        if machine.current == Some(Kind::Netstat) {
+            machine.netstat = NetstatMachine::resumed();
+        }
+        machine
+    }
+
+    /// The format of the section being read, `None` before any.
+    pub(super) fn current_format(&self) -> Option<Format> {
+        self.current.map(|kind| match kind {
+            Kind::Netstat => Format::Netstat,
+            Kind::Ss => Format::Ss,
+            Kind::ProcNet => Format::ProcNetstat,
+            Kind::NetstatS => Format::NetstatS,
+            Kind::NetstatI => Format::NetstatI,
+            Kind::NetstatAgn => Format::NetstatAgn,
+            Kind::Nstat => Format::Nstat,
+            Kind::Snmp6 => Format::ProcSnmp6,
+            Kind::Sockstat => Format::Sockstat,
+            Kind::ProcNetDev => Format::ProcNetDev,
+            Kind::ProcInet => Format::ProcNetInet(self.inet.proto()),
+            Kind::ProcUnix => Format::ProcNetUnix,
+        })
+    }
+
+    /// The state in one form: each machine's (see `PushParser::agrees`).
+    pub(super) fn canonical(&mut self, captures: bool) {
+        self.netstat.canonical(captures);
+        self.ss.canonical(captures);
+        self.stat.canonical(captures);
+        self.proc.canonical(captures);
+        self.iface.canonical(captures);
+        self.agn.canonical(captures);
+        self.nstat.canonical(captures);
+        self.snmp6.canonical(captures);
+        self.sockstat.canonical(captures);
+        self.dev.canonical(captures);
+        self.inet.canonical(captures);
+        self.unix.canonical(captures);
     }
 
     /// The format whose section this line begins, if any. Rows of connection tables start
@@ -61,11 +165,28 @@ impl AutoMachine {
     /// (every line of a /proc file looks like the start of one).
     fn starts(&self, line: &[u8]) -> Option<Kind> {
         let first = *line.first()?;
-        if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
-            return None;
+        // The kernel inet tables' header is the one opening line that starts with blanks.
+        if first == b' ' && self.current != Some(Kind::ProcInet) && ProcInetMachine::starts(line) {
+            return Some(Kind::ProcInet);
         }
-        const ORDER: [Kind; 6] =
-            [Kind::Netstat, Kind::Ss, Kind::ProcNet, Kind::NetstatS, Kind::NetstatI, Kind::NetstatAgn];
+        if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
+            // sockstat's first line is the one opening line in lower case.
+            let sockstat = first == b's' && line.starts_with(b"sockets: ") && SockstatMachine::starts(line);
+            return (sockstat && self.current != Some(Kind::Sockstat)).then_some(Kind::Sockstat);
+        }
+        const ORDER: [Kind; 11] = [
+            Kind::Netstat,
+            Kind::Ss,
+            Kind::ProcNet,
+            Kind::NetstatS,
+            Kind::NetstatI,
+            Kind::NetstatAgn,
+            Kind::Nstat,
+            Kind::Snmp6,
+            Kind::Sockstat,
+            Kind::ProcNetDev,
+            Kind::ProcUnix,
+        ];
         let claimed = ORDER.into_iter().filter(|&k| Some(k) != self.current).find(|&k| Self::opens(k, line))?;
         match self.current {
             Some(current) if current < claimed && Self::opens(current, line) => Some(current),
@@ -82,6 +203,12 @@ impl AutoMachine {
             Kind::ProcNet => ProcNetMachine::starts(line),
             Kind::NetstatI => NetstatIMachine::starts(line),
             Kind::NetstatAgn => NetstatAgnMachine::starts(line),
+            Kind::ProcInet => ProcInetMachine::starts(line),
+            Kind::ProcUnix => ProcUnixMachine::starts(line),
+            Kind::Nstat => NstatMachine::starts(line),
+            Kind::Snmp6 => Snmp6Machine::starts(line),
+            Kind::Sockstat => SockstatMachine::starts(line),
+            Kind::ProcNetDev => ProcNetDevMachine::starts(line),
         }
     }
 
@@ -94,6 +221,12 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.capture(),
             Some(Kind::NetstatI) => self.iface.capture(),
             Some(Kind::NetstatAgn) => self.agn.capture(),
+            Some(Kind::ProcInet) => self.inet.capture(),
+            Some(Kind::ProcUnix) => self.unix.capture(),
+            Some(Kind::Nstat) => self.nstat.capture(),
+            Some(Kind::Snmp6) => self.snmp6.capture(),
+            Some(Kind::Sockstat) => self.sockstat.capture(),
+            Some(Kind::ProcNetDev) => self.dev.capture(),
         }
     }
 
@@ -104,6 +237,12 @@ impl AutoMachine {
             || self.proc.saw_table()
             || self.iface.saw_table()
             || self.agn.saw_table()
+            || self.inet.saw_table()
+            || self.unix.saw_table()
+            || self.nstat.saw_table()
+            || self.snmp6.saw_table()
+            || self.sockstat.saw_table()
+            || self.dev.saw_table()
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
@@ -113,6 +252,9 @@ impl AutoMachine {
             // row is complete: leaving ss completes it, so events stay in input order.
             if self.current == Some(Kind::Ss) && kind != Kind::Ss {
                 self.ss.finish(stats, sink);
+            }
+            if self.current == Some(Kind::ProcUnix) && kind != Kind::ProcUnix {
+                self.unix.flush(sink);
             }
             // So does an sctp row held for its address lines.
             if self.current == Some(Kind::Netstat) {
@@ -135,6 +277,7 @@ impl AutoMachine {
                 let kind = netstat::notice(line)
                     .map(NoticeKind::from)
                     .or_else(|| ss::notice(line).map(NoticeKind::from))
+                    .or_else(|| line.starts_with(b"nstat: ").then_some(NoticeKind::ToolMessage))
                     .or_else(stat_notice)
                     .unwrap_or(NoticeKind::Other);
                 let kind = EventKind::Notice(Notice { kind, text: line });
@@ -146,6 +289,12 @@ impl AutoMachine {
             Some(Kind::ProcNet) => self.proc.line(line, at, stats, sink),
             Some(Kind::NetstatI) => self.iface.line(line, at, stats, sink),
             Some(Kind::NetstatAgn) => self.agn.line(line, at, stats, sink),
+            Some(Kind::ProcInet) => self.inet.line(line, at, stats, sink),
+            Some(Kind::ProcUnix) => self.unix.line(line, at, stats, sink),
+            Some(Kind::Nstat) => self.nstat.line(line, at, stats, sink),
+            Some(Kind::Snmp6) => self.snmp6.line(line, at, stats, sink),
+            Some(Kind::Sockstat) => self.sockstat.line(line, at, stats, sink),
+            Some(Kind::ProcNetDev) => self.dev.line(line, at, stats, sink),
         }
     }
 
@@ -154,6 +303,9 @@ impl AutoMachine {
     pub(super) fn flush<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
         if self.current == Some(Kind::Ss) {
             self.ss.finish(stats, sink);
+        }
+        if self.current == Some(Kind::ProcUnix) {
+            self.unix.flush(sink);
         }
         if self.current == Some(Kind::Netstat) {
             self.netstat.flush_held(stats, sink);
@@ -167,5 +319,11 @@ impl AutoMachine {
         self.proc.finish(stats, sink);
         self.iface.finish(stats, sink);
         self.agn.finish(stats, sink);
+        self.inet.finish(stats, sink);
+        self.unix.finish(stats, sink);
+        self.nstat.finish(stats, sink);
+        self.snmp6.finish(stats, sink);
+        self.sockstat.finish(stats, sink);
+        self.dev.finish(stats, sink);
     }
 }

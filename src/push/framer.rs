@@ -43,7 +43,7 @@ pub const DEFAULT_LINE_CAP: usize = 1 << 20;
 const CARRY_RESERVE: usize = 16 << 10;
 
 /// Cuts chunks into lines. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LineFramer {
     carry: BytesMut,
     cap: usize,
@@ -68,6 +68,19 @@ impl LineFramer {
             overlong: None,
             carry_high_water: 0,
         }
+    }
+
+    /// Number the lines from `at` on: for a part of an input framed on its own. Only
+    /// between lines (nothing carried over).
+    pub(super) fn start_at(&mut self, at: Position) {
+        debug_assert!(self.carry.is_empty() && self.overlong.is_none());
+        self.next = at;
+    }
+
+    /// Whether both framers are between the same two lines, with nothing carried over.
+    pub(super) fn same_place(&self, other: &LineFramer) -> bool {
+        let idle = |f: &LineFramer| f.carry.is_empty() && f.overlong.is_none();
+        idle(self) && idle(other) && self.next == other.next && self.cap == other.cap
     }
 
     /// The longest line this framer hands out.

@@ -12,9 +12,17 @@ mod netstat;
 mod netstat_agn;
 mod netstat_i;
 mod netstat_s;
+mod proc_inet;
 mod proc_net;
+mod proc_unix;
 mod resume;
+mod split;
 mod ss;
+// Issue 13, counters.
+mod nstat;
+mod proc_net_dev;
+mod snmp6;
+mod sockstat;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
@@ -58,7 +66,7 @@ pub struct LineStats {
 }
 
 /// The push parser. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PushParser {
     framer: LineFramer,
     machine: Machine,
@@ -69,7 +77,7 @@ pub struct PushParser {
 
 /// One state machine per format, and the auto-detecting one that routes each section to
 /// the machine of its format.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 enum Machine {
     Netstat(netstat::NetstatMachine),
     Ss(ss::SsMachine),
@@ -77,6 +85,13 @@ enum Machine {
     ProcNet(proc_net::ProcNetMachine),
     NetstatI(netstat_i::NetstatIMachine),
     NetstatAgn(netstat_agn::NetstatAgnMachine),
+    ProcInet(proc_inet::ProcInetMachine),
+    ProcUnix(proc_unix::ProcUnixMachine),
+    // Issue 13, counters.
+    Nstat(nstat::NstatMachine),
+    Snmp6(snmp6::Snmp6Machine),
+    Sockstat(sockstat::SockstatMachine),
+    ProcNetDev(proc_net_dev::ProcNetDevMachine),
     Auto(Box<auto::AutoMachine>),
 }
 
@@ -90,6 +105,12 @@ macro_rules! each_machine {
             Machine::ProcNet($m) => $body,
             Machine::NetstatI($m) => $body,
             Machine::NetstatAgn($m) => $body,
+            Machine::ProcInet($m) => $body,
+            Machine::ProcUnix($m) => $body,
+            Machine::Nstat($m) => $body,
+            Machine::Snmp6($m) => $body,
+            Machine::Sockstat($m) => $body,
+            Machine::ProcNetDev($m) => $body,
             Machine::Auto($m) => $body,
         }
     };
@@ -102,9 +123,15 @@ impl Machine {
             Format::Netstat => Machine::Netstat(netstat::NetstatMachine::new()),
             Format::Ss | Format::SsTulpn => Machine::Ss(ss::SsMachine::new()),
             Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::new()),
-            Format::ProcNetstat => Machine::ProcNet(proc_net::ProcNetMachine::new()),
+            Format::ProcNetstat | Format::ProcSnmp => Machine::ProcNet(proc_net::ProcNetMachine::new()),
             Format::NetstatI => Machine::NetstatI(netstat_i::NetstatIMachine::new()),
             Format::NetstatAgn => Machine::NetstatAgn(netstat_agn::NetstatAgnMachine::new()),
+            Format::ProcNetInet(proto) => Machine::ProcInet(proc_inet::ProcInetMachine::new(proto)),
+            Format::ProcNetUnix => Machine::ProcUnix(proc_unix::ProcUnixMachine::new()),
+            Format::Nstat => Machine::Nstat(nstat::NstatMachine::new()),
+            Format::ProcSnmp6 => Machine::Snmp6(snmp6::Snmp6Machine::new()),
+            Format::Sockstat => Machine::Sockstat(sockstat::SockstatMachine::new()),
+            Format::ProcNetDev => Machine::ProcNetDev(proc_net_dev::ProcNetDevMachine::new()),
         }
     }
 
@@ -127,6 +154,7 @@ impl Machine {
             Machine::Ss(m) => m.finish(stats, sink),
             Machine::Netstat(m) => m.flush_held(stats, sink),
             Machine::Auto(m) => m.flush(stats, sink),
+            Machine::ProcUnix(m) => m.flush(sink),
             _ => {}
         }
     }
@@ -151,6 +179,21 @@ impl PushParser {
             stats: LineStats::default(),
             front: resume::Front::Settled,
         }
+    }
+
+    /// A parser for an input whose file's (or archive member's) name is `name`: with
+    /// `Format::Auto` and a kernel socket table's name (`tcp6`, `…/proc/net/udp`, see
+    /// [`Format::kernel_table`]), a kernel inet table found in it takes its protocol from
+    /// the name; without one, its rows say `Proto::Unknown`. Any other format or name is
+    /// the same as [`PushParser::new`].
+    pub fn named(format: Format, name: &str) -> Self {
+        let mut parser = Self::new(format);
+        if let (Machine::Auto(auto), Some(Format::ProcNetInet(proto))) =
+            (&mut parser.machine, Format::kernel_table(name))
+        {
+            auto.set_inet_proto(proto);
+        }
+        parser
     }
 
     /// A parser for the tail of `format`'s output whose front was cut off, as sosreport

@@ -21,7 +21,7 @@ use crate::events::{
     Columns, Event, EventKind, Malformed, Notice, NoticeKind, Problem, Section, Table as SectionTable,
 };
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 enum Table {
     /// Before the first title.
     Outside,
@@ -32,7 +32,7 @@ enum Table {
 }
 
 /// The netstat state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct NetstatMachine {
     table: Table,
     capture: u32,
@@ -78,6 +78,24 @@ impl NetstatMachine {
     /// opened for them (with the `(servers and established)` title, and no header).
     pub(super) fn resumed() -> Self {
         NetstatMachine { resumed: true, ..Self::new() }
+    }
+
+    /// The state in one form (see `PushParser::agrees`): once a table was seen, being a
+    /// resumed input changes nothing; once the unix table of a capture was seen, whether
+    /// its internet table was too changes nothing (both start a new capture alike); the
+    /// scratch buffer is not state. Unless `captures`, the capture number and the tables
+    /// seen (which only decide where the next capture starts) are left out.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if self.saw_table {
+            self.resumed = false;
+        }
+        self.seen_inet |= self.seen_unix;
+        self.joined = Vec::new();
+        if !captures {
+            self.capture = 0;
+            self.seen_inet = false;
+            self.seen_unix = false;
+        }
     }
 
     /// Does this line begin a netstat connection table? (auto-detection)

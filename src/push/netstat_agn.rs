@@ -9,7 +9,7 @@ use netsift_grammar::netstat_agn;
 use super::{LineStats, Position, Sink};
 use crate::events::{Columns, Event, EventKind, Malformed, Notice, NoticeKind, Problem, Section, Table};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     /// Before any title or header.
     Outside,
@@ -20,7 +20,7 @@ enum State {
 }
 
 /// The `netstat -agn` state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct NetstatAgnMachine {
     state: State,
     capture: u32,
@@ -29,6 +29,15 @@ pub(super) struct NetstatAgnMachine {
 }
 
 impl NetstatAgnMachine {
+    /// The state in one form (see `PushParser::agrees`): unless `captures`, without the
+    /// capture number and what only decides where the next capture starts.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+            self.rows_in_capture = false;
+        }
+    }
+
     pub(super) fn new() -> Self {
         NetstatAgnMachine { state: State::Outside, capture: 1, rows_in_capture: false, saw_table: false }
     }

@@ -34,7 +34,7 @@ use crate::events::{
 const SEEN_CAP: usize = 256;
 
 /// The section names seen in the current capture, as hashes, at most [`SEEN_CAP`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub(super) struct SeenNames {
     hashes: Vec<u64>,
 }
@@ -66,7 +66,7 @@ impl SeenNames {
 }
 
 /// The netstat -s state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct NetstatSMachine {
     capture: u32,
     saw_table: bool,
@@ -82,6 +82,15 @@ pub(super) struct NetstatSMachine {
 }
 
 impl NetstatSMachine {
+    /// The state in one form (see `PushParser::agrees`): unless `captures`, without the
+    /// capture number and what only decides where the next capture starts.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+            self.seen = SeenNames::default();
+        }
+    }
+
     pub(super) fn new() -> Self {
         NetstatSMachine {
             capture: 1,
@@ -180,6 +189,7 @@ impl NetstatSMachine {
                     text: c.text(),
                     line,
                     position: None,
+                    rate: None,
                 };
                 self.emit(at, EventKind::Counter(counter), sink);
             }

@@ -26,7 +26,7 @@ use crate::events::{
 };
 
 /// The /proc/net/netstat and /proc/net/snmp state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct ProcNetMachine {
     capture: u32,
     saw_table: bool,
@@ -57,6 +57,18 @@ type NameSpans = Vec<(u32, u32)>;
 const KNOWN_NAMES_CAP: usize = 32;
 
 impl ProcNetMachine {
+    /// The state in one form (see `PushParser::agrees`): the names lines remembered are a
+    /// cache (a line not found is split again, with the same result); unless `captures`, the
+    /// capture number and the prefixes that decide where the next capture starts are left out.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        self.known_names = Vec::new();
+        self.next_replaced = 0;
+        if !captures {
+            self.capture = 0;
+            self.seen = SeenNames::default();
+        }
+    }
+
     pub(super) fn new() -> Self {
         ProcNetMachine {
             capture: 1,
@@ -207,24 +219,33 @@ impl ProcNetMachine {
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
         for (index, item) in pairs_with_spans(&names, spans, values).enumerate() {
-            let kind = match item {
-                Ok((name, value)) => EventKind::Counter(Counter {
-                    source: CounterSource::Proc,
-                    section: names.prefix,
-                    name: Some(name),
-                    subtable: None,
-                    value,
-                    text: name,
-                    line: values.line,
-                    position: u32::try_from(index + 1).ok(),
-                }),
+            // Each arm builds its event where the sink takes it: a `kind` built first and
+            // then moved into the event is a copy of the whole (large) event per counter.
+            match item {
+                Ok((name, value)) => {
+                    let counter = Counter {
+                        source: CounterSource::Proc,
+                        section: names.prefix,
+                        name: Some(name),
+                        subtable: None,
+                        value,
+                        text: name,
+                        line: values.line,
+                        position: u32::try_from(index + 1).ok(),
+                        rate: None,
+                    };
+                    sink.event(Event { at, capture, kind: EventKind::Counter(counter) });
+                }
                 Err(e) => {
                     failed = true;
                     let problem = Problem::Grammar { column: e.column, expected: e.line_error().expected };
-                    EventKind::Malformed(Malformed { raw: values.line, problem })
+                    sink.event(Event {
+                        at,
+                        capture,
+                        kind: EventKind::Malformed(Malformed { raw: values.line, problem }),
+                    });
                 }
-            };
-            sink.event(Event { at, capture, kind });
+            }
         }
         if failed {
             stats.malformed += 1;

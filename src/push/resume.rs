@@ -104,8 +104,29 @@ fn is_whole_first_line(format: Format, line: &[u8]) -> bool {
         }
         // A cut row of these still reads as a row (`eth0` cut to `th0`): only an opening
         // line is whole.
-        Format::ProcNetstat => super::proc_net::ProcNetMachine::starts(line),
+        Format::ProcNetstat | Format::ProcSnmp => super::proc_net::ProcNetMachine::starts(line),
         Format::NetstatI => super::netstat_i::NetstatIMachine::starts(line),
         Format::NetstatAgn => super::netstat_agn::NetstatAgnMachine::starts(line),
+        // A whole kernel row starts with its slot right-aligned in four or five columns
+        // (so with a blank below slot 1000), or with a pointer of 8 or 16 hex digits.
+        Format::ProcNetInet(proto) => {
+            netsift_grammar::proc_inet::header(line).is_some()
+                || ((line.starts_with(b" ") || line.iter().take_while(|b| b.is_ascii_digit()).count() >= 4)
+                    && netsift_grammar::proc_inet::row(line, proto).is_ok())
+        }
+        Format::ProcNetUnix => {
+            let pointer = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+            netsift_grammar::proc_unix::header(line)
+                || (matches!(pointer, 8 | 16) && netsift_grammar::proc_unix::row(line).is_ok())
+        }
+        // Issue 13, counters. A cut name still reads as a name (`tExtTW`): a row is whole
+        // when its name begins with a kernel section.
+        Format::Nstat => {
+            super::nstat::NstatMachine::starts(line)
+                || netsift_grammar::nstat::row(line).is_ok_and(|r| r.split().is_some())
+        }
+        Format::ProcSnmp6 => netsift_grammar::snmp6::row(line).is_ok_and(|r| r.split().is_some()),
+        Format::Sockstat => super::sockstat::SockstatMachine::starts(line),
+        Format::ProcNetDev => super::proc_net_dev::ProcNetDevMachine::starts(line),
     }
 }

@@ -44,7 +44,7 @@ pub(super) const MAX_JOINS: u8 = 4;
 const ORPHAN: &str = "a socket row before this TAB-led continuation line";
 
 /// The ss state machine. See the module documentation.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct SsMachine {
     capture: u32,
     saw_table: bool,
@@ -88,6 +88,14 @@ enum Flushed {
 }
 
 impl SsMachine {
+    /// The state in one form (see `PushParser::agrees`): without the capture number
+    /// unless `captures`.
+    pub(super) fn canonical(&mut self, captures: bool) {
+        if !captures {
+            self.capture = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         SsMachine {
             capture: 1,

@@ -15,6 +15,12 @@
 //! | `sos_commands/networking/ss_-tulpn` | ss-tulpn |
 //! | `insights_commands/` + the same names (also written with the command's path, `bin.netstat_-neopa`) | as above |
 //! | `proc/net/netstat`, `proc/net/snmp` | proc-netstat |
+//! | `sos_commands/networking/nstat_-zas` (and `nstat_-a`, `-az`, `-asz`, `-z`) | nstat |
+//! | `proc/net/snmp6` | proc-snmp6 |
+//! | `proc/net/sockstat`, `proc/net/sockstat6` | sockstat |
+//! | `proc/net/dev` | proc-net-dev |
+//! | `proc/net/tcp`, `tcp6`, `udp`, `udp6`, `udplite`, `udplite6`, `raw`, `raw6` | proc-net-tcp … (the protocol from the name) |
+//! | `proc/net/unix` | proc-net-unix |
 //!
 //! `proc/<pid>/net/…`, `proc/self/net/…` and `proc/thread-self/net/…` are the same files as
 //! `proc/net/…` ([`proc_net_path`]): a sosreport of a container host may keep them only at
@@ -62,10 +68,24 @@ const COMMANDS: &[(&str, Format)] = &[
     ("ss_-peaonmi", Format::Ss),
     ("ss_-tupna", Format::Ss),
     ("ss_-tulpn", Format::SsTulpn),
+    // Issue 13, counters: sosreport runs `nstat -zas`; the others are the usual spellings.
+    ("nstat_-zas", Format::Nstat),
+    ("nstat_-asz", Format::Nstat),
+    ("nstat_-az", Format::Nstat),
+    ("nstat_-a", Format::Nstat),
+    ("nstat_-z", Format::Nstat),
 ];
 
 /// The kernel counter files, by their path under `/proc`.
 const PROC_FILES: &[[&str; 3]] = &[["proc", "net", "netstat"], ["proc", "net", "snmp"]];
+
+/// More kernel files under `/proc/net` (issue 13, counters), with their format.
+const PROC_NET_COUNTER_FILES: &[(&str, Format)] = &[
+    ("snmp6", Format::ProcSnmp6),
+    ("sockstat", Format::Sockstat),
+    ("sockstat6", Format::Sockstat),
+    ("dev", Format::ProcNetDev),
+];
 
 /// What a member's path says: a known output, one to sniff, or `None` (skip it). The path
 /// is matched by its end, so an archive's top directory (`sosreport-host-2024-01-01-abc/`)
@@ -78,8 +98,11 @@ const PROC_FILES: &[[&str; 3]] = &[["proc", "net", "netstat"], ["proc", "net", "
 /// assert_eq!(member_kind(sos), Some(MemberKind::Known(Format::Netstat)));
 /// assert_eq!(member_kind("insights-web1/insights_commands/bin.netstat_-s"), Some(MemberKind::Known(Format::NetstatS)));
 /// assert_eq!(member_kind("x/proc/net/snmp"), Some(MemberKind::Known(Format::ProcNetstat)));
+/// assert_eq!(member_kind("x/proc/net/snmp6"), Some(MemberKind::Known(Format::ProcSnmp6)));
+/// assert_eq!(member_kind("x/sos_commands/networking/nstat_-zas"), Some(MemberKind::Known(Format::Nstat)));
 /// assert_eq!(member_kind("x/proc/3255/net/snmp"), Some(MemberKind::Known(Format::ProcNetstat)));
 /// assert_eq!(member_kind("x/proc/self/net/netstat"), Some(MemberKind::Known(Format::ProcNetstat)));
+/// assert_eq!(member_kind("x/proc/net/unix"), Some(MemberKind::Known(Format::ProcNetUnix)));
 /// assert_eq!(member_kind("x/sos_commands/networking/ip_-o_addr"), Some(MemberKind::Sniff));
 /// assert_eq!(member_kind("x/etc/hostname"), None);
 /// ```
@@ -87,6 +110,14 @@ pub fn member_kind(path: &str) -> Option<MemberKind> {
     let parts = proc_net_parts(path.split('/').filter(|p| !p.is_empty() && *p != ".").collect());
     if PROC_FILES.iter().any(|f| parts.ends_with(f)) {
         return Some(MemberKind::Known(Format::ProcNetstat));
+    }
+    // The counter files, and the kernel's socket tables (which sosreport copies with the
+    // rest of /proc/net/).
+    if let [.., "proc", "net", name] = parts[..] {
+        let counter = PROC_NET_COUNTER_FILES.iter().find(|(file, _)| *file == name).map(|&(_, f)| f);
+        if let Some(format) = counter.or_else(|| Format::kernel_table(name)) {
+            return Some(MemberKind::Known(format));
+        }
     }
     let (name, dirs) = parts.split_last()?;
     let networking = dirs.ends_with(&["sos_commands", "networking"]) || dirs.last() == Some(&"insights_commands");

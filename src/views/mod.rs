@@ -10,11 +10,17 @@ pub mod netstat_agn;
 pub mod netstat_i;
 pub mod netstat_s;
 pub mod proc_net;
+mod rows;
 pub mod search;
 mod set;
 pub mod ss;
+// Issue 13, counters.
+pub mod proc_snmp;
+pub mod snmp6;
+pub mod sockstat;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
+pub use rows::{Row, Rows};
 pub use set::{Seen, ViewSet};
 
 /// The entry of capture `number` in `kept` (captures in input order), made on first use;
@@ -43,7 +49,7 @@ pub(crate) fn capture_entry<T>(
 
 /// Write `{"captures": [capture, …]}`, each capture written by `write` (which opens its
 /// own object): the `CaptureSelect::All` form of every view.
-pub(crate) fn write_captures<C>(out: &mut Vec<u8>, captures: &[C], write: impl Fn(&mut Vec<u8>, &C)) {
+pub(crate) fn write_captures<C>(out: &mut Vec<u8>, captures: &[C], mut write: impl FnMut(&mut Vec<u8>, &C)) {
     let mut o = crate::json::Object::new(out);
     let list = o.member("captures");
     list.push(b'[');
@@ -55,6 +61,55 @@ pub(crate) fn write_captures<C>(out: &mut Vec<u8>, captures: &[C], write: impl F
     }
     list.push(b']');
     o.end();
+}
+
+/// Where a view's JSON goes while it is written: the views of a large capture write
+/// hundreds of megabytes, which are handed to the writer a megabyte at a time instead of
+/// being held whole. Without a writer, everything stays in the buffer.
+pub struct Spill<'w> {
+    to: Option<&'w mut dyn std::io::Write>,
+    error: Option<std::io::Error>,
+}
+
+impl<'w> Spill<'w> {
+    /// The buffer is handed over when it holds this much.
+    const AT: usize = 1 << 20;
+
+    /// Keep everything in the buffer.
+    pub(crate) fn none() -> Self {
+        Spill { to: None, error: None }
+    }
+
+    /// Hand the buffer to `to` whenever it fills.
+    pub(crate) fn to(to: &'w mut dyn std::io::Write) -> Self {
+        Spill { to: Some(to), error: None }
+    }
+
+    /// Hand `out` over (and empty it) if it is full. After a write error, output is
+    /// dropped and the error kept for [`Spill::finish`].
+    #[inline]
+    pub(crate) fn check(&mut self, out: &mut Vec<u8>) {
+        if out.len() >= Self::AT {
+            self.flush(out);
+        }
+    }
+
+    fn flush(&mut self, out: &mut Vec<u8>) {
+        if let Some(to) = &mut self.to {
+            if self.error.is_none() {
+                if let Err(e) = to.write_all(out) {
+                    self.error = Some(e);
+                }
+            }
+            out.clear();
+        }
+    }
+
+    /// Hand over what is left; the first write error, if any.
+    pub(crate) fn finish(mut self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        self.flush(out);
+        self.error.map_or(Ok(()), Err)
+    }
 }
 
 /// Keeps one value per capture, as a view's [`CaptureSelect`] asks: only the last, only

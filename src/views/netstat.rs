@@ -29,7 +29,7 @@
 //! assert_eq!(columns, ["Foreign Address", "Inode", "Local Address", "PID/Program name", "Proto",
 //!                      "Recv-Q", "Send-Q", "State", "Timer", "User"]);
 //! // ns.data[intcons]['Local Address'][1] and ns.datalist[intcons][1]['Local Address']
-//! assert_eq!(table.rows[1].get("Local Address"), Some(&b"127.0.0.1:27017"[..]));
+//! assert_eq!(table.rows.get(1).unwrap().get("Local Address"), Some(&b"127.0.0.1:27017"[..]));
 //! // ns.lines[intcons][1] and ns.get_original_line(intcons, 1)
 //! let line = &b"tcp        0      0 127.0.0.1:27017         0.0.0.0:*               LISTEN      184        20380      2007/mongod          off (0.00/0/0)"[..];
 //! assert_eq!(table.lines().nth(1), Some(line));
@@ -51,11 +51,14 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use netsift_grammar::netstat::{InetCol, InetState, TableKind, TcpState, UnixCol};
 
-use super::search::{keyword_search, search_name, Searchable, Term};
+pub use super::rows::{Row, Rows};
+use super::search::{keyword_search, Term};
+use super::Spill;
 use crate::events::{Event, EventKind, InetConn, UnixSocket};
 use crate::json::{self, Object};
 
@@ -71,96 +74,6 @@ pub enum CaptureSelect {
     All,
 }
 
-/// One row as the insights views see it: column name → text, plus the derived keys
-/// `PID`, `Program name`, `Local IP` and `Port`.
-///
-/// Every value of a netstat row is a piece of its line, so a row keeps one copy of the
-/// line and where each value lies in it: two allocations per row, not one per cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// The line as read (netstat), or the values one after the other (ss).
-    text: Box<[u8]>,
-    /// (key, start, end) in display order: the table's columns, then the derived keys.
-    cells: Vec<(&'static str, u32, u32)>,
-    /// The state was LISTEN (in any language).
-    listening: bool,
-}
-
-impl Row {
-    /// A row with these cells, for views of other tables (ss) that share the row shape.
-    pub fn new(cells: Vec<(&'static str, Vec<u8>)>) -> Self {
-        let mut text = Vec::with_capacity(cells.iter().map(|(_, v)| v.len()).sum());
-        let cells = cells
-            .into_iter()
-            .map(|(key, value)| {
-                let start = text.len();
-                text.extend_from_slice(&value);
-                (key, start as u32, text.len() as u32)
-            })
-            .collect();
-        Row { text: text.into_boxed_slice(), cells, listening: false }
-    }
-
-    /// A row of `line`, whose cells are pieces of it.
-    fn of_line<'l>(line: &'l [u8], cells: impl IntoIterator<Item = (&'static str, &'l [u8])>, listening: bool) -> Self {
-        let base = line.as_ptr() as usize;
-        let cells = cells
-            .into_iter()
-            .map(|(key, value)| {
-                // `value` lies inside `line`: its offset is the distance between the two.
-                let start = (value.as_ptr() as usize).saturating_sub(base).min(line.len());
-                let end = (start + value.len()).min(line.len());
-                (key, start as u32, end as u32)
-            })
-            .collect();
-        Row { text: line.into(), cells, listening }
-    }
-
-    /// The value of a key.
-    pub fn get(&self, key: &str) -> Option<&[u8]> {
-        self.cells().find(|(k, _)| *k == key).map(|(_, v)| v)
-    }
-
-    /// The (key, value) cells in display order.
-    pub fn cells(&self) -> impl Iterator<Item = (&'static str, &[u8])> + '_ {
-        self.cells.iter().map(|&(key, start, end)| (key, &self.text[start as usize..end as usize]))
-    }
-
-    /// How many cells the row has.
-    pub fn len(&self) -> usize {
-        self.cells.len()
-    }
-
-    /// True for a row without cells.
-    pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
-    }
-
-    /// The line the row was read from, exactly as read (netstat rows).
-    pub fn line(&self) -> &[u8] {
-        &self.text
-    }
-
-    /// Write the row as a JSON object.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut o = Object::new(out);
-        for (k, v) in self.cells() {
-            o.bytes(k, v);
-        }
-        o.end();
-    }
-}
-
-impl Searchable for Row {
-    fn keys(&self) -> Vec<&str> {
-        self.cells.iter().map(|&(k, _, _)| k).collect()
-    }
-
-    fn get_by_search_name(&self, field: &str) -> Option<&[u8]> {
-        self.cells().find(|(k, _)| search_name(k) == field).map(|(_, v)| v)
-    }
-}
-
 /// One table of one capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
@@ -171,13 +84,13 @@ pub struct Table {
     /// Column names from the header, in print order (without `Proto` for unix, as insights).
     pub columns: Vec<&'static str>,
     /// The rows.
-    pub rows: Vec<Row>,
+    pub rows: Rows,
 }
 
 impl Table {
     /// insights' `lines`: each row's line exactly as read.
     pub fn lines(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
-        self.rows.iter().map(Row::line)
+        self.rows.iter().map(|r| r.line())
     }
 }
 
@@ -251,7 +164,7 @@ impl NetstatView {
                     _ => return,
                 };
                 let Some(capture) = self.capture_for(event.capture) else { return };
-                let table = Table { title, kind, columns, rows: Vec::new() };
+                let table = Table { title, kind, columns, rows: Rows::new() };
                 let index = match capture.tables.iter().position(|t| t.title == table.title) {
                     Some(i) => {
                         capture.tables[i] = table;
@@ -266,12 +179,12 @@ impl NetstatView {
             }
             EventKind::InetConn(c) => {
                 if let Some(table) = self.current_table(event.capture, TableKind::Inet) {
-                    table.rows.push(inet_row(c));
+                    inet_row(&mut table.rows, c);
                 }
             }
             EventKind::UnixSocket(u) => {
                 if let Some(table) = self.current_table(event.capture, TableKind::Unix) {
-                    table.rows.push(unix_row(u));
+                    unix_row(&mut table.rows, u);
                 }
             }
             _ => {}
@@ -320,7 +233,7 @@ impl NetstatView {
         let table = self.tables().iter().find(|t| t.title == title)?;
         let len = table.rows.len() as i64;
         let i = if index < 0 { len + index } else { index };
-        (0..len).contains(&i).then(|| table.rows[i as usize].line())
+        table.rows.get(usize::try_from(i).ok()?).map(|r| r.line())
     }
 
     /// `running_processes`: program names of the internet table, sorted.
@@ -335,7 +248,7 @@ impl NetstatView {
 
     /// `search(**terms)` over the given tables (by kind, in order; all present tables,
     /// internet first, when empty).
-    pub fn search(&self, sections: &[TableKind], terms: &[Term]) -> Vec<&Row> {
+    pub fn search(&self, sections: &[TableKind], terms: &[Term]) -> Vec<Row<'_>> {
         search(self.tables(), sections, terms)
     }
 
@@ -343,15 +256,20 @@ impl NetstatView {
     /// and `listening_pid` of the described capture; with `CaptureSelect::All`,
     /// `{"captures": [{"capture": N, …}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_spill(out, &mut Spill::none());
+    }
+
+    /// [`NetstatView::write_json`], handing `out` to `spill` as it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
         if self.select == CaptureSelect::All {
-            super::write_captures(out, &self.captures, |list, c| write_capture(list, Some(c.number), &c.tables));
+            super::write_captures(out, &self.captures, |list, c| write_capture(list, Some(c.number), &c.tables, spill));
         } else {
-            write_capture(out, None, self.tables());
+            write_capture(out, None, self.tables(), spill);
         }
     }
 }
 
-fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
+fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill: &mut Spill<'_>) {
     let mut o = Object::new(out);
     if let Some(n) = number {
         o.uint("capture", u64::from(n));
@@ -363,11 +281,23 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
             for col in &t.columns {
                 let list = cols.member(col);
                 list.push(b'[');
+                // Rows share a few key lists: the column's place is looked up once per list.
+                let mut known: Option<(*const &str, Option<usize>)> = None;
                 for (i, row) in t.rows.iter().enumerate() {
                     if i > 0 {
                         list.push(b',');
                     }
-                    json::string(list, row.get(col).unwrap_or_default());
+                    let keys = row.keys();
+                    let at = match known {
+                        Some((list_of_keys, at)) if list_of_keys == keys.as_ptr() => at,
+                        _ => {
+                            let at = keys.iter().position(|k| k == col);
+                            known = Some((keys.as_ptr(), at));
+                            at
+                        }
+                    };
+                    json::string(list, at.and_then(|i| row.value_at(i)).unwrap_or_default());
+                    spill.check(list);
                 }
                 list.push(b']');
             }
@@ -378,7 +308,7 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
     {
         let mut datalist = Object::new(o.member("datalist"));
         for t in tables {
-            write_rows(datalist.member(t.title), t.rows.iter());
+            write_rows_spill(datalist.member(t.title), t.rows.iter(), spill);
         }
         datalist.end();
     }
@@ -392,6 +322,7 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
                     list.push(b',');
                 }
                 json::string(list, line);
+                spill.check(list);
             }
             list.push(b']');
         }
@@ -400,22 +331,25 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
     {
         let list = o.member("running_processes");
         list.push(b'[');
-        for (i, p) in running_processes(tables).iter().enumerate() {
+        for (i, p) in running_names(tables).iter().enumerate() {
             if i > 0 {
                 list.push(b',');
             }
             json::string(list, p.as_bytes());
+            spill.check(list);
         }
         list.push(b']');
     }
     {
         let mut pids = Object::new(o.member("listening_pid"));
-        for (pid, l) in listening_pid(tables) {
+        for (pid, row) in listening_rows(tables) {
             let mut e = Object::new(pids.member(&pid));
-            e.str("addr", &l.addr);
-            e.str("port", &l.port);
-            e.str("name", &l.name);
+            let text = |key: &str| String::from_utf8_lossy(row.get(key).unwrap_or_default());
+            e.str("addr", &text("Local IP"));
+            e.str("port", &text("Port"));
+            e.str("name", &text("Program name"));
             e.end();
+            spill.check(pids.member_buffer());
         }
         pids.end();
     }
@@ -423,13 +357,19 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table]) {
 }
 
 /// Write rows as a JSON array of objects.
-pub fn write_rows<'r>(out: &mut Vec<u8>, rows: impl Iterator<Item = &'r Row>) {
+pub fn write_rows<'r>(out: &mut Vec<u8>, rows: impl Iterator<Item = Row<'r>>) {
+    write_rows_spill(out, rows, &mut Spill::none());
+}
+
+/// [`write_rows`], handing `out` to `spill` as it fills.
+pub(crate) fn write_rows_spill<'r>(out: &mut Vec<u8>, rows: impl Iterator<Item = Row<'r>>, spill: &mut Spill<'_>) {
     out.push(b'[');
     for (i, row) in rows.enumerate() {
         if i > 0 {
             out.push(b',');
         }
         row.write_json(out);
+        spill.check(out);
     }
     out.push(b']');
 }
@@ -439,11 +379,17 @@ fn inet_table(tables: &[Table]) -> Option<&Table> {
 }
 
 fn running_processes(tables: &[Table]) -> BTreeSet<String> {
+    running_names(tables).into_iter().map(Cow::into_owned).collect()
+}
+
+/// The program names of the internet table, sorted, borrowed from the rows where they are
+/// UTF-8 (the view of a large capture writes them without copying each).
+fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
     let mut set = BTreeSet::new();
     if let Some(t) = inet_table(tables) {
-        for row in &t.rows {
+        for row in t.rows.iter() {
             if let Some(name) = row.get("Program name") {
-                set.insert(String::from_utf8_lossy(name.trim_ascii()).into_owned());
+                set.insert(String::from_utf8_lossy(name.trim_ascii()));
             }
         }
     }
@@ -451,20 +397,33 @@ fn running_processes(tables: &[Table]) -> BTreeSet<String> {
 }
 
 fn listening_pid(tables: &[Table]) -> BTreeMap<String, Listener> {
+    let text = |v: Option<&[u8]>| String::from_utf8_lossy(v.unwrap_or_default()).into_owned();
+    listening_rows(tables)
+        .into_iter()
+        .map(|(pid, row)| {
+            let listener = Listener {
+                addr: text(row.get("Local IP")),
+                port: text(row.get("Port")),
+                name: text(row.get("Program name")),
+            };
+            (pid.into_owned(), listener)
+        })
+        .collect()
+}
+
+/// PID → the last LISTEN row of that PID (with a program name) in the internet table.
+fn listening_rows(tables: &[Table]) -> BTreeMap<Cow<'_, str>, Row<'_>> {
     let mut map = BTreeMap::new();
     if let Some(t) = inet_table(tables) {
-        for row in t.rows.iter().filter(|r| r.listening) {
-            let (Some(pid), Some(name)) = (row.get("PID"), row.get("Program name")) else { continue };
-            let text = |v: Option<&[u8]>| String::from_utf8_lossy(v.unwrap_or_default()).into_owned();
-            let listener =
-                Listener { addr: text(row.get("Local IP")), port: text(row.get("Port")), name: text(Some(name)) };
-            map.insert(text(Some(pid)), listener);
+        for row in t.rows.iter().filter(|r| r.listening()) {
+            let (Some(pid), Some(_)) = (row.get("PID"), row.get("Program name")) else { continue };
+            map.insert(String::from_utf8_lossy(pid), row);
         }
     }
     map
 }
 
-fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Vec<&'t Row> {
+fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Vec<Row<'t>> {
     let default = [TableKind::Inet, TableKind::Unix];
     let kinds = if sections.is_empty() { &default[..] } else { sections };
     let mut found = Vec::new();
@@ -474,15 +433,45 @@ fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Ve
             _ => tables.iter().find(|t| t.kind == *kind),
         };
         if let Some(t) = table {
-            found.extend(keyword_search(&t.rows, terms));
+            found.extend(keyword_search(t.rows.iter(), terms));
         }
     }
     found
 }
 
+/// The most cells a row has: netstat's columns and the four derived keys.
+const MAX_CELLS: usize = 16;
+
+/// A row's cells, on the stack: no allocation per row.
+struct Cells<'l> {
+    cells: [(&'static str, &'l [u8]); MAX_CELLS],
+    len: usize,
+}
+
+impl<'l> Cells<'l> {
+    fn new() -> Self {
+        Cells { cells: [("", &[]); MAX_CELLS], len: 0 }
+    }
+
+    fn push(&mut self, cell: (&'static str, &'l [u8])) {
+        // Every layout has fewer cells than MAX_CELLS (12 columns at most, then 4 keys).
+        if let Some(slot) = self.cells.get_mut(self.len) {
+            *slot = cell;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[(&'static str, &'l [u8])] {
+        &self.cells[..self.len]
+    }
+}
+
 /// The insights row of an internet socket.
-fn inet_row(c: &InetConn<'_>) -> Row {
-    let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(14);
+fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
+    if c.kernel.is_some() {
+        return kernel_inet_row(rows, c);
+    }
+    let mut cells = Cells::new();
     // Every value without its padding, the last column too: netstat pads `PID/Program
     // name` and `State` to their width even when they end the line, and insights' slice of
     // the last column (`line[offset:]`) keeps that padding, which no search term can match.
@@ -497,13 +486,133 @@ fn inet_row(c: &InetConn<'_>) -> Row {
         cells.push(("Local IP", &local[..colon]));
         cells.push(("Port", &local[colon + 1..]));
     }
-    Row::of_line(c.line, cells, c.state == InetState::Known(TcpState::Listen))
+    rows.push_line(c.line, cells.as_slice(), c.state == InetState::Known(TcpState::Listen));
+}
+
+/// The row of a kernel inet table (`/proc/net/tcp` …) under netstat's column names, with
+/// the values `netstat -aneoW` prints from the same file (no PID: the file has none).
+fn kernel_inet_row(rows: &mut Rows, c: &InetConn<'_>) {
+    use std::io::Write;
+    let number = |n: Option<u64>| n.map(|n| n.to_string().into_bytes()).unwrap_or_default();
+    let local = netstat_endpoint(&c.local);
+    let (ip, port) = {
+        let colon = local.iter().rposition(|&b| b == b':').unwrap_or(local.len());
+        (local[..colon].to_vec(), local.get(colon + 1..).unwrap_or_default().to_vec())
+    };
+    let state: Vec<u8> = match c.state {
+        InetState::Empty => Vec::new(),
+        InetState::Known(s) => s.as_str().into(),
+        InetState::Kernel(n) => n.to_string().into(),
+        InetState::Other(w) => w.to_vec(),
+    };
+    let mut timer = Vec::new();
+    if let Some(t) = &c.timer {
+        let kind = match t.kind {
+            netsift_grammar::netstat::TimerKind::Off => "off".to_string(),
+            netsift_grammar::netstat::TimerKind::On => "on".to_string(),
+            netsift_grammar::netstat::TimerKind::On1 => "on1".to_string(),
+            netsift_grammar::netstat::TimerKind::On2 => "on2".to_string(),
+            netsift_grammar::netstat::TimerKind::Keepalive => "keepalive".to_string(),
+            netsift_grammar::netstat::TimerKind::TimeWait => "timewait".to_string(),
+            netsift_grammar::netstat::TimerKind::Probe => "probe".to_string(),
+            netsift_grammar::netstat::TimerKind::Unknown(n) => format!("unkn-{n}"),
+            netsift_grammar::netstat::TimerKind::Other => String::from_utf8_lossy(t.word).into_owned(),
+        };
+        let secs = t.expires_ms as f64 / 1000.0;
+        let _ = write!(timer, "{kind} ({secs:.2}/{}/{})", t.retransmits, t.probes);
+    }
+    let proto: &str = if c.proto == netsift_grammar::netstat::Proto::Unknown { "" } else { c.proto.as_str() };
+    let user = match c.user {
+        Some(netsift_grammar::netstat::User::Uid(u)) => u.to_string().into_bytes(),
+        Some(netsift_grammar::netstat::User::Name(n)) => n.to_vec(),
+        None => Vec::new(),
+    };
+    let cells = vec![
+        ("Proto", proto.as_bytes().to_vec()),
+        ("Recv-Q", number(c.recv_q)),
+        ("Send-Q", number(c.send_q)),
+        ("Local Address", local.clone()),
+        ("Foreign Address", c.foreign.as_ref().map(netstat_endpoint).unwrap_or_default()),
+        ("State", state),
+        ("User", user),
+        ("Inode", number(c.inode)),
+        ("Timer", timer),
+        ("Local IP", ip),
+        ("Port", port),
+    ];
+    let cells: Vec<(&'static str, &[u8])> = cells.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+    rows.push_decoded(c.line, &cells, c.state == InetState::Known(TcpState::Listen));
+}
+
+/// `address:port` as netstat prints it numerically: `*` for port 0, and an IPv4-mapped
+/// IPv6 address as its IPv4 address (`127.0.0.1:22` for `::ffff:127.0.0.1`, as net-tools
+/// does; the event keeps the IPv6 address).
+fn netstat_endpoint(e: &netsift_grammar::netstat::Endpoint<'_>) -> Vec<u8> {
+    use netsift_grammar::netstat::{Host, Port};
+    let host = match e.host {
+        Host::Ip(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_some() => {
+            v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default()
+        }
+        Host::Ip(ip) => ip.to_string(),
+        Host::Any => "*".to_string(),
+        Host::Name(n) | Host::Truncated(n) => n.to_string(),
+    };
+    let port = match e.port {
+        Port::Number(0) | Port::Any => "*".to_string(),
+        Port::Number(n) => n.to_string(),
+        Port::Name(n) => n.to_string(),
+    };
+    format!("{host}:{port}").into_bytes()
+}
+
+/// The row of `/proc/net/unix` under netstat's column names, with the values netstat
+/// prints from it (`RefCnt` with netstat's `Proto` before it, as insights keeps it).
+fn kernel_unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
+    let mut flags = b"[ ".to_vec();
+    for (set, word) in [(u.flags.accepting, "ACC "), (u.flags.wait_data, "W "), (u.flags.no_space, "N ")] {
+        if set {
+            flags.extend_from_slice(word.as_bytes());
+        }
+    }
+    flags.push(b']');
+    let ty: &[u8] = match u.sock_type {
+        netsift_grammar::netstat::UnixType::Stream => b"STREAM",
+        netsift_grammar::netstat::UnixType::Dgram => b"DGRAM",
+        netsift_grammar::netstat::UnixType::Raw => b"RAW",
+        netsift_grammar::netstat::UnixType::Rdm => b"RDM",
+        netsift_grammar::netstat::UnixType::SeqPacket => b"SEQPACKET",
+        netsift_grammar::netstat::UnixType::Unknown => b"UNKNOWN",
+        netsift_grammar::netstat::UnixType::Other(w) => w,
+    };
+    let state: &[u8] = match u.state {
+        netsift_grammar::netstat::UnixState::Empty => b"",
+        netsift_grammar::netstat::UnixState::Free => b"FREE",
+        netsift_grammar::netstat::UnixState::Listening => b"LISTENING",
+        netsift_grammar::netstat::UnixState::Connecting => b"CONNECTING",
+        netsift_grammar::netstat::UnixState::Connected => b"CONNECTED",
+        netsift_grammar::netstat::UnixState::Disconnecting => b"DISCONNECTING",
+        netsift_grammar::netstat::UnixState::Unknown => b"UNKNOWN",
+        netsift_grammar::netstat::UnixState::Other(w) => w,
+    };
+    let cells = vec![
+        ("RefCnt", format!("unix  {}", u.refcnt).into_bytes()),
+        ("Flags", flags),
+        ("Type", ty.to_vec()),
+        ("State", state.to_vec()),
+        ("I-Node", u.inode.map(|i| i.to_string().into_bytes()).unwrap_or_default()),
+        ("Path", u.path.to_vec()),
+    ];
+    let cells: Vec<(&'static str, &[u8])> = cells.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+    rows.push_decoded(u.line, &cells, false);
 }
 
 /// The insights row of a unix socket. `RefCnt` holds netstat's `Proto` too (`unix  2`):
 /// insights slices from the start of the line, and its doctest asserts that value.
-fn unix_row(u: &UnixSocket<'_>) -> Row {
-    let mut cells: Vec<(&'static str, &[u8])> = Vec::with_capacity(9);
+fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
+    if u.kernel.is_some() {
+        return kernel_unix_row(rows, u);
+    }
+    let mut cells = Cells::new();
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
     for col in present {
@@ -518,11 +627,11 @@ fn unix_row(u: &UnixSocket<'_>) -> Row {
     if u.layout.program {
         derive_pid(&mut cells, u.column(UnixCol::Program));
     }
-    Row::of_line(u.line, cells, false)
+    rows.push_line(u.line, cells.as_slice(), false);
 }
 
 /// `PID` and `Program name` when `PID/Program name` holds a `/`.
-fn derive_pid<'l>(cells: &mut Vec<(&'static str, &'l [u8])>, program: &'l [u8]) {
+fn derive_pid<'l>(cells: &mut Cells<'l>, program: &'l [u8]) {
     if let Some(slash) = program.iter().position(|&b| b == b'/') {
         cells.push(("PID", &program[..slash]));
         cells.push(("Program name", &program[slash + 1..]));

@@ -89,6 +89,11 @@ impl NetstatAgnView {
         }
     }
 
+    /// Every capture kept, with its number (one for `last` or a number, all for `all`).
+    pub fn captures(&self) -> &[(u32, MembershipTable)] {
+        self.captures.all()
+    }
+
     /// `data`: the rows of the described capture.
     pub fn data(&self) -> &[WordRow] {
         self.captures.last().map_or(&[], |t| &t.rows)

@@ -75,14 +75,15 @@ impl NetstatIView {
                         .collect();
                 }
             }
-            EventKind::Interface(row) => {
+            // A /proc/net/dev row (`dev`) is no row of netstat -i's table.
+            EventKind::Interface(row) if row.dev.is_none() => {
                 let Some(t) = self.captures.get(event.capture) else { return };
                 let pair = if row.stats.is_some() {
                     WordRow::pair(&t.keys, row.line)
                 } else {
                     let mut cells = vec![
                         ("Iface".to_string(), row.iface.to_vec()),
-                        ("MTU".to_string(), row.mtu.to_string().into_bytes()),
+                        ("MTU".to_string(), row.mtu.map(|m| m.to_string()).unwrap_or_default().into_bytes()),
                     ];
                     if let Some(m) = row.metric {
                         cells.push(("Met".to_string(), m.to_string().into_bytes()));
@@ -102,6 +103,11 @@ impl NetstatIView {
             }
             _ => {}
         }
+    }
+
+    /// Every capture kept, with its number (one for `last` or a number, all for `all`).
+    pub fn captures(&self) -> &[(u32, InterfaceTable)] {
+        self.captures.all()
     }
 
     /// `data`: the rows of the described capture.

@@ -299,13 +299,50 @@ impl Run {
 #[derive(Debug, Clone, Default)]
 pub struct NetstatSView {
     select: CaptureSelect,
+    /// With `CaptureSelect::All`: every capture, parsed as it comes.
     runs: Vec<Run>,
+    /// Otherwise: the lines of the one capture that may be described, parsed only when
+    /// asked (an earlier capture of a periodic log costs a copy of its lines, no more).
+    kept: KeptLines,
+}
+
+/// The lines of one capture, one after the other.
+#[derive(Debug, Clone, Default)]
+struct KeptLines {
+    number: Option<u32>,
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl KeptLines {
+    fn push(&mut self, number: u32, line: &[u8]) {
+        if self.number != Some(number) {
+            // Emptied, not freed: the next capture re-uses the memory.
+            self.text.clear();
+            self.ends.clear();
+            self.number = Some(number);
+        }
+        self.text.extend_from_slice(line);
+        self.ends.push(self.text.len());
+    }
+
+    /// The capture parsed, as if its lines had been fed one by one.
+    fn run(&self) -> Option<Run> {
+        let number = self.number?;
+        let mut run = Run { number, ..Run::default() };
+        let mut start = 0;
+        for &end in &self.ends {
+            run.feed(&self.text[start..end]);
+            start = end;
+        }
+        Some(run)
+    }
 }
 
 impl NetstatSView {
     /// A view of the captures chosen by `select`.
     pub fn new(select: CaptureSelect) -> Self {
-        NetstatSView { select, runs: Vec::new() }
+        NetstatSView { select, ..NetstatSView::default() }
     }
 
     /// Take one event. Only `netstat -s` lines count: its sections and sub-titles, its
@@ -319,35 +356,40 @@ impl NetstatSView {
             _ => None,
         };
         let Some(line) = line else { return };
-        if let Some(run) = self.run_for(event.capture) {
-            run.feed(line);
+        match self.select {
+            CaptureSelect::All => {
+                if self.runs.last().is_none_or(|r| r.number != event.capture) {
+                    self.runs.push(Run { number: event.capture, ..Run::default() });
+                }
+                if let Some(run) = self.runs.last_mut() {
+                    run.feed(line);
+                }
+            }
+            CaptureSelect::Number(n) if n != event.capture => {}
+            _ => self.kept.push(event.capture, line),
         }
     }
 
-    fn run_for(&mut self, number: u32) -> Option<&mut Run> {
-        if let CaptureSelect::Number(n) = self.select {
-            if n != number {
-                return None;
-            }
+    /// The described capture, parsed.
+    fn described(&self) -> Option<Run> {
+        match self.select {
+            CaptureSelect::All => self.runs.last().cloned(),
+            _ => self.kept.run(),
         }
-        if self.runs.last().is_none_or(|r| r.number != number) {
-            if self.select == CaptureSelect::Last {
-                self.runs.clear();
-            }
-            self.runs.push(Run { number, ..Run::default() });
-        }
-        self.runs.last_mut()
     }
 
     /// The data of the described capture (the last one held): section → key → value or
     /// sub-table. Empty when no `netstat -s` line was seen.
     pub fn data(&self) -> StatTable {
-        self.runs.last().map(Run::data).unwrap_or_default()
+        self.described().map(|r| r.data()).unwrap_or_default()
     }
 
     /// Every capture held, with its number (one unless `CaptureSelect::All`).
     pub fn captures(&self) -> Vec<(u32, StatTable)> {
-        self.runs.iter().map(|r| (r.number, r.data())).collect()
+        match self.select {
+            CaptureSelect::All => self.runs.iter().map(|r| (r.number, r.data())).collect(),
+            _ => self.kept.run().map(|r| (r.number, r.data())).into_iter().collect(),
+        }
     }
 
     /// Write the view as `{"data": {…}}`; with `CaptureSelect::All`,

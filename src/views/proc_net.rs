@@ -63,51 +63,131 @@ struct Capture {
 #[derive(Debug, Clone, Default)]
 pub struct ProcNetstatView {
     select: CaptureSelect,
+    /// With `CaptureSelect::All`: every capture, built as it comes.
     captures: Vec<Capture>,
+    /// Otherwise: the steps of the one capture that may be described, built into its
+    /// maps only when asked (an earlier capture of a periodic log costs a copy of its
+    /// names, no more), and that capture once built.
+    kept: KeptSteps,
+    built: std::cell::OnceCell<Option<Capture>>,
+}
+
+/// What a capture's maps are built from: a /proc pair starts, or a named counter.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Pair,
+    Counter { source: CounterSource, section: &'a [u8], name: &'a [u8], value: i128 },
+}
+
+impl Capture {
+    fn apply(&mut self, step: Step<'_>) {
+        match step {
+            Step::Pair => self.pairs = self.pairs.saturating_add(1),
+            Step::Counter { source, section, name, value } => {
+                let in_data = match source {
+                    CounterSource::Proc => (1..=2).contains(&self.pairs),
+                    CounterSource::NetstatS | CounterSource::Nstat => section == b"TcpExt" || section == b"IpExt",
+                    CounterSource::Snmp6 | CounterSource::Sockstat => false,
+                };
+                if in_data {
+                    self.data.insert(name.to_vec(), value);
+                }
+                self.sections.entry_or_insert_with(section, OrderedMap::new).insert(name.to_vec(), value);
+            }
+        }
+    }
+}
+
+/// The steps of one capture, their names one after the other in `text`.
+#[derive(Debug, Clone, Default)]
+struct KeptSteps {
+    number: Option<u32>,
+    text: Vec<u8>,
+    /// A pair (`None`), or a counter: source, section and name ends in `text`, value.
+    steps: Vec<Option<(CounterSource, usize, usize, i128)>>,
+}
+
+impl KeptSteps {
+    fn push(&mut self, number: u32, step: Step<'_>) {
+        if self.number != Some(number) {
+            // Emptied, not freed: the next capture re-uses the memory.
+            self.text.clear();
+            self.steps.clear();
+            self.number = Some(number);
+        }
+        self.steps.push(match step {
+            Step::Pair => None,
+            Step::Counter { source, section, name, value } => {
+                self.text.extend_from_slice(section);
+                let section_end = self.text.len();
+                self.text.extend_from_slice(name);
+                Some((source, section_end, self.text.len(), value))
+            }
+        });
+    }
+
+    /// The capture built, as if its steps had been applied one by one.
+    fn build(&self) -> Option<Capture> {
+        let number = self.number?;
+        let mut capture = Capture { number, ..Capture::default() };
+        let mut start = 0;
+        for step in &self.steps {
+            match *step {
+                None => capture.apply(Step::Pair),
+                Some((source, section_end, name_end, value)) => {
+                    let section = &self.text[start..section_end];
+                    let name = &self.text[section_end..name_end];
+                    capture.apply(Step::Counter { source, section, name, value });
+                    start = name_end;
+                }
+            }
+        }
+        Some(capture)
+    }
 }
 
 impl ProcNetstatView {
     /// A view of the captures chosen by `select`.
     pub fn new(select: CaptureSelect) -> Self {
-        ProcNetstatView { select, captures: Vec::new() }
+        ProcNetstatView { select, ..ProcNetstatView::default() }
     }
 
     /// Take one event: /proc sections and counters of either source.
     pub fn event(&mut self, event: &Event<'_>) {
-        match &event.kind {
-            EventKind::Section(s) if s.table == Table::ProcSection => {
-                if let Some(c) = self.capture_for(event.capture) {
-                    c.pairs = c.pairs.saturating_add(1);
-                }
-            }
+        let step = match &event.kind {
+            EventKind::Section(s) if s.table == Table::ProcSection => Step::Pair,
             EventKind::Counter(counter) => {
                 let Some(name) = counter.name else { return };
-                let Some(c) = self.capture_for(event.capture) else { return };
-                let in_data = match counter.source {
-                    CounterSource::Proc => (1..=2).contains(&c.pairs),
-                    CounterSource::NetstatS => counter.section == b"TcpExt" || counter.section == b"IpExt",
-                };
-                if in_data {
-                    c.data.insert(name.to_vec(), counter.value);
-                }
-                c.sections.entry_or_insert_with(counter.section, OrderedMap::new).insert(name.to_vec(), counter.value);
+                Step::Counter { source: counter.source, section: counter.section, name, value: counter.value }
             }
-            _ => {}
+            _ => return,
+        };
+        match self.select {
+            CaptureSelect::All => {
+                let number = event.capture;
+                if let Some(c) = super::capture_entry(
+                    &mut self.captures,
+                    self.select,
+                    number,
+                    |c| c.number,
+                    || Capture { number, ..Capture::default() },
+                ) {
+                    c.apply(step);
+                }
+            }
+            CaptureSelect::Number(n) if n != event.capture => {}
+            _ => {
+                self.built.take();
+                self.kept.push(event.capture, step);
+            }
         }
     }
 
-    fn capture_for(&mut self, number: u32) -> Option<&mut Capture> {
-        super::capture_entry(
-            &mut self.captures,
-            self.select,
-            number,
-            |c| c.number,
-            || Capture { number, ..Capture::default() },
-        )
-    }
-
     fn described(&self) -> Option<&Capture> {
-        self.captures.last()
+        match self.select {
+            CaptureSelect::All => self.captures.last(),
+            _ => self.built.get_or_init(|| self.kept.build()).as_ref(),
+        }
     }
 
     /// insights' `data` of the described capture (the last one held): name → value, in
@@ -127,13 +207,32 @@ impl ProcNetstatView {
     }
 
     /// `get_stats(name)`: a bare name is looked up in `data`, as insights does;
-    /// `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`) in any section.
+    /// `Section:Name` (`Tcp:ActiveOpens`, `MPTcpExt:MPCapableSYNRX`, `TCP:inuse`) in any
+    /// section. A bare name not in `data` is then read as the kernel's flat name, as nstat
+    /// and /proc/net/snmp6 print it (`TcpExtListenOverflows` is `TcpExt:ListenOverflows`,
+    /// `Ip6InReceives` is `Ip6:InReceives`), so one name answers from every source.
     /// `None` when absent.
+    ///
+    /// ```
+    /// use netsift::views::proc_net::ProcNetstatView;
+    /// use netsift::{Format, PushParser};
+    /// let mut view = ProcNetstatView::default();
+    /// let mut parser = PushParser::new(Format::ProcNetstat);
+    /// parser.feed(b"TcpExt: ListenOverflows\nTcpExt: 7\n", &mut view);
+    /// parser.finish(&mut view);
+    /// assert_eq!(view.get_stats("ListenOverflows"), Some(7));
+    /// assert_eq!(view.get_stats("TcpExt:ListenOverflows"), Some(7));
+    /// assert_eq!(view.get_stats("TcpExtListenOverflows"), Some(7));
+    /// ```
     pub fn get_stats(&self, name: &str) -> Option<i128> {
         let c = self.described()?;
         match name.split_once(':') {
             Some((section, name)) => c.sections.get(section)?.get(name).copied(),
-            None => c.data.get(name).copied(),
+            None => c.data.get(name).copied().or_else(|| {
+                let (section, rest) =
+                    netsift_grammar::flat_name::split(name.as_bytes()).unwrap_or((b"", name.as_bytes()));
+                c.sections.get(section)?.get(rest).copied()
+            }),
         }
     }
 
@@ -147,7 +246,10 @@ impl ProcNetstatView {
 
     /// Whether no counter was seen.
     pub fn is_empty(&self) -> bool {
-        self.captures.iter().all(|c| c.sections.is_empty())
+        match self.select {
+            CaptureSelect::All => self.captures.iter().all(|c| c.sections.is_empty()),
+            _ => self.described().is_none_or(|c| c.sections.is_empty()),
+        }
     }
 
     /// Write the view as `{"data": {name: "value", …}, "sections": {"TcpExt": {name: value,

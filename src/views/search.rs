@@ -112,15 +112,25 @@ pub trait Searchable {
 /// The rows of one table that match every term. A field that no row of the table has
 /// makes the table contribute nothing (as in insights); the keys are those of *all* rows,
 /// not of the first row only (insights' quirk, which hides PIDs when the first row has `-`).
-pub fn keyword_search<'r, R: Searchable>(rows: &'r [R], terms: &[Term]) -> Vec<&'r R> {
-    if terms.is_empty() || rows.is_empty() {
+pub fn keyword_search<R: Searchable>(rows: impl Iterator<Item = R> + Clone, terms: &[Term]) -> Vec<R> {
+    if terms.is_empty() {
         return Vec::new();
     }
-    let known = |field: &str| rows.iter().any(|r| r.get_by_search_name(field).is_some());
+    let known = |field: &str| rows.clone().any(|r| r.get_by_search_name(field).is_some());
     if !terms.iter().all(|t| known(&t.field)) {
         return Vec::new();
     }
-    rows.iter().filter(|r| terms.iter().all(|t| r.get_by_search_name(&t.field).is_some_and(|v| t.matches(v)))).collect()
+    rows.filter(|r| terms.iter().all(|t| r.get_by_search_name(&t.field).is_some_and(|v| t.matches(v)))).collect()
+}
+
+impl<T: Searchable> Searchable for &T {
+    fn keys(&self) -> Vec<&str> {
+        (**self).keys()
+    }
+
+    fn get_by_search_name(&self, field: &str) -> Option<&[u8]> {
+        (**self).get_by_search_name(field)
+    }
 }
 
 #[cfg(test)]
@@ -140,18 +150,18 @@ mod tests {
 
     #[test]
     fn operators() {
-        let rows = vec![R(vec![("State", "LISTEN"), ("Local Address", "0.0.0.0:22")]), R(vec![("State", "LISTENING")])];
+        let rows = [R(vec![("State", "LISTEN"), ("Local Address", "0.0.0.0:22")]), R(vec![("State", "LISTENING")])];
         let t = |s: &str| s.parse::<Term>().unwrap();
-        assert_eq!(keyword_search(&rows, &[t("State__contains=LISTEN")]).len(), 2);
-        assert_eq!(keyword_search(&rows, &[t("State=LISTEN")]).len(), 1);
-        assert_eq!(keyword_search(&rows, &[t("State__lower_value=listen")]).len(), 1);
-        assert_eq!(keyword_search(&rows, &[t("State__endswith=ING")]).len(), 1);
-        assert_eq!(keyword_search(&rows, &[t("Local_Address=0.0.0.0:22")]).len(), 1);
-        assert_eq!(keyword_search(&rows, &[t("Local Address=0.0.0.0:22")]).len(), 0);
+        assert_eq!(keyword_search(rows.iter(), &[t("State__contains=LISTEN")]).len(), 2);
+        assert_eq!(keyword_search(rows.iter(), &[t("State=LISTEN")]).len(), 1);
+        assert_eq!(keyword_search(rows.iter(), &[t("State__lower_value=listen")]).len(), 1);
+        assert_eq!(keyword_search(rows.iter(), &[t("State__endswith=ING")]).len(), 1);
+        assert_eq!(keyword_search(rows.iter(), &[t("Local_Address=0.0.0.0:22")]).len(), 1);
+        assert_eq!(keyword_search(rows.iter(), &[t("Local Address=0.0.0.0:22")]).len(), 0);
         let printed = Term::parse_key_as_printed("Local Address=0.0.0.0:22").unwrap();
-        assert_eq!(keyword_search(&rows, &[printed]).len(), 1);
-        assert_eq!(keyword_search(&rows, &[t("Type=DGRAM")]).len(), 0);
-        assert_eq!(keyword_search(&rows, &[]).len(), 0);
+        assert_eq!(keyword_search(rows.iter(), &[printed]).len(), 1);
+        assert_eq!(keyword_search(rows.iter(), &[t("Type=DGRAM")]).len(), 0);
+        assert_eq!(keyword_search(rows.iter(), &[]).len(), 0);
     }
 
     #[test]

@@ -25,11 +25,11 @@
 //! netsift::input::parse_reader(&input[..], Format::Ss, &mut ss).unwrap();
 //!
 //! // sorted(ss.data[1].keys()): seven keys
-//! let mut keys: Vec<&str> = ss.rows()[1].cells().map(|(k, _)| k).collect();
+//! let mut keys: Vec<&str> = ss.rows().get(1).unwrap().cells().map(|(k, _)| k).collect();
 //! keys.sort();
 //! assert_eq!(keys, ["Local-Address-Port", "Netid", "Peer-Address-Port", "Process", "Recv-Q", "Send-Q", "State"]);
-//! assert_eq!(ss.rows()[0].get("Local-Address-Port"), Some(&b"*:55898"[..]));
-//! assert_eq!(ss.rows()[0].get("State"), Some(&b"UNCONN"[..]));
+//! assert_eq!(ss.rows().get(0).unwrap().get("Local-Address-Port"), Some(&b"*:55898"[..]));
+//! assert_eq!(ss.rows().get(0).unwrap().get("State"), Some(&b"UNCONN"[..]));
 //! // get_service("rpcbind")
 //! let rpcbind = ss.get_service("rpcbind");
 //! assert_eq!(rpcbind.len(), 2);
@@ -47,8 +47,10 @@
 
 use netsift_grammar::ss::{SsCol, SsRow, State};
 
-use super::netstat::{CaptureSelect, Row};
+use super::netstat::CaptureSelect;
+use super::rows::{Row, Rows};
 use super::search::{keyword_search, Term};
+use super::Spill;
 use crate::events::{Event, EventKind, Table};
 use crate::json::Object;
 
@@ -69,7 +71,7 @@ pub struct SsCapture {
     /// Capture number, from 1.
     pub number: u32,
     /// The rows, in input order.
-    pub rows: Vec<Row>,
+    pub rows: Rows,
 }
 
 /// The `SsTUPNA` / `SsTULPN` view: `data` (the rows), `get_service`, `get_localport`,
@@ -114,7 +116,7 @@ impl SsView {
                     return;
                 }
                 if let Some(capture) = self.capture_for(ev.capture) {
-                    capture.rows.extend(ss_row(&s.row));
+                    ss_row(&mut capture.rows, &s.row);
                 }
             }
             _ => {}
@@ -129,7 +131,7 @@ impl SsView {
             self.select,
             number,
             |c| c.number,
-            || SsCapture { number, rows: Vec::new() },
+            || SsCapture { number, rows: Rows::new() },
         )
     }
 
@@ -144,12 +146,13 @@ impl SsView {
     }
 
     /// The rows of the described capture (the last one held): insights' `data`.
-    pub fn rows(&self) -> &[Row] {
-        self.captures.last().map_or(&[], |c| &c.rows)
+    pub fn rows(&self) -> &Rows {
+        static EMPTY: Rows = Rows::EMPTY;
+        self.captures.last().map_or(&EMPTY, |c| &c.rows)
     }
 
     /// `get_service(name)`: the rows whose Process text contains `name`.
-    pub fn get_service(&self, name: &str) -> Vec<&Row> {
+    pub fn get_service(&self, name: &str) -> Vec<Row<'_>> {
         let want = name.as_bytes();
         self.rows().iter().filter(|r| r.get("Process").is_some_and(|p| !p.is_empty() && contains(p, want))).collect()
     }
@@ -157,47 +160,52 @@ impl SsView {
     /// `get_localport(port)`: the rows whose local port equals `port` as an integer
     /// (`"0022"` is 22). Addresses holding `:*` are skipped; a port or an argument that is
     /// not an integer matches nothing.
-    pub fn get_localport(&self, port: &str) -> Vec<&Row> {
+    pub fn get_localport(&self, port: &str) -> Vec<Row<'_>> {
         self.port_rows("Local-Address-Port", port)
     }
 
     /// `get_peerport(port)`: as [`SsView::get_localport`], on the peer address.
-    pub fn get_peerport(&self, port: &str) -> Vec<&Row> {
+    pub fn get_peerport(&self, port: &str) -> Vec<Row<'_>> {
         self.port_rows("Peer-Address-Port", port)
     }
 
     /// `get_port(port)`: the local matches, then the peer matches; a row matching on both
     /// sides is listed twice, as insights does.
-    pub fn get_port(&self, port: &str) -> Vec<&Row> {
+    pub fn get_port(&self, port: &str) -> Vec<Row<'_>> {
         let mut rows = self.get_localport(port);
         rows.extend(self.get_peerport(port));
         rows
     }
 
-    fn port_rows(&self, key: &str, port: &str) -> Vec<&Row> {
+    fn port_rows(&self, key: &str, port: &str) -> Vec<Row<'_>> {
         let Some(want) = py_int(port.as_bytes()) else { return Vec::new() };
         self.rows().iter().filter(|r| r.get(key).is_some_and(|addr| port_is(addr, &want))).collect()
     }
 
     /// insights' `keyword_search` over the rows (`State=LISTEN`,
     /// `Process__contains=sshd`, `Local_Address_Port__endswith=:22`).
-    pub fn search(&self, terms: &[Term]) -> Vec<&Row> {
-        keyword_search(self.rows(), terms)
+    pub fn search(&self, terms: &[Term]) -> Vec<Row<'_>> {
+        keyword_search(self.rows().iter(), terms)
     }
 
     /// Write the view as JSON: `{"data": [row, …]}` for the described capture; with
     /// `CaptureSelect::All`, `{"captures": [{"capture": N, "data": […]}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_spill(out, &mut Spill::none());
+    }
+
+    /// [`SsView::write_json`], handing `out` to `spill` as it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
         if self.select == CaptureSelect::All {
             super::write_captures(out, &self.captures, |list, c| {
                 let mut co = Object::new(list);
                 co.uint("capture", u64::from(c.number));
-                super::netstat::write_rows(co.member("data"), c.rows.iter());
+                super::netstat::write_rows_spill(co.member("data"), c.rows.iter(), spill);
                 co.end();
             });
         } else {
             let mut o = Object::new(out);
-            super::netstat::write_rows(o.member("data"), self.rows().iter());
+            super::netstat::write_rows_spill(o.member("data"), self.rows().iter(), spill);
             o.end();
         }
     }
@@ -210,7 +218,7 @@ impl crate::push::Sink for SsView {
 }
 
 /// The insights row of a socket: the columns the table has, as printed.
-fn ss_row(r: &SsRow<'_>) -> Option<Row> {
+fn ss_row(rows: &mut Rows, r: &SsRow<'_>) {
     let present = |col: SsCol| match col {
         SsCol::Netid => r.columns.netid,
         SsCol::State => r.columns.state,
@@ -218,8 +226,13 @@ fn ss_row(r: &SsRow<'_>) -> Option<Row> {
         SsCol::Process => r.process.is_some(),
         _ => true,
     };
-    let cells = KEYS.iter().filter(|(col, _)| present(*col)).map(|&(col, key)| (key, r.column(col).to_vec())).collect();
-    new_row(cells)
+    let mut cells: [(&'static str, &[u8]); KEYS.len()] = [("", &[]); KEYS.len()];
+    let mut n = 0;
+    for &(col, key) in KEYS.iter().filter(|(col, _)| present(*col)) {
+        cells[n] = (key, r.column(col));
+        n += 1;
+    }
+    rows.push_values(&cells[..n]);
 }
 
 /// Byte substring test (an empty needle is in everything, as in Python).
@@ -272,21 +285,9 @@ fn port_is(addr: &[u8], want: &(bool, Vec<u8>)) -> bool {
     py_int(port).is_some_and(|p| &p == want)
 }
 
-/// A [`Row`] with these cells.
-fn new_row(cells: Vec<(&'static str, Vec<u8>)>) -> Option<Row> {
-    Some(Row::new(cells))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_hold_their_cells() {
-        let row = new_row(vec![("Netid", b"tcp".to_vec())]).expect("row");
-        assert_eq!(row.get("Netid"), Some(&b"tcp"[..]));
-        assert_eq!(row.len(), 1);
-    }
 
     #[test]
     fn python_integers() {

@@ -94,6 +94,58 @@ fn events(data: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
     out
 }
 
+/// One input parsed in two parts (what `netsift count/events --jobs N FILE` do): the
+/// fuzzer chooses the format (byte 0), the cut (byte 1, moved to the next line start), the
+/// warm-up before it (byte 2, ×16 bytes, moved to a line start) and whether capture
+/// numbers count (byte 3). When the guessed state of the second part `agrees` with the
+/// first part's end state, the events from the guess must be those of one parse.
+pub fn check_split(input: &[u8]) {
+    use netsift::push::Position;
+    let (head, data) = input.split_at(input.len().min(4));
+    let [f, c, w, k] = [0, 1, 2, 3].map(|i| head.get(i).copied().unwrap_or(0));
+    let formats = [
+        Format::Auto,
+        Format::Netstat,
+        Format::Ss,
+        Format::NetstatS,
+        Format::ProcNetstat,
+        Format::NetstatI,
+        Format::NetstatAgn,
+    ];
+    let format = formats[usize::from(f) % formats.len()];
+    let captures = k & 1 == 1;
+    let line_start = |at: usize| at + data[at..].iter().position(|&b| b == b'\n').map_or(data.len() - at, |i| i + 1);
+    let cut = usize::from(c) * data.len() / 256;
+    let cut = if cut == 0 { 0 } else { line_start(cut - 1) };
+    let from = cut.saturating_sub(usize::from(w) * 16);
+    let from = if from == 0 { 0 } else { line_start(from - 1).min(cut) };
+    let collect = |out: &mut Vec<Vec<u8>>, ev: Event<'_>| {
+        let ev = if captures { ev } else { Event { capture: 0, ..ev } };
+        let mut buf = Vec::new();
+        write_event(&mut buf, &ev);
+        out.push(buf);
+    };
+    let mut whole = Vec::new();
+    let mut parser = PushParser::new(format);
+    parser.feed(data, &mut |ev: Event<'_>| collect(&mut whole, ev));
+    parser.finish(&mut |ev: Event<'_>| collect(&mut whole, ev));
+
+    let mut split = Vec::new();
+    let mut first = PushParser::new(format);
+    first.feed(&data[..cut], &mut |ev: Event<'_>| collect(&mut split, ev));
+    let mut sniff = PushParser::new(format);
+    sniff.feed(&data[..data.len().min(4096)], &mut |_: Event<'_>| {});
+    let lines = data[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
+    let at = Position { line: 1 + lines, offset: cut as u64 };
+    let mut guess = PushParser::guess_for_part(format, sniff.section_format(), &data[from..cut], at);
+    if !guess.agrees(&first, captures) {
+        return;
+    }
+    guess.feed(&data[cut..], &mut |ev: Event<'_>| collect(&mut split, ev));
+    guess.finish(&mut |ev: Event<'_>| collect(&mut split, ev));
+    assert_eq!(split, whole, "{format:?} cut at {cut} after a warm-up from {from}");
+}
+
 /// Run the check of the fuzz target named `target` on `data` (for the stable replay test).
 pub fn check_target(target: &str, data: &[u8]) {
     match target {
@@ -103,13 +155,46 @@ pub fn check_target(target: &str, data: &[u8]) {
         "proc_net" => check_format(Format::ProcNetstat, data),
         "netstat_i" => check_format(Format::NetstatI, data),
         "netstat_agn" => check_format(Format::NetstatAgn, data),
+        // Issue 13, counters.
+        "nstat" => check_format(Format::Nstat, data),
+        "snmp6" => check_format(Format::ProcSnmp6, data),
+        "sockstat" => check_format(Format::Sockstat, data),
+        "proc_net_dev" => check_format(Format::ProcNetDev, data),
         "auto" => check_format(Format::Auto, data),
+        // The kernel's socket tables: the protocol changes how states and timers are named.
+        "proc_inet" => {
+            use netsift::netsift_grammar::netstat::Proto;
+            for proto in [Proto::Tcp, Proto::Udp6, Proto::Raw, Proto::Unknown] {
+                check_format(Format::ProcNetInet(proto), data);
+            }
+        }
+        "proc_unix" => check_format(Format::ProcNetUnix, data),
         "views" => check_views(data),
         "chunked" => check_chunking(data),
+        "split" => check_split(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 9] =
-    ["netstat", "ss", "netstat_s", "proc_net", "netstat_i", "netstat_agn", "auto", "views", "chunked"];
+pub const TARGETS: [&str; 16] = [
+    "netstat",
+    "ss",
+    "netstat_s",
+    "proc_net",
+    "netstat_i",
+    "netstat_agn",
+    "auto",
+    "views",
+    "chunked",
+    // The kernel's socket tables.
+    "proc_inet",
+    "proc_unix",
+    // Issue 13, counters.
+    "nstat",
+    "snmp6",
+    "sockstat",
+    "proc_net_dev",
+    // Issue 11, one input in parts.
+    "split",
+];

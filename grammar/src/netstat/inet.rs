@@ -40,6 +40,9 @@ pub enum Proto {
     Raw6,
     /// `sctp`.
     Sctp,
+    /// Not known: a row of a kernel socket table (`/proc/net/tcp` …) read without the
+    /// file's name, which is the only place its protocol is written.
+    Unknown,
 }
 
 impl Proto {
@@ -71,6 +74,7 @@ impl Proto {
             Proto::Raw => "raw",
             Proto::Raw6 => "raw6",
             Proto::Sctp => "sctp",
+            Proto::Unknown => "unknown",
         }
     }
 
@@ -304,8 +308,11 @@ pub struct InetRow<'a> {
     /// `Timer`, when the table has it.
     pub timer: Option<Timer<'a>>,
     /// Byte range of each column's text within `line`, in [`InetCol::ALL`] order;
-    /// an absent or empty column has an empty range where it would be.
+    /// an absent or empty column has an empty range where it would be. For a kernel row,
+    /// the hex text of each value (`0100007F:0016`).
     pub spans: [(u32, u32); 10],
+    /// The kernel's own fields, for a row of `/proc/net/{tcp,udp,raw,…}`; `None` for netstat.
+    pub kernel: Option<crate::proc_inet::KernelInet>,
 }
 
 impl<'a> InetRow<'a> {
@@ -460,7 +467,22 @@ fn row(line: &[u8], layout: InetLayout) -> Result<InetRow<'_>, LineError> {
         None
     };
 
-    Ok(InetRow { line, layout, proto, recv_q, send_q, local, foreign, state, user, inode, owner, timer, spans })
+    Ok(InetRow {
+        line,
+        layout,
+        proto,
+        recv_q,
+        send_q,
+        local,
+        foreign,
+        state,
+        user,
+        inode,
+        owner,
+        timer,
+        spans,
+        kernel: None,
+    })
 }
 
 /// A run of non-blank bytes; returns the rest and the run (eight bytes at a time).

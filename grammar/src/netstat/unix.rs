@@ -160,6 +160,8 @@ pub struct UnixRow<'a> {
     pub path: &'a [u8],
     /// Byte range of each column's text within `line`, in [`UnixCol::ALL`] order.
     pub spans: [(u32, u32); 8],
+    /// The kernel's own fields, for a row of `/proc/net/unix`; `None` for netstat.
+    pub kernel: Option<crate::proc_unix::KernelUnix>,
 }
 
 impl<'a> UnixRow<'a> {
@@ -252,7 +254,7 @@ fn row(input: Span<'_>, layout: UnixLayout) -> PResult<'_, UnixRow<'_>> {
     let path = trim_end_blanks(&line[path_start..]);
     spans[UnixCol::Path as usize] = (path_start as u32, (path_start + path.len()) as u32);
 
-    let row = UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans };
+    let row = UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None };
     Ok((span_at(line, line.len()), row))
 }
 

@@ -1,1 +1,1 @@
-/work/main/bench/limits/target/release/limits: /work/main/bench/limits/src/main.rs
+/work/wt-counters/bench/limits/target/release/limits: /work/wt-counters/bench/limits/src/main.rs

@@ -1,0 +1,9 @@
+//! Any bytes through the kernel inet table parsers (`/proc/net/tcp` …), for several protocols (see common/mod.rs for what is checked).
+#![no_main]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| common::check_target("proc_inet", data));
