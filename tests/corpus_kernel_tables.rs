@@ -224,7 +224,7 @@ fn unix_rows_equal_jc() {
 fn by_inode(view: &NetstatView) -> BTreeMap<(String, String), BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for table in view.tables() {
-        for row in &table.rows {
+        for row in table.rows.iter() {
             let inode = row.get("Inode").or_else(|| row.get("I-Node")).expect("inode");
             let inode = String::from_utf8_lossy(inode).trim().to_string();
             if inode == "0" {
