@@ -1,0 +1,36 @@
+//! `netsift._netsift`: the Rust half of the Python package `netsift`.
+//!
+//! The Python modules (`netsift/__init__.py`, `netsift/insights/`) hold the insights-core
+//! compatible classes and argument handling; this module does the work with the GIL
+//! released (parsing, searching) and builds Python objects only when asked:
+//!
+//! - [`views`]: one "core" object per insights parser, holding the library's view
+//!   (`netsift::views`) of the input and answering each attribute from it;
+//! - [`stream`]: `events()` and `scan()`, pulled chunk by chunk, each event the CLI's JSON
+//!   object (written by `netsift::events::json::write_event`) turned into Python values;
+//! - [`table`]: the events of one kind as Arrow columns, handed to pyarrow through the Arrow
+//!   C stream interface.
+//!
+//! The library APIs used are the stable public ones: `PushParser`, `Sink`, the views'
+//! public methods, the JSON event writer, `input::decompressed` and the archive walkers.
+
+// Every public item says what it is for.
+#![warn(missing_docs)]
+
+use pyo3::prelude::*;
+
+mod pyjson;
+mod pystr;
+mod stream;
+mod table;
+mod views;
+
+/// The extension module.
+#[pymodule]
+fn _netsift(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    views::register(m)?;
+    stream::register(m)?;
+    table::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
