@@ -45,9 +45,11 @@ pub(super) struct NetstatMachine {
     joined: Vec<u8>,
     /// The input's front was cut off (see [`NetstatMachine::resumed`]).
     resumed: bool,
-    /// An sctp row and the continuation lines after it (joined by `\n`), where it started,
-    /// and how many continuation lines it has.
-    sctp: Option<(Vec<u8>, Position, usize)>,
+    /// Where a held sctp row started, and how many continuation lines it has.
+    sctp: Option<(Position, usize)>,
+    /// The held sctp row and its continuation lines, joined by `\n` (empty when none is
+    /// held; kept between rows so that holding one allocates nothing after warm-up).
+    sctp_text: Vec<u8>,
 }
 
 /// The continuation lines an sctp row may have (one per further address; the kernel has no
@@ -70,6 +72,7 @@ impl NetstatMachine {
             joined: Vec::new(),
             resumed: false,
             sctp: None,
+            sctp_text: Vec::new(),
         }
     }
 
@@ -122,7 +125,8 @@ impl NetstatMachine {
             self.joined = joined;
             return;
         }
-        if let Some((held, _, lines)) = &mut self.sctp {
+        if let Some((_, lines)) = &mut self.sctp {
+            let held = &mut self.sctp_text;
             let room = *lines < MAX_SCTP_LINES && held.len() + line.len() < MAX_SCTP_BYTES;
             if room && netstat::sctp_continuation(line) {
                 stats.continuations += 1;
@@ -134,7 +138,9 @@ impl NetstatMachine {
             self.flush_sctp(stats, sink);
         }
         if matches!(self.table, Table::Rows(Columns::Inet(_))) && line.starts_with(b"sctp") {
-            self.sctp = Some((line.to_vec(), at, 0));
+            self.sctp_text.clear();
+            self.sctp_text.extend_from_slice(line);
+            self.sctp = Some((at, 0));
             return;
         }
         // Fast path: inside a table, a line that starts like a row almost always is one.
@@ -207,7 +213,8 @@ impl NetstatMachine {
 
     /// Emit the held sctp row with its continuation lines, as one row.
     fn flush_sctp<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {
-        let Some((text, at, _)) = self.sctp.take() else { return };
+        let Some((at, _)) = self.sctp.take() else { return };
+        let text = std::mem::take(&mut self.sctp_text);
         // Rows are held only inside an internet table, and flushed before the table changes.
         let layout = match self.table {
             Table::Rows(Columns::Inet(layout)) => layout,
@@ -224,6 +231,9 @@ impl NetstatMachine {
                 self.emit(at, EventKind::Malformed(Malformed { raw: &text, problem }), sink);
             }
         }
+        // The buffer goes back, emptied, for the next sctp row.
+        self.sctp_text = text;
+        self.sctp_text.clear();
     }
 
     /// A title with no header at all (the input ends, or another title follows): the
