@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
-use netsift::archive::{self, Member, MemberKind, SNIFF_BYTES};
+use netsift::archive::{self, Member};
 use netsift::events::json::write_event;
 use netsift::{Event, Format, PushParser};
 use pyo3::exceptions::{PyAttributeError, PyKeyError, PyOSError, PyTypeError, PyValueError};
@@ -476,7 +476,7 @@ fn walk(path: &Path, requested: Format, tx: &SyncSender<Batch>) -> io::Result<us
     let mut parsed = 0usize;
     let mut gone = false;
     let mut visit = |member: &Member, reader: &mut dyn Read| -> io::Result<ControlFlow<()>> {
-        let Some((format, mut reader)) = member_parser(requested, member, reader)? else {
+        let Some((format, mut reader)) = archive::member_reader(requested, member, reader)? else {
             return Ok(ControlFlow::Continue(()));
         };
         parsed += 1;
@@ -523,27 +523,4 @@ fn walk(path: &Path, requested: Format, tx: &SyncSender<Batch>) -> io::Result<us
             .map_err(|e| io::Error::new(e.kind(), format!("{} tar archive broken: {e}", compression.name())))?;
     }
     Ok(parsed)
-}
-
-/// How a member is read (as the CLI's scan): its format from its path, or `auto` for a
-/// sniffed one; `None` to skip it.
-fn member_parser<'r>(
-    requested: Format,
-    member: &Member,
-    reader: &'r mut dyn Read,
-) -> io::Result<Option<(Format, Box<dyn Read + 'r>)>> {
-    match member.kind {
-        None => Ok(None),
-        Some(MemberKind::Known(format)) => {
-            let wanted = requested == Format::Auto
-                || requested == format
-                || (requested == Format::SsTulpn && format == Format::Ss);
-            Ok(wanted.then(|| (if requested == Format::Auto { format } else { requested }, Box::new(reader) as _)))
-        }
-        Some(MemberKind::Sniff) if requested == Format::Auto => {
-            let (prefix, reader) = archive::peek(reader, SNIFF_BYTES)?;
-            Ok(archive::sniff(&prefix).then(|| (Format::Auto, Box::new(reader) as _)))
-        }
-        Some(MemberKind::Sniff) => Ok(None),
-    }
 }

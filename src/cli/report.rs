@@ -12,7 +12,6 @@ use netsift::report::{html, json, text, Report};
 use netsift::{Event, PushParser};
 
 use super::input::{each_input, input_name, parse_stream, Failure, Input, InputError, Options, Outcome, Stream};
-use super::scan::member_parser;
 use super::table;
 
 /// How the report is written.
@@ -114,7 +113,7 @@ fn read_member(
     sink: &mut dyn FnMut(&str, &Event<'_>),
     failed: &mut Option<Failure>,
 ) -> std::io::Result<ControlFlow<()>> {
-    let Some((format, mut reader)) = member_parser(options.format, member, reader)? else {
+    let Some((format, mut reader)) = netsift::archive::member_reader(options.format, member, reader)? else {
         return Ok(ControlFlow::Continue(()));
     };
     *members += 1;

@@ -2,11 +2,11 @@
 //! output netsift reads, parsed in archive order; each event names its member, and a last
 //! line sums up each member.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use netsift::archive::{self, Member, MemberKind, SNIFF_BYTES};
+use netsift::archive::{self, Member};
 use netsift::push::LineStats;
 use netsift::{Event, Format, PushParser};
 
@@ -47,7 +47,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
     let mut links = archive::Links::default();
     let walked =
         each_member(Some(archive_path), options.quiet, &mut links, &mut |member: &Member, reader, compression| {
-            let Some((format, reader)) = member_parser(options.format, member, reader)? else {
+            let Some((format, reader)) = archive::member_reader(options.format, member, reader)? else {
                 skipped += 1;
                 return Ok(ControlFlow::Continue(()));
             };
@@ -92,30 +92,6 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
         return Err(Failure::Input(InputError::NoMember { name: archive_name }));
     }
     outcome.finish(options.strict)
-}
-
-/// How a member is read: its format (from its path, or `auto` for a sniffed one) and its
-/// bytes; `None` to skip it (not an output we read, not of the format asked for, or a
-/// sniffed member with no table in its first bytes).
-pub(super) fn member_parser<'r>(
-    requested: Format,
-    member: &Member,
-    reader: &'r mut dyn Read,
-) -> io::Result<Option<(Format, Box<dyn Read + 'r>)>> {
-    match member.kind {
-        None => Ok(None),
-        Some(MemberKind::Known(format)) => {
-            let wanted = requested == Format::Auto
-                || requested == format
-                || (requested == Format::SsTulpn && format == Format::Ss);
-            Ok(wanted.then(|| (if requested == Format::Auto { format } else { requested }, Box::new(reader) as _)))
-        }
-        Some(MemberKind::Sniff) if requested == Format::Auto => {
-            let (prefix, reader) = archive::peek(reader, SNIFF_BYTES)?;
-            Ok(archive::sniff(&prefix).then(|| (Format::Auto, Box::new(reader) as _)))
-        }
-        Some(MemberKind::Sniff) => Ok(None),
-    }
 }
 
 /// The last line of `scan`: one object per parsed member, and how many were skipped.

@@ -429,6 +429,31 @@ impl Read for UnopenedFile {
     }
 }
 
+/// How a member is read: its format (from its path, or `auto` for a sniffed one) and its
+/// bytes; `None` to skip it (not an output we read, not of the format asked for, or a
+/// sniffed member with no table in its first bytes). `scan`, `report` and the Python
+/// package choose members alike through it.
+pub fn member_reader<'r>(
+    requested: Format,
+    member: &Member,
+    reader: &'r mut dyn Read,
+) -> io::Result<Option<(Format, Box<dyn Read + 'r>)>> {
+    match member.kind {
+        None => Ok(None),
+        Some(MemberKind::Known(format)) => {
+            let wanted = requested == Format::Auto
+                || requested == format
+                || (requested == Format::SsTulpn && format == Format::Ss);
+            Ok(wanted.then(|| (if requested == Format::Auto { format } else { requested }, Box::new(reader) as _)))
+        }
+        Some(MemberKind::Sniff) if requested == Format::Auto => {
+            let (prefix, reader) = peek(reader, SNIFF_BYTES)?;
+            Ok(sniff(&prefix).then(|| (Format::Auto, Box::new(reader) as _)))
+        }
+        Some(MemberKind::Sniff) => Ok(None),
+    }
+}
+
 /// Read up to `n` bytes from the start of `reader` (fewer only at its end), and give them
 /// back with a reader that yields them again before the rest: a look at a stream's first
 /// bytes that does not need to seek.
