@@ -125,14 +125,11 @@ fn span(start: usize, end: usize) -> (u32, u32) {
     (start as u32, end as u32)
 }
 
-/// Eight spaces, as one word: column padding is compared eight bytes at a time.
-const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
-
-/// The eight bytes at `at`, if there are eight.
+/// Whether the eight bytes at `at` are spaces: column padding is compared eight bytes at
+/// a time.
 #[inline]
-fn word8(line: &[u8], at: usize) -> Option<u64> {
-    let bytes: [u8; 8] = line.get(at..at + 8)?.try_into().ok()?;
-    Some(u64::from_ne_bytes(bytes))
+fn is_spaces8(line: &[u8], at: usize) -> bool {
+    line.get(at..at + 8).is_some_and(|w| w == b"        ")
 }
 
 /// The length of `line` without the blanks at its end ([`trim_end_blanks`], eight spaces
@@ -140,7 +137,7 @@ fn word8(line: &[u8], at: usize) -> Option<u64> {
 #[inline]
 fn trim_end(line: &[u8]) -> usize {
     let mut end = line.len();
-    while end >= 8 && word8(line, end - 8) == Some(SPACES) {
+    while end >= 8 && is_spaces8(line, end - 8) {
         end -= 8;
     }
     trim_end_blanks(&line[..end]).len()
@@ -200,10 +197,10 @@ impl Cursor<'_> {
         Some((value, start, at))
     }
 
-    /// Move past blanks (eight spaces at a time); returns the new position.
+    /// Move past blanks (eight spaces at a time in long runs); returns the new position.
     #[inline]
     fn skip_blanks(&mut self) -> usize {
-        while word8(self.line, self.pos) == Some(SPACES) {
+        while is_spaces8(self.line, self.pos) {
             self.pos += 8;
         }
         while self.line.get(self.pos).is_some_and(|&b| is_blank(b)) {
@@ -319,9 +316,25 @@ fn groups(text: &[u8], pos: &mut usize, out: &mut [u16]) -> (usize, bool) {
         } else {
             return (i, false);
         };
-        // A dotted quad needs a `.` after its first one to three digits.
-        let decimal = text.get(start..).unwrap_or_default().iter().take(3).take_while(|b| b.is_ascii_digit()).count();
-        if i + 1 < limit && decimal > 0 && text.get(start + decimal) == Some(&b'.') {
+        // Up to four hex digits; a dotted quad needs a `.` after its first one to three
+        // decimal digits.
+        let mut value = 0u16;
+        let mut end = start;
+        let mut decimal = true;
+        while end - start < 4 {
+            let Some(&b) = text.get(end) else { break };
+            let d = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => break,
+            };
+            decimal &= b <= b'9';
+            value = (value << 4) | u16::from(d);
+            end += 1;
+        }
+        let quad = decimal && end > start && end - start <= 3 && text.get(end) == Some(&b'.');
+        if i + 1 < limit && quad {
             if let Some((v4, len)) = ipv4_prefix(&text[start..]) {
                 let [a, b, c, d] = v4.octets();
                 out[i] = u16::from_be_bytes([a, b]);
@@ -330,12 +343,11 @@ fn groups(text: &[u8], pos: &mut usize, out: &mut [u16]) -> (usize, bool) {
                 return (i + 2, true);
             }
         }
-        let digits = text.get(start..).unwrap_or_default().iter().take(4).take_while(|b| b.is_ascii_hexdigit()).count();
-        if digits == 0 {
+        if end == start {
             return (i, false);
         }
-        out[i] = text[start..start + digits].iter().fold(0u16, |v, &b| (v << 4) | hex_digit(b));
-        *pos = start + digits;
+        out[i] = value;
+        *pos = end;
     }
     (limit, false)
 }
@@ -367,14 +379,6 @@ fn octet(text: &[u8], at: usize) -> Option<(u8, usize)> {
     let Some(d2) = digit(text.get(at + 2)) else { return Some((d0 * 10 + d1, at + 2)) };
     let value = u16::from(d0) * 100 + u16::from(d1) * 10 + u16::from(d2);
     Some((u8::try_from(value).ok()?, at + 3))
-}
-
-fn hex_digit(b: u8) -> u16 {
-    u16::from(match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        _ => b - b'A' + 10,
-    })
 }
 
 /// [`users::scan`] for lists whose entries have the common shape `("name",pid=N,fd=N)`
