@@ -194,7 +194,10 @@ fn an_ss_guess_under_its_tables_header_is_taken() {
     let input = ss_log(3, 400);
     let headers: Vec<usize> = std::iter::once(0)
         .chain(line_starts(&input))
-        .filter(|&s| s < input.len() && netsift::push::is_table_header(input[s..].split(|&b| b == b'\n').next().unwrap_or_default()))
+        .filter(|&s| {
+            s < input.len()
+                && netsift::push::is_table_header(input[s..].split(|&b| b == b'\n').next().unwrap_or_default())
+        })
         .collect();
     assert_eq!(headers.len(), 3);
     for format in [Format::Ss, Format::Auto] {
@@ -221,8 +224,13 @@ fn an_ss_guess_under_its_tables_header_is_taken() {
             let at = Position { line: 1 + i as u64, offset: cut as u64 };
             let without = PushParser::guess_for_part(format, Some(Format::Ss), &input[warm_from..cut], at);
             assert!(!without.agrees(&first, false), "{format:?} at {cut}: a guess without its header was taken");
-            let under =
-                PushParser::guess_for_part_under(format, Some(Format::Ss), Some(header_line), &input[warm_from..cut], at);
+            let under = PushParser::guess_for_part_under(
+                format,
+                Some(Format::Ss),
+                Some(header_line),
+                &input[warm_from..cut],
+                at,
+            );
             assert!(under.agrees(&first, false), "{format:?} at {cut}: the guess under its header was not taken");
             let (events, _) = rest(under, &input, cut, false);
             let all: Vec<Vec<u8>> = first_events.iter().cloned().chain(events).collect();

@@ -331,7 +331,8 @@ fn first_lines(path: &Path, cuts: &[u64], workers: usize, headers: bool) -> io::
                                 // without its header is then not taken, and the part is
                                 // parsed again (slower, the same output).
                                 for at in mark.find_iter(bytes) {
-                                    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(line_start, |p| base + p as u64 + 1);
+                                    let start = memchr::memrchr(b'\n', &bytes[..at])
+                                        .map_or(line_start, |p| base + p as u64 + 1);
                                     let end = memchr::memchr(b'\n', &bytes[at..]).map(|p| at + p);
                                     let whole = start >= base && end.is_some();
                                     let line = &bytes[(start - base.min(start)) as usize..end.unwrap_or(n)];

@@ -558,9 +558,29 @@ mod tests {
     #[test]
     fn ipv6_as_std_reads_it() {
         for text in [
-            "::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9",
-            "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1.2.3.4", "::1.2.3.04", "fe80::FC:ff:fe00:1", ":::", "1:::2",
-            "12345::", "::1:2:3:4:5:6:7", "1:2:3:4::5:6:7:8", "::0.0.0.0", "1::2::3", "", ":", "1:", ":1",
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "::ffff:1.2.3.4",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1.2.3.4",
+            "::1.2.3.04",
+            "fe80::FC:ff:fe00:1",
+            ":::",
+            "1:::2",
+            "12345::",
+            "::1:2:3:4:5:6:7",
+            "1:2:3:4::5:6:7:8",
+            "::0.0.0.0",
+            "1::2::3",
+            "",
+            ":",
+            "1:",
+            ":1",
         ] {
             assert_eq!(ipv6(text.as_bytes()), text.parse::<Ipv6Addr>().ok(), "{text}");
         }
@@ -628,7 +648,13 @@ mod tests {
             Just("[zz]".to_string()),
         ];
         let iface = prop_oneof![Just(""), Just("%eth0"), Just("%lo"), Just("%"), Just("%br-1:2")];
-        let port = prop_oneof![any::<u16>().prop_map(|p| p.to_string()), Just("*".to_string()), Just("http".to_string()), Just("65536".to_string()), Just(String::new())];
+        let port = prop_oneof![
+            any::<u16>().prop_map(|p| p.to_string()),
+            Just("*".to_string()),
+            Just("http".to_string()),
+            Just("65536".to_string()),
+            Just(String::new())
+        ];
         (host, iface, port).prop_map(|(h, i, p)| format!("{h}{i}:{p}"))
     }
 
