@@ -232,8 +232,8 @@ fn endpoint(line: &[u8], start: usize) -> Option<(Endpoint<'_>, usize)> {
             (Host::Ip(ip), close + 1)
         }
         _ => {
-            let (v4, len) = ipv4_prefix(&line[start..])?;
-            (Host::Ip(IpAddr::V4(v4)), start + len)
+            let (v4, end) = ipv4_at(line, start)?;
+            (Host::Ip(IpAddr::V4(v4)), end)
         }
     };
     let mut iface = None;
@@ -356,20 +356,26 @@ fn groups(text: &[u8], pos: &mut usize, out: &mut [u16]) -> (usize, bool) {
 /// digits, no leading zero, at most 255), and its length.
 #[inline]
 fn ipv4_prefix(text: &[u8]) -> Option<(Ipv4Addr, usize)> {
-    let (a, i) = octet(text, 0)?;
+    ipv4_at(text, 0)
+}
+
+/// [`ipv4_prefix`] at `text[at..]`: the address and where it ends.
+#[inline(always)]
+fn ipv4_at(text: &[u8], at: usize) -> Option<(Ipv4Addr, usize)> {
+    let (a, i) = octet(text, at)?;
     let (b, i) = octet(text, dot(text, i)?)?;
     let (c, i) = octet(text, dot(text, i)?)?;
     let (d, i) = octet(text, dot(text, i)?)?;
     Some((Ipv4Addr::new(a, b, c, d), i))
 }
 
-#[inline]
+#[inline(always)]
 fn dot(text: &[u8], at: usize) -> Option<usize> {
     (text.get(at) == Some(&b'.')).then_some(at + 1)
 }
 
 /// One octet at `text[at..]` and where it ends.
-#[inline]
+#[inline(always)]
 fn octet(text: &[u8], at: usize) -> Option<(u8, usize)> {
     let d0 = digit(text.get(at))?;
     let Some(d1) = digit(text.get(at + 1)) else { return Some((d0, at + 1)) };
