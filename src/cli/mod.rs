@@ -450,6 +450,11 @@ fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg
         options.last_capture = Some(n);
     }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
+    if capture == CaptureSelect::All && !table {
+        // Only the JSON is wanted: each capture is written out when it ends, so that a
+        // periodic log costs the memory of its largest capture, not of all of them.
+        set.spool_finished_captures();
+    }
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     if let CaptureSelect::Number(n) = capture {
