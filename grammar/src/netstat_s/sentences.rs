@@ -228,7 +228,7 @@ impl Matches {
 pub fn lookup(before: &[u8], after: &[u8]) -> Option<Matches> {
     // Hash the key without building it, probe the table from the slot the hash names,
     // confirm the text.
-    let hash = fnv1a(fnv1a(fnv1a(FNV_OFFSET, before), b"%"), after);
+    let hash = key_hash(before, after);
     let table = table();
     let mask = table.len() - 1;
     let mut slot = (hash >> 32) as usize & mask;
@@ -263,7 +263,9 @@ fn table() -> &'static [Option<(u64, Matches)>] {
         let entries = hashed();
         let size = (entries.len() * 4).next_power_of_two().max(8);
         let mut table = vec![None; size];
-        for &(h, m) in entries {
+        for &(_, m) in entries {
+            let (before, after) = split_template(m.text());
+            let h = key_hash(before, after);
             let mut slot = (h >> 32) as usize & (size - 1);
             while table[slot].is_some() {
                 slot = (slot + 1) & (size - 1);
@@ -272,6 +274,29 @@ fn table() -> &'static [Option<(u64, Matches)>] {
         }
         table.into_boxed_slice()
     })
+}
+
+/// The hash of the key `before` + `%` + `after` for [`table`]: each part eight bytes at a
+/// time (FNV-1a, byte by byte, was a fifth of a sentence's instructions).
+#[inline]
+fn key_hash(before: &[u8], after: &[u8]) -> u64 {
+    word_hash(word_hash(0x9e37_79b9_7f4a_7c15, before) ^ 0x25, after)
+}
+
+/// A multiplicative hash of `bytes` fed eight at a time, the length mixed in last.
+#[inline]
+fn word_hash(mut hash: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(K).rotate_left(29);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    hash = (hash ^ u64::from_le_bytes(tail)).wrapping_mul(K).rotate_left(29);
+    (hash ^ bytes.len() as u64).wrapping_mul(K)
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
