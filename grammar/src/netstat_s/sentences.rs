@@ -257,8 +257,8 @@ fn lookup_sorted(before: &[u8], after: &[u8]) -> Option<Matches> {
 /// [`hashed`] as an open-addressed table (linear probing, a power of two at least four
 /// times the texts, so that a probe ends within a slot or two): one multiply-free index
 /// instead of a bisection of a thousand hashes per sentence.
-fn table() -> &'static [Option<(u64, Matches)>] {
-    static TABLE: OnceLock<Box<[Option<(u64, Matches)>]>> = OnceLock::new();
+fn table() -> &'static [Slot] {
+    static TABLE: OnceLock<Box<[Slot]>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let entries = hashed();
         let size = (entries.len() * 4).next_power_of_two().max(8);
@@ -275,6 +275,9 @@ fn table() -> &'static [Option<(u64, Matches)>] {
         table.into_boxed_slice()
     })
 }
+
+/// A slot of [`table`]: empty, or a text's hash and its templates.
+type Slot = Option<(u64, Matches)>;
 
 /// The hash of the key `before` + `%` + `after` for [`table`]: each part eight bytes at a
 /// time (FNV-1a, byte by byte, was a fifth of a sentence's instructions).
