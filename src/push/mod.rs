@@ -38,6 +38,10 @@ pub trait Sink {
 }
 
 impl<F: FnMut(Event<'_>)> Sink for F {
+    // Inlined into the machine that builds the event, so that the event is handed to the
+    // closure where it was built: called out of line, passing it on copied the whole
+    // event (hundreds of bytes) once per event.
+    #[inline(always)]
     fn event(&mut self, event: Event<'_>) {
         self(event)
     }
