@@ -143,10 +143,24 @@ impl NetstatMachine {
             self.sctp = Some((at, 0));
             return;
         }
-        // Fast path: inside a table, a line that starts like a row almost always is one.
+        // Fast path: inside a table, a line that starts like a row almost always is one,
+        // and the hand-written readers take the rows netstat prints most (they decline the
+        // rest, which the grammar's readers take next).
         if let Table::Rows(columns) = self.table {
-            if looks_like_row(columns, line) && self.try_row(line, at, stats, sink) {
-                return;
+            if looks_like_row(columns, line) {
+                let fast = match columns {
+                    Columns::Inet(layout) => netstat::fast_inet_row(line, layout).map(EventKind::InetConn),
+                    Columns::Unix(layout) => netstat::fast_unix_row(line, layout).map(EventKind::UnixSocket),
+                    _ => None,
+                };
+                if let Some(kind) = fast {
+                    stats.rows += 1;
+                    self.emit(at, kind, sink);
+                    return;
+                }
+                if self.try_row(line, at, stats, sink) {
+                    return;
+                }
             }
         }
         if line.iter().all(|&b| b == b' ' || b == b'\t') {
