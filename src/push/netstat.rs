@@ -148,15 +148,25 @@ impl NetstatMachine {
         // rest, which the grammar's readers take next).
         if let Table::Rows(columns) = self.table {
             if looks_like_row(columns, line) {
-                let fast = match columns {
-                    Columns::Inet(layout) => netstat::fast_inet_row(line, layout).map(EventKind::InetConn),
-                    Columns::Unix(layout) => netstat::fast_unix_row(line, layout).map(EventKind::UnixSocket),
-                    _ => None,
-                };
-                if let Some(kind) = fast {
-                    stats.rows += 1;
-                    self.emit(at, kind, sink);
-                    return;
+                // The event is built where the sink takes it: a row is not moved through
+                // an `Option<EventKind>` first (each move copies the whole event).
+                let capture = self.capture;
+                match columns {
+                    Columns::Inet(layout) => {
+                        if let Some(row) = netstat::fast_inet_row(line, layout) {
+                            stats.rows += 1;
+                            sink.event(Event { at, capture, kind: EventKind::InetConn(row) });
+                            return;
+                        }
+                    }
+                    Columns::Unix(layout) => {
+                        if let Some(row) = netstat::fast_unix_row(line, layout) {
+                            stats.rows += 1;
+                            sink.event(Event { at, capture, kind: EventKind::UnixSocket(row) });
+                            return;
+                        }
+                    }
+                    _ => {}
                 }
                 if self.try_row(line, at, stats, sink) {
                     return;

@@ -25,7 +25,9 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::addr::{Endpoint, Host, Port};
-use super::inet::{state_present, state_value, timer_numbers, InetCol, InetLayout, InetRow, InetState, Proto, Timer};
+use super::inet::{
+    state_present, state_value, timer_numbers, InetCol, InetLayout, InetRow, InetState, Proto, TcpState, Timer,
+};
 use super::owner::{Owner, User};
 use super::unix::{UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType, PROGRAM_WIDTH};
 use super::words;
@@ -74,18 +76,13 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
     spans[InetCol::SendQ as usize] = send_span;
 
     // The addresses: the local one is followed by blanks, the foreign one may end the line.
-    let local_end = word_end(line, pos);
-    if local_end == pos || local_end == line.len() {
+    let (local, local_end) = endpoint_at(line, pos)?;
+    if local_end == line.len() {
         return None;
     }
-    let local = endpoint(&line[pos..local_end])?;
     spans[InetCol::Local as usize] = (pos as u32, local_end as u32);
     let pos = skip_blanks(line, local_end);
-    let foreign_end = word_end(line, pos);
-    if foreign_end == pos {
-        return None;
-    }
-    let foreign = endpoint(&line[pos..foreign_end])?;
+    let (foreign, foreign_end) = endpoint_at(line, pos)?;
     spans[InetCol::Foreign as usize] = (pos as u32, foreign_end as u32);
 
     // The rest, cut into words once.
@@ -143,10 +140,10 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
     for (slot, &(start, end)) in toks.iter_mut().zip(&words_at[..count]) {
         *slot = (start, &line[start..end]);
     }
-    if count > 0 {
+    let c_state = if count > 0 { c_state(toks[0].1) } else { None };
+    if count > 0 && c_state.is_none() {
         let w0 = toks[0].1;
-        let plain = w0[0].is_ascii_digit() || w0[0] == b'-' || is_c_state(w0);
-        if !plain {
+        if !(w0[0].is_ascii_digit() || w0[0] == b'-') {
             let middle = &line[rest_start..middle_end];
             if words::tcp_state_phrase(middle).is_some_and(|(_, len)| middle[..len].contains(&b' ')) {
                 return None;
@@ -154,7 +151,14 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
         }
     }
     let mut next = 0;
-    let state = if state_present(proto, layout, &toks, count) {
+    // A state word of the C locale is a state, as the reference decides (`state_present`
+    // asks `words::tcp_state` first); any other word is decided by its function.
+    let state = if let Some(state) = c_state {
+        let (at, w) = toks[0];
+        next = 1;
+        spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
+        InetState::Known(state)
+    } else if state_present(proto, layout, &toks, count) {
         let (at, w) = toks[0];
         next = 1;
         spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
@@ -287,24 +291,24 @@ pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     Some(UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None })
 }
 
-/// Is `word` a TCP state as the C locale prints it? (Such a word is never the start of a
-/// translated state phrase of several words.)
-fn is_c_state(word: &[u8]) -> bool {
-    matches!(
-        word,
-        b"ESTABLISHED"
-            | b"SYN_SENT"
-            | b"SYN_RECV"
-            | b"FIN_WAIT1"
-            | b"FIN_WAIT2"
-            | b"TIME_WAIT"
-            | b"CLOSE"
-            | b"CLOSE_WAIT"
-            | b"LAST_ACK"
-            | b"LISTEN"
-            | b"CLOSING"
-            | b"UNKNOWN"
-    )
+/// A TCP state as the C locale prints it (the words [`words::tcp_state`] matches first).
+#[inline]
+fn c_state(word: &[u8]) -> Option<TcpState> {
+    Some(match word {
+        b"ESTABLISHED" => TcpState::Established,
+        b"LISTEN" => TcpState::Listen,
+        b"TIME_WAIT" => TcpState::TimeWait,
+        b"CLOSE_WAIT" => TcpState::CloseWait,
+        b"SYN_SENT" => TcpState::SynSent,
+        b"SYN_RECV" => TcpState::SynRecv,
+        b"FIN_WAIT1" => TcpState::FinWait1,
+        b"FIN_WAIT2" => TcpState::FinWait2,
+        b"CLOSE" => TcpState::Close,
+        b"LAST_ACK" => TcpState::LastAck,
+        b"CLOSING" => TcpState::Closing,
+        b"UNKNOWN" => TcpState::Unknown,
+        _ => return None,
+    })
 }
 
 /// A queue size at `start`: digits that fit in 64 bits, then at least one blank. Returns
@@ -329,14 +333,24 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
     Some((value, (start as u32, end as u32), next))
 }
 
-/// A decimal number that fits in 64 bits (the whole of `digits`).
+/// A decimal number that fits in 64 bits (the whole of `digits`), as [`parse_u64`] reads
+/// it; eight digits at a time (inodes run to ten digits).
 #[inline]
 fn number(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 19 {
         return parse_u64(digits);
     }
     let mut value: u64 = 0;
-    for &b in digits {
+    let mut rest = digits;
+    if let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+        value = eight_digits(u64::from_le_bytes(*eight))?;
+        rest = tail;
+        if let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+            value = value * 100_000_000 + eight_digits(u64::from_le_bytes(*eight))?;
+            rest = tail;
+        }
+    }
+    for &b in rest {
         let d = b.wrapping_sub(b'0');
         if d > 9 {
             return None;
@@ -344,6 +358,22 @@ fn number(digits: &[u8]) -> Option<u64> {
         value = value * 10 + u64::from(d);
     }
     Some(value)
+}
+
+/// The value of eight ASCII digits read little-endian (the first digit in the lowest
+/// byte), or `None` when one is not a digit.
+#[inline]
+fn eight_digits(word: u64) -> Option<u64> {
+    // Each byte is 0x30..=0x39: its high nibble is 3, and adding 6 does not carry into it.
+    let high = word & lanes(0xf0);
+    let carried = word.wrapping_add(lanes(0x06)) & lanes(0xf0);
+    if high != lanes(0x30) || carried != lanes(0x30) {
+        return None;
+    }
+    let v = word & lanes(0x0f);
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
+    Some((v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff)
 }
 
 /// The `User` column, as [`User::parse`] reads it.
@@ -384,48 +414,44 @@ fn owner(text: &[u8]) -> Owner<'_> {
 }
 
 /// The timer's numbers in the form net-tools prints them, `secs.cc/retransmits/probes`
-/// (each count at most 18 digits): the same value as [`timer_numbers`], read in one pass;
-/// `None` for any other form, which `timer_numbers` then reads.
+/// (at most 15 digits of seconds, 18 of each count): the same value as [`timer_numbers`],
+/// read in one pass; `None` for any other form, which `timer_numbers` then reads.
 #[inline]
 fn plain_timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
-    let mut i = 0;
-    let run = |i: &mut usize, max: usize| -> Option<u64> {
-        let start = *i;
-        let mut value: u64 = 0;
-        while let Some(&b) = inner.get(*i) {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            value = value * 10 + u64::from(d);
-            *i += 1;
-            if *i - start > max {
-                return None;
-            }
-        }
-        (*i > start).then_some(value)
+    let (whole, i) = digit_run(inner, 0, 15)?;
+    let (c, d) = match inner.get(i..i + 4) {
+        Some(&[b'.', c, d, b'/']) if c.is_ascii_digit() && d.is_ascii_digit() => (c - b'0', d - b'0'),
+        _ => return None,
     };
-    let whole = run(&mut i, 15)?;
-    if inner.get(i) != Some(&b'.') {
-        return None;
-    }
-    let frac = inner.get(i + 1..i + 3)?;
-    let (c, d) = (frac[0].wrapping_sub(b'0'), frac[1].wrapping_sub(b'0'));
-    if c > 9 || d > 9 || inner.get(i + 3) != Some(&b'/') {
-        return None;
-    }
-    i += 4;
-    let retransmits = run(&mut i, 18)?;
+    let (retransmits, i) = digit_run(inner, i + 4, 18)?;
     if inner.get(i) != Some(&b'/') {
         return None;
     }
-    i += 1;
-    let probes = run(&mut i, 18)?;
+    let (probes, i) = digit_run(inner, i + 1, 18)?;
     if i != inner.len() {
         return None;
     }
     let ms = whole as i64 * 1000 + i64::from(c) * 100 + i64::from(d) * 10;
     Some((ms, retransmits, probes))
+}
+
+/// One to `max` digits at `start`: their value and where they end.
+#[inline]
+fn digit_run(text: &[u8], start: usize, max: usize) -> Option<(u64, usize)> {
+    let mut value: u64 = 0;
+    let mut i = start;
+    while i < text.len() {
+        let d = text[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        value = value * 10 + u64::from(d);
+        i += 1;
+        if i - start > max {
+            return None;
+        }
+    }
+    (i > start).then_some((value, i))
 }
 
 /// `[ ]`, `[ ACC ]`, `[ ACC W N ]` at `pos`: the flags and where they end (after `]`).
@@ -468,6 +494,80 @@ fn program_field(line: &[u8], start: usize) -> (usize, usize) {
     (word_stop, skip_blanks(line, word_stop))
 }
 
+/// The endpoint that starts at `pos` and where it ends (at a blank or the line's end).
+/// The commonest form, `a.b.c.d:port` or `a.b.c.d:*`, is read in one pass; any other goes
+/// through [`endpoint`] once its end is known.
+#[inline]
+fn endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    if let Some(found) = ipv4_endpoint_at(line, pos) {
+        return Some(found);
+    }
+    let end = word_end(line, pos);
+    if end == pos {
+        return None;
+    }
+    Some((endpoint(&line[pos..end])?, end))
+}
+
+/// `a.b.c.d:port` (one to five digits) or `a.b.c.d:*` at `pos`, canonical, followed by a
+/// blank or the line's end: the same endpoint as [`endpoint`] reads (its IPv4 fast path).
+#[inline]
+fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    let digit = |i: usize| line.get(i).map(|&b| b.wrapping_sub(b'0')).filter(|&d| d <= 9);
+    let mut octets = [0u8; 4];
+    let mut i = pos;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if line.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let first = digit(i)?;
+        let mut value = u32::from(first);
+        i += 1;
+        if let Some(d) = digit(i) {
+            if first == 0 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
+            i += 1;
+            if let Some(d) = digit(i) {
+                value = value * 10 + u32::from(d);
+                i += 1;
+            }
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    if line.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let port = if line.get(i) == Some(&b'*') {
+        i += 1;
+        Port::Any
+    } else {
+        let start = i;
+        let mut value: u32 = 0;
+        while let Some(d) = digit(i) {
+            if i - start == 5 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        Port::Number(u16::try_from(value).ok()?)
+    };
+    if line.get(i).is_some_and(|&b| !is_blank(b)) {
+        return None;
+    }
+    let host = Host::Ip(IpAddr::V4(Ipv4Addr::from(octets)));
+    Some((Endpoint { host, port, maybe_truncated: false }, i))
+}
+
 /// Read `address:port` exactly as [`endpoint`](super::endpoint) does, for the forms this
 /// reader handles: numeric IPv4 and IPv6 (embedded IPv4 included), `*`, host and service
 /// names. `None` for the rest (cut or bracketed IPv6, non-canonical IPv4, bad bytes).
@@ -482,10 +582,20 @@ fn endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
         _ if port_text.iter().all(|&b| is_name_byte(b)) => Port::Name(std::str::from_utf8(port_text).ok()?),
         _ => return None,
     };
-    let v6_like = host_text.contains(&b':');
-    let host = if v6_like {
-        Host::Ip(IpAddr::V6(ipv6(host_text)?))
-    } else if host_text == b"*" {
+    // Only a host with a colon can be read as IPv6 (eight groups, or `::`).
+    let (host, v6_like) = if let Some(v6) = ipv6(host_text) {
+        (Host::Ip(IpAddr::V6(v6)), true)
+    } else if host_text.contains(&b':') {
+        return None;
+    } else {
+        (endpoint_v4_or_name(host_text)?, false)
+    };
+    Some(Endpoint { host, port, maybe_truncated: v6_like && text.len() == CUT_WIDTH })
+}
+
+/// A host without a colon: `*`, a dotted quad, or a name.
+fn endpoint_v4_or_name(host_text: &[u8]) -> Option<Host<'_>> {
+    Some(if host_text == b"*" {
         Host::Any
     } else if let Some(v4) = ipv4(host_text) {
         Host::Ip(IpAddr::V4(v4))
@@ -495,8 +605,7 @@ fn endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
         Host::Name(std::str::from_utf8(host_text).ok()?)
     } else {
         return None;
-    };
-    Some(Endpoint { host, port, maybe_truncated: v6_like && text.len() == CUT_WIDTH })
+    })
 }
 
 /// Bytes of host and service names as resolvers print them (as in `addr.rs`).
