@@ -37,6 +37,9 @@ pub trait Sink {
 }
 
 impl<F: FnMut(Event<'_>)> Sink for F {
+    // Always inlined (it only forwards), so that the event is not copied once more into
+    // the closure's argument.
+    #[inline(always)]
     fn event(&mut self, event: Event<'_>) {
         self(event)
     }

@@ -49,7 +49,7 @@ const MAX_REST_WORDS: usize = 12;
 /// let line = b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off (0.00/0/0)";
 /// assert_eq!(fast_inet_row(line, InetLayout::FULL), inet_row(line, InetLayout::FULL).ok());
 /// ```
-#[inline]
+#[inline(always)]
 pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
     let mut spans = [(0u32, 0u32); 10];
 
@@ -222,7 +222,7 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
 /// let layout = UnixLayout { program: true };
 /// assert_eq!(fast_unix_row(line, layout), unix_row(line, layout).ok());
 /// ```
-#[inline]
+#[inline(always)]
 pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     let mut spans = [(0u32, 0u32); 8];
     let proto_end = word_end(line, 0);
