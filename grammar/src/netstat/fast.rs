@@ -752,7 +752,7 @@ fn word_at(line: &[u8], pos: usize) -> Option<u64> {
 
 /// The first byte at or after `pos` that is not a blank (or the line's end). Padding is
 /// spaces: eight of them are skipped at once, a tab byte by byte.
-#[inline]
+#[inline(always)]
 fn skip_blanks(line: &[u8], mut pos: usize) -> usize {
     while let Some(w) = word_at(line, pos) {
         let other = nonzero_lanes(w ^ lanes(b' '));
@@ -779,7 +779,7 @@ fn blanks1(line: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// The first blank at or after `pos` (or the line's end).
-#[inline]
+#[inline(always)]
 fn word_end(line: &[u8], mut pos: usize) -> usize {
     while let Some(w) = word_at(line, pos) {
         let not_space = nonzero_lanes(w ^ lanes(b' '));
