@@ -115,11 +115,10 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
             return None;
         }
         let inner = &numbers[1..numbers.len() - 1];
-        if inner.contains(&b'(') {
-            return None;
-        }
+        // The plain form holds digits, `.` and `/` only, so no other `(`.
         let (expires_ms, retransmits, probes) = match plain_timer_numbers(inner) {
             Some(numbers) => numbers,
+            None if inner.contains(&b'(') => return None,
             None => timer_numbers(inner)?,
         };
         let word = &line[word_start..word_stop];
