@@ -143,10 +143,34 @@ impl NetstatMachine {
             self.sctp = Some((at, 0));
             return;
         }
-        // Fast path: inside a table, a line that starts like a row almost always is one.
+        // Fast path: inside a table, a line that starts like a row almost always is one,
+        // and the hand-written readers take the rows netstat prints most (they decline the
+        // rest, which the grammar's readers take next).
         if let Table::Rows(columns) = self.table {
-            if looks_like_row(columns, line) && self.try_row(line, at, stats, sink) {
-                return;
+            if looks_like_row(columns, line) {
+                // The event is built where the sink takes it: a row is not moved through
+                // an `Option<EventKind>` first (each move copies the whole event).
+                let capture = self.capture;
+                match columns {
+                    Columns::Inet(layout) => {
+                        if let Some(row) = netstat::fast_inet_row(line, layout) {
+                            stats.rows += 1;
+                            sink.event(Event { at, capture, kind: EventKind::InetConn(row) });
+                            return;
+                        }
+                    }
+                    Columns::Unix(layout) => {
+                        if let Some(row) = netstat::fast_unix_row(line, layout) {
+                            stats.rows += 1;
+                            sink.event(Event { at, capture, kind: EventKind::UnixSocket(row) });
+                            return;
+                        }
+                    }
+                    _ => {}
+                }
+                if self.try_row(line, at, stats, sink) {
+                    return;
+                }
             }
         }
         if line.iter().all(|&b| b == b' ' || b == b'\t') {

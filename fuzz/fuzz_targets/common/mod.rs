@@ -146,6 +146,28 @@ pub fn check_split(input: &[u8]) {
     assert_eq!(split, whole, "{format:?} cut at {cut} after a warm-up from {from}");
 }
 
+/// Every line of `data` through the hand-written netstat row readers and the grammar's,
+/// in every layout: a row the fast reader returns must be the grammar's row, field for
+/// field and span for span (it may decline any line; the grammar then reads it).
+pub fn check_fast_netstat(data: &[u8]) {
+    use netsift::netsift_grammar::netstat::{fast_inet_row, fast_unix_row, inet_row, unix_row, InetLayout, UnixLayout};
+    for line in data.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        for bits in 0..8u8 {
+            let layout = InetLayout { user_inode: bits & 1 != 0, program: bits & 2 != 0, timer: bits & 4 != 0 };
+            if let Some(row) = fast_inet_row(line, layout) {
+                assert_eq!(Ok(row), inet_row(line, layout), "{layout:?} {:?}", String::from_utf8_lossy(line));
+            }
+        }
+        for program in [false, true] {
+            let layout = UnixLayout { program };
+            if let Some(row) = fast_unix_row(line, layout) {
+                assert_eq!(Ok(row), unix_row(line, layout), "{layout:?} {:?}", String::from_utf8_lossy(line));
+            }
+        }
+    }
+}
+
 /// Run the check of the fuzz target named `target` on `data` (for the stable replay test).
 pub fn check_target(target: &str, data: &[u8]) {
     match target {
@@ -172,12 +194,13 @@ pub fn check_target(target: &str, data: &[u8]) {
         "views" => check_views(data),
         "chunked" => check_chunking(data),
         "split" => check_split(data),
+        "fast_netstat" => check_fast_netstat(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 16] = [
+pub const TARGETS: [&str; 17] = [
     "netstat",
     "ss",
     "netstat_s",
@@ -197,4 +220,6 @@ pub const TARGETS: [&str; 16] = [
     "proc_net_dev",
     // Issue 11, one input in parts.
     "split",
+    // Issue 11, the hand-written netstat row readers against the grammar's.
+    "fast_netstat",
 ];

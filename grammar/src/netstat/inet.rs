@@ -518,7 +518,7 @@ fn byte_queue<'a>(line: &[u8], i: &'a [u8]) -> Result<(&'a [u8], u64, &'a [u8]),
 
 /// Decide whether the middle part starts with a State value, from the shapes of its first
 /// words and the columns the header announced.
-fn state_present(proto: Proto, layout: InetLayout, toks: &[(usize, &[u8]); 4], count: usize) -> bool {
+pub(super) fn state_present(proto: Proto, layout: InetLayout, toks: &[(usize, &[u8]); 4], count: usize) -> bool {
     if count == 0 {
         return false;
     }
@@ -539,7 +539,7 @@ fn state_present(proto: Proto, layout: InetLayout, toks: &[(usize, &[u8]); 4], c
     }
 }
 
-fn state_value(proto: Proto, w: &[u8]) -> InetState<'_> {
+pub(super) fn state_value(proto: Proto, w: &[u8]) -> InetState<'_> {
     if let Some(s) = words::tcp_state(w) {
         return InetState::Known(s);
     }
@@ -576,7 +576,7 @@ fn timer_from_right(line: &[u8], from: usize, end: usize) -> Result<(Timer<'_>, 
 }
 
 /// `0.00/0/0` → (milliseconds, retransmits, probes).
-fn timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
+pub(super) fn timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
     let mut parts = inner.split(|&b| b == b'/');
     let secs = parts.next()?;
     let retrans = parse_u64(parts.next()?)?;

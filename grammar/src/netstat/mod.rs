@@ -9,6 +9,7 @@
 //! table, which layout) between lines.
 
 mod addr;
+mod fast;
 mod inet;
 mod owner;
 mod sctp;
@@ -17,6 +18,7 @@ pub mod words;
 mod words_data;
 
 pub use addr::{endpoint, Endpoint, Host, Port};
+pub use fast::{fast_inet_row, fast_unix_row};
 pub use inet::{inet_row, InetCol, InetLayout, InetRow, InetState, Proto, TcpState, Timer, TimerKind};
 pub use owner::{Owner, User};
 pub use sctp::{more_addresses, sctp_continuation, sctp_row, AddressPair};

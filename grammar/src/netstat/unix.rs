@@ -178,7 +178,7 @@ impl<'a> UnixRow<'a> {
 }
 
 /// Width of the `PID/Program name` field; its value is at most one byte shorter.
-const PROGRAM_WIDTH: usize = 20;
+pub(super) const PROGRAM_WIDTH: usize = 20;
 
 /// Parse one row of the unix table laid out as `layout`.
 ///

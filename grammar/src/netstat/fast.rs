@@ -1,0 +1,899 @@
+//! Hand-written readers for the rows netstat prints most: the hot path of the push parser.
+//!
+//! [`inet_row`](super::inet_row) and [`unix_row`](super::unix_row) stay the reference: they
+//! accept every row, report where a bad one stops, and read every language. The readers
+//! here give *exactly* the same row (every field and every span) for the lines they accept,
+//! and `None` for anything else, which the caller then hands to the reference: a line they
+//! decline costs a second parse, never a different answer. `tests/fast_netstat_props.rs`
+//! and the `fast_netstat` fuzz target hold them to that.
+//!
+//! They are faster because they touch each byte about once and parse it where it lies:
+//!
+//! - the fixed columns (protocol, queues, addresses) are read left to right, numbers and
+//!   addresses straight from the bytes (no `from_utf8`, no `std` address parser, which was
+//!   the largest single cost of the reference);
+//! - column padding is skipped eight bytes at a time;
+//! - the rest of an internet row is cut into its words once, and the decisions the
+//!   reference takes on those words (is there a state? where does the program end?) are
+//!   taken on the same words with the same functions.
+//!
+//! What they decline (the reference reads it): sctp rows, a state phrase of several words
+//! (translated output), a timer glued to its parenthesis, addresses that are not canonical
+//! (cut IPv6 values, bracketed ones, IPv4 with leading zeros), more words than any layout
+//! prints, and any line the reference rejects.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::addr::{Endpoint, Host, Port};
+use super::inet::{
+    state_present, state_value, timer_numbers, InetCol, InetLayout, InetRow, InetState, Proto, TcpState, Timer,
+};
+use super::owner::{Owner, User};
+use super::unix::{UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType, PROGRAM_WIDTH};
+use super::words;
+use crate::lex::{is_blank, parse_u64};
+
+/// The width netstat cuts `addr:port` to without `-W` (see `addr.rs`).
+const CUT_WIDTH: usize = 23;
+
+/// The most words an internet row has after its addresses: state, user, inode, a program
+/// name of up to four words, the timer's word and its numbers.
+const MAX_REST_WORDS: usize = 12;
+
+/// Read one row of the internet table laid out as `layout`, or `None` when the line is not
+/// one this reader handles (see the module documentation). A row it returns is equal to
+/// the one [`inet_row`](super::inet_row) returns for the same line.
+///
+/// ```
+/// use netsift_grammar::netstat::{fast_inet_row, inet_row, InetLayout};
+/// let line = b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off (0.00/0/0)";
+/// assert_eq!(fast_inet_row(line, InetLayout::FULL), inet_row(line, InetLayout::FULL).ok());
+/// ```
+#[inline(always)]
+pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
+    let mut spans = [(0u32, 0u32); 10];
+
+    // Proto: a word, then a blank.
+    let proto_end = word_end(line, 0);
+    let proto = match &line[..proto_end] {
+        b"tcp" => Proto::Tcp,
+        b"tcp6" => Proto::Tcp6,
+        b"udp" => Proto::Udp,
+        b"udp6" => Proto::Udp6,
+        b"udpl" => Proto::Udpl,
+        b"udpl6" => Proto::Udpl6,
+        b"raw" => Proto::Raw,
+        b"raw6" => Proto::Raw6,
+        // sctp (no queues, continuation lines) and anything else: the reference.
+        _ => return None,
+    };
+    spans[InetCol::Proto as usize] = (0, proto_end as u32);
+
+    // The queues: digits, each followed by blanks.
+    let (recv_q, recv_span, pos) = queue(line, blanks1(line, proto_end)?)?;
+    spans[InetCol::RecvQ as usize] = recv_span;
+    let (send_q, send_span, pos) = queue(line, pos)?;
+    spans[InetCol::SendQ as usize] = send_span;
+
+    // The addresses: the local one is followed by blanks, the foreign one may end the line.
+    let (local, local_end) = endpoint_at(line, pos)?;
+    if local_end == line.len() {
+        return None;
+    }
+    spans[InetCol::Local as usize] = (pos as u32, local_end as u32);
+    let pos = skip_blanks(line, local_end);
+    let (foreign, foreign_end) = endpoint_at(line, pos)?;
+    spans[InetCol::Foreign as usize] = (pos as u32, foreign_end as u32);
+
+    // The rest, cut into words once.
+    let mut words_at = [(0usize, 0usize); MAX_REST_WORDS];
+    let mut n = 0;
+    let mut pos = skip_blanks(line, foreign_end);
+    let rest_start = pos;
+    while pos < line.len() {
+        if n == MAX_REST_WORDS {
+            return None;
+        }
+        let end = word_end(line, pos);
+        words_at[n] = (pos, end);
+        n += 1;
+        pos = skip_blanks(line, end);
+    }
+    let mut middle_end = if n == 0 { rest_start } else { words_at[n - 1].1 };
+
+    // The timer, from the right: `word (secs/retransmits/probes)`, the last two words.
+    let timer = if layout.timer {
+        if n < 2 {
+            return None;
+        }
+        let (open, close) = words_at[n - 1];
+        let (word_start, word_stop) = words_at[n - 2];
+        let numbers = &line[open..close];
+        // `(` starts the last word and is its only one; `)` ends it; the word before does
+        // not end with `(` (the reference strips those): anything else, the reference.
+        if numbers.first() != Some(&b'(') || numbers.last() != Some(&b')') || line[word_stop - 1] == b'(' {
+            return None;
+        }
+        let inner = &numbers[1..numbers.len() - 1];
+        // The plain form holds digits, `.` and `/` only, so no other `(`.
+        let (expires_ms, retransmits, probes) = match plain_timer_numbers(inner) {
+            Some(numbers) => numbers,
+            None if inner.contains(&b'(') => return None,
+            None => timer_numbers(inner)?,
+        };
+        let word = &line[word_start..word_stop];
+        let kind = words::timer_kind(word).unwrap_or(super::TimerKind::Other);
+        spans[InetCol::Timer as usize] = (word_start as u32, close as u32);
+        n -= 2;
+        middle_end = if n == 0 { rest_start } else { words_at[n - 1].1 };
+        Some(Timer { kind, word, expires_ms, retransmits, probes })
+    } else {
+        spans[InetCol::Timer as usize] = (middle_end as u32, middle_end as u32);
+        None
+    };
+
+    // The middle: [state] [user inode] [program], decided on its first four words as the
+    // reference decides. A state of several words (translated) is the reference's.
+    let mut toks: [(usize, &[u8]); 4] = [(middle_end, b""); 4];
+    let count = n.min(4);
+    for (slot, &(start, end)) in toks.iter_mut().zip(&words_at[..count]) {
+        *slot = (start, &line[start..end]);
+    }
+    let c_state = if count > 0 { c_state(toks[0].1) } else { None };
+    if count > 0 && c_state.is_none() {
+        let w0 = toks[0].1;
+        if !(w0[0].is_ascii_digit() || w0[0] == b'-') {
+            let middle = &line[rest_start..middle_end];
+            if words::tcp_state_phrase(middle).is_some_and(|(_, len)| middle[..len].contains(&b' ')) {
+                return None;
+            }
+        }
+    }
+    let mut next = 0;
+    // A state word of the C locale is a state, as the reference decides (`state_present`
+    // asks `words::tcp_state` first); any other word is decided by its function.
+    let state = if let Some(state) = c_state {
+        let (at, w) = toks[0];
+        next = 1;
+        spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
+        InetState::Known(state)
+    } else if state_present(proto, layout, &toks, count) {
+        let (at, w) = toks[0];
+        next = 1;
+        spans[InetCol::State as usize] = (at as u32, (at + w.len()) as u32);
+        state_value(proto, w)
+    } else {
+        spans[InetCol::State as usize] = (rest_start as u32, rest_start as u32);
+        InetState::Empty
+    };
+
+    let (user, inode) = if layout.user_inode {
+        if next + 1 >= count {
+            return None;
+        }
+        let (at, u) = toks[next];
+        spans[InetCol::User as usize] = (at as u32, (at + u.len()) as u32);
+        let (at, digits) = toks[next + 1];
+        let inode = number(digits)?;
+        spans[InetCol::Inode as usize] = (at as u32, (at + digits.len()) as u32);
+        next += 2;
+        (Some(user(u)), Some(inode))
+    } else {
+        (None, None)
+    };
+
+    let owner = if layout.program {
+        let start = if next < count { toks[next].0 } else { middle_end };
+        spans[InetCol::Program as usize] = (start as u32, middle_end as u32);
+        Some(owner(&line[start..middle_end]))
+    } else {
+        if next < count {
+            return None;
+        }
+        None
+    };
+
+    Some(InetRow {
+        line,
+        layout,
+        proto,
+        recv_q: Some(recv_q),
+        send_q: Some(send_q),
+        local,
+        foreign: Some(foreign),
+        state,
+        user,
+        inode,
+        owner,
+        timer,
+        spans,
+        kernel: None,
+    })
+}
+
+/// Read one row of the unix table laid out as `layout`, or `None` when the line is not one
+/// this reader handles. A row it returns is equal to the one
+/// [`unix_row`](super::unix_row) returns for the same line.
+///
+/// ```
+/// use netsift_grammar::netstat::{fast_unix_row, unix_row, UnixLayout};
+/// let line = b"unix  2      [ ACC ]     STREAM     LISTENING     16411    738/NetworkManager   /var/run/NetworkManager/private";
+/// let layout = UnixLayout { program: true };
+/// assert_eq!(fast_unix_row(line, layout), unix_row(line, layout).ok());
+/// ```
+#[inline(always)]
+pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
+    let mut spans = [(0u32, 0u32); 8];
+    let proto_end = word_end(line, 0);
+    if !matches!(&line[..proto_end], b"unix" | b"??") {
+        return None;
+    }
+    spans[UnixCol::Proto as usize] = (0, proto_end as u32);
+
+    let pos = blanks1(line, proto_end)?;
+    let refcnt_end = word_end(line, pos);
+    let refcnt = number(&line[pos..refcnt_end])?;
+    spans[UnixCol::RefCnt as usize] = (pos as u32, refcnt_end as u32);
+
+    let pos = blanks1(line, refcnt_end)?;
+    let (flags, flags_end) = unix_flags(line, pos)?;
+    spans[UnixCol::Flags as usize] = (pos as u32, flags_end as u32);
+
+    let pos = blanks1(line, flags_end)?;
+    let type_end = word_end(line, pos);
+    let type_text = &line[pos..type_end];
+    let sock_type = match type_text {
+        b"STREAM" => UnixType::Stream,
+        b"DGRAM" => UnixType::Dgram,
+        _ => words::unix_type(type_text).unwrap_or(UnixType::Other(type_text)),
+    };
+    spans[UnixCol::Type as usize] = (pos as u32, type_end as u32);
+
+    // State is empty when the next word is already the inode (digits, or `-`).
+    let pos = blanks1(line, type_end)?;
+    let next_end = word_end(line, pos);
+    let next = &line[pos..next_end];
+    let is_inode = |w: &[u8]| w == b"-" || parse_u64(w).is_some();
+    let (state, inode_at, inode_end) = if is_inode(next) {
+        spans[UnixCol::State as usize] = (pos as u32, pos as u32);
+        (UnixState::Empty, pos, next_end)
+    } else {
+        spans[UnixCol::State as usize] = (pos as u32, next_end as u32);
+        let state = match next {
+            b"CONNECTED" => UnixState::Connected,
+            b"LISTENING" => UnixState::Listening,
+            _ => words::unix_state(next).unwrap_or(UnixState::Other(next)),
+        };
+        let at = blanks1(line, next_end)?;
+        let end = word_end(line, at);
+        if !is_inode(&line[at..end]) {
+            return None;
+        }
+        (state, at, end)
+    };
+    let inode = parse_u64(&line[inode_at..inode_end]);
+    spans[UnixCol::Inode as usize] = (inode_at as u32, inode_end as u32);
+
+    let field_start = skip_blanks(line, inode_end);
+    let (owner, path_start) = if layout.program {
+        let (program_end, path_start) = program_field(line, field_start);
+        spans[UnixCol::Program as usize] = (field_start as u32, program_end as u32);
+        (Some(owner(&line[field_start..program_end])), path_start)
+    } else {
+        spans[UnixCol::Program as usize] = (field_start as u32, field_start as u32);
+        (None, field_start)
+    };
+    let path_end = trim_end(line, path_start);
+    let path = &line[path_start..path_end];
+    spans[UnixCol::Path as usize] = (path_start as u32, path_end as u32);
+
+    Some(UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None })
+}
+
+/// A TCP state as the C locale prints it (the words [`words::tcp_state`] matches first).
+#[inline]
+fn c_state(word: &[u8]) -> Option<TcpState> {
+    Some(match word {
+        b"ESTABLISHED" => TcpState::Established,
+        b"LISTEN" => TcpState::Listen,
+        b"TIME_WAIT" => TcpState::TimeWait,
+        b"CLOSE_WAIT" => TcpState::CloseWait,
+        b"SYN_SENT" => TcpState::SynSent,
+        b"SYN_RECV" => TcpState::SynRecv,
+        b"FIN_WAIT1" => TcpState::FinWait1,
+        b"FIN_WAIT2" => TcpState::FinWait2,
+        b"CLOSE" => TcpState::Close,
+        b"LAST_ACK" => TcpState::LastAck,
+        b"CLOSING" => TcpState::Closing,
+        b"UNKNOWN" => TcpState::Unknown,
+        _ => return None,
+    })
+}
+
+/// A queue size at `start`: digits that fit in 64 bits, then at least one blank. Returns
+/// the value, its span and where the next value starts.
+#[inline]
+fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
+    let mut end = start;
+    let mut value: u64 = 0;
+    while let Some(&b) = line.get(end) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+        end += 1;
+    }
+    // Up to 19 digits cannot overflow; longer runs are checked the slow way.
+    if end == start || (end - start > 19 && parse_u64(&line[start..end]).is_none()) {
+        return None;
+    }
+    let next = blanks1(line, end)?;
+    Some((value, (start as u32, end as u32), next))
+}
+
+/// A decimal number that fits in 64 bits (the whole of `digits`), as [`parse_u64`] reads
+/// it; eight digits at a time (inodes run to ten digits).
+#[inline]
+fn number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 19 {
+        return parse_u64(digits);
+    }
+    let mut value: u64 = 0;
+    let mut rest = digits;
+    if let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+        value = eight_digits(u64::from_le_bytes(*eight))?;
+        rest = tail;
+        if let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+            value = value * 100_000_000 + eight_digits(u64::from_le_bytes(*eight))?;
+            rest = tail;
+        }
+    }
+    for &b in rest {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        value = value * 10 + u64::from(d);
+    }
+    Some(value)
+}
+
+/// The value of eight ASCII digits read little-endian (the first digit in the lowest
+/// byte), or `None` when one is not a digit.
+#[inline]
+fn eight_digits(word: u64) -> Option<u64> {
+    // Each byte is 0x30..=0x39: its high nibble is 3, and adding 6 does not carry into it.
+    let high = word & lanes(0xf0);
+    let carried = word.wrapping_add(lanes(0x06)) & lanes(0xf0);
+    if high != lanes(0x30) || carried != lanes(0x30) {
+        return None;
+    }
+    let v = word & lanes(0x0f);
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
+    Some((v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff)
+}
+
+/// The `User` column, as [`User::parse`] reads it.
+#[inline]
+fn user(text: &[u8]) -> User<'_> {
+    match number(text).and_then(|v| u32::try_from(v).ok()) {
+        Some(uid) => User::Uid(uid),
+        None => User::Name(text),
+    }
+}
+
+/// The `PID/Program name` column, as [`Owner::parse`] reads it: `-`, or digits up to the
+/// first `/`, or anything else as it is. A pid of ten digits or more (it may not fit 32
+/// bits) is left to `Owner::parse`.
+#[inline]
+fn owner(text: &[u8]) -> Owner<'_> {
+    if text == b"-" {
+        return Owner::Hidden;
+    }
+    let mut pid: u32 = 0;
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if i == 9 {
+            return Owner::parse(text);
+        }
+        pid = pid * 10 + u32::from(d);
+        i += 1;
+    }
+    if i > 0 && text.get(i) == Some(&b'/') {
+        Owner::Process { pid, name: &text[i + 1..] }
+    } else {
+        Owner::Other(text)
+    }
+}
+
+/// The timer's numbers in the form net-tools prints them, `secs.cc/retransmits/probes`
+/// (at most 15 digits of seconds, 18 of each count): the same value as [`timer_numbers`],
+/// read in one pass; `None` for any other form, which `timer_numbers` then reads.
+#[inline]
+fn plain_timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
+    let (whole, i) = digit_run(inner, 0, 15)?;
+    let (c, d) = match inner.get(i..i + 4) {
+        Some(&[b'.', c, d, b'/']) if c.is_ascii_digit() && d.is_ascii_digit() => (c - b'0', d - b'0'),
+        _ => return None,
+    };
+    let (retransmits, i) = digit_run(inner, i + 4, 18)?;
+    if inner.get(i) != Some(&b'/') {
+        return None;
+    }
+    let (probes, i) = digit_run(inner, i + 1, 18)?;
+    if i != inner.len() {
+        return None;
+    }
+    let ms = whole as i64 * 1000 + i64::from(c) * 100 + i64::from(d) * 10;
+    Some((ms, retransmits, probes))
+}
+
+/// One to `max` digits at `start`: their value and where they end.
+#[inline]
+fn digit_run(text: &[u8], start: usize, max: usize) -> Option<(u64, usize)> {
+    let mut value: u64 = 0;
+    let mut i = start;
+    while i < text.len() {
+        let d = text[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        value = value * 10 + u64::from(d);
+        i += 1;
+        if i - start > max {
+            return None;
+        }
+    }
+    (i > start).then_some((value, i))
+}
+
+/// `[ ]`, `[ ACC ]`, `[ ACC W N ]` at `pos`: the flags and where they end (after `]`).
+fn unix_flags(line: &[u8], pos: usize) -> Option<(UnixFlags, usize)> {
+    let rest = &line[pos..];
+    if rest.first() != Some(&b'[') {
+        return None;
+    }
+    if rest.starts_with(b"[ ]") {
+        return Some((UnixFlags::default(), pos + 3));
+    }
+    if rest.starts_with(b"[ ACC ]") {
+        return Some((UnixFlags { accepting: true, ..UnixFlags::default() }, pos + 7));
+    }
+    let close = rest.iter().position(|&b| b == b']')?;
+    let mut flags = UnixFlags::default();
+    for (_, w) in crate::lex::words(&rest[1..close]) {
+        match w {
+            b"ACC" => flags.accepting = true,
+            b"W" => flags.wait_data = true,
+            b"N" => flags.no_space = true,
+            _ => return None,
+        }
+    }
+    Some((flags, pos + close + 1))
+}
+
+/// Split the unix program field from the path, as the reference does: returns the end of
+/// the program text and the start of the path.
+fn program_field(line: &[u8], start: usize) -> (usize, usize) {
+    let field_end = start + PROGRAM_WIDTH;
+    if line.len() <= field_end {
+        return (trim_end(line, start), line.len());
+    }
+    if is_blank(line[field_end - 1]) {
+        let program_end = start + crate::lex::trim_end_blanks(&line[start..field_end]).len();
+        return (program_end, skip_blanks(line, field_end));
+    }
+    let word_stop = word_end(line, start);
+    (word_stop, skip_blanks(line, word_stop))
+}
+
+/// The endpoint that starts at `pos` and where it ends (at a blank or the line's end).
+/// The commonest form, `a.b.c.d:port` or `a.b.c.d:*`, is read in one pass; any other goes
+/// through [`endpoint`] once its end is known.
+#[inline]
+fn endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    if let Some(found) = ipv4_endpoint_at(line, pos) {
+        return Some(found);
+    }
+    let end = word_end(line, pos);
+    if end == pos {
+        return None;
+    }
+    Some((endpoint(&line[pos..end])?, end))
+}
+
+/// `a.b.c.d:port` (one to five digits) or `a.b.c.d:*` at `pos`, canonical, followed by a
+/// blank or the line's end: the same endpoint as [`endpoint`] reads (its IPv4 fast path).
+#[inline]
+fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    let digit = |i: usize| line.get(i).map(|&b| b.wrapping_sub(b'0')).filter(|&d| d <= 9);
+    let mut octets = [0u8; 4];
+    let mut i = pos;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if line.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let first = digit(i)?;
+        let mut value = u32::from(first);
+        i += 1;
+        if let Some(d) = digit(i) {
+            if first == 0 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
+            i += 1;
+            if let Some(d) = digit(i) {
+                value = value * 10 + u32::from(d);
+                i += 1;
+            }
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    if line.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let port = if line.get(i) == Some(&b'*') {
+        i += 1;
+        Port::Any
+    } else {
+        let start = i;
+        let mut value: u32 = 0;
+        while let Some(d) = digit(i) {
+            if i - start == 5 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        Port::Number(u16::try_from(value).ok()?)
+    };
+    if line.get(i).is_some_and(|&b| !is_blank(b)) {
+        return None;
+    }
+    let host = Host::Ip(IpAddr::V4(Ipv4Addr::from(octets)));
+    Some((Endpoint { host, port, maybe_truncated: false }, i))
+}
+
+/// Read `address:port` exactly as [`endpoint`](super::endpoint) does, for the forms this
+/// reader handles: numeric IPv4 and IPv6 (embedded IPv4 included), `*`, host and service
+/// names. `None` for the rest (cut or bracketed IPv6, non-canonical IPv4, bad bytes).
+#[inline]
+fn endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
+    let colon = text.iter().rposition(|&b| b == b':')?;
+    let (host_text, port_text) = (&text[..colon], &text[colon + 1..]);
+    let port = match port_text {
+        b"*" => Port::Any,
+        [] => return None,
+        _ if port_text.iter().all(u8::is_ascii_digit) => Port::Number(u16::try_from(number(port_text)?).ok()?),
+        _ if port_text.iter().all(|&b| is_name_byte(b)) => Port::Name(std::str::from_utf8(port_text).ok()?),
+        _ => return None,
+    };
+    // Only a host with a colon can be read as IPv6 (eight groups, or `::`).
+    let (host, v6_like) = if let Some(v6) = ipv6(host_text) {
+        (Host::Ip(IpAddr::V6(v6)), true)
+    } else if host_text.contains(&b':') {
+        return None;
+    } else {
+        (endpoint_v4_or_name(host_text)?, false)
+    };
+    Some(Endpoint { host, port, maybe_truncated: v6_like && text.len() == CUT_WIDTH })
+}
+
+/// A host without a colon: `*`, a dotted quad, or a name.
+fn endpoint_v4_or_name(host_text: &[u8]) -> Option<Host<'_>> {
+    Some(if host_text == b"*" {
+        Host::Any
+    } else if let Some(v4) = ipv4(host_text) {
+        Host::Ip(IpAddr::V4(v4))
+    } else if host_text.iter().all(|&b| is_name_byte(b)) && !host_text.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+    {
+        // Not digits and dots only, so no IPv4 address (the only address without a colon).
+        Host::Name(std::str::from_utf8(host_text).ok()?)
+    } else {
+        return None;
+    })
+}
+
+/// Bytes of host and service names as resolvers print them (as in `addr.rs`).
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'/')
+}
+
+/// An IPv6 address in the forms the standard parser accepts: eight groups of one to four
+/// hex digits, or fewer around one `::`, the last two possibly an embedded dotted quad.
+/// `None` for anything else (a form this reader does not know is left to the reference).
+fn ipv6(text: &[u8]) -> Option<Ipv6Addr> {
+    let mut groups = [0u16; 8];
+    let mut n = 0;
+    let mut gap = None;
+    let mut i = 0;
+    let len = text.len();
+    if text.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+    } else if text.first() == Some(&b':') {
+        return None;
+    }
+    while i < len {
+        let start = i;
+        let mut value: u32 = 0;
+        while i < len && i - start < 5 {
+            match hex_digit(text[i]) {
+                Some(d) => value = value * 16 + d,
+                None => break,
+            }
+            i += 1;
+        }
+        if i == start || i - start > 4 {
+            return None;
+        }
+        if text.get(i) == Some(&b'.') {
+            // An embedded IPv4 address: the last two groups.
+            let v4 = ipv4(&text[start..])?.octets();
+            if n + 2 > 8 {
+                return None;
+            }
+            groups[n] = u16::from_be_bytes([v4[0], v4[1]]);
+            groups[n + 1] = u16::from_be_bytes([v4[2], v4[3]]);
+            n += 2;
+            break;
+        }
+        if n == 8 {
+            return None;
+        }
+        groups[n] = value as u16;
+        n += 1;
+        if i == len {
+            break;
+        }
+        if text[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if text.get(i) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 1;
+        } else if i == len {
+            return None;
+        }
+    }
+    match gap {
+        None if n == 8 => {}
+        Some(at) if n <= 7 => {
+            // Move the groups after `::` to the end.
+            let tail = n - at;
+            groups.copy_within(at..n, 8 - tail);
+            groups[at..8 - tail].fill(0);
+        }
+        _ => return None,
+    }
+    Some(Ipv6Addr::from(groups))
+}
+
+/// A dotted quad without leading zeros, as the standard parser reads it (the same as
+/// [`crate::lex::canonical_ipv4`], one byte at a time with no iterator in between).
+#[inline]
+fn ipv4(text: &[u8]) -> Option<Ipv4Addr> {
+    let digit = |i: usize| text.get(i).map(|&b| b.wrapping_sub(b'0')).filter(|&d| d <= 9);
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if text.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let first = digit(i)?;
+        let mut value = u32::from(first);
+        i += 1;
+        if let Some(d) = digit(i) {
+            if first == 0 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
+            i += 1;
+            if let Some(d) = digit(i) {
+                value = value * 10 + u32::from(d);
+                i += 1;
+            }
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    (i == text.len()).then_some(Ipv4Addr::from(octets))
+}
+
+fn hex_digit(b: u8) -> Option<u32> {
+    match b {
+        b'0'..=b'9' => Some(u32::from(b - b'0')),
+        b'a'..=b'f' => Some(u32::from(b - b'a' + 10)),
+        b'A'..=b'F' => Some(u32::from(b - b'A' + 10)),
+        _ => None,
+    }
+}
+
+/// Eight copies of a byte, one per lane of a `u64`.
+const fn lanes(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each lane of `x` that is not zero (exact: no carry crosses lanes).
+#[inline]
+fn nonzero_lanes(x: u64) -> u64 {
+    const LOW7: u64 = lanes(0x7f);
+    ((x & LOW7).wrapping_add(LOW7) | x) & !LOW7
+}
+
+/// The eight bytes of `line` at `pos`, little-endian, if there are eight.
+#[inline]
+fn word_at(line: &[u8], pos: usize) -> Option<u64> {
+    let chunk = line.get(pos..pos + 8)?;
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(bytes))
+}
+
+/// The first byte at or after `pos` that is not a blank (or the line's end). Padding is
+/// spaces: eight of them are skipped at once, a tab byte by byte.
+#[inline(always)]
+fn skip_blanks(line: &[u8], mut pos: usize) -> usize {
+    while let Some(w) = word_at(line, pos) {
+        let other = nonzero_lanes(w ^ lanes(b' '));
+        if other != 0 {
+            pos += other.trailing_zeros() as usize / 8;
+            break;
+        }
+        pos += 8;
+    }
+    while pos < line.len() && is_blank(line[pos]) {
+        pos += 1;
+    }
+    pos
+}
+
+/// At least one blank at `pos`, then any more: where the next value starts.
+#[inline]
+fn blanks1(line: &[u8], pos: usize) -> Option<usize> {
+    if pos < line.len() && is_blank(line[pos]) {
+        Some(skip_blanks(line, pos + 1))
+    } else {
+        None
+    }
+}
+
+/// The first blank at or after `pos` (or the line's end).
+#[inline(always)]
+fn word_end(line: &[u8], mut pos: usize) -> usize {
+    while let Some(w) = word_at(line, pos) {
+        let not_space = nonzero_lanes(w ^ lanes(b' '));
+        let not_tab = nonzero_lanes(w ^ lanes(b'\t'));
+        let blank = !(not_space & not_tab) & lanes(0x80);
+        if blank != 0 {
+            return pos + blank.trailing_zeros() as usize / 8;
+        }
+        pos += 8;
+    }
+    while pos < line.len() && !is_blank(line[pos]) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end of `line[from..]` without its trailing blanks.
+fn trim_end(line: &[u8], from: usize) -> usize {
+    from + crate::lex::trim_end_blanks(&line[from..]).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netstat::{inet_row, unix_row};
+
+    fn same_inet(line: &str, layout: InetLayout) {
+        let fast = fast_inet_row(line.as_bytes(), layout);
+        assert!(fast.is_some(), "declined: {line}");
+        assert_eq!(fast, inet_row(line.as_bytes(), layout).ok(), "{line}");
+    }
+
+    #[test]
+    fn the_rows_of_the_reference_tests() {
+        for line in [
+            "tcp        0      0 192.168.0.1:53          192.168.0.53:53         ESTABLISHED 0          1817       12/dnsd              off (0.00/0/0)",
+            "tcp        0      0 127.0.0.1:34645         0.0.0.0:*               LISTEN      0          19097      9064/zoo worker: ac  on (0.79/3/1)",
+            "udpl6      0      0 ::1:45990               :::*                                0          19041      9020/python3         off (0.00/0/0)",
+            "raw6   43520      0 :::58                   :::*                    7           0          8726       4479/python3         off (0.00/0/0)",
+            "tcp   25229664      0 127.0.0.1:45678         127.0.0.1:35660         ESTABLISHED 0          19001      9020/python3         keepalive (7197.56/0/0)",
+            "tcp        0      0 2001:db8:1234:5678:9abc::1:22 0.0.0.0:*         LISTEN      0          1003       901/foo              off (0.00/0/0)",
+            "tcp        0      0 10.24.1.245:80          10.24.36.145:32790      SYN_RECV    0          0          -                    on (0.79/0/0)",
+            "tcp        0      0 ::1:5432                :::*                    LISTEN      26         14071                           off (0.00/0/0)",
+            "tcp6       0      0 ::ffff:127.0.0.1:7403   ::ffff:10.1.2.3:51234   ESTABLISHED 1000       555        77/java              keepalive (1.00/0/0)",
+            "tcp        0      0 localhost:smtp          *:*                     LISTEN      root       14071      -                    off (0.00/0/0)",
+        ] {
+            same_inet(line, InetLayout::FULL);
+        }
+        let tulpn = InetLayout { user_inode: false, program: true, timer: false };
+        same_inet(
+            "udp        0      0 0.0.0.0:68              0.0.0.0:*                           611/dhclient        ",
+            tulpn,
+        );
+        let an = InetLayout { user_inode: false, program: false, timer: false };
+        same_inet("tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     ", an);
+        same_inet("udp        0      0 0.0.0.0:68              0.0.0.0:*                          ", an);
+    }
+
+    #[test]
+    fn declines_what_it_does_not_handle() {
+        let sctp = "sctp       0      0 127.0.0.1:5000          127.0.0.1:41000         ESTABLISHED 0          20458      812/sctp_darn        off (0.00/0/0)";
+        assert_eq!(fast_inet_row(sctp.as_bytes(), InetLayout::FULL), None);
+        let cut = "tcp6       0      0 fe80::fc:ff:fe00::45694 :::*                    LISTEN      0          1          -                    off (0.00/0/0)";
+        assert!(inet_row(cut.as_bytes(), InetLayout::FULL).is_ok());
+        assert_eq!(fast_inet_row(cut.as_bytes(), InetLayout::FULL), None);
+        let bad = "tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off";
+        assert_eq!(fast_inet_row(bad.as_bytes(), InetLayout::FULL), None);
+        assert_eq!(fast_inet_row(b"", InetLayout::FULL), None);
+        assert_eq!(fast_unix_row(b"", UnixLayout { program: true }), None);
+    }
+
+    #[test]
+    fn unix_rows_equal_the_reference() {
+        let p = UnixLayout { program: true };
+        for line in [
+            &b"unix  2      [ ACC ]     STREAM     LISTENING     16411    738/NetworkManager   /var/run/NetworkManager/private"[..],
+            b"unix  2      [ ]         DGRAM                    11776    1/systemd            /run/systemd/shutdownd",
+            b"unix  3      [ ]         SEQPACKET  CONNECTED     9435317  50560/python3        ",
+            b"unix  2      [ ACC W N ] STREAM     LISTENING     -        -                    @/tmp/x",
+            b"unix  2      [ ]         STREAM     CONNECTED     1234     12345/a-really-quite-long /p",
+        ] {
+            let fast = fast_unix_row(line, p);
+            assert!(fast.is_some(), "declined: {}", String::from_utf8_lossy(line));
+            assert_eq!(fast, unix_row(line, p).ok());
+        }
+    }
+
+    #[test]
+    fn ipv6_forms_agree_with_the_standard_parser() {
+        for text in [
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7:8",
+            "fd00::ab:cd",
+            "::ffff:127.0.0.1",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1::2:3",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            ":1::",
+            "1:",
+            "12345::",
+            "::1.2.3",
+            "::01.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "1:2:3:4:5:6::1.2.3.4",
+            "::1:2:3:4:5:6:1.2.3.4",
+            "ABCD::Ef",
+        ] {
+            let std = text.parse::<Ipv6Addr>().ok();
+            let fast = ipv6(text.as_bytes());
+            assert!(fast.is_none() || fast == std, "{text}: {fast:?} vs {std:?}");
+        }
+    }
+}
