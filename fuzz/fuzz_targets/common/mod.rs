@@ -168,6 +168,50 @@ pub fn check_fast_netstat(data: &[u8]) {
     }
 }
 
+/// The hand-written ss row reader against the combinator grammar (`ss::fast_row` vs
+/// `ss::row_in`): the first byte picks the column set and a header geometry, the rest
+/// (up to a newline) is the line, behind a real row's prefix unless the high bit is set.
+/// The reader may decline; a row it gives must be the grammar's under any geometry.
+pub fn check_ss_fast_row(data: &[u8]) {
+    use netsift::netsift_grammar::ss::{self, SsColumns, SsGeometry};
+    let Some((&flags, rest)) = data.split_first() else { return };
+    let mut line = match flags & 0x80 {
+        0 => b"tcp   ESTAB  0      0      ".to_vec(),
+        _ => Vec::new(),
+    };
+    line.extend(rest.iter().copied().take_while(|&b| b != b'\n'));
+    let columns = SsColumns { netid: flags & 1 != 0, state: flags & 2 != 0, queues: flags & 4 != 0 };
+    let Some(fast) = ss::fast_row(&line, columns) else { return };
+    let geometry = SsGeometry { send_q: Some(u32::from(flags >> 3 & 0xf) * 4), peer_colon: Some(u32::from(flags) * 2) };
+    for geometry in [SsGeometry::default(), geometry] {
+        assert_eq!(Ok(fast), ss::row_in(&line, columns, geometry), "{}", String::from_utf8_lossy(&line));
+    }
+    // The lazily read parts agree too.
+    let slow = ss::row_in(&line, columns, SsGeometry::default()).expect("compared above");
+    assert!(fast.extras.eq(slow.extras));
+    assert!(fast.process.map(|u| u.iter().collect::<Vec<_>>()) == slow.process.map(|u| u.iter().collect::<Vec<_>>()));
+}
+
+/// The fast values reader of /proc/net/netstat (`proc_net::fast_pairs`) against its
+/// reference (`pairs_with_spans` over `pair_line`), on every two neighbouring lines of
+/// `data` as a names line and its values line: same pairs, same error.
+pub fn check_proc_net_fast(data: &[u8]) {
+    use netsift::netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, pairs_with_spans, values_body};
+    let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    for pair in lines.windows(2) {
+        let (names_line, values_line) = (pair[0], pair[1]);
+        let (Ok(names), Ok(values)) = (pair_line(names_line), pair_line(values_line)) else { continue };
+        let spans: Vec<(u32, u32)> = name_spans(&names).collect();
+        let reference: Vec<_> = pairs_with_spans(&names, &spans, &values).collect();
+        let (body, same) = match values_body(values_line, names.prefix) {
+            Some(body) => (body, true),
+            None => (values.body(), values.prefix == names.prefix),
+        };
+        let fast: Vec<_> = fast_pairs(&names, &spans, values_line, body, same).collect();
+        assert_eq!(fast, reference);
+    }
+}
+
 /// Run the check of the fuzz target named `target` on `data` (for the stable replay test).
 pub fn check_target(target: &str, data: &[u8]) {
     match target {
@@ -195,12 +239,14 @@ pub fn check_target(target: &str, data: &[u8]) {
         "chunked" => check_chunking(data),
         "split" => check_split(data),
         "fast_netstat" => check_fast_netstat(data),
+        "ss_fast_row" => check_ss_fast_row(data),
+        "proc_net_fast" => check_proc_net_fast(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 17] = [
+pub const TARGETS: [&str; 19] = [
     "netstat",
     "ss",
     "netstat_s",
@@ -222,4 +268,7 @@ pub const TARGETS: [&str; 17] = [
     "split",
     // Issue 11, the hand-written netstat row readers against the grammar's.
     "fast_netstat",
+    // Issue 11, the hand-written ss and /proc readers against the grammar's.
+    "ss_fast_row",
+    "proc_net_fast",
 ];
