@@ -19,6 +19,7 @@
 
 use pyo3::prelude::*;
 
+mod parts;
 mod pyjson;
 mod pystr;
 mod stream;

@@ -45,6 +45,7 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
+use crate::parts;
 use crate::stream::{format_of, Source};
 
 /// Register `table_stream`.
@@ -1182,15 +1183,15 @@ impl MembershipCols {
 
 /// The columns of the requested kind.
 enum KindCols {
-    Section(SectionCols),
+    Section(Box<SectionCols>),
     InetConn(Box<InetCols>),
     UnixSocket(Box<UnixCols>),
     SsSocket(Box<SsCols>),
-    Counter(CounterCols),
+    Counter(Box<CounterCols>),
     Interface(Box<InterfaceCols>),
-    Membership(MembershipCols),
-    Notice(NoticeCols),
-    Malformed(MalformedCols),
+    Membership(Box<MembershipCols>),
+    Notice(Box<NoticeCols>),
+    Malformed(Box<MalformedCols>),
 }
 
 /// The table of one event kind being built.
@@ -1205,15 +1206,15 @@ impl Table {
     fn new(kind: &str) -> Option<Table> {
         let index = EventKind::NAMES.iter().position(|k| *k == kind)?;
         let cols = match kind {
-            "section" => KindCols::Section(SectionCols::default()),
+            "section" => KindCols::Section(Box::default()),
             "inet_conn" => KindCols::InetConn(Box::default()),
             "unix_socket" => KindCols::UnixSocket(Box::default()),
             "ss_socket" => KindCols::SsSocket(Box::default()),
-            "counter" => KindCols::Counter(CounterCols::default()),
+            "counter" => KindCols::Counter(Box::default()),
             "interface" => KindCols::Interface(Box::default()),
-            "membership" => KindCols::Membership(MembershipCols::default()),
-            "notice" => KindCols::Notice(NoticeCols::default()),
-            "malformed" => KindCols::Malformed(MalformedCols::default()),
+            "membership" => KindCols::Membership(Box::default()),
+            "notice" => KindCols::Notice(Box::default()),
+            "malformed" => KindCols::Malformed(Box::default()),
             _ => return None,
         };
         Some(Table { kind: index, common: Common::default(), cols })
@@ -1261,10 +1262,6 @@ impl Table {
 
 /// Bytes of input parsed by one thread at a time; a window holds one part per worker.
 const PART: usize = 4 << 20;
-/// A window smaller than this per worker is parsed by one thread.
-const MIN_PART: usize = 1 << 20;
-/// Bytes before a part that its guessed parser reads first (as the CLI's `--jobs`).
-const WARM_UP: usize = 128 << 10;
 
 /// Parse `bytes` with `parser` (finishing it when `last`) into a table of `kind`.
 fn parse_part(parser: &mut PushParser, bytes: &[u8], last: bool, kind: &str) -> Result<RecordBatch, String> {
@@ -1296,23 +1293,6 @@ fn fill(reader: &mut dyn Read, window: &mut Vec<u8>, want: usize) -> std::io::Re
     Ok(got < asked)
 }
 
-/// Where the parts of `bytes` (whole lines) start: up to `workers` cuts at line starts, the
-/// first at 0, none when the bytes are too few to share.
-fn cuts(bytes: &[u8], workers: usize) -> Vec<usize> {
-    let parts = (bytes.len() / MIN_PART).clamp(1, workers);
-    let mut cuts = vec![0];
-    for i in 1..parts {
-        let target = bytes.len() * i / parts;
-        if let Some(nl) = memchr::memchr(b'\n', &bytes[target..]) {
-            let cut = target + nl + 1;
-            if cut < bytes.len() && cut > cuts.last().copied().unwrap_or(0) {
-                cuts.push(cut);
-            }
-        }
-    }
-    cuts
-}
-
 /// The events of one kind of a source, as record batches in input order.
 ///
 /// The input is read a window at a time (one part of a few MB per core, cut at line
@@ -1334,7 +1314,7 @@ fn build(
 ) -> Result<Vec<RecordBatch>, String> {
     let (mut truth, workers) = match name {
         Some(name) if netsift::Format::kernel_table(name).is_some() => (PushParser::named(format, name), 1),
-        _ => (PushParser::new(format), std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)),
+        _ => (PushParser::new(format), parts::workers()),
     };
     let mut batches = Vec::new();
     let mut window: Vec<u8> = Vec::new();
@@ -1355,60 +1335,26 @@ fn build(
             continue;
         }
         let bytes = &window[..end];
-        let cuts = if aligned { cuts(bytes, workers) } else { vec![0] };
-        if cuts.len() > 1 && inside.is_none() && at.offset == 0 {
-            // The section the input is in near its start, for guesses under `-f auto`.
-            let mut sniff = PushParser::new(format);
-            sniff.feed(&bytes[..bytes.len().min(64 << 10)], &mut |_: Event<'_>| {});
-            inside = Some(sniff.section_format());
+        if aligned && inside.is_none() && at.offset == 0 {
+            inside = Some(parts::sniff(format, bytes));
         }
-        let inside_now = inside.flatten();
-        let part = |k: usize| &bytes[cuts[k]..cuts.get(k + 1).copied().unwrap_or(end)];
-        let last = |k: usize| ended && k + 1 == cuts.len();
-        // The line number at each cut.
-        let mut lines = vec![at.line];
-        for k in 1..cuts.len() {
-            lines.push(lines[k - 1] + memchr::memchr_iter(b'\n', part(k - 1)).count() as u64);
-        }
-        let (first, guesses) = std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..cuts.len())
-                .map(|k| {
-                    let (cut, line) = (cuts[k], lines[k]);
-                    scope.spawn(move || {
-                        let mut warm = cut.saturating_sub(WARM_UP);
-                        if warm > 0 {
-                            // Whole lines: from just after a newline.
-                            warm += memchr::memchr(b'\n', &bytes[warm..cut]).map_or(cut - warm, |i| i + 1);
-                        }
-                        let here = netsift::push::Position { line, offset: at.offset + cut as u64 };
-                        let mut guess = PushParser::guess_for_part(format, inside_now, &bytes[warm..cut], here);
-                        let start = guess.clone();
-                        let batch = parse_part(&mut guess, part(k), last(k), kind);
-                        (start, guess, batch)
-                    })
-                })
-                .collect();
-            let first = parse_part(&mut truth, part(0), last(0), kind);
-            let guesses: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
-            (first, guesses)
-        });
-        batches.push(first?);
-        for (k, guess) in guesses.into_iter().enumerate() {
-            let k = k + 1;
-            match guess {
-                Ok((start, end_state, batch)) if start.agrees(&truth, true) => {
-                    truth = end_state;
-                    batches.push(batch?);
-                }
-                // A wrong guess (or a worker that panicked): the part again, from the truth.
-                _ => batches.push(parse_part(&mut truth, part(k), last(k), kind)?),
-            }
+        let span = parts::Span {
+            format,
+            bytes,
+            at,
+            ended,
+            inside: inside.flatten(),
+            workers: if aligned { workers } else { 1 },
+        };
+        let (results, end_line) =
+            parts::parse(&mut truth, span, &|parser, part, last| parse_part(parser, part, last, kind));
+        for batch in results {
+            batches.push(batch?);
         }
         if ended {
             return Ok(batches);
         }
-        at.line =
-            lines.last().copied().unwrap_or(at.line) + memchr::memchr_iter(b'\n', part(cuts.len() - 1)).count() as u64;
+        at.line = end_line;
         at.offset += end as u64;
         window.drain(..end);
     }
