@@ -1306,12 +1306,7 @@ fn fill(reader: &mut dyn Read, window: &mut Vec<u8>, want: usize) -> std::io::Re
 /// `name` is the file's name, from which a kernel socket table (`/proc/net/tcp6`) takes its
 /// protocol, as in `netsift.events()`; such a table is parsed by one thread (a guessed
 /// parser would not know the name).
-fn build(
-    reader: &mut dyn Read,
-    format: netsift::Format,
-    name: Option<&str>,
-    kind: &str,
-) -> Result<Vec<RecordBatch>, String> {
+fn build(reader: &mut dyn Read, format: netsift::Format, name: Option<&str>, kind: &str) -> PyResult<Vec<RecordBatch>> {
     let (mut truth, workers) = match name {
         Some(name) if netsift::Format::kernel_table(name).is_some() => (PushParser::named(format, name), 1),
         _ => (PushParser::new(format), parts::workers()),
@@ -1324,12 +1319,12 @@ fn build(
     let mut aligned = true;
     let mut inside = None;
     loop {
-        let ended = fill(reader, &mut window, workers * PART).map_err(|e| e.to_string())?;
+        let ended = fill(reader, &mut window, workers * PART).map_err(|e| PyOSError::new_err(e.to_string()))?;
         // The window's whole lines; the rest waits for the next window.
         let end = if ended { window.len() } else { memchr::memrchr(b'\n', &window).map_or(0, |i| i + 1) };
         if end == 0 && !ended {
             // A line longer than the window: fed as is, and no guessing from here on.
-            batches.push(parse_part(&mut truth, &window, false, kind)?);
+            batches.push(parse_part(&mut truth, &window, false, kind).map_err(PyValueError::new_err)?);
             window.clear();
             aligned = false;
             continue;
@@ -1349,7 +1344,8 @@ fn build(
         let (results, end_line) =
             parts::parse(&mut truth, span, &|parser, part, last| parse_part(parser, part, last, kind));
         for batch in results {
-            batches.push(batch?);
+            // A value that does not fit its column (named with its line).
+            batches.push(batch.map_err(PyValueError::new_err)?);
         }
         if ended {
             return Ok(batches);
@@ -1408,7 +1404,7 @@ fn table_stream(py: Python<'_>, source: &Bound<'_, PyAny>, kind: &str, format: &
     let kind = kind.to_string();
     let batches = py.allow_threads(move || -> PyResult<Vec<RecordBatch>> {
         let mut reader = source.open()?;
-        build(&mut reader, format, name.as_deref(), &kind).map_err(PyOSError::new_err)
+        build(&mut reader, format, name.as_deref(), &kind)
     })?;
     // Every batch has the kind's fixed schema; the first says what it is.
     let schema = batches.first().map(RecordBatch::schema).ok_or_else(|| PyOSError::new_err("no table was built"))?;

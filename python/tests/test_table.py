@@ -262,3 +262,16 @@ def test_empty_and_bad_kind():
     assert t.num_rows == 0
     with pytest.raises(ValueError):
         netsift.table(SS, "no_such_kind")
+
+
+def test_a_value_beyond_int64_is_an_error_with_its_line():
+    data = (
+        b"Active Internet connections (servers and established)\n"
+        b"Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n"
+        b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     \n"
+        b"tcp   9223372036854775808 0 0.0.0.0:23      0.0.0.0:*               LISTEN     \n"
+    )
+    recv_q = [e.recv_q for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert recv_q == [0, 9223372036854775808]
+    with pytest.raises(ValueError, match="line 4"):
+        netsift.table(data, "inet_conn")
