@@ -275,3 +275,20 @@ def test_a_value_beyond_int64_is_an_error_with_its_line():
     assert recv_q == [0, 9223372036854775808]
     with pytest.raises(ValueError, match="line 4"):
         netsift.table(data, "inet_conn")
+
+
+def test_big_single_capture_in_parts_is_one_parse():
+    """One capture whose rows fill several parts: the guessed parts are kept (they agree
+    with the true state), and the rows are still those of one parse."""
+    with open(NETSTAT, "rb") as f:
+        lines = f.read().splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if line.startswith(b"Proto"))
+    rows = [line for line in lines[header + 1 :] if line.startswith((b"tcp", b"udp"))]
+    body = b"".join(rows)
+    data = b"".join(lines[: header + 1]) + body * (9 * (1 << 20) // len(body) + 1)
+    t = netsift.table(data, "inet_conn")
+    events = [e for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert t.num_rows == len(events) > 50000
+    assert t.column("line").to_pylist() == [e.line for e in events]
+    assert t.column("raw").to_pylist() == [e.raw for e in events]
+    assert [p["port"] for p in t.column("local").to_pylist()] == [e.local.port for e in events]
