@@ -292,3 +292,18 @@ def test_big_single_capture_in_parts_is_one_parse():
     assert t.column("line").to_pylist() == [e.line for e in events]
     assert t.column("raw").to_pylist() == [e.raw for e in events]
     assert [p["port"] for p in t.column("local").to_pylist()] == [e.local.port for e in events]
+
+
+IPV6 = ["::", "::1", "fe80::1", "2001:db8:0:0:1:0:0:1", "1:0:0:2:0:0:0:3", "::ffff:1.2.3.4", "::1.2.3.4",
+        "0:0:1::", "1::", "1:2:3:4:5:6:7:8", "1:0:3:4:5:6:7:8", "abcd:ef01:0:0:0:0:0:ff", "0:0:0:0:0:1:0:0",
+        "::ffff:0:1.2.3.4", "64:ff9b::10.0.0.1", "fe80:0:0:0:a:b:0:0"]
+
+
+def test_ipv6_addresses_are_written_as_the_events_write_them():
+    head = (b"Active Internet connections (servers and established)\n"
+            b"Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n")
+    rows = b"".join(b"tcp6       0      0 %s:22 :::*                    LISTEN     \n" % a.encode() for a in IPV6)
+    data = head + rows
+    expected = [e.local.address for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert len(expected) == len(IPV6)
+    assert [p["address"] for p in netsift.table(data, "inet_conn").column("local").to_pylist()] == expected
