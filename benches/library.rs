@@ -1,5 +1,6 @@
 //! The library's paths beside the CLI's (issue 11, item 5): `PushParser::feed` with a
-//! counting sink (what `netsift count` does), `read_events` and `OwnedEvents` (owned
+//! counting sink (what `netsift count` does), with the JSON writer as sink (what
+//! `netsift events` does, the writing out aside), `read_events` and `OwnedEvents` (owned
 //! events, for pipelines), each measured beside a naive whitespace tokenizer on the same
 //! bytes in the same run (`fields`, the yardstick of `bench/limits`), so that the ratios
 //! can be read off one report. Inputs: the real captures of tests/fixtures/corpus/real,
@@ -62,6 +63,28 @@ fn feed_counting(format: Format, input: &[u8]) -> Vec<u64> {
     counts
 }
 
+/// What `netsift events` does: feed 1 MiB chunks, write each event as a JSON line into a
+/// 1 MiB buffer that is emptied when full (the writing of it left out); the bytes written.
+/// Beside `feed_counting`, the cost of the JSON writer.
+fn feed_json_lines(format: Format, input: &[u8]) -> u64 {
+    let mut out = Vec::with_capacity((1 << 20) + (64 << 10));
+    let mut written = 0u64;
+    let mut parser = PushParser::new(format);
+    let mut sink = |ev: Event<'_>| {
+        netsift::events::json::write_event(&mut out, &ev);
+        out.push(b'\n');
+        if out.len() >= 1 << 20 {
+            written += out.len() as u64;
+            out.clear();
+        }
+    };
+    for chunk in input.chunks(1 << 20) {
+        parser.feed(chunk, &mut sink);
+    }
+    parser.finish(&mut sink);
+    written + out.len() as u64
+}
+
 /// `read_events` over an in-memory reader (it reads 64 KiB blocks), counting the events.
 fn read_events(format: Format, input: &[u8]) -> u64 {
     netsift::read_events(input, format).filter(|e| e.is_ok()).count() as u64
@@ -102,6 +125,7 @@ fn library(c: &mut Criterion) {
         g.sample_size(10);
         g.bench_function("fields (yardstick)", |b| b.iter(|| fields(&big)));
         g.bench_function("feed, counting sink", |b| b.iter(|| feed_counting(format, &big)));
+        g.bench_function("feed, JSON lines", |b| b.iter(|| feed_json_lines(format, &big)));
         g.bench_function("read_events", |b| b.iter(|| read_events(format, &big)));
         g.bench_function("OwnedEvents", |b| b.iter(|| owned_events(format, &shared)));
         g.finish();

@@ -12,10 +12,11 @@
 //! values drawn anew), `proc-netstat` (`/proc/net/netstat` and `/proc/net/snmp` pairs of
 //! real length), `proc-net-tcp` (`/proc/net/tcp` of kernel 6.x: the 149-byte padded rows,
 //! listeners, established, TIME_WAIT rows cut after the pointer; also `proc-net-tcp6`).
-//! real length), and the counter files of issue 13 from real captures with values drawn
-//! anew: `nstat` (`nstat -zas`), `proc-snmp6`, `sockstat` (sockstat then sockstat6),
-//! `proc-net-dev`. SIZE is in megabytes; `--captures N` splits the output into N captures
-//! (periodic logs), one big capture by default.
+//! And the counter files of issue 13 from real captures with values drawn anew: `nstat`
+//! (`nstat -zas`), `proc-snmp6`, `sockstat` (sockstat then sockstat6), `proc-net-dev`. SIZE is in megabytes; `--captures N` splits the output into N captures
+//! (periodic logs), one big capture by default. Only values are drawn anew: the digits of
+//! a name (`Icmp6`, `TCPMD5Unexpected`, `InType3`) stay, so the names lines of a periodic
+//! log repeat as a real one's do.
 
 use std::io::{self, BufWriter, Write};
 
@@ -209,23 +210,6 @@ fn ss_capture(rng: &mut Rng, bytes: usize, out: &mut String) {
     }
 }
 
-/// Replace every run of digits of a real capture with a fresh number, keeping the text.
-fn renumber(rng: &mut Rng, template: &str, out: &mut String) {
-    let mut digits = false;
-    for ch in template.chars() {
-        if ch.is_ascii_digit() {
-            if !digits {
-                let bits = rng.below(40) + 1;
-                out.push_str(&rng.below(1 << bits).to_string());
-            }
-            digits = true;
-        } else {
-            digits = false;
-            out.push(ch);
-        }
-    }
-}
-
 /// Replace every number of a real capture that stands alone (after a blank, a `:` or
 /// at the start of a line: not the `6` of `Ip6` or the `0` of `eth0`) with a fresh one.
 fn renumber_values(rng: &mut Rng, template: &str, out: &mut String) {
@@ -365,10 +349,10 @@ fn main() -> io::Result<()> {
         match format.as_str() {
             "netstat" => netstat_capture(&mut rng, per_capture.min(total - written), &mut text),
             "ss" => ss_capture(&mut rng, per_capture.min(total - written), &mut text),
-            "netstat-s" => renumber(&mut rng, NETSTAT_S, &mut text),
+            "netstat-s" => renumber_values(&mut rng, NETSTAT_S, &mut text),
             "proc-netstat" => {
                 for p in PROC {
-                    renumber(&mut rng, p, &mut text);
+                    renumber_values(&mut rng, p, &mut text);
                 }
             }
             "proc-net-tcp" => proc_net_tcp(&mut rng, per_capture.min(total - written), false, &mut text),

@@ -100,19 +100,36 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
 /// most of what netsift writes is printable ASCII.
 #[inline]
 fn plain_prefix(bytes: &[u8]) -> usize {
-    let mut done = 0;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
+    let word = |at: usize| {
         let mut lane = [0u8; 8];
-        lane.copy_from_slice(chunk);
-        let special = special_lanes(u64::from_le_bytes(lane));
+        lane.copy_from_slice(&bytes[at..at + 8]);
+        special_lanes(u64::from_le_bytes(lane))
+    };
+    let n = bytes.len();
+    if n < 8 {
+        return short_plain_prefix(bytes);
+    }
+    let mut done = 0;
+    while done + 8 <= n {
+        let special = word(done);
         if special != 0 {
             return done + special.trailing_zeros() as usize / 8;
         }
         done += 8;
     }
-    // The last 0–7 bytes, in one word padded with a plain byte.
-    let rest = chunks.remainder();
+    // The last 1–7 bytes: the word ending at the end, overlapping bytes already found plain.
+    if done < n {
+        let special = word(n - 8);
+        if special != 0 {
+            return n - 8 + special.trailing_zeros() as usize / 8;
+        }
+    }
+    n
+}
+
+/// [`plain_prefix`] of fewer than 8 bytes, in one word padded with a plain byte.
+#[inline]
+fn short_plain_prefix(rest: &[u8]) -> usize {
     let mut w = u64::from_le_bytes([b'a'; 8]);
     let mut i = 0;
     if rest.len() >= 4 {
@@ -127,7 +144,11 @@ fn plain_prefix(bytes: &[u8]) -> usize {
         w = (w & !(0xff << (8 * i))) | (u64::from(rest[i]) << (8 * i));
     }
     let special = special_lanes(w);
-    done + if special != 0 { special.trailing_zeros() as usize / 8 } else { rest.len() }
+    if special != 0 {
+        special.trailing_zeros() as usize / 8
+    } else {
+        rest.len()
+    }
 }
 
 /// The high bit of each lane (byte, little-endian) of `w` that is not plain; exact for the
@@ -177,14 +198,30 @@ pub fn key(out: &mut Vec<u8>, key: &str) {
     out.push(b':');
 }
 
-/// Append an unsigned number (without allocating: `netsift events` writes millions).
+/// Append an unsigned number (without allocating: `netsift events` writes millions; most
+/// are one digit: queues, retransmits, flags).
+#[inline]
 pub fn uint(out: &mut Vec<u8>, n: u64) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Append a signed number.
 pub fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// Append a counter's value: through the 64-bit writer when it fits (nearly always;
+/// 128-bit division is several times slower).
+#[inline]
+pub fn i128(out: &mut Vec<u8>, n: i128) {
+    match u64::try_from(n) {
+        Ok(small) => uint(out, small),
+        Err(_) => int(out, n),
+    }
 }
 
 /// Append a value's `Display` form as a JSON string, for values whose text never needs
@@ -197,21 +234,150 @@ pub fn display_string(out: &mut Vec<u8>, value: impl std::fmt::Display) {
     out.push(b'"');
 }
 
-/// Append an IP address as a JSON string: IPv4 digit by digit (the commonest value of all,
-/// and `Display` goes through the formatting machinery), IPv6 by its `Display`.
+/// Append an IP address as a JSON string, written digit by digit (addresses are among the
+/// commonest values, and `Display` goes through the formatting machinery): the same text
+/// as `Display` (RFC 5952 for IPv6: lower-case hex, the first longest run of two or more
+/// zero groups as `::`, an IPv4-mapped address as `::ffff:a.b.c.d`).
 pub fn ip(out: &mut Vec<u8>, ip: std::net::IpAddr) {
+    out.push(b'"');
     match ip {
-        std::net::IpAddr::V4(v4) => {
-            out.push(b'"');
-            for (i, octet) in v4.octets().into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b'.');
-                }
-                out.extend_from_slice(itoa::Buffer::new().format(octet).as_bytes());
-            }
-            out.push(b'"');
+        std::net::IpAddr::V4(v4) => ipv4(out, v4),
+        std::net::IpAddr::V6(v6) => ipv6(out, v6),
+    }
+    out.push(b'"');
+}
+
+fn ipv4(out: &mut Vec<u8>, v4: std::net::Ipv4Addr) {
+    for (i, octet) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
         }
-        std::net::IpAddr::V6(v6) => display_string(out, v6),
+        if octet >= 100 {
+            out.push(b'0' + octet / 100);
+        }
+        if octet >= 10 {
+            out.push(b'0' + octet / 10 % 10);
+        }
+        out.push(b'0' + octet % 10);
+    }
+}
+
+fn ipv6(out: &mut Vec<u8>, v6: std::net::Ipv6Addr) {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        out.extend_from_slice(b"::ffff:");
+        ipv4(out, v4);
+        return;
+    }
+    let groups = v6.segments();
+    // The first longest run of zero groups.
+    let (mut best_start, mut best_len, mut start, mut len) = (0, 0, 0, 0);
+    for (i, &g) in groups.iter().enumerate() {
+        if g == 0 {
+            if len == 0 {
+                start = i;
+            }
+            len += 1;
+            if len > best_len {
+                (best_start, best_len) = (start, len);
+            }
+        } else {
+            len = 0;
+        }
+    }
+    let hex_groups = |out: &mut Vec<u8>, groups: &[u16]| {
+        for (i, &g) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push(b':');
+            }
+            let digits = (16 - g.leading_zeros() as usize).div_ceil(4).max(1);
+            for d in (0..digits).rev() {
+                out.push(HEX[usize::from((g >> (4 * d)) & 0xf)]);
+            }
+        }
+    };
+    if best_len > 1 {
+        hex_groups(out, &groups[..best_start]);
+        out.extend_from_slice(b"::");
+        hex_groups(out, &groups[best_start + best_len..]);
+    } else {
+        hex_groups(out, &groups);
+    }
+}
+
+/// A member name known when netsift is compiled, pre-encoded as `,"name":` so that writing
+/// it is one copy, without the escaping pass: made by [`key!`](crate::key), which checks
+/// at compile time that the name needs no escaping.
+#[derive(Debug, Clone, Copy)]
+pub struct Key(&'static str);
+
+impl Key {
+    /// `,"name":` for `name`; fails to compile (in a `const`) for a name that needs escaping.
+    pub const fn new(with_comma: &'static str) -> Key {
+        let b = with_comma.as_bytes();
+        assert!(b.len() >= 4 && b[0] == b',' && b[1] == b'"' && b[b.len() - 2] == b'"' && b[b.len() - 1] == b':');
+        let mut i = 2;
+        while i < b.len() - 2 {
+            assert!(PLAIN[b[i] as usize], "a key! name must not need escaping");
+            i += 1;
+        }
+        Key(with_comma)
+    }
+
+    /// `,"name":`.
+    #[inline]
+    pub fn with_comma(self) -> &'static [u8] {
+        self.0.as_bytes()
+    }
+
+    /// `"name":`.
+    #[inline]
+    pub fn bare(self) -> &'static [u8] {
+        &self.0.as_bytes()[1..]
+    }
+}
+
+/// A [`Key`] for a literal member name: `key!("recv_q")` is `,"recv_q":`, checked and
+/// built at compile time.
+#[macro_export]
+macro_rules! key {
+    ($name:literal) => {
+        const { $crate::json::Key::new(concat!(",\"", $name, "\":")) }
+    };
+}
+
+/// What an [`Object`] member can be named by: text (escaped when it needs it) or a
+/// pre-encoded [`Key`].
+pub trait Name {
+    /// Append the name and its colon, after a comma unless it is the object's `first` member.
+    fn write_member(self, out: &mut Vec<u8>, first: bool);
+}
+
+impl<T: AsRef<str> + ?Sized> Name for &T {
+    #[inline]
+    fn write_member(self, out: &mut Vec<u8>, first: bool) {
+        let name = self.as_ref().as_bytes();
+        if !first {
+            out.push(b',');
+        }
+        // Keys are nearly always plain: written in one go, without the escaping pass.
+        if plain_prefix(name) != name.len() {
+            string(out, name);
+            out.push(b':');
+            return;
+        }
+        out.reserve(name.len() + 3);
+        out.push(b'"');
+        out.extend_from_slice(name);
+        out.extend_from_slice(b"\":");
+    }
+}
+
+impl Name for Key {
+    #[inline]
+    fn write_member(self, out: &mut Vec<u8>, first: bool) {
+        // One copy with its comma (measured: pushing the comma apart costs more than the
+        // copy of a length chosen at run time).
+        out.extend_from_slice(if first { self.bare() } else { self.with_comma() });
     }
 }
 
@@ -228,22 +394,17 @@ impl<'o> Object<'o> {
         Object { out, first: true }
     }
 
+    /// Go on with an object whose opening and first members the caller wrote into `out`
+    /// (a fixed head written in one copy, as `events::json` does).
+    pub fn after_members(out: &'o mut Vec<u8>) -> Self {
+        Object { out, first: false }
+    }
+
     /// Start a member: writes the comma and the key, and returns the buffer for the value.
     #[inline]
-    pub fn member(&mut self, name: &str) -> &mut Vec<u8> {
-        let name = name.as_bytes();
-        // Keys are nearly always plain: written in one go, without the escaping pass.
-        if plain_prefix(name) != name.len() {
-            return self.member_bytes(name);
-        }
-        self.out.reserve(name.len() + 4);
-        if !self.first {
-            self.out.push(b',');
-        }
+    pub fn member(&mut self, name: impl Name) -> &mut Vec<u8> {
+        name.write_member(self.out, self.first);
         self.first = false;
-        self.out.push(b'"');
-        self.out.extend_from_slice(name);
-        self.out.extend_from_slice(b"\":");
         self.out
     }
 
@@ -265,42 +426,53 @@ impl<'o> Object<'o> {
     }
 
     /// A string member from bytes.
-    pub fn bytes(&mut self, name: &str, value: &[u8]) {
+    pub fn bytes(&mut self, name: impl Name, value: &[u8]) {
         string(self.member(name), value);
     }
 
     /// A string member.
-    pub fn str(&mut self, name: &str, value: &str) {
+    pub fn str(&mut self, name: impl Name, value: &str) {
         string(self.member(name), value.as_bytes());
     }
 
     /// An unsigned number member.
-    pub fn uint(&mut self, name: &str, value: u64) {
+    pub fn uint(&mut self, name: impl Name, value: u64) {
         uint(self.member(name), value);
     }
 
+    /// A string member whose text is one of the program's own words (a kind, a family, a
+    /// state name): written without the escaping pass.
+    #[inline]
+    pub fn word(&mut self, name: impl Name, value: &'static str) {
+        debug_assert_eq!(plain_prefix(value.as_bytes()), value.len(), "{value:?} needs escaping");
+        let out = self.member(name);
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    }
+
     /// A signed number member.
-    pub fn int(&mut self, name: &str, value: impl itoa::Integer) {
+    pub fn int(&mut self, name: impl Name, value: impl itoa::Integer) {
         int(self.member(name), value);
     }
 
     /// An IP address member (see [`ip`]).
-    pub fn ip(&mut self, name: &str, value: std::net::IpAddr) {
+    pub fn ip(&mut self, name: impl Name, value: std::net::IpAddr) {
         ip(self.member(name), value);
     }
 
     /// A string member from a `Display` value that needs no escaping (see [`display_string`]).
-    pub fn display(&mut self, name: &str, value: impl std::fmt::Display) {
+    pub fn display(&mut self, name: impl Name, value: impl std::fmt::Display) {
         display_string(self.member(name), value);
     }
 
     /// A boolean member.
-    pub fn bool(&mut self, name: &str, value: bool) {
+    pub fn bool(&mut self, name: impl Name, value: bool) {
         self.member(name).extend_from_slice(if value { b"true" } else { b"false" });
     }
 
     /// A null member.
-    pub fn null(&mut self, name: &str) {
+    pub fn null(&mut self, name: impl Name) {
         self.member(name).extend_from_slice(b"null");
     }
 
@@ -380,13 +552,42 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn ip_is_written_as_display(octets in proptest::prelude::any::<[u8; 4]>(), v6 in proptest::prelude::any::<[u16; 8]>()) {
-            for addr in [std::net::IpAddr::from(octets), std::net::IpAddr::from(v6)] {
+        fn ip_is_written_as_display(
+            octets in proptest::prelude::any::<[u8; 4]>(),
+            v6 in proptest::prelude::any::<[u16; 8]>(),
+            // Mostly zero groups, so that runs of every length and place (and the mapped
+            // and compatible forms) come up.
+            sparse in proptest::collection::vec(proptest::prop_oneof![3 => proptest::prelude::Just(0u16), 1 => proptest::prelude::Just(0xffff), 1 => 1u16..0x1000], 8),
+        ) {
+            let sparse: [u16; 8] = sparse.try_into().expect("eight groups");
+            for addr in [std::net::IpAddr::from(octets), std::net::IpAddr::from(v6), std::net::IpAddr::from(sparse)] {
                 let mut out = Vec::new();
                 ip(&mut out, addr);
                 proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), format!("\"{addr}\""));
             }
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn uint_is_written_as_display(n in proptest::prelude::any::<u64>(), shift in 0u32..64) {
+            for n in [n, n >> shift, u64::MAX, 0, 9, 10, 99, 100] {
+                let mut out = b"x".to_vec();
+                uint(&mut out, n);
+                proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), format!("x{n}"));
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_written_with_their_commas() {
+        let mut out = Vec::new();
+        let mut o = Object::new(&mut out);
+        o.uint(crate::key!("a_b"), 1);
+        o.null(crate::key!("c"));
+        o.str("d", "e");
+        o.end();
+        assert_eq!(out, br#"{"a_b":1,"c":null,"d":"e"}"#);
     }
 
     #[test]

@@ -162,3 +162,80 @@ fn every_cut_of_every_fixture_gives_the_events_of_one_parse() {
 fn line_starts(input: &[u8]) -> impl Iterator<Item = usize> + '_ {
     input.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1)
 }
+
+/// An ss capture log: tables with column widths of their own, so headers of their own
+/// geometry (`ss::geometry`), as periodic `ss -tupna` logs are.
+fn ss_log(tables: usize, rows: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for t in 0..tables {
+        let pad = " ".repeat(t * 3);
+        out.extend_from_slice(
+            format!("Netid State  Recv-Q{pad} Send-Q Local Address:Port  Peer Address:PortProcess\n").as_bytes(),
+        );
+        for r in 0..rows {
+            let line = format!(
+                "tcp   ESTAB  {:<6}{pad} 0          10.0.{t}.{}:{}  [fe80::{r:x}]:443 users:((\"curl\",pid={},fd=3))\n",
+                r % 7,
+                r % 250,
+                1000 + r,
+                r + 1
+            );
+            out.extend_from_slice(line.as_bytes());
+        }
+    }
+    out
+}
+
+/// A guess whose warm-up does not reach its table's header is taken once it is given
+/// that header (`guess_for_part_under`), and not without it: the true state knows the
+/// header's geometry. The events from the guess are those of one parse.
+#[test]
+fn an_ss_guess_under_its_tables_header_is_taken() {
+    let input = ss_log(3, 400);
+    let headers: Vec<usize> = std::iter::once(0)
+        .chain(line_starts(&input))
+        .filter(|&s| {
+            s < input.len()
+                && netsift::push::is_table_header(input[s..].split(|&b| b == b'\n').next().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(headers.len(), 3);
+    for format in [Format::Ss, Format::Auto] {
+        let mut whole = Vec::new();
+        let mut parser = PushParser::new(format);
+        parser.feed(&input, &mut |ev: Event<'_>| collect(&mut whole, ev, false));
+        parser.finish(&mut |ev: Event<'_>| collect(&mut whole, ev, false));
+        let starts: Vec<usize> = std::iter::once(0).chain(line_starts(&input)).collect();
+        let mut first = PushParser::new(format);
+        let mut first_events = Vec::new();
+        let (mut fed, mut tried) = (0, 0);
+        for (i, &cut) in starts.iter().enumerate().step_by(37) {
+            first.feed(&input[fed..cut], &mut |ev: Event<'_>| collect(&mut first_events, ev, false));
+            fed = cut;
+            let warm_from = cut.saturating_sub(300);
+            let warm_from = warm_from + input[warm_from..cut].iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+            // Only cuts whose warm-up holds whole lines but not the header.
+            let Some(&header) = headers.iter().rev().find(|&&h| h < cut) else { continue };
+            if header >= warm_from || warm_from == 0 || warm_from == cut {
+                continue;
+            }
+            tried += 1;
+            let header_line = input[header..].split(|&b| b == b'\n').next().unwrap_or_default();
+            let at = Position { line: 1 + i as u64, offset: cut as u64 };
+            let without = PushParser::guess_for_part(format, Some(Format::Ss), &input[warm_from..cut], at);
+            assert!(!without.agrees(&first, false), "{format:?} at {cut}: a guess without its header was taken");
+            let under = PushParser::guess_for_part_under(
+                format,
+                Some(Format::Ss),
+                Some(header_line),
+                &input[warm_from..cut],
+                at,
+            );
+            assert!(under.agrees(&first, false), "{format:?} at {cut}: the guess under its header was not taken");
+            let (events, _) = rest(under, &input, cut, false);
+            let all: Vec<Vec<u8>> = first_events.iter().cloned().chain(events).collect();
+            assert!(all == whole, "{format:?} cut at {cut}: the events differ from one parse");
+        }
+        assert!(tried > 20, "{tried} cuts tried");
+    }
+}

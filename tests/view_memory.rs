@@ -103,8 +103,8 @@ fn views_hold_one_capture_whatever_came_before() {
         // Allocator rounding and a hash table's growth may differ a little; 40 captures
         // held would be 20 times `few`.
         assert!(many <= few + few / 4 + 4096, "{rel}: {few} bytes after 2 captures, {many} after 40");
-        // `--capture all` writes each capture but holds them all: the bound there is the
-        // number of captures, which this test states so that a change shows.
+        // `--capture all` without a spool (the library's default, for the accessors) holds
+        // them all; with one (the command line), tests/view_memory_all.rs bounds it.
         let (all, _) = peak_while_viewing(&log(40), format, CaptureSelect::All);
         assert!(all >= many, "{rel}: all {all} < last {many}");
     }

@@ -97,6 +97,18 @@ pub fn parse_u64(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
+    if digits.len() <= 19 {
+        // 19 digits always fit (10^19 − 1 < 2^64): no overflow checks per digit.
+        let mut value: u64 = 0;
+        for &b in digits {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            value = value * 10 + u64::from(d);
+        }
+        return Some(value);
+    }
     let mut value: u64 = 0;
     for &b in digits {
         let d = b.wrapping_sub(b'0');
@@ -347,5 +359,18 @@ mod tests {
         assert_eq!(parse_u64(b"12a"), None);
         assert_eq!(parse_u64(b""), None);
         assert_eq!(parse_u64(b"007"), Some(7));
+    }
+
+    #[test]
+    fn parse_u64_at_every_length() {
+        // The unchecked loop (up to 19 digits) and the checked one (beyond) agree with std.
+        for digits in 1..=22 {
+            for text in ["9".repeat(digits), "1".repeat(digits), format!("{}1", "0".repeat(digits - 1))] {
+                assert_eq!(parse_u64(text.as_bytes()), text.parse::<u64>().ok(), "{text}");
+            }
+        }
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+        assert_eq!(parse_u64(b"1234567890123456789x"), None);
     }
 }

@@ -90,6 +90,11 @@ impl<'a> PrefixLine<'a> {
         self.kind == PairKind::Empty
     }
 
+    /// Byte offset where the words start (just after the prefix).
+    pub fn body(&self) -> usize {
+        self.body
+    }
+
     /// Byte offset of the end of the line without its trailing blanks: where a missing word
     /// would have been.
     pub fn end(&self) -> usize {
@@ -341,6 +346,213 @@ impl<'a> Iterator for Pairs<'a> {
     }
 }
 
+/// Where the words of a values line start when it begins with `prefix:` (then a blank or
+/// its end): the offset just after the colon. `None` for any other line.
+///
+/// A line for which this is `Some` reads, with [`pair_line`], as a line of that prefix
+/// whose words start there: the push parser pairs it with a held names line of the same
+/// prefix without reading the line a first time.
+///
+/// ```
+/// use netsift_grammar::proc_net::values_body;
+/// assert_eq!(values_body(b"Tcp: 1 2", b"Tcp"), Some(4));
+/// assert_eq!(values_body(b"Tcp:", b"Tcp"), Some(4));
+/// assert_eq!(values_body(b"TcpExt: 1", b"Tcp"), None);
+/// assert_eq!(values_body(b"Tcp:1", b"Tcp"), None);
+/// ```
+#[inline]
+pub fn values_body(line: &[u8], prefix: &[u8]) -> Option<usize> {
+    let n = prefix.len();
+    let fits = n > 0
+        && line.len() > n
+        && &line[..n] == prefix
+        && line[n] == b':'
+        && line.get(n + 1).is_none_or(|&b| is_blank(b));
+    fits.then_some(n + 1)
+}
+
+/// [`pairs_with_spans`] without a first pass over the values line: the fast path of the
+/// push parser, whose reference is `pairs_with_spans(&names, spans, &pair_line(values)?)`.
+///
+/// `body` is where the values line's words start and `prefix_matches` whether its prefix
+/// is the names line's ([`values_body`] gives both for a line of the names' prefix). Each
+/// value is read where it is found, digits to number in one step, and paired with the
+/// name at the next of `spans` (from [`name_spans`] of `names`). The first value that is
+/// not plain (a number of 20 digits, a byte glued to the digits) and the end of either
+/// line hand over to [`Pairs`] at that point, so the items are those of the reference,
+/// errors included: `tests/proc_net_fast.rs` and the `proc_net_fast` fuzz target check it.
+///
+/// ```
+/// use netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, pairs_with_spans, values_body};
+/// let names = pair_line(b"Tcp: MaxConn ActiveOpens InSegs").unwrap();
+/// let spans: Vec<(u32, u32)> = name_spans(&names).collect();
+/// let line = b"Tcp: -1 236 12x";
+/// let body = values_body(line, names.prefix).unwrap();
+/// let fast: Vec<_> = fast_pairs(&names, &spans, line, body, true).collect();
+/// let reference: Vec<_> = pairs_with_spans(&names, &spans, &pair_line(line).unwrap()).collect();
+/// assert_eq!(fast, reference);
+/// assert_eq!(fast[1], Ok((&b"ActiveOpens"[..], 236)));
+/// assert!(fast[2].is_err());
+/// ```
+pub fn fast_pairs<'a>(
+    names: &PrefixLine<'a>,
+    spans: &'a [(u32, u32)],
+    values: &'a [u8],
+    body: usize,
+    prefix_matches: bool,
+) -> FastPairs<'a> {
+    let mut fast = FastPairs {
+        names: names.line,
+        spans: spans.iter(),
+        line: values,
+        pos: body.min(values.len()),
+        index: 0,
+        slow: None,
+    };
+    if !prefix_matches {
+        let mut pairs = fast.reference();
+        pairs.state = State::PrefixDiffers;
+        fast.slow = Some(pairs);
+    }
+    fast
+}
+
+/// The iterator [`fast_pairs`] returns.
+#[derive(Debug, Clone)]
+pub struct FastPairs<'a> {
+    /// The names line, and where its names are still to come.
+    names: &'a [u8],
+    spans: std::slice::Iter<'a, (u32, u32)>,
+    /// The values line, and where the previous value ended.
+    line: &'a [u8],
+    pos: usize,
+    index: usize,
+    /// The reference iterator, once something other than a plain value came up.
+    slow: Option<Pairs<'a>>,
+}
+
+impl<'a> FastPairs<'a> {
+    /// Hand over to the reference at the current place: the pairs yielded so far are the
+    /// ones [`Pairs`] would have yielded, so it goes on from the same state.
+    #[cold]
+    fn hand_over(&mut self) -> Option<<Self as Iterator>::Item> {
+        let pairs = self.reference();
+        self.slow.insert(pairs).next()
+    }
+
+    /// The reference iterator in the state this one is in.
+    fn reference(&self) -> Pairs<'a> {
+        Pairs {
+            names: Names::Spans { line: self.names, spans: self.spans.clone() },
+            values: Tokens::from(self.line, self.pos),
+            values_end: crate::lex::trim_end_blanks(self.line).len(),
+            index: self.index,
+            state: State::Pairing,
+        }
+    }
+}
+
+/// At most this many digits always fit in a `u64` (10^19 − 1 < 2^64).
+const SAFE_DIGITS: usize = 19;
+
+/// The digits at `line[from..]`, eight at a time while eight bytes are there to read and
+/// at most sixteen digits were read: their value and where they stop. What is left (the
+/// line's last bytes, a seventeenth digit) is for the caller's byte loop.
+#[inline]
+fn leading_digits(line: &[u8], from: usize) -> (u64, usize) {
+    const POW10: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+    let (mut value, mut at) = (0u64, from);
+    while at - from <= 8 {
+        let Some(bytes) = line.get(at..at + 8) else { break };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(bytes);
+        let word = u64::from_le_bytes(word);
+        let n = digit_lanes(word);
+        if n == 0 {
+            break;
+        }
+        // The `n` digits moved to the top lanes, zeros (leading zeros) below them.
+        let shifted = (word & 0x0f0f_0f0f_0f0f_0f0f) << (8 * (8 - n));
+        value = value * POW10[n] + eight_digits(shifted);
+        at += n;
+        if n < 8 {
+            break;
+        }
+    }
+    (value, at)
+}
+
+/// How many of the eight bytes of `word` (little-endian: the first byte lowest) are ASCII
+/// digits before the first one that is not.
+#[inline]
+fn digit_lanes(word: u64) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Seven-bit lanes, so that the additions below carry into no other lane.
+    let low = word & !HIGH;
+    let below_zero = !(low.wrapping_add(0x5050_5050_5050_5050)) & HIGH; // < 0x30
+    let above_nine = low.wrapping_add(0x4646_4646_4646_4646) & HIGH; // >= 0x3a
+    let not_digit = below_zero | above_nine | (word & HIGH);
+    not_digit.trailing_zeros() as usize / 8
+}
+
+/// The number of eight decimal digits (values 0–9, the first in the lowest byte).
+#[inline]
+fn eight_digits(digits: u64) -> u64 {
+    let pairs = (digits.wrapping_mul(10 * 256 + 1) >> 8) & 0x00ff_00ff_00ff_00ff;
+    let quads = (pairs.wrapping_mul(100 * 65_536 + 1) >> 16) & 0x0000_ffff_0000_ffff;
+    quads.wrapping_mul(10_000 * (1 << 32) + 1) >> 32
+}
+
+impl<'a> Iterator for FastPairs<'a> {
+    type Item = Result<(&'a [u8], i128), PairError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(slow) = &mut self.slow {
+            return slow.next();
+        }
+        let line = self.line;
+        let mut p = self.pos;
+        while p < line.len() && is_blank(line[p]) {
+            p += 1;
+        }
+        if p == line.len() {
+            // No value left: the end, or a name without one (the reference says which).
+            return match self.spans.len() {
+                0 => None,
+                _ => self.hand_over(),
+            };
+        }
+        let negative = line[p] == b'-';
+        let digits = p + usize::from(negative);
+        let (mut magnitude, mut q) = leading_digits(line, digits);
+        while q < line.len() && q - digits < SAFE_DIGITS {
+            let d = line[q].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            magnitude = magnitude * 10 + u64::from(d);
+            q += 1;
+        }
+        let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
+        let name = match self.spans.as_slice().first() {
+            Some(&(start, end)) if plain => self.names.get(start as usize..end as usize),
+            _ => None,
+        };
+        let (Some(name), true) = (name, !negative || magnitude <= 1 << 63) else {
+            return self.hand_over();
+        };
+        self.spans.next();
+        self.pos = q;
+        self.index += 1;
+        let value = match negative {
+            true => -i128::from(magnitude),
+            false => i128::from(magnitude),
+        };
+        Some(Ok((name, value)))
+    }
+}
+
 /// The blank-separated words of a line from a byte offset on, with their offsets in the line.
 /// The words of a line from an offset on.
 type Tokens<'a> = crate::lex::Words<'a>;
@@ -442,6 +654,34 @@ mod tests {
         assert_eq!(pair_line(b"Tcp 1 2").unwrap_err(), LineError::new(3, "`:` after the section name (e.g. `Tcp:`)"));
         assert_eq!(pair_line(b": 1 2").unwrap_err().column, 0);
         assert_eq!(pair_line(b"a:b 1").unwrap_err().column, 1);
+    }
+
+    #[test]
+    fn eight_digits_at_a_time() {
+        for text in [
+            "0",
+            "7",
+            "12",
+            "123456",
+            "1234567",
+            "12345678",
+            "123456789",
+            "9999999999999999",
+            "00012",
+            "1234567812345678",
+        ] {
+            for tail in ["", " ", "x", " 5", "99999999"] {
+                let line = format!("{text}{tail}");
+                let (value, at) = leading_digits(line.as_bytes(), 0);
+                let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+                // Every digit read, unless fewer than eight bytes were left or sixteen read.
+                assert!(at <= digits && (at == digits || line.len() - at < 8 || at > 8), "{line:?}: {at}");
+                assert_eq!(value, line[..at].parse::<u64>().unwrap_or(0), "{line:?}");
+            }
+        }
+        assert_eq!(digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
+        assert_eq!(digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
+        assert_eq!(digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
     }
 
     #[test]

@@ -327,11 +327,9 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(Vec<u8>)| {
             let mut chunk = Vec::with_capacity(CHUNK);
-            let mut line = Vec::with_capacity(1024);
             let mut outcome = Outcome::default();
             let mut sink = |_: &str, ev: &Event<'_>| {
-                write_event_line(&mut line, ev, None);
-                chunk.extend_from_slice(&line);
+                write_event_line(&mut chunk, ev, None);
                 if chunk.len() >= CHUNK {
                     send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
                 }
@@ -354,28 +352,25 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     } else {
         match (from_member, jobs.workers(files, common.strict)) {
             (Some((archive, path)), _) => {
-                let mut buf = Vec::with_capacity(1024);
-                parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
-                    if write_error.is_some() {
-                        return;
-                    }
-                    write_event_line(&mut buf, ev, None);
-                    if let Err(e) = out.write_all(&buf) {
-                        write_error = Some(e);
-                    }
-                })?
+                let mut buf = Vec::with_capacity(OUT + (64 << 10));
+                let outcome =
+                    parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
+                        write_event_line(&mut buf, ev, None);
+                        hand_over(&mut buf, &mut out, &mut write_error, OUT);
+                    })?;
+                hand_over(&mut buf, &mut out, &mut write_error, 0);
+                outcome
             }
             (None, None) => {
-                let mut buf = Vec::with_capacity(1024);
-                parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
-                    if write_error.is_some() {
-                        return;
-                    }
+                // Every event is written straight into one large buffer, handed to the
+                // output a megabyte at a time.
+                let mut buf = Vec::with_capacity(OUT + (64 << 10));
+                let outcome = parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
                     write_event_line(&mut buf, ev, many.then_some(("file", name)));
-                    if let Err(e) = out.write_all(&buf) {
-                        write_error = Some(e);
-                    }
-                })
+                    hand_over(&mut buf, &mut out, &mut write_error, OUT);
+                });
+                hand_over(&mut buf, &mut out, &mut write_error, 0);
+                outcome
             }
             (None, Some(workers)) => {
                 // Each worker writes its file's lines into 64 KiB chunks; this thread writes
@@ -384,11 +379,9 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                 let mut outcome = Outcome::default();
                 let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
                     let mut chunk = Vec::with_capacity(CHUNK);
-                    let mut line = Vec::with_capacity(1024);
                     let outcome =
                         parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
-                            write_event_line(&mut line, ev, Some(("file", name)));
-                            chunk.extend_from_slice(&line);
+                            write_event_line(&mut chunk, ev, Some(("file", name)));
                             if chunk.len() >= CHUNK {
                                 send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
                             }
@@ -421,10 +414,26 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
 /// The size of the chunks of output a worker hands over.
 const CHUNK: usize = 1 << 16;
 
-/// Write `ev` as one JSON line into `buf` (cleared first); `tag` names where it came from
-/// (`"file"` among several files, `"member"` of an archive) as the object's last member.
+/// How much of `events`' output is gathered before it is written: few, large writes.
+const OUT: usize = 1 << 20;
+
+/// Write `buf` to `out` (and empty it) once it holds `at` bytes or more; after a write
+/// error, drop the output and keep the error.
+#[inline]
+fn hand_over(buf: &mut Vec<u8>, out: &mut impl Write, write_error: &mut Option<io::Error>, at: usize) {
+    if buf.len() >= at {
+        if write_error.is_none() {
+            if let Err(e) = out.write_all(buf) {
+                *write_error = Some(e);
+            }
+        }
+        buf.clear();
+    }
+}
+
+/// Append `ev` as one JSON line to `buf`; `tag` names where it came from (`"file"` among
+/// several files, `"member"` of an archive) as the object's last member.
 fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>) {
-    buf.clear();
     write_event(buf, ev);
     if let Some((key, value)) = tag {
         // Inside the object: replace the closing brace.
@@ -450,6 +459,11 @@ fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg
         options.last_capture = Some(n);
     }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
+    if capture == CaptureSelect::All && !table {
+        // Only the JSON is wanted: each capture is written out when it ends, so that a
+        // periodic log costs the memory of its largest capture, not of all of them.
+        set.spool_finished_captures();
+    }
     let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
     outcome.finish(common.strict)?;
     if let CaptureSelect::Number(n) = capture {

@@ -36,6 +36,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
     let mut skipped = 0u64;
     let mut sink = |member: &str, ev: &Event<'_>| {
         if write_error.is_none() {
+            buf.clear();
             write_event_line(&mut buf, ev, Some(("member", member)));
             if let Err(e) = out.write_all(&buf) {
                 write_error = Some(e);

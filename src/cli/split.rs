@@ -107,6 +107,17 @@ pub fn run<R: Send>(
     deliver: &mut dyn FnMut(Vec<u8>),
     merge: &mut dyn FnMut(R),
 ) -> Result<Outcome, Failure> {
+    run_parts(plan, work, deliver, merge).map(|(outcome, _)| outcome)
+}
+
+/// [`run`], also returning how many parts were parsed again because their guess was
+/// wrong (the speed-up is lost on each).
+fn run_parts<R: Send>(
+    plan: Plan<'_>,
+    work: &PartWork<'_, R>,
+    deliver: &mut dyn FnMut(Vec<u8>),
+    merge: &mut dyn FnMut(R),
+) -> Result<(Outcome, usize), Failure> {
     let Plan { path, format, workers, part_size, captures } = plan;
     let name = path.display().to_string();
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
@@ -115,7 +126,6 @@ pub fn run<R: Send>(
     // A multiple of the workers, so that they finish together.
     let parts = len.div_ceil(part_size.max(1)).div_ceil(workers as u64) * workers as u64;
     let cuts = cuts(&mut file, len, parts).map_err(io_error)?;
-    let lines = first_lines(path, &cuts, workers).map_err(io_error)?;
     // The section the file is in near its start, for guesses under `-f auto`.
     let inside = {
         let mut head = vec![0u8; 64 << 10];
@@ -124,6 +134,10 @@ pub fn run<R: Send>(
         sniff.feed(&head[..n], &mut |_: Event<'_>| {});
         sniff.section_format()
     };
+    // Only ss tables have headers that a guess needs from further back than its warm-up.
+    let look_for_headers = matches!(format, Format::Ss | Format::SsTulpn)
+        || (format == Format::Auto && matches!(inside, Some(Format::Ss) | None));
+    let (lines, headers) = first_lines(path, &cuts, workers, look_for_headers).map_err(io_error)?;
     let count = cuts.len() - 1;
     type Channel<R> = (SyncSender<Message<R>>, Receiver<Message<R>>);
     let (senders, receivers): (Vec<_>, Vec<_>) =
@@ -131,6 +145,7 @@ pub fn run<R: Send>(
     let aborted: Vec<AtomicBool> = (0..count).map(|_| AtomicBool::new(false)).collect();
     let next = AtomicUsize::new(0);
     let mut outcome = Outcome::default();
+    let mut redone = 0;
     let mut failure = None;
     let open_part = |k: usize| -> io::Result<io::Take<File>> {
         let mut f = File::open(path)?;
@@ -148,7 +163,13 @@ pub fn run<R: Send>(
                         PushParser::new(format)
                     } else {
                         let warm = warm_up(path, cuts[k])?;
-                        PushParser::guess_for_part(format, inside, &warm, at)
+                        let warm_from = cuts[k] - warm.len() as u64;
+                        // The last table header before the part, when the warm-up does not hold it.
+                        let header = match headers[..k].iter().rev().find_map(|&h| h) {
+                            Some(h) if h < warm_from => Some(line_at(path, h)?),
+                            _ => None,
+                        };
+                        PushParser::guess_for_part_under(format, inside, header.as_deref(), &warm, at)
                     };
                     Ok((parser, open_part(k)?))
                 })();
@@ -202,6 +223,7 @@ pub fn run<R: Send>(
                 continue;
             }
             // A wrong guess: drop the worker's output and parse the part here.
+            redone += 1;
             aborted[k].store(true, Ordering::Relaxed);
             drain(&receiver);
             let Some(mut parser) = truth.take() else { break };
@@ -223,7 +245,7 @@ pub fn run<R: Send>(
     });
     match failure {
         Some(f) => Err(f),
-        None => Ok(outcome),
+        None => Ok((outcome, redone)),
     }
 }
 
@@ -268,11 +290,14 @@ fn cuts(file: &mut File, len: u64, parts: u64) -> io::Result<Vec<u64>> {
 }
 
 /// The line number of each part's first line: the lines of every part counted in
-/// parallel, then summed.
-fn first_lines(path: &Path, cuts: &[u64], workers: usize) -> io::Result<Vec<u64>> {
+/// parallel, then summed. With `headers`, also where the last table header of each part
+/// starts (see `PushParser::guess_for_part_under`).
+fn first_lines(path: &Path, cuts: &[u64], workers: usize, headers: bool) -> io::Result<(Vec<u64>, Vec<Option<u64>>)> {
     let count = cuts.len() - 1;
     let next = AtomicUsize::new(0);
     let newlines: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
+    let last_header: Vec<std::sync::Mutex<Option<u64>>> = (0..count).map(|_| std::sync::Mutex::new(None)).collect();
+    let mark = memchr::memmem::Finder::new(netsift::push::TABLE_HEADER_MARK);
     let result = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.min(count))
             .map(|_| {
@@ -287,6 +312,11 @@ fn first_lines(path: &Path, cuts: &[u64], workers: usize) -> io::Result<Vec<u64>
                         f.seek(SeekFrom::Start(cuts[k]))?;
                         let mut part = f.take(cuts[k + 1] - cuts[k]);
                         let mut n_lines = 0;
+                        // Where the bytes in `buf` start in the file, and the line start
+                        // before them.
+                        let mut base = cuts[k];
+                        let mut line_start = cuts[k];
+                        let mut header = None;
                         loop {
                             let n = match part.read(&mut buf) {
                                 Ok(0) => break,
@@ -294,9 +324,32 @@ fn first_lines(path: &Path, cuts: &[u64], workers: usize) -> io::Result<Vec<u64>
                                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                                 Err(e) => return Err(e),
                             };
-                            n_lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+                            let bytes = &buf[..n];
+                            n_lines += memchr::memchr_iter(b'\n', bytes).count();
+                            if headers {
+                                // A mark cut by the buffer's end is missed: a guess
+                                // without its header is then not taken, and the part is
+                                // parsed again (slower, the same output).
+                                for at in mark.find_iter(bytes) {
+                                    let start = memchr::memrchr(b'\n', &bytes[..at])
+                                        .map_or(line_start, |p| base + p as u64 + 1);
+                                    let end = memchr::memchr(b'\n', &bytes[at..]).map(|p| at + p);
+                                    let whole = start >= base && end.is_some();
+                                    let line = &bytes[(start - base.min(start)) as usize..end.unwrap_or(n)];
+                                    if !whole || netsift::push::is_table_header(line) {
+                                        header = Some(start);
+                                    }
+                                }
+                                if let Some(p) = memchr::memrchr(b'\n', bytes) {
+                                    line_start = base + p as u64 + 1;
+                                }
+                            }
+                            base += n as u64;
                         }
                         newlines[k].store(n_lines, Ordering::Relaxed);
+                        if let Ok(mut slot) = last_header[k].lock() {
+                            *slot = header;
+                        }
                     }
                 })
             })
@@ -310,7 +363,18 @@ fn first_lines(path: &Path, cuts: &[u64], workers: usize) -> io::Result<Vec<u64>
         first.push(line);
         line += n.load(Ordering::Relaxed) as u64;
     }
-    Ok(first)
+    let headers = last_header.into_iter().map(|m| m.into_inner().ok().flatten()).collect();
+    Ok((first, headers))
+}
+
+/// The line that starts at `offset` (without its newline; at most 64 KiB of it).
+fn line_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut buf = vec![0u8; 64 << 10];
+    let n = read_full(&mut f, &mut buf)?;
+    buf.truncate(memchr::memchr(b'\n', &buf[..n]).unwrap_or(n));
+    Ok(buf)
 }
 
 /// The whole lines in the `WARM_UP` bytes before `cut` (from the file's start when it is
@@ -328,4 +392,79 @@ fn warm_up(path: &Path, cut: u64) -> io::Result<Vec<u8>> {
     let skip = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
     buf.drain(..skip);
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::input::parse_part;
+
+    /// An ss capture log: `captures` tables of `rows` rows, each table with its own column
+    /// widths (so its own header geometry), as periodic `ss -tupna` logs are.
+    fn ss_log(captures: usize, rows: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        for c in 0..captures {
+            let pad = " ".repeat(c * 3);
+            out.extend_from_slice(
+                format!("Netid State  Recv-Q{pad} Send-Q Local Address:Port  Peer Address:PortProcess\n").as_bytes(),
+            );
+            for r in 0..rows {
+                let line = format!(
+                    "tcp   ESTAB  {:<6}{pad} 0          10.0.{}.{}:{}  192.168.1.{}:443 users:((\"curl\",pid={},fd=3))\n",
+                    r % 7,
+                    c,
+                    r % 250,
+                    1000 + r,
+                    r % 200,
+                    r + 1
+                );
+                out.extend_from_slice(line.as_bytes());
+            }
+        }
+        out
+    }
+
+    /// The JSON lines of every event, the parser's own way or cut in parts.
+    fn events(path: &Path, format: Format, workers: usize, part_size: u64) -> (Vec<u8>, usize) {
+        let name = path.display().to_string();
+        let work = |parser: &mut PushParser,
+                    reader: &mut dyn Read,
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    send: &mut dyn FnMut(Vec<u8>)| {
+            let mut out = Vec::new();
+            let mut outcome = Outcome::default();
+            let mut sink = |_: &str, ev: &Event<'_>| {
+                netsift::events::json::write_event(&mut out, &Event { capture: 0, ..*ev });
+                out.push(b'\n');
+            };
+            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                outcome.record(e);
+            }
+            send(out);
+            (outcome, ())
+        };
+        let mut all = Vec::new();
+        let plan = Plan { path, format, workers, part_size, captures: false };
+        let (_, redone) = run_parts(plan, &work, &mut |bytes| all.extend_from_slice(&bytes), &mut |()| {})
+            .unwrap_or_else(|_| panic!("reading {name}"));
+        (all, redone)
+    }
+
+    #[test]
+    fn ss_guesses_know_the_header_of_their_table() {
+        // Tables of about 300 KB: most cuts are further than the 128 KiB warm-up from
+        // their header, whose geometry the true state holds.
+        let input = ss_log(3, 3000);
+        let path = std::env::temp_dir().join(format!("netsift-split-ss-{}.txt", std::process::id()));
+        std::fs::write(&path, &input).expect("temp file");
+        for format in [Format::Ss, Format::Auto] {
+            let (whole, _) = events(&path, format, 1, u64::MAX);
+            let (split, redone) = events(&path, format, 2, 64 << 10);
+            assert!(whole.len() > input.len(), "{format:?}: no events");
+            assert!(whole == split, "{format:?}: the parts' events differ from one parse");
+            assert_eq!(redone, 0, "{format:?}: parts parsed again");
+        }
+        let _ = std::fs::remove_file(&path);
+    }
 }

@@ -9,6 +9,7 @@ use super::{
     Columns, Counter, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket,
 };
 use crate::json::{self, Object};
+use crate::key;
 use netsift_grammar::netstat::{
     Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, UnixState, UnixType, User,
 };
@@ -17,11 +18,14 @@ use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
 
 /// Append one event as a JSON object (no newline).
 pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
-    let mut o = Object::new(out);
-    o.str("kind", event.kind.name());
-    o.uint("line", event.at.line);
-    o.uint("offset", event.at.offset);
-    o.uint("capture", u64::from(event.capture));
+    // The fixed head of every event, then its position, in as few copies as it takes.
+    out.extend_from_slice(HEADS[event.kind.index()].as_bytes());
+    json::uint(out, event.at.line);
+    out.extend_from_slice(key!("offset").with_comma());
+    json::uint(out, event.at.offset);
+    out.extend_from_slice(key!("capture").with_comma());
+    json::uint(out, u64::from(event.capture));
+    let mut o = Object::after_members(out);
     match &event.kind {
         EventKind::Section(s) => section(&mut o, s),
         EventKind::InetConn(c) => inet_conn(&mut o, c),
@@ -36,21 +40,34 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
     o.end();
 }
 
+/// `{"kind":"…","line":` for each kind, in the order of [`EventKind::NAMES`].
+const HEADS: [&str; 9] = [
+    r#"{"kind":"section","line":"#,
+    r#"{"kind":"inet_conn","line":"#,
+    r#"{"kind":"unix_socket","line":"#,
+    r#"{"kind":"ss_socket","line":"#,
+    r#"{"kind":"counter","line":"#,
+    r#"{"kind":"interface","line":"#,
+    r#"{"kind":"membership","line":"#,
+    r#"{"kind":"notice","line":"#,
+    r#"{"kind":"malformed","line":"#,
+];
+
 fn section(o: &mut Object<'_>, s: &Section<'_>) {
-    o.str("table", s.table.name());
+    o.word(key!("table"), s.table.name());
     match s.netstat_title().and_then(|t| t.c_text()) {
-        Some(t) => o.str("title", t),
-        None => o.null("title"),
+        Some(t) => o.str(key!("title"), t),
+        None => o.null(key!("title")),
     }
-    o.str("lang", s.lang.code());
+    o.word(key!("lang"), s.lang.code());
     if !s.name.is_empty() {
-        o.bytes("name", s.name);
+        o.bytes(key!("name"), s.name);
     }
     match s.header {
-        Some(h) => o.bytes("header", h),
-        None => o.null("header"),
+        Some(h) => o.bytes(key!("header"), h),
+        None => o.null(key!("header")),
     }
-    write_columns(o.member("columns"), s.columns);
+    write_columns(o.member(key!("columns")), s.columns);
 }
 
 /// The names of the columns a header announced, as the C tools print them, as a JSON array.
@@ -95,15 +112,15 @@ fn string_list<'s>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'s str>) 
 
 /// `"address"` and its `"family"` (`ipv4`, `ipv6`, `any`, `name`, …), for every
 /// endpoint form of every format.
-pub(super) fn address(o: &mut Object<'_>, text: &[u8], family: &str) {
-    o.bytes("address", text);
-    o.str("family", family);
+pub(super) fn address(o: &mut Object<'_>, text: &[u8], family: &'static str) {
+    o.bytes(key!("address"), text);
+    o.word(key!("family"), family);
 }
 
 /// An IP address as `address`/`family`.
 pub(super) fn ip_address(o: &mut Object<'_>, ip: std::net::IpAddr) {
-    o.ip("address", ip);
-    o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+    o.ip(key!("address"), ip);
+    o.word(key!("family"), if ip.is_ipv4() { "ipv4" } else { "ipv6" });
 }
 
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
@@ -115,12 +132,12 @@ fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
         Host::Truncated(t) => address(&mut o, t.as_bytes(), "truncated"),
     }
     match e.port {
-        Port::Number(n) => o.uint("port", u64::from(n)),
-        Port::Any => o.str("port", "*"),
-        Port::Name(n) => o.str("port", n),
+        Port::Number(n) => o.uint(key!("port"), u64::from(n)),
+        Port::Any => o.str(key!("port"), "*"),
+        Port::Name(n) => o.str(key!("port"), n),
     }
     if e.maybe_truncated {
-        o.bool("maybe_truncated", true);
+        o.bool(key!("maybe_truncated"), true);
     }
     o.end();
 }
@@ -129,17 +146,17 @@ fn owner(o: &mut Object<'_>, owner: Option<Owner<'_>>) {
     match owner {
         None => {}
         Some(Owner::Hidden) => {
-            o.null("pid");
-            o.null("program");
+            o.null(key!("pid"));
+            o.null(key!("program"));
         }
         Some(Owner::Process { pid, name }) => {
-            o.uint("pid", u64::from(pid));
-            o.bytes("program", name);
+            o.uint(key!("pid"), u64::from(pid));
+            o.bytes(key!("program"), name);
         }
         Some(Owner::Other(text)) => {
-            o.null("pid");
-            o.null("program");
-            o.bytes("owner_text", text);
+            o.null(key!("pid"));
+            o.null(key!("program"));
+            o.bytes(key!("owner_text"), text);
         }
     }
 }
@@ -158,61 +175,61 @@ fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
         TimerKind::Unknown(_) => "",
     };
     match t.kind {
-        TimerKind::Unknown(n) => o.display("kind", format_args!("unkn-{n}")),
-        _ => o.str("kind", word),
+        TimerKind::Unknown(n) => o.display(key!("kind"), format_args!("unkn-{n}")),
+        _ => o.word(key!("kind"), word),
     }
     if t.kind == TimerKind::Other {
-        o.bytes("word", t.word);
+        o.bytes(key!("word"), t.word);
     }
-    o.int("expires_ms", t.expires_ms);
-    o.uint("retransmits", t.retransmits);
-    o.uint("probes", t.probes);
+    o.int(key!("expires_ms"), t.expires_ms);
+    o.uint(key!("retransmits"), t.retransmits);
+    o.uint(key!("probes"), t.probes);
     o.end();
 }
 
 fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
     match c.proto {
         // A kernel table read without its file's name: the protocol is not written anywhere.
-        Proto::Unknown => o.null("proto"),
-        p => o.str("proto", p.as_str()),
+        Proto::Unknown => o.null(key!("proto")),
+        p => o.word(key!("proto"), p.as_str()),
     }
     match c.recv_q {
-        Some(q) => o.uint("recv_q", q),
-        None => o.null("recv_q"),
+        Some(q) => o.uint(key!("recv_q"), q),
+        None => o.null(key!("recv_q")),
     }
     match c.send_q {
-        Some(q) => o.uint("send_q", q),
-        None => o.null("send_q"),
+        Some(q) => o.uint(key!("send_q"), q),
+        None => o.null(key!("send_q")),
     }
-    endpoint(o.member("local"), &c.local);
+    endpoint(o.member(key!("local")), &c.local);
     match &c.foreign {
-        Some(f) => endpoint(o.member("foreign"), f),
-        None => o.null("foreign"),
+        Some(f) => endpoint(o.member(key!("foreign")), f),
+        None => o.null(key!("foreign")),
     }
     match c.state {
-        InetState::Empty => o.null("state"),
-        InetState::Known(s) => o.str("state", s.as_str()),
-        InetState::Kernel(n) => o.uint("state", u64::from(n)),
-        InetState::Other(w) => o.bytes("state", w),
+        InetState::Empty => o.null(key!("state")),
+        InetState::Known(s) => o.word(key!("state"), s.as_str()),
+        InetState::Kernel(n) => o.uint(key!("state"), u64::from(n)),
+        InetState::Other(w) => o.bytes(key!("state"), w),
     }
     match c.user {
         None => {}
-        Some(User::Uid(uid)) => o.uint("user", u64::from(uid)),
-        Some(User::Name(n)) => o.bytes("user", n),
+        Some(User::Uid(uid)) => o.uint(key!("user"), u64::from(uid)),
+        Some(User::Name(n)) => o.bytes(key!("user"), n),
     }
     if let Some(inode) = c.inode {
-        o.uint("inode", inode);
+        o.uint(key!("inode"), inode);
     }
     owner(o, c.owner);
     if let Some(t) = &c.timer {
-        timer(o.member("timer"), t);
+        timer(o.member(key!("timer")), t);
     }
     if let Some(k) = &c.kernel {
-        kernel_inet(o.member("kernel"), k);
+        kernel_inet(o.member(key!("kernel")), k);
     }
     // A multi-homed sctp row: the addresses of its continuation lines.
     if memchr::memchr(b'\n', c.line).is_some() {
-        let list = o.member("more_addresses");
+        let list = o.member(key!("more_addresses"));
         list.push(b'[');
         for (i, (local, foreign)) in netsift_grammar::netstat::more_addresses(c).enumerate() {
             if i > 0 {
@@ -220,56 +237,56 @@ fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
             }
             let mut a = Object::new(list);
             match local {
-                Some(l) => a.bytes("local", l),
-                None => a.null("local"),
+                Some(l) => a.bytes(key!("local"), l),
+                None => a.null(key!("local")),
             }
             match foreign {
-                Some(f) => a.bytes("foreign", f),
-                None => a.null("foreign"),
+                Some(f) => a.bytes(key!("foreign"), f),
+                None => a.null(key!("foreign")),
             }
             a.end();
         }
         list.push(b']');
     }
-    o.bytes("raw", c.line);
+    o.bytes(key!("raw"), c.line);
 }
 
 /// The fields of a `/proc/net/{tcp,udp,…}` row that netstat does not print.
 fn kernel_inet(out: &mut Vec<u8>, k: &KernelInet) {
     let mut o = Object::new(out);
-    o.uint("slot", k.slot);
-    o.uint("state_code", u64::from(k.state_code));
-    o.uint("timer_code", u64::from(k.timer_code));
-    o.int("when_ticks", k.when_ticks);
-    o.uint("retransmits", k.retransmits);
-    o.uint("timeout", k.timeout);
+    o.uint(key!("slot"), k.slot);
+    o.uint(key!("state_code"), u64::from(k.state_code));
+    o.uint(key!("timer_code"), u64::from(k.timer_code));
+    o.int(key!("when_ticks"), k.when_ticks);
+    o.uint(key!("retransmits"), k.retransmits);
+    o.uint(key!("timeout"), k.timeout);
     match k.refcount {
-        Some(r) => o.uint("refcount", r),
-        None => o.null("refcount"),
+        Some(r) => o.uint(key!("refcount"), r),
+        None => o.null(key!("refcount")),
     }
     // A kernel address as the kernel prints it: a 64-bit number is not exact in JSON readers.
     match k.pointer {
-        Some(p) => o.display("pointer", format_args!("{p:016x}")),
-        None => o.null("pointer"),
+        Some(p) => o.display(key!("pointer"), format_args!("{p:016x}")),
+        None => o.null(key!("pointer")),
     }
     match k.extra {
         KernelExtra::None => {}
         KernelExtra::Tcp { rto, ato, quick_pingpong, cwnd, ssthresh } => {
-            o.uint("rto", rto);
-            o.uint("ato", ato);
-            o.uint("quick_pingpong", quick_pingpong);
-            o.uint("cwnd", cwnd);
-            o.int("ssthresh", ssthresh);
+            o.uint(key!("rto"), rto);
+            o.uint(key!("ato"), ato);
+            o.uint(key!("quick_pingpong"), quick_pingpong);
+            o.uint(key!("cwnd"), cwnd);
+            o.int(key!("ssthresh"), ssthresh);
         }
-        KernelExtra::Dgram { drops } => o.uint("drops", drops),
+        KernelExtra::Dgram { drops } => o.uint(key!("drops"), drops),
     }
     o.end();
 }
 
 fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
-    o.uint("refcnt", u.refcnt);
+    o.uint(key!("refcnt"), u.refcnt);
     let flags = [(u.flags.accepting, "ACC"), (u.flags.wait_data, "W"), (u.flags.no_space, "N")];
-    string_list(o.member("flags"), flags.into_iter().filter(|(set, _)| *set).map(|(_, name)| name));
+    string_list(o.member(key!("flags")), flags.into_iter().filter(|(set, _)| *set).map(|(_, name)| name));
     let ty: &[u8] = match u.sock_type {
         UnixType::Stream => b"STREAM",
         UnixType::Dgram => b"DGRAM",
@@ -279,7 +296,7 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
         UnixType::Unknown => b"UNKNOWN",
         UnixType::Other(w) => w,
     };
-    o.bytes("type", ty);
+    o.bytes(key!("type"), ty);
     let state: Option<&[u8]> = match u.state {
         UnixState::Empty => None,
         UnixState::Free => Some(b"FREE"),
@@ -291,88 +308,88 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
         UnixState::Other(w) => Some(w),
     };
     match state {
-        Some(s) => o.bytes("state", s),
-        None => o.null("state"),
+        Some(s) => o.bytes(key!("state"), s),
+        None => o.null(key!("state")),
     }
     match u.inode {
-        Some(i) => o.uint("inode", i),
-        None => o.null("inode"),
+        Some(i) => o.uint(key!("inode"), i),
+        None => o.null(key!("inode")),
     }
     owner(o, u.owner);
-    o.bytes("path", u.path);
+    o.bytes(key!("path"), u.path);
     if let Some(k) = &u.kernel {
-        let mut ko = Object::new(o.member("kernel"));
-        ko.display("pointer", format_args!("{:016x}", k.pointer));
-        ko.uint("protocol", k.protocol);
-        ko.uint("flags", k.flags);
-        ko.uint("type_code", k.type_code);
-        ko.uint("state_code", k.state_code);
+        let mut ko = Object::new(o.member(key!("kernel")));
+        ko.display(key!("pointer"), format_args!("{:016x}", k.pointer));
+        ko.uint(key!("protocol"), k.protocol);
+        ko.uint(key!("flags"), k.flags);
+        ko.uint(key!("type_code"), k.type_code);
+        ko.uint(key!("state_code"), k.state_code);
         ko.end();
     }
-    o.bytes("raw", u.line);
+    o.bytes(key!("raw"), u.line);
 }
 
 fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
-    o.str("source", c.source.name());
-    o.bytes("section", c.section);
+    o.word(key!("source"), c.source.name());
+    o.bytes(key!("section"), c.section);
     match c.name {
-        Some(n) => o.bytes("name", n),
-        None => o.null("name"),
+        Some(n) => o.bytes(key!("name"), n),
+        None => o.null(key!("name")),
     }
     if let Some(t) = c.subtable {
-        o.bytes("subtable", t);
+        o.bytes(key!("subtable"), t);
     }
     // Values beyond 2^53 stay exact: JSON numbers are text, and netsift writes every digit.
-    json::int(o.member("value"), c.value);
-    o.bytes("text", c.text);
+    json::i128(o.member(key!("value")), c.value);
+    o.bytes(key!("text"), c.text);
     // A /proc values line holds every counter of its section: its position says which
     // value this is, where repeating the line for each counter would multiply the output.
     match c.position {
-        Some(p) => o.uint("position", u64::from(p)),
-        None => o.bytes("raw", c.line),
+        Some(p) => o.uint(key!("position"), u64::from(p)),
+        None => o.bytes(key!("raw"), c.line),
     }
     if let Some(rate) = c.rate {
-        json::float(o.member("rate"), rate);
+        json::float(o.member(key!("rate")), rate);
     }
 }
 
 fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
-    o.bytes("iface", i.iface);
+    o.bytes(key!("iface"), i.iface);
     match i.mtu {
-        Some(mtu) => o.uint("mtu", mtu),
-        None => o.null("mtu"),
+        Some(mtu) => o.uint(key!("mtu"), mtu),
+        None => o.null(key!("mtu")),
     }
     if let Some(m) = i.metric {
-        o.uint("metric", m);
+        o.uint(key!("metric"), m);
     }
     match &i.stats {
         Some(st) => {
             for (name, v) in [
-                ("rx_ok", st.rx_ok),
-                ("rx_err", st.rx_err),
-                ("rx_drp", st.rx_drp),
-                ("rx_ovr", st.rx_ovr),
-                ("tx_ok", st.tx_ok),
-                ("tx_err", st.tx_err),
-                ("tx_drp", st.tx_drp),
-                ("tx_ovr", st.tx_ovr),
+                (key!("rx_ok"), st.rx_ok),
+                (key!("rx_err"), st.rx_err),
+                (key!("rx_drp"), st.rx_drp),
+                (key!("rx_ovr"), st.rx_ovr),
+                (key!("tx_ok"), st.tx_ok),
+                (key!("tx_err"), st.tx_err),
+                (key!("tx_drp"), st.tx_drp),
+                (key!("tx_ovr"), st.tx_ovr),
             ] {
                 o.uint(name, v);
             }
         }
-        None => o.null("stats"),
+        None => o.null(key!("stats")),
     }
     // /proc/net/dev's counters beyond netstat -i's eight.
     if let Some(dev) = &i.dev {
         for (name, v) in [
-            ("rx_bytes", dev.rx_bytes),
-            ("rx_frame", dev.rx_frame),
-            ("rx_compressed", dev.rx_compressed),
-            ("rx_multicast", dev.rx_multicast),
-            ("tx_bytes", dev.tx_bytes),
-            ("tx_colls", dev.tx_colls),
-            ("tx_carrier", dev.tx_carrier),
-            ("tx_compressed", dev.tx_compressed),
+            (key!("rx_bytes"), dev.rx_bytes),
+            (key!("rx_frame"), dev.rx_frame),
+            (key!("rx_compressed"), dev.rx_compressed),
+            (key!("rx_multicast"), dev.rx_multicast),
+            (key!("tx_bytes"), dev.tx_bytes),
+            (key!("tx_colls"), dev.tx_colls),
+            (key!("tx_carrier"), dev.tx_carrier),
+            (key!("tx_compressed"), dev.tx_compressed),
         ] {
             match v {
                 Some(v) => o.uint(name, v),
@@ -382,7 +399,7 @@ fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
     }
     match i.flags {
         Some(flags) => {
-            let list = o.member("flags");
+            let list = o.member(key!("flags"));
             list.push(b'[');
             for (k, name) in flags.names().enumerate() {
                 if k > 0 {
@@ -392,35 +409,48 @@ fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
             }
             list.push(b']');
         }
-        None => o.null("flags"),
+        None => o.null(key!("flags")),
     }
-    o.bytes("flags_text", i.flags_text);
-    o.bytes("raw", i.line);
+    o.bytes(key!("flags_text"), i.flags_text);
+    o.bytes(key!("raw"), i.line);
 }
 
 fn membership(o: &mut Object<'_>, m: &Membership<'_>) {
-    o.bytes("interface", m.interface);
-    o.uint("refcnt", m.refcnt);
+    o.bytes(key!("interface"), m.interface);
+    o.uint(key!("refcnt"), m.refcnt);
     match m.group {
         Group::Ip(ip) => {
-            o.ip("group", ip);
-            o.str("family", if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+            o.ip(key!("group"), ip);
+            o.word(key!("family"), if ip.is_ipv4() { "ipv4" } else { "ipv6" });
         }
         Group::Name(n) => {
-            o.bytes("group", n);
-            o.str("family", "name");
+            o.bytes(key!("group"), n);
+            o.word(key!("family"), "name");
         }
     }
-    o.bytes("raw", m.line);
+    o.bytes(key!("raw"), m.line);
 }
 
 fn notice(o: &mut Object<'_>, n: &Notice<'_>) {
-    o.str("notice", n.kind.name());
-    o.bytes("text", n.text);
+    o.word(key!("notice"), n.kind.name());
+    o.bytes(key!("text"), n.text);
 }
 
 fn malformed(o: &mut Object<'_>, m: &Malformed<'_>) {
-    o.uint("column", m.column() as u64);
-    o.str("reason", &m.reason());
-    o.bytes("raw", m.raw);
+    o.uint(key!("column"), m.column() as u64);
+    o.str(key!("reason"), &m.reason());
+    o.bytes(key!("raw"), m.raw);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EventKind, HEADS};
+
+    #[test]
+    fn heads_name_every_kind() {
+        assert_eq!(HEADS.len(), EventKind::NAMES.len());
+        for (head, name) in HEADS.iter().zip(EventKind::NAMES) {
+            assert_eq!(*head, format!(r#"{{"kind":"{name}","line":"#));
+        }
+    }
 }

@@ -31,62 +31,63 @@ use netsift_grammar::ss::{group_items, Endpoint, Extra, ExtraValue, Host, Port, 
 
 use super::SsSocket;
 use crate::json::{self, Object};
+use crate::key;
 
 /// The fields of an `ss_socket` event.
 pub(super) fn ss_socket(o: &mut Object<'_>, s: &SsSocket<'_>) {
     let r = &s.row;
     match r.netid {
-        Some(n) => o.bytes("netid", n.name()),
-        None => o.null("netid"),
+        Some(n) => o.bytes(key!("netid"), n.name()),
+        None => o.null(key!("netid")),
     }
     if r.sctp_assoc {
-        o.bool("sctp_assoc", true);
+        o.bool(key!("sctp_assoc"), true);
     }
     match r.state {
-        Some(st) => o.bytes("state", st.name()),
-        None => o.null("state"),
+        Some(st) => o.bytes(key!("state"), st.name()),
+        None => o.null(key!("state")),
     }
-    for (name, q) in [("recv_q", r.recv_q), ("send_q", r.send_q)] {
+    for (name, q) in [(key!("recv_q"), r.recv_q), (key!("send_q"), r.send_q)] {
         match q {
             Some(q) => o.uint(name, q),
             None => o.null(name),
         }
     }
-    endpoint(o.member("local"), &r.local);
-    endpoint(o.member("peer"), &r.peer);
+    endpoint(o.member(key!("local")), &r.local);
+    endpoint(o.member(key!("peer")), &r.peer);
     match r.process {
         Some(users) => {
-            let list = o.member("process");
+            let list = o.member(key!("process"));
             list.push(b'[');
             for (i, p) in users.iter().enumerate() {
                 if i > 0 {
                     list.push(b',');
                 }
                 let mut e = Object::new(list);
-                e.bytes("name", p.name);
-                e.uint("pid", u64::from(p.pid));
-                e.uint("fd", u64::from(p.fd));
+                e.bytes(key!("name"), p.name);
+                e.uint(key!("pid"), u64::from(p.pid));
+                e.uint(key!("fd"), u64::from(p.fd));
                 if let Some(tid) = p.tid {
-                    e.uint("tid", u64::from(tid));
+                    e.uint(key!("tid"), u64::from(tid));
                 }
                 if let Some(ctx) = p.proc_ctx {
-                    e.bytes("proc_ctx", ctx);
+                    e.bytes(key!("proc_ctx"), ctx);
                 }
                 if let Some(ctx) = p.sock_ctx {
-                    e.bytes("sock_ctx", ctx);
+                    e.bytes(key!("sock_ctx"), ctx);
                 }
                 e.end();
             }
             list.push(b']');
             if users.truncated() {
-                o.bool("process_truncated", true);
+                o.bool(key!("process_truncated"), true);
             }
         }
-        None => o.null("process"),
+        None => o.null(key!("process")),
     }
-    extras(o.member("extras"), r.extras);
+    extras(o.member(key!("extras")), r.extras);
     if !s.info.is_empty() {
-        let list = o.member("info");
+        let list = o.member(key!("info"));
         list.push(b'[');
         for (i, line) in s.info.split(|&b| b == b'\n').enumerate() {
             if i > 0 {
@@ -95,9 +96,9 @@ pub(super) fn ss_socket(o: &mut Object<'_>, s: &SsSocket<'_>) {
             json::string(list, line);
         }
         list.push(b']');
-        extras(o.member("info_extras"), s.info_extras().flatten());
+        extras(o.member(key!("info_extras")), s.info_extras().flatten());
     }
-    o.bytes("raw", r.line);
+    o.bytes(key!("raw"), r.line);
 }
 
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
@@ -110,16 +111,16 @@ fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
         Host::Other(t) => super::json::address(&mut o, t, "other"),
     }
     if let Some(iface) = e.iface {
-        o.bytes("iface", iface);
+        o.bytes(key!("iface"), iface);
     }
     match e.port {
-        Some(Port::Number(n)) => o.uint("port", u64::from(n)),
-        Some(Port::Any) => o.str("port", "*"),
-        Some(Port::Name(n)) => o.bytes("port", n),
+        Some(Port::Number(n)) => o.uint(key!("port"), u64::from(n)),
+        Some(Port::Any) => o.str(key!("port"), "*"),
+        Some(Port::Name(n)) => o.bytes(key!("port"), n),
         None => {}
     }
     if let Some(inode) = e.inode {
-        o.uint("inode", inode);
+        o.uint(key!("inode"), inode);
     }
     o.end();
 }
@@ -132,8 +133,8 @@ fn extras<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = Extra<'a>>) {
             out.push(b',');
         }
         let mut o = Object::new(out);
-        o.bytes("key", e.key);
-        extra_value(o.member("value"), &e);
+        o.bytes(key!("key"), e.key);
+        extra_value(o.member(key!("value")), &e);
         o.end();
     }
     out.push(b']');
@@ -154,8 +155,8 @@ fn extra_value(out: &mut Vec<u8>, e: &Extra<'_>) {
         ExtraValue::Flag => out.extend_from_slice(b"true"),
         ExtraValue::Shutdown(s) => {
             let mut o = Object::new(out);
-            o.bool("receive_shut", s.receive_shut);
-            o.bool("send_shut", s.send_shut);
+            o.bool(key!("receive_shut"), s.receive_shut);
+            o.bool(key!("send_shut"), s.send_shut);
             o.end();
         }
         ExtraValue::Int(n) | ExtraValue::Hex(n) => json::uint(out, n),
@@ -169,12 +170,12 @@ fn extra_value(out: &mut Vec<u8>, e: &Extra<'_>) {
         }
         ExtraValue::Duration(ms) => {
             let mut o = Object::new(out);
-            o.uint("ms", ms);
+            o.uint(key!("ms"), ms);
             o.end();
         }
         ExtraValue::Rate(bps) => {
             let mut o = Object::new(out);
-            float(o.member("bps"), bps, e.text);
+            float(o.member(key!("bps")), bps, e.text);
             o.end();
         }
         ExtraValue::Timer(t) => {
@@ -190,35 +191,35 @@ fn extra_value(out: &mut Vec<u8>, e: &Extra<'_>) {
                 TimerKind::Unknown => "unknown",
                 TimerKind::Other => "other",
             };
-            o.str("kind", kind);
+            o.str(key!("kind"), kind);
             if t.kind == TimerKind::Other {
-                o.bytes("name", t.name);
+                o.bytes(key!("name"), t.name);
             }
             match t.expires_ms {
-                Some(ms) => o.uint("expires_ms", ms),
-                None => o.null("expires_ms"),
+                Some(ms) => o.uint(key!("expires_ms"), ms),
+                None => o.null(key!("expires_ms")),
             }
-            o.uint("retransmits", t.retransmits);
+            o.uint(key!("retransmits"), t.retransmits);
             o.end();
         }
         ExtraValue::SkMem(m) => {
             let mut o = Object::new(out);
             for (k, v) in [
-                ("r", m.rmem_alloc),
-                ("rb", m.rcvbuf),
-                ("t", m.wmem_alloc),
-                ("tb", m.sndbuf),
-                ("f", m.fwd_alloc),
-                ("w", m.wmem_queued),
-                ("o", m.optmem),
+                (key!("r"), m.rmem_alloc),
+                (key!("rb"), m.rcvbuf),
+                (key!("t"), m.wmem_alloc),
+                (key!("tb"), m.sndbuf),
+                (key!("f"), m.fwd_alloc),
+                (key!("w"), m.wmem_queued),
+                (key!("o"), m.optmem),
             ] {
                 o.uint(k, v);
             }
             if let Some(bl) = m.backlog {
-                o.uint("bl", bl);
+                o.uint(key!("bl"), bl);
             }
             if let Some(d) = m.drops {
-                o.uint("d", d);
+                o.uint(key!("d"), d);
             }
             o.end();
         }

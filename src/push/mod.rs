@@ -26,6 +26,7 @@ mod sockstat;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
+pub use split::{is_table_header, TABLE_HEADER_MARK};
 
 use crate::events::{Event, EventKind, Malformed, Problem};
 use crate::format::Format;
@@ -37,6 +38,10 @@ pub trait Sink {
 }
 
 impl<F: FnMut(Event<'_>)> Sink for F {
+    // Inlined into the machine that builds the event, so that the event is handed to the
+    // closure where it was built: called out of line, passing it on copied the whole
+    // event (hundreds of bytes) once per event.
+    #[inline(always)]
     fn event(&mut self, event: Event<'_>) {
         self(event)
     }

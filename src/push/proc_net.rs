@@ -17,7 +17,7 @@
 //! machine holds at most one line (the names line) between calls.
 
 use netsift_grammar::netstat_s::{self, StatLine, KERNEL_SECTIONS};
-use netsift_grammar::proc_net::{name_spans, pair_line, pairs_with_spans, PairKind, PrefixLine};
+use netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, values_body, PairKind};
 
 use super::netstat_s::SeenNames;
 use super::{LineStats, Position, Sink};
@@ -33,6 +33,9 @@ pub(super) struct ProcNetMachine {
     /// The names line waiting for its values line (a copy); meaningful when `holding`.
     names: Vec<u8>,
     holding: bool,
+    /// The held names line's prefix is a kernel identifier, `names[..prefix_len]`: a line
+    /// that starts with it and its colon is its values line, read without a first pass.
+    prefix_len: Option<usize>,
     /// Where the held names line starts.
     names_at: Position,
     /// The prefixes paired so far in this capture.
@@ -75,6 +78,7 @@ impl ProcNetMachine {
             saw_table: false,
             names: Vec::new(),
             holding: false,
+            prefix_len: None,
             names_at: Position::default(),
             seen: SeenNames::default(),
             last_prefix: Vec::new(),
@@ -112,6 +116,12 @@ impl ProcNetMachine {
             stats.blank += 1;
             return;
         }
+        if let Some(body) = self.held_values_body(line) {
+            // The values line of the held names line (what `pair_line` and the checks below
+            // would find, since its prefix is the held one and an identifier).
+            self.pair(Values { line, body, prefix: None }, at, stats, sink);
+            return;
+        }
         let parsed = pair_line(line);
         let plausible = matches!(&parsed, Ok(l) if is_identifier(l.prefix));
         if !plausible {
@@ -134,7 +144,7 @@ impl ProcNetMachine {
             let is_values = current.kind == PairKind::Values
                 || pair_line(&self.names).is_ok_and(|held| held.prefix == current.prefix);
             if is_values {
-                self.pair(&current, at, stats, sink);
+                self.pair(Values { line, body: current.body(), prefix: Some(current.prefix) }, at, stats, sink);
                 return;
             }
             self.unpaired(sink);
@@ -154,6 +164,7 @@ impl ProcNetMachine {
                 self.names.extend_from_slice(line);
                 self.names_at = at;
                 self.holding = true;
+                self.prefix_len = is_identifier(current.prefix).then_some(current.prefix.len());
             }
         }
     }
@@ -164,10 +175,19 @@ impl ProcNetMachine {
         }
     }
 
-    /// The values line of the held names line: a section, its counters, and the first
-    /// mismatch if any.
-    fn pair<S: Sink + ?Sized>(&mut self, values: &PrefixLine<'_>, at: Position, stats: &mut LineStats, sink: &mut S) {
+    /// Where the words of `line` start, when it is the values line of the held names line
+    /// by its prefix (see [`values_body`]).
+    #[inline]
+    fn held_values_body(&self, line: &[u8]) -> Option<usize> {
+        let n = self.prefix_len.filter(|_| self.holding)?;
+        values_body(line, self.names.get(..n)?)
+    }
+
+    /// The values line of the held names line (`values`, whose words start at `body`): a
+    /// section, its counters, and the first mismatch if any.
+    fn pair<S: Sink + ?Sized>(&mut self, values: Values<'_>, at: Position, stats: &mut LineStats, sink: &mut S) {
         self.holding = false;
+        let Values { line: values, body, prefix } = values;
         let names = match pair_line(&self.names) {
             Ok(n) => n,
             // Cannot happen: the line was read as a names line when it was held.
@@ -218,7 +238,9 @@ impl ProcNetMachine {
         };
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
-        for (index, item) in pairs_with_spans(&names, spans, values).enumerate() {
+        let prefix_matches = prefix.is_none_or(|p| p == names.prefix);
+        let items = fast_pairs(&names, spans, values, body, prefix_matches);
+        for (index, item) in items.enumerate() {
             // Each arm builds its event where the sink takes it: a `kind` built first and
             // then moved into the event is a copy of the whole (large) event per counter.
             match item {
@@ -230,7 +252,7 @@ impl ProcNetMachine {
                         subtable: None,
                         value,
                         text: name,
-                        line: values.line,
+                        line: values,
                         position: u32::try_from(index + 1).ok(),
                         rate: None,
                     };
@@ -239,11 +261,7 @@ impl ProcNetMachine {
                 Err(e) => {
                     failed = true;
                     let problem = Problem::Grammar { column: e.column, expected: e.line_error().expected };
-                    sink.event(Event {
-                        at,
-                        capture,
-                        kind: EventKind::Malformed(Malformed { raw: values.line, problem }),
-                    });
+                    sink.event(Event { at, capture, kind: EventKind::Malformed(Malformed { raw: values, problem }) });
                 }
             }
         }
@@ -267,6 +285,14 @@ impl ProcNetMachine {
     fn emit<S: Sink + ?Sized>(&self, at: Position, kind: EventKind<'_>, sink: &mut S) {
         sink.event(Event { at, capture: self.capture, kind });
     }
+}
+
+/// A values line: the line, where its words start, and its prefix when it was read by
+/// `pair_line` (`None`: it starts with the held names line's prefix).
+struct Values<'a> {
+    line: &'a [u8],
+    body: usize,
+    prefix: Option<&'a [u8]>,
 }
 
 /// A kernel identifier: ASCII letters, digits and `_`, starting with a letter.

@@ -37,6 +37,22 @@ impl PushParser {
     /// dropped and its lines not counted. A `warm_up` that starts the input (at offset 0)
     /// is read by an ordinary parser: the guess is then the true state.
     pub fn guess_for_part(format: Format, inside: Option<Format>, warm_up: &[u8], at: Position) -> Self {
+        Self::guess_for_part_under(format, inside, None, warm_up, at)
+    }
+
+    /// [`PushParser::guess_for_part`] for a part whose table's header is `header`, a line
+    /// before the warm-up (the last line before the part that [`is_table_header`] says
+    /// opens a table; `None` when the warm-up holds it or there is none). An ss header
+    /// says more than the rows under it: where iproute2 4.15–4.19 glued columns
+    /// ([`netsift_grammar::ss::SsGeometry`]), which the true state has learnt from it; a
+    /// guess read without it is never taken. Any other line is ignored.
+    pub fn guess_for_part_under(
+        format: Format,
+        inside: Option<Format>,
+        header: Option<&[u8]>,
+        warm_up: &[u8],
+        at: Position,
+    ) -> Self {
         let lines = memchr::memchr_iter(b'\n', warm_up).count() as u64;
         let from = Position { line: at.line.saturating_sub(lines).max(1), offset: at.offset - warm_up.len() as u64 };
         let mut parser = PushParser::new(format);
@@ -46,6 +62,15 @@ impl PushParser {
                 Format::Auto => Machine::Auto(Box::new(auto::AutoMachine::inside(inside))),
                 _ => parser.machine,
             };
+            let ss = matches!(parser.machine, Machine::Ss(_) | Machine::Auto(_));
+            if let Some(header) = header.filter(|h| ss && is_table_header(h)) {
+                // Read as the line before the warm-up: the table is then open, with the
+                // header's columns and geometry, when the warm-up's first line arrives.
+                let before = Position { line: from.line.saturating_sub(1).max(1), offset: 0 };
+                parser.framer.start_at(before);
+                parser.feed(header, &mut |_: crate::Event<'_>| {});
+                parser.feed(b"\n", &mut |_: crate::Event<'_>| {});
+            }
         }
         parser.framer.start_at(from);
         parser.feed(warm_up, &mut |_: crate::Event<'_>| {});
@@ -95,6 +120,17 @@ impl PushParser {
         }
     }
 }
+
+/// Whether `line` opens a table whose later parts need it (see
+/// [`PushParser::guess_for_part_under`]): an ss header. A caller that cuts an input looks
+/// for the last such line before each part; [`TABLE_HEADER_MARK`] is in every one.
+pub fn is_table_header(line: &[u8]) -> bool {
+    netsift_grammar::ss::header(line).is_some()
+}
+
+/// Bytes that every line [`is_table_header`] accepts holds (as ss prints it), for a
+/// quick search of a large input.
+pub const TABLE_HEADER_MARK: &[u8] = b"Address:Port";
 
 impl Machine {
     /// Put what does not change the events to come in one form: see each machine's

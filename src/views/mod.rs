@@ -47,20 +47,128 @@ pub(crate) fn capture_entry<T>(
     kept.last_mut()
 }
 
-/// Write `{"captures": [capture, …]}`, each capture written by `write` (which opens its
-/// own object): the `CaptureSelect::All` form of every view.
-pub(crate) fn write_captures<C>(out: &mut Vec<u8>, captures: &[C], mut write: impl FnMut(&mut Vec<u8>, &C)) {
+/// Write `{"captures": [capture, …]}`: the captures already written to `spooled` (see
+/// [`Spool`]), then `captures`, each written by `write` (which opens its own object): the
+/// `CaptureSelect::All` form of every view.
+pub(crate) fn write_captures<C>(
+    out: &mut Vec<u8>,
+    spooled: Option<&Spool>,
+    captures: &[C],
+    spill: &mut Spill<'_>,
+    mut write: impl FnMut(&mut Vec<u8>, &C, &mut Spill<'_>),
+) {
     let mut o = crate::json::Object::new(out);
     let list = o.member("captures");
     list.push(b'[');
-    for (i, capture) in captures.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    if let Some(spool) = spooled.filter(|s| s.count > 0) {
+        spool.copy_to(list, spill);
+        first = false;
+    }
+    for capture in captures {
+        if !first {
             list.push(b',');
         }
-        write(list, capture);
+        first = false;
+        write(list, capture, spill);
     }
     list.push(b']');
     o.end();
+}
+
+/// The JSON of the finished captures of one view, for `--capture all`: each capture is
+/// written here when the next one starts and then dropped, so that the view holds one
+/// capture at a time, whatever the number of captures. The JSON (several times the
+/// captures) goes to an unnamed temporary file, created when the first capture ends, in
+/// megabyte writes; [`write_captures`] copies it out in front of the capture still held.
+///
+/// When no temporary file can be made, nothing is spooled and the view keeps every
+/// capture, as it would without a spool: the output is the same either way.
+#[derive(Debug, Default)]
+pub(crate) struct Spool {
+    /// The temporary file, once made.
+    file: Option<std::fs::File>,
+    /// Making the file failed: keep the captures instead.
+    unavailable: bool,
+    /// The JSON not yet handed to the file (under a megabyte between captures).
+    pending: Vec<u8>,
+    /// How many captures were written (they are separated by commas).
+    count: u32,
+    /// The first write error, reported when the JSON is written out.
+    error: Option<std::io::Error>,
+}
+
+impl Spool {
+    /// The pending JSON is written to the file when it holds this much: less than
+    /// [`Spill::AT`], as the spool's buffer is held beside the one of the output.
+    const AT: usize = 256 << 10;
+
+    /// Whether captures can be spooled (makes the file on first use).
+    fn ready(&mut self) -> bool {
+        if self.file.is_none() && !self.unavailable {
+            match tempfile::tempfile() {
+                Ok(f) => self.file = Some(f),
+                Err(_) => self.unavailable = true,
+            }
+        }
+        self.file.is_some()
+    }
+
+    /// Spool every capture of `kept` but the last (the one still being read), in order,
+    /// each written by `write`; the spooled ones are dropped.
+    pub(crate) fn retire<C>(&mut self, kept: &mut Vec<C>, mut write: impl FnMut(&mut Vec<u8>, &C, &mut Spill<'_>)) {
+        if kept.len() < 2 || !self.ready() {
+            return;
+        }
+        let Some(file) = self.file.as_mut() else { return };
+        if self.pending.capacity() == 0 {
+            // Room for a flush's worth and the capture that crosses it, without doubling.
+            self.pending.reserve_exact(Self::AT + (64 << 10));
+        }
+        let mut spill = Spill { to: Some(file), error: None, at: Self::AT };
+        for capture in kept.drain(..kept.len() - 1) {
+            if self.count > 0 {
+                self.pending.push(b',');
+            }
+            self.count += 1;
+            write(&mut self.pending, &capture, &mut spill);
+            spill.check(&mut self.pending);
+        }
+        if let Some(e) = spill.error {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// Append the spooled JSON to `out`, handing it to `spill` a megabyte at a time; an
+    /// earlier write error, or a read error, goes to `spill`'s error.
+    fn copy_to(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
+        use std::io::{Read as _, Seek as _};
+        if let Some(e) = &self.error {
+            spill.fail(std::io::Error::new(e.kind(), format!("temporary file of --capture all: {e}")));
+        }
+        if let Some(mut file) = self.file.as_ref() {
+            if let Err(e) = file.rewind() {
+                spill.fail(e);
+            }
+            loop {
+                let len = out.len();
+                out.resize(len + (256 << 10), 0);
+                let read = file.read(&mut out[len..]);
+                out.truncate(len + *read.as_ref().unwrap_or(&0));
+                match read {
+                    Ok(0) => break,
+                    Ok(_) => spill.check(out),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        spill.fail(e);
+                        break;
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(&self.pending);
+        spill.check(out);
+    }
 }
 
 /// Where a view's JSON goes while it is written: the views of a large capture write
@@ -69,6 +177,8 @@ pub(crate) fn write_captures<C>(out: &mut Vec<u8>, captures: &[C], mut write: im
 pub struct Spill<'w> {
     to: Option<&'w mut dyn std::io::Write>,
     error: Option<std::io::Error>,
+    /// The buffer is handed over when it holds this much.
+    at: usize,
 }
 
 impl<'w> Spill<'w> {
@@ -77,21 +187,26 @@ impl<'w> Spill<'w> {
 
     /// Keep everything in the buffer.
     pub(crate) fn none() -> Self {
-        Spill { to: None, error: None }
+        Spill { to: None, error: None, at: Self::AT }
     }
 
     /// Hand the buffer to `to` whenever it fills.
     pub(crate) fn to(to: &'w mut dyn std::io::Write) -> Self {
-        Spill { to: Some(to), error: None }
+        Spill { to: Some(to), error: None, at: Self::AT }
     }
 
     /// Hand `out` over (and empty it) if it is full. After a write error, output is
     /// dropped and the error kept for [`Spill::finish`].
     #[inline]
     pub(crate) fn check(&mut self, out: &mut Vec<u8>) {
-        if out.len() >= Self::AT {
+        if out.len() >= self.at {
             self.flush(out);
         }
+    }
+
+    /// Keep `e` as the error to report (the first one wins).
+    fn fail(&mut self, e: std::io::Error) {
+        self.error.get_or_insert(e);
     }
 
     fn flush(&mut self, out: &mut Vec<u8>) {
@@ -150,11 +265,31 @@ impl<T: Default> PerCapture<T> {
     /// Write `write(capture)` for the described capture, or, with `CaptureSelect::All`,
     /// `{"captures": [{"capture": N, …}, …]}` (each `write` opens its own object).
     pub fn write_json(&self, out: &mut Vec<u8>, write: impl Fn(&mut Vec<u8>, Option<u32>, Option<&T>)) {
+        self.write_json_spill(out, &mut Spill::none(), None, write);
+    }
+
+    /// [`PerCapture::write_json`] after the captures in `spooled`, handing `out` to `spill`
+    /// as it fills.
+    pub(crate) fn write_json_spill(
+        &self,
+        out: &mut Vec<u8>,
+        spill: &mut Spill<'_>,
+        spooled: Option<&Spool>,
+        write: impl Fn(&mut Vec<u8>, Option<u32>, Option<&T>),
+    ) {
         if self.select == CaptureSelect::All {
-            write_captures(out, &self.kept, |list, (n, v)| write(list, Some(*n), Some(v)));
+            write_captures(out, spooled, &self.kept, spill, |list, (n, v), spill| {
+                write(list, Some(*n), Some(v));
+                spill.check(list);
+            });
         } else {
             write(out, None, self.last());
         }
+    }
+
+    /// Spool the finished captures (see [`Spool`]), each written by `write`.
+    pub(crate) fn retire(&mut self, spool: &mut Spool, write: impl Fn(&mut Vec<u8>, Option<u32>, Option<&T>)) {
+        spool.retire(&mut self.kept, |out, (n, v), _| write(out, Some(*n), Some(v)));
     }
 }
 

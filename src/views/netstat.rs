@@ -58,7 +58,7 @@ use netsift_grammar::netstat::{InetCol, InetState, TableKind, TcpState, UnixCol}
 
 pub use super::rows::{Row, Rows};
 use super::search::{keyword_search, Term};
-use super::Spill;
+use super::{Spill, Spool};
 use crate::events::{Event, EventKind, InetConn, UnixSocket};
 use crate::json::{self, Object};
 
@@ -212,6 +212,11 @@ impl NetstatView {
         last.tables.get_mut(index).filter(|t| t.kind == kind)
     }
 
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        spool.retire(&mut self.captures, |out, c, spill| write_capture(out, Some(c.number), &c.tables, spill));
+    }
+
     /// The captures the view holds (one unless `CaptureSelect::All`).
     pub fn captures(&self) -> &[Capture] {
         &self.captures
@@ -256,13 +261,16 @@ impl NetstatView {
     /// and `listening_pid` of the described capture; with `CaptureSelect::All`,
     /// `{"captures": [{"capture": N, …}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.write_json_spill(out, &mut Spill::none());
+        self.write_json_spill(out, &mut Spill::none(), None);
     }
 
-    /// [`NetstatView::write_json`], handing `out` to `spill` as it fills.
-    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
+    /// [`NetstatView::write_json`] after the captures in `spooled`, handing `out` to
+    /// `spill` as it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
         if self.select == CaptureSelect::All {
-            super::write_captures(out, &self.captures, |list, c| write_capture(list, Some(c.number), &c.tables, spill));
+            super::write_captures(out, spooled, &self.captures, spill, |list, c, spill| {
+                write_capture(list, Some(c.number), &c.tables, spill)
+            });
         } else {
             write_capture(out, None, self.tables(), spill);
         }

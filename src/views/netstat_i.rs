@@ -24,7 +24,7 @@
 //! assert_eq!(by_iface["bond0"].get("RX-OK"), Some(&b"845265"[..]));
 //! ```
 
-use super::{PerCapture, WordRow};
+use super::{PerCapture, Spill, Spool, WordRow};
 use crate::events::{Columns, Event, EventKind};
 use crate::json::Object;
 
@@ -123,21 +123,35 @@ impl NetstatIView {
 
     /// `{"data": [...], "group_by_iface": {...}}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.captures.write_json(out, |out, number, table| {
-            let rows = table.map_or(&[][..], |t| &t.rows);
-            let mut o = Object::new(out);
-            if let Some(n) = number {
-                o.uint("capture", u64::from(n));
-            }
-            WordRow::write_list(o.member("data"), rows, None);
-            let mut by = Object::new(o.member("group_by_iface"));
-            for (iface, r) in group(rows) {
-                r.write_json(by.member(&iface), Some("Iface"));
-            }
-            by.end();
-            o.end();
-        });
+        self.captures.write_json(out, write_capture);
     }
+
+    /// [`NetstatIView::write_json`] after the captures in `spooled`, handing `out` to `spill` as
+    /// it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
+        self.captures.write_json_spill(out, spill, spooled, write_capture);
+    }
+
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        self.captures.retire(spool, write_capture);
+    }
+}
+
+/// One capture's object (with its number under `CaptureSelect::All`).
+fn write_capture(out: &mut Vec<u8>, number: Option<u32>, table: Option<&InterfaceTable>) {
+    let rows = table.map_or(&[][..], |t| &t.rows);
+    let mut o = Object::new(out);
+    if let Some(n) = number {
+        o.uint("capture", u64::from(n));
+    }
+    WordRow::write_list(o.member("data"), rows, None);
+    let mut by = Object::new(o.member("group_by_iface"));
+    for (iface, r) in group(rows) {
+        r.write_json(by.member(&iface), Some("Iface"));
+    }
+    by.end();
+    o.end();
 }
 
 fn group(rows: &[WordRow]) -> std::collections::BTreeMap<String, WordRow> {

@@ -57,6 +57,7 @@
 use std::collections::HashMap;
 
 use super::netstat::CaptureSelect;
+use super::{Spill, Spool};
 use crate::events::{Event, EventKind, NoticeKind, Problem, Table};
 use crate::json::{self, Object};
 
@@ -395,12 +396,16 @@ impl NetstatSView {
     /// Write the view as `{"data": {…}}`; with `CaptureSelect::All`,
     /// `{"captures": [{"capture": N, "data": {…}}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_spill(out, &mut Spill::none(), None);
+    }
+
+    /// [`NetstatSView::write_json`] after the captures in `spooled`, handing `out` to
+    /// `spill` as it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
         if self.select == CaptureSelect::All {
-            super::write_captures(out, &self.runs, |list, run| {
-                let mut c = Object::new(list);
-                c.uint("capture", u64::from(run.number));
-                run.data().write_json(c.member("data"));
-                c.end();
+            super::write_captures(out, spooled, &self.runs, spill, |list, run, spill| {
+                write_run(list, run);
+                spill.check(list);
             });
         } else {
             let mut o = Object::new(out);
@@ -408,6 +413,21 @@ impl NetstatSView {
             o.end();
         }
     }
+}
+
+impl NetstatSView {
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        spool.retire(&mut self.runs, |out, run, _| write_run(out, run));
+    }
+}
+
+/// One capture of the `CaptureSelect::All` form: `{"capture": N, "data": {…}}`.
+fn write_run(out: &mut Vec<u8>, run: &Run) {
+    let mut c = Object::new(out);
+    c.uint("capture", u64::from(run.number));
+    run.data().write_json(c.member("data"));
+    c.end();
 }
 
 impl crate::push::Sink for NetstatSView {

@@ -30,6 +30,7 @@
 
 use super::netstat::CaptureSelect;
 use super::netstat_s::OrderedMap;
+use super::{Spill, Spool};
 use crate::events::{CounterSource, Event, EventKind, Table};
 use crate::json::{self, Object};
 
@@ -257,11 +258,25 @@ impl ProcNetstatView {
     /// numbers, exact to the last digit); with `CaptureSelect::All`,
     /// `{"captures": [{"capture": N, "data": …, "sections": …}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_spill(out, &mut Spill::none(), None);
+    }
+
+    /// [`ProcNetstatView::write_json`] after the captures in `spooled`, handing `out` to
+    /// `spill` as it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
         if self.select == CaptureSelect::All {
-            super::write_captures(out, &self.captures, |list, c| write_capture(list, Some(c.number), Some(c)));
+            super::write_captures(out, spooled, &self.captures, spill, |list, c, spill| {
+                write_capture(list, Some(c.number), Some(c));
+                spill.check(list);
+            });
         } else {
             write_capture(out, None, self.described());
         }
+    }
+
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        spool.retire(&mut self.captures, |out, c, _| write_capture(out, Some(c.number), Some(c)));
     }
 }
 

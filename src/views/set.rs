@@ -11,7 +11,7 @@ use super::ss::SsView;
 use super::proc_snmp::ProcSnmpView;
 use super::snmp6::Snmp6View;
 use super::sockstat::SockstatView;
-use super::{CaptureSelect, NetstatView, Spill};
+use super::{CaptureSelect, NetstatView, Spill, Spool};
 use crate::events::CounterSource;
 use crate::events::{Event, EventKind, Table};
 use crate::Format;
@@ -79,6 +79,23 @@ pub struct ViewSet {
     pub proc_snmp: Option<ProcSnmpView>,
     /// Which formats were found.
     pub seen: Seen,
+    /// With [`ViewSet::spool_finished_captures`]: where each view's finished captures go.
+    spools: Option<Box<Spools>>,
+}
+
+/// One [`Spool`] per view, for `CaptureSelect::All` in bounded memory.
+#[derive(Debug, Default)]
+struct Spools {
+    netstat: Spool,
+    iface: Spool,
+    agn: Spool,
+    stat: Spool,
+    proc: Spool,
+    ss: Spool,
+    nstat: Spool,
+    snmp6: Spool,
+    sockstat: Spool,
+    proc_snmp: Spool,
 }
 
 impl ViewSet {
@@ -99,11 +116,38 @@ impl ViewSet {
             sockstat: (all || format == Format::Sockstat).then(|| SockstatView::new(select)),
             proc_snmp: (format == Format::ProcSnmp).then(|| ProcSnmpView::new(select)),
             seen: Seen::default(),
+            spools: None,
         }
+    }
+
+    /// With `CaptureSelect::All`, write each capture's JSON to a temporary file when the
+    /// capture ends, and drop the capture: what the views hold is then one capture, the
+    /// largest, not the whole input. The JSON written is the same bytes; but the views'
+    /// accessors (`captures()`, `data()` …) see only the capture still held, so this is
+    /// for a caller that wants the JSON (`netsift view --capture all`). Without a
+    /// temporary directory, the captures are kept as before.
+    pub fn spool_finished_captures(&mut self) {
+        self.spools.get_or_insert_with(Box::default);
     }
 
     /// Feed one event to every view.
     pub fn event(&mut self, ev: &Event<'_>) {
+        self.dispatch(ev);
+        if let Some(spools) = &mut self.spools {
+            retire(&mut self.netstat, &mut spools.netstat, NetstatView::retire);
+            retire(&mut self.iface, &mut spools.iface, NetstatIView::retire);
+            retire(&mut self.agn, &mut spools.agn, NetstatAgnView::retire);
+            retire(&mut self.stat, &mut spools.stat, NetstatSView::retire);
+            retire(&mut self.proc, &mut spools.proc, ProcNetstatView::retire);
+            retire(&mut self.ss, &mut spools.ss, SsView::retire);
+            retire(&mut self.nstat, &mut spools.nstat, ProcNetstatView::retire);
+            retire(&mut self.snmp6, &mut spools.snmp6, Snmp6View::retire);
+            retire(&mut self.sockstat, &mut spools.sockstat, SockstatView::retire);
+            retire(&mut self.proc_snmp, &mut spools.proc_snmp, ProcSnmpView::retire);
+        }
+    }
+
+    fn dispatch(&mut self, ev: &Event<'_>) {
         self.seen.max_capture = self.seen.max_capture.max(ev.capture);
         if let EventKind::Section(s) = &ev.kind {
             match s.table {
@@ -188,29 +232,45 @@ impl ViewSet {
 
     fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
         type Write<'v> = Box<dyn Fn(&mut Vec<u8>, &mut Spill<'_>) + 'v>;
+        type ViewWrite<V> = fn(&V, &mut Vec<u8>, &mut Spill<'_>, Option<&Spool>);
+        let spools = self.spools.as_deref();
         fn part<'v, V>(
             view: &'v Option<V>,
             seen: bool,
-            write: impl Fn(&V, &mut Vec<u8>, &mut Spill<'_>) + 'v,
+            spooled: Option<&'v Spool>,
+            write: ViewWrite<V>,
         ) -> Option<(bool, Write<'v>)> {
             view.as_ref().map(|v| {
-                (seen, Box::new(move |out: &mut Vec<u8>, spill: &mut Spill<'_>| write(v, out, spill)) as Write<'v>)
+                (
+                    seen,
+                    Box::new(move |out: &mut Vec<u8>, spill: &mut Spill<'_>| write(v, out, spill, spooled))
+                        as Write<'v>,
+                )
             })
         }
-        fn whole<V: 'static>(write: fn(&V, &mut Vec<u8>)) -> impl Fn(&V, &mut Vec<u8>, &mut Spill<'_>) + 'static {
-            move |v, out, _| write(v, out)
-        }
         let views: [(&str, Option<(bool, Write<'_>)>); 10] = [
-            ("ss", part(&self.ss, self.seen.ss, SsView::write_json_spill)),
-            ("netstat", part(&self.netstat, self.seen.netstat, NetstatView::write_json_spill)),
-            ("netstat-i", part(&self.iface, self.seen.iface, whole(NetstatIView::write_json))),
-            ("netstat-agn", part(&self.agn, self.seen.agn, whole(NetstatAgnView::write_json))),
-            ("netstat-s", part(&self.stat, self.seen.stat, whole(NetstatSView::write_json))),
-            ("proc-netstat", part(&self.proc, self.seen.proc, whole(ProcNetstatView::write_json))),
-            ("nstat", part(&self.nstat, self.seen.nstat, whole(ProcNetstatView::write_json))),
-            ("proc-snmp6", part(&self.snmp6, self.seen.snmp6, whole(Snmp6View::write_json))),
-            ("sockstat", part(&self.sockstat, self.seen.sockstat, whole(SockstatView::write_json))),
-            ("proc-snmp", part(&self.proc_snmp, self.seen.proc, whole(ProcSnmpView::write_json))),
+            ("ss", part(&self.ss, self.seen.ss, spools.map(|s| &s.ss), SsView::write_json_spill)),
+            (
+                "netstat",
+                part(&self.netstat, self.seen.netstat, spools.map(|s| &s.netstat), NetstatView::write_json_spill),
+            ),
+            ("netstat-i", part(&self.iface, self.seen.iface, spools.map(|s| &s.iface), NetstatIView::write_json_spill)),
+            ("netstat-agn", part(&self.agn, self.seen.agn, spools.map(|s| &s.agn), NetstatAgnView::write_json_spill)),
+            ("netstat-s", part(&self.stat, self.seen.stat, spools.map(|s| &s.stat), NetstatSView::write_json_spill)),
+            (
+                "proc-netstat",
+                part(&self.proc, self.seen.proc, spools.map(|s| &s.proc), ProcNetstatView::write_json_spill),
+            ),
+            ("nstat", part(&self.nstat, self.seen.nstat, spools.map(|s| &s.nstat), ProcNetstatView::write_json_spill)),
+            ("proc-snmp6", part(&self.snmp6, self.seen.snmp6, spools.map(|s| &s.snmp6), Snmp6View::write_json_spill)),
+            (
+                "sockstat",
+                part(&self.sockstat, self.seen.sockstat, spools.map(|s| &s.sockstat), SockstatView::write_json_spill),
+            ),
+            (
+                "proc-snmp",
+                part(&self.proc_snmp, self.seen.proc, spools.map(|s| &s.proc_snmp), ProcSnmpView::write_json_spill),
+            ),
         ];
         let present = views.iter().filter(|(_, v)| v.is_some()).count();
         let parts: Vec<(&str, Write<'_>)> = views
@@ -227,6 +287,13 @@ impl ViewSet {
             write(o.member(name), spill);
         }
         o.end();
+    }
+}
+
+/// Spool the finished captures of `view`, if it is there.
+fn retire<V>(view: &mut Option<V>, spool: &mut Spool, retire: fn(&mut V, &mut Spool)) {
+    if let Some(v) = view {
+        retire(v, spool);
     }
 }
 

@@ -14,7 +14,7 @@
 //! ```
 
 use super::netstat_s::OrderedMap;
-use super::{CaptureSelect, PerCapture};
+use super::{CaptureSelect, PerCapture, Spill, Spool};
 use crate::events::{CounterSource, Event, EventKind};
 use crate::json::{self, Object};
 
@@ -54,19 +54,33 @@ impl Snmp6View {
     /// Write `{"data": {"Ip6InReceives": 757, …}}` (values are numbers, as insights has
     /// them); with `CaptureSelect::All`, `{"captures": [{"capture": N, "data": …}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.captures.write_json(out, |out, number, data| {
-            let mut o = Object::new(out);
-            if let Some(n) = number {
-                o.uint("capture", u64::from(n));
-            }
-            let mut d = Object::new(o.member("data"));
-            for (name, value) in data.into_iter().flat_map(|d| d.iter()) {
-                json::int(d.member_bytes(name), *value);
-            }
-            d.end();
-            o.end();
-        });
+        self.captures.write_json(out, write_capture);
     }
+
+    /// [`Snmp6View::write_json`] after the captures in `spooled`, handing `out` to `spill` as
+    /// it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
+        self.captures.write_json_spill(out, spill, spooled, write_capture);
+    }
+
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        self.captures.retire(spool, write_capture);
+    }
+}
+
+/// One capture's object (with its number under `CaptureSelect::All`).
+fn write_capture(out: &mut Vec<u8>, number: Option<u32>, data: Option<&OrderedMap<i128>>) {
+    let mut o = Object::new(out);
+    if let Some(n) = number {
+        o.uint("capture", u64::from(n));
+    }
+    let mut d = Object::new(o.member("data"));
+    for (name, value) in data.into_iter().flat_map(|d| d.iter()) {
+        json::int(d.member_bytes(name), *value);
+    }
+    d.end();
+    o.end();
 }
 
 impl crate::push::Sink for Snmp6View {

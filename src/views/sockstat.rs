@@ -15,7 +15,7 @@
 //! ```
 
 use super::netstat_s::OrderedMap;
-use super::{CaptureSelect, PerCapture};
+use super::{CaptureSelect, PerCapture, Spill, Spool};
 use crate::events::{CounterSource, Event, EventKind, Table};
 use crate::json::Object;
 
@@ -66,23 +66,37 @@ impl SockstatView {
     /// Write `{"data": {"tcp": {"inuse": "94", …}, …}}` (values are strings, as insights
     /// has them); with `CaptureSelect::All`, `{"captures": [{"capture": N, "data": …}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.captures.write_json(out, |out, number, sections| {
-            let mut o = Object::new(out);
-            if let Some(n) = number {
-                o.uint("capture", u64::from(n));
-            }
-            let mut d = Object::new(o.member("data"));
-            for (section, keys) in sections.into_iter().flat_map(|s| s.iter()) {
-                let mut k = Object::new(d.member_bytes(section));
-                for (key, value) in keys.iter() {
-                    crate::json::string(k.member_bytes(key), value);
-                }
-                k.end();
-            }
-            d.end();
-            o.end();
-        });
+        self.captures.write_json(out, write_capture);
     }
+
+    /// [`SockstatView::write_json`] after the captures in `spooled`, handing `out` to `spill` as
+    /// it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
+        self.captures.write_json_spill(out, spill, spooled, write_capture);
+    }
+
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        self.captures.retire(spool, write_capture);
+    }
+}
+
+/// One capture's object (with its number under `CaptureSelect::All`).
+fn write_capture(out: &mut Vec<u8>, number: Option<u32>, sections: Option<&Sections>) {
+    let mut o = Object::new(out);
+    if let Some(n) = number {
+        o.uint("capture", u64::from(n));
+    }
+    let mut d = Object::new(o.member("data"));
+    for (section, keys) in sections.into_iter().flat_map(|s| s.iter()) {
+        let mut k = Object::new(d.member_bytes(section));
+        for (key, value) in keys.iter() {
+            crate::json::string(k.member_bytes(key), value);
+        }
+        k.end();
+    }
+    d.end();
+    o.end();
 }
 
 /// The text of the value at `position` (from 1) of a sockstat line.

@@ -50,7 +50,7 @@ use netsift_grammar::ss::{SsCol, SsRow, State};
 use super::netstat::CaptureSelect;
 use super::rows::{Row, Rows};
 use super::search::{keyword_search, Term};
-use super::Spill;
+use super::{Spill, Spool};
 use crate::events::{Event, EventKind, Table};
 use crate::json::Object;
 
@@ -135,6 +135,11 @@ impl SsView {
         )
     }
 
+    /// Spool the finished captures (see [`Spool`]).
+    pub(crate) fn retire(&mut self, spool: &mut Spool) {
+        spool.retire(&mut self.captures, write_capture);
+    }
+
     /// The captures the view holds (one unless `CaptureSelect::All`).
     pub fn captures(&self) -> &[SsCapture] {
         &self.captures
@@ -191,24 +196,28 @@ impl SsView {
     /// Write the view as JSON: `{"data": [row, …]}` for the described capture; with
     /// `CaptureSelect::All`, `{"captures": [{"capture": N, "data": […]}, …]}`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.write_json_spill(out, &mut Spill::none());
+        self.write_json_spill(out, &mut Spill::none(), None);
     }
 
-    /// [`SsView::write_json`], handing `out` to `spill` as it fills.
-    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>) {
+    /// [`SsView::write_json`] after the captures in `spooled`, handing `out` to `spill` as
+    /// it fills.
+    pub(crate) fn write_json_spill(&self, out: &mut Vec<u8>, spill: &mut Spill<'_>, spooled: Option<&Spool>) {
         if self.select == CaptureSelect::All {
-            super::write_captures(out, &self.captures, |list, c| {
-                let mut co = Object::new(list);
-                co.uint("capture", u64::from(c.number));
-                super::netstat::write_rows_spill(co.member("data"), c.rows.iter(), spill);
-                co.end();
-            });
+            super::write_captures(out, spooled, &self.captures, spill, write_capture);
         } else {
             let mut o = Object::new(out);
             super::netstat::write_rows_spill(o.member("data"), self.rows().iter(), spill);
             o.end();
         }
     }
+}
+
+/// One capture of the `CaptureSelect::All` form: `{"capture": N, "data": […]}`.
+fn write_capture(out: &mut Vec<u8>, c: &SsCapture, spill: &mut Spill<'_>) {
+    let mut co = Object::new(out);
+    co.uint("capture", u64::from(c.number));
+    super::netstat::write_rows_spill(co.member("data"), c.rows.iter(), spill);
+    co.end();
 }
 
 impl crate::push::Sink for SsView {

@@ -22,11 +22,13 @@
 
 mod endpoint;
 mod extras;
+mod fast;
 mod row;
 mod users;
 
 pub use endpoint::{endpoint, Endpoint, Host, Port};
 pub use extras::{duration_ms, group_items, Extra, ExtraValue, Extras, Shutdown, SkMem, Timer, TimerKind};
+pub use fast::row as fast_row;
 pub use row::{row, row_in, Netid, SsCol, SsGeometry, SsRow, State};
 pub use users::{users, users_incomplete, Process, Users, UsersIter, TRUNCATED_AT};
 

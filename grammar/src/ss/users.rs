@@ -219,6 +219,11 @@ pub(super) fn scan(line: &[u8], start: usize) -> Result<Scan, Stop> {
     }
 }
 
+/// Whether `inner` (an entry without its parentheses) is one the list reader accepts.
+pub(super) fn is_entry(inner: &[u8]) -> bool {
+    entry(inner).is_some()
+}
+
 /// One entry without its parentheses: `"name",pid=N,…` or `"name",N,N`.
 fn entry(inner: &[u8]) -> Option<Process<'_>> {
     let body = inner.strip_prefix(b"\"")?;

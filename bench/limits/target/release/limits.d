@@ -1,1 +1,0 @@
-/work/wt-counters/bench/limits/target/release/limits: /work/wt-counters/bench/limits/src/main.rs
