@@ -53,10 +53,28 @@ def table(source: Source, kind: str, format: str = "auto"):  # -> pyarrow.Table
     """The events of one ``kind`` (``inet_conn``, ``unix_socket``, ``ss_socket``,
     ``counter``, ``interface``, ``membership``, …) of ``source`` as a ``pyarrow.Table``.
 
-    Columns are the CLI's JSON keys, typed: integers as int64, addresses as strings,
-    nested objects as structs and process lists as ``list<struct>``. The table is built in
-    Rust (arrow-rs) and handed to pyarrow through the Arrow C stream interface; pyarrow is
-    needed for this function only (``pip install 'netsift[arrow]'``).
+    Each kind has a fixed schema: the same columns, named as the CLI's JSON keys, whatever
+    the input holds (an empty table too). Integers are int64, addresses strings, nested
+    objects structs and process lists ``list<struct>``. Where a JSON value mixes types the
+    table splits it, so that nothing is lost:
+
+    - a port (``local``, ``foreign``, ``peer``): ``port`` (int64, null when the port is not
+      a number) and ``port_name`` (the port as printed when it is not: ``*`` or a service
+      name; null otherwise);
+    - netstat's ``user``: ``uid`` (int64) when numeric, else ``user`` (the name);
+    - netstat's ``state``: text; a kernel table's state number is its decimal text;
+    - a counter's ``value``: int64, null when beyond int64; its digits are then in
+      ``value_decimal``;
+    - ss ``extras`` and ``info_extras``: ``list<struct<key, text>>``, each item as printed
+      (``netsift.events`` gives their parsed values);
+    - ``maybe_truncated``, ``sctp_assoc``, ``process_truncated`` (written only when true
+      in JSON): booleans on every row; any field the JSON object omits is null.
+
+    Bytes that are not UTF-8 become U+FFFD (Arrow strings are UTF-8). The table is built
+    in Rust (arrow-rs builders filled from the typed events; inputs of a few MB and more on
+    every core, with exactly the rows of one parse) and handed to pyarrow through the
+    Arrow C stream interface; pyarrow is needed for this function only
+    (``pip install 'netsift[arrow]'``).
     """
     try:
         import pyarrow as pa

@@ -15,4 +15,8 @@ def scan(archive: Union[str, "os.PathLike[str]"], format: str = "auto") -> Itera
     """``(member, event)`` for every output netsift reads in a sosreport or insights archive."""
 
 def table(source: Source, kind: str, format: str = "auto") -> "pyarrow.Table":  # type: ignore[name-defined] # noqa: F821
-    """The events of one kind as a typed ``pyarrow.Table`` (pyarrow needed)."""
+    """The events of one kind as a typed ``pyarrow.Table`` with a fixed schema per kind
+    (pyarrow needed). Ports are ``port`` (int64, null when not a number) and ``port_name``
+    (``*`` or a service name as printed); netstat's ``user`` is ``uid`` (int64) or
+    ``user`` (a name); a counter beyond int64 has ``value`` null and ``value_decimal`` its
+    digits; ss extras are ``list<struct<key, text>>`` as printed. See ``netsift.table``."""

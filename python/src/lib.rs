@@ -8,17 +8,22 @@
 //!   (`netsift::views`) of the input and answering each attribute from it;
 //! - [`stream`]: `events()` and `scan()`, pulled chunk by chunk, each event the CLI's JSON
 //!   object (written by `netsift::events::json::write_event`) turned into Python values;
-//! - [`table`]: the events of one kind as Arrow columns, handed to pyarrow through the Arrow
-//!   C stream interface.
+//! - [`table`]: the events of one kind as typed Arrow columns (a fixed schema per kind),
+//!   built from the borrowed events and handed to pyarrow through the Arrow C stream
+//!   interface;
+//! - [`parts`]: an input in memory parsed in parts on every core, with exactly the events
+//!   of one parse (the guessed-state scheme of the CLI's `--jobs`).
 //!
-//! The library APIs used are the stable public ones: `PushParser`, `Sink`, the views'
-//! public methods, the JSON event writer, `input::decompressed` and the archive walkers.
+//! The library APIs used are the stable public ones: `PushParser` (with `guess_for_part`
+//! and `agrees`), `Sink`, the views' public methods, the JSON event writer,
+//! `input::decompressed` and the archive walkers.
 
 // Every public item says what it is for.
 #![warn(missing_docs)]
 
 use pyo3::prelude::*;
 
+mod parts;
 mod pyjson;
 mod pystr;
 mod stream;

@@ -1,26 +1,51 @@
-//! `netsift.table()`: the events of one kind as Arrow columns, built with arrow-rs and
-//! handed to pyarrow through the Arrow C stream interface (`__arrow_c_stream__`).
+//! `netsift.table()`: the events of one kind as typed Arrow columns, built with arrow-rs
+//! builders straight from the borrowed events in the push parser's sink, and handed to
+//! pyarrow through the Arrow C stream interface (`__arrow_c_stream__`).
 //!
-//! The columns come from the CLI's JSON objects (the `netsift events` contract), so a field
-//! added to an event becomes a column without a change here. Types are found from every
-//! value of a field: integers → int64 (wider ones → decimal text), floats → float64,
-//! strings → utf8, objects → struct, arrays → list; a field holding both numbers and
-//! strings (a port: `22` or `"*"`) is utf8, numbers written as text.
+//! Each kind has a fixed schema (the same columns whatever the input holds, even with no
+//! rows), named as the CLI's JSON keys. Where a JSON value mixes types, the table splits it
+//! into a typed column and a text column, so that no information is lost:
+//!
+//! - a port (`22`, `*`, `ssh`): `port` (int64, null when not a number) and `port_name`
+//!   (the port as printed when it is not a number: `*` or a service name; else null);
+//! - netstat's `user` (a uid or a name): `uid` (int64) and `user` (the name);
+//! - netstat's `state` is text; a kernel table's state number is written in decimal;
+//! - a counter's `value` (int64, null beyond its range) and `value_decimal` (the digits
+//!   when the value does not fit int64, else null);
+//! - ss `extras` / `info_extras`: list<struct<key, text>>, each item as printed
+//!   (`netsift.events` gives the parsed values);
+//! - flags written only when true in JSON (`maybe_truncated`, `sctp_assoc`,
+//!   `process_truncated`) are booleans on every row; fields written only for some rows are
+//!   null where absent.
+//!
+//! Bytes that are not UTF-8 become U+FFFD (Arrow strings are UTF-8). An unsigned value
+//! beyond int64 in any other column is an error naming its line, not a wrong number.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Read;
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
+use arrow_array::builder::{ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{ArrayRef, ListArray, RecordBatch, RecordBatchIterator, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
-use arrow_schema::{ArrowError, DataType, Field, Fields, Schema};
-use netsift::events::json::write_event;
-use netsift::{Event, PushParser};
+use arrow_schema::{ArrowError, Field, Fields, Schema};
+use netsift::events::{
+    Columns, Counter, Endpoint, Host, InetCol, InetConn, InetState, Interface, Malformed, Membership, Notice, Owner,
+    Port, Proto, Section, SsSocket, TimerKind, UnixCol, UnixSocket, UnixState, UnixType, User,
+};
+use netsift::netsift_grammar::netstat_agn::Group;
+use netsift::netsift_grammar::netstat_i::IfaceCol;
+use netsift::netsift_grammar::proc_inet::KernelExtra;
+use netsift::netsift_grammar::ss;
+use netsift::{Event, EventKind, PushParser};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
+use crate::parts;
 use crate::stream::{format_of, Source};
 
 /// Register `table_stream`.
@@ -30,231 +55,1359 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A parsed JSON value.
-#[derive(Debug, Clone)]
-enum Value {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Obj(Vec<(String, Value)>),
-    Arr(Vec<Value>),
-}
+/// Why a table cannot be built: a value that does not fit its column.
+type Res<T> = Result<T, String>;
 
-/// A column's type, as found from its values.
-#[derive(Debug, Clone, PartialEq)]
-enum Ty {
-    Null,
-    Bool,
-    Int,
-    Float,
-    Str,
-    Obj(Vec<(String, Ty)>),
-    Arr(Box<Ty>),
-}
-
-impl Ty {
-    fn of(v: &Value) -> Ty {
-        match v {
-            Value::Null => Ty::Null,
-            Value::Bool(_) => Ty::Bool,
-            Value::Int(_) => Ty::Int,
-            Value::Float(_) => Ty::Float,
-            Value::Str(_) => Ty::Str,
-            Value::Obj(fields) => Ty::Obj(fields.iter().map(|(k, v)| (k.clone(), Ty::of(v))).collect()),
-            Value::Arr(items) => Ty::Arr(Box::new(items.iter().fold(Ty::Null, |t, v| t.merge(Ty::of(v))))),
-        }
-    }
-
-    /// The type holding values of both.
-    fn merge(self, other: Ty) -> Ty {
-        match (self, other) {
-            (Ty::Null, t) | (t, Ty::Null) => t,
-            (a, b) if a == b => a,
-            (Ty::Int, Ty::Float) | (Ty::Float, Ty::Int) => Ty::Float,
-            (Ty::Obj(mut a), Ty::Obj(b)) => {
-                for (k, t) in b {
-                    match a.iter_mut().find(|(ak, _)| *ak == k) {
-                        Some((_, at)) => *at = std::mem::replace(at, Ty::Null).merge(t),
-                        None => a.push((k, t)),
-                    }
-                }
-                Ty::Obj(a)
-            }
-            (Ty::Arr(a), Ty::Arr(b)) => Ty::Arr(Box::new(a.merge(*b))),
-            _ => Ty::Str,
-        }
-    }
-
-    fn data_type(&self) -> DataType {
-        match self {
-            Ty::Null => DataType::Utf8, // no value seen: a column of nulls, typed as text
-            Ty::Bool => DataType::Boolean,
-            Ty::Int => DataType::Int64,
-            Ty::Float => DataType::Float64,
-            Ty::Str => DataType::Utf8,
-            Ty::Obj(fields) => DataType::Struct(Self::fields(fields)),
-            Ty::Arr(item) => DataType::List(Arc::new(Field::new("item", item.data_type(), true))),
-        }
-    }
-
-    fn fields(fields: &[(String, Ty)]) -> Fields {
-        fields.iter().map(|(k, t)| Field::new(k, t.data_type(), true)).collect()
+/// Bytes as Arrow text: UTF-8 as is (borrowed), other bytes as U+FFFD.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    // The common case first: `from_utf8` is much faster than the lossy walk.
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
     }
 }
 
-/// Builds one column of values of a known type.
-enum Col {
-    Bool(BooleanBuilder),
-    Int(Int64Builder, bool),
-    Float(Float64Builder),
-    Str(StringBuilder),
-    Obj(Vec<(String, Col)>, Vec<bool>),
-    Arr(Box<Col>, Vec<i32>, Vec<bool>),
+/// Rows of a nullable struct column whose children are not started yet: a struct that is
+/// null on every row (`kernel` outside /proc tables, `timer` without `-o`) costs one count
+/// per row, and its children are filled with nulls in one go when a value arrives or at
+/// the end.
+#[derive(Default)]
+struct Deferred {
+    started: bool,
+    pending: usize,
 }
 
-impl Col {
-    fn new(ty: &Ty) -> Col {
-        match ty {
-            Ty::Bool => Col::Bool(BooleanBuilder::new()),
-            // Integers wider than 64 bits turn the column into text at the end.
-            Ty::Int => Col::Int(Int64Builder::new(), false),
-            Ty::Float => Col::Float(Float64Builder::new()),
-            Ty::Null | Ty::Str => Col::Str(StringBuilder::new()),
-            Ty::Obj(fields) => Col::Obj(fields.iter().map(|(k, t)| (k.clone(), Col::new(t))).collect(), Vec::new()),
-            Ty::Arr(item) => Col::Arr(Box::new(Col::new(item)), vec![0], Vec::new()),
+impl Deferred {
+    /// A null row: counted while nothing has started, else `null_row` adds it now.
+    fn null(&mut self, null_row: impl FnOnce()) {
+        if self.started {
+            null_row();
+        } else {
+            self.pending += 1;
         }
     }
 
-    fn push(&mut self, v: Option<&Value>) -> Result<(), ArrowError> {
-        match (self, v) {
-            (Col::Bool(b), Some(Value::Bool(x))) => b.append_value(*x),
-            (Col::Bool(b), _) => b.append_null(),
-            (Col::Int(b, wide), Some(Value::Int(x))) => match i64::try_from(*x) {
-                Ok(x) => b.append_value(x),
-                Err(_) => {
-                    *wide = true;
-                    b.append_null();
+    /// A row with a value: the nulls counted so far go in first (`nulls(n)`).
+    fn value(&mut self, nulls: impl FnOnce(usize)) {
+        if !self.started {
+            self.started = true;
+            nulls(std::mem::take(&mut self.pending));
+        }
+    }
+
+    /// At the end: the nulls not yet added.
+    fn finish(&mut self, nulls: impl FnOnce(usize)) {
+        nulls(std::mem::take(&mut self.pending));
+        self.started = false;
+    }
+}
+
+/// An unsigned value as int64, or an error: never a wrong number.
+fn int(v: u64) -> Res<i64> {
+    i64::try_from(v).map_err(|_| format!("the value {v} is beyond the range of an int64 column"))
+}
+
+fn opt_int(v: Option<u64>) -> Res<Option<i64>> {
+    v.map(int).transpose()
+}
+
+/// Named finished columns, in schema order.
+type Named = Vec<(&'static str, ArrayRef)>;
+
+/// The finished array of a builder.
+fn done(b: &mut dyn ArrayBuilder) -> ArrayRef {
+    b.finish()
+}
+
+/// A struct column of named children; `valid` says which rows are not null.
+fn struct_array(children: Named, valid: Option<Vec<bool>>) -> Result<ArrayRef, ArrowError> {
+    let fields: Fields = children.iter().map(|(name, a)| Field::new(*name, a.data_type().clone(), true)).collect();
+    let arrays = children.into_iter().map(|(_, a)| a).collect();
+    Ok(Arc::new(StructArray::try_new(fields, arrays, valid.map(NullBuffer::from))?))
+}
+
+/// A list column over `values`, given its offsets and which rows are not null.
+fn list_array(values: ArrayRef, offsets: Vec<i32>, valid: Vec<bool>) -> Result<ArrayRef, ArrowError> {
+    let field = Arc::new(Field::new("item", values.data_type().clone(), true));
+    Ok(Arc::new(ListArray::try_new(field, OffsetBuffer::new(offsets.into()), values, Some(NullBuffer::from(valid)))?))
+}
+
+/// The offsets and validity of a list column whose items are built elsewhere.
+struct ListShape {
+    offsets: Vec<i32>,
+    valid: Vec<bool>,
+    items: i32,
+}
+
+impl Default for ListShape {
+    fn default() -> Self {
+        ListShape { offsets: vec![0], valid: Vec::new(), items: 0 }
+    }
+}
+
+impl ListShape {
+    fn item(&mut self) -> Res<()> {
+        self.items = self.items.checked_add(1).ok_or("a list column holds more than 2^31 items")?;
+        Ok(())
+    }
+
+    fn end_row(&mut self, valid: bool) {
+        self.offsets.push(self.items);
+        self.valid.push(valid);
+    }
+
+    fn finish(&mut self, values: ArrayRef) -> Result<ArrayRef, ArrowError> {
+        let shape = std::mem::take(self);
+        list_array(values, shape.offsets, shape.valid)
+    }
+}
+
+/// An IP address as text, into a buffer kept between rows: IPv4 digit by digit (the
+/// commonest value of all; `Display` goes through the formatting machinery), IPv6 by its
+/// `Display`.
+fn ip_text(buf: &mut String, ip: IpAddr) -> &str {
+    buf.clear();
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    buf.push('.');
                 }
-            },
-            (Col::Int(b, _), _) => b.append_null(),
-            (Col::Float(b), Some(Value::Float(x))) => b.append_value(*x),
-            (Col::Float(b), Some(Value::Int(x))) => b.append_value(*x as f64),
-            (Col::Float(b), _) => b.append_null(),
-            (Col::Str(b), Some(Value::Str(s))) => b.append_value(s),
-            (Col::Str(b), Some(Value::Int(x))) => b.append_value(x.to_string()),
-            (Col::Str(b), Some(Value::Float(x))) => b.append_value(x.to_string()),
-            (Col::Str(b), Some(Value::Bool(x))) => b.append_value(x.to_string()),
-            (Col::Str(b), Some(v @ (Value::Obj(_) | Value::Arr(_)))) => b.append_value(format!("{v:?}")),
-            (Col::Str(b), _) => b.append_null(),
-            (Col::Obj(fields, valid), Some(Value::Obj(kv))) => {
-                for (k, col) in fields.iter_mut() {
-                    col.push(kv.iter().find(|(vk, _)| vk == k).map(|(_, v)| v))?;
+                if octet >= 100 {
+                    buf.push(char::from(b'0' + octet / 100));
                 }
-                valid.push(true);
-            }
-            (Col::Obj(fields, valid), _) => {
-                for (_, col) in fields.iter_mut() {
-                    col.push(None)?;
+                if octet >= 10 {
+                    buf.push(char::from(b'0' + octet / 10 % 10));
                 }
-                valid.push(false);
+                buf.push(char::from(b'0' + octet % 10));
             }
-            (Col::Arr(item, offsets, valid), Some(Value::Arr(items))) => {
-                for v in items {
-                    item.push(Some(v))?;
+        }
+        IpAddr::V6(v6) => ipv6_text(buf, v6),
+    }
+    buf
+}
+
+/// An IPv6 address as `Display` writes it (RFC 5952: lowercase hex, the first longest run
+/// of two or more zero groups as `::`, an IPv4-mapped address as `::ffff:a.b.c.d`),
+/// without the formatting machinery, which costs more than the rest of the row.
+fn ipv6_text(buf: &mut String, ip: std::net::Ipv6Addr) {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        buf.push_str("::ffff:");
+        let mut tail = String::new();
+        ip_text(&mut tail, IpAddr::V4(v4));
+        buf.push_str(&tail);
+        return;
+    }
+    let groups = ip.segments();
+    // The first longest run of zero groups.
+    let (mut best, mut run) = ((0, 0), (0, 0));
+    for (i, &g) in groups.iter().enumerate() {
+        if g == 0 {
+            if run.1 == 0 {
+                run.0 = i;
+            }
+            run.1 += 1;
+            if run.1 > best.1 {
+                best = run;
+            }
+        } else {
+            run = (0, 0);
+        }
+    }
+    let hex = |buf: &mut String, groups: &[u16]| {
+        for (i, &g) in groups.iter().enumerate() {
+            if i > 0 {
+                buf.push(':');
+            }
+            let mut started = false;
+            for shift in [12, 8, 4, 0] {
+                let digit = (g >> shift) & 0xf;
+                if digit != 0 || started || shift == 0 {
+                    started = true;
+                    buf.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
                 }
-                let last = offsets.last().copied().unwrap_or(0);
-                let len = i32::try_from(items.len()).map_err(|_| ArrowError::ComputeError("list too long".into()))?;
-                offsets.push(last + len);
-                valid.push(true);
             }
-            (Col::Arr(_, offsets, valid), _) => {
-                offsets.push(offsets.last().copied().unwrap_or(0));
-                valid.push(false);
+        }
+    };
+    if best.1 > 1 {
+        hex(buf, &groups[..best.0]);
+        buf.push_str("::");
+        hex(buf, &groups[best.0 + best.1..]);
+    } else {
+        hex(buf, &groups);
+    }
+}
+
+/// The columns every kind starts with.
+#[derive(Default)]
+struct Common {
+    kind: StringBuilder,
+    line: Int64Builder,
+    offset: Int64Builder,
+    capture: Int64Builder,
+}
+
+impl Common {
+    fn push(&mut self, ev: &Event<'_>) -> Res<()> {
+        self.kind.append_value(ev.kind.name());
+        self.line.append_value(int(ev.at.line)?);
+        self.offset.append_value(int(ev.at.offset)?);
+        self.capture.append_value(i64::from(ev.capture));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Named {
+        vec![
+            ("kind", done(&mut self.kind)),
+            ("line", done(&mut self.line)),
+            ("offset", done(&mut self.offset)),
+            ("capture", done(&mut self.capture)),
+        ]
+    }
+}
+
+/// `pid`, `program`, `owner_text`: the PID/Program column (null when hidden or absent).
+#[derive(Default)]
+struct OwnerCols {
+    pid: Int64Builder,
+    program: StringBuilder,
+    owner_text: StringBuilder,
+}
+
+impl OwnerCols {
+    fn push(&mut self, owner: Option<Owner<'_>>) {
+        match owner {
+            Some(Owner::Process { pid, name }) => {
+                self.pid.append_value(i64::from(pid));
+                self.program.append_value(text(name));
+                self.owner_text.append_null();
             }
+            Some(Owner::Other(t)) => {
+                self.pid.append_null();
+                self.program.append_null();
+                self.owner_text.append_value(text(t));
+            }
+            Some(Owner::Hidden) | None => {
+                self.pid.append_null();
+                self.program.append_null();
+                self.owner_text.append_null();
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("pid", done(&mut self.pid)));
+        out.push(("program", done(&mut self.program)));
+        out.push(("owner_text", done(&mut self.owner_text)));
+    }
+}
+
+// --- section, notice, malformed ---------------------------------------------------------
+
+#[derive(Default)]
+struct SectionCols {
+    table: StringBuilder,
+    title: StringBuilder,
+    lang: StringBuilder,
+    name: StringBuilder,
+    header: StringBuilder,
+    columns: ListBuilder<StringBuilder>,
+}
+
+impl SectionCols {
+    fn push(&mut self, s: &Section<'_>) {
+        use netsift::netsift_grammar::ss::SsCol;
+        self.table.append_value(s.table.name());
+        self.title.append_option(s.netstat_title().and_then(|t| t.c_text()));
+        self.lang.append_value(s.lang.code());
+        self.name.append_option((!s.name.is_empty()).then(|| text(s.name)));
+        self.header.append_option(s.header.map(text));
+        // The names of the columns the header announced, as the C tools print them.
+        let names = self.columns.values();
+        match s.columns {
+            Columns::Inet(l) => InetCol::present(l).for_each(|c| names.append_value(c.c_name())),
+            Columns::Unix(l) => UnixCol::ALL
+                .into_iter()
+                .filter(|&c| l.program || c != UnixCol::Program)
+                .for_each(|c| names.append_value(c.c_name())),
+            Columns::Interfaces(l) => IfaceCol::ALL
+                .into_iter()
+                .filter(|&c| l.metric || c != IfaceCol::Met)
+                .for_each(|c| names.append_value(c.c_name())),
+            Columns::Memberships => ["Interface", "RefCnt", "Group"].into_iter().for_each(|c| names.append_value(c)),
+            Columns::Ss(c) => SsCol::ALL
+                .into_iter()
+                .filter(|col| match col {
+                    SsCol::Netid => c.netid,
+                    SsCol::State => c.state,
+                    SsCol::RecvQ | SsCol::SendQ => c.queues,
+                    _ => true,
+                })
+                .for_each(|col| names.append_value(col.c_name())),
+            Columns::ProcNetDev(l) => {
+                names.append_value("face");
+                l.columns().iter().for_each(|c| names.append_value(c.name()));
+            }
+            Columns::Counters | Columns::Other => {}
+        }
+        self.columns.append(true);
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("table", done(&mut self.table)));
+        out.push(("title", done(&mut self.title)));
+        out.push(("lang", done(&mut self.lang)));
+        out.push(("name", done(&mut self.name)));
+        out.push(("header", done(&mut self.header)));
+        out.push(("columns", done(&mut self.columns)));
+    }
+}
+
+#[derive(Default)]
+struct NoticeCols {
+    notice: StringBuilder,
+    text: StringBuilder,
+}
+
+impl NoticeCols {
+    fn push(&mut self, n: &Notice<'_>) {
+        self.notice.append_value(n.kind.name());
+        self.text.append_value(text(n.text));
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("notice", done(&mut self.notice)));
+        out.push(("text", done(&mut self.text)));
+    }
+}
+
+#[derive(Default)]
+struct MalformedCols {
+    column: Int64Builder,
+    reason: StringBuilder,
+    raw: StringBuilder,
+}
+
+impl MalformedCols {
+    fn push(&mut self, m: &Malformed<'_>) -> Res<()> {
+        self.column.append_value(int(m.column() as u64)?);
+        self.reason.append_value(m.reason());
+        self.raw.append_value(text(m.raw));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("column", done(&mut self.column)));
+        out.push(("reason", done(&mut self.reason)));
+        out.push(("raw", done(&mut self.raw)));
+    }
+}
+
+// --- inet_conn --------------------------------------------------------------------------
+
+/// netstat's `local` / `foreign`: struct<address, family, port, port_name, maybe_truncated>.
+#[derive(Default)]
+struct NetstatEndpoints {
+    address: StringBuilder,
+    family: StringBuilder,
+    port: Int64Builder,
+    port_name: StringBuilder,
+    maybe_truncated: BooleanBuilder,
+    valid: Vec<bool>,
+}
+
+impl NetstatEndpoints {
+    fn push(&mut self, e: Option<&Endpoint<'_>>, buf: &mut String) {
+        let Some(e) = e else {
+            self.address.append_null();
+            self.family.append_null();
+            self.port.append_null();
+            self.port_name.append_null();
+            self.maybe_truncated.append_null();
+            self.valid.push(false);
+            return;
+        };
+        let (address, family) = match e.host {
+            Host::Ip(ip) => (ip_text(buf, ip) as &str, if ip.is_ipv4() { "ipv4" } else { "ipv6" }),
+            Host::Any => ("*", "any"),
+            Host::Name(n) => (n, "name"),
+            Host::Truncated(t) => (t, "truncated"),
+        };
+        self.address.append_value(address);
+        self.family.append_value(family);
+        match e.port {
+            Port::Number(n) => {
+                self.port.append_value(i64::from(n));
+                self.port_name.append_null();
+            }
+            Port::Any => {
+                self.port.append_null();
+                self.port_name.append_value("*");
+            }
+            Port::Name(n) => {
+                self.port.append_null();
+                self.port_name.append_value(n);
+            }
+        }
+        self.maybe_truncated.append_value(e.maybe_truncated);
+        self.valid.push(true);
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        struct_array(
+            vec![
+                ("address", done(&mut self.address)),
+                ("family", done(&mut self.family)),
+                ("port", done(&mut self.port)),
+                ("port_name", done(&mut self.port_name)),
+                ("maybe_truncated", done(&mut self.maybe_truncated)),
+            ],
+            Some(std::mem::take(&mut self.valid)),
+        )
+    }
+}
+
+/// netstat `-o`'s `timer`: struct<kind, word, expires_ms, retransmits, probes>.
+#[derive(Default)]
+struct TimerCols {
+    kind: StringBuilder,
+    word: StringBuilder,
+    expires_ms: Int64Builder,
+    retransmits: Int64Builder,
+    probes: Int64Builder,
+    valid: Vec<bool>,
+    deferred: Deferred,
+}
+
+impl TimerCols {
+    fn nulls(&mut self, n: usize) {
+        self.kind.append_nulls(n);
+        self.word.append_nulls(n);
+        self.expires_ms.append_nulls(n);
+        self.retransmits.append_nulls(n);
+        self.probes.append_nulls(n);
+    }
+}
+
+/// `/proc/net/{tcp,udp,…}`'s fields that netstat does not print: `kernel`.
+#[derive(Default)]
+struct KernelInetCols {
+    slot: Int64Builder,
+    state_code: Int64Builder,
+    timer_code: Int64Builder,
+    when_ticks: Int64Builder,
+    retransmits: Int64Builder,
+    timeout: Int64Builder,
+    refcount: Int64Builder,
+    pointer: StringBuilder,
+    rto: Int64Builder,
+    ato: Int64Builder,
+    quick_pingpong: Int64Builder,
+    cwnd: Int64Builder,
+    ssthresh: Int64Builder,
+    drops: Int64Builder,
+    valid: Vec<bool>,
+    deferred: Deferred,
+}
+
+impl KernelInetCols {
+    fn nulls(&mut self, n: usize) {
+        for b in [
+            &mut self.slot,
+            &mut self.state_code,
+            &mut self.timer_code,
+            &mut self.when_ticks,
+            &mut self.retransmits,
+            &mut self.timeout,
+            &mut self.refcount,
+            &mut self.rto,
+            &mut self.ato,
+            &mut self.quick_pingpong,
+            &mut self.cwnd,
+            &mut self.ssthresh,
+            &mut self.drops,
+        ] {
+            b.append_nulls(n);
+        }
+        self.pointer.append_nulls(n);
+    }
+}
+
+#[derive(Default)]
+struct InetCols {
+    proto: StringBuilder,
+    recv_q: Int64Builder,
+    send_q: Int64Builder,
+    local: NetstatEndpoints,
+    foreign: NetstatEndpoints,
+    state: StringBuilder,
+    user: StringBuilder,
+    uid: Int64Builder,
+    inode: Int64Builder,
+    owner: OwnerCols,
+    timer: TimerCols,
+    kernel: KernelInetCols,
+    more_local: StringBuilder,
+    more_foreign: StringBuilder,
+    more: ListShape,
+    raw: StringBuilder,
+    buf: String,
+}
+
+impl InetCols {
+    fn push(&mut self, c: &InetConn<'_>) -> Res<()> {
+        self.proto.append_option(match c.proto {
+            // A kernel table read without its file's name: the protocol is not written anywhere.
+            Proto::Unknown => None,
+            p => Some(p.as_str()),
+        });
+        self.recv_q.append_option(opt_int(c.recv_q)?);
+        self.send_q.append_option(opt_int(c.send_q)?);
+        self.local.push(Some(&c.local), &mut self.buf);
+        self.foreign.push(c.foreign.as_ref(), &mut self.buf);
+        match c.state {
+            InetState::Empty => self.state.append_null(),
+            InetState::Known(s) => self.state.append_value(s.as_str()),
+            InetState::Kernel(n) => {
+                self.buf.clear();
+                let _ = write!(self.buf, "{n}");
+                self.state.append_value(&self.buf);
+            }
+            InetState::Other(w) => self.state.append_value(text(w)),
+        }
+        match c.user {
+            Some(User::Uid(uid)) => {
+                self.uid.append_value(i64::from(uid));
+                self.user.append_null();
+            }
+            Some(User::Name(n)) => {
+                self.uid.append_null();
+                self.user.append_value(text(n));
+            }
+            None => {
+                self.uid.append_null();
+                self.user.append_null();
+            }
+        }
+        self.inode.append_option(opt_int(c.inode)?);
+        self.owner.push(c.owner);
+        self.push_timer(c)?;
+        self.push_kernel(c)?;
+        // A multi-homed sctp row: the addresses of its continuation lines.
+        if memchr::memchr(b'\n', c.line).is_some() {
+            for (local, foreign) in netsift::netsift_grammar::netstat::more_addresses(c) {
+                self.more_local.append_option(local.map(text));
+                self.more_foreign.append_option(foreign.map(text));
+                self.more.item()?;
+            }
+            self.more.end_row(true);
+        } else {
+            self.more.end_row(false);
+        }
+        self.raw.append_value(text(c.line));
+        Ok(())
+    }
+
+    fn push_timer(&mut self, c: &InetConn<'_>) -> Res<()> {
+        let t = &mut self.timer;
+        let Some(timer) = &c.timer else {
+            let mut deferred = std::mem::take(&mut t.deferred);
+            deferred.null(|| t.nulls(1));
+            t.deferred = deferred;
+            t.valid.push(false);
+            return Ok(());
+        };
+        let mut deferred = std::mem::take(&mut t.deferred);
+        deferred.value(|n| t.nulls(n));
+        t.deferred = deferred;
+        match timer.kind {
+            TimerKind::Unknown(n) => {
+                self.buf.clear();
+                let _ = write!(self.buf, "unkn-{n}");
+                t.kind.append_value(&self.buf);
+            }
+            k => t.kind.append_value(match k {
+                TimerKind::Off => "off",
+                TimerKind::On => "on",
+                TimerKind::On1 => "on1",
+                TimerKind::On2 => "on2",
+                TimerKind::Keepalive => "keepalive",
+                TimerKind::TimeWait => "timewait",
+                TimerKind::Probe => "probe",
+                _ => "other",
+            }),
+        }
+        t.word.append_option((timer.kind == TimerKind::Other).then(|| text(timer.word)));
+        t.expires_ms.append_value(timer.expires_ms);
+        t.retransmits.append_value(int(timer.retransmits)?);
+        t.probes.append_value(int(timer.probes)?);
+        t.valid.push(true);
+        Ok(())
+    }
+
+    fn push_kernel(&mut self, c: &InetConn<'_>) -> Res<()> {
+        let k = &mut self.kernel;
+        let Some(kernel) = &c.kernel else {
+            let mut deferred = std::mem::take(&mut k.deferred);
+            deferred.null(|| k.nulls(1));
+            k.deferred = deferred;
+            k.valid.push(false);
+            return Ok(());
+        };
+        let mut deferred = std::mem::take(&mut k.deferred);
+        deferred.value(|n| k.nulls(n));
+        k.deferred = deferred;
+        let (tcp, drops) = match kernel.extra {
+            KernelExtra::Tcp { rto, ato, quick_pingpong, cwnd, ssthresh } => {
+                (Some((int(rto)?, int(ato)?, int(quick_pingpong)?, int(cwnd)?, ssthresh)), None)
+            }
+            KernelExtra::Dgram { drops } => (None, Some(int(drops)?)),
+            KernelExtra::None => (None, None),
+        };
+        k.rto.append_option(tcp.map(|t| t.0));
+        k.ato.append_option(tcp.map(|t| t.1));
+        k.quick_pingpong.append_option(tcp.map(|t| t.2));
+        k.cwnd.append_option(tcp.map(|t| t.3));
+        k.ssthresh.append_option(tcp.map(|t| t.4));
+        k.drops.append_option(drops);
+        k.slot.append_value(int(kernel.slot)?);
+        k.state_code.append_value(i64::from(kernel.state_code));
+        k.timer_code.append_value(i64::from(kernel.timer_code));
+        k.when_ticks.append_value(kernel.when_ticks);
+        k.retransmits.append_value(int(kernel.retransmits)?);
+        k.timeout.append_value(int(kernel.timeout)?);
+        k.refcount.append_option(opt_int(kernel.refcount)?);
+        // A kernel address as the kernel prints it.
+        match kernel.pointer {
+            Some(p) => {
+                self.buf.clear();
+                let _ = write!(self.buf, "{p:016x}");
+                k.pointer.append_value(&self.buf);
+            }
+            None => k.pointer.append_null(),
+        }
+        k.valid.push(true);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("proto", done(&mut self.proto)));
+        out.push(("recv_q", done(&mut self.recv_q)));
+        out.push(("send_q", done(&mut self.send_q)));
+        out.push(("local", self.local.finish()?));
+        out.push(("foreign", self.foreign.finish()?));
+        out.push(("state", done(&mut self.state)));
+        out.push(("user", done(&mut self.user)));
+        out.push(("uid", done(&mut self.uid)));
+        out.push(("inode", done(&mut self.inode)));
+        self.owner.finish(out);
+        let t = &mut self.timer;
+        let mut deferred = std::mem::take(&mut t.deferred);
+        deferred.finish(|n| t.nulls(n));
+        let timer = struct_array(
+            vec![
+                ("kind", done(&mut t.kind)),
+                ("word", done(&mut t.word)),
+                ("expires_ms", done(&mut t.expires_ms)),
+                ("retransmits", done(&mut t.retransmits)),
+                ("probes", done(&mut t.probes)),
+            ],
+            Some(std::mem::take(&mut t.valid)),
+        )?;
+        out.push(("timer", timer));
+        let k = &mut self.kernel;
+        let mut deferred = std::mem::take(&mut k.deferred);
+        deferred.finish(|n| k.nulls(n));
+        let kernel = struct_array(
+            vec![
+                ("slot", done(&mut k.slot)),
+                ("state_code", done(&mut k.state_code)),
+                ("timer_code", done(&mut k.timer_code)),
+                ("when_ticks", done(&mut k.when_ticks)),
+                ("retransmits", done(&mut k.retransmits)),
+                ("timeout", done(&mut k.timeout)),
+                ("refcount", done(&mut k.refcount)),
+                ("pointer", done(&mut k.pointer)),
+                ("rto", done(&mut k.rto)),
+                ("ato", done(&mut k.ato)),
+                ("quick_pingpong", done(&mut k.quick_pingpong)),
+                ("cwnd", done(&mut k.cwnd)),
+                ("ssthresh", done(&mut k.ssthresh)),
+                ("drops", done(&mut k.drops)),
+            ],
+            Some(std::mem::take(&mut k.valid)),
+        )?;
+        out.push(("kernel", kernel));
+        let pairs =
+            struct_array(vec![("local", done(&mut self.more_local)), ("foreign", done(&mut self.more_foreign))], None)?;
+        out.push(("more_addresses", self.more.finish(pairs)?));
+        out.push(("raw", done(&mut self.raw)));
+        Ok(())
+    }
+}
+
+// --- unix_socket ------------------------------------------------------------------------
+
+#[derive(Default)]
+struct UnixCols {
+    refcnt: Int64Builder,
+    flags: ListBuilder<StringBuilder>,
+    sock_type: StringBuilder,
+    state: StringBuilder,
+    inode: Int64Builder,
+    owner: OwnerCols,
+    path: StringBuilder,
+    k_pointer: StringBuilder,
+    k_protocol: Int64Builder,
+    k_flags: Int64Builder,
+    k_type_code: Int64Builder,
+    k_state_code: Int64Builder,
+    k_valid: Vec<bool>,
+    k_deferred: Deferred,
+    raw: StringBuilder,
+    buf: String,
+}
+
+impl UnixCols {
+    fn kernel_nulls(&mut self, n: usize) {
+        self.k_pointer.append_nulls(n);
+        for b in [&mut self.k_protocol, &mut self.k_flags, &mut self.k_type_code, &mut self.k_state_code] {
+            b.append_nulls(n);
+        }
+    }
+
+    fn push(&mut self, u: &UnixSocket<'_>) -> Res<()> {
+        self.refcnt.append_value(int(u.refcnt)?);
+        for (set, name) in [(u.flags.accepting, "ACC"), (u.flags.wait_data, "W"), (u.flags.no_space, "N")] {
+            if set {
+                self.flags.values().append_value(name);
+            }
+        }
+        self.flags.append(true);
+        let ty: &[u8] = match u.sock_type {
+            UnixType::Stream => b"STREAM",
+            UnixType::Dgram => b"DGRAM",
+            UnixType::Raw => b"RAW",
+            UnixType::Rdm => b"RDM",
+            UnixType::SeqPacket => b"SEQPACKET",
+            UnixType::Unknown => b"UNKNOWN",
+            UnixType::Other(w) => w,
+        };
+        self.sock_type.append_value(text(ty));
+        let state: Option<&[u8]> = match u.state {
+            UnixState::Empty => None,
+            UnixState::Free => Some(b"FREE"),
+            UnixState::Listening => Some(b"LISTENING"),
+            UnixState::Connecting => Some(b"CONNECTING"),
+            UnixState::Connected => Some(b"CONNECTED"),
+            UnixState::Disconnecting => Some(b"DISCONNECTING"),
+            UnixState::Unknown => Some(b"UNKNOWN"),
+            UnixState::Other(w) => Some(w),
+        };
+        self.state.append_option(state.map(text));
+        self.inode.append_option(opt_int(u.inode)?);
+        self.owner.push(u.owner);
+        self.path.append_value(text(u.path));
+        match &u.kernel {
+            Some(k) => {
+                let mut deferred = std::mem::take(&mut self.k_deferred);
+                deferred.value(|n| self.kernel_nulls(n));
+                self.k_deferred = deferred;
+                self.buf.clear();
+                let _ = write!(self.buf, "{:016x}", k.pointer);
+                self.k_pointer.append_value(&self.buf);
+                self.k_protocol.append_value(int(k.protocol)?);
+                self.k_flags.append_value(int(k.flags)?);
+                self.k_type_code.append_value(int(k.type_code)?);
+                self.k_state_code.append_value(int(k.state_code)?);
+                self.k_valid.push(true);
+            }
+            None => {
+                let mut deferred = std::mem::take(&mut self.k_deferred);
+                deferred.null(|| self.kernel_nulls(1));
+                self.k_deferred = deferred;
+                self.k_valid.push(false);
+            }
+        }
+        self.raw.append_value(text(u.line));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("refcnt", done(&mut self.refcnt)));
+        out.push(("flags", done(&mut self.flags)));
+        out.push(("type", done(&mut self.sock_type)));
+        out.push(("state", done(&mut self.state)));
+        out.push(("inode", done(&mut self.inode)));
+        self.owner.finish(out);
+        out.push(("path", done(&mut self.path)));
+        let mut deferred = std::mem::take(&mut self.k_deferred);
+        deferred.finish(|n| self.kernel_nulls(n));
+        let kernel = struct_array(
+            vec![
+                ("pointer", done(&mut self.k_pointer)),
+                ("protocol", done(&mut self.k_protocol)),
+                ("flags", done(&mut self.k_flags)),
+                ("type_code", done(&mut self.k_type_code)),
+                ("state_code", done(&mut self.k_state_code)),
+            ],
+            Some(std::mem::take(&mut self.k_valid)),
+        )?;
+        out.push(("kernel", kernel));
+        out.push(("raw", done(&mut self.raw)));
+        Ok(())
+    }
+}
+
+// --- ss_socket --------------------------------------------------------------------------
+
+/// ss's `local` / `peer`: struct<address, family, iface, port, port_name, inode>.
+#[derive(Default)]
+struct SsEndpoints {
+    address: StringBuilder,
+    family: StringBuilder,
+    iface: StringBuilder,
+    port: Int64Builder,
+    port_name: StringBuilder,
+    inode: Int64Builder,
+}
+
+impl SsEndpoints {
+    fn push(&mut self, e: &ss::Endpoint<'_>, buf: &mut String) -> Res<()> {
+        let (address, family) = match e.host {
+            ss::Host::Ip(ip) => (Cow::Borrowed(ip_text(buf, ip)), if ip.is_ipv4() { "ipv4" } else { "ipv6" }),
+            ss::Host::Any => (Cow::Borrowed("*"), "any"),
+            ss::Host::Name(n) => (text(n), "name"),
+            ss::Host::Path(p) => (text(p), "path"),
+            ss::Host::Other(t) => (text(t), "other"),
+        };
+        self.address.append_value(address);
+        self.family.append_value(family);
+        self.iface.append_option(e.iface.map(text));
+        match e.port {
+            Some(ss::Port::Number(n)) => {
+                self.port.append_value(i64::from(n));
+                self.port_name.append_null();
+            }
+            Some(ss::Port::Any) => {
+                self.port.append_null();
+                self.port_name.append_value("*");
+            }
+            Some(ss::Port::Name(n)) => {
+                self.port.append_null();
+                self.port_name.append_value(text(n));
+            }
+            None => {
+                self.port.append_null();
+                self.port_name.append_null();
+            }
+        }
+        self.inode.append_option(opt_int(e.inode)?);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        struct_array(
+            vec![
+                ("address", done(&mut self.address)),
+                ("family", done(&mut self.family)),
+                ("iface", done(&mut self.iface)),
+                ("port", done(&mut self.port)),
+                ("port_name", done(&mut self.port_name)),
+                ("inode", done(&mut self.inode)),
+            ],
+            None,
+        )
+    }
+}
+
+/// A list<struct<key, text>> of ss extras, each item as printed.
+#[derive(Default)]
+struct ExtrasCols {
+    key: StringBuilder,
+    text: StringBuilder,
+    shape: ListShape,
+}
+
+impl ExtrasCols {
+    fn push<'a>(&mut self, items: Option<impl IntoIterator<Item = ss::Extra<'a>>>) -> Res<()> {
+        let Some(items) = items else {
+            self.shape.end_row(false);
+            return Ok(());
+        };
+        for e in items {
+            self.key.append_value(text(e.key));
+            self.text.append_value(text(e.text));
+            self.shape.item()?;
+        }
+        self.shape.end_row(true);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        let items = struct_array(vec![("key", done(&mut self.key)), ("text", done(&mut self.text))], None)?;
+        self.shape.finish(items)
+    }
+}
+
+#[derive(Default)]
+struct SsCols {
+    netid: StringBuilder,
+    sctp_assoc: BooleanBuilder,
+    state: StringBuilder,
+    recv_q: Int64Builder,
+    send_q: Int64Builder,
+    local: SsEndpoints,
+    peer: SsEndpoints,
+    p_name: StringBuilder,
+    p_pid: Int64Builder,
+    p_fd: Int64Builder,
+    p_tid: Int64Builder,
+    p_proc_ctx: StringBuilder,
+    p_sock_ctx: StringBuilder,
+    process: ListShape,
+    process_truncated: BooleanBuilder,
+    extras: ExtrasCols,
+    info: ListBuilder<StringBuilder>,
+    info_extras: ExtrasCols,
+    raw: StringBuilder,
+    buf: String,
+}
+
+impl SsCols {
+    fn push(&mut self, s: &SsSocket<'_>) -> Res<()> {
+        let r = &s.row;
+        self.netid.append_option(r.netid.map(|n| text(n.name())));
+        self.sctp_assoc.append_value(r.sctp_assoc);
+        self.state.append_option(r.state.map(|st| text(st.name())));
+        self.recv_q.append_option(opt_int(r.recv_q)?);
+        self.send_q.append_option(opt_int(r.send_q)?);
+        self.local.push(&r.local, &mut self.buf)?;
+        self.peer.push(&r.peer, &mut self.buf)?;
+        match r.process {
+            Some(users) => {
+                for p in users.iter() {
+                    self.p_name.append_value(text(p.name));
+                    self.p_pid.append_value(i64::from(p.pid));
+                    self.p_fd.append_value(i64::from(p.fd));
+                    self.p_tid.append_option(p.tid.map(i64::from));
+                    self.p_proc_ctx.append_option(p.proc_ctx.map(text));
+                    self.p_sock_ctx.append_option(p.sock_ctx.map(text));
+                    self.process.item()?;
+                }
+                self.process.end_row(true);
+                self.process_truncated.append_value(users.truncated());
+            }
+            None => {
+                self.process.end_row(false);
+                self.process_truncated.append_value(false);
+            }
+        }
+        self.extras.push(Some(r.extras))?;
+        if s.info.is_empty() {
+            self.info.append(false);
+            self.info_extras.push(None::<[ss::Extra<'_>; 0]>)?;
+        } else {
+            for line in s.info.split(|&b| b == b'\n') {
+                self.info.values().append_value(text(line));
+            }
+            self.info.append(true);
+            self.info_extras.push(Some(s.info_extras().flatten()))?;
+        }
+        self.raw.append_value(text(r.line));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("netid", done(&mut self.netid)));
+        out.push(("sctp_assoc", done(&mut self.sctp_assoc)));
+        out.push(("state", done(&mut self.state)));
+        out.push(("recv_q", done(&mut self.recv_q)));
+        out.push(("send_q", done(&mut self.send_q)));
+        out.push(("local", self.local.finish()?));
+        out.push(("peer", self.peer.finish()?));
+        let entries = struct_array(
+            vec![
+                ("name", done(&mut self.p_name)),
+                ("pid", done(&mut self.p_pid)),
+                ("fd", done(&mut self.p_fd)),
+                ("tid", done(&mut self.p_tid)),
+                ("proc_ctx", done(&mut self.p_proc_ctx)),
+                ("sock_ctx", done(&mut self.p_sock_ctx)),
+            ],
+            None,
+        )?;
+        out.push(("process", self.process.finish(entries)?));
+        out.push(("process_truncated", done(&mut self.process_truncated)));
+        out.push(("extras", self.extras.finish()?));
+        out.push(("info", done(&mut self.info)));
+        out.push(("info_extras", self.info_extras.finish()?));
+        out.push(("raw", done(&mut self.raw)));
+        Ok(())
+    }
+}
+
+// --- counter, interface, membership -----------------------------------------------------
+
+#[derive(Default)]
+struct CounterCols {
+    source: StringBuilder,
+    section: StringBuilder,
+    name: StringBuilder,
+    subtable: StringBuilder,
+    value: Int64Builder,
+    value_decimal: StringBuilder,
+    text: StringBuilder,
+    position: Int64Builder,
+    raw: StringBuilder,
+    rate: Float64Builder,
+    buf: String,
+}
+
+impl CounterCols {
+    fn push(&mut self, c: &Counter<'_>) {
+        self.source.append_value(c.source.name());
+        self.section.append_value(text(c.section));
+        self.name.append_option(c.name.map(text));
+        self.subtable.append_option(c.subtable.map(text));
+        match i64::try_from(c.value) {
+            Ok(v) => {
+                self.value.append_value(v);
+                self.value_decimal.append_null();
+            }
+            Err(_) => {
+                self.value.append_null();
+                self.buf.clear();
+                let _ = write!(self.buf, "{}", c.value);
+                self.value_decimal.append_value(&self.buf);
+            }
+        }
+        self.text.append_value(text(c.text));
+        // A /proc values line holds every counter of its section: its position says which
+        // value this is (the JSON then has no `raw` either).
+        match c.position {
+            Some(p) => {
+                self.position.append_value(i64::from(p));
+                self.raw.append_null();
+            }
+            None => {
+                self.position.append_null();
+                self.raw.append_value(text(c.line));
+            }
+        }
+        self.rate.append_option(c.rate);
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("source", done(&mut self.source)));
+        out.push(("section", done(&mut self.section)));
+        out.push(("name", done(&mut self.name)));
+        out.push(("subtable", done(&mut self.subtable)));
+        out.push(("value", done(&mut self.value)));
+        out.push(("value_decimal", done(&mut self.value_decimal)));
+        out.push(("text", done(&mut self.text)));
+        out.push(("position", done(&mut self.position)));
+        out.push(("raw", done(&mut self.raw)));
+        out.push(("rate", done(&mut self.rate)));
+    }
+}
+
+/// netstat -i's eight counters, then /proc/net/dev's eight more.
+const IFACE_COUNTERS: [&str; 16] = [
+    "rx_ok",
+    "rx_err",
+    "rx_drp",
+    "rx_ovr",
+    "tx_ok",
+    "tx_err",
+    "tx_drp",
+    "tx_ovr",
+    "rx_bytes",
+    "rx_frame",
+    "rx_compressed",
+    "rx_multicast",
+    "tx_bytes",
+    "tx_colls",
+    "tx_carrier",
+    "tx_compressed",
+];
+
+#[derive(Default)]
+struct InterfaceCols {
+    iface: StringBuilder,
+    mtu: Int64Builder,
+    metric: Int64Builder,
+    counters: [Int64Builder; 16],
+    flags: ListBuilder<StringBuilder>,
+    flags_text: StringBuilder,
+    raw: StringBuilder,
+}
+
+impl InterfaceCols {
+    fn push(&mut self, i: &Interface<'_>) -> Res<()> {
+        self.iface.append_value(text(i.iface));
+        self.mtu.append_option(opt_int(i.mtu)?);
+        self.metric.append_option(opt_int(i.metric)?);
+        let st = i.stats.map(|s| [s.rx_ok, s.rx_err, s.rx_drp, s.rx_ovr, s.tx_ok, s.tx_err, s.tx_drp, s.tx_ovr]);
+        let dev = i.dev.map(|d| {
+            [
+                d.rx_bytes,
+                d.rx_frame,
+                d.rx_compressed,
+                d.rx_multicast,
+                d.tx_bytes,
+                d.tx_colls,
+                d.tx_carrier,
+                d.tx_compressed,
+            ]
+        });
+        for (k, b) in self.counters.iter_mut().enumerate() {
+            let v = if k < 8 { st.map(|s| s[k]) } else { dev.and_then(|d| d[k - 8]) };
+            b.append_option(opt_int(v)?);
+        }
+        match i.flags {
+            Some(flags) => {
+                flags.names().for_each(|n| self.flags.values().append_value(n));
+                self.flags.append(true);
+            }
+            None => self.flags.append(false),
+        }
+        self.flags_text.append_value(text(i.flags_text));
+        self.raw.append_value(text(i.line));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("iface", done(&mut self.iface)));
+        out.push(("mtu", done(&mut self.mtu)));
+        out.push(("metric", done(&mut self.metric)));
+        for (name, b) in IFACE_COUNTERS.into_iter().zip(self.counters.iter_mut()) {
+            out.push((name, done(b)));
+        }
+        out.push(("flags", done(&mut self.flags)));
+        out.push(("flags_text", done(&mut self.flags_text)));
+        out.push(("raw", done(&mut self.raw)));
+    }
+}
+
+#[derive(Default)]
+struct MembershipCols {
+    interface: StringBuilder,
+    refcnt: Int64Builder,
+    group: StringBuilder,
+    family: StringBuilder,
+    raw: StringBuilder,
+    buf: String,
+}
+
+impl MembershipCols {
+    fn push(&mut self, m: &Membership<'_>) -> Res<()> {
+        self.interface.append_value(text(m.interface));
+        self.refcnt.append_value(int(m.refcnt)?);
+        match m.group {
+            Group::Ip(ip) => {
+                self.group.append_value(ip_text(&mut self.buf, ip));
+                self.family.append_value(if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+            }
+            Group::Name(n) => {
+                self.group.append_value(text(n));
+                self.family.append_value("name");
+            }
+        }
+        self.raw.append_value(text(m.line));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Named) {
+        out.push(("interface", done(&mut self.interface)));
+        out.push(("refcnt", done(&mut self.refcnt)));
+        out.push(("group", done(&mut self.group)));
+        out.push(("family", done(&mut self.family)));
+        out.push(("raw", done(&mut self.raw)));
+    }
+}
+
+// --- one kind's table -------------------------------------------------------------------
+
+/// The columns of the requested kind.
+enum KindCols {
+    Section(Box<SectionCols>),
+    InetConn(Box<InetCols>),
+    UnixSocket(Box<UnixCols>),
+    SsSocket(Box<SsCols>),
+    Counter(Box<CounterCols>),
+    Interface(Box<InterfaceCols>),
+    Membership(Box<MembershipCols>),
+    Notice(Box<NoticeCols>),
+    Malformed(Box<MalformedCols>),
+}
+
+/// The table of one event kind being built.
+struct Table {
+    kind: usize,
+    common: Common,
+    cols: KindCols,
+}
+
+impl Table {
+    /// The builders of the kind named `kind` (one of `EventKind::NAMES`).
+    fn new(kind: &str) -> Option<Table> {
+        let index = EventKind::NAMES.iter().position(|k| *k == kind)?;
+        let cols = match kind {
+            "section" => KindCols::Section(Box::default()),
+            "inet_conn" => KindCols::InetConn(Box::default()),
+            "unix_socket" => KindCols::UnixSocket(Box::default()),
+            "ss_socket" => KindCols::SsSocket(Box::default()),
+            "counter" => KindCols::Counter(Box::default()),
+            "interface" => KindCols::Interface(Box::default()),
+            "membership" => KindCols::Membership(Box::default()),
+            "notice" => KindCols::Notice(Box::default()),
+            "malformed" => KindCols::Malformed(Box::default()),
+            _ => return None,
+        };
+        Some(Table { kind: index, common: Common::default(), cols })
+    }
+
+    /// Add the event when it is of the table's kind.
+    fn push(&mut self, ev: &Event<'_>) -> Res<()> {
+        if ev.kind.index() != self.kind {
+            return Ok(());
+        }
+        self.common.push(ev)?;
+        match (&mut self.cols, &ev.kind) {
+            (KindCols::Section(t), EventKind::Section(s)) => t.push(s),
+            (KindCols::InetConn(t), EventKind::InetConn(c)) => t.push(c)?,
+            (KindCols::UnixSocket(t), EventKind::UnixSocket(u)) => t.push(u)?,
+            (KindCols::SsSocket(t), EventKind::SsSocket(s)) => t.push(s)?,
+            (KindCols::Counter(t), EventKind::Counter(c)) => t.push(c),
+            (KindCols::Interface(t), EventKind::Interface(i)) => t.push(i)?,
+            (KindCols::Membership(t), EventKind::Membership(m)) => t.push(m)?,
+            (KindCols::Notice(t), EventKind::Notice(n)) => t.push(n),
+            (KindCols::Malformed(t), EventKind::Malformed(m)) => t.push(m)?,
+            _ => return Err(format!("an event of kind {} does not match its table", ev.kind.name())),
         }
         Ok(())
     }
 
-    fn finish(self, ty: &Ty) -> Result<ArrayRef, ArrowError> {
-        Ok(match self {
-            Col::Bool(mut b) => Arc::new(b.finish()),
-            Col::Int(mut b, false) => Arc::new(b.finish()),
-            Col::Int(_, true) => {
-                return Err(ArrowError::ComputeError("an integer wider than 64 bits (cast it from the events)".into()))
-            }
-            Col::Float(mut b) => Arc::new(b.finish()),
-            Col::Str(mut b) => Arc::new(b.finish()),
-            Col::Obj(fields, valid) => {
-                let Ty::Obj(tys) = ty else { return Err(ArrowError::ComputeError("type mismatch".into())) };
-                let arrays =
-                    fields.into_iter().zip(tys).map(|((_, c), (_, t))| c.finish(t)).collect::<Result<Vec<_>, _>>()?;
-                if tys.is_empty() {
-                    Arc::new(StructArray::new_empty_fields(valid.len(), Some(NullBuffer::from(valid))))
-                } else {
-                    Arc::new(StructArray::try_new(Ty::fields(tys), arrays, Some(NullBuffer::from(valid)))?)
-                }
-            }
-            Col::Arr(item, offsets, valid) => {
-                let Ty::Arr(item_ty) = ty else { return Err(ArrowError::ComputeError("type mismatch".into())) };
-                let values = item.finish(item_ty)?;
-                let field = Arc::new(Field::new("item", item_ty.data_type(), true));
-                Arc::new(ListArray::try_new(
-                    field,
-                    OffsetBuffer::new(offsets.into()),
-                    values,
-                    Some(NullBuffer::from(valid)),
-                )?)
-            }
-        })
+    fn finish(mut self) -> Result<RecordBatch, ArrowError> {
+        let mut out = self.common.finish();
+        match &mut self.cols {
+            KindCols::Section(t) => t.finish(&mut out),
+            KindCols::InetConn(t) => t.finish(&mut out)?,
+            KindCols::UnixSocket(t) => t.finish(&mut out)?,
+            KindCols::SsSocket(t) => t.finish(&mut out)?,
+            KindCols::Counter(t) => t.finish(&mut out),
+            KindCols::Interface(t) => t.finish(&mut out),
+            KindCols::Membership(t) => t.finish(&mut out),
+            KindCols::Notice(t) => t.finish(&mut out),
+            KindCols::Malformed(t) => t.finish(&mut out),
+        }
+        let schema =
+            Schema::new(out.iter().map(|(name, a)| Field::new(*name, a.data_type().clone(), true)).collect::<Fields>());
+        RecordBatch::try_new(Arc::new(schema), out.into_iter().map(|(_, a)| a).collect())
     }
 }
 
-/// The events of one kind of a source, as a record batch.
-fn build(reader: &mut dyn Read, format: netsift::Format, kind: &str) -> Result<RecordBatch, String> {
-    // The JSON objects of the kind, kept for the two passes (types, then values).
-    let mut objects: Vec<Box<[u8]>> = Vec::new();
-    let mut out = Vec::with_capacity(512);
-    let mut parser = PushParser::new(format);
+/// Bytes of input parsed by one thread at a time; a window holds one part per worker.
+const PART: usize = 4 << 20;
+
+/// Parse `bytes` with `parser` (finishing it when `last`) into a table of `kind`.
+fn parse_part(parser: &mut PushParser, bytes: &[u8], last: bool, kind: &str) -> Result<RecordBatch, String> {
+    let mut table = Table::new(kind).ok_or_else(|| format!("unknown event kind {kind:?}"))?;
+    let mut failed: Option<String> = None;
     let mut sink = |ev: Event<'_>| {
-        if ev.kind.name() == kind {
-            out.clear();
-            write_event(&mut out, &ev);
-            objects.push(out.as_slice().into());
+        if failed.is_none() {
+            if let Err(e) = table.push(&ev) {
+                failed = Some(format!("line {}: {e}", ev.at.line));
+            }
         }
     };
-    netsift::input::feed_reader(&mut parser, reader, &mut sink, || false).map_err(|b| b.source.to_string())?;
-    let mut ty = Ty::Obj(Vec::new());
-    for o in &objects {
-        ty = ty.merge(Ty::of(&parse(o)?));
+    parser.feed(bytes, &mut sink);
+    if last {
+        parser.finish(&mut sink);
     }
-    let Ty::Obj(fields) = &ty else { return Err("an event is not a JSON object".into()) };
-    let mut cols: Vec<Col> = fields.iter().map(|(_, t)| Col::new(t)).collect();
-    for o in &objects {
-        let Value::Obj(kv) = parse(o)? else { return Err("an event is not a JSON object".into()) };
-        for ((k, _), col) in fields.iter().zip(cols.iter_mut()) {
-            col.push(kv.iter().find(|(vk, _)| vk == k).map(|(_, v)| v)).map_err(|e| e.to_string())?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    table.finish().map_err(|e| e.to_string())
+}
+
+/// Read until `window` holds `want` bytes or the input ends; says whether it ended.
+fn fill(reader: &mut dyn Read, window: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let asked = want.saturating_sub(window.len());
+    // `read_to_end` reads into the spare capacity without zeroing it first.
+    window.reserve(asked);
+    let got = reader.take(asked as u64).read_to_end(window)?;
+    Ok(got < asked)
+}
+
+/// The events of one kind of a source, as record batches in input order.
+///
+/// The input is read a window at a time (one part of a few MB per core, cut at line
+/// starts). The first part of a window is parsed by the true parser; each other part, on
+/// its own thread, by a parser whose state is guessed from the bytes just before it
+/// (`PushParser::guess_for_part`, as the CLI's `--jobs`). When the true parser reaches the
+/// part, a guess that agrees with it keeps its rows; one that does not is thrown away
+/// and the part is parsed again by the true parser. So the table is exactly that of one
+/// parse, and memory holds one window whatever the input's size.
+///
+/// `name` is the file's name, from which a kernel socket table (`/proc/net/tcp6`) takes its
+/// protocol, as in `netsift.events()`; such a table is parsed by one thread (a guessed
+/// parser would not know the name).
+fn build(reader: &mut dyn Read, format: netsift::Format, name: Option<&str>, kind: &str) -> PyResult<Vec<RecordBatch>> {
+    let (mut truth, workers) = match name {
+        Some(name) if netsift::Format::kernel_table(name).is_some() => (PushParser::named(format, name), 1),
+        _ => (PushParser::new(format), parts::workers()),
+    };
+    let mut batches = Vec::new();
+    let mut window: Vec<u8> = Vec::new();
+    // Where the window starts: a line start, except after a line longer than a window
+    // (then every part is parsed by the true parser).
+    let mut at = netsift::push::Position { line: 1, offset: 0 };
+    let mut aligned = true;
+    let mut inside = None;
+    loop {
+        let ended = fill(reader, &mut window, workers * PART).map_err(|e| PyOSError::new_err(e.to_string()))?;
+        // The window's whole lines; the rest waits for the next window.
+        let end = if ended { window.len() } else { memchr::memrchr(b'\n', &window).map_or(0, |i| i + 1) };
+        if end == 0 && !ended {
+            // A line longer than the window: fed as is, and no guessing from here on.
+            batches.push(parse_part(&mut truth, &window, false, kind).map_err(PyValueError::new_err)?);
+            window.clear();
+            aligned = false;
+            continue;
         }
+        let bytes = &window[..end];
+        if aligned && inside.is_none() && at.offset == 0 {
+            inside = Some(parts::sniff(format, bytes));
+        }
+        let span = parts::Span {
+            format,
+            bytes,
+            at,
+            ended,
+            inside: inside.flatten(),
+            workers: if aligned { workers } else { 1 },
+        };
+        let (results, end_line) =
+            parts::parse(&mut truth, span, &|parser, part, last| parse_part(parser, part, last, kind));
+        for batch in results {
+            // A value that does not fit its column (named with its line).
+            batches.push(batch.map_err(PyValueError::new_err)?);
+        }
+        if ended {
+            return Ok(batches);
+        }
+        at.line = end_line;
+        at.offset += end as u64;
+        window.drain(..end);
     }
-    drop(objects);
-    let arrays = cols
-        .into_iter()
-        .zip(fields)
-        .map(|(c, (_, t))| c.finish(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    let schema = Arc::new(Schema::new(Ty::fields(fields)));
-    if fields.is_empty() {
-        return Ok(RecordBatch::new_empty(schema));
-    }
-    RecordBatch::try_new(schema, arrays).map_err(|e| e.to_string())
 }
 
 /// The batch behind `netsift.table()`, exported once through the Arrow C stream interface.
 #[pyclass(module = "netsift._netsift")]
 pub struct TableStream {
-    batch: Option<RecordBatch>,
+    batches: Option<(Vec<RecordBatch>, Arc<Schema>)>,
 }
 
 #[pymethods]
@@ -267,16 +1420,16 @@ impl TableStream {
         requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema; // the table is given in its own schema
-        let batch = self.batch.take().ok_or_else(|| PyValueError::new_err("the table was already exported"))?;
-        let schema = batch.schema();
-        let reader = RecordBatchIterator::new(vec![Ok(batch)], schema);
+        let (batches, schema) =
+            self.batches.take().ok_or_else(|| PyValueError::new_err("the table was already exported"))?;
+        let reader = RecordBatchIterator::new(batches.into_iter().map(Ok), schema);
         let stream = FFI_ArrowArrayStream::new(Box::new(reader));
         PyCapsule::new(py, stream, Some(c"arrow_array_stream".to_owned()))
     }
 
     /// Rows in the table (before export).
     fn num_rows(&self) -> usize {
-        self.batch.as_ref().map_or(0, |b| b.num_rows())
+        self.batches.as_ref().map_or(0, |(b, _)| b.iter().map(RecordBatch::num_rows).sum())
     }
 }
 
@@ -284,152 +1437,24 @@ impl TableStream {
 #[pyfunction]
 #[pyo3(signature = (source, kind, format = "auto"))]
 fn table_stream(py: Python<'_>, source: &Bound<'_, PyAny>, kind: &str, format: &str) -> PyResult<TableStream> {
-    if !netsift::EventKind::NAMES.contains(&kind) {
+    if !EventKind::NAMES.contains(&kind) {
         return Err(PyValueError::new_err(format!(
             "unknown event kind {kind:?} (one of: {})",
-            netsift::EventKind::NAMES.join(", ")
+            EventKind::NAMES.join(", ")
         )));
     }
     let format = format_of(format)?;
     let source = Source::from_py(source)?;
+    let name = match &source {
+        Source::Path(p) => Some(p.display().to_string()),
+        _ => None,
+    };
     let kind = kind.to_string();
-    let batch = py.allow_threads(move || -> PyResult<RecordBatch> {
+    let batches = py.allow_threads(move || -> PyResult<Vec<RecordBatch>> {
         let mut reader = source.open()?;
-        build(&mut reader, format, &kind).map_err(PyOSError::new_err)
+        build(&mut reader, format, name.as_deref(), &kind)
     })?;
-    Ok(TableStream { batch: Some(batch) })
-}
-
-/// Parse one JSON object as the CLI writes it.
-fn parse(text: &[u8]) -> Result<Value, String> {
-    let mut p = Json { s: text, i: 0 };
-    p.value()
-}
-
-struct Json<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Json<'_> {
-    fn blanks(&mut self) {
-        while self.s.get(self.i).is_some_and(|b| b.is_ascii_whitespace()) {
-            self.i += 1;
-        }
-    }
-
-    fn err(&self, what: &str) -> String {
-        format!("bad event JSON at byte {}: {what}", self.i)
-    }
-
-    fn value(&mut self) -> Result<Value, String> {
-        self.blanks();
-        match self.s.get(self.i) {
-            Some(b'{') => {
-                self.i += 1;
-                let mut kv = Vec::new();
-                loop {
-                    self.blanks();
-                    if self.s.get(self.i) == Some(&b'}') {
-                        self.i += 1;
-                        return Ok(Value::Obj(kv));
-                    }
-                    if self.s.get(self.i) == Some(&b',') {
-                        self.i += 1;
-                        self.blanks();
-                    }
-                    let k = self.string()?;
-                    self.blanks();
-                    if self.s.get(self.i) != Some(&b':') {
-                        return Err(self.err("expected `:`"));
-                    }
-                    self.i += 1;
-                    kv.push((k, self.value()?));
-                }
-            }
-            Some(b'[') => {
-                self.i += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.blanks();
-                    match self.s.get(self.i) {
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(Value::Arr(items));
-                        }
-                        Some(b',') => self.i += 1,
-                        Some(_) => items.push(self.value()?),
-                        None => return Err(self.err("unterminated array")),
-                    }
-                }
-            }
-            Some(b'"') => Ok(Value::Str(self.string()?)),
-            Some(b't') => self.word("true", Value::Bool(true)),
-            Some(b'f') => self.word("false", Value::Bool(false)),
-            Some(b'n') => self.word("null", Value::Null),
-            Some(_) => {
-                let start = self.i;
-                while self.s.get(self.i).is_some_and(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
-                    self.i += 1;
-                }
-                let t = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
-                if let Ok(n) = t.parse::<i128>() {
-                    Ok(Value::Int(n))
-                } else {
-                    t.parse::<f64>().map(Value::Float).map_err(|_| self.err("bad number"))
-                }
-            }
-            None => Err(self.err("unexpected end")),
-        }
-    }
-
-    fn word(&mut self, w: &str, v: Value) -> Result<Value, String> {
-        if self.s[self.i..].starts_with(w.as_bytes()) {
-            self.i += w.len();
-            Ok(v)
-        } else {
-            Err(self.err("unknown word"))
-        }
-    }
-
-    /// A string; bytes that were not UTF-8 (`\udcXX`) become U+FFFD: Arrow strings are UTF-8.
-    fn string(&mut self) -> Result<String, String> {
-        self.i += 1; // the opening quote
-        let mut out = String::new();
-        loop {
-            let rest = &self.s[self.i..];
-            let stop = memchr::memchr2(b'"', b'\\', rest).ok_or_else(|| self.err("unterminated string"))?;
-            out.push_str(std::str::from_utf8(&rest[..stop]).map_err(|_| self.err("not UTF-8"))?);
-            self.i += stop + 1;
-            if rest[stop] == b'"' {
-                return Ok(out);
-            }
-            let e = *self.s.get(self.i).ok_or_else(|| self.err("unterminated escape"))?;
-            self.i += 1;
-            out.push(match e {
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'u' => {
-                    let h = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("short escape"))?;
-                    let u = u32::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16)
-                        .map_err(|_| self.err("bad escape"))?;
-                    self.i += 4;
-                    if (0xD800..=0xDBFF).contains(&u) && self.s[self.i..].starts_with(b"\\u") {
-                        let h = self.s.get(self.i + 2..self.i + 6).ok_or_else(|| self.err("short escape"))?;
-                        let low = u32::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16)
-                            .map_err(|_| self.err("bad escape"))?;
-                        self.i += 6;
-                        char::from_u32(0x10000 + ((u - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF))
-                            .unwrap_or('\u{FFFD}')
-                    } else {
-                        char::from_u32(u).unwrap_or('\u{FFFD}')
-                    }
-                }
-                other => other as char,
-            });
-        }
-    }
+    // Every batch has the kind's fixed schema; the first says what it is.
+    let schema = batches.first().map(RecordBatch::schema).ok_or_else(|| PyOSError::new_err("no table was built"))?;
+    Ok(TableStream { batches: Some((batches, schema)) })
 }

@@ -1,5 +1,9 @@
-"""netsift.table(): one event kind as a typed pyarrow.Table, usable from pandas and polars."""
+"""netsift.table(): one event kind as a typed pyarrow.Table, usable from pandas and polars.
 
+Every row is checked against the same event from netsift.events(), through the documented
+mapping from the CLI's JSON object to the table's fixed columns (`expected_row`)."""
+
+import glob
 import os
 
 import pytest
@@ -8,43 +12,238 @@ pa = pytest.importorskip("pyarrow")
 
 import netsift  # noqa: E402
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "fixtures")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures")
 SS = os.path.join(FIXTURES, "captured", "deb12_ss-tupna.txt")
 NETSTAT = os.path.join(FIXTURES, "captured", "deb12_netstat-neopa.txt")
 PROC = os.path.join(FIXTURES, "captured", "deb12_proc-net-netstat.txt")
 
-
-def as_table_values(d, schema_type):
-    """An event dict's value as the column holds it (numbers in a text column as text)."""
-    if pa.types.is_string(schema_type) and isinstance(d, (int, float)) and not isinstance(d, bool):
-        return str(d)
-    if pa.types.is_struct(schema_type) and isinstance(d, dict):
-        return {f.name: as_table_values(d.get(f.name), f.type) for f in schema_type}
-    if pa.types.is_list(schema_type) and isinstance(d, list):
-        return [as_table_values(x, schema_type.value_type) for x in d]
-    return d
+KINDS = ["section", "inet_conn", "unix_socket", "ss_socket", "counter", "interface", "membership", "notice", "malformed"]
+INT64_MAX = 2**63 - 1
 
 
-@pytest.mark.parametrize("path,kind", [(SS, "ss_socket"), (NETSTAT, "inet_conn"), (NETSTAT, "unix_socket"), (PROC, "counter")])
-def test_rows_are_the_events(path, kind):
-    events = [e.to_dict() for e in netsift.events(path) if e.kind == kind]
-    t = netsift.table(path, kind)
-    assert isinstance(t, pa.Table) and t.num_rows == len(events) > 0
-    assert t.column_names == list(events[0].keys())
-    rows = t.to_pylist()
-    for row, ev in zip(rows, events):
-        expected = {f.name: as_table_values(ev.get(f.name), f.type) for f in t.schema}
-        assert row == expected
+def fixtures():
+    files = []
+    for pattern in ("captured/*.txt", "corpus/*/*", "insights/fixtures/*.txt", "insights/fixtures/quirks/*.txt"):
+        files += sorted(glob.glob(os.path.join(FIXTURES, pattern)))
+    return [f for f in files if not f.endswith(".md")]
 
 
-def test_types():
+FILES = fixtures()
+
+
+def text(v):
+    """A JSON string as an Arrow string holds it: bytes that were not UTF-8 (kept by the
+    events as surrogate escapes) become U+FFFD."""
+    if isinstance(v, str):
+        return v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return v
+
+
+def port(v):
+    """(port, port_name): a number, or the text printed (`*`, a service name)."""
+    if v is None:
+        return None, None
+    if isinstance(v, int):
+        return v, None
+    return None, text(v)
+
+
+def netstat_endpoint(e):
+    if e is None:
+        return None
+    p, name = port(e.get("port"))
+    return {
+        "address": text(e["address"]),
+        "family": e["family"],
+        "port": p,
+        "port_name": name,
+        "maybe_truncated": e.get("maybe_truncated", False),
+    }
+
+
+def ss_endpoint(e):
+    p, name = port(e.get("port"))
+    return {
+        "address": text(e["address"]),
+        "family": e["family"],
+        "iface": text(e.get("iface")),
+        "port": p,
+        "port_name": name,
+        "inode": e.get("inode"),
+    }
+
+
+def owner(d):
+    return {"pid": d.get("pid"), "program": text(d.get("program")), "owner_text": text(d.get("owner_text"))}
+
+
+KERNEL_INET = ["slot", "state_code", "timer_code", "when_ticks", "retransmits", "timeout", "refcount", "pointer",
+               "rto", "ato", "quick_pingpong", "cwnd", "ssthresh", "drops"]
+IFACE_COUNTERS = ["rx_ok", "rx_err", "rx_drp", "rx_ovr", "tx_ok", "tx_err", "tx_drp", "tx_ovr",
+                  "rx_bytes", "rx_frame", "rx_compressed", "rx_multicast", "tx_bytes", "tx_colls", "tx_carrier",
+                  "tx_compressed"]
+
+
+def extras(items):
+    """ss extras as the table keeps them: the key and the item as printed. The events give
+    the parsed value; the printed item is found in the row's text."""
+    if items is None:
+        return None
+    return [{"key": text(x["key"])} for x in items]
+
+
+def expected_row(d):
+    """The table row of an event, as python/README and netsift.table's docstring say."""
+    row = {"kind": d["kind"], "line": d["line"], "offset": d["offset"], "capture": d["capture"]}
+    kind = d["kind"]
+    if kind == "section":
+        row.update(table=d["table"], title=d["title"], lang=d["lang"], name=text(d.get("name")),
+                   header=text(d["header"]), columns=d["columns"])
+    elif kind == "inet_conn":
+        state = d["state"]
+        user = d.get("user")
+        t = d.get("timer")
+        k = d.get("kernel")
+        row.update(
+            proto=d["proto"], recv_q=d["recv_q"], send_q=d["send_q"],
+            local=netstat_endpoint(d["local"]), foreign=netstat_endpoint(d["foreign"]),
+            state=str(state) if isinstance(state, int) else text(state),
+            user=None if isinstance(user, int) else text(user),
+            uid=user if isinstance(user, int) else None,
+            inode=d.get("inode"), **owner(d),
+            timer=None if t is None else {"kind": t["kind"], "word": text(t.get("word")), "expires_ms": t["expires_ms"],
+                                          "retransmits": t["retransmits"], "probes": t["probes"]},
+            kernel=None if k is None else {f: k.get(f) for f in KERNEL_INET},
+            more_addresses=None if "more_addresses" not in d else [
+                {"local": text(a["local"]), "foreign": text(a["foreign"])} for a in d["more_addresses"]],
+            raw=text(d["raw"]),
+        )
+    elif kind == "unix_socket":
+        k = d.get("kernel")
+        row.update(refcnt=d["refcnt"], flags=d["flags"], type=text(d["type"]), state=text(d["state"]),
+                   inode=d["inode"], **owner(d), path=text(d["path"]), kernel=k, raw=text(d["raw"]))
+    elif kind == "ss_socket":
+        procs = d["process"]
+        row.update(
+            netid=text(d["netid"]), sctp_assoc=d.get("sctp_assoc", False), state=text(d["state"]),
+            recv_q=d["recv_q"], send_q=d["send_q"], local=ss_endpoint(d["local"]), peer=ss_endpoint(d["peer"]),
+            process=None if procs is None else [
+                {"name": text(p["name"]), "pid": p["pid"], "fd": p["fd"], "tid": p.get("tid"),
+                 "proc_ctx": text(p.get("proc_ctx")), "sock_ctx": text(p.get("sock_ctx"))} for p in procs],
+            process_truncated=d.get("process_truncated", False),
+            extras=extras(d["extras"]),
+            info=None if "info" not in d else [text(x) for x in d["info"]],
+            info_extras=extras(d.get("info_extras")),
+            raw=text(d["raw"]),
+        )
+    elif kind == "counter":
+        v = d["value"]
+        fits = -INT64_MAX - 1 <= v <= INT64_MAX
+        row.update(source=d["source"], section=text(d["section"]), name=text(d["name"]),
+                   subtable=text(d.get("subtable")), value=v if fits else None,
+                   value_decimal=None if fits else str(v), text=text(d["text"]), position=d.get("position"),
+                   raw=text(d.get("raw")), rate=d.get("rate"))
+    elif kind == "interface":
+        row.update(iface=text(d["iface"]), mtu=d["mtu"], metric=d.get("metric"),
+                   **{c: d.get(c) for c in IFACE_COUNTERS}, flags=d["flags"], flags_text=text(d["flags_text"]),
+                   raw=text(d["raw"]))
+    elif kind == "membership":
+        row.update(interface=text(d["interface"]), refcnt=d["refcnt"], group=text(d["group"]), family=d["family"],
+                   raw=text(d["raw"]))
+    elif kind == "notice":
+        row.update(notice=d["notice"], text=text(d["text"]))
+    elif kind == "malformed":
+        row.update(column=d["column"], reason=d["reason"], raw=text(d["raw"]))
+    return row
+
+
+def without_extra_text(row):
+    """A table row with the printed text of its ss extras set aside (checked separately)."""
+    for key in ("extras", "info_extras"):
+        if row.get(key) is not None:
+            row[key] = [{"key": x["key"]} for x in row[key]]
+    return row
+
+
+@pytest.mark.parametrize("path", FILES, ids=[os.path.relpath(p, FIXTURES) for p in FILES])
+def test_every_kind_of_every_fixture_is_its_events(path):
+    by_kind = {k: [] for k in KINDS}
+    for e in netsift.events(path):
+        by_kind[e.kind].append(e.to_dict())
+    for kind in KINDS:
+        t = netsift.table(path, kind)
+        assert isinstance(t, pa.Table) and t.num_rows == len(by_kind[kind]), kind
+        rows = t.to_pylist()
+        for row, ev in zip(rows, by_kind[kind]):
+            assert without_extra_text(dict(row)) == expected_row(ev), (kind, ev["line"])
+            for key in ("extras", "info_extras"):
+                for item in row.get(key) or []:
+                    # The item as printed: in the row's line (or its continuation lines), starting with its key.
+                    assert item["text"].startswith(item["key"]) and item["text"] in row["raw"] + "\n".join(
+                        row["info"] or []), (ev["line"], item)
+
+
+def test_fixtures_cover_every_kind():
+    seen = {k: 0 for k in KINDS}
+    for path in FILES:
+        for kind in KINDS:
+            seen[kind] += netsift.table(path, kind).num_rows
+    assert all(seen[k] > 0 for k in KINDS if k not in ("notice",)), seen
+
+
+def test_schema_is_fixed_and_typed():
     t = netsift.table(SS, "ss_socket")
     s = t.schema
     assert s.field("line").type == pa.int64() and s.field("recv_q").type == pa.int64()
-    assert s.field("local").type.field("address").type == pa.string()
+    local = s.field("local").type
+    assert local.field("address").type == pa.string()
+    assert local.field("port").type == pa.int64() and local.field("port_name").type == pa.string()
     process = s.field("process").type
     assert pa.types.is_list(process) and pa.types.is_struct(process.value_type)
     assert process.value_type.field("pid").type == pa.int64()
+    # The same columns with no rows: a fixed schema per kind, whatever the input holds.
+    empty = netsift.table(NETSTAT, "ss_socket")
+    assert empty.num_rows == 0 and empty.schema == s
+    inet = netsift.table(NETSTAT, "inet_conn").schema
+    assert inet == netsift.table(SS, "inet_conn").schema
+    assert inet.field("local").type.field("port").type == pa.int64()
+    assert inet.field("uid").type == pa.int64() and inet.field("pid").type == pa.int64()
+    counter = netsift.table(PROC, "counter").schema
+    assert counter.field("value").type == pa.int64() and counter.field("value_decimal").type == pa.string()
+
+
+def test_ports_keep_numbers_and_words():
+    data = (
+        b"Active Internet connections (servers and established)\n"
+        b"Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n"
+        b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     \n"
+        b"tcp        0      0 10.0.0.1:ssh            10.0.0.2:51234          ESTABLISHED\n"
+    )
+    t = netsift.table(data, "inet_conn")
+    local = t.column("local").to_pylist()
+    foreign = t.column("foreign").to_pylist()
+    assert [(e["port"], e["port_name"]) for e in local] == [(22, None), (None, "ssh")]
+    assert [(e["port"], e["port_name"]) for e in foreign] == [(None, "*"), (51234, None)]
+
+
+def test_counter_beyond_int64_keeps_its_digits():
+    data = b"TcpExt: ListenOverflows TCPBig\nTcpExt: 3 18446744073709551615\n"
+    t = netsift.table(data, "counter", format="proc-netstat")
+    rows = {r["name"]: (r["value"], r["value_decimal"]) for r in t.to_pylist()}
+    assert rows == {"ListenOverflows": (3, None), "TCPBig": (None, "18446744073709551615")}
+
+
+def test_big_input_in_parts_is_one_parse():
+    """An input larger than a part is parsed on several threads from guessed states: the
+    table must still be that of one parse (the same rows as the events, in order)."""
+    with open(NETSTAT, "rb") as f:
+        capture = f.read()
+    data = capture * (9 * (1 << 20) // len(capture) + 1)  # > 8 MiB: more than one window
+    t = netsift.table(data, "inet_conn")
+    lines = [e.line for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert t.column("line").to_pylist() == lines
+    captures = [e.capture for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert t.column("capture").to_pylist() == captures
 
 
 def test_pandas_and_polars():
@@ -63,3 +262,48 @@ def test_empty_and_bad_kind():
     assert t.num_rows == 0
     with pytest.raises(ValueError):
         netsift.table(SS, "no_such_kind")
+
+
+def test_a_value_beyond_int64_is_an_error_with_its_line():
+    data = (
+        b"Active Internet connections (servers and established)\n"
+        b"Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n"
+        b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     \n"
+        b"tcp   9223372036854775808 0 0.0.0.0:23      0.0.0.0:*               LISTEN     \n"
+    )
+    recv_q = [e.recv_q for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert recv_q == [0, 9223372036854775808]
+    with pytest.raises(ValueError, match="line 4"):
+        netsift.table(data, "inet_conn")
+
+
+def test_big_single_capture_in_parts_is_one_parse():
+    """One capture whose rows fill several parts: the guessed parts are kept (they agree
+    with the true state), and the rows are still those of one parse."""
+    with open(NETSTAT, "rb") as f:
+        lines = f.read().splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if line.startswith(b"Proto"))
+    rows = [line for line in lines[header + 1 :] if line.startswith((b"tcp", b"udp"))]
+    body = b"".join(rows)
+    data = b"".join(lines[: header + 1]) + body * (9 * (1 << 20) // len(body) + 1)
+    t = netsift.table(data, "inet_conn")
+    events = [e for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert t.num_rows == len(events) > 50000
+    assert t.column("line").to_pylist() == [e.line for e in events]
+    assert t.column("raw").to_pylist() == [e.raw for e in events]
+    assert [p["port"] for p in t.column("local").to_pylist()] == [e.local.port for e in events]
+
+
+IPV6 = ["::", "::1", "fe80::1", "2001:db8:0:0:1:0:0:1", "1:0:0:2:0:0:0:3", "::ffff:1.2.3.4", "::1.2.3.4",
+        "0:0:1::", "1::", "1:2:3:4:5:6:7:8", "1:0:3:4:5:6:7:8", "abcd:ef01:0:0:0:0:0:ff", "0:0:0:0:0:1:0:0",
+        "::ffff:0:1.2.3.4", "64:ff9b::10.0.0.1", "fe80:0:0:0:a:b:0:0"]
+
+
+def test_ipv6_addresses_are_written_as_the_events_write_them():
+    head = (b"Active Internet connections (servers and established)\n"
+            b"Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n")
+    rows = b"".join(b"tcp6       0      0 %s:22 :::*                    LISTEN     \n" % a.encode() for a in IPV6)
+    data = head + rows
+    expected = [e.local.address for e in netsift.events(data) if e.kind == "inet_conn"]
+    assert len(expected) == len(IPV6)
+    assert [p["address"] for p in netsift.table(data, "inet_conn").column("local").to_pylist()] == expected
