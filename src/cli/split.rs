@@ -15,11 +15,13 @@
 //!   worker: part 3 …                                                ┘   of part 1? keep : redo
 //! ```
 //!
-//! Memory stays bounded as in `parallel.rs`: a worker ahead waits once its part's channel
-//! is full.
+//! Memory stays bounded: a worker ahead keeps at most `IN_MEMORY` bytes of its part's
+//! output in memory and writes the rest to a temporary file, which the writer copies out
+//! when the part's turn comes.
 
+use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -39,12 +41,21 @@ const WARM_UP: u64 = 128 << 10;
 /// Output chunks a worker may have waiting per part (as `parallel::CHANNEL_DEPTH`).
 const CHANNEL_DEPTH: usize = 256;
 
+/// Output bytes a part may have waiting in memory. A worker that is ahead of the part
+/// being written writes the rest of its part's output to a temporary file past this, so
+/// that `events` on one big file stays within a few MiB whatever a part's output weighs
+/// (its JSON is up to 9× its bytes), and the workers still run ahead. The unit tests
+/// below spill after 4 KiB, so that their parts go through the file.
+const IN_MEMORY: usize = if cfg!(test) { 4 << 10 } else { 512 << 10 };
+
 /// What a worker sends for its part.
 enum Message<R> {
     /// The state the part starts from: `None` for the first part (the true start).
     Start(Option<Box<PushParser>>),
     /// Some output, in order.
     Chunk(Vec<u8>),
+    /// The rest of the part's output, in a temporary file (see [`IN_MEMORY`]).
+    Spilled(File),
     /// The part is done: its outcome, its result, and the parser's end state.
     Done(Box<Outcome>, R, Box<PushParser>),
     /// The part could not be read.
@@ -143,6 +154,8 @@ fn run_parts<R: Send>(
     let (senders, receivers): (Vec<_>, Vec<_>) =
         (0..count).map(|_| -> Channel<R> { sync_channel(CHANNEL_DEPTH) }).unzip();
     let aborted: Vec<AtomicBool> = (0..count).map(|_| AtomicBool::new(false)).collect();
+    // Output bytes each part has sent and the writer has not yet taken.
+    let waiting: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
     let next = AtomicUsize::new(0);
     let mut outcome = Outcome::default();
     let mut redone = 0;
@@ -182,11 +195,40 @@ fn run_parts<R: Send>(
                     }
                 };
                 let _ = sender.send(Message::Start((k > 0).then(|| Box::new(parser.clone()))));
-                let stop = || aborted[k].load(Ordering::Relaxed);
+                // Past IN_MEMORY waiting bytes, the rest of the part goes to a temporary file
+                // (or stays in memory when none can be made); a failed write ends the part.
+                let spill: RefCell<Spill> = RefCell::new(Spill::None);
+                let stop = || aborted[k].load(Ordering::Relaxed) || matches!(*spill.borrow(), Spill::Broken(_));
                 let mut send = |chunk: Vec<u8>| {
-                    let _ = sender.send(Message::Chunk(chunk));
+                    let mut spill = spill.borrow_mut();
+                    if matches!(*spill, Spill::None) && waiting[k].load(Ordering::Relaxed) + chunk.len() > IN_MEMORY {
+                        *spill = tempfile::tempfile().map_or(Spill::Unavailable, Spill::File);
+                    }
+                    match &mut *spill {
+                        Spill::File(file) => {
+                            if let Err(e) = file.write_all(&chunk) {
+                                *spill = Spill::Broken(e);
+                            }
+                        }
+                        Spill::Broken(_) => {}
+                        Spill::None | Spill::Unavailable => {
+                            waiting[k].fetch_add(chunk.len(), Ordering::Relaxed);
+                            let _ = sender.send(Message::Chunk(chunk));
+                        }
+                    }
                 };
                 let (part_outcome, result) = work(&mut parser, &mut reader, k + 1 == count, &stop, &mut send);
+                match spill.into_inner() {
+                    Spill::Broken(e) => {
+                        let failure = InputError::Io { name: format!("a temporary file for {name}"), source: e };
+                        let _ = sender.send(Message::Failed(Failure::Input(failure)));
+                        continue;
+                    }
+                    Spill::File(file) => {
+                        let _ = sender.send(Message::Spilled(file));
+                    }
+                    Spill::None | Spill::Unavailable => {}
+                }
                 let _ = sender.send(Message::Done(Box::new(part_outcome), result, Box::new(parser)));
             });
         }
@@ -210,14 +252,30 @@ fn run_parts<R: Send>(
             if keep {
                 while let Ok(message) = receiver.recv() {
                     match message {
-                        Message::Chunk(chunk) => deliver(chunk),
+                        Message::Chunk(chunk) => {
+                            waiting[k].fetch_sub(chunk.len(), Ordering::Relaxed);
+                            deliver(chunk);
+                        }
+                        Message::Spilled(file) => {
+                            if let Err(e) = deliver_file(file, deliver) {
+                                let source = InputError::Io { name: format!("a temporary file for {name}"), source: e };
+                                failure = Some(Failure::Input(source));
+                                aborted[k].store(true, Ordering::Relaxed);
+                                drain(&receiver);
+                                break;
+                            }
+                        }
+                        Message::Failed(f) => {
+                            failure = Some(f);
+                            break;
+                        }
                         Message::Done(part_outcome, result, parser) => {
                             outcome.merge(*part_outcome);
                             merge(result);
                             truth = Some(*parser);
                             break;
                         }
-                        Message::Start(_) | Message::Failed(_) => {}
+                        Message::Start(_) => {}
                     }
                 }
                 continue;
@@ -246,6 +304,32 @@ fn run_parts<R: Send>(
     match failure {
         Some(f) => Err(f),
         None => Ok((outcome, redone)),
+    }
+}
+
+/// Where a worker puts the output of its part that does not fit in [`IN_MEMORY`].
+enum Spill {
+    /// Nothing yet: the output goes through the channel.
+    None,
+    /// No temporary file could be made: the output stays in memory, as before the limit.
+    Unavailable,
+    /// The rest of the part's output.
+    File(File),
+    /// A write to the file failed: the part ends with this error.
+    Broken(io::Error),
+}
+
+/// Hand a part's spilled output to `deliver`, 256 KiB at a time.
+fn deliver_file(mut file: File, deliver: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
+    file.seek(SeekFrom::Start(0))?;
+    loop {
+        let mut buf = vec![0u8; 256 << 10];
+        let n = read_full(&mut file, &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.truncate(n);
+        deliver(buf);
     }
 }
 
@@ -434,9 +518,14 @@ mod tests {
                     send: &mut dyn FnMut(Vec<u8>)| {
             let mut out = Vec::new();
             let mut outcome = Outcome::default();
+            // Sent a kilobyte at a time: a part's first chunks go through the channel, the
+            // rest through a temporary file (IN_MEMORY is 4 KiB under test).
             let mut sink = |_: &str, ev: &Event<'_>| {
                 netsift::events::json::write_event(&mut out, &Event { capture: 0, ..*ev });
                 out.push(b'\n');
+                if out.len() >= 1 << 10 {
+                    send(std::mem::take(&mut out));
+                }
             };
             if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
                 outcome.record(e);
