@@ -176,26 +176,7 @@ pub fn ip_addr(text: &[u8]) -> Option<std::net::IpAddr> {
 /// A dotted quad without leading zeros (`10.0.0.1`, not `010.0.0.1`): a subset of what the
 /// standard parser accepts, with the same value.
 pub fn canonical_ipv4(text: &[u8]) -> Option<std::net::Ipv4Addr> {
-    let mut octets = [0u8; 4];
-    let mut i = 0;
-    for (k, octet) in octets.iter_mut().enumerate() {
-        // One to three digits, the first not a zero unless it is the only one.
-        let digits = text.get(i..)?.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
-        let value = match (digits, text.get(i)) {
-            (1, _) | (2 | 3, Some(b'1'..=b'9')) => {
-                text[i..i + digits].iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'))
-            }
-            _ => return None,
-        };
-        *octet = u8::try_from(value).ok()?;
-        i += digits;
-        match (k, text.get(i)) {
-            (3, None) => {}
-            (0..=2, Some(b'.')) => i += 1,
-            _ => return None,
-        }
-    }
-    Some(octets.into())
+    crate::ip::ipv4(text)
 }
 
 /// The blank-separated words of `bytes`, each with its byte offset in `bytes`.

@@ -25,6 +25,7 @@
 
 pub mod error;
 pub mod flat_name;
+mod ip;
 pub mod lex;
 pub mod map_bytes;
 pub mod netstat;

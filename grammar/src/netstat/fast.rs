@@ -22,7 +22,7 @@
 //! (cut IPv6 values, bracketed ones, IPv4 with leading zeros), more words than any layout
 //! prints, and any line the reference rejects.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use super::addr::{Endpoint, Host, Port};
 use super::inet::{
@@ -31,6 +31,7 @@ use super::inet::{
 use super::owner::{Owner, User};
 use super::unix::{UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType, PROGRAM_WIDTH};
 use super::words;
+use crate::ip::{ipv4, ipv4_at, ipv6};
 use crate::lex::{is_blank, parse_u64};
 
 /// The width netstat cuts `addr:port` to without `-W` (see `addr.rs`).
@@ -513,31 +514,7 @@ fn endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
 #[inline]
 fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
     let digit = |i: usize| line.get(i).map(|&b| b.wrapping_sub(b'0')).filter(|&d| d <= 9);
-    let mut octets = [0u8; 4];
-    let mut i = pos;
-    for (k, octet) in octets.iter_mut().enumerate() {
-        if k > 0 {
-            if line.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
-        }
-        let first = digit(i)?;
-        let mut value = u32::from(first);
-        i += 1;
-        if let Some(d) = digit(i) {
-            if first == 0 {
-                return None;
-            }
-            value = value * 10 + u32::from(d);
-            i += 1;
-            if let Some(d) = digit(i) {
-                value = value * 10 + u32::from(d);
-                i += 1;
-            }
-        }
-        *octet = u8::try_from(value).ok()?;
-    }
+    let (v4, mut i) = ipv4_at(line, pos)?;
     if line.get(i) != Some(&b':') {
         return None;
     }
@@ -563,7 +540,7 @@ fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
     if line.get(i).is_some_and(|&b| !is_blank(b)) {
         return None;
     }
-    let host = Host::Ip(IpAddr::V4(Ipv4Addr::from(octets)));
+    let host = Host::Ip(IpAddr::V4(v4));
     Some((Endpoint { host, port, maybe_truncated: false }, i))
 }
 
@@ -610,122 +587,6 @@ fn endpoint_v4_or_name(host_text: &[u8]) -> Option<Host<'_>> {
 /// Bytes of host and service names as resolvers print them (as in `addr.rs`).
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'/')
-}
-
-/// An IPv6 address in the forms the standard parser accepts: eight groups of one to four
-/// hex digits, or fewer around one `::`, the last two possibly an embedded dotted quad.
-/// `None` for anything else (a form this reader does not know is left to the reference).
-fn ipv6(text: &[u8]) -> Option<Ipv6Addr> {
-    let mut groups = [0u16; 8];
-    let mut n = 0;
-    let mut gap = None;
-    let mut i = 0;
-    let len = text.len();
-    if text.starts_with(b"::") {
-        gap = Some(0);
-        i = 2;
-    } else if text.first() == Some(&b':') {
-        return None;
-    }
-    while i < len {
-        let start = i;
-        let mut value: u32 = 0;
-        while i < len && i - start < 5 {
-            match hex_digit(text[i]) {
-                Some(d) => value = value * 16 + d,
-                None => break,
-            }
-            i += 1;
-        }
-        if i == start || i - start > 4 {
-            return None;
-        }
-        if text.get(i) == Some(&b'.') {
-            // An embedded IPv4 address: the last two groups.
-            let v4 = ipv4(&text[start..])?.octets();
-            if n + 2 > 8 {
-                return None;
-            }
-            groups[n] = u16::from_be_bytes([v4[0], v4[1]]);
-            groups[n + 1] = u16::from_be_bytes([v4[2], v4[3]]);
-            n += 2;
-            break;
-        }
-        if n == 8 {
-            return None;
-        }
-        groups[n] = value as u16;
-        n += 1;
-        if i == len {
-            break;
-        }
-        if text[i] != b':' {
-            return None;
-        }
-        i += 1;
-        if text.get(i) == Some(&b':') {
-            if gap.is_some() {
-                return None;
-            }
-            gap = Some(n);
-            i += 1;
-        } else if i == len {
-            return None;
-        }
-    }
-    match gap {
-        None if n == 8 => {}
-        Some(at) if n <= 7 => {
-            // Move the groups after `::` to the end.
-            let tail = n - at;
-            groups.copy_within(at..n, 8 - tail);
-            groups[at..8 - tail].fill(0);
-        }
-        _ => return None,
-    }
-    Some(Ipv6Addr::from(groups))
-}
-
-/// A dotted quad without leading zeros, as the standard parser reads it (the same as
-/// [`crate::lex::canonical_ipv4`], one byte at a time with no iterator in between).
-#[inline]
-fn ipv4(text: &[u8]) -> Option<Ipv4Addr> {
-    let digit = |i: usize| text.get(i).map(|&b| b.wrapping_sub(b'0')).filter(|&d| d <= 9);
-    let mut octets = [0u8; 4];
-    let mut i = 0;
-    for (k, octet) in octets.iter_mut().enumerate() {
-        if k > 0 {
-            if text.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
-        }
-        let first = digit(i)?;
-        let mut value = u32::from(first);
-        i += 1;
-        if let Some(d) = digit(i) {
-            if first == 0 {
-                return None;
-            }
-            value = value * 10 + u32::from(d);
-            i += 1;
-            if let Some(d) = digit(i) {
-                value = value * 10 + u32::from(d);
-                i += 1;
-            }
-        }
-        *octet = u8::try_from(value).ok()?;
-    }
-    (i == text.len()).then_some(Ipv4Addr::from(octets))
-}
-
-fn hex_digit(b: u8) -> Option<u32> {
-    match b {
-        b'0'..=b'9' => Some(u32::from(b - b'0')),
-        b'a'..=b'f' => Some(u32::from(b - b'a' + 10)),
-        b'A'..=b'F' => Some(u32::from(b - b'A' + 10)),
-        _ => None,
-    }
 }
 
 /// Eight copies of a byte, one per lane of a `u64`.
@@ -804,6 +665,7 @@ fn trim_end(line: &[u8], from: usize) -> usize {
 mod tests {
     use super::*;
     use crate::netstat::{inet_row, unix_row};
+    use std::net::Ipv6Addr;
 
     fn same_inet(line: &str, layout: InetLayout) {
         let fast = fast_inet_row(line.as_bytes(), layout);
