@@ -34,7 +34,7 @@ use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, Field, Fields, Schema};
 use netsift::events::{
     Columns, Counter, Endpoint, Host, InetCol, InetConn, InetState, Interface, Malformed, Membership, Notice, Owner,
-    Port, Proto, Section, SsSocket, TimerKind, UnixCol, UnixSocket, UnixState, UnixType, User,
+    Port, Proto, Section, SsSocket, TimerKind, UnixCol, UnixSocket, User,
 };
 use netsift::netsift_grammar::netstat_agn::Group;
 use netsift::netsift_grammar::netstat_i::IfaceCol;
@@ -784,26 +784,8 @@ impl UnixCols {
             }
         }
         self.flags.append(true);
-        let ty: &[u8] = match u.sock_type {
-            UnixType::Stream => b"STREAM",
-            UnixType::Dgram => b"DGRAM",
-            UnixType::Raw => b"RAW",
-            UnixType::Rdm => b"RDM",
-            UnixType::SeqPacket => b"SEQPACKET",
-            UnixType::Unknown => b"UNKNOWN",
-            UnixType::Other(w) => w,
-        };
-        self.sock_type.append_value(text(ty));
-        let state: Option<&[u8]> = match u.state {
-            UnixState::Empty => None,
-            UnixState::Free => Some(b"FREE"),
-            UnixState::Listening => Some(b"LISTENING"),
-            UnixState::Connecting => Some(b"CONNECTING"),
-            UnixState::Connected => Some(b"CONNECTED"),
-            UnixState::Disconnecting => Some(b"DISCONNECTING"),
-            UnixState::Unknown => Some(b"UNKNOWN"),
-            UnixState::Other(w) => Some(w),
-        };
+        self.sock_type.append_value(text(u.sock_type.word()));
+        let state = u.state.word();
         self.state.append_option(state.map(text));
         self.inode.append_option(opt_int(u.inode)?);
         self.owner.push(u.owner);

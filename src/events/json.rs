@@ -10,9 +10,7 @@ use super::{
 };
 use crate::json::{self, Object};
 use crate::key;
-use netsift_grammar::netstat::{
-    Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, UnixState, UnixType, User,
-};
+use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, User};
 use netsift_grammar::netstat_agn::Group;
 use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
 
@@ -287,26 +285,8 @@ fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
     o.uint(key!("refcnt"), u.refcnt);
     let flags = [(u.flags.accepting, "ACC"), (u.flags.wait_data, "W"), (u.flags.no_space, "N")];
     string_list(o.member(key!("flags")), flags.into_iter().filter(|(set, _)| *set).map(|(_, name)| name));
-    let ty: &[u8] = match u.sock_type {
-        UnixType::Stream => b"STREAM",
-        UnixType::Dgram => b"DGRAM",
-        UnixType::Raw => b"RAW",
-        UnixType::Rdm => b"RDM",
-        UnixType::SeqPacket => b"SEQPACKET",
-        UnixType::Unknown => b"UNKNOWN",
-        UnixType::Other(w) => w,
-    };
-    o.bytes(key!("type"), ty);
-    let state: Option<&[u8]> = match u.state {
-        UnixState::Empty => None,
-        UnixState::Free => Some(b"FREE"),
-        UnixState::Listening => Some(b"LISTENING"),
-        UnixState::Connecting => Some(b"CONNECTING"),
-        UnixState::Connected => Some(b"CONNECTED"),
-        UnixState::Disconnecting => Some(b"DISCONNECTING"),
-        UnixState::Unknown => Some(b"UNKNOWN"),
-        UnixState::Other(w) => Some(w),
-    };
+    o.bytes(key!("type"), u.sock_type.word());
+    let state = u.state.word();
     match state {
         Some(s) => o.bytes(key!("state"), s),
         None => o.null(key!("state")),

@@ -583,25 +583,8 @@ fn kernel_unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
         }
     }
     flags.push(b']');
-    let ty: &[u8] = match u.sock_type {
-        netsift_grammar::netstat::UnixType::Stream => b"STREAM",
-        netsift_grammar::netstat::UnixType::Dgram => b"DGRAM",
-        netsift_grammar::netstat::UnixType::Raw => b"RAW",
-        netsift_grammar::netstat::UnixType::Rdm => b"RDM",
-        netsift_grammar::netstat::UnixType::SeqPacket => b"SEQPACKET",
-        netsift_grammar::netstat::UnixType::Unknown => b"UNKNOWN",
-        netsift_grammar::netstat::UnixType::Other(w) => w,
-    };
-    let state: &[u8] = match u.state {
-        netsift_grammar::netstat::UnixState::Empty => b"",
-        netsift_grammar::netstat::UnixState::Free => b"FREE",
-        netsift_grammar::netstat::UnixState::Listening => b"LISTENING",
-        netsift_grammar::netstat::UnixState::Connecting => b"CONNECTING",
-        netsift_grammar::netstat::UnixState::Connected => b"CONNECTED",
-        netsift_grammar::netstat::UnixState::Disconnecting => b"DISCONNECTING",
-        netsift_grammar::netstat::UnixState::Unknown => b"UNKNOWN",
-        netsift_grammar::netstat::UnixState::Other(w) => w,
-    };
+    let ty = u.sock_type.word();
+    let state = u.state.word().unwrap_or_default();
     let cells = [
         ("RefCnt", format!("unix  {}", u.refcnt).into_bytes()),
         ("Flags", flags),

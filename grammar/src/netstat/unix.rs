@@ -76,6 +76,38 @@ pub enum UnixState<'a> {
     Other(#[cfg_attr(feature = "serde", serde(serialize_with = "crate::ser::bytes"))] &'a [u8]),
 }
 
+impl<'a> UnixType<'a> {
+    /// The word as printed (net-tools' C-locale word, or the unknown word itself): what
+    /// the JSON, the views and the Python tables write.
+    pub fn word(self) -> &'a [u8] {
+        match self {
+            UnixType::Stream => b"STREAM",
+            UnixType::Dgram => b"DGRAM",
+            UnixType::Raw => b"RAW",
+            UnixType::Rdm => b"RDM",
+            UnixType::SeqPacket => b"SEQPACKET",
+            UnixType::Unknown => b"UNKNOWN",
+            UnixType::Other(w) => w,
+        }
+    }
+}
+
+impl<'a> UnixState<'a> {
+    /// The word as printed; `None` when nothing was printed.
+    pub fn word(self) -> Option<&'a [u8]> {
+        Some(match self {
+            UnixState::Empty => return None,
+            UnixState::Free => b"FREE",
+            UnixState::Listening => b"LISTENING",
+            UnixState::Connecting => b"CONNECTING",
+            UnixState::Connected => b"CONNECTED",
+            UnixState::Disconnecting => b"DISCONNECTING",
+            UnixState::Unknown => b"UNKNOWN",
+            UnixState::Other(w) => w,
+        })
+    }
+}
+
 /// Which optional columns the unix header announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
