@@ -4,3 +4,4 @@
 
 pub mod fixtures;
 pub mod insights;
+pub mod peak_alloc;
