@@ -163,8 +163,12 @@ impl Rows {
 
     /// The index of the key list of `cells`, added when new.
     fn keyset(&mut self, cells: &[(&'static str, &[u8])]) -> u16 {
-        let same =
-            |keys: &[&'static str]| keys.len() == cells.len() && keys.iter().zip(cells).all(|(a, (b, _))| a == b);
+        // The keys are a layout's column names: the same `&'static str`s row after row, so
+        // their addresses decide before their bytes are compared.
+        let same_key = |a: &&'static str, b: &&'static str| std::ptr::eq(*a, *b) || a == b;
+        let same = |keys: &[&'static str]| {
+            keys.len() == cells.len() && keys.iter().zip(cells).all(|(a, (b, _))| same_key(a, b))
+        };
         if let Some(i) = self.keysets.iter().position(|k| same(k)) {
             return i as u16;
         }
