@@ -10,6 +10,7 @@ mod common;
 
 use std::sync::atomic::Ordering::Relaxed;
 
+use common::fixtures::{big_capture, read as fixture};
 use common::peak_alloc::{Counting, LIVE, PEAK};
 
 use netsift::views::{CaptureSelect, ViewSet};
@@ -34,25 +35,6 @@ fn peak_while_viewing(input: &[u8], format: Format, select: CaptureSelect) -> (u
     let captures = views.seen.max_capture;
     drop((views, parser));
     (PEAK.load(Relaxed) - base, captures)
-}
-
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)).expect("fixture")
-}
-
-/// One capture of `rel` with its rows repeated until it is about `size` bytes: the lines
-/// before the first row as they are, then the rows over and over.
-fn big_capture(rel: &str, head_lines: usize, size: usize) -> Vec<u8> {
-    let text = fixture(rel);
-    let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
-    let mut out: Vec<u8> = lines[..head_lines].concat();
-    // The rows up to the next table's title (netstat prints the unix table after).
-    let rows =
-        lines[head_lines..].iter().take_while(|l| !l.starts_with(b"Active")).copied().collect::<Vec<_>>().concat();
-    while out.len() < size {
-        out.extend_from_slice(&rows);
-    }
-    out
 }
 
 #[test]

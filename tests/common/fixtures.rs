@@ -16,6 +16,21 @@ pub fn read(rel: &str) -> Vec<u8> {
     std::fs::read(root().join(rel)).expect("fixture")
 }
 
+/// One capture of `rel` with its rows repeated until it is about `size` bytes: the lines
+/// before the first row as they are, then the rows up to the next table's title (netstat
+/// prints the unix table after) over and over.
+pub fn big_capture(rel: &str, head_lines: usize, size: usize) -> Vec<u8> {
+    let text = read(rel);
+    let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    let mut out: Vec<u8> = lines[..head_lines].concat();
+    let rows =
+        lines[head_lines..].iter().take_while(|l| !l.starts_with(b"Active")).copied().collect::<Vec<_>>().concat();
+    while out.len() < size {
+        out.extend_from_slice(&rows);
+    }
+    out
+}
+
 /// Every file under tests/fixtures (at any depth) that `keep` accepts, sorted.
 pub fn find(keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut files = Vec::new();
