@@ -13,7 +13,7 @@
 
 use netsift_grammar::netstat::{Proto, TableKind};
 use netsift_grammar::netstat_s::{self, StatLine};
-use netsift_grammar::proc_inet;
+use netsift_grammar::{proc_inet, LineError};
 
 use super::{LineStats, Position, Sink};
 use crate::events::{Columns, Event, EventKind, Lang, Malformed, Notice, NoticeKind, Problem, Section, Table};
@@ -84,18 +84,8 @@ impl ProcInetMachine {
                         self.rows_in_capture = false;
                     }
                     self.section(at, Some(line), sink);
-                } else if let Some(kind) = notice(line) {
-                    stats.notices += 1;
-                    sink.event(Event {
-                        at,
-                        capture: self.capture,
-                        kind: EventKind::Notice(Notice { kind, text: line }),
-                    });
                 } else {
-                    stats.malformed += 1;
-                    let problem = Problem::Grammar { column: e.column, expected: e.expected };
-                    let kind = EventKind::Malformed(Malformed { raw: line, problem });
-                    sink.event(Event { at, capture: self.capture, kind });
+                    notice_or_malformed(line, at, self.capture, e, stats, sink);
                 }
             }
         }
@@ -126,6 +116,30 @@ pub(super) fn notice(line: &[u8]) -> Option<NoticeKind> {
         Ok(StatLine::Notice(n)) if n.kind != netstat_s::NoticeKind::Other => Some(n.kind.into()),
         _ => None,
     }
+}
+
+/// A line that is neither a row, a header nor blank: a notice when it is one, else a
+/// malformed line with the row reader's error.
+pub(super) fn notice_or_malformed<S: Sink + ?Sized>(
+    line: &[u8],
+    at: Position,
+    capture: u32,
+    e: LineError,
+    stats: &mut LineStats,
+    sink: &mut S,
+) {
+    let kind = match notice(line) {
+        Some(kind) => {
+            stats.notices += 1;
+            EventKind::Notice(Notice { kind, text: line })
+        }
+        None => {
+            stats.malformed += 1;
+            let problem = Problem::Grammar { column: e.column, expected: e.expected };
+            EventKind::Malformed(Malformed { raw: line, problem })
+        }
+    };
+    sink.event(Event { at, capture, kind });
 }
 
 #[cfg(test)]

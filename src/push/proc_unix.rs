@@ -16,9 +16,9 @@
 use netsift_grammar::netstat::TableKind;
 use netsift_grammar::proc_unix;
 
-use super::proc_inet::notice;
+use super::proc_inet::{notice, notice_or_malformed};
 use super::{LineStats, Position, Sink};
-use crate::events::{Columns, Event, EventKind, Lang, Malformed, Notice, Problem, Section, Table, UnixLayout};
+use crate::events::{Columns, Event, EventKind, Lang, Malformed, Problem, Section, Table, UnixLayout};
 
 /// The kernel unix table state machine. See the module documentation.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,18 +117,8 @@ impl ProcUnixMachine {
                         self.rows_in_capture = false;
                     }
                     self.section(at, Some(line), sink);
-                } else if let Some(kind) = notice(line) {
-                    stats.notices += 1;
-                    sink.event(Event {
-                        at,
-                        capture: self.capture,
-                        kind: EventKind::Notice(Notice { kind, text: line }),
-                    });
                 } else {
-                    stats.malformed += 1;
-                    let problem = Problem::Grammar { column: e.column, expected: e.expected };
-                    let kind = EventKind::Malformed(Malformed { raw: line, problem });
-                    sink.event(Event { at, capture: self.capture, kind });
+                    notice_or_malformed(line, at, self.capture, e, stats, sink);
                 }
             }
         }
