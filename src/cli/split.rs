@@ -446,7 +446,6 @@ fn first_lines(
         (0..count).map(|_| std::sync::Mutex::new([None, None])).collect();
     let part_marks: Vec<std::sync::Mutex<Option<CaptureMarks>>> =
         (0..count).map(|_| std::sync::Mutex::new(None)).collect();
-    let mark = memchr::memmem::Finder::new(netsift::push::TABLE_HEADER_MARK);
     let result = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.min(count))
             .map(|_| {
@@ -461,11 +460,9 @@ fn first_lines(
                         f.seek(SeekFrom::Start(cuts[k]))?;
                         let mut part = f.take(cuts[k + 1] - cuts[k]);
                         let mut n_lines = 0;
-                        // Where the bytes in `buf` start in the file, and the line start
-                        // before them.
+                        // Where the bytes in `buf` start in the file.
                         let mut base = cuts[k];
-                        let mut line_start = cuts[k];
-                        let mut header = [None, None];
+                        let mut scan = HeaderScan::new();
                         let mut marks = marks.cloned();
                         loop {
                             let n = match part.read(&mut buf) {
@@ -475,29 +472,13 @@ fn first_lines(
                                 Err(e) => return Err(e),
                             };
                             let bytes = &buf[..n];
-                            n_lines += memchr::memchr_iter(b'\n', bytes).count();
+                            n_lines += if headers {
+                                scan.feed(bytes, base)
+                            } else {
+                                memchr::memchr_iter(b'\n', bytes).count()
+                            };
                             if let Some(marks) = &mut marks {
                                 marks.feed(bytes);
-                            }
-                            if headers {
-                                // A mark cut by the buffer's end is missed: a guess
-                                // without its header is then not taken, and the part is
-                                // parsed again (slower, the same output).
-                                for at in mark.find_iter(bytes) {
-                                    let start = memchr::memrchr(b'\n', &bytes[..at])
-                                        .map_or(line_start, |p| base + p as u64 + 1);
-                                    let end = memchr::memchr(b'\n', &bytes[at..]).map(|p| at + p);
-                                    let whole = start >= base && end.is_some();
-                                    let line = &bytes[(start - base.min(start)) as usize..end.unwrap_or(n)];
-                                    // (A header holds the mark twice.)
-                                    let header_line = !whole || netsift::push::is_table_header(line);
-                                    if header_line && header[0] != Some(start) {
-                                        header = [Some(start), header[0]];
-                                    }
-                                }
-                                if let Some(p) = memchr::memrchr(b'\n', bytes) {
-                                    line_start = base + p as u64 + 1;
-                                }
                             }
                             base += n as u64;
                         }
@@ -506,8 +487,9 @@ fn first_lines(
                             marks.finish();
                             *slot = Some(marks);
                         }
+                        scan.finish();
                         if let Ok(mut slot) = last_header[k].lock() {
-                            *slot = header;
+                            *slot = scan.found;
                         }
                     }
                 })
@@ -525,6 +507,109 @@ fn first_lines(
     let headers = last_header.into_iter().map(|m| m.into_inner().unwrap_or([None, None])).collect();
     let marks = part_marks.into_iter().map(|m| m.into_inner().ok().flatten()).collect();
     Ok(Scan { lines: first, headers, marks })
+}
+
+/// The longest line [`HeaderScan`] reads whole (as [`line_at`]); a longer one is taken for
+/// no header (a guess without the header it needs is not taken: slower, the same output).
+const HEADER_LINE_MAX: usize = 64 << 10;
+
+/// The last two ss table headers of a part read in chunks (with the newlines counted on
+/// the way): a header's first word is `Netid`, `State`, `Recv-Q` or `Local`, so only the
+/// lines that start with one of their first letters are asked [`is_table_header`]. Rows
+/// start with a lower-case netid or an upper-case state, and are mostly ruled out by
+/// their first byte; the lines themselves come from one pass over the newlines.
+///
+/// [`is_table_header`]: netsift::push::is_table_header
+struct HeaderScan {
+    /// The line being read when it began in an earlier chunk.
+    carry: Carry,
+    /// Where that line starts in the file.
+    line_start: u64,
+    /// Where the last two headers start (the last first).
+    found: [Option<u64>; 2],
+}
+
+/// What [`HeaderScan`] keeps of a line that goes on past its chunk.
+enum Carry {
+    /// Nothing: the next byte starts a line.
+    LineStart,
+    /// A line that is no header (its first byte says so).
+    NotHeader,
+    /// A line that may be a header: its bytes so far (up to [`HEADER_LINE_MAX`]).
+    MayBe(Vec<u8>),
+}
+
+impl HeaderScan {
+    fn new() -> Self {
+        HeaderScan { carry: Carry::LineStart, line_start: 0, found: [None, None] }
+    }
+
+    /// Whether a line (or its start) may be a header, by its first word's first letter.
+    fn may_be_header(line: &[u8]) -> bool {
+        match line.iter().find(|&&b| b != b' ' && b != b'\t') {
+            Some(b) => matches!(b, b'N' | b'S' | b'R' | b'L'),
+            None => true,
+        }
+    }
+
+    /// Read the next chunk, which starts at `base` in the file; returns its newlines.
+    fn feed(&mut self, bytes: &[u8], base: u64) -> usize {
+        let mut newlines = 0;
+        // Where the current line starts in this chunk, when it starts in it.
+        let mut from = matches!(self.carry, Carry::LineStart).then_some(0);
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            newlines += 1;
+            match from {
+                Some(f) => self.line(&bytes[f..nl], base + f as u64, true),
+                None => {
+                    if let Carry::MayBe(mut line) = std::mem::replace(&mut self.carry, Carry::LineStart) {
+                        let whole = line.len() + nl <= HEADER_LINE_MAX;
+                        if whole {
+                            line.extend_from_slice(&bytes[..nl]);
+                        }
+                        self.line(&line, self.line_start, whole);
+                    }
+                }
+            }
+            from = Some(nl + 1);
+        }
+        match from {
+            Some(f) if f == bytes.len() => self.carry = Carry::LineStart,
+            Some(f) => {
+                let rest = &bytes[f..];
+                self.line_start = base + f as u64;
+                self.carry = if Self::may_be_header(rest) {
+                    Carry::MayBe(rest[..rest.len().min(HEADER_LINE_MAX + 1)].to_vec())
+                } else {
+                    Carry::NotHeader
+                };
+            }
+            None => {
+                if let Carry::MayBe(line) = &mut self.carry {
+                    let room = (HEADER_LINE_MAX + 1).saturating_sub(line.len()).min(bytes.len());
+                    line.extend_from_slice(&bytes[..room]);
+                }
+            }
+        }
+        newlines
+    }
+
+    /// The part's last line, when it has no newline.
+    fn finish(&mut self) {
+        if let Carry::MayBe(line) = std::mem::replace(&mut self.carry, Carry::LineStart) {
+            let whole = line.len() <= HEADER_LINE_MAX;
+            self.line(&line, self.line_start, whole);
+        }
+    }
+
+    /// A line that starts at `start` (`whole`: all of it, else its first bytes, when it is
+    /// longer than [`HEADER_LINE_MAX`]: no header then).
+    fn line(&mut self, line: &[u8], start: u64, whole: bool) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if whole && line.len() <= HEADER_LINE_MAX && Self::may_be_header(line) && netsift::push::is_table_header(line) {
+            self.found = [Some(start), self.found[0]];
+        }
+    }
 }
 
 /// The line that starts at `offset` (without its newline; at most 64 KiB of it).
@@ -670,6 +755,49 @@ mod tests {
             out.extend_from_slice(capture);
         }
         out
+    }
+
+    #[test]
+    fn header_scan_finds_the_last_two_headers_however_the_part_is_read() {
+        let mut input = b"tcp   ESTAB 0 0 1.2.3.4:5 6.7.8.9:10\r\n".to_vec();
+        input.extend_from_slice(&ss_log(3, 5));
+        // A state-led row (`ss -t`), an over-long line that starts like a header, a last
+        // line without newline.
+        input.extend_from_slice(b"State  Recv-Q Send-Q Local Address:Port Peer Address:Port\r\n");
+        input.extend_from_slice(b"SYN-SENT 0 1 1.2.3.4:5 6.7.8.9:10\n");
+        let mut long = vec![b'S'; HEADER_LINE_MAX + 10];
+        long.push(b'\n');
+        let starts: Vec<u64> = std::iter::once(0)
+            .chain(input.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i as u64 + 1))
+            .collect();
+        let headers: Vec<u64> = starts
+            .iter()
+            .copied()
+            .filter(|&s| {
+                let line = input[s as usize..].split(|&b| b == b'\n').next().unwrap_or_default();
+                netsift::push::is_table_header(line.strip_suffix(b"\r").unwrap_or(line))
+            })
+            .collect();
+        assert_eq!(headers.len(), 4);
+        for tail in [&b""[..], &long, b"Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port"] {
+            let mut all = input.clone();
+            all.extend_from_slice(tail);
+            let expected = match tail.first() {
+                Some(b'N') => [Some(input.len() as u64), Some(headers[3])],
+                // Nothing, or a line too long to be read as a header.
+                _ => [Some(headers[3]), Some(headers[2])],
+            };
+            for size in [1, 7, 100, 4096, all.len()] {
+                let mut scan = HeaderScan::new();
+                let mut newlines = 0;
+                for (i, chunk) in all.chunks(size).enumerate() {
+                    newlines += scan.feed(chunk, (i * size) as u64);
+                }
+                scan.finish();
+                assert_eq!(newlines, all.iter().filter(|&&b| b == b'\n').count(), "chunks of {size}");
+                assert_eq!(scan.found, expected, "chunks of {size}, tail of {}", tail.len());
+            }
+        }
     }
 
     // The captures of a periodic log start where a title (netstat -s) or a prefix (/proc)
