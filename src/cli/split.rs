@@ -364,16 +364,16 @@ enum Spill {
     Broken(io::Error),
 }
 
-/// Hand a part's spilled output to `deliver`, 256 KiB at a time.
+/// Hand a part's spilled output to `deliver`, 256 KiB at a time (read into the spare
+/// room of each buffer: zeroing it first cost as much as the copy).
 fn deliver_file(mut file: File, deliver: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
+    const AT_ONCE: u64 = 256 << 10;
     file.seek(SeekFrom::Start(0))?;
     loop {
-        let mut buf = vec![0u8; 256 << 10];
-        let n = read_full(&mut file, &mut buf)?;
-        if n == 0 {
+        let mut buf = Vec::with_capacity(AT_ONCE as usize);
+        if (&mut file).take(AT_ONCE).read_to_end(&mut buf)? == 0 {
             return Ok(());
         }
-        buf.truncate(n);
         deliver(buf);
     }
 }
@@ -462,7 +462,7 @@ fn first_lines(
                         let mut n_lines = 0;
                         // Where the bytes in `buf` start in the file.
                         let mut base = cuts[k];
-                        let mut scan = HeaderScan::new();
+                        let mut scan = HeaderScan::new(cuts[k]);
                         let mut marks = marks.cloned();
                         loop {
                             let n = match part.read(&mut buf) {
@@ -514,99 +514,73 @@ fn first_lines(
 const HEADER_LINE_MAX: usize = 64 << 10;
 
 /// The last two ss table headers of a part read in chunks (with the newlines counted on
-/// the way): a header's first word is `Netid`, `State`, `Recv-Q` or `Local`, so only the
-/// lines that start with one of their first letters are asked [`is_table_header`]. Rows
-/// start with a lower-case netid or an upper-case state, and are mostly ruled out by
-/// their first byte; the lines themselves come from one pass over the newlines.
+/// the way). Every header holds a `P` (`Peer Address:Port`), which ss rows almost never
+/// do: only the lines around a `P` are asked [`is_table_header`], and the line that goes
+/// on past a chunk is carried to the next (up to [`HEADER_LINE_MAX`]).
 ///
 /// [`is_table_header`]: netsift::push::is_table_header
 struct HeaderScan {
-    /// The line being read when it began in an earlier chunk.
-    carry: Carry,
+    /// The start of the line that goes on past the chunks read so far.
+    carry: Vec<u8>,
+    /// Whether that line is longer than [`HEADER_LINE_MAX`] (then no header).
+    overlong: bool,
     /// Where that line starts in the file.
     line_start: u64,
     /// Where the last two headers start (the last first).
     found: [Option<u64>; 2],
 }
 
-/// What [`HeaderScan`] keeps of a line that goes on past its chunk.
-enum Carry {
-    /// Nothing: the next byte starts a line.
-    LineStart,
-    /// A line that is no header (its first byte says so).
-    NotHeader,
-    /// A line that may be a header: its bytes so far (up to [`HEADER_LINE_MAX`]).
-    MayBe(Vec<u8>),
-}
-
 impl HeaderScan {
-    fn new() -> Self {
-        HeaderScan { carry: Carry::LineStart, line_start: 0, found: [None, None] }
-    }
-
-    /// Whether a line (or its start) may be a header, by its first word's first letter.
-    fn may_be_header(line: &[u8]) -> bool {
-        match line.iter().find(|&&b| b != b' ' && b != b'\t') {
-            Some(b) => matches!(b, b'N' | b'S' | b'R' | b'L'),
-            None => true,
-        }
+    /// A scan of the part that starts at `start` in the file.
+    fn new(start: u64) -> Self {
+        HeaderScan { carry: Vec::new(), overlong: false, line_start: start, found: [None, None] }
     }
 
     /// Read the next chunk, which starts at `base` in the file; returns its newlines.
     fn feed(&mut self, bytes: &[u8], base: u64) -> usize {
-        let mut newlines = 0;
-        // Where the current line starts in this chunk, when it starts in it.
-        let mut from = matches!(self.carry, Carry::LineStart).then_some(0);
-        for nl in memchr::memchr_iter(b'\n', bytes) {
-            newlines += 1;
-            match from {
-                Some(f) => self.line(&bytes[f..nl], base + f as u64, true),
-                None => {
-                    if let Carry::MayBe(mut line) = std::mem::replace(&mut self.carry, Carry::LineStart) {
-                        let whole = line.len() + nl <= HEADER_LINE_MAX;
-                        if whole {
-                            line.extend_from_slice(&bytes[..nl]);
-                        }
-                        self.line(&line, self.line_start, whole);
-                    }
-                }
-            }
-            from = Some(nl + 1);
+        let newlines = memchr::memchr_iter(b'\n', bytes).count();
+        let (Some(first), Some(last)) = (memchr::memchr(b'\n', bytes), memchr::memrchr(b'\n', bytes)) else {
+            self.carry_on(bytes);
+            return newlines;
+        };
+        // The carried line, finished.
+        self.carry_on(&bytes[..first]);
+        self.finish();
+        // The whole lines after it: those around a `P`.
+        let whole = &bytes[first + 1..=last];
+        let mut at = 0;
+        while let Some(p) = memchr::memchr(b'P', &whole[at..]).map(|p| at + p) {
+            let start = memchr::memrchr(b'\n', &whole[..p]).map_or(0, |n| n + 1);
+            let end = memchr::memchr(b'\n', &whole[p..]).map_or(whole.len(), |n| p + n);
+            self.line(&whole[start..end], base + (first + 1 + start) as u64, true);
+            at = end;
         }
-        match from {
-            Some(f) if f == bytes.len() => self.carry = Carry::LineStart,
-            Some(f) => {
-                let rest = &bytes[f..];
-                self.line_start = base + f as u64;
-                self.carry = if Self::may_be_header(rest) {
-                    Carry::MayBe(rest[..rest.len().min(HEADER_LINE_MAX + 1)].to_vec())
-                } else {
-                    Carry::NotHeader
-                };
-            }
-            None => {
-                if let Carry::MayBe(line) = &mut self.carry {
-                    let room = (HEADER_LINE_MAX + 1).saturating_sub(line.len()).min(bytes.len());
-                    line.extend_from_slice(&bytes[..room]);
-                }
-            }
-        }
+        self.line_start = base + last as u64 + 1;
+        self.carry_on(&bytes[last + 1..]);
         newlines
     }
 
-    /// The part's last line, when it has no newline.
+    /// Add `bytes` to the carried line.
+    fn carry_on(&mut self, bytes: &[u8]) {
+        let room = HEADER_LINE_MAX.saturating_sub(self.carry.len());
+        self.overlong |= bytes.len() > room;
+        self.carry.extend_from_slice(&bytes[..room.min(bytes.len())]);
+    }
+
+    /// The carried line is finished (by a newline, or as the part's last line).
     fn finish(&mut self) {
-        if let Carry::MayBe(line) = std::mem::replace(&mut self.carry, Carry::LineStart) {
-            let whole = line.len() <= HEADER_LINE_MAX;
-            self.line(&line, self.line_start, whole);
-        }
+        let line = std::mem::take(&mut self.carry);
+        let whole = !std::mem::replace(&mut self.overlong, false);
+        self.line(&line, self.line_start, whole);
+        self.carry = line;
+        self.carry.clear();
     }
 
     /// A line that starts at `start` (`whole`: all of it, else its first bytes, when it is
     /// longer than [`HEADER_LINE_MAX`]: no header then).
     fn line(&mut self, line: &[u8], start: u64, whole: bool) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if whole && line.len() <= HEADER_LINE_MAX && Self::may_be_header(line) && netsift::push::is_table_header(line) {
+        if whole && line.len() <= HEADER_LINE_MAX && netsift::push::is_table_header(line) {
             self.found = [Some(start), self.found[0]];
         }
     }
@@ -760,6 +734,8 @@ mod tests {
     #[test]
     fn header_scan_finds_the_last_two_headers_however_the_part_is_read() {
         let mut input = b"tcp   ESTAB 0 0 1.2.3.4:5 6.7.8.9:10\r\n".to_vec();
+        // A row that holds a `P`, which is no header.
+        input.extend_from_slice(b"tcp   ESTAB 0 0 1.2.3.4:5 6.7.8.9:10 users:((\"Plex\",pid=1,fd=3))\n");
         input.extend_from_slice(&ss_log(3, 5));
         // A state-led row (`ss -t`), an over-long line that starts like a header, a last
         // line without newline.
@@ -788,7 +764,7 @@ mod tests {
                 _ => [Some(headers[3]), Some(headers[2])],
             };
             for size in [1, 7, 100, 4096, all.len()] {
-                let mut scan = HeaderScan::new();
+                let mut scan = HeaderScan::new(0);
                 let mut newlines = 0;
                 for (i, chunk) in all.chunks(size).enumerate() {
                     newlines += scan.feed(chunk, (i * size) as u64);
