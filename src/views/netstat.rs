@@ -283,7 +283,7 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill
         o.uint("capture", u64::from(n));
     }
     // Which values need escaping, found once for the three times each row is written.
-    let plain: Vec<Vec<u64>> = tables.iter().map(|t| t.rows.plain()).collect();
+    let plain: Vec<Vec<u32>> = tables.iter().map(|t| t.rows.plain()).collect();
     {
         let mut data = Object::new(o.member("data"));
         for (t, plain) in tables.iter().zip(&plain) {

@@ -24,9 +24,9 @@ const LISTENING: u8 = 1;
 /// Flag: the row's values are not pieces of its line (a kernel table's row, decoded from
 /// hex): its text is the line then the values, and the line's length follows the offsets.
 const DECODED: u8 = 2;
-/// Bit of a [`Rows::plain`] mask: the row's line needs no escaping in JSON (bits 0–31
-/// are its first 32 values).
-const LINE_PLAIN: u64 = 1 << 32;
+/// Bit of a [`Rows::plain`] mask: the row's line needs no escaping in JSON (bits 0–30
+/// are its first 31 values).
+const LINE_PLAIN: u32 = 1 << 31;
 
 /// One key list of a table, and its keys as JSON members that open a string value: the
 /// first `{"Proto":"`, the others `","Recv-Q":"`, all in `members`, the ith ending at
@@ -188,7 +188,16 @@ impl Rows {
         self.arena.extend_from_slice(&header);
         text(&mut self.arena);
         match width {
-            // Offsets are at most `len`, which `width` was chosen to hold.
+            // Offsets are at most `len`, which `width` was chosen to hold. A row's offsets
+            // (a few dozen bytes) are gathered on the stack and added in one copy.
+            1 if cells.len() <= 32 => {
+                let mut offsets = [0u8; 64];
+                for (k, (s, e)) in spans.enumerate().take(32) {
+                    offsets[2 * k] = s as u8;
+                    offsets[2 * k + 1] = e as u8;
+                }
+                self.arena.extend_from_slice(&offsets[..2 * cells.len()]);
+            }
             1 => {
                 for (s, e) in spans {
                     self.arena.extend_from_slice(&[s as u8, e as u8]);
@@ -238,13 +247,13 @@ impl Rows {
 
     /// Which values of each row, and whether its line, need no escaping in JSON (a mask
     /// per row: bit i for value i, [`LINE_PLAIN`] for the line), for the writers below.
-    pub(crate) fn plain(&self) -> Vec<u64> {
+    pub(crate) fn plain(&self) -> Vec<u32> {
         self.iter().map(|row| row.plain()).collect()
     }
 
     /// Write `[row, …]`: each row as a JSON object (insights' `datalist`); `plain` is
     /// [`Rows::plain`]; `out` is handed to `spill` as it fills.
-    pub(crate) fn write_list(&self, out: &mut Vec<u8>, plain: &[u64], spill: &mut super::Spill<'_>) {
+    pub(crate) fn write_list(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
         for (n, row) in self.iter().enumerate() {
             if n > 0 {
@@ -258,7 +267,7 @@ impl Rows {
 
     /// Write `[v, …]`: the value of key `key` in each row (`""` where a row has none), as
     /// the columns of insights' `data` are; `plain` is [`Rows::plain`].
-    pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u64], spill: &mut super::Spill<'_>) {
+    pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
         // Rows share a few key lists: the key's place is looked up once per list.
         let mut known: Option<(usize, Option<usize>)> = None;
@@ -273,6 +282,11 @@ impl Rows {
                 }
             };
             if n > 0 {
+                // Most cells: the comma, the quotes and the value in one copy.
+                if at.is_some_and(|i| d.plain(i) && d.put_next_value(out, i)) {
+                    spill.check(out);
+                    continue;
+                }
                 out.push(b',');
             }
             match at {
@@ -294,7 +308,7 @@ impl Rows {
 
     /// Write `[line, …]`: each row's line as a JSON string (insights' `lines`); `plain`
     /// is [`Rows::plain`].
-    pub(crate) fn write_lines(&self, out: &mut Vec<u8>, plain: &[u64], spill: &mut super::Spill<'_>) {
+    pub(crate) fn write_lines(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
         for (n, row) in self.iter().enumerate() {
             if n > 0 {
@@ -455,14 +469,14 @@ impl<'r> Row<'r> {
 
     /// Which values, and whether the line, need no escaping (see [`Rows::plain`]): all
     /// of them when the whole text does (values are pieces of it), else each looked at.
-    /// Values past the 32nd are always escaped, which gives the same text.
-    fn plain(&self) -> u64 {
+    /// Values past the 31st are always escaped, which gives the same text.
+    fn plain(&self) -> u32 {
         let d = self.decoded(0);
         if crate::json::is_plain(d.text.get(..d.h.len).unwrap_or_default()) {
-            return u64::MAX;
+            return u32::MAX;
         }
-        let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(32);
-        let values = (0..n).fold(0, |mask, i| mask | (u64::from(crate::json::is_plain(d.value(i))) << i));
+        let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(31);
+        let values = (0..n).fold(0, |mask, i| mask | (u32::from(crate::json::is_plain(d.value(i))) << i));
         // The line is the text (not plain), or a decoded row's first part.
         let line_plain = d.h.flags & DECODED != 0 && crate::json::is_plain(self.line());
         values | if line_plain { LINE_PLAIN } else { 0 }
@@ -471,7 +485,7 @@ impl<'r> Row<'r> {
     /// The row's parts for writing it: its header, its text (with the rest of the arena
     /// after it, for [`put`]), its offsets, and its `plain` mask.
     #[inline(always)]
-    fn decoded(&self, plain: u64) -> Decoded<'r> {
+    fn decoded(&self, plain: u32) -> Decoded<'r> {
         let h = self.header();
         let rows: &'r Rows = self.rows;
         let text_at = self.start() + HEADER;
@@ -494,14 +508,14 @@ struct Decoded<'r> {
     text: &'r [u8],
     spans: &'r [u8],
     /// See [`Rows::plain`].
-    plain: u64,
+    plain: u32,
 }
 
 impl<'r> Decoded<'r> {
     /// Whether value `i` needs no escaping.
     #[inline(always)]
     fn plain(&self, i: usize) -> bool {
-        i < 32 && self.plain & (1 << i) != 0
+        i < 31 && self.plain & (1 << i) != 0
     }
 
     /// Write the row as a JSON object: the pre-encoded members of its key list, each
@@ -538,6 +552,27 @@ impl<'r> Decoded<'r> {
             return &[];
         }
         self.text.get(s..e).unwrap_or_default()
+    }
+
+    /// Append `,"value"` for a short value `i` that needs no escaping, in one copy of a
+    /// fixed length (see [`put`]); false, with nothing written, for any other.
+    #[inline(always)]
+    fn put_next_value(&self, out: &mut Vec<u8>, i: usize) -> bool {
+        let (s, e) = span(self.spans, self.h.width, i);
+        if s > e || e > self.h.len || e - s > 32 {
+            return false;
+        }
+        let Some(chunk) = self.text.get(s..s + 32).and_then(|c| <&[u8; 32]>::try_from(c).ok()) else {
+            return false;
+        };
+        let mut cell = [b'"'; 35];
+        cell[0] = b',';
+        cell[2..34].copy_from_slice(chunk);
+        cell[2 + e - s] = b'"';
+        let keep = out.len() + (e - s) + 3;
+        out.extend_from_slice(&cell);
+        out.truncate(keep);
+        true
     }
 
     /// Append value `i`'s bytes (see [`put`]).
