@@ -255,13 +255,15 @@ impl Rows {
     /// [`Rows::plain`]; `out` is handed to `spill` as it fills.
     pub(crate) fn write_list(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
-        for (n, row) in self.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
+        self.write_blocks(out, spill, |out, rows| {
+            for n in rows {
+                if n > 0 {
+                    out.push(b',');
+                }
+                let row = Row { rows: self, index: n };
+                row.decoded(plain.get(n).copied().unwrap_or(0)).write_json(out, &self.keysets);
             }
-            row.decoded(plain.get(n).copied().unwrap_or(0)).write_json(out, &self.keysets);
-            spill.check(out);
-        }
+        });
         out.push(b']');
     }
 
@@ -269,40 +271,40 @@ impl Rows {
     /// the columns of insights' `data` are; `plain` is [`Rows::plain`].
     pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
-        // Rows share a few key lists: the key's place is looked up once per list.
-        let mut known: Option<(usize, Option<usize>)> = None;
-        for (n, row) in self.iter().enumerate() {
-            let d = row.decoded(plain.get(n).copied().unwrap_or(0));
-            let at = match known {
-                Some((keyset, at)) if keyset == d.h.keyset => at,
-                _ => {
-                    let at = self.keysets[d.h.keyset].keys.iter().position(|k| *k == key);
-                    known = Some((d.h.keyset, at));
-                    at
+        self.write_blocks(out, spill, |out, rows| {
+            // Rows share a few key lists: the key's place is looked up once per list.
+            let mut known: Option<(usize, Option<usize>)> = None;
+            for n in rows {
+                let d = Row { rows: self, index: n }.decoded(plain.get(n).copied().unwrap_or(0));
+                let at = match known {
+                    Some((keyset, at)) if keyset == d.h.keyset => at,
+                    _ => {
+                        let at = self.keysets.get(d.h.keyset).and_then(|k| k.keys.iter().position(|k| *k == key));
+                        known = Some((d.h.keyset, at));
+                        at
+                    }
+                };
+                if n > 0 {
+                    // Most cells: the comma, the quotes and the value in one copy.
+                    if at.is_some_and(|i| d.plain(i) && d.put_next_value(out, i)) {
+                        continue;
+                    }
+                    out.push(b',');
                 }
-            };
-            if n > 0 {
-                // Most cells: the comma, the quotes and the value in one copy.
-                if at.is_some_and(|i| d.plain(i) && d.put_next_value(out, i)) {
-                    spill.check(out);
-                    continue;
+                match at {
+                    Some(i) if d.plain(i) => {
+                        out.push(b'"');
+                        d.put_value(out, i);
+                        out.push(b'"');
+                    }
+                    Some(i) => crate::json::string(out, d.value(i)),
+                    None => {
+                        out.push(b'"');
+                        out.push(b'"');
+                    }
                 }
-                out.push(b',');
             }
-            match at {
-                Some(i) if d.plain(i) => {
-                    out.push(b'"');
-                    d.put_value(out, i);
-                    out.push(b'"');
-                }
-                Some(i) => crate::json::string(out, d.value(i)),
-                None => {
-                    out.push(b'"');
-                    out.push(b'"');
-                }
-            }
-            spill.check(out);
-        }
+        });
         out.push(b']');
     }
 
@@ -310,24 +312,95 @@ impl Rows {
     /// is [`Rows::plain`].
     pub(crate) fn write_lines(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
-        for (n, row) in self.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
+        self.write_blocks(out, spill, |out, rows| {
+            for n in rows {
+                if n > 0 {
+                    out.push(b',');
+                }
+                let line = Row { rows: self, index: n }.line();
+                if plain.get(n).is_some_and(|p| p & LINE_PLAIN != 0) {
+                    out.reserve(line.len() + 2);
+                    out.push(b'"');
+                    out.extend_from_slice(line);
+                    out.push(b'"');
+                } else {
+                    crate::json::string(out, line);
+                }
             }
-            let line = row.line();
-            if plain.get(n).is_some_and(|p| p & LINE_PLAIN != 0) {
-                out.reserve(line.len() + 2);
-                out.push(b'"');
-                out.extend_from_slice(line);
-                out.push(b'"');
-            } else {
-                crate::json::string(out, line);
-            }
-            spill.check(out);
-        }
+        });
         out.push(b']');
     }
+
+    /// The rows from `begin` whose text adds up to about [`BLOCK_BYTES`] (one at least).
+    fn block_from(&self, begin: usize) -> std::ops::Range<usize> {
+        let Some(&at) = self.starts.get(begin) else { return begin..begin };
+        let end = self.starts.partition_point(|&s| s < at + BLOCK_BYTES).max(begin + 1);
+        begin..end.min(self.starts.len())
+    }
+
+    /// Call `write(out, rows)` for every row, a block of rows at a time (see
+    /// [`Rows::block_from`]), handing `out` to `spill` after each. With
+    /// `spill.two_threads`, a second thread writes every other block into a buffer of its
+    /// own while this one writes the block before it, and this one appends it in its
+    /// turn: the output is the same bytes in the same order.
+    fn write_blocks<W>(&self, out: &mut Vec<u8>, spill: &mut super::Spill<'_>, write: W)
+    where
+        W: Fn(&mut Vec<u8>, std::ops::Range<usize>) + Sync,
+    {
+        let first = self.block_from(0);
+        if !spill.two_threads || first.end >= self.len() {
+            let mut block = first;
+            while !block.is_empty() {
+                let next = block.end;
+                write(out, block);
+                spill.check(out);
+                block = self.block_from(next);
+            }
+            return;
+        }
+        std::thread::scope(|scope| {
+            let (ask, asked) = std::sync::mpsc::channel::<(std::ops::Range<usize>, Vec<u8>)>();
+            let (give, given) = std::sync::mpsc::channel::<Vec<u8>>();
+            let write = &write;
+            scope.spawn(move || {
+                for (rows, mut buffer) in asked {
+                    buffer.clear();
+                    write(&mut buffer, rows);
+                    if give.send(buffer).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut spare = Vec::new();
+            let mut block = first;
+            while !block.is_empty() {
+                let second = self.block_from(block.end);
+                let next = second.end;
+                // The second block goes to the other thread first, so that both work.
+                let sent = !second.is_empty() && ask.send((second.clone(), std::mem::take(&mut spare))).is_ok();
+                write(out, block);
+                spill.check(out);
+                if !second.is_empty() {
+                    match given.recv() {
+                        Ok(buffer) if sent => {
+                            out.extend_from_slice(&buffer);
+                            spare = buffer;
+                        }
+                        // The other thread is gone (it panicked): this one writes the block.
+                        _ => write(out, second),
+                    }
+                    spill.check(out);
+                }
+                block = self.block_from(next);
+            }
+            drop(ask);
+        });
+    }
 }
+
+/// The rows' text (bytes of the arena) a block of [`Rows::write_blocks`] takes: its JSON
+/// is a few times this.
+const BLOCK_BYTES: u64 = 128 << 10;
 
 /// `bit` when `set`.
 fn flag(set: bool, bit: u8) -> u8 {
@@ -747,5 +820,38 @@ mod tests {
         }
         expected.push(b']');
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn two_threads_write_the_same_bytes() {
+        // Rows of every offset width, some needing escapes, over many blocks.
+        let mut rows = Rows::new();
+        let mut lines = Vec::new();
+        for n in 0..30_000usize {
+            let pad = [b'x'].repeat(n % 7 * 60);
+            let odd: &[u8] = if n % 5 == 0 { b"\"q\"" } else { b"plain" };
+            lines.push([format!("tcp {n} ").as_bytes(), odd, b" ", &pad, b" end"].concat());
+        }
+        lines.push([b"raw ".as_slice(), &[b'y'; 70_000], b" \xff"].concat());
+        for line in &lines {
+            let words: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+            let cells: Vec<(&'static str, &[u8])> = ["Proto", "N", "Odd", "Pad"].into_iter().zip(words).collect();
+            rows.push_line(line, &cells, false);
+        }
+        assert!(rows.block_from(0).end < rows.len() / 4, "several blocks");
+        let plain = rows.plain();
+        let write = |two_threads: bool| {
+            let mut spill = super::super::Spill::none();
+            spill.two_threads = two_threads;
+            let mut out = Vec::new();
+            rows.write_list(&mut out, &plain, &mut spill);
+            rows.write_column(&mut out, "Odd", &plain, &mut spill);
+            rows.write_column(&mut out, "Pad", &plain, &mut spill);
+            rows.write_lines(&mut out, &plain, &mut spill);
+            out
+        };
+        let one = write(false);
+        assert!(one.len() > 10 << 20);
+        assert!(one == write(true), "two threads wrote other bytes");
     }
 }
