@@ -452,57 +452,6 @@ impl<'a> FastPairs<'a> {
     }
 }
 
-/// At most this many digits always fit in a `u64` (10^19 − 1 < 2^64).
-const SAFE_DIGITS: usize = 19;
-
-/// The digits at `line[from..]`, eight at a time while eight bytes are there to read and
-/// at most sixteen digits were read: their value and where they stop. What is left (the
-/// line's last bytes, a seventeenth digit) is for the caller's byte loop.
-#[inline]
-fn leading_digits(line: &[u8], from: usize) -> (u64, usize) {
-    const POW10: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
-    let (mut value, mut at) = (0u64, from);
-    while at - from <= 8 {
-        let Some(bytes) = line.get(at..at + 8) else { break };
-        let mut word = [0u8; 8];
-        word.copy_from_slice(bytes);
-        let word = u64::from_le_bytes(word);
-        let n = digit_lanes(word);
-        if n == 0 {
-            break;
-        }
-        // The `n` digits moved to the top lanes, zeros (leading zeros) below them.
-        let shifted = (word & 0x0f0f_0f0f_0f0f_0f0f) << (8 * (8 - n));
-        value = value * POW10[n] + eight_digits(shifted);
-        at += n;
-        if n < 8 {
-            break;
-        }
-    }
-    (value, at)
-}
-
-/// How many of the eight bytes of `word` (little-endian: the first byte lowest) are ASCII
-/// digits before the first one that is not.
-#[inline]
-fn digit_lanes(word: u64) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Seven-bit lanes, so that the additions below carry into no other lane.
-    let low = word & !HIGH;
-    let below_zero = !(low.wrapping_add(0x5050_5050_5050_5050)) & HIGH; // < 0x30
-    let above_nine = low.wrapping_add(0x4646_4646_4646_4646) & HIGH; // >= 0x3a
-    let not_digit = below_zero | above_nine | (word & HIGH);
-    not_digit.trailing_zeros() as usize / 8
-}
-
-/// The number of eight decimal digits (values 0–9, the first in the lowest byte).
-#[inline]
-fn eight_digits(digits: u64) -> u64 {
-    let pairs = (digits.wrapping_mul(10 * 256 + 1) >> 8) & 0x00ff_00ff_00ff_00ff;
-    let quads = (pairs.wrapping_mul(100 * 65_536 + 1) >> 16) & 0x0000_ffff_0000_ffff;
-    quads.wrapping_mul(10_000 * (1 << 32) + 1) >> 32
-}
-
 impl<'a> Iterator for FastPairs<'a> {
     type Item = Result<(&'a [u8], i128), PairError>;
 
@@ -525,15 +474,7 @@ impl<'a> Iterator for FastPairs<'a> {
         }
         let negative = line[p] == b'-';
         let digits = p + usize::from(negative);
-        let (mut magnitude, mut q) = leading_digits(line, digits);
-        while q < line.len() && q - digits < SAFE_DIGITS {
-            let d = line[q].wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            magnitude = magnitude * 10 + u64::from(d);
-            q += 1;
-        }
+        let (magnitude, q) = crate::lex::digit_run(line, digits);
         let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
         let name = match self.spans.as_slice().first() {
             Some(&(start, end)) if plain => self.names.get(start as usize..end as usize),
@@ -672,16 +613,16 @@ mod tests {
         ] {
             for tail in ["", " ", "x", " 5", "99999999"] {
                 let line = format!("{text}{tail}");
-                let (value, at) = leading_digits(line.as_bytes(), 0);
+                let (value, at) = crate::lex::leading_digits(line.as_bytes(), 0);
                 let digits = line.bytes().take_while(u8::is_ascii_digit).count();
                 // Every digit read, unless fewer than eight bytes were left or sixteen read.
                 assert!(at <= digits && (at == digits || line.len() - at < 8 || at > 8), "{line:?}: {at}");
                 assert_eq!(value, line[..at].parse::<u64>().unwrap_or(0), "{line:?}");
             }
         }
-        assert_eq!(digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
-        assert_eq!(digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
-        assert_eq!(digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
+        assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
+        assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
+        assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
     }
 
     #[test]
