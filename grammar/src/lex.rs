@@ -154,6 +154,34 @@ pub const SAFE_DIGITS: usize = 19;
 /// ```
 #[inline]
 pub fn digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
+    const POW10: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes.get(at..at + 8)?);
+        Some(u64::from_le_bytes(w))
+    };
+    // The `n` digits of a word moved to the top lanes, zeros below them.
+    let value = |w: u64, n: usize| eight_digits((w & 0x0f0f_0f0f_0f0f_0f0f) << (8 * (8 - n)));
+    // The commonest numbers first: a run that ends within two words of sixteen bytes there.
+    if let Some(first) = word(from) {
+        let n = digit_lanes(first);
+        if n < 8 {
+            return (if n == 0 { 0 } else { value(first, n) }, from + n);
+        }
+        if let Some(second) = word(from + 8) {
+            let m = digit_lanes(second);
+            if m < 8 {
+                let high = value(first, 8);
+                return (if m == 0 { high } else { high * POW10[m] + value(second, m) }, from + 8 + m);
+            }
+        }
+    }
+    long_digit_run(bytes, from)
+}
+
+/// [`digit_run`] of any run, where fewer than sixteen bytes are left or it is longer.
+#[inline]
+fn long_digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
     let (mut value, mut at) = leading_digits(bytes, from);
     while at < bytes.len() && at - from < SAFE_DIGITS {
         let d = bytes[at].wrapping_sub(b'0');
@@ -164,6 +192,29 @@ pub fn digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
         at += 1;
     }
     (value, at)
+}
+
+#[cfg(test)]
+#[test]
+fn digit_run_equals_the_long_reading() {
+    for text in [
+        "",
+        "x",
+        "7",
+        "12345678",
+        "123456789012345",
+        "1234567890123456",
+        "12345678901234567890123",
+        "0000000000000000001",
+    ] {
+        for tail in ["", " ", "x", " 12345678", "12345678901234567890"] {
+            for head in ["", "ab "] {
+                let line = format!("{head}{text}{tail}");
+                let from = head.len();
+                assert_eq!(digit_run(line.as_bytes(), from), long_digit_run(line.as_bytes(), from), "{line:?}");
+            }
+        }
+    }
 }
 
 /// The digits at `line[from..]`, eight at a time while eight bytes are there to read and
@@ -196,7 +247,7 @@ pub(crate) fn leading_digits(line: &[u8], from: usize) -> (u64, usize) {
 /// How many of the eight bytes of `word` (little-endian: the first byte lowest) are ASCII
 /// digits before the first one that is not.
 #[inline]
-pub(crate) fn digit_lanes(word: u64) -> usize {
+pub fn digit_lanes(word: u64) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Seven-bit lanes, so that the additions below carry into no other lane.
     let low = word & !HIGH;
@@ -206,9 +257,10 @@ pub(crate) fn digit_lanes(word: u64) -> usize {
     not_digit.trailing_zeros() as usize / 8
 }
 
-/// The number of eight decimal digits (values 0–9, the first in the lowest byte).
+/// The number of eight decimal digits (values 0–9, the first in the lowest byte; leading
+/// zero lanes for fewer digits).
 #[inline]
-fn eight_digits(digits: u64) -> u64 {
+pub fn eight_digits(digits: u64) -> u64 {
     let pairs = (digits.wrapping_mul(10 * 256 + 1) >> 8) & 0x00ff_00ff_00ff_00ff;
     let quads = (pairs.wrapping_mul(100 * 65_536 + 1) >> 16) & 0x0000_ffff_0000_ffff;
     quads.wrapping_mul(10_000 * (1 << 32) + 1) >> 32

@@ -452,6 +452,63 @@ impl<'a> FastPairs<'a> {
     }
 }
 
+impl<'a> FastPairs<'a> {
+    /// The next pair when it is a plain one (blanks, then a number that fits, then a blank
+    /// or the line's end, and a name left for it): consumed and given. `None`: nothing
+    /// consumed; [`Iterator::next`] decides (the end, or the reference reads on).
+    #[inline(always)]
+    fn plain(&mut self) -> Option<(&'a [u8], i128)> {
+        let line = self.line;
+        let mut p = self.pos;
+        while p < line.len() && is_blank(line[p]) {
+            p += 1;
+        }
+        let negative = *line.get(p)? == b'-';
+        let digits = p + usize::from(negative);
+        let (magnitude, q) = crate::lex::digit_run(line, digits);
+        let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
+        if !plain || (negative && magnitude > 1 << 63) {
+            return None;
+        }
+        let &(start, end) = self.spans.as_slice().first()?;
+        let name = self.names.get(start as usize..end as usize)?;
+        self.spans.next();
+        self.pos = q;
+        self.index += 1;
+        let value = match negative {
+            true => -i128::from(magnitude),
+            false => i128::from(magnitude),
+        };
+        Some((name, value))
+    }
+
+    /// Hand the plain pairs to `each` (the pair's 1-based position, its name and value)
+    /// for as long as they come, in one loop without an item per pair; the iterator then
+    /// goes on from where they stopped (the end, or whatever [`Iterator::next`] reads).
+    /// The pairs are those `next` would give as `Ok`, in order.
+    ///
+    /// ```
+    /// use netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, values_body};
+    /// let names = pair_line(b"Tcp: MaxConn ActiveOpens InSegs").unwrap();
+    /// let spans: Vec<(u32, u32)> = name_spans(&names).collect();
+    /// let line = b"Tcp: -1 236 12x";
+    /// let mut pairs = fast_pairs(&names, &spans, line, values_body(line, b"Tcp").unwrap(), true);
+    /// let mut plain = Vec::new();
+    /// pairs.for_each_plain(|at, name, value| plain.push((at, name, value)));
+    /// assert_eq!(plain, [(1, &b"MaxConn"[..], -1), (2, &b"ActiveOpens"[..], 236)]);
+    /// assert!(pairs.next().unwrap().is_err());
+    /// ```
+    #[inline(always)]
+    pub fn for_each_plain(&mut self, mut each: impl FnMut(usize, &'a [u8], i128)) {
+        if self.slow.is_some() {
+            return;
+        }
+        while let Some((name, value)) = self.plain() {
+            each(self.index, name, value);
+        }
+    }
+}
+
 impl<'a> Iterator for FastPairs<'a> {
     type Item = Result<(&'a [u8], i128), PairError>;
 
@@ -460,37 +517,16 @@ impl<'a> Iterator for FastPairs<'a> {
         if let Some(slow) = &mut self.slow {
             return slow.next();
         }
-        let line = self.line;
-        let mut p = self.pos;
-        while p < line.len() && is_blank(line[p]) {
-            p += 1;
+        if let Some(pair) = self.plain() {
+            return Some(Ok(pair));
         }
-        if p == line.len() {
-            // No value left: the end, or a name without one (the reference says which).
-            return match self.spans.len() {
-                0 => None,
-                _ => self.hand_over(),
-            };
+        // No value left (the end, or a name without one: the reference says which), or
+        // one that is not plain.
+        let rest = self.line.get(self.pos..).unwrap_or_default();
+        match (rest.iter().all(|&b| is_blank(b)), self.spans.len()) {
+            (true, 0) => None,
+            _ => self.hand_over(),
         }
-        let negative = line[p] == b'-';
-        let digits = p + usize::from(negative);
-        let (magnitude, q) = crate::lex::digit_run(line, digits);
-        let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
-        let name = match self.spans.as_slice().first() {
-            Some(&(start, end)) if plain => self.names.get(start as usize..end as usize),
-            _ => None,
-        };
-        let (Some(name), true) = (name, !negative || magnitude <= 1 << 63) else {
-            return self.hand_over();
-        };
-        self.spans.next();
-        self.pos = q;
-        self.index += 1;
-        let value = match negative {
-            true => -i128::from(magnitude),
-            false => i128::from(magnitude),
-        };
-        Some(Ok((name, value)))
     }
 }
 

@@ -52,18 +52,27 @@ impl SeenNames {
     /// FNV-1a: section names are a few bytes, hashed at every title; SipHash (std's
     /// `DefaultHasher`, with its fixed keys no harder to collide on purpose) cost ten
     /// times as much.
-    fn hash(name: &[u8]) -> u64 {
+    pub(super) fn hash(name: &[u8]) -> u64 {
         name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
     }
 
     /// Whether `name` was seen (since the last clear).
     pub(super) fn contains(&self, name: &[u8]) -> bool {
-        self.hashes.contains(&Self::hash(name))
+        self.contains_hash(Self::hash(name))
     }
 
     /// Remember `name` (unless the set is full).
     pub(super) fn insert(&mut self, name: &[u8]) {
-        let h = Self::hash(name);
+        self.insert_hash(Self::hash(name));
+    }
+
+    /// [`SeenNames::contains`] of a name whose [`SeenNames::hash`] is `h`.
+    pub(super) fn contains_hash(&self, h: u64) -> bool {
+        self.hashes.contains(&h)
+    }
+
+    /// [`SeenNames::insert`] of a name whose [`SeenNames::hash`] is `h`.
+    pub(super) fn insert_hash(&mut self, h: u64) {
         if self.hashes.len() < SEEN_CAP && !self.hashes.contains(&h) {
             self.hashes.push(h);
         }
@@ -91,6 +100,8 @@ pub(super) struct NetstatSMachine {
     /// The current section among the kernel's ([`KERNEL_SECTIONS`]), or [`OTHER_SECTION`]
     /// (none yet, or another title): all that a sentence's counter depends on of its section.
     section_id: u8,
+    /// [`NetstatSMachine::context`] of the state above, kept up to date.
+    context: u8,
     seen: SeenNames,
     /// The lines read so far, to read the next capture's by comparison.
     shapes: Shapes,
@@ -123,6 +134,7 @@ impl NetstatSMachine {
             sub_open: false,
             direction: None,
             section_id: OTHER_SECTION,
+            context: OTHER_SECTION * 4,
             seen: SeenNames::default(),
             shapes: Shapes::new(),
         }
@@ -153,8 +165,9 @@ impl NetstatSMachine {
             }
             Ok(StatLine::Section(s)) => {
                 let id = KERNEL_SECTIONS.iter().position(|k| k.as_bytes() == s.name).map_or(OTHER_SECTION, |i| i as u8);
-                self.title(s, id, line, at, stats, sink);
-                Some((What::Title { name_len: s.name.len() as u32, known: s.known, id }, None))
+                let hash = SeenNames::hash(s.name);
+                self.title(s, id, hash, line, at, stats, sink);
+                Some((What::Title { name_len: s.name.len() as u32, known: s.known, id, hash }, None))
             }
             Ok(StatLine::Histogram(h)) => {
                 self.histogram(h, line, at, stats, sink);
@@ -169,11 +182,10 @@ impl NetstatSMachine {
                 Some((what, None))
             }
             Ok(StatLine::Counter(c)) => {
-                let context = self.context();
+                let context = self.context;
                 let closes = !histogram_line(&c);
                 if self.sub_open && closes {
-                    self.sub_open = false;
-                    self.direction = None;
+                    self.close_histogram();
                 }
                 let ctx = Context {
                     section: self.in_section.then_some(&self.section[..]),
@@ -223,13 +235,13 @@ impl NetstatSMachine {
         let index = self.shapes.expected()?;
         let shape = *self.shapes.list.get(index as usize)?;
         let head = self.shapes.bytes(shape.head)?;
-        if rest.get(..head.len())? != head {
+        if !same_bytes(rest.get(..head.len())?, head) {
             return None;
         }
         let h = head.len();
         let n = match shape.what {
             What::Counter { context, negative, closes, name, indent, trail } => {
-                if context != self.context() {
+                if context != self.context {
                     return None;
                 }
                 let (magnitude, end) = digit_run(rest, h);
@@ -237,7 +249,7 @@ impl NetstatSMachine {
                     return None;
                 }
                 let tail = self.shapes.bytes(shape.tail)?;
-                if rest.get(end..end + tail.len())? != tail {
+                if !same_bytes(rest.get(end..end + tail.len())?, tail) {
                     return None;
                 }
                 let n = end + tail.len();
@@ -248,16 +260,15 @@ impl NetstatSMachine {
                     false => i128::from(magnitude),
                 };
                 if self.sub_open && closes {
-                    self.sub_open = false;
-                    self.direction = None;
+                    self.close_histogram();
                 }
                 self.emit_counter(name, value, text, line, at, stats, sink);
                 n
             }
-            What::Title { name_len, known, id } => {
+            What::Title { name_len, known, id, hash } => {
                 let line = &rest[..h - 1];
                 let s = netstat_s::Section { name: line.get(..name_len as usize)?, known };
-                self.title(s, id, line, at, stats, sink);
+                self.title(s, id, hash, line, at, stats, sink);
                 h
             }
             What::Histogram { start, end, direction, lang } => {
@@ -280,28 +291,32 @@ impl NetstatSMachine {
         Some(n)
     }
 
-    /// A section title.
+    /// A section title (`id`: its [`NetstatSMachine::section_id`], `hash`: its name's
+    /// [`SeenNames::hash`]).
+    #[allow(clippy::too_many_arguments)]
     fn title<S: Sink + ?Sized>(
         &mut self,
         s: netstat_s::Section<'_>,
         id: u8,
+        hash: u64,
         line: &[u8],
         at: Position,
         stats: &mut LineStats,
         sink: &mut S,
     ) {
         stats.titles += 1;
-        if self.seen.contains(s.name) {
+        if self.seen.contains_hash(hash) {
             self.capture += 1;
             self.seen.clear();
         }
-        self.seen.insert(s.name);
+        self.seen.insert_hash(hash);
         self.section.clear();
         self.section.extend_from_slice(s.name);
         self.in_section = true;
         self.section_id = id;
         self.sub_open = false;
         self.direction = None;
+        self.context = self.context();
         self.saw_table = true;
         let section = Section {
             table: Table::StatSection { histogram: false },
@@ -328,6 +343,7 @@ impl NetstatSMachine {
         self.subtable.extend_from_slice(title.trim_ascii_end());
         self.sub_open = true;
         self.direction = h.direction;
+        self.context = self.context();
         self.saw_table = true;
         let section = Section {
             table: Table::StatSection { histogram: true },
@@ -341,7 +357,7 @@ impl NetstatSMachine {
 
     /// A counter line, once the open histogram is closed if the line closes it.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn emit_counter<S: Sink + ?Sized>(
         &mut self,
         name: Name,
@@ -372,6 +388,13 @@ impl NetstatSMachine {
             rate: None,
         };
         sink.event(Event { at, capture: self.capture, kind: EventKind::Counter(counter) });
+    }
+
+    /// A line that is no entry of the open histogram closes it.
+    fn close_histogram(&mut self) {
+        self.sub_open = false;
+        self.direction = None;
+        self.context = self.context();
     }
 
     /// What a counter line's reading depends on besides its bytes: the section (as
@@ -434,8 +457,9 @@ enum What {
         indent: u32,
         trail: u32,
     },
-    /// A section title (the head is the line and its newline, as for every kind below).
-    Title { name_len: u32, known: bool, id: u8 },
+    /// A section title (the head is the line and its newline, as for every kind below):
+    /// its name is the line's first `name_len` bytes, `hash` its [`SeenNames::hash`].
+    Title { name_len: u32, known: bool, id: u8, hash: u64 },
     /// A histogram title, its text at `start..end`.
     Histogram { start: u32, end: u32, direction: Option<Direction>, lang: Option<Lang> },
     /// An empty or blank line.
@@ -582,6 +606,33 @@ impl Shapes {
             slot = (slot + 1) & mask;
         }
     }
+}
+
+/// `a == b` for two slices of the same length, eight bytes at a time and inline: the
+/// pieces compared are a few dozen bytes, shorter than a call to `memcmp` is worth.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last eight bytes, overlapping the words before.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Whether `stored` is the two pieces one after the other.

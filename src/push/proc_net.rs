@@ -239,24 +239,32 @@ impl ProcNetMachine {
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
         let prefix_matches = prefix.is_none_or(|p| p == names.prefix);
-        let items = fast_pairs(&names, spans, values, body, prefix_matches);
-        for (index, item) in items.enumerate() {
-            // Each arm builds its event where the sink takes it: a `kind` built first and
-            // then moved into the event is a copy of the whole (large) event per counter.
+        let mut items = fast_pairs(&names, spans, values, body, prefix_matches);
+        // Each counter's event is built where the sink takes it: a `kind` built first and
+        // then moved into the event is a copy of the whole (large) event per counter.
+        let counter = |position: usize, name, value: i128| Counter {
+            source: CounterSource::Proc,
+            section: names.prefix,
+            name: Some(name),
+            subtable: None,
+            value,
+            text: name,
+            line: values,
+            position: u32::try_from(position).ok(),
+            rate: None,
+        };
+        // The plain values in one loop, then whatever is left (an error, an odd value) as
+        // the reference reads it.
+        let mut position = 0;
+        items.for_each_plain(|at_position, name, value| {
+            position = at_position;
+            sink.event(Event { at, capture, kind: EventKind::Counter(counter(at_position, name, value)) });
+        });
+        for item in items {
+            position += 1;
             match item {
                 Ok((name, value)) => {
-                    let counter = Counter {
-                        source: CounterSource::Proc,
-                        section: names.prefix,
-                        name: Some(name),
-                        subtable: None,
-                        value,
-                        text: name,
-                        line: values,
-                        position: u32::try_from(index + 1).ok(),
-                        rate: None,
-                    };
-                    sink.event(Event { at, capture, kind: EventKind::Counter(counter) });
+                    sink.event(Event { at, capture, kind: EventKind::Counter(counter(position, name, value)) });
                 }
                 Err(e) => {
                     failed = true;
