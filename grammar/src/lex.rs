@@ -152,7 +152,7 @@ pub const SAFE_DIGITS: usize = 19;
 /// assert_eq!(digit_run(b"12345678901234567890123", 0), (1_234_567_890_123_456_789, 19));
 /// assert_eq!(digit_run(b"abc", 1), (0, 1));
 /// ```
-#[inline]
+#[inline(always)]
 pub fn digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
     const POW10: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
     let word = |at: usize| {
@@ -179,8 +179,9 @@ pub fn digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
     long_digit_run(bytes, from)
 }
 
-/// [`digit_run`] of any run, where fewer than sixteen bytes are left or it is longer.
-#[inline]
+/// [`digit_run`] of any run, where fewer than sixteen bytes are left or it is longer: out
+/// of line, so that the common case inlined stays small.
+#[inline(never)]
 fn long_digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
     let (mut value, mut at) = leading_digits(bytes, from);
     while at < bytes.len() && at - from < SAFE_DIGITS {
