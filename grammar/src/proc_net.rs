@@ -401,8 +401,21 @@ pub fn fast_pairs<'a>(
     body: usize,
     prefix_matches: bool,
 ) -> FastPairs<'a> {
+    fast_pairs_in(names.line, spans, values, body, prefix_matches)
+}
+
+/// [`fast_pairs`] given the names line's bytes (`names_line`, which [`pair_line`] reads as
+/// a names line): for a caller that keeps the spans of a names line and not its
+/// [`PrefixLine`].
+pub fn fast_pairs_in<'a>(
+    names_line: &'a [u8],
+    spans: &'a [(u32, u32)],
+    values: &'a [u8],
+    body: usize,
+    prefix_matches: bool,
+) -> FastPairs<'a> {
     let mut fast = FastPairs {
-        names: names.line,
+        names: names_line,
         spans: spans.iter(),
         line: values,
         pos: body.min(values.len()),
