@@ -127,7 +127,7 @@ impl Machine {
             Format::Auto => Machine::Auto(Box::new(auto::AutoMachine::new())),
             Format::Netstat => Machine::Netstat(netstat::NetstatMachine::new()),
             Format::Ss | Format::SsTulpn => Machine::Ss(ss::SsMachine::new()),
-            Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::new()),
+            Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::remembering()),
             Format::ProcNetstat | Format::ProcSnmp => Machine::ProcNet(proc_net::ProcNetMachine::new()),
             Format::NetstatI => Machine::NetstatI(netstat_i::NetstatIMachine::new()),
             Format::NetstatAgn => Machine::NetstatAgn(netstat_agn::NetstatAgnMachine::new()),

@@ -103,8 +103,10 @@ pub(super) struct NetstatSMachine {
     /// [`NetstatSMachine::context`] of the state above, kept up to date.
     context: u8,
     seen: SeenNames,
-    /// The lines read so far, to read the next capture's by comparison.
+    /// The lines read so far, to read the next capture's by comparison; only when the
+    /// machine is offered lines to read through ([`NetstatSMachine::remembering`]).
     shapes: Shapes,
+    remember: bool,
 }
 
 /// [`NetstatSMachine::section_id`] of a title that is none of [`KERNEL_SECTIONS`] (and
@@ -137,7 +139,15 @@ impl NetstatSMachine {
             context: OTHER_SECTION * 4,
             seen: SeenNames::default(),
             shapes: Shapes::new(),
+            remember: false,
         }
+    }
+
+    /// A machine that remembers the lines it reads, for a parser that offers it each line
+    /// to read through ([`NetstatSMachine::read_through`]); elsewhere (inside `auto`)
+    /// remembering would be work for nothing.
+    pub(super) fn remembering() -> Self {
+        NetstatSMachine { remember: true, ..Self::new() }
     }
 
     /// Does this line begin `netstat -s` output? (auto-detection): a kernel section title
@@ -217,7 +227,9 @@ impl NetstatSMachine {
                 Some((What::Line, None))
             }
         };
-        self.shapes.learn(line, learnt);
+        if self.remember {
+            self.shapes.learn(line, learnt);
+        }
     }
 
     /// Read the line that starts `rest` when it is the line expected after the last one
@@ -488,6 +500,8 @@ const NONE: u32 = u32::MAX;
 /// everything is forgotten and learnt again (a log changes kernels or tools rarely).
 const MAX_SHAPES: usize = 1024;
 const SHAPE_BYTES: usize = 64 << 10;
+/// A longer line is not remembered (netstat -s prints lines of a few dozen bytes).
+const MAX_SHAPE_LINE: usize = 1 << 10;
 
 /// The lines of the captures read so far (see the module documentation): each as the
 /// bytes around its number, what it is, and which line came after it; a hash table finds a
@@ -525,7 +539,8 @@ impl Shapes {
     /// line other than a counter or title that holds digits: a time stamp).
     fn learn(&mut self, line: &[u8], learnt: Option<(What, Option<(usize, usize)>)>) {
         let keep = |&(what, run): &(What, Option<(usize, usize)>)| {
-            line.last() != Some(&b'\r')
+            line.len() < MAX_SHAPE_LINE
+                && line.last() != Some(&b'\r')
                 && (what != What::Line || !line.iter().any(u8::is_ascii_digit))
                 && run.is_none_or(|(start, end)| start < end && end <= line.len())
         };
