@@ -174,7 +174,13 @@ impl NetstatSMachine {
                 Some((What::Blank, None))
             }
             Ok(StatLine::Section(s)) => {
-                let id = KERNEL_SECTIONS.iter().position(|k| k.as_bytes() == s.name).map_or(OTHER_SECTION, |i| i as u8);
+                // The section's id is the remembered lines' business.
+                let id = match self.remember {
+                    true => {
+                        KERNEL_SECTIONS.iter().position(|k| k.as_bytes() == s.name).map_or(OTHER_SECTION, |i| i as u8)
+                    }
+                    false => OTHER_SECTION,
+                };
                 let hash = SeenNames::hash(s.name);
                 self.title(s, id, hash, line, at, stats, sink);
                 Some((What::Title { name_len: s.name.len() as u32, known: s.known, id, hash }, None))
@@ -208,7 +214,9 @@ impl NetstatSMachine {
                     Mapping::Ambiguous | Mapping::Unknown => Name::Current,
                 };
                 self.emit_counter(name, c.value, c.text(), line, at, stats, sink);
-                c.shape().map(|(start, end, negative)| {
+                // Only a machine that remembers needs the line's shape.
+                let shape = if self.remember { c.shape() } else { None };
+                shape.map(|(start, end, negative)| {
                     let (indent, trail) = (c.indent(), line.len() - c.indent() - c.text().len());
                     let what =
                         What::Counter { context, negative, closes, name, indent: indent as u32, trail: trail as u32 };
