@@ -27,6 +27,17 @@ fn both(names_line: &[u8], values_line: &[u8]) {
         String::from_utf8_lossy(names_line),
         String::from_utf8_lossy(values_line)
     );
+    // As the push parser reads it: the plain pairs in one loop, then the rest item by item.
+    let mut looped = Vec::new();
+    let mut positions = Vec::new();
+    let mut items = fast_pairs(&names, &spans, values_line, body, same);
+    items.for_each_plain(|position, name, value| {
+        positions.push(position);
+        looped.push(Ok((name, value)));
+    });
+    assert!(positions.iter().copied().eq(1..=positions.len()));
+    looped.extend(items);
+    assert_eq!(looped, reference, "for_each_plain on {:?}", String::from_utf8_lossy(values_line));
 }
 
 fn blank() -> impl Strategy<Value = String> {

@@ -138,6 +138,135 @@ pub fn parse_counter(text: &[u8]) -> Option<i128> {
     }
 }
 
+/// At most this many digits always fit in a `u64` (10^19 − 1 < 2^64).
+pub const SAFE_DIGITS: usize = 19;
+
+/// The run of ASCII digits at `bytes[from..]`, at most [`SAFE_DIGITS`] of it: its value
+/// and where the digits read stop (`from` when there is none). The hand-written readers'
+/// number: eight digits at a time, no overflow check needed; a caller that must know the
+/// run ended looks at the byte where it stopped.
+///
+/// ```
+/// use netsift_grammar::lex::digit_run;
+/// assert_eq!(digit_run(b"x 1234567890123 y", 2), (1_234_567_890_123, 15));
+/// assert_eq!(digit_run(b"12345678901234567890123", 0), (1_234_567_890_123_456_789, 19));
+/// assert_eq!(digit_run(b"abc", 1), (0, 1));
+/// ```
+#[inline(always)]
+pub fn digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
+    const POW10: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes.get(at..at + 8)?);
+        Some(u64::from_le_bytes(w))
+    };
+    // The `n` digits of a word moved to the top lanes, zeros below them.
+    let value = |w: u64, n: usize| eight_digits((w & 0x0f0f_0f0f_0f0f_0f0f) << (8 * (8 - n)));
+    // The commonest numbers first: a run that ends within two words of sixteen bytes there.
+    if let Some(first) = word(from) {
+        let n = digit_lanes(first);
+        if n < 8 {
+            return (if n == 0 { 0 } else { value(first, n) }, from + n);
+        }
+        if let Some(second) = word(from + 8) {
+            let m = digit_lanes(second);
+            if m < 8 {
+                let high = value(first, 8);
+                return (if m == 0 { high } else { high * POW10[m] + value(second, m) }, from + 8 + m);
+            }
+        }
+    }
+    long_digit_run(bytes, from)
+}
+
+/// [`digit_run`] of any run, where fewer than sixteen bytes are left or it is longer: out
+/// of line, so that the common case inlined stays small.
+#[inline(never)]
+fn long_digit_run(bytes: &[u8], from: usize) -> (u64, usize) {
+    let (mut value, mut at) = leading_digits(bytes, from);
+    while at < bytes.len() && at - from < SAFE_DIGITS {
+        let d = bytes[at].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        value = value * 10 + u64::from(d);
+        at += 1;
+    }
+    (value, at)
+}
+
+#[cfg(test)]
+#[test]
+fn digit_run_equals_the_long_reading() {
+    for text in [
+        "",
+        "x",
+        "7",
+        "12345678",
+        "123456789012345",
+        "1234567890123456",
+        "12345678901234567890123",
+        "0000000000000000001",
+    ] {
+        for tail in ["", " ", "x", " 12345678", "12345678901234567890"] {
+            for head in ["", "ab "] {
+                let line = format!("{head}{text}{tail}");
+                let from = head.len();
+                assert_eq!(digit_run(line.as_bytes(), from), long_digit_run(line.as_bytes(), from), "{line:?}");
+            }
+        }
+    }
+}
+
+/// The digits at `line[from..]`, eight at a time while eight bytes are there to read and
+/// at most sixteen digits were read: their value and where they stop. What is left (the
+/// line's last bytes, a seventeenth digit) is for the caller's byte loop.
+#[inline]
+pub(crate) fn leading_digits(line: &[u8], from: usize) -> (u64, usize) {
+    const POW10: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+    let (mut value, mut at) = (0u64, from);
+    while at - from <= 8 {
+        let Some(bytes) = line.get(at..at + 8) else { break };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(bytes);
+        let word = u64::from_le_bytes(word);
+        let n = digit_lanes(word);
+        if n == 0 {
+            break;
+        }
+        // The `n` digits moved to the top lanes, zeros (leading zeros) below them.
+        let shifted = (word & 0x0f0f_0f0f_0f0f_0f0f) << (8 * (8 - n));
+        value = value * POW10[n] + eight_digits(shifted);
+        at += n;
+        if n < 8 {
+            break;
+        }
+    }
+    (value, at)
+}
+
+/// How many of the eight bytes of `word` (little-endian: the first byte lowest) are ASCII
+/// digits before the first one that is not.
+#[inline]
+pub fn digit_lanes(word: u64) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Seven-bit lanes, so that the additions below carry into no other lane.
+    let low = word & !HIGH;
+    let below_zero = !(low.wrapping_add(0x5050_5050_5050_5050)) & HIGH; // < 0x30
+    let above_nine = low.wrapping_add(0x4646_4646_4646_4646) & HIGH; // >= 0x3a
+    let not_digit = below_zero | above_nine | (word & HIGH);
+    not_digit.trailing_zeros() as usize / 8
+}
+
+/// The number of eight decimal digits (values 0–9, the first in the lowest byte; leading
+/// zero lanes for fewer digits).
+#[inline]
+pub fn eight_digits(digits: u64) -> u64 {
+    let pairs = (digits.wrapping_mul(10 * 256 + 1) >> 8) & 0x00ff_00ff_00ff_00ff;
+    let quads = (pairs.wrapping_mul(100 * 65_536 + 1) >> 16) & 0x0000_ffff_0000_ffff;
+    quads.wrapping_mul(10_000 * (1 << 32) + 1) >> 32
+}
+
 /// True when `text` has the shape of a counter value (`-?[0-9]+`), whatever its size.
 #[inline]
 pub fn is_counter_shape(text: &[u8]) -> bool {

@@ -401,8 +401,21 @@ pub fn fast_pairs<'a>(
     body: usize,
     prefix_matches: bool,
 ) -> FastPairs<'a> {
+    fast_pairs_in(names.line, spans, values, body, prefix_matches)
+}
+
+/// [`fast_pairs`] given the names line's bytes (`names_line`, which [`pair_line`] reads as
+/// a names line): for a caller that keeps the spans of a names line and not its
+/// [`PrefixLine`].
+pub fn fast_pairs_in<'a>(
+    names_line: &'a [u8],
+    spans: &'a [(u32, u32)],
+    values: &'a [u8],
+    body: usize,
+    prefix_matches: bool,
+) -> FastPairs<'a> {
     let mut fast = FastPairs {
-        names: names.line,
+        names: names_line,
         spans: spans.iter(),
         line: values,
         pos: body.min(values.len()),
@@ -452,55 +465,61 @@ impl<'a> FastPairs<'a> {
     }
 }
 
-/// At most this many digits always fit in a `u64` (10^19 − 1 < 2^64).
-const SAFE_DIGITS: usize = 19;
-
-/// The digits at `line[from..]`, eight at a time while eight bytes are there to read and
-/// at most sixteen digits were read: their value and where they stop. What is left (the
-/// line's last bytes, a seventeenth digit) is for the caller's byte loop.
-#[inline]
-fn leading_digits(line: &[u8], from: usize) -> (u64, usize) {
-    const POW10: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
-    let (mut value, mut at) = (0u64, from);
-    while at - from <= 8 {
-        let Some(bytes) = line.get(at..at + 8) else { break };
-        let mut word = [0u8; 8];
-        word.copy_from_slice(bytes);
-        let word = u64::from_le_bytes(word);
-        let n = digit_lanes(word);
-        if n == 0 {
-            break;
+impl<'a> FastPairs<'a> {
+    /// The next pair when it is a plain one (blanks, then a number that fits, then a blank
+    /// or the line's end, and a name left for it): consumed and given. `None`: nothing
+    /// consumed; [`Iterator::next`] decides (the end, or the reference reads on).
+    #[inline(always)]
+    fn plain(&mut self) -> Option<(&'a [u8], i128)> {
+        let line = self.line;
+        let mut p = self.pos;
+        while p < line.len() && is_blank(line[p]) {
+            p += 1;
         }
-        // The `n` digits moved to the top lanes, zeros (leading zeros) below them.
-        let shifted = (word & 0x0f0f_0f0f_0f0f_0f0f) << (8 * (8 - n));
-        value = value * POW10[n] + eight_digits(shifted);
-        at += n;
-        if n < 8 {
-            break;
+        let negative = *line.get(p)? == b'-';
+        let digits = p + usize::from(negative);
+        let (magnitude, q) = crate::lex::digit_run(line, digits);
+        let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
+        if !plain || (negative && magnitude > 1 << 63) {
+            return None;
+        }
+        let &(start, end) = self.spans.as_slice().first()?;
+        let name = self.names.get(start as usize..end as usize)?;
+        self.spans.next();
+        self.pos = q;
+        self.index += 1;
+        let value = match negative {
+            true => -i128::from(magnitude),
+            false => i128::from(magnitude),
+        };
+        Some((name, value))
+    }
+
+    /// Hand the plain pairs to `each` (the pair's 1-based position, its name and value)
+    /// for as long as they come, in one loop without an item per pair; the iterator then
+    /// goes on from where they stopped (the end, or whatever [`Iterator::next`] reads).
+    /// The pairs are those `next` would give as `Ok`, in order.
+    ///
+    /// ```
+    /// use netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, values_body};
+    /// let names = pair_line(b"Tcp: MaxConn ActiveOpens InSegs").unwrap();
+    /// let spans: Vec<(u32, u32)> = name_spans(&names).collect();
+    /// let line = b"Tcp: -1 236 12x";
+    /// let mut pairs = fast_pairs(&names, &spans, line, values_body(line, b"Tcp").unwrap(), true);
+    /// let mut plain = Vec::new();
+    /// pairs.for_each_plain(|at, name, value| plain.push((at, name, value)));
+    /// assert_eq!(plain, [(1, &b"MaxConn"[..], -1), (2, &b"ActiveOpens"[..], 236)]);
+    /// assert!(pairs.next().unwrap().is_err());
+    /// ```
+    #[inline(always)]
+    pub fn for_each_plain(&mut self, mut each: impl FnMut(usize, &'a [u8], i128)) {
+        if self.slow.is_some() {
+            return;
+        }
+        while let Some((name, value)) = self.plain() {
+            each(self.index, name, value);
         }
     }
-    (value, at)
-}
-
-/// How many of the eight bytes of `word` (little-endian: the first byte lowest) are ASCII
-/// digits before the first one that is not.
-#[inline]
-fn digit_lanes(word: u64) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Seven-bit lanes, so that the additions below carry into no other lane.
-    let low = word & !HIGH;
-    let below_zero = !(low.wrapping_add(0x5050_5050_5050_5050)) & HIGH; // < 0x30
-    let above_nine = low.wrapping_add(0x4646_4646_4646_4646) & HIGH; // >= 0x3a
-    let not_digit = below_zero | above_nine | (word & HIGH);
-    not_digit.trailing_zeros() as usize / 8
-}
-
-/// The number of eight decimal digits (values 0–9, the first in the lowest byte).
-#[inline]
-fn eight_digits(digits: u64) -> u64 {
-    let pairs = (digits.wrapping_mul(10 * 256 + 1) >> 8) & 0x00ff_00ff_00ff_00ff;
-    let quads = (pairs.wrapping_mul(100 * 65_536 + 1) >> 16) & 0x0000_ffff_0000_ffff;
-    quads.wrapping_mul(10_000 * (1 << 32) + 1) >> 32
 }
 
 impl<'a> Iterator for FastPairs<'a> {
@@ -511,45 +530,16 @@ impl<'a> Iterator for FastPairs<'a> {
         if let Some(slow) = &mut self.slow {
             return slow.next();
         }
-        let line = self.line;
-        let mut p = self.pos;
-        while p < line.len() && is_blank(line[p]) {
-            p += 1;
+        if let Some(pair) = self.plain() {
+            return Some(Ok(pair));
         }
-        if p == line.len() {
-            // No value left: the end, or a name without one (the reference says which).
-            return match self.spans.len() {
-                0 => None,
-                _ => self.hand_over(),
-            };
+        // No value left (the end, or a name without one: the reference says which), or
+        // one that is not plain.
+        let rest = self.line.get(self.pos..).unwrap_or_default();
+        match (rest.iter().all(|&b| is_blank(b)), self.spans.len()) {
+            (true, 0) => None,
+            _ => self.hand_over(),
         }
-        let negative = line[p] == b'-';
-        let digits = p + usize::from(negative);
-        let (mut magnitude, mut q) = leading_digits(line, digits);
-        while q < line.len() && q - digits < SAFE_DIGITS {
-            let d = line[q].wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            magnitude = magnitude * 10 + u64::from(d);
-            q += 1;
-        }
-        let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
-        let name = match self.spans.as_slice().first() {
-            Some(&(start, end)) if plain => self.names.get(start as usize..end as usize),
-            _ => None,
-        };
-        let (Some(name), true) = (name, !negative || magnitude <= 1 << 63) else {
-            return self.hand_over();
-        };
-        self.spans.next();
-        self.pos = q;
-        self.index += 1;
-        let value = match negative {
-            true => -i128::from(magnitude),
-            false => i128::from(magnitude),
-        };
-        Some(Ok((name, value)))
     }
 }
 
@@ -672,16 +662,16 @@ mod tests {
         ] {
             for tail in ["", " ", "x", " 5", "99999999"] {
                 let line = format!("{text}{tail}");
-                let (value, at) = leading_digits(line.as_bytes(), 0);
+                let (value, at) = crate::lex::leading_digits(line.as_bytes(), 0);
                 let digits = line.bytes().take_while(u8::is_ascii_digit).count();
                 // Every digit read, unless fewer than eight bytes were left or sixteen read.
                 assert!(at <= digits && (at == digits || line.len() - at < 8 || at > 8), "{line:?}: {at}");
                 assert_eq!(value, line[..at].parse::<u64>().unwrap_or(0), "{line:?}");
             }
         }
-        assert_eq!(digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
-        assert_eq!(digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
-        assert_eq!(digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
+        assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
+        assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
+        assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
     }
 
     #[test]

@@ -596,17 +596,8 @@ pub fn parse_stream(
             return;
         }
         if let EventKind::Malformed(m) = &ev.kind {
-            if m.problem == (Problem::Grammar { column: 0, expected: CUT_LINE }) {
-                cut_front.set(true);
-            } else {
-                outcome.malformed += 1;
-                if outcome.first_malformed.is_none() {
-                    outcome.first_malformed = Some(report(stream.name, &ev, m));
-                }
-                if strict {
-                    stopped.set(true);
-                    return;
-                }
+            if !note_malformed(&ev, m, stream.name, strict, outcome, &cut_front, &stopped) {
+                return;
             }
         }
         sink(stream.label, &ev);
@@ -624,6 +615,35 @@ pub fn parse_stream(
     let stats = parser.stats();
     outcome.add(&stats);
     Ok(Parsed { stats, saw_table: parser.saw_table(), cut_front: cut_front.get(), stopped: stopped.get() })
+}
+
+/// A malformed event of [`parse_stream`]: noted in `outcome` (or, the cut first line of a
+/// resumed stream, in `cut_front`); whether it still goes to the sink. Out of line, so that
+/// the per-event closure stays small enough to be inlined where events are made.
+#[cold]
+#[inline(never)]
+fn note_malformed(
+    ev: &Event<'_>,
+    m: &Malformed<'_>,
+    name: &str,
+    strict: bool,
+    outcome: &mut Outcome,
+    cut_front: &std::cell::Cell<bool>,
+    stopped: &std::cell::Cell<bool>,
+) -> bool {
+    if m.problem == (Problem::Grammar { column: 0, expected: CUT_LINE }) {
+        cut_front.set(true);
+        return true;
+    }
+    outcome.malformed += 1;
+    if outcome.first_malformed.is_none() {
+        outcome.first_malformed = Some(report(name, ev, m));
+    }
+    if strict {
+        stopped.set(true);
+        return false;
+    }
+    true
 }
 
 /// Parse one part of a file (see `cli/split.rs`) with `parser`, which goes on from where

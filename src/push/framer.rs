@@ -33,6 +33,39 @@ pub enum Framed<'a> {
     },
 }
 
+/// Where the framer hands its lines: what [`LineFramer::feed_to`] feeds.
+///
+/// A format whose reader can tell a line's end as it reads the line's last field reads the
+/// line in [`LineReader::read_through`], and the framer does not search for its newline
+/// first (one pass over the line instead of two); any line it declines, and every line the
+/// framer had to carry over between chunks, comes to [`LineReader::framed`] as usual.
+pub trait LineReader {
+    /// Read the line that starts `rest` (at `at`), if this reader can, up to and including
+    /// its `\n`, and return that length. `rest` holds at most the line cap and one byte
+    /// more, so a newline found in it ends a line the cap allows. Returning `Some(n)`
+    /// promises that `rest[n - 1]` is the first `\n` of `rest` and that everything
+    /// [`LineReader::framed`] would have done with `Framed::Line` of that line (its `\r\n`
+    /// read as the line ending) is done. `None`: nothing was done, the framer frames it.
+    #[inline]
+    fn read_through(&mut self, rest: &[u8], at: Position) -> Option<usize> {
+        let _ = (rest, at);
+        None
+    }
+
+    /// One line (or over-long line) found by the framer.
+    fn framed(&mut self, framed: Framed<'_>);
+}
+
+/// A closure as a [`LineReader`] that reads nothing through.
+struct Emit<F>(F);
+
+impl<F: FnMut(Framed<'_>)> LineReader for Emit<F> {
+    #[inline(always)]
+    fn framed(&mut self, framed: Framed<'_>) {
+        (self.0)(framed)
+    }
+}
+
 /// How many bytes of an over-long line are kept to show in its error.
 pub const TOO_LONG_PREFIX: usize = 128;
 
@@ -106,7 +139,15 @@ impl LineFramer {
     }
 
     /// Feed a chunk; `emit` receives every line completed by it, in order.
-    pub fn feed(&mut self, mut chunk: &[u8], mut emit: impl FnMut(Framed<'_>)) {
+    pub fn feed(&mut self, chunk: &[u8], emit: impl FnMut(Framed<'_>)) {
+        self.feed_to(chunk, &mut Emit(emit));
+    }
+
+    /// Feed a chunk to a [`LineReader`]: at each line that starts inside the chunk the
+    /// reader is first offered the bytes from the line's start, to read the line and find
+    /// its end in one pass; a line it declines is framed as [`LineFramer::feed`] frames it
+    /// (the newline searched for) and handed to [`LineReader::framed`].
+    pub fn feed_to<R: LineReader + ?Sized>(&mut self, mut chunk: &[u8], reader: &mut R) {
         // First finish the line carried over from earlier chunks, if any.
         if self.overlong.is_some() || !self.carry.is_empty() {
             match memchr(b'\n', chunk) {
@@ -116,19 +157,35 @@ impl LineFramer {
                 }
                 Some(nl) => {
                     self.extend_pending(&chunk[..nl]);
-                    self.complete_pending(1, &mut emit);
+                    self.complete_pending(1, &mut |framed| reader.framed(framed));
                     chunk = &chunk[nl + 1..];
                 }
             }
         }
         // Then every complete line of the chunk, straight from the chunk.
-        while let Some(nl) = memchr(b'\n', chunk) {
+        let window = self.cap.saturating_add(1);
+        loop {
             let at = self.next;
+            // At most the cap and its newline: a line the reader finds the end of is
+            // never longer than the cap.
+            if let Some(n) = reader.read_through(&chunk[..chunk.len().min(window)], at) {
+                debug_assert!(
+                    n > 0 && n <= chunk.len() && chunk[n - 1] == b'\n' && memchr(b'\n', &chunk[..n - 1]).is_none()
+                );
+                self.advance(n as u64);
+                chunk = &chunk[n..];
+                continue;
+            }
+            let Some(nl) = memchr(b'\n', chunk) else { break };
             let raw = &chunk[..nl];
             if raw.len() > self.cap {
-                emit(Framed::TooLong { prefix: &raw[..TOO_LONG_PREFIX.min(raw.len())], length: raw.len() as u64, at });
+                reader.framed(Framed::TooLong {
+                    prefix: &raw[..TOO_LONG_PREFIX.min(raw.len())],
+                    length: raw.len() as u64,
+                    at,
+                });
             } else {
-                emit(Framed::Line(strip_cr(raw), at));
+                reader.framed(Framed::Line(strip_cr(raw), at));
             }
             self.advance(nl as u64 + 1);
             chunk = &chunk[nl + 1..];

@@ -24,7 +24,7 @@ mod proc_net_dev;
 mod snmp6;
 mod sockstat;
 
-pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
+pub use framer::{Framed, LineFramer, LineReader, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
 pub use split::{is_table_header, CaptureMarks, CaptureState, TABLE_HEADER_MARK};
 
@@ -127,7 +127,7 @@ impl Machine {
             Format::Auto => Machine::Auto(Box::new(auto::AutoMachine::new())),
             Format::Netstat => Machine::Netstat(netstat::NetstatMachine::new()),
             Format::Ss | Format::SsTulpn => Machine::Ss(ss::SsMachine::new()),
-            Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::new()),
+            Format::NetstatS => Machine::NetstatS(netstat_s::NetstatSMachine::remembering()),
             Format::ProcNetstat | Format::ProcSnmp => Machine::ProcNet(proc_net::ProcNetMachine::new()),
             Format::NetstatI => Machine::NetstatI(netstat_i::NetstatIMachine::new()),
             Format::NetstatAgn => Machine::NetstatAgn(netstat_agn::NetstatAgnMachine::new()),
@@ -224,7 +224,11 @@ impl PushParser {
     pub fn feed<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) {
         let PushParser { framer, machine, stats, front } = self;
         let cap = framer_cap(framer);
-        framer.feed(chunk, |framed| dispatch(machine, front, stats, cap, framed, sink));
+        match machine {
+            // The machines that read a line and find its end in one pass.
+            Machine::NetstatS(_) => framer.feed_to(chunk, &mut Lines { machine, front, stats, cap, sink }),
+            _ => framer.feed(chunk, |framed| dispatch(machine, front, stats, cap, framed, sink)),
+        }
     }
 
     /// Signal the end of input: flushes a last line that has no newline, and anything the
@@ -249,6 +253,36 @@ impl PushParser {
     /// Whether any table (section) was recognised so far.
     pub fn saw_table(&self) -> bool {
         self.machine.saw_table()
+    }
+}
+
+/// The parser's parts as the framer's [`LineReader`]: lines go to [`dispatch`], and a
+/// machine that can read a line through (`netstat -s`) is offered each line first.
+struct Lines<'p, S: ?Sized> {
+    machine: &'p mut Machine,
+    front: &'p mut resume::Front,
+    stats: &'p mut LineStats,
+    cap: usize,
+    sink: &'p mut S,
+}
+
+impl<S: Sink + ?Sized> LineReader for Lines<'_, S> {
+    #[inline(always)]
+    fn read_through(&mut self, rest: &[u8], at: Position) -> Option<usize> {
+        if *self.front != resume::Front::Settled {
+            return None;
+        }
+        let n = match self.machine {
+            Machine::NetstatS(m) => m.read_through(rest, at, self.stats, self.sink)?,
+            _ => return None,
+        };
+        self.stats.lines += 1;
+        Some(n)
+    }
+
+    #[inline(always)]
+    fn framed(&mut self, framed: Framed<'_>) {
+        dispatch(self.machine, self.front, self.stats, self.cap, framed, self.sink)
     }
 }
 

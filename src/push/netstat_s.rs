@@ -18,8 +18,19 @@
 //! used for structure, because it leaks from one section into the next. The machine keeps
 //! only the current section's title, the open histogram's title and a bounded set of the
 //! titles seen in the capture.
+//!
+//! A periodic log prints the same lines capture after capture, only the numbers changing.
+//! The machine remembers what each line was ([`Shapes`]: its bytes without the number, and
+//! the counter they make in their place) and which line came next, so that a line of the
+//! next capture is read by comparing its bytes with the line expected there and reading
+//! its digits, in one pass that also finds its end ([`NetstatSMachine::read_through`]);
+//! anything else is classified as above. `Counter::shape` in the grammar says when this
+//! gives the classifier's answer.
 
-use netsift_grammar::netstat_s::{self, Context, CounterForm, Direction, Mapping, StatLine};
+use netsift_grammar::lex::digit_run;
+use netsift_grammar::netstat_s::{
+    self, Context, CounterForm, Direction, Histogram, Mapping, StatLine, KERNEL_SECTIONS, SHAPE_DIGITS,
+};
 
 use super::{LineStats, Position, Sink};
 use crate::events::{
@@ -91,13 +102,29 @@ pub(super) struct NetstatSMachine {
     sub_open: bool,
     /// Which histogram the open sub-table is, when its title is a known one.
     direction: Option<Direction>,
+    /// The current section among the kernel's ([`KERNEL_SECTIONS`]), or [`OTHER_SECTION`]
+    /// (none yet, or another title): all that a sentence's counter depends on of its section.
+    section_id: u8,
+    /// [`NetstatSMachine::context`] of the state above, kept up to date.
+    context: u8,
     seen: SeenNames,
+    /// The lines read so far, to read the next capture's by comparison; only when the
+    /// machine is offered lines to read through ([`NetstatSMachine::remembering`]).
+    shapes: Shapes,
+    remember: bool,
 }
+
+/// [`NetstatSMachine::section_id`] of a title that is none of [`KERNEL_SECTIONS`] (and
+/// before any title): the grammar maps a sentence the same under any such title as under
+/// none (`Context::section` counts only when it is a kernel section).
+const OTHER_SECTION: u8 = KERNEL_SECTIONS.len() as u8;
 
 impl NetstatSMachine {
     /// The state in one form (see `PushParser::agrees`): unless `captures`, without the
     /// capture number and what only decides where the next capture starts.
     pub(super) fn canonical(&mut self, captures: bool) {
+        // A cache: the same lines are read the same without it.
+        self.shapes = Shapes::new();
         if !captures {
             self.capture = 0;
             self.seen = SeenNames::default();
@@ -113,8 +140,19 @@ impl NetstatSMachine {
             subtable: Vec::new(),
             sub_open: false,
             direction: None,
+            section_id: OTHER_SECTION,
+            context: OTHER_SECTION * 4,
             seen: SeenNames::default(),
+            shapes: Shapes::new(),
+            remember: false,
         }
+    }
+
+    /// A machine that remembers the lines it reads, for a parser that offers it each line
+    /// to read through ([`NetstatSMachine::read_through`]); elsewhere (inside `auto`)
+    /// remembering would be work for nothing.
+    pub(super) fn remembering() -> Self {
+        NetstatSMachine { remember: true, ..Self::new() }
     }
 
     /// Does this line begin `netstat -s` output? (auto-detection): a kernel section title
@@ -148,85 +186,264 @@ impl NetstatSMachine {
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
-        match netstat_s::classify(line) {
-            Ok(StatLine::Blank) => stats.blank += 1,
+        let learnt = match netstat_s::classify(line) {
+            Ok(StatLine::Blank) => {
+                stats.blank += 1;
+                Some((What::Blank, None))
+            }
             Ok(StatLine::Section(s)) => {
-                stats.titles += 1;
-                if self.seen.starts_capture(SeenNames::hash(s.name), false) {
-                    self.capture += 1;
-                }
-                self.section.clear();
-                self.section.extend_from_slice(s.name);
-                self.in_section = true;
-                self.sub_open = false;
-                self.direction = None;
-                self.saw_table = true;
-                let section = Section {
-                    table: Table::StatSection { histogram: false },
-                    lang: Lang::C,
-                    name: &self.section,
-                    header: Some(line),
-                    columns: Columns::Counters,
+                // The section's id is the remembered lines' business.
+                let id = match self.remember {
+                    true => {
+                        KERNEL_SECTIONS.iter().position(|k| k.as_bytes() == s.name).map_or(OTHER_SECTION, |i| i as u8)
+                    }
+                    false => OTHER_SECTION,
                 };
-                self.emit(at, EventKind::Section(section), sink);
+                let hash = SeenNames::hash(s.name);
+                self.title(s, id, hash, line, at, stats, sink);
+                Some((What::Title { name_len: s.name.len() as u32, known: s.known, id, hash }, None))
             }
             Ok(StatLine::Histogram(h)) => {
-                stats.titles += 1;
-                self.subtable.clear();
-                let title = h.text.strip_suffix(b":").unwrap_or(h.text);
-                self.subtable.extend_from_slice(title.trim_ascii_end());
-                self.sub_open = true;
-                self.direction = h.direction;
-                self.saw_table = true;
-                let section = Section {
-                    table: Table::StatSection { histogram: true },
-                    lang: h.lang.unwrap_or(Lang::C),
-                    name: &self.subtable,
-                    header: Some(line),
-                    columns: Columns::Counters,
+                self.histogram(h, line, at, stats, sink);
+                // `h.text` lies in `line`.
+                let start = (h.text.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+                let what = What::Histogram {
+                    start: start as u32,
+                    end: (start + h.text.len()) as u32,
+                    direction: h.direction,
+                    lang: h.lang,
                 };
-                self.emit(at, EventKind::Section(section), sink);
+                Some((what, None))
             }
             Ok(StatLine::Counter(c)) => {
-                stats.rows += 1;
-                if self.sub_open && !histogram_line(&c) {
-                    self.sub_open = false;
-                    self.direction = None;
+                let context = self.context;
+                let closes = !histogram_line(&c);
+                if self.sub_open && closes {
+                    self.close_histogram();
                 }
-                self.saw_table = true;
-                let current: &[u8] = if self.in_section { &self.section } else { b"" };
                 let ctx = Context {
-                    section: self.in_section.then_some(current),
+                    section: self.in_section.then_some(&self.section[..]),
                     histogram: if self.sub_open { self.direction } else { None },
                 };
-                let (section, name) = match c.mapping(ctx) {
-                    Mapping::Known { section, name } => (section.as_bytes(), Some(name.as_bytes())),
-                    Mapping::Named(name) => (current, Some(name)),
-                    Mapping::Ambiguous | Mapping::Unknown => (current, None),
+                let name = match c.mapping(ctx) {
+                    Mapping::Known { section, name } => Name::Known(section, name),
+                    // A name is what comes before the colon of the text.
+                    Mapping::Named(name) => Name::Named(c.indent() as u32, (c.indent() + name.len()) as u32),
+                    Mapping::Ambiguous | Mapping::Unknown => Name::Current,
                 };
-                let counter = Counter {
-                    source: CounterSource::NetstatS,
-                    section,
-                    name,
-                    subtable: self.sub_open.then_some(&self.subtable[..]),
-                    value: c.value,
-                    text: c.text(),
-                    line,
-                    position: None,
-                    rate: None,
-                };
-                self.emit(at, EventKind::Counter(counter), sink);
+                self.emit_counter(name, c.value, c.text(), line, at, stats, sink);
+                // Only a machine that remembers needs the line's shape.
+                let shape = if self.remember { c.shape() } else { None };
+                shape.map(|(start, end, negative)| {
+                    let (indent, trail) = (c.indent(), line.len() - c.indent() - c.text().len());
+                    let what =
+                        What::Counter { context, negative, closes, name, indent: indent as u32, trail: trail as u32 };
+                    (what, Some((start, end)))
+                })
             }
             Ok(StatLine::Notice(n)) => {
                 stats.notices += 1;
                 self.emit(at, EventKind::Notice(Notice { kind: n.kind.into(), text: line }), sink);
+                Some((What::Line, None))
             }
             Err(e) => {
                 stats.malformed += 1;
                 let problem = Problem::Grammar { column: e.column, expected: e.expected };
                 self.emit(at, EventKind::Malformed(Malformed { raw: line, problem }), sink);
+                Some((What::Line, None))
             }
+        };
+        if self.remember {
+            self.shapes.learn(line, learnt);
         }
+    }
+
+    /// Read the line that starts `rest` when it is the line expected after the last one
+    /// (the line that followed it before) with other digits: compare its bytes, read its
+    /// number, and find its end on the way. `None` (nothing done) for any other line; the
+    /// framer then frames it and [`NetstatSMachine::line`] classifies it.
+    #[inline]
+    pub(super) fn read_through<S: Sink + ?Sized>(
+        &mut self,
+        rest: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+    ) -> Option<usize> {
+        let index = self.shapes.expected()?;
+        let shape = *self.shapes.list.get(index as usize)?;
+        let head = self.shapes.bytes(shape.head)?;
+        if !same_bytes(rest.get(..head.len())?, head) {
+            return None;
+        }
+        let h = head.len();
+        let n = match shape.what {
+            What::Counter { context, negative, closes, name, indent, trail } => {
+                if context != self.context {
+                    return None;
+                }
+                let (magnitude, end) = digit_run(rest, h);
+                if end == h || end - h > SHAPE_DIGITS {
+                    return None;
+                }
+                let tail = self.shapes.bytes(shape.tail)?;
+                if !same_bytes(rest.get(end..end + tail.len())?, tail) {
+                    return None;
+                }
+                let n = end + tail.len();
+                let line = &rest[..n - 1];
+                let text = line.get(indent as usize..line.len().checked_sub(trail as usize)?)?;
+                let value = match negative {
+                    true => -i128::from(magnitude),
+                    false => i128::from(magnitude),
+                };
+                if self.sub_open && closes {
+                    self.close_histogram();
+                }
+                self.emit_counter(name, value, text, line, at, stats, sink);
+                n
+            }
+            What::Title { name_len, known, id, hash } => {
+                let line = &rest[..h - 1];
+                let s = netstat_s::Section { name: line.get(..name_len as usize)?, known };
+                self.title(s, id, hash, line, at, stats, sink);
+                h
+            }
+            What::Histogram { start, end, direction, lang } => {
+                let line = &rest[..h - 1];
+                let h2 = Histogram { text: line.get(start as usize..end as usize)?, direction, lang };
+                self.histogram(h2, line, at, stats, sink);
+                h
+            }
+            What::Blank => {
+                stats.blank += 1;
+                h
+            }
+            What::Line => {
+                // Read in full; it learns itself again.
+                self.line(&rest[..h - 1], at, stats, sink);
+                return Some(h);
+            }
+        };
+        self.shapes.last = index;
+        Some(n)
+    }
+
+    /// A section title (`id`: its [`NetstatSMachine::section_id`], `hash`: its name's
+    /// [`SeenNames::hash`]).
+    #[allow(clippy::too_many_arguments)]
+    fn title<S: Sink + ?Sized>(
+        &mut self,
+        s: netstat_s::Section<'_>,
+        id: u8,
+        hash: u64,
+        line: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+    ) {
+        stats.titles += 1;
+        if self.seen.starts_capture(hash, false) {
+            self.capture += 1;
+        }
+        self.section.clear();
+        self.section.extend_from_slice(s.name);
+        self.in_section = true;
+        self.section_id = id;
+        self.sub_open = false;
+        self.direction = None;
+        self.context = self.context();
+        self.saw_table = true;
+        let section = Section {
+            table: Table::StatSection { histogram: false },
+            lang: Lang::C,
+            name: &self.section,
+            header: Some(line),
+            columns: Columns::Counters,
+        };
+        self.emit(at, EventKind::Section(section), sink);
+    }
+
+    /// A histogram sub-title.
+    fn histogram<S: Sink + ?Sized>(
+        &mut self,
+        h: Histogram<'_>,
+        line: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+    ) {
+        stats.titles += 1;
+        self.subtable.clear();
+        let title = h.text.strip_suffix(b":").unwrap_or(h.text);
+        self.subtable.extend_from_slice(title.trim_ascii_end());
+        self.sub_open = true;
+        self.direction = h.direction;
+        self.context = self.context();
+        self.saw_table = true;
+        let section = Section {
+            table: Table::StatSection { histogram: true },
+            lang: h.lang.unwrap_or(Lang::C),
+            name: &self.subtable,
+            header: Some(line),
+            columns: Columns::Counters,
+        };
+        self.emit(at, EventKind::Section(section), sink);
+    }
+
+    /// A counter line, once the open histogram is closed if the line closes it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn emit_counter<S: Sink + ?Sized>(
+        &mut self,
+        name: Name,
+        value: i128,
+        text: &[u8],
+        line: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+    ) {
+        stats.rows += 1;
+        self.saw_table = true;
+        let current: &[u8] = if self.in_section { &self.section } else { b"" };
+        let (section, name) = match name {
+            Name::Known(section, name) => (section.as_bytes(), Some(name.as_bytes())),
+            Name::Named(start, end) => (current, line.get(start as usize..end as usize)),
+            Name::Current => (current, None),
+        };
+        let counter = Counter {
+            source: CounterSource::NetstatS,
+            section,
+            name,
+            subtable: self.sub_open.then_some(&self.subtable[..]),
+            value,
+            text,
+            line,
+            position: None,
+            rate: None,
+        };
+        sink.event(Event { at, capture: self.capture, kind: EventKind::Counter(counter) });
+    }
+
+    /// A line that is no entry of the open histogram closes it.
+    fn close_histogram(&mut self) {
+        self.sub_open = false;
+        self.direction = None;
+        self.context = self.context();
+    }
+
+    /// What a counter line's reading depends on besides its bytes: the section (as
+    /// [`NetstatSMachine::section_id`]) and the open histogram.
+    #[inline]
+    fn context(&self) -> u8 {
+        let histogram = match (self.sub_open, self.direction) {
+            (false, _) => 0,
+            (true, None) => 1,
+            (true, Some(Direction::Input)) => 2,
+            (true, Some(Direction::Output)) => 3,
+        };
+        self.section_id * 4 + histogram
     }
 
     pub(super) fn finish<S: Sink + ?Sized>(&mut self, _stats: &mut LineStats, _sink: &mut S) {}
@@ -247,6 +464,219 @@ fn histogram_line(c: &netstat_s::Counter<'_>) -> bool {
     c.form == CounterForm::Sentence
         && c.after().iter().all(|&b| b == b' ' || b == b'\t')
         && c.before().trim_ascii_end().ends_with(b":")
+}
+
+/// Whom a counter line names, as remembered by [`Shapes`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Name {
+    /// A counter of the sentence table.
+    Known(&'static str, &'static str),
+    /// `Name: value`: the name at this range of the line, in the current section.
+    Named(u32, u32),
+    /// A sentence the table does not settle: no name, the current section.
+    Current,
+}
+
+/// What a remembered line is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum What {
+    /// A counter whose number lies between the shape's head and tail: its reading under
+    /// `context` ([`NetstatSMachine::context`]).
+    Counter {
+        context: u8,
+        /// Whether a `-` ends the head and is the number's sign.
+        negative: bool,
+        /// Whether the line closes an open histogram.
+        closes: bool,
+        name: Name,
+        /// The text: the line without its first `indent` and last `trail` bytes.
+        indent: u32,
+        trail: u32,
+    },
+    /// A section title (the head is the line and its newline, as for every kind below):
+    /// its name is the line's first `name_len` bytes, `hash` its [`SeenNames::hash`].
+    Title { name_len: u32, known: bool, id: u8, hash: u64 },
+    /// A histogram title, its text at `start..end`.
+    Histogram { start: u32, end: u32, direction: Option<Direction>, lang: Option<Lang> },
+    /// An empty or blank line.
+    Blank,
+    /// A notice or a malformed line without digits, read again in full when it comes back
+    /// (only its end is found without a search).
+    Line,
+}
+
+/// One remembered line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Shape {
+    /// The bytes before the number (`start`, `len` in [`Shapes::bytes`]); without a number,
+    /// the whole line and its `\n`.
+    head: (u32, u32),
+    /// The bytes after the number and the `\n` (empty without a number).
+    tail: (u32, u32),
+    what: What,
+    /// The line that came after this one last time ([`NONE`]: not known).
+    next: u32,
+}
+
+/// No shape.
+const NONE: u32 = u32::MAX;
+/// At most this many lines are remembered, in at most [`SHAPE_BYTES`] bytes; when full
+/// everything is forgotten and learnt again (a log changes kernels or tools rarely).
+const MAX_SHAPES: usize = 1024;
+const SHAPE_BYTES: usize = 64 << 10;
+/// A longer line is not remembered (netstat -s prints lines of a few dozen bytes).
+const MAX_SHAPE_LINE: usize = 1 << 10;
+
+/// The lines of the captures read so far (see the module documentation): each as the
+/// bytes around its number, what it is, and which line came after it; a hash table finds a
+/// line's shape when it is learnt again, so that a line is remembered once.
+#[derive(Debug, Clone, PartialEq)]
+struct Shapes {
+    bytes: Vec<u8>,
+    list: Vec<Shape>,
+    /// Open addressing over `list` (indices, [`NONE`] for a free slot); empty until the
+    /// first line is learnt.
+    index: Vec<u32>,
+    /// The shape of the line just read, or [`NONE`].
+    last: u32,
+}
+
+impl Shapes {
+    fn new() -> Self {
+        Shapes { bytes: Vec::new(), list: Vec::new(), index: Vec::new(), last: NONE }
+    }
+
+    /// The shape expected next: the one that followed the last line's before.
+    #[inline]
+    fn expected(&self) -> Option<u32> {
+        let next = self.list.get(self.last as usize)?.next;
+        (next != NONE).then_some(next)
+    }
+
+    #[inline]
+    fn bytes(&self, (start, len): (u32, u32)) -> Option<&[u8]> {
+        self.bytes.get(start as usize..start as usize + len as usize)
+    }
+
+    /// Remember the line just read (`learnt`: what it was, and where its number is), or
+    /// that there is nothing to expect after it (`None`, a line that ends with `\r`, a
+    /// line other than a counter or title that holds digits: a time stamp).
+    fn learn(&mut self, line: &[u8], learnt: Option<(What, Option<(usize, usize)>)>) {
+        let keep = |&(what, run): &(What, Option<(usize, usize)>)| {
+            line.len() < MAX_SHAPE_LINE
+                && line.last() != Some(&b'\r')
+                && (what != What::Line || !line.iter().any(u8::is_ascii_digit))
+                && run.is_none_or(|(start, end)| start < end && end <= line.len())
+        };
+        let Some((what, run)) = learnt.filter(keep) else {
+            self.last = NONE;
+            return;
+        };
+        let (head, tail): ([&[u8]; 2], [&[u8]; 2]) = match run {
+            Some((start, end)) => ([&line[..start], b""], [&line[end..], b"\n"]),
+            None => ([line, b"\n"], [b"", b""]),
+        };
+        let context = match what {
+            What::Counter { context, .. } => u64::from(context) + 1,
+            _ => 0,
+        };
+        let hash = [head[0], head[1], b"%", tail[0], tail[1]]
+            .iter()
+            .flat_map(|piece| piece.iter())
+            .fold(0xcbf2_9ce4_8422_2325 ^ context, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+        let found = self.find(hash, |shapes, shape| {
+            let same_context = match (shape.what, what) {
+                (What::Counter { context: a, .. }, What::Counter { context: b, .. }) => a == b,
+                (What::Counter { .. }, _) | (_, What::Counter { .. }) => false,
+                _ => true,
+            };
+            same_context
+                && shapes.bytes(shape.head).is_some_and(|b| pieces_eq(b, head))
+                && shapes.bytes(shape.tail).is_some_and(|b| pieces_eq(b, tail))
+        });
+        let index = match found {
+            Some(index) => index,
+            None => {
+                let size = head[0].len() + head[1].len() + tail[0].len() + tail[1].len();
+                if self.list.len() >= MAX_SHAPES || self.bytes.len() + size > SHAPE_BYTES {
+                    self.bytes.clear();
+                    self.list.clear();
+                    self.index.iter_mut().for_each(|slot| *slot = NONE);
+                    self.last = NONE;
+                }
+                if self.index.is_empty() {
+                    self.index = vec![NONE; 2 * MAX_SHAPES];
+                }
+                let start = self.bytes.len() as u32;
+                head.iter().for_each(|piece| self.bytes.extend_from_slice(piece));
+                let middle = self.bytes.len() as u32;
+                tail.iter().for_each(|piece| self.bytes.extend_from_slice(piece));
+                let end = self.bytes.len() as u32;
+                let index = self.list.len() as u32;
+                self.list.push(Shape { head: (start, middle - start), tail: (middle, end - middle), what, next: NONE });
+                let mask = self.index.len() - 1;
+                let mut slot = hash as usize & mask;
+                while self.index[slot] != NONE {
+                    slot = (slot + 1) & mask;
+                }
+                self.index[slot] = index;
+                index
+            }
+        };
+        if let Some(last) = self.list.get_mut(self.last as usize) {
+            last.next = index;
+        }
+        self.last = index;
+    }
+
+    /// The shape at `hash` that `same` accepts.
+    fn find(&self, hash: u64, same: impl Fn(&Shapes, &Shape) -> bool) -> Option<u32> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let mask = self.index.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            let index = self.index[slot];
+            let shape = self.list.get(index as usize)?;
+            if same(self, shape) {
+                return Some(index);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+/// `a == b` for two slices of the same length, eight bytes at a time and inline: the
+/// pieces compared are a few dozen bytes, shorter than a call to `memcmp` is worth.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last eight bytes, overlapping the words before.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Whether `stored` is the two pieces one after the other.
+fn pieces_eq(stored: &[u8], [a, b]: [&[u8]; 2]) -> bool {
+    stored.len() == a.len() + b.len() && stored[..a.len()] == *a && stored[a.len()..] == *b
 }
 
 #[cfg(test)]

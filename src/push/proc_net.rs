@@ -17,7 +17,7 @@
 //! machine holds at most one line (the names line) between calls.
 
 use netsift_grammar::netstat_s::{self, StatLine, KERNEL_SECTIONS};
-use netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, values_body, PairKind};
+use netsift_grammar::proc_net::{fast_pairs_in, name_spans, pair_line, values_body, PairKind};
 
 use super::netstat_s::SeenNames;
 use super::{LineStats, Position, Sink};
@@ -36,6 +36,8 @@ pub(super) struct ProcNetMachine {
     /// The held names line's prefix is a kernel identifier, `names[..prefix_len]`: a line
     /// that starts with it and its colon is its values line, read without a first pass.
     prefix_len: Option<usize>,
+    /// The held names line's prefix is `names[..names_prefix]` (whatever it is).
+    names_prefix: usize,
     /// Where the held names line starts.
     names_at: Position,
     /// The prefixes paired so far in this capture.
@@ -79,6 +81,7 @@ impl ProcNetMachine {
             names: Vec::new(),
             holding: false,
             prefix_len: None,
+            names_prefix: 0,
             names_at: Position::default(),
             seen: SeenNames::default(),
             last_prefix: Vec::new(),
@@ -181,6 +184,7 @@ impl ProcNetMachine {
                 self.names_at = at;
                 self.holding = true;
                 self.prefix_len = is_identifier(current.prefix).then_some(current.prefix.len());
+                self.names_prefix = current.prefix.len();
             }
         }
     }
@@ -204,73 +208,86 @@ impl ProcNetMachine {
     fn pair<S: Sink + ?Sized>(&mut self, values: Values<'_>, at: Position, stats: &mut LineStats, sink: &mut S) {
         self.holding = false;
         let Values { line: values, body, prefix } = values;
-        let names = match pair_line(&self.names) {
-            Ok(n) => n,
-            // Cannot happen: the line was read as a names line when it was held.
-            Err(e) => {
-                stats.malformed += 1;
-                let problem = Problem::Grammar { column: e.column, expected: e.expected };
-                sink.event(Event {
-                    at: self.names_at,
-                    capture: self.capture,
-                    kind: EventKind::Malformed(Malformed { raw: &self.names, problem }),
-                });
-                return;
+        // A names line seen before is not split again: only a new one is read (it was
+        // read when held, so it reads the same).
+        let known = match self.known_names.iter().position(|(line, _)| *line == self.names) {
+            Some(i) => i,
+            None => {
+                let names = match pair_line(&self.names) {
+                    Ok(n) => n,
+                    // Cannot happen: the line was read as a names line when it was held.
+                    Err(e) => {
+                        stats.malformed += 1;
+                        let problem = Problem::Grammar { column: e.column, expected: e.expected };
+                        sink.event(Event {
+                            at: self.names_at,
+                            capture: self.capture,
+                            kind: EventKind::Malformed(Malformed { raw: &self.names, problem }),
+                        });
+                        return;
+                    }
+                };
+                if self.known_names.len() < KNOWN_NAMES_CAP {
+                    self.known_names.push((self.names.clone(), name_spans(&names).collect()));
+                    self.known_names.len() - 1
+                } else {
+                    let i = self.next_replaced;
+                    self.next_replaced = (i + 1) % KNOWN_NAMES_CAP;
+                    let (line, spans) = &mut self.known_names[i];
+                    line.clear();
+                    line.extend_from_slice(&self.names);
+                    spans.clear();
+                    spans.extend(name_spans(&names));
+                    i
+                }
             }
         };
-        if self.seen.starts_capture(SeenNames::hash(names.prefix), self.last_prefix == names.prefix) {
+        // The prefix `pair_line` finds in the held line.
+        let names_prefix = self.names.get(..self.names_prefix).unwrap_or_default();
+        if self.seen.starts_capture(SeenNames::hash(names_prefix), self.last_prefix == names_prefix) {
             self.capture += 1;
         }
         self.last_prefix.clear();
-        self.last_prefix.extend_from_slice(names.prefix);
+        self.last_prefix.extend_from_slice(names_prefix);
         self.saw_table = true;
-        let known = match self.known_names.iter().position(|(line, _)| *line == self.names) {
-            Some(i) => i,
-            None if self.known_names.len() < KNOWN_NAMES_CAP => {
-                self.known_names.push((self.names.clone(), name_spans(&names).collect()));
-                self.known_names.len() - 1
-            }
-            None => {
-                let i = self.next_replaced;
-                self.next_replaced = (i + 1) % KNOWN_NAMES_CAP;
-                let (line, spans) = &mut self.known_names[i];
-                line.clear();
-                line.extend_from_slice(&self.names);
-                spans.clear();
-                spans.extend(name_spans(&names));
-                i
-            }
-        };
         let spans = &self.known_names[known].1;
         let capture = self.capture;
         let section = Section {
             table: Table::ProcSection,
             lang: Lang::C,
-            name: names.prefix,
+            name: names_prefix,
             header: Some(&self.names),
             columns: Columns::Counters,
         };
         sink.event(Event { at: self.names_at, capture, kind: EventKind::Section(section) });
         let mut failed = false;
-        let prefix_matches = prefix.is_none_or(|p| p == names.prefix);
-        let items = fast_pairs(&names, spans, values, body, prefix_matches);
-        for (index, item) in items.enumerate() {
-            // Each arm builds its event where the sink takes it: a `kind` built first and
-            // then moved into the event is a copy of the whole (large) event per counter.
+        let prefix_matches = prefix.is_none_or(|p| p == names_prefix);
+        let mut items = fast_pairs_in(&self.names, spans, values, body, prefix_matches);
+        // Each counter's event is built where the sink takes it: a `kind` built first and
+        // then moved into the event is a copy of the whole (large) event per counter.
+        let counter = |position: usize, name, value: i128| Counter {
+            source: CounterSource::Proc,
+            section: names_prefix,
+            name: Some(name),
+            subtable: None,
+            value,
+            text: name,
+            line: values,
+            position: u32::try_from(position).ok(),
+            rate: None,
+        };
+        // The plain values in one loop, then whatever is left (an error, an odd value) as
+        // the reference reads it.
+        let mut position = 0;
+        items.for_each_plain(|at_position, name, value| {
+            position = at_position;
+            sink.event(Event { at, capture, kind: EventKind::Counter(counter(at_position, name, value)) });
+        });
+        for item in items {
+            position += 1;
             match item {
                 Ok((name, value)) => {
-                    let counter = Counter {
-                        source: CounterSource::Proc,
-                        section: names.prefix,
-                        name: Some(name),
-                        subtable: None,
-                        value,
-                        text: name,
-                        line: values,
-                        position: u32::try_from(index + 1).ok(),
-                        rate: None,
-                    };
-                    sink.event(Event { at, capture, kind: EventKind::Counter(counter) });
+                    sink.event(Event { at, capture, kind: EventKind::Counter(counter(position, name, value)) });
                 }
                 Err(e) => {
                     failed = true;

@@ -26,6 +26,28 @@ pub fn check_format(format: Format, data: &[u8]) {
         s.rows + s.titles + s.headers + s.notices + s.blank + s.skipped + s.continuations + s.malformed,
         s.lines
     );
+    check_read_through(format, data);
+}
+
+/// The lines a machine reads through where the chunk holds them (`netstat -s`'s remembered
+/// lines) against the same input fed a byte at a time, where every line is framed and
+/// classified in full: the same events.
+pub fn check_read_through(format: Format, data: &[u8]) {
+    // The input twice: the second copy's lines are the remembered ones.
+    let twice = [data, b"\n", data].concat();
+    let events = |chunk: usize| {
+        let mut out = Vec::new();
+        let mut parser = PushParser::with_line_cap(format, CAP);
+        let mut sink = |ev: Event<'_>| {
+            let mut buf = Vec::new();
+            write_event(&mut buf, &ev);
+            out.push(buf);
+        };
+        twice.chunks(chunk.max(1)).for_each(|c| parser.feed(c, &mut sink));
+        parser.finish(&mut sink);
+        (out, parser.stats())
+    };
+    assert!(events(twice.len()) == events(1), "{format:?}: one feed and a byte at a time differ");
 }
 
 /// Any bytes, auto-detected, through every view, each written as JSON, and the lookups
@@ -209,6 +231,12 @@ pub fn check_proc_net_fast(data: &[u8]) {
         };
         let fast: Vec<_> = fast_pairs(&names, &spans, values_line, body, same).collect();
         assert_eq!(fast, reference);
+        // The plain pairs in one loop, then the rest: the same items.
+        let mut looped = Vec::new();
+        let mut items = fast_pairs(&names, &spans, values_line, body, same);
+        items.for_each_plain(|_, name, value| looped.push(Ok((name, value))));
+        looped.extend(items);
+        assert_eq!(looped, reference);
     }
 }
 

@@ -37,6 +37,10 @@ use crate::lex::{is_blank, parse_counter, trim_end_blanks};
 use crate::netstat::words::Lang;
 use crate::LineError;
 
+/// The longest run of digits [`Counter::shape`] answers for: any 18 digits fit a counter,
+/// with or without a sign.
+pub const SHAPE_DIGITS: usize = 18;
+
 /// What one line of `netstat -s` output is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatLine<'a> {
@@ -203,6 +207,48 @@ impl<'a> Counter<'a> {
     /// The language of the sentence, when it is a known one.
     pub fn lang(&self) -> Option<Lang> {
         self.word_lang.or_else(|| self.templates().next().map(|t| t.lang))
+    }
+
+    /// The counter's digits as a shape: `Some((start, end, negative))` when its number is
+    /// the last run of digits of an indented line, at most [`SHAPE_DIGITS`] long, read as a
+    /// sentence or as `Name: value` (`start..end` the digits, `negative` when a `-` before
+    /// them is the number's sign).
+    ///
+    /// Then every line that differs from this one only in that run's digits (1 to
+    /// [`SHAPE_DIGITS`] of them) is, by [`classify`], the same counter with that run's
+    /// value: same form, templates, name, text range and histogram shape. So a reader of a
+    /// periodic log may remember what a line was, keyed by its bytes without that run, and
+    /// read the next capture's line by comparing those bytes and reading the digits. Why
+    /// it holds: the run's digits change no other number's lookup (no template has a digit
+    /// after its `%`), no histogram title or word sentence has a digit, every number fits,
+    /// and what is not a digit of that run stays where it was (`shape_props` in the tests
+    /// checks it on generated lines).
+    ///
+    /// ```
+    /// use netsift_grammar::netstat_s::{classify, StatLine};
+    /// let StatLine::Counter(c) = classify(b"    InType3: -17").unwrap() else { panic!() };
+    /// assert_eq!(c.shape(), Some((14, 16, true)));
+    /// let StatLine::Counter(c) = classify(b"    Quick ack mode was activated 4 times").unwrap() else { panic!() };
+    /// assert_eq!(c.shape(), Some((33, 34, false)));
+    /// // The number is not the last run of digits; a word stands for the value.
+    /// let StatLine::Counter(c) = classify(b"    5 packets in 3 ways").unwrap() else { panic!() };
+    /// assert_eq!(c.shape(), None);
+    /// let StatLine::Counter(c) = classify(b"    Forwarding is enabled").unwrap() else { panic!() };
+    /// assert_eq!(c.shape(), None);
+    /// ```
+    pub fn shape(&self) -> Option<(usize, usize, bool)> {
+        if self.indent() == 0 || !matches!(self.form, CounterForm::Sentence | CounterForm::Named) {
+            return None;
+        }
+        let number = self.number_range();
+        let end = self.line.iter().rposition(u8::is_ascii_digit)? + 1;
+        let start = self.line[..end].iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |p| p + 1);
+        let negative = match number.start {
+            s if s == start => false,
+            s if s + 1 == start && self.line[s] == b'-' => true,
+            _ => return None,
+        };
+        (number.end == end && end - start <= SHAPE_DIGITS).then_some((start, end, negative))
     }
 
     /// The kernel counter this line shows, given where it was printed.

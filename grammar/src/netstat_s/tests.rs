@@ -505,3 +505,82 @@ UdpLite:
     // 1.60 prints counters it has no sentence for even when 0.
     assert_eq!(counter_of("    RcvbufErrors: 0").mapping(in_section("UdpLite")), Mapping::Named(b"RcvbufErrors"));
 }
+
+/// The data facts [`Counter::shape`] rests on: the run of digits that is a counter's value
+/// cannot turn another part of its line into a template's text, a histogram title or a
+/// word sentence.
+#[test]
+fn shape_facts_of_the_tables() {
+    let digit = |t: &str| t.bytes().any(|b| b.is_ascii_digit());
+    for t in templates() {
+        let (_, after) = t.text.split_once('%').expect("a number");
+        assert!(!digit(after), "a digit after the number: {:?}", t.text);
+    }
+    for (title, _, _) in sentences_data::HISTOGRAMS {
+        assert!(!digit(title), "{title:?}");
+    }
+    for (template, _, _) in sentences_data::WORD_SENTENCES {
+        assert!(!digit(template), "{template:?}");
+    }
+    for (word, _) in sentences_data::FORWARDING_WORDS {
+        assert!(!digit(word), "{word:?}");
+    }
+}
+
+mod shape_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An indented counter-like line: a template of the table, `Name: value`, or words with
+    /// digits, signs and colons in them, with a number where the template says.
+    fn line() -> impl Strategy<Value = String> {
+        let number = (any::<bool>(), "[0-9]{1,20}").prop_map(|(neg, d)| if neg { format!("-{d}") } else { d });
+        let word = prop_oneof![
+            "[a-zA-Z]{1,6}",
+            "[a-z]{0,3}[0-9]{1,3}[a-z]{0,2}",
+            Just("ICMPv6".to_string()),
+            Just("-".to_string()),
+            "[a-z]{1,5}:",
+            "-[0-9]{1,3}",
+        ];
+        let body = prop_oneof![
+            (0..templates().len(), number.clone()).prop_map(|(i, n)| templates()[i].text.replacen('%', &n, 1)),
+            ("[A-Za-z][A-Za-z0-9_]{0,12}", " {1,3}", number.clone()).prop_map(|(k, b, n)| format!("{k}:{b}{n}")),
+            (prop::collection::vec(word, 0..5), number, prop::collection::vec("[a-z:.]{1,6}", 0..3))
+                .prop_map(|(w, n, t)| format!("{} {n} {}", w.join(" "), t.join(" "))),
+        ];
+        (" {1,8}", body, "[ \t]{0,2}").prop_map(|(i, b, t)| format!("{i}{b}{t}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// A line that differs from a counter line with a shape only in the shape's digits is
+        /// the same counter with the new value: what the push parser's memo of periodic logs
+        /// takes for granted.
+        #[test]
+        fn same_shape_same_counter(line in line(), digits in "[0-9]{1,18}") {
+            let Ok(StatLine::Counter(a)) = classify(line.as_bytes()) else { return Ok(()) };
+            let Some((start, end, negative)) = a.shape() else { return Ok(()) };
+            let mut other = line.as_bytes()[..start].to_vec();
+            other.extend_from_slice(digits.as_bytes());
+            other.extend_from_slice(&line.as_bytes()[end..]);
+            let b = match classify(&other) {
+                Ok(StatLine::Counter(b)) => b,
+                got => panic!("{line:?} → {:?}: {got:?}", String::from_utf8_lossy(&other)),
+            };
+            let magnitude = i128::from(digits.parse::<u64>().unwrap());
+            prop_assert_eq!(b.value, if negative { -magnitude } else { magnitude });
+            prop_assert_eq!(b.shape(), Some((start, start + digits.len(), negative)));
+            prop_assert_eq!((b.form, b.matches, b.word_lang), (a.form, a.matches, a.word_lang));
+            prop_assert_eq!((b.before(), b.after(), b.name(), b.indent()), (a.before(), a.after(), a.name(), a.indent()));
+            prop_assert_eq!(b.line.len() - b.text.1 as usize, a.line.len() - a.text.1 as usize);
+            for section in [None, Some(&b"Icmp"[..]), Some(b"Tcp"), Some(b"Ip6"), Some(b"Other")] {
+                for histogram in [None, Some(Direction::Input), Some(Direction::Output)] {
+                    let ctx = Context { section, histogram };
+                    prop_assert_eq!(b.mapping(ctx), a.mapping(ctx));
+                }
+            }
+        }
+    }
+}

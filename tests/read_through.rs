@@ -1,0 +1,125 @@
+//! The one-pass line readers against the framer and the classifiers they stand in for.
+//!
+//! A format machine may read a line where the chunk holds it and find its end on the way
+//! (`LineReader::read_through`): `netstat -s` compares a line with the line expected next
+//! in a periodic log and reads its digits. The reference is the same input fed a byte at a
+//! time, where no line lies whole in a chunk and every line goes through the framer's
+//! carry-over and the full classifier: the events (as JSON, so every field, position and
+//! error) must be the same. The inputs are periodic logs of real and made-up lines whose
+//! numbers, and now and then whose words, change from capture to capture.
+
+use netsift::events::json::write_event;
+use netsift::{Event, Format, PushParser};
+use proptest::prelude::*;
+
+/// Every event of `input`, fed in chunks of `chunk` bytes (all of it at once for 0).
+fn events(format: Format, input: &[u8], chunk: usize, cap: usize) -> (Vec<Vec<u8>>, netsift::push::LineStats) {
+    let mut out = Vec::new();
+    let mut sink = |ev: Event<'_>| {
+        let mut buf = Vec::new();
+        write_event(&mut buf, &ev);
+        out.push(buf);
+    };
+    let mut parser = PushParser::with_line_cap(format, cap);
+    match chunk {
+        0 => parser.feed(input, &mut sink),
+        n => input.chunks(n).for_each(|c| parser.feed(c, &mut sink)),
+    }
+    parser.finish(&mut sink);
+    let stats = parser.stats();
+    (out, stats)
+}
+
+fn same_as_byte_by_byte(format: Format, input: &[u8], cap: usize) {
+    let reference = events(format, input, 1, cap);
+    for chunk in [0, 4096, 61] {
+        let got = events(format, input, chunk, cap);
+        assert!(got == reference, "chunks of {chunk} differ from byte by byte on {:?}", String::from_utf8_lossy(input));
+    }
+}
+
+const R1: &str = include_str!("fixtures/corpus/real/r1_netstat-s.txt");
+const FR: &str = include_str!("fixtures/corpus/real/r1_LC_fr_netstat-s.txt");
+
+#[test]
+fn real_captures_repeated() {
+    for capture in [R1, FR] {
+        let mut input = String::new();
+        for round in 0..4u64 {
+            // The numbers of each capture changed; the last round glued to the one before.
+            for (i, line) in capture.lines().enumerate() {
+                let line: String = line
+                    .chars()
+                    .map(|c| match c.to_digit(10) {
+                        Some(d) => char::from_digit((u64::from(d) + round + i as u64) as u32 % 10, 10).unwrap_or(c),
+                        None => c,
+                    })
+                    .collect();
+                input.push_str(&line);
+                input.push('\n');
+            }
+        }
+        same_as_byte_by_byte(Format::NetstatS, input.as_bytes(), 1 << 20);
+        // A cap shorter than some lines: the reader never reads past it.
+        same_as_byte_by_byte(Format::NetstatS, input.as_bytes(), 24);
+    }
+}
+
+/// A line of a netstat -s log: a real one, or an odd one.
+fn log_line() -> impl Strategy<Value = String> {
+    let real: Vec<&'static str> = R1.lines().chain(FR.lines()).collect();
+    prop_oneof![
+        6 => prop::sample::select(real).prop_map(str::to_string),
+        1 => Just(String::new()),
+        1 => Just("   \t".to_string()),
+        1 => "[A-Za-z]{1,8}:",
+        1 => " {1,8}[a-z ]{1,12}[0-9]{1,22}[a-z :]{0,10}",
+        1 => " {1,8}-?[0-9]{1,20} [a-z]{1,8}",
+        1 => " {1,8}[A-Z][a-zA-Z0-9]{0,8}: -?[0-9]{1,21}",
+        1 => "    ICMP (in|out)put histogram:",
+        1 => " {0,4}[a-z0-9 :\\-]{0,20}\r?",
+        1 => "Thu Nov 27 0[0-9]:02:03 UTC 2026",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Captures of random lines, repeated with their digits changed and now and then a
+    /// line replaced: the one-pass reading gives what the classifier gives.
+    #[test]
+    fn periodic_logs(
+        capture in prop::collection::vec(log_line(), 1..40),
+        rounds in prop::collection::vec((any::<u64>(), prop::collection::vec((any::<prop::sample::Index>(), log_line()), 0..3)), 1..5),
+        cap in prop_oneof![Just(1usize << 20), 8usize..64],
+        crlf in any::<bool>(),
+    ) {
+        let mut input = String::new();
+        for (seed, changes) in &rounds {
+            let mut lines = capture.clone();
+            for (at, line) in changes {
+                let i = at.index(lines.len());
+                lines[i] = line.clone();
+            }
+            let mut digits = *seed;
+            for line in &lines {
+                for c in line.chars() {
+                    if c.is_ascii_digit() && digits % 3 != 0 {
+                        input.push(char::from(b'0' + (digits % 10) as u8));
+                        digits = digits / 10 + digits.rotate_left(7) % 97;
+                    } else {
+                        input.push(c);
+                        digits = digits.wrapping_add(1);
+                    }
+                }
+                input.push_str(if crlf && digits % 5 == 0 { "\r\n" } else { "\n" });
+            }
+        }
+        let (reference, reference_stats) = events(Format::NetstatS, input.as_bytes(), 1, cap);
+        for chunk in [0, 37] {
+            let (got, stats) = events(Format::NetstatS, input.as_bytes(), chunk, cap);
+            prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
+            prop_assert_eq!(stats, reference_stats);
+        }
+    }
+}
