@@ -70,8 +70,10 @@ fn feed_json_lines(format: Format, input: &[u8]) -> u64 {
     let mut out = Vec::with_capacity((1 << 20) + (64 << 10));
     let mut written = 0u64;
     let mut parser = PushParser::new(format);
+    // The CLI's writer, which remembers the runs a values line's counters share.
+    let mut writer = netsift::events::json::EventWriter::new();
     let mut sink = |ev: Event<'_>| {
-        netsift::events::json::write_event(&mut out, &ev);
+        writer.write(&mut out, &ev);
         out.push(b'\n');
         if out.len() >= 1 << 20 {
             written += out.len() as u64;

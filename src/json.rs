@@ -40,45 +40,110 @@ pub fn float(out: &mut Vec<u8>, n: f64) {
 #[inline]
 pub fn string(out: &mut Vec<u8>, bytes: &[u8]) {
     // Most strings (keys, words, lines) are plain ASCII: copied whole.
-    if plain_prefix(bytes) == bytes.len() {
+    if is_plain(bytes) {
         out.reserve(bytes.len() + 2);
         out.push(b'"');
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
     }
-    escaped(out, bytes);
+    out.push(b'"');
+    escaped_body(out, bytes);
+    out.push(b'"');
 }
 
-/// Whether [`string`] copies `bytes` as they are (between quotes): printable ASCII without
-/// a quote or a backslash. A view checks its rows once when it stores them, and then writes them
-/// without looking again.
+/// Append the text of a JSON string for `bytes`, without its quotes: for a writer that
+/// copies the quotes together with the text around them (`","name":"`).
 ///
 /// ```
-/// assert!(netsift::json::is_plain(b"tcp 0.0.0.0:22"));
-/// assert!(!netsift::json::is_plain(b"users:((\"sshd\",pid=1))"));
+/// let mut out = b"\"".to_vec();
+/// netsift::json::string_body(&mut out, b"a\"b");
+/// out.push(b'"');
+/// assert_eq!(out, br#""a\"b""#);
 /// ```
 #[inline]
-pub fn is_plain(bytes: &[u8]) -> bool {
-    // A short text (most values) a word at a time; a longer one (a line) with a
-    // branch-free fold per 32-byte block, which the compiler turns into vector compares.
-    if bytes.len() < 32 {
-        return plain_prefix(bytes) == bytes.len();
+pub fn string_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() <= 16 {
+        short_string_body(out, bytes);
+    } else {
+        longer_string_body(out, bytes);
     }
-    let special = |b: u8| b.wrapping_sub(0x20) >= 0x5f || b == b'"' || b == b'\\';
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        if block.iter().fold(false, |any, &b| any | special(b)) {
-            return false;
-        }
-    }
-    !blocks.remainder().iter().fold(false, |any, &b| any | special(b))
 }
 
-/// [`string`] of bytes that need escaping somewhere.
-fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
+/// [`string_body`] of more than 16 bytes.
+#[inline(never)]
+fn longer_string_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    if is_plain(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        escaped_body(out, bytes);
+    }
+}
+
+/// [`string_body`] of at most 16 bytes (names, sections, words, programs), inline and
+/// without `memcpy`: the bytes are read as two overlapping words (or halves), looked at
+/// for escaping in those words, and stored as the same two words into a window that is
+/// then cut to their length.
+#[inline]
+fn short_string_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len();
+    let at = out.len();
+    if n >= 8 {
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[i..i + 8]);
+            w
+        };
+        let (head, tail) = (word(0), word(n - 8));
+        if special_lanes(u64::from_le_bytes(head)) | special_lanes(u64::from_le_bytes(tail)) != 0 {
+            return escaped_body(out, bytes);
+        }
+        out.extend_from_slice(&[0; 16]);
+        let window = &mut out[at..at + 16];
+        window[..8].copy_from_slice(&head);
+        window[n - 8..n].copy_from_slice(&tail);
+    } else if n >= 4 {
+        let half = |i: usize| [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]];
+        let (head, tail) = (half(0), half(n - 4));
+        let both = u64::from(u32::from_le_bytes(head)) | (u64::from(u32::from_le_bytes(tail)) << 32);
+        if special_lanes(both) != 0 {
+            return escaped_body(out, bytes);
+        }
+        out.extend_from_slice(&[0; 8]);
+        let window = &mut out[at..at + 8];
+        window[..4].copy_from_slice(&head);
+        window[n - 4..n].copy_from_slice(&tail);
+    } else if n > 0 {
+        // 1 to 3 bytes: the first, middle and last are all of them, in place.
+        let word = u32::from(bytes[0])
+            | (u32::from(bytes[n / 2]) << (8 * (n / 2)))
+            | (u32::from(bytes[n - 1]) << (8 * (n - 1)));
+        let padded = u64::from_le_bytes([b'a'; 8]) & !((1u64 << (8 * n)) - 1) | u64::from(word);
+        if special_lanes(padded) != 0 {
+            return escaped_body(out, bytes);
+        }
+        out.extend_from_slice(&word.to_le_bytes());
+    } else {
+        return;
+    }
+    out.truncate(at + n);
+}
+
+/// [`string_body`] for long text that may need escaping (a row's line): the plain start is
+/// found and copied in one pass, and escaping goes on from the first byte that needs it,
+/// instead of asking first whether the whole line is plain.
+pub fn long_string_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    let plain = plain_prefix(bytes);
+    out.extend_from_slice(&bytes[..plain]);
+    if plain < bytes.len() {
+        escaped_body(out, &bytes[plain..]);
+    }
+}
+
+/// [`string_body`] of bytes that need escaping somewhere.
+#[inline(never)]
+fn escaped_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len());
     // One pass: runs of plain ASCII are copied whole; a byte that needs a look (a control
     // character, a quote, a backslash, or the lead of a multi-byte sequence) is handled on
     // its own. A multi-byte sequence that is valid UTF-8 stays in the run; each byte of an
@@ -118,7 +183,51 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
         run = i;
     }
     out.extend_from_slice(&bytes[run..]);
-    out.push(b'"');
+}
+
+/// Whether [`string`] copies `bytes` as they are (between quotes): printable ASCII without
+/// a quote or a backslash. A view checks its rows once when it stores them, and then writes them
+/// without looking again; the events' writer asks it of names and lines before copying them.
+///
+/// ```
+/// assert!(netsift::json::is_plain(b"tcp 0.0.0.0:22"));
+/// assert!(!netsift::json::is_plain(b"users:((\"sshd\",pid=1))"));
+/// ```
+#[inline]
+pub fn is_plain(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    // Fewer than 8 bytes: one word from two overlapping loads.
+    if n < 8 {
+        return special_lanes(overlapping_word(bytes)) == 0;
+    }
+    // A short text (most values) a word at a time, without stopping early.
+    if n < 32 {
+        let word = |chunk: &[u8]| {
+            let mut lane = [0u8; 8];
+            lane.copy_from_slice(chunk);
+            u64::from_le_bytes(lane)
+        };
+        let mut special = 0;
+        let mut words = bytes.chunks_exact(8);
+        for chunk in &mut words {
+            special |= special_lanes(word(chunk));
+        }
+        // The last 1–7 bytes: the word ending at the end, overlapping bytes already looked at.
+        if !words.remainder().is_empty() {
+            special |= special_lanes(word(&bytes[n - 8..]));
+        }
+        return special == 0;
+    }
+    // A longer one (a line) with a branch-free fold per 32-byte block, which the compiler
+    // turns into vector compares.
+    let special = |b: u8| b.wrapping_sub(0x20) >= 0x5f || b == b'"' || b == b'\\';
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, &b| any | special(b)) {
+            return false;
+        }
+    }
+    !blocks.remainder().iter().fold(false, |any, &b| any | special(b))
 }
 
 /// How many bytes at the start of `bytes` are plain (see [`PLAIN`]), eight at a time:
@@ -155,6 +264,39 @@ fn plain_prefix(bytes: &[u8]) -> usize {
 /// [`plain_prefix`] of fewer than 8 bytes, in one word padded with a plain byte.
 #[inline]
 fn short_plain_prefix(rest: &[u8]) -> usize {
+    let special = special_lanes(short_word(rest));
+    if special != 0 {
+        special.trailing_zeros() as usize / 8
+    } else {
+        rest.len()
+    }
+}
+
+/// Every byte of `rest` (fewer than 8) somewhere in one word, the other lanes a plain byte:
+/// two overlapping loads from the ends, for [`is_plain`], which asks only whether some
+/// byte is special, not which.
+#[inline]
+fn overlapping_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    let pad = u64::from_le_bytes([b'a'; 8]);
+    if n >= 4 {
+        let head = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let tail = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+        u64::from(head) | (u64::from(tail) << 32)
+    } else if n >= 2 {
+        let head = u16::from_le_bytes([rest[0], rest[1]]);
+        let tail = u16::from_le_bytes([rest[n - 2], rest[n - 1]]);
+        (pad & !0xffff_ffff) | u64::from(head) | (u64::from(tail) << 16)
+    } else if n == 1 {
+        (pad & !0xff) | u64::from(rest[0])
+    } else {
+        pad
+    }
+}
+
+/// Fewer than 8 bytes as one little-endian word, the lanes past them a plain byte.
+#[inline]
+fn short_word(rest: &[u8]) -> u64 {
     let mut w = u64::from_le_bytes([b'a'; 8]);
     let mut i = 0;
     if rest.len() >= 4 {
@@ -168,25 +310,24 @@ fn short_plain_prefix(rest: &[u8]) -> usize {
     if rest.len() > i {
         w = (w & !(0xff << (8 * i))) | (u64::from(rest[i]) << (8 * i));
     }
-    let special = special_lanes(w);
-    if special != 0 {
-        special.trailing_zeros() as usize / 8
-    } else {
-        rest.len()
-    }
+    w
 }
 
-/// The high bit of each lane (byte, little-endian) of `w` that is not plain; exact for the
-/// lowest such lane (lanes above it may be flagged falsely, which never matters: only the
-/// first one is used).
+/// The high bit of each lane (byte, little-endian) of `w` that is not plain, exactly: every
+/// sum below stays inside its lane (the lanes are masked to 7 bits first), so no carry
+/// crosses from one byte to the next.
 #[inline]
 fn special_lanes(w: u64) -> u64 {
-    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let zero_lanes = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
     let lanes = |b: u8| u64::from_ne_bytes([b; 8]);
-    let below_space = w.wrapping_sub(lanes(0x20)) & !w & HIGH;
-    below_space | (w & HIGH) | zero_lanes(w ^ lanes(b'"')) | zero_lanes(w ^ lanes(b'\\')) | zero_lanes(w ^ lanes(0x7f))
+    let x = w & LOW7;
+    // High bit set where x >= 0x20, where x is not `"`, where x is not `\`; where x is 0x7f.
+    let printable = x + lanes(0x60);
+    let not_quote = (x ^ lanes(b'"')) + LOW7;
+    let not_backslash = (x ^ lanes(b'\\')) + LOW7;
+    let delete = x + lanes(0x01);
+    (w | delete | !(printable & not_quote & not_backslash)) & HIGH
 }
 
 /// Bytes copied as they are: printable ASCII but for `"` and `\`.
@@ -224,14 +365,69 @@ pub fn key(out: &mut Vec<u8>, key: &str) {
 }
 
 /// Append an unsigned number (without allocating: `netsift events` writes millions; most
-/// are one digit: queues, retransmits, flags).
-#[inline]
+/// are one digit: queues, retransmits, flags). Up to eight digits are made at once in a
+/// word ([`digits8`]) and stored with one write, inline; longer ones out of line.
+#[inline(always)]
 pub fn uint(out: &mut Vec<u8>, n: u64) {
     if n < 10 {
         out.push(b'0' + n as u8);
-        return;
+    } else if n < 100_000_000 {
+        let (word, len) = digits8(n as u32);
+        push_word(out, word, len);
+    } else {
+        long_uint(out, n);
     }
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// [`uint`] of a number of nine digits or more: sixteen through two words, the rest through
+/// `itoa`.
+#[inline(never)]
+fn long_uint(out: &mut Vec<u8>, n: u64) {
+    if n < 10_000_000_000_000_000 {
+        let (word, len) = digits8((n / 100_000_000) as u32);
+        push_word(out, word, len);
+        push_word(out, digits8_padded((n % 100_000_000) as u32), 8);
+    } else {
+        out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+}
+
+/// Append the first `len` bytes of `word` (little-endian): one 8-byte store, then the
+/// length set back.
+#[inline]
+fn push_word(out: &mut Vec<u8>, word: u64, len: usize) {
+    let at = out.len();
+    out.extend_from_slice(&word.to_le_bytes());
+    out.truncate(at + len);
+}
+
+/// The decimal digits of `n` (1 ≤ n < 10⁸) as ASCII in the low bytes of a word, most
+/// significant first (little-endian: the first byte in memory), and how many there are.
+#[inline]
+fn digits8(n: u32) -> (u64, usize) {
+    let word = digits8_padded(n);
+    // The leading zero digits are the low zero lanes before the ASCII offset is added.
+    let digits = word ^ ASCII_ZEROS;
+    let zeros = (digits.trailing_zeros() / 8) as usize;
+    (word >> (8 * zeros.min(7)), 8 - zeros.min(7))
+}
+
+/// `"00000000"` as a word.
+const ASCII_ZEROS: u64 = u64::from_ne_bytes([b'0'; 8]);
+
+/// The eight decimal digits of `n` (< 10⁸), leading zeros included, as ASCII in a word
+/// (most significant first in memory). SWAR: the number is split in two halves of four
+/// digits, each half in two pairs, each pair in two digits, every lane at once; the
+/// multiplications by 10486/2²⁰ and 103/2¹⁰ are exact divisions by 100 and 10 in the ranges
+/// the lanes hold (tested exhaustively).
+#[inline]
+fn digits8_padded(n: u32) -> u64 {
+    let x = u64::from(n / 10_000) | (u64::from(n % 10_000) << 32);
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let pairs = hundreds | ((x - hundreds * 100) << 16);
+    let tens = ((pairs * 103) >> 10) & 0x000f_000f_000f_000f;
+    let digits = tens | ((pairs - tens * 10) << 8);
+    digits | ASCII_ZEROS
 }
 
 /// Append a signed number.
@@ -272,21 +468,48 @@ pub fn ip(out: &mut Vec<u8>, ip: std::net::IpAddr) {
     out.push(b'"');
 }
 
+/// An IPv4 address in dotted decimal: each octet's digits and a dot copied as one 4-byte
+/// word from a table into a 16-byte window, which is then cut to the address's length.
+#[inline]
 fn ipv4(out: &mut Vec<u8>, v4: std::net::Ipv4Addr) {
-    for (i, octet) in v4.octets().into_iter().enumerate() {
-        if i > 0 {
-            out.push(b'.');
+    let at = out.len();
+    out.extend_from_slice(&[0; 16]);
+    let mut len = 0;
+    if let Some(window) = out.get_mut(at..at + 16) {
+        for octet in v4.octets() {
+            let (text, width) = OCTETS[usize::from(octet)];
+            // len ≤ 12 here: three octets of at most four bytes each.
+            if let Some(dst) = window.get_mut(len..len + 4) {
+                dst.copy_from_slice(&text);
+            }
+            len += usize::from(width);
         }
-        if octet >= 100 {
-            out.push(b'0' + octet / 100);
-        }
-        if octet >= 10 {
-            out.push(b'0' + octet / 10 % 10);
-        }
-        out.push(b'0' + octet % 10);
     }
+    // Without the dot after the last octet.
+    out.truncate(at + len - 1);
 }
 
+/// Each octet's decimal digits followed by a dot (padded to four bytes), and how many of
+/// the four bytes that is.
+const OCTETS: [([u8; 4], u8); 256] = {
+    let mut table = [([0u8; 4], 0u8); 256];
+    let mut n = 0;
+    while n < 256 {
+        let (h, t, u) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
+        table[n] = if n >= 100 {
+            ([b'0' + h, b'0' + t, b'0' + u, b'.'], 4)
+        } else if n >= 10 {
+            ([b'0' + t, b'0' + u, b'.', 0], 3)
+        } else {
+            ([b'0' + u, b'.', 0, 0], 2)
+        };
+        n += 1;
+    }
+    table
+};
+
+/// An IPv6 address as RFC 5952 text, into a 48-byte window cut to length afterwards: each
+/// group's hex digits and a colon made in one word ([`hex_group`]) and stored at once.
 fn ipv6(out: &mut Vec<u8>, v6: std::net::Ipv6Addr) {
     if let Some(v4) = v6.to_ipv4_mapped() {
         out.extend_from_slice(b"::ffff:");
@@ -309,24 +532,52 @@ fn ipv6(out: &mut Vec<u8>, v6: std::net::Ipv6Addr) {
             len = 0;
         }
     }
-    let hex_groups = |out: &mut Vec<u8>, groups: &[u16]| {
-        for (i, &g) in groups.iter().enumerate() {
-            if i > 0 {
-                out.push(b':');
+    let at = out.len();
+    out.extend_from_slice(&[0; 48]);
+    let Some(window) = out.get_mut(at..at + 48) else { return };
+    let mut pos = 0;
+    // Each group followed by a colon: at most 8 × 5 bytes, each written as an 8-byte word
+    // (so the window holds 40 + 8).
+    let groups_then_colons = |window: &mut [u8], pos: &mut usize, groups: &[u16]| {
+        for &g in groups {
+            let (word, width) = hex_group(g);
+            if let Some(dst) = window.get_mut(*pos..*pos + 8) {
+                dst.copy_from_slice(&word.to_le_bytes());
             }
-            let digits = (16 - g.leading_zeros() as usize).div_ceil(4).max(1);
-            for d in (0..digits).rev() {
-                out.push(HEX[usize::from((g >> (4 * d)) & 0xf)]);
-            }
+            *pos += width;
         }
     };
     if best_len > 1 {
-        hex_groups(out, &groups[..best_start]);
-        out.extend_from_slice(b"::");
-        hex_groups(out, &groups[best_start + best_len..]);
+        let (before, after) = (&groups[..best_start], &groups[best_start + best_len..]);
+        groups_then_colons(window, &mut pos, before);
+        // `a:b:` + `:`, or `::` when nothing comes before the run.
+        let colons = if before.is_empty() { 2 } else { 1 };
+        window[pos..pos + colons].fill(b':');
+        pos += colons;
+        groups_then_colons(window, &mut pos, after);
+        if !after.is_empty() {
+            pos -= 1;
+        }
     } else {
-        hex_groups(out, &groups);
+        groups_then_colons(window, &mut pos, &groups);
+        pos -= 1;
     }
+    out.truncate(at + pos);
+}
+
+/// A group's lower-case hex digits without leading zeros, followed by a colon, in the low
+/// bytes of a word (first in memory first), and how many bytes that is (2 to 5).
+#[inline]
+fn hex_group(g: u16) -> (u64, usize) {
+    let g = u64::from(g);
+    // One nibble per byte, the most significant first.
+    let nibbles = (g >> 12) | ((g >> 8 & 0xf) << 8) | ((g >> 4 & 0xf) << 16) | ((g & 0xf) << 24);
+    // Where a nibble is 10 or more, `a` - `0` - 10 more than `0` + the nibble.
+    let letters = ((nibbles + 0x0606_0606) >> 4) & 0x0101_0101;
+    let ascii = nibbles + 0x3030_3030 + letters * 39;
+    let digits = ((16 - g.leading_zeros().saturating_sub(48)) as usize).div_ceil(4).max(1);
+    let word = (ascii >> (8 * (4 - digits))) | (u64::from(b':') << (8 * digits));
+    (word, digits + 1)
 }
 
 /// A member name known when netsift is compiled, pre-encoded as `,"name":` so that writing
@@ -595,6 +846,75 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn is_plain_agrees_with_a_byte_loop(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                16 => 0x20u8..0x7f,
+                1 => proptest::prelude::any::<u8>(),
+                1 => proptest::prop_oneof![proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\\'), proptest::prelude::Just(0x7f), proptest::prelude::Just(0x1f), proptest::prelude::Just(0x80)],
+            ],
+            0..40,
+        )) {
+            proptest::prop_assert_eq!(is_plain(&bytes), bytes.iter().all(|&b| PLAIN[usize::from(b)]));
+        }
+
+        #[test]
+        fn string_body_is_the_text_of_string(bytes in proptest::collection::vec(
+            proptest::prop_oneof![8 => 0x20u8..0x7f, 1 => proptest::prelude::any::<u8>(), 1 => proptest::prelude::Just(b'"')],
+            0..24,
+        )) {
+            // Every length up to the short reader's 16 and past it.
+            let mut body = b"x".to_vec();
+            string_body(&mut body, &bytes);
+            let mut quoted = b"x".to_vec();
+            string(&mut quoted, &bytes);
+            proptest::prop_assert_eq!(&body[1..], &quoted[2..quoted.len() - 1]);
+        }
+
+        #[test]
+        fn long_string_body_is_string_body(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64), plain_head in 0usize..40) {
+            // A plain head of any length, then anything.
+            let input = [vec![b'a'; plain_head], bytes].concat();
+            let (mut long, mut short) = (Vec::new(), Vec::new());
+            long_string_body(&mut long, &input);
+            string_body(&mut short, &input);
+            proptest::prop_assert_eq!(long, short);
+        }
+    }
+
+    #[test]
+    fn special_lanes_are_exact_for_every_byte_in_every_lane() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let mut w = [b'a'; 8];
+                w[lane] = b;
+                let special = special_lanes(u64::from_le_bytes(w));
+                let expected = if PLAIN[usize::from(b)] { 0 } else { 0x80 << (8 * lane) };
+                assert_eq!(special, expected, "byte {b:#x} in lane {lane}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_swar_divisions_are_exact_in_their_ranges() {
+        // 10486/2^20 divides by 100 every four-digit half; 103/2^10 divides by 10 every pair.
+        for v in 0..10_000u64 {
+            assert_eq!((v * 10_486) >> 20, v / 100, "{v}");
+        }
+        for u in 0..100u64 {
+            assert_eq!((u * 103) >> 10, u / 10, "{u}");
+        }
+        for n in (0..100_000_000u32).step_by(9_973).chain(0..100_000).chain([99_999_999]) {
+            let text = digits8_padded(n).to_le_bytes();
+            assert_eq!(text, format!("{n:08}").as_bytes(), "{n}");
+            if n > 0 {
+                let (word, len) = digits8(n);
+                assert_eq!(&word.to_le_bytes()[..len], n.to_string().as_bytes(), "{n}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
         fn ip_is_written_as_display(
             octets in proptest::prelude::any::<[u8; 4]>(),
             v6 in proptest::prelude::any::<[u16; 8]>(),
@@ -614,7 +934,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn uint_is_written_as_display(n in proptest::prelude::any::<u64>(), shift in 0u32..64) {
-            for n in [n, n >> shift, u64::MAX, 0, 9, 10, 99, 100] {
+            for n in [n, n >> shift, u64::MAX, 0, 9, 10, 99, 100, 99_999_999, 100_000_000, 9_999_999_999_999_999, 10_000_000_000_000_000] {
                 let mut out = b"x".to_vec();
                 uint(&mut out, n);
                 proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), format!("x{n}"));

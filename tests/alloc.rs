@@ -236,3 +236,34 @@ fn writing_events_as_json_allocates_nothing_after_warm_up() {
     assert!(written > 1 << 20, "{written} bytes of JSON");
     assert_eq!(allocations, 0);
 }
+
+#[test]
+fn the_cli_event_writer_allocates_nothing_after_warm_up() {
+    // `netsift events` writes through an `EventWriter`, which remembers the runs of values
+    // lines' counters: it does so in buffers it keeps, made during the warm-up.
+    let mut log = Vec::new();
+    for f in [
+        "corpus/real/r1_netstat-neopa.txt",
+        "corpus/real/r1_ss-tupna.txt",
+        "corpus/real/r1_netstat-s.txt",
+        "corpus/real/r1_proc-net-netstat.txt",
+    ] {
+        log.extend(common::fixtures::read(f));
+    }
+    let mut parser = PushParser::new(Format::Auto);
+    let mut writer = netsift::events::json::EventWriter::new();
+    let mut out = Vec::with_capacity(1 << 20);
+    let mut written = 0usize;
+    let mut sink = |ev: Event<'_>| {
+        writer.write(&mut out, &ev);
+        if out.len() > (1 << 19) {
+            written += out.len();
+            out.clear();
+        }
+    };
+    parser.feed(&log.repeat(2), &mut sink);
+    let more = log.repeat(5);
+    let allocations = allocations_during(|| parser.feed(&more, &mut sink));
+    assert!(written > 1 << 20, "{written} bytes of JSON");
+    assert_eq!(allocations, 0);
+}

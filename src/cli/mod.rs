@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use netsift::events::json::write_event;
+use netsift::events::json::EventWriter;
 use netsift::events::{EventKind, TableKind};
 use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
@@ -330,9 +330,10 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(Vec<u8>)| {
             let mut chunk = Vec::with_capacity(CHUNK);
+            let mut writer = EventWriter::new();
             let mut outcome = Outcome::default();
             let mut sink = |_: &str, ev: &Event<'_>| {
-                write_event_line(&mut chunk, ev, None);
+                write_event_line(&mut writer, &mut chunk, ev, None);
                 if chunk.len() >= CHUNK {
                     send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
                 }
@@ -363,9 +364,10 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
         match (from_member, jobs.workers(files, common.strict)) {
             (Some((archive, path)), _) => {
                 let mut buf = Vec::with_capacity(OUT + (64 << 10));
+                let mut writer = EventWriter::new();
                 let outcome =
                     parse_file(common.options_for(member), archive, Some(path), &mut |_: &str, ev: &Event<'_>| {
-                        write_event_line(&mut buf, ev, None);
+                        write_event_line(&mut writer, &mut buf, ev, None);
                         hand_over(&mut buf, &mut out, &mut write_error, OUT);
                     })?;
                 hand_over(&mut buf, &mut out, &mut write_error, 0);
@@ -375,8 +377,9 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                 // Every event is written straight into one large buffer, handed to the
                 // output a megabyte at a time.
                 let mut buf = Vec::with_capacity(OUT + (64 << 10));
+                let mut writer = EventWriter::new();
                 let outcome = parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
-                    write_event_line(&mut buf, ev, many.then_some(("file", name)));
+                    write_event_line(&mut writer, &mut buf, ev, many.then_some(("file", name)));
                     hand_over(&mut buf, &mut out, &mut write_error, OUT);
                 });
                 hand_over(&mut buf, &mut out, &mut write_error, 0);
@@ -389,9 +392,10 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                 let mut outcome = Outcome::default();
                 let work = |file: &PathBuf, send: &mut dyn FnMut(Vec<u8>)| {
                     let mut chunk = Vec::with_capacity(CHUNK);
+                    let mut writer = EventWriter::new();
                     let outcome =
                         parse_inputs(options, std::slice::from_ref(file), &mut |name: &str, ev: &Event<'_>| {
-                            write_event_line(&mut chunk, ev, Some(("file", name)));
+                            write_event_line(&mut writer, &mut chunk, ev, Some(("file", name)));
                             if chunk.len() >= CHUNK {
                                 send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
                             }
@@ -441,10 +445,10 @@ fn hand_over(buf: &mut Vec<u8>, out: &mut impl Write, write_error: &mut Option<i
     }
 }
 
-/// Append `ev` as one JSON line to `buf`; `tag` names where it came from (`"file"` among
-/// several files, `"member"` of an archive) as the object's last member.
-fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>) {
-    write_event(buf, ev);
+/// Append `ev` as one JSON line to `buf` with `writer`; `tag` names where it came from
+/// (`"file"` among several files, `"member"` of an archive) as the object's last member.
+fn write_event_line(writer: &mut EventWriter, buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>) {
+    writer.write(buf, ev);
     if let Some((key, value)) = tag {
         // Inside the object: replace the closing brace.
         buf.pop();

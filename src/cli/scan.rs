@@ -28,6 +28,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf = Vec::with_capacity(1024);
+    let mut writer = netsift::events::json::EventWriter::new();
     let mut write_error: Option<io::Error> = None;
     // Set with `write_error`, for the walk to stop (the sink holds `write_error`).
     let write_failed = std::cell::Cell::new(false);
@@ -37,7 +38,7 @@ pub fn scan(options: Options, archive_path: &Path) -> Result<(), Failure> {
     let mut sink = |member: &str, ev: &Event<'_>| {
         if write_error.is_none() {
             buf.clear();
-            write_event_line(&mut buf, ev, Some(("member", member)));
+            write_event_line(&mut writer, &mut buf, ev, Some(("member", member)));
             if let Err(e) = out.write_all(&buf) {
                 write_error = Some(e);
                 write_failed.set(true);

@@ -6,40 +6,281 @@
 //! Bytes that are not UTF-8 follow the convention of [`crate::json`].
 
 use super::{
-    Columns, Counter, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section, UnixSocket,
+    Columns, Counter, CounterSource, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section,
+    UnixSocket,
 };
 use crate::json::{self, Object};
 use crate::key;
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, User};
 use netsift_grammar::netstat_agn::Group;
 use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
+use netsift_grammar::proc_unix::KernelUnix;
 
 /// Append one event as a JSON object (no newline).
+///
+/// The kinds written by the million (rows and counters) are written member by member, the
+/// constant runs between their values (`","recv_q":`) copied whole and a field inside a line
+/// known to be plain when the line is; the others through [`Object`]. Either way the bytes
+/// are those of [`write_event_reference`](super::json_reference::write_event_reference),
+/// which writes every member through `Object` (tested there).
 pub fn write_event(out: &mut Vec<u8>, event: &Event<'_>) {
-    // The fixed head of every event, then its position, in as few copies as it takes.
-    out.extend_from_slice(HEADS[event.kind.index()].as_bytes());
-    json::uint(out, event.at.line);
-    out.extend_from_slice(key!("offset").with_comma());
-    json::uint(out, event.at.offset);
-    out.extend_from_slice(key!("capture").with_comma());
-    json::uint(out, u64::from(event.capture));
-    let mut o = Object::after_members(out);
     match &event.kind {
-        EventKind::Section(s) => section(&mut o, s),
-        EventKind::InetConn(c) => inet_conn(&mut o, c),
-        EventKind::UnixSocket(u) => unix_socket(&mut o, u),
-        EventKind::SsSocket(s) => super::json_ss::ss_socket(&mut o, s),
-        EventKind::Counter(c) => counter(&mut o, c),
-        EventKind::Interface(i) => interface(&mut o, i),
-        EventKind::Membership(m) => membership(&mut o, m),
-        EventKind::Notice(n) => notice(&mut o, n),
-        EventKind::Malformed(m) => malformed(&mut o, m),
+        EventKind::InetConn(c) => {
+            head(out, HEADS[1], event);
+            inet_conn(out, c);
+        }
+        EventKind::UnixSocket(u) => {
+            head(out, HEADS[2], event);
+            unix_socket(out, u);
+        }
+        EventKind::SsSocket(s) => {
+            head(out, HEADS[3], event);
+            super::json_ss::ss_socket(out, s);
+        }
+        EventKind::Counter(c) => {
+            head(out, COUNTER_HEAD, event);
+            counter_source(out, c);
+            counter_rest(out, c);
+        }
+        other => {
+            head(out, HEADS[other.index()], event);
+            let mut o = Object::after_members(out);
+            other_members(&mut o, other);
+            o.end();
+        }
     }
-    o.end();
 }
 
+/// The members of the kinds written through [`Object`] (sections, interfaces, memberships,
+/// notices, malformed lines), after the head.
+pub(super) fn other_members(o: &mut Object<'_>, kind: &EventKind<'_>) {
+    match kind {
+        EventKind::Section(s) => section(o, s),
+        EventKind::Interface(i) => interface(o, i),
+        EventKind::Membership(m) => membership(o, m),
+        EventKind::Notice(n) => notice(o, n),
+        EventKind::Malformed(m) => malformed(o, m),
+        // Written by their own writers (both here and in `json_reference`).
+        EventKind::InetConn(_) | EventKind::UnixSocket(_) | EventKind::SsSocket(_) | EventKind::Counter(_) => {}
+    }
+}
+
+/// Writes events as [`write_event`] does, the same bytes, remembering what the counters of
+/// a values line repeat: a /proc or sockstat values line gives one counter per value (a
+/// hundred for `TcpExt:`), each starting with the same run
+/// `{"kind":"counter","line":…,"offset":…,"capture":…,"source":"proc","section":"TcpExt`,
+/// made once per line and copied for the others; and the runs around each value
+/// (`","name":"PruneCalled","value":` and `,"text":"PruneCalled","position":5}`) are the
+/// same from one capture to the next, made once per section and position and copied while
+/// the name stays the same. Each copy is checked against what it was made from: the
+/// output never depends on what was remembered.
+///
+/// ```
+/// use netsift::{events::json::{write_event, EventWriter}, Event, Format, PushParser};
+///
+/// let input = b"TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 0 7\nTcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 3 9\n";
+/// let (mut fresh, mut remembered) = (Vec::new(), Vec::new());
+/// let mut writer = EventWriter::new();
+/// let mut parser = PushParser::new(Format::ProcNetstat);
+/// let mut sink = |ev: Event<'_>| {
+///     write_event(&mut fresh, &ev);
+///     writer.write(&mut remembered, &ev);
+/// };
+/// parser.feed(input, &mut sink);
+/// parser.finish(&mut sink);
+/// assert_eq!(fresh, remembered);
+/// ```
+#[derive(Debug, Default)]
+pub struct EventWriter {
+    /// The shared run of the last counter with a position, as written.
+    shared: Vec<u8>,
+    /// What `shared` was made from (its section in `shared_section`).
+    shared_of: Option<SharedKey>,
+    shared_section: Vec<u8>,
+    /// Which of `sections` holds the runs of `shared_section`'s positions (`None`: too
+    /// many sections to remember another).
+    section_runs: Option<usize>,
+    /// The runs around the values of each section seen, by position.
+    sections: Vec<SectionRuns>,
+}
+
+/// The scalars a counter's shared run is made from (with its section's bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SharedKey {
+    line: u64,
+    offset: u64,
+    capture: u32,
+    source: CounterSource,
+}
+
+/// The runs around the values of one section's counters, by position (from 1).
+#[derive(Debug, Default)]
+struct SectionRuns {
+    source: Option<CounterSource>,
+    section: Vec<u8>,
+    by_position: Vec<ValueRuns>,
+}
+
+/// `","name":"N","value":` and `,"text":"N","position":P}` of the counter at one position,
+/// for the name `name` (whose text is the name itself, as in /proc and sockstat).
+#[derive(Debug, Default)]
+struct ValueRuns {
+    name: Vec<u8>,
+    /// The two runs one after the other; the first `split` bytes are the first.
+    runs: Vec<u8>,
+    split: usize,
+}
+
+/// At most this many sections and positions are remembered (a /proc file has about ten
+/// sections of at most a few hundred counters): memory stays bounded whatever the input.
+const MAX_SECTIONS: usize = 64;
+const MAX_POSITIONS: usize = 1024;
+
+impl EventWriter {
+    /// A writer that remembers nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Append `event` as a JSON object (no newline): the bytes of [`write_event`].
+    #[inline]
+    pub fn write(&mut self, out: &mut Vec<u8>, event: &Event<'_>) {
+        match &event.kind {
+            EventKind::Counter(c) if c.position.is_some() => self.positioned_counter(out, event, c),
+            _ => write_event(out, event),
+        }
+    }
+
+    /// A counter of a values line: the run it shares with the line's other counters is
+    /// copied when the previous counter had the same (checked member by member), and the
+    /// runs around its value when its position had the same name before.
+    fn positioned_counter(&mut self, out: &mut Vec<u8>, event: &Event<'_>, c: &Counter<'_>) {
+        let key = SharedKey { line: event.at.line, offset: event.at.offset, capture: event.capture, source: c.source };
+        if self.shared_of == Some(key) && same_bytes(&self.shared_section, c.section) {
+            out.extend_from_slice(&self.shared);
+        } else {
+            let start = out.len();
+            head(out, COUNTER_HEAD, event);
+            counter_source(out, c);
+            self.shared.clear();
+            self.shared.extend_from_slice(&out[start..]);
+            self.shared_section.clear();
+            self.shared_section.extend_from_slice(c.section);
+            self.shared_of = Some(key);
+            self.section_runs = self.find_section(c.source, c.section);
+        }
+        // The runs are for a counter whose text is its name, at a position, with nothing
+        // else (no subtable, no rate).
+        let (Some(name), Some(position), None, None) = (c.name, c.position, c.subtable, c.rate) else {
+            return counter_rest(out, c);
+        };
+        let same_text = name.as_ptr() == c.text.as_ptr() && name.len() == c.text.len();
+        let slot = position as usize;
+        let Some(runs) = self.section_runs.and_then(|s| self.sections[s].at(slot)).filter(|_| same_text) else {
+            return counter_rest(out, c);
+        };
+        // (A run never made is empty, whatever the name.)
+        if runs.runs.is_empty() || !same_bytes(&runs.name, name) {
+            runs.name.clear();
+            runs.name.extend_from_slice(name);
+            runs.runs.clear();
+            put(&mut runs.runs, br#"","name":""#);
+            json::string_body(&mut runs.runs, name);
+            put(&mut runs.runs, br#"","value":"#);
+            runs.split = runs.runs.len();
+            put(&mut runs.runs, br#","text":""#);
+            json::string_body(&mut runs.runs, name);
+            put(&mut runs.runs, br#"","position":"#);
+            json::uint(&mut runs.runs, u64::from(position));
+            put(&mut runs.runs, b"}");
+        }
+        out.extend_from_slice(&runs.runs[..runs.split]);
+        json::i128(out, c.value);
+        out.extend_from_slice(&runs.runs[runs.split..]);
+    }
+
+    /// The runs of `section`'s positions: found, or made while fewer than
+    /// [`MAX_SECTIONS`] are remembered.
+    fn find_section(&mut self, source: CounterSource, section: &[u8]) -> Option<usize> {
+        if let Some(i) = self.sections.iter().position(|s| s.source == Some(source) && s.section == section) {
+            return Some(i);
+        }
+        if self.sections.len() >= MAX_SECTIONS {
+            return None;
+        }
+        self.sections.push(SectionRuns { source: Some(source), section: section.to_vec(), by_position: Vec::new() });
+        Some(self.sections.len() - 1)
+    }
+}
+
+/// `a == b`, for the short names and sections compared per counter: up to 16 bytes in
+/// two overlapping words each, without a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |s: &[u8], at: usize| u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]);
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+impl SectionRuns {
+    /// The runs of `position` (from 1), made empty when first asked for; `None` past
+    /// [`MAX_POSITIONS`].
+    fn at(&mut self, position: usize) -> Option<&mut ValueRuns> {
+        if position == 0 || position > MAX_POSITIONS {
+            return None;
+        }
+        if self.by_position.len() < position {
+            self.by_position.resize_with(position, ValueRuns::default);
+        }
+        self.by_position.get_mut(position - 1)
+    }
+}
+
+/// Append a constant run of JSON (punctuation and member names): one copy of a length
+/// known when compiled.
+#[inline(always)]
+pub(super) fn put(out: &mut Vec<u8>, run: &'static [u8]) {
+    out.extend_from_slice(run);
+}
+
+/// `{"kind":"…","line":N,"offset":N,"capture":N`: the members every event starts with.
+#[inline(always)]
+fn head(out: &mut Vec<u8>, kind_head: &'static str, event: &Event<'_>) {
+    out.extend_from_slice(kind_head.as_bytes());
+    json::uint(out, event.at.line);
+    put(out, br#","offset":"#);
+    json::uint(out, event.at.offset);
+    put(out, br#","capture":"#);
+    json::uint(out, u64::from(event.capture));
+}
+
+/// True when `inner` lies inside `outer` (by address): a field of a line whose plainness
+/// is known from the line's.
+#[inline]
+fn within(inner: &[u8], outer: &[u8]) -> bool {
+    let (i, o) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
+    i >= o && i + inner.len() <= o + outer.len()
+}
+
+/// The head of a counter.
+const COUNTER_HEAD: &str = HEADS[4];
+
 /// `{"kind":"…","line":` for each kind, in the order of [`EventKind::NAMES`].
-const HEADS: [&str; 9] = [
+pub(super) const HEADS: [&str; 9] = [
     r#"{"kind":"section","line":"#,
     r#"{"kind":"inet_conn","line":"#,
     r#"{"kind":"unix_socket","line":"#,
@@ -97,7 +338,7 @@ fn write_columns(out: &mut Vec<u8>, columns: Columns) {
 }
 
 /// A JSON array of strings.
-fn string_list<'s>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'s str>) {
+pub(super) fn string_list<'s>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'s str>) {
     out.push(b'[');
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
@@ -108,58 +349,109 @@ fn string_list<'s>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'s str>) 
     out.push(b']');
 }
 
-/// `"address"` and its `"family"` (`ipv4`, `ipv6`, `any`, `name`, …), for every
-/// endpoint form of every format.
-pub(super) fn address(o: &mut Object<'_>, text: &[u8], family: &'static str) {
-    o.bytes(key!("address"), text);
-    o.word(key!("family"), family);
+/// `{"address":"…","family":"ipv4"` or `"ipv6"`: an endpoint object opened with an IP
+/// address (its other members follow).
+#[inline]
+pub(super) fn open_ip_address(out: &mut Vec<u8>, ip: std::net::IpAddr) {
+    put(out, br#"{"address":"#);
+    json::ip(out, ip);
+    if ip.is_ipv4() {
+        put(out, br#","family":"ipv4""#);
+    } else {
+        put(out, br#","family":"ipv6""#);
+    }
 }
 
-/// An IP address as `address`/`family`.
-pub(super) fn ip_address(o: &mut Object<'_>, ip: std::net::IpAddr) {
-    o.ip(key!("address"), ip);
-    o.word(key!("family"), if ip.is_ipv4() { "ipv4" } else { "ipv6" });
+/// `{"address":"…` and `family` (`family_run` is `","family":"…"`, closing the address):
+/// an endpoint object opened with an address printed as text.
+#[inline]
+pub(super) fn open_address(out: &mut Vec<u8>, text: &[u8], family_run: &'static [u8]) {
+    put(out, br#"{"address":""#);
+    json::string_body(out, text);
+    put(out, family_run);
 }
 
+/// An endpoint of a netstat row as an object: `address`, `family`, `port`, and
+/// `maybe_truncated` when netstat may have cut the address.
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
-    let mut o = Object::new(out);
     match e.host {
-        Host::Ip(ip) => ip_address(&mut o, ip),
-        Host::Any => address(&mut o, b"*", "any"),
-        Host::Name(n) => address(&mut o, n.as_bytes(), "name"),
-        Host::Truncated(t) => address(&mut o, t.as_bytes(), "truncated"),
+        Host::Ip(ip) => open_ip_address(out, ip),
+        Host::Any => put(out, br#"{"address":"*","family":"any""#),
+        Host::Name(n) => open_address(out, n.as_bytes(), br#"","family":"name""#),
+        Host::Truncated(t) => open_address(out, t.as_bytes(), br#"","family":"truncated""#),
     }
     match e.port {
-        Port::Number(n) => o.uint(key!("port"), u64::from(n)),
-        Port::Any => o.str(key!("port"), "*"),
-        Port::Name(n) => o.str(key!("port"), n),
+        Port::Number(n) => {
+            put(out, br#","port":"#);
+            json::uint(out, u64::from(n));
+        }
+        Port::Any => put(out, br#","port":"*""#),
+        Port::Name(n) => {
+            put(out, br#","port":""#);
+            json::string_body(out, n.as_bytes());
+            put(out, br#"""#);
+        }
     }
     if e.maybe_truncated {
-        o.bool(key!("maybe_truncated"), true);
+        put(out, br#","maybe_truncated":true"#);
     }
-    o.end();
+    out.push(b'}');
 }
 
-fn owner(o: &mut Object<'_>, owner: Option<Owner<'_>>) {
+/// `pid` and `program` (and `owner_text` for anything else printed there); nothing
+/// without the column.
+fn owner(out: &mut Vec<u8>, owner: Option<Owner<'_>>) {
     match owner {
         None => {}
-        Some(Owner::Hidden) => {
-            o.null(key!("pid"));
-            o.null(key!("program"));
-        }
+        Some(Owner::Hidden) => put(out, br#","pid":null,"program":null"#),
         Some(Owner::Process { pid, name }) => {
-            o.uint(key!("pid"), u64::from(pid));
-            o.bytes(key!("program"), name);
+            put(out, br#","pid":"#);
+            json::uint(out, u64::from(pid));
+            put(out, br#","program":""#);
+            json::string_body(out, name);
+            put(out, br#"""#);
         }
         Some(Owner::Other(text)) => {
-            o.null(key!("pid"));
-            o.null(key!("program"));
-            o.bytes(key!("owner_text"), text);
+            put(out, br#","pid":null,"program":null,"owner_text":""#);
+            json::string_body(out, text);
+            put(out, br#"""#);
         }
     }
 }
 
-fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
+/// A signed number (the same text as `itoa`'s).
+#[inline]
+fn int64(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    json::uint(out, n.unsigned_abs());
+}
+
+/// The `timer` object of a netstat row (`-o`). The common kinds are written directly;
+/// `unkn-N` and untranslated words through [`timer`].
+fn fast_timer(out: &mut Vec<u8>, t: &Timer<'_>) {
+    match t.kind {
+        TimerKind::Off => put(out, br#"{"kind":"off""#),
+        TimerKind::On => put(out, br#"{"kind":"on""#),
+        TimerKind::On1 => put(out, br#"{"kind":"on1""#),
+        TimerKind::On2 => put(out, br#"{"kind":"on2""#),
+        TimerKind::Keepalive => put(out, br#"{"kind":"keepalive""#),
+        TimerKind::TimeWait => put(out, br#"{"kind":"timewait""#),
+        TimerKind::Probe => put(out, br#"{"kind":"probe""#),
+        TimerKind::Other | TimerKind::Unknown(_) => return timer(out, t),
+    }
+    put(out, br#","expires_ms":"#);
+    int64(out, t.expires_ms);
+    put(out, br#","retransmits":"#);
+    json::uint(out, t.retransmits);
+    put(out, br#","probes":"#);
+    json::uint(out, t.probes);
+    out.push(b'}');
+}
+
+/// The `timer` object of a netstat row, through [`Object`].
+pub(super) fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
     let mut o = Object::new(out);
     let word = match t.kind {
         TimerKind::Off => "off",
@@ -185,72 +477,121 @@ fn timer(out: &mut Vec<u8>, t: &Timer<'_>) {
     o.end();
 }
 
-fn inet_conn(o: &mut Object<'_>, c: &InetConn<'_>) {
+/// The members of an `inet_conn` event after the head, and its closing brace.
+fn inet_conn(out: &mut Vec<u8>, c: &InetConn<'_>) {
     match c.proto {
         // A kernel table read without its file's name: the protocol is not written anywhere.
-        Proto::Unknown => o.null(key!("proto")),
-        p => o.word(key!("proto"), p.as_str()),
+        Proto::Unknown => put(out, br#","proto":null"#),
+        p => {
+            put(out, br#","proto":""#);
+            out.extend_from_slice(p.as_str().as_bytes());
+            put(out, br#"""#);
+        }
     }
     match c.recv_q {
-        Some(q) => o.uint(key!("recv_q"), q),
-        None => o.null(key!("recv_q")),
+        Some(q) => {
+            put(out, br#","recv_q":"#);
+            json::uint(out, q);
+        }
+        None => put(out, br#","recv_q":null"#),
     }
     match c.send_q {
-        Some(q) => o.uint(key!("send_q"), q),
-        None => o.null(key!("send_q")),
+        Some(q) => {
+            put(out, br#","send_q":"#);
+            json::uint(out, q);
+        }
+        None => put(out, br#","send_q":null"#),
     }
-    endpoint(o.member(key!("local")), &c.local);
+    put(out, br#","local":"#);
+    endpoint(out, &c.local);
     match &c.foreign {
-        Some(f) => endpoint(o.member(key!("foreign")), f),
-        None => o.null(key!("foreign")),
+        Some(f) => {
+            put(out, br#","foreign":"#);
+            endpoint(out, f);
+        }
+        None => put(out, br#","foreign":null"#),
     }
     match c.state {
-        InetState::Empty => o.null(key!("state")),
-        InetState::Known(s) => o.word(key!("state"), s.as_str()),
-        InetState::Kernel(n) => o.uint(key!("state"), u64::from(n)),
-        InetState::Other(w) => o.bytes(key!("state"), w),
+        InetState::Empty => put(out, br#","state":null"#),
+        InetState::Known(s) => {
+            put(out, br#","state":""#);
+            out.extend_from_slice(s.as_str().as_bytes());
+            put(out, br#"""#);
+        }
+        InetState::Kernel(n) => {
+            put(out, br#","state":"#);
+            json::uint(out, u64::from(n));
+        }
+        InetState::Other(w) => {
+            put(out, br#","state":""#);
+            json::string_body(out, w);
+            put(out, br#"""#);
+        }
     }
     match c.user {
         None => {}
-        Some(User::Uid(uid)) => o.uint(key!("user"), u64::from(uid)),
-        Some(User::Name(n)) => o.bytes(key!("user"), n),
+        Some(User::Uid(uid)) => {
+            put(out, br#","user":"#);
+            json::uint(out, u64::from(uid));
+        }
+        Some(User::Name(n)) => {
+            put(out, br#","user":""#);
+            json::string_body(out, n);
+            put(out, br#"""#);
+        }
     }
     if let Some(inode) = c.inode {
-        o.uint(key!("inode"), inode);
+        put(out, br#","inode":"#);
+        json::uint(out, inode);
     }
-    owner(o, c.owner);
+    owner(out, c.owner);
     if let Some(t) = &c.timer {
-        timer(o.member(key!("timer")), t);
+        put(out, br#","timer":"#);
+        fast_timer(out, t);
     }
     if let Some(k) = &c.kernel {
-        kernel_inet(o.member(key!("kernel")), k);
+        put(out, br#","kernel":"#);
+        kernel_inet(out, k);
     }
-    // A multi-homed sctp row: the addresses of its continuation lines.
-    if memchr::memchr(b'\n', c.line).is_some() {
-        let list = o.member(key!("more_addresses"));
-        list.push(b'[');
-        for (i, (local, foreign)) in netsift_grammar::netstat::more_addresses(c).enumerate() {
-            if i > 0 {
-                list.push(b',');
-            }
-            let mut a = Object::new(list);
-            match local {
-                Some(l) => a.bytes(key!("local"), l),
-                None => a.null(key!("local")),
-            }
-            match foreign {
-                Some(f) => a.bytes(key!("foreign"), f),
-                None => a.null(key!("foreign")),
-            }
-            a.end();
+    // A plain line has no newline; one that is not may be a multi-homed sctp row, whose
+    // continuation lines hold its further addresses.
+    let plain = json::is_plain(c.line);
+    if !plain && memchr::memchr(b'\n', c.line).is_some() {
+        more_addresses(&mut Object::after_members(out), c);
+    }
+    put(out, br#","raw":""#);
+    if plain {
+        out.extend_from_slice(c.line);
+    } else {
+        json::string_body(out, c.line);
+    }
+    put(out, br#""}"#);
+}
+
+/// `more_addresses` of a multi-homed sctp row: a `{"local", "foreign"}` per continuation line.
+pub(super) fn more_addresses(o: &mut Object<'_>, c: &InetConn<'_>) {
+    let list = o.member(key!("more_addresses"));
+    list.push(b'[');
+    for (i, (local, foreign)) in netsift_grammar::netstat::more_addresses(c).enumerate() {
+        if i > 0 {
+            list.push(b',');
         }
-        list.push(b']');
+        let mut a = Object::new(list);
+        match local {
+            Some(l) => a.bytes(key!("local"), l),
+            None => a.null(key!("local")),
+        }
+        match foreign {
+            Some(f) => a.bytes(key!("foreign"), f),
+            None => a.null(key!("foreign")),
+        }
+        a.end();
     }
-    o.bytes(key!("raw"), c.line);
+    list.push(b']');
 }
 
 /// The fields of a `/proc/net/{tcp,udp,…}` row that netstat does not print.
-fn kernel_inet(out: &mut Vec<u8>, k: &KernelInet) {
+pub(super) fn kernel_inet(out: &mut Vec<u8>, k: &KernelInet) {
     let mut o = Object::new(out);
     o.uint(key!("slot"), k.slot);
     o.uint(key!("state_code"), u64::from(k.state_code));
@@ -281,56 +622,126 @@ fn kernel_inet(out: &mut Vec<u8>, k: &KernelInet) {
     o.end();
 }
 
-fn unix_socket(o: &mut Object<'_>, u: &UnixSocket<'_>) {
-    o.uint(key!("refcnt"), u.refcnt);
+/// The members of a `unix_socket` event after the head, and its closing brace.
+fn unix_socket(out: &mut Vec<u8>, u: &UnixSocket<'_>) {
+    put(out, br#","refcnt":"#);
+    json::uint(out, u.refcnt);
     let flags = [(u.flags.accepting, "ACC"), (u.flags.wait_data, "W"), (u.flags.no_space, "N")];
-    string_list(o.member(key!("flags")), flags.into_iter().filter(|(set, _)| *set).map(|(_, name)| name));
-    o.bytes(key!("type"), u.sock_type.word());
-    let state = u.state.word();
-    match state {
-        Some(s) => o.bytes(key!("state"), s),
-        None => o.null(key!("state")),
+    put(out, br#","flags":"#);
+    string_list(out, flags.into_iter().filter(|(set, _)| *set).map(|(_, name)| name));
+    put(out, br#","type":""#);
+    json::string_body(out, u.sock_type.word());
+    match u.state.word() {
+        Some(s) => {
+            put(out, br#"","state":""#);
+            json::string_body(out, s);
+            put(out, br#"""#);
+        }
+        None => put(out, br#"","state":null"#),
     }
     match u.inode {
-        Some(i) => o.uint(key!("inode"), i),
-        None => o.null(key!("inode")),
+        Some(i) => {
+            put(out, br#","inode":"#);
+            json::uint(out, i);
+        }
+        None => put(out, br#","inode":null"#),
     }
-    owner(o, u.owner);
-    o.bytes(key!("path"), u.path);
+    owner(out, u.owner);
+    put(out, br#","path":""#);
+    json::string_body(out, u.path);
+    put(out, br#"""#);
     if let Some(k) = &u.kernel {
-        let mut ko = Object::new(o.member(key!("kernel")));
-        ko.display(key!("pointer"), format_args!("{:016x}", k.pointer));
-        ko.uint(key!("protocol"), k.protocol);
-        ko.uint(key!("flags"), k.flags);
-        ko.uint(key!("type_code"), k.type_code);
-        ko.uint(key!("state_code"), k.state_code);
-        ko.end();
+        put(out, br#","kernel":"#);
+        unix_kernel(out, k);
     }
-    o.bytes(key!("raw"), u.line);
+    put(out, br#","raw":""#);
+    json::long_string_body(out, u.line);
+    put(out, br#""}"#);
 }
 
-fn counter(o: &mut Object<'_>, c: &Counter<'_>) {
-    o.word(key!("source"), c.source.name());
-    o.bytes(key!("section"), c.section);
+/// The fields of a `/proc/net/unix` row that netstat does not print.
+pub(super) fn unix_kernel(out: &mut Vec<u8>, k: &KernelUnix) {
+    let mut ko = Object::new(out);
+    ko.display(key!("pointer"), format_args!("{:016x}", k.pointer));
+    ko.uint(key!("protocol"), k.protocol);
+    ko.uint(key!("flags"), k.flags);
+    ko.uint(key!("type_code"), k.type_code);
+    ko.uint(key!("state_code"), k.state_code);
+    ko.end();
+}
+
+/// The first members of a counter after the head, those the counters of one values line
+/// share: `source` and `section` (without its closing quote).
+#[inline]
+fn counter_source(out: &mut Vec<u8>, c: &Counter<'_>) {
+    match c.source {
+        CounterSource::NetstatS => put(out, br#","source":"netstat_s","section":""#),
+        CounterSource::Proc => put(out, br#","source":"proc","section":""#),
+        CounterSource::Nstat => put(out, br#","source":"nstat","section":""#),
+        CounterSource::Snmp6 => put(out, br#","source":"snmp6","section":""#),
+        CounterSource::Sockstat => put(out, br#","source":"sockstat","section":""#),
+    }
+    json::string_body(out, c.section);
+}
+
+/// The other members of a counter: `name`, `subtable`, `value`, `text`, `position` or `raw`,
+/// `rate`; then the closing brace.
+#[inline]
+fn counter_rest(out: &mut Vec<u8>, c: &Counter<'_>) {
+    // The name is often the text itself (/proc, nstat), and the text part of the line
+    // (netstat -s): each is looked at for escaping once.
+    let mut name_plain = false;
     match c.name {
-        Some(n) => o.bytes(key!("name"), n),
-        None => o.null(key!("name")),
+        Some(n) => {
+            put(out, br#"","name":""#);
+            name_plain = json::is_plain(n);
+            if name_plain {
+                out.extend_from_slice(n);
+            } else {
+                json::string_body(out, n);
+            }
+            put(out, br#"""#);
+        }
+        None => put(out, br#"","name":null"#),
     }
     if let Some(t) = c.subtable {
-        o.bytes(key!("subtable"), t);
+        put(out, br#","subtable":""#);
+        json::string_body(out, t);
+        put(out, br#"""#);
     }
     // Values beyond 2^53 stay exact: JSON numbers are text, and netsift writes every digit.
-    json::i128(o.member(key!("value")), c.value);
-    o.bytes(key!("text"), c.text);
+    put(out, br#","value":"#);
+    json::i128(out, c.value);
+    put(out, br#","text":""#);
+    let line_plain = c.position.is_none() && json::is_plain(c.line);
+    let same_as_name = c.name.is_some_and(|n| n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len());
+    if (name_plain && same_as_name) || (line_plain && within(c.text, c.line)) {
+        out.extend_from_slice(c.text);
+    } else {
+        json::string_body(out, c.text);
+    }
     // A /proc values line holds every counter of its section: its position says which
     // value this is, where repeating the line for each counter would multiply the output.
     match c.position {
-        Some(p) => o.uint(key!("position"), u64::from(p)),
-        None => o.bytes(key!("raw"), c.line),
+        Some(p) => {
+            put(out, br#"","position":"#);
+            json::uint(out, u64::from(p));
+        }
+        None => {
+            put(out, br#"","raw":""#);
+            if line_plain {
+                out.extend_from_slice(c.line);
+            } else {
+                json::string_body(out, c.line);
+            }
+            put(out, br#"""#);
+        }
     }
     if let Some(rate) = c.rate {
-        json::float(o.member(key!("rate")), rate);
+        put(out, br#","rate":"#);
+        json::float(out, rate);
     }
+    put(out, b"}");
 }
 
 fn interface(o: &mut Object<'_>, i: &Interface<'_>) {
@@ -424,7 +835,15 @@ fn malformed(o: &mut Object<'_>, m: &Malformed<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{EventKind, HEADS};
+    use super::{same_bytes, EventKind, HEADS};
+
+    proptest::proptest! {
+        #[test]
+        fn same_bytes_is_equality(a in proptest::collection::vec(0u8..3, 0..24), b in proptest::collection::vec(0u8..3, 0..24)) {
+            proptest::prop_assert_eq!(same_bytes(&a, &b), a == b);
+            proptest::prop_assert!(same_bytes(&a, &a));
+        }
+    }
 
     #[test]
     fn heads_name_every_kind() {

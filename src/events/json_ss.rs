@@ -29,104 +29,147 @@
 
 use netsift_grammar::ss::{group_items, Endpoint, Extra, ExtraValue, Host, Port, TimerKind};
 
+use super::json::{open_address, open_ip_address, put};
 use super::SsSocket;
 use crate::json::{self, Object};
 use crate::key;
 
-/// The fields of an `ss_socket` event.
-pub(super) fn ss_socket(o: &mut Object<'_>, s: &SsSocket<'_>) {
+/// The fields of an `ss_socket` event after the head, and its closing brace: written member
+/// by member, the constant runs (`","state":"`) copied whole.
+pub(super) fn ss_socket(out: &mut Vec<u8>, s: &SsSocket<'_>) {
     let r = &s.row;
     match r.netid {
-        Some(n) => o.bytes(key!("netid"), n.name()),
-        None => o.null(key!("netid")),
+        Some(n) => {
+            put(out, br#","netid":""#);
+            json::string_body(out, n.name());
+            put(out, br#"""#);
+        }
+        None => put(out, br#","netid":null"#),
     }
     if r.sctp_assoc {
-        o.bool(key!("sctp_assoc"), true);
+        put(out, br#","sctp_assoc":true"#);
     }
     match r.state {
-        Some(st) => o.bytes(key!("state"), st.name()),
-        None => o.null(key!("state")),
-    }
-    for (name, q) in [(key!("recv_q"), r.recv_q), (key!("send_q"), r.send_q)] {
-        match q {
-            Some(q) => o.uint(name, q),
-            None => o.null(name),
+        Some(st) => {
+            put(out, br#","state":""#);
+            json::string_body(out, st.name());
+            put(out, br#"""#);
         }
+        None => put(out, br#","state":null"#),
     }
-    endpoint(o.member(key!("local")), &r.local);
-    endpoint(o.member(key!("peer")), &r.peer);
+    match r.recv_q {
+        Some(q) => {
+            put(out, br#","recv_q":"#);
+            json::uint(out, q);
+        }
+        None => put(out, br#","recv_q":null"#),
+    }
+    match r.send_q {
+        Some(q) => {
+            put(out, br#","send_q":"#);
+            json::uint(out, q);
+        }
+        None => put(out, br#","send_q":null"#),
+    }
+    put(out, br#","local":"#);
+    endpoint(out, &r.local);
+    put(out, br#","peer":"#);
+    endpoint(out, &r.peer);
     match r.process {
         Some(users) => {
-            let list = o.member(key!("process"));
-            list.push(b'[');
+            put(out, br#","process":["#);
             for (i, p) in users.iter().enumerate() {
                 if i > 0 {
-                    list.push(b',');
+                    out.push(b',');
                 }
-                let mut e = Object::new(list);
-                e.bytes(key!("name"), p.name);
-                e.uint(key!("pid"), u64::from(p.pid));
-                e.uint(key!("fd"), u64::from(p.fd));
+                put(out, br#"{"name":""#);
+                json::string_body(out, p.name);
+                put(out, br#"","pid":"#);
+                json::uint(out, u64::from(p.pid));
+                put(out, br#","fd":"#);
+                json::uint(out, u64::from(p.fd));
                 if let Some(tid) = p.tid {
-                    e.uint(key!("tid"), u64::from(tid));
+                    put(out, br#","tid":"#);
+                    json::uint(out, u64::from(tid));
                 }
                 if let Some(ctx) = p.proc_ctx {
-                    e.bytes(key!("proc_ctx"), ctx);
+                    put(out, br#","proc_ctx":""#);
+                    json::string_body(out, ctx);
+                    put(out, br#"""#);
                 }
                 if let Some(ctx) = p.sock_ctx {
-                    e.bytes(key!("sock_ctx"), ctx);
+                    put(out, br#","sock_ctx":""#);
+                    json::string_body(out, ctx);
+                    put(out, br#"""#);
                 }
-                e.end();
+                out.push(b'}');
             }
-            list.push(b']');
+            out.push(b']');
             if users.truncated() {
-                o.bool(key!("process_truncated"), true);
+                put(out, br#","process_truncated":true"#);
             }
         }
-        None => o.null(key!("process")),
+        None => put(out, br#","process":null"#),
     }
-    extras(o.member(key!("extras")), r.extras);
+    put(out, br#","extras":"#);
+    // The extras start after the peer, where the users list usually is: it was read once
+    // for `process`, and is not read again to be skipped.
+    match r.process {
+        Some(users) => extras(out, r.extras.skipping_users(&users)),
+        None => extras(out, r.extras),
+    }
     if !s.info.is_empty() {
-        let list = o.member(key!("info"));
-        list.push(b'[');
+        put(out, br#","info":["#);
         for (i, line) in s.info.split(|&b| b == b'\n').enumerate() {
             if i > 0 {
-                list.push(b',');
+                out.push(b',');
             }
-            json::string(list, line);
+            json::string(out, line);
         }
-        list.push(b']');
-        extras(o.member(key!("info_extras")), s.info_extras().flatten());
+        put(out, br#"],"info_extras":"#);
+        extras(out, s.info_extras().flatten());
     }
-    o.bytes(key!("raw"), r.line);
+    put(out, br#","raw":""#);
+    json::long_string_body(out, r.line);
+    put(out, br#""}"#);
 }
 
+/// An endpoint as an object: `address`, `family`, then `iface`, `port`, `inode` where printed.
 fn endpoint(out: &mut Vec<u8>, e: &Endpoint<'_>) {
-    let mut o = Object::new(out);
     match e.host {
-        Host::Ip(ip) => super::json::ip_address(&mut o, ip),
-        Host::Any => super::json::address(&mut o, b"*", "any"),
-        Host::Name(n) => super::json::address(&mut o, n, "name"),
-        Host::Path(p) => super::json::address(&mut o, p, "path"),
-        Host::Other(t) => super::json::address(&mut o, t, "other"),
+        Host::Ip(ip) => open_ip_address(out, ip),
+        Host::Any => put(out, br#"{"address":"*","family":"any""#),
+        Host::Name(n) => open_address(out, n, br#"","family":"name""#),
+        Host::Path(p) => open_address(out, p, br#"","family":"path""#),
+        Host::Other(t) => open_address(out, t, br#"","family":"other""#),
     }
     if let Some(iface) = e.iface {
-        o.bytes(key!("iface"), iface);
+        put(out, br#","iface":""#);
+        json::string_body(out, iface);
+        put(out, br#"""#);
     }
     match e.port {
-        Some(Port::Number(n)) => o.uint(key!("port"), u64::from(n)),
-        Some(Port::Any) => o.str(key!("port"), "*"),
-        Some(Port::Name(n)) => o.bytes(key!("port"), n),
+        Some(Port::Number(n)) => {
+            put(out, br#","port":"#);
+            json::uint(out, u64::from(n));
+        }
+        Some(Port::Any) => put(out, br#","port":"*""#),
+        Some(Port::Name(n)) => {
+            put(out, br#","port":""#);
+            json::string_body(out, n);
+            put(out, br#"""#);
+        }
         None => {}
     }
     if let Some(inode) = e.inode {
-        o.uint(key!("inode"), inode);
+        put(out, br#","inode":"#);
+        json::uint(out, inode);
     }
-    o.end();
+    out.push(b'}');
 }
 
 /// A list of extras as `[{"key": …, "value": …}, …]`.
-fn extras<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = Extra<'a>>) {
+pub(super) fn extras<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = Extra<'a>>) {
     out.push(b'[');
     for (i, e) in items.into_iter().enumerate() {
         if i > 0 {

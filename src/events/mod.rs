@@ -5,6 +5,7 @@
 //! line number and byte offset) and which capture it belongs to (periodic logs hold many).
 
 pub mod json;
+pub mod json_reference;
 mod json_ss;
 
 pub use crate::push::Position;

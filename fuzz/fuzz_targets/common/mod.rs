@@ -2,7 +2,8 @@
 //! written as JSON, no panic, the carry-over bounded by the line cap, every line accounted
 //! for in exactly one bucket.
 
-use netsift::events::json::write_event;
+use netsift::events::json::{write_event, EventWriter};
+use netsift::events::json_reference::write_event_reference;
 use netsift::views::search::Term;
 use netsift::views::{CaptureSelect, ViewSet};
 use netsift::{Event, Format, PushParser};
@@ -10,13 +11,23 @@ use netsift::{Event, Format, PushParser};
 /// The line cap the targets use: small, so that over-long lines are exercised too.
 pub const CAP: usize = 4096;
 
-/// Parse `data` as `format` and check the invariants.
+/// Parse `data` as `format` and check the invariants; every event is written as JSON by the
+/// fast writer, by `EventWriter` (which remembers runs from event to event) and by the
+/// reference writer, which must agree byte for byte on valid JSON.
 pub fn check_format(format: Format, data: &[u8]) {
     let mut parser = PushParser::with_line_cap(format, CAP);
-    let mut out = Vec::new();
+    let (mut out, mut reference, mut remembered) = (Vec::new(), Vec::new(), Vec::new());
+    let mut writer = EventWriter::new();
     let mut sink = |ev: Event<'_>| {
         out.clear();
         write_event(&mut out, &ev);
+        reference.clear();
+        write_event_reference(&mut reference, &ev);
+        remembered.clear();
+        writer.write(&mut remembered, &ev);
+        assert_eq!(out, reference, "{ev:?}");
+        assert_eq!(remembered, reference, "{ev:?}");
+        assert_valid_json(&reference);
     };
     parser.feed(data, &mut sink);
     parser.finish(&mut sink);
@@ -48,6 +59,15 @@ pub fn check_read_through(format: Format, data: &[u8]) {
         (out, parser.stats())
     };
     assert!(events(twice.len()) == events(1), "{format:?}: one feed and a byte at a time differ");
+}
+
+/// `json` is one JSON object. serde_json refuses lone surrogates, which the writer uses for
+/// bytes that are not UTF-8 (`\udcXX`): they are read as `\u00XX` here.
+fn assert_valid_json(json: &[u8]) {
+    let text = std::str::from_utf8(json).expect("the writer writes UTF-8").replace(r"\udc", r"\u00");
+    if let Err(e) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
+        panic!("{e}: {text}");
+    }
 }
 
 /// Any bytes, auto-detected, through every view, each written as JSON, and the lookups

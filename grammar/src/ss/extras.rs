@@ -42,6 +42,32 @@ impl<'a> Extras<'a> {
         trim_end_blanks(trim_start_blanks(&self.line[self.pos..self.end]))
     }
 
+    /// The same items, without reading `list` again when it is the next item: `list` is
+    /// the row's Process column, which its reader has already read there (the row's
+    /// `process`). A writer of every row's extras skips the list's entries this way; any
+    /// other `list` (or one elsewhere) changes nothing.
+    ///
+    /// ```
+    /// use netsift_grammar::ss::{row, SsColumns};
+    /// let line = br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("sshd",pid=9,fd=3)) ino:77 sk:1"#;
+    /// let row = row(line, SsColumns::FULL).unwrap();
+    /// let skipping = row.extras.skipping_users(&row.process.unwrap());
+    /// assert_eq!(skipping.text(), b"ino:77 sk:1");
+    /// assert!(skipping.eq(row.extras));
+    /// ```
+    pub fn skipping_users(mut self, list: &users::Users<'a>) -> Self {
+        let rest = &self.line[self.pos..self.end];
+        let first = self.pos + crate::lex::first_non_blank(rest).unwrap_or(rest.len());
+        let text = list.text();
+        // The same bytes at the same place of the same line: what `next` would read there,
+        // and find to be this list.
+        let here = &self.line[first..self.end];
+        if here.as_ptr() == text.as_ptr() && text.len() <= here.len() && !self.users_failed {
+            self.pos = first + text.len();
+        }
+        self
+    }
+
     /// True when no item is left.
     pub fn is_empty(&self) -> bool {
         let mut rest = *self;
@@ -531,6 +557,32 @@ mod tests {
 
     fn values(text: &[u8]) -> Vec<(&[u8], ExtraValue<'_>)> {
         items(text).into_iter().map(|e| (e.key, e.value)).collect()
+    }
+
+    #[test]
+    fn skipping_the_users_list_gives_the_same_items() {
+        use crate::ss::{row, SsColumns};
+        let lines: [&[u8]; 6] = [
+            br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("sshd",pid=9,fd=3)) ino:77 sk:1 <->"#,
+            br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000      users:(("a",pid=1,fd=2),("b",pid=2,fd=3))    "#,
+            // Two lists: the second is read (skipped) by the iterator either way.
+            br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("a",pid=1,fd=2)) users:(("b",pid=2,fd=3)) uid:0"#,
+            // iproute2 < 3.14 -o: the list after the timer, not skipped.
+            br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 timer:(keepalive,1min,0) users:(("z",15090,8)) uid:0"#,
+            // A broken list after the first one: read as items.
+            br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("a",pid=1,fd=2)) users:((broken uid:0"#,
+            br#"tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("q"u(o",pid=9067,fd=4))"#,
+        ];
+        for line in lines {
+            let r = row(line, SsColumns::FULL).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(line)));
+            let list = r.process.expect("a users list");
+            let skipped: Vec<Extra<'_>> = r.extras.skipping_users(&list).collect();
+            assert_eq!(skipped, r.extras.collect::<Vec<_>>(), "{}", String::from_utf8_lossy(line));
+        }
+        // A list of another line is no reason to skip anything.
+        let r = row(lines[0], SsColumns::FULL).unwrap();
+        let other = row(lines[1], SsColumns::FULL).unwrap().process.unwrap();
+        assert_eq!(r.extras.skipping_users(&other).text(), r.extras.text());
     }
 
     #[test]

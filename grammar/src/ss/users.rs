@@ -121,7 +121,7 @@ impl<'a> Iterator for UsersIter<'a> {
             return None;
         }
         let body = self.rest.strip_prefix(b"(")?;
-        let close = body.iter().position(|&b| b == b')')?;
+        let close = memchr::memchr(b')', body)?;
         let process = entry(&body[..close])?;
         let after = &body[close + 1..];
         self.rest = after.strip_prefix(b",").unwrap_or(after);
@@ -227,6 +227,12 @@ pub(super) fn is_entry(inner: &[u8]) -> bool {
 /// One entry without its parentheses: `"name",pid=N,…` or `"name",N,N`.
 fn entry(inner: &[u8]) -> Option<Process<'_>> {
     let body = inner.strip_prefix(b"\"")?;
+    plain_entry(body).or_else(|| any_entry(body))
+}
+
+/// [`entry`] after the opening quote, of any form: the name ends at the last `",pid=`, or
+/// in the old form at the last `",`.
+fn any_entry(body: &[u8]) -> Option<Process<'_>> {
     if let Some(q) = rfind(body, b"\",pid=") {
         if let Some(p) = new_fields(&body[..q], &body[q + 2..]) {
             return Some(p);
@@ -234,6 +240,17 @@ fn entry(inner: &[u8]) -> Option<Process<'_>> {
     }
     let q = rfind(body, b"\",")?;
     old_fields(&body[..q], &body[q + 2..])
+}
+
+/// The commonest entry, `name",pid=N,fd=N` (after the opening quote) with no other quote,
+/// in one forward pass. Its first quote is then also its last, so this is the entry the
+/// general reader below finds (which looks for the last `",pid=`); anything else is left
+/// to it.
+fn plain_entry(body: &[u8]) -> Option<Process<'_>> {
+    let quote = memchr::memchr(b'"', body)?;
+    let (pid, rest) = number(body[quote + 1..].strip_prefix(b",pid=")?)?;
+    let (fd, rest) = number(rest.strip_prefix(b",fd=")?)?;
+    rest.is_empty().then_some(Process { name: &body[..quote], pid, fd, tid: None, proc_ctx: None, sock_ctx: None })
 }
 
 /// `pid=N[,tid=N][,proc_ctx=C],fd=N[,sock_ctx=C]`; a context may hold commas.
@@ -277,11 +294,12 @@ fn number(text: &[u8]) -> Option<(u32, &[u8])> {
     Some((value, &text[len..]))
 }
 
+/// Where the last `needle` in `hay` starts: the candidates are the places of its first byte,
+/// found from the end with `memrchr` (the needles here start with a byte that is rare in an
+/// entry, `"` or `,`).
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.len() > hay.len() {
-        return None;
-    }
-    hay.windows(needle.len()).rposition(|w| w == needle)
+    let (&first, _) = needle.split_first()?;
+    memchr::memrchr_iter(first, hay).find(|&at| hay[at..].starts_with(needle))
 }
 
 impl<'a> crate::MapBytes<'a> for Users<'a> {
@@ -302,6 +320,36 @@ mod tests {
 
     fn p(name: &[u8], pid: u32, fd: u32) -> Process<'_> {
         Process { name, pid, fd, tid: None, proc_ctx: None, sock_ctx: None }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_entry_reader_agrees_with_the_general_one(
+            name in proptest::collection::vec(proptest::prop_oneof![
+                6 => 0x20u8..0x7f,
+                1 => proptest::prelude::Just(b'"'),
+                1 => proptest::prelude::Just(b','),
+                1 => proptest::prelude::Just(b'='),
+                1 => proptest::prelude::any::<u8>(),
+            ], 0..16),
+            pid in proptest::prelude::any::<u64>(),
+            fd in 0u32..100,
+            tail in proptest::sample::select(vec!["", ",tid=5", ",sock_ctx=x", "x", ",fd=3", "\",pid=1,fd=2"]),
+        ) {
+            let body = [name.as_slice(), format!("\",pid={pid},fd={fd}{tail}").as_bytes()].concat();
+            if let Some(p) = plain_entry(&body) {
+                proptest::prop_assert_eq!(Some(p), any_entry(&body));
+            }
+        }
+    }
+
+    #[test]
+    fn the_plain_entry_reader_reads_the_common_entries() {
+        assert_eq!(plain_entry(br#"sshd",pid=900,fd=3"#), Some(p(b"sshd", 900, 3)));
+        // Another quote in the name, a thread id, the old form: left to the general reader.
+        assert_eq!(plain_entry(br#"q"u(o",pid=9067,fd=4"#), None);
+        assert_eq!(plain_entry(br#"x",pid=1,tid=7,fd=3"#), None);
+        assert_eq!(plain_entry(br#"sshd",15085,4"#), None);
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! One of the library's ways of reading a file's events, alone, so that it can be measured
+//! (callgrind, `time`) beside the CLI and `bench/limits fields` on the same input:
+//!
+//! ```sh
+//! cargo build --release --example library_paths
+//! target/release/examples/library_paths feed netstat FILE         # PushParser::feed, counting sink
+//! target/release/examples/library_paths json netstat FILE         # feed + EventWriter (no output)
+//! target/release/examples/library_paths read_events netstat FILE  # netsift::read_events
+//! target/release/examples/library_paths owned netstat FILE        # OwnedEvents, 1 MiB Bytes chunks
+//! ```
+//!
+//! Prints the number of events (and of JSON bytes for `json`): the same count by every path.
+
+use std::io::Read;
+
+use bytes::Bytes;
+use netsift::events::json::EventWriter;
+use netsift::{Event, Format, OwnedEvents, PushParser};
+
+/// The chunk each path reads or is fed at a time, as `netsift count` reads.
+const CHUNK: usize = 1 << 20;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [path, format, file] = args.as_slice() else {
+        return Err("usage: library_paths feed|json|read_events|owned FORMAT FILE".into());
+    };
+    let format: Format = format.parse()?;
+    let mut input = std::fs::File::open(file)?;
+    let mut events = 0u64;
+    match path.as_str() {
+        "feed" => {
+            let mut parser = PushParser::new(format);
+            let mut sink = |_: Event<'_>| events += 1;
+            let mut buf = vec![0; CHUNK];
+            loop {
+                let n = input.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                parser.feed(&buf[..n], &mut sink);
+            }
+            parser.finish(&mut sink);
+        }
+        "json" => {
+            let mut parser = PushParser::new(format);
+            let mut writer = EventWriter::new();
+            let (mut out, mut written) = (Vec::with_capacity(CHUNK + (64 << 10)), 0u64);
+            let mut sink = |ev: Event<'_>| {
+                events += 1;
+                writer.write(&mut out, &ev);
+                out.push(b'\n');
+                if out.len() >= CHUNK {
+                    written += out.len() as u64;
+                    out.clear();
+                }
+            };
+            let mut buf = vec![0; CHUNK];
+            loop {
+                let n = input.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                parser.feed(&buf[..n], &mut sink);
+            }
+            parser.finish(&mut sink);
+            println!("{} JSON bytes", written + out.len() as u64);
+        }
+        "read_events" => {
+            for event in netsift::read_events(input, format) {
+                event?;
+                events += 1;
+            }
+        }
+        "owned" => {
+            let mut parser = OwnedEvents::new(format);
+            loop {
+                let mut buf = vec![0; CHUNK];
+                let n = input.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                buf.truncate(n);
+                parser.feed(Bytes::from(buf), |_| events += 1);
+            }
+            parser.finish(|_| events += 1);
+        }
+        other => return Err(format!("no path {other:?}: feed, json, read_events or owned").into()),
+    }
+    println!("{events} events");
+    Ok(())
+}
