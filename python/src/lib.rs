@@ -23,6 +23,7 @@
 
 use pyo3::prelude::*;
 
+mod columns;
 mod parts;
 mod pyjson;
 mod pystr;
