@@ -131,8 +131,9 @@ def _content(context: Any):
         )
     if not lines:
         return b"", lines, ctx
-    text = "\n".join(lines)
-    return (text + "\n").encode("utf-8", "surrogateescape"), lines, ctx
+    # The lines and a final newline in one join (no copy of the whole text to append it).
+    text = "\n".join(lines + [""] if isinstance(lines, list) else [*lines, ""])
+    return text.encode("utf-8", "surrogateescape"), lines, ctx
 
 
 class _Parser(object):
@@ -192,7 +193,9 @@ class Netstat(_Parser):
         super().__init__(context)
 
     def _parse(self, data: bytes) -> None:
-        if not data.strip(b"\n"):
+        # Only newlines (or nothing): tested without copying the input when it starts
+        # with anything else.
+        if not data or (data[0] == 0x0A and not data.strip(b"\n")):
             raise ParseError("Netstat: Input content is empty")
         self._core = self._check(_netsift.parse_netstat(data, self._strict))
 
