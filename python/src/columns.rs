@@ -3,7 +3,7 @@
 //! in a few instructions, other bytes through the lossy decoder, so that a column is UTF-8
 //! by construction and is not validated again), nulls that cost one count while a column
 //! has held nothing else (a `rate` or `subtable` column null on every row of an input
-//! becomes a null array at the end), a `kind` column written once at the end, and room
+//! becomes a null array at the end), `kind` and `source` kept as runs and written at the end, and room
 //! reserved up front for the rows a part is expected to hold, so that the buffers do not
 //! grow by copying. The column types are those of arrow-rs's builders (`Utf8`, `Int64`,
 //! `Float64`): a dictionary-encoded text column would cost less still, but pyarrow's
@@ -183,51 +183,53 @@ impl Column for Text {
     }
 }
 
-/// A column of one value on every row (`kind`: a table holds one event kind), written
-/// at the end.
-pub struct Repeated {
-    value: &'static str,
-    rows: usize,
+/// A column of names known when the program is built (`kind`: one in a table; a
+/// counter's `source`: one per input, almost always), kept as runs of the same name and
+/// written at the end.
+#[derive(Default)]
+pub struct Runs {
+    runs: Vec<(&'static str, usize)>,
 }
 
-impl Repeated {
-    /// A column of `value`, with no rows yet.
-    pub fn new(value: &'static str) -> Self {
-        Repeated { value, rows: 0 }
-    }
-
-    /// One more row.
+impl Runs {
+    /// One more row of `value`.
     #[inline(always)]
-    pub fn append(&mut self) {
-        self.rows += 1;
+    pub fn append(&mut self, value: &'static str) {
+        match self.runs.last_mut() {
+            Some((last, rows)) if std::ptr::eq(*last, value) || *last == value => *rows += 1,
+            _ => self.runs.push((value, 1)),
+        }
     }
 }
 
-impl Column for Repeated {
+impl Column for Runs {
     fn finish_column(&mut self) -> Result<ArrayRef, ArrowError> {
-        let rows = std::mem::take(&mut self.rows);
-        let len = self.value.len();
+        let runs = std::mem::take(&mut self.runs);
+        let rows: usize = runs.iter().map(|(_, n)| n).sum();
+        let bytes = runs.iter().try_fold(0usize, |sum, (v, n)| v.len().checked_mul(*n)?.checked_add(sum));
         let too_long = || ArrowError::ComputeError("a text column holds more than 2 GiB in one part".into());
-        let total = i32::try_from(rows.checked_mul(len).ok_or_else(too_long)?).map_err(|_| too_long())?;
-        // `len` fits an i32 whenever `total` does (or there are no rows).
-        let step = i32::try_from(len).unwrap_or(0);
-        let offsets: Vec<i32> = (0..=rows)
-            .scan(0i32, |end, _| {
-                let at = *end;
-                *end = end.saturating_add(step);
-                Some(at)
-            })
-            .collect();
-        debug_assert_eq!(offsets.last().copied(), Some(total));
-        // SAFETY: the offsets go from 0 to `total` (the length of the values) by `len`,
-        // the length of `value`, so each row is one whole copy of that `&str`.
-        let array = unsafe {
-            StringArray::new_unchecked(
-                OffsetBuffer::new_unchecked(offsets.into()),
-                self.value.repeat(rows).into_bytes().into(),
-                None,
-            )
-        };
+        // Every offset and count below is at most the total, so none overflows an i32.
+        i32::try_from(bytes.ok_or_else(too_long)?).map_err(|_| too_long())?;
+        i32::try_from(rows).map_err(|_| too_long())?;
+        let mut offsets = Vec::with_capacity(rows + 1);
+        let mut values = Vec::with_capacity(bytes.unwrap_or(0));
+        offsets.push(0i32);
+        for (value, n) in runs {
+            let (base, step) = (values.len() as i32, value.len() as i32);
+            offsets.extend((1..=n as i32).map(|k| base + k * step));
+            // The run's bytes by doubling: one copy of `value`, then copies of the copies.
+            let (start, run) = (values.len(), value.len() * n);
+            values.extend_from_slice(value.as_bytes());
+            while values.len() - start < run {
+                let have = values.len() - start;
+                values.extend_from_within(start..start + have.min(run - have));
+            }
+        }
+        // SAFETY: the offsets start at 0 and each is the previous plus the length of the
+        // `&str` whose bytes were appended between them, so they are in order, end at the
+        // length of the values, and each row is one whole `&str`.
+        let array =
+            unsafe { StringArray::new_unchecked(OffsetBuffer::new_unchecked(offsets.into()), values.into(), None) };
         Ok(Arc::new(array))
     }
 }

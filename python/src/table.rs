@@ -46,7 +46,7 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-use crate::columns::{Column, Num, Repeated, Text};
+use crate::columns::{Column, Num, Runs, Text};
 use crate::parts;
 use crate::stream::{format_of, Source};
 
@@ -256,7 +256,9 @@ fn ipv6_text(buf: &mut String, ip: std::net::Ipv6Addr) {
 /// The columns every kind starts with.
 struct Common {
     /// The table's kind, the same on every row.
-    kind: Repeated,
+    kind: Runs,
+    /// The name of the table's kind.
+    kind_name: &'static str,
     line: Int,
     offset: Int,
     capture: Int,
@@ -266,7 +268,8 @@ impl Common {
     /// The columns of a table of `kind`, with room for `rows` rows.
     fn new(kind: &'static str, rows: usize) -> Self {
         Common {
-            kind: Repeated::new(kind),
+            kind: Runs::default(),
+            kind_name: kind,
             line: Int::with_capacity(rows),
             offset: Int::with_capacity(rows),
             capture: Int::with_capacity(rows),
@@ -274,7 +277,7 @@ impl Common {
     }
 
     fn push(&mut self, ev: &Event<'_>) -> Res<()> {
-        self.kind.append();
+        self.kind.append(self.kind_name);
         self.line.append_value(int(ev.at.line)?);
         self.offset.append_value(int(ev.at.offset)?);
         self.capture.append_value(i64::from(ev.capture));
@@ -1111,7 +1114,7 @@ impl SsCols {
 
 #[derive(Default)]
 struct CounterCols {
-    source: Text,
+    source: Runs,
     section: Text,
     name: Text,
     subtable: Text,
@@ -1128,7 +1131,6 @@ impl CounterCols {
     /// With room for `rows` rows.
     fn new(rows: usize) -> Self {
         CounterCols {
-            source: Text::with_capacity(rows, 16),
             section: Text::with_capacity(rows, 12),
             name: Text::with_capacity(rows, 24),
             value: Int::with_capacity(rows),
@@ -1140,7 +1142,7 @@ impl CounterCols {
     }
 
     fn push(&mut self, c: &Counter<'_>) {
-        self.source.append_value(c.source.name());
+        self.source.append(c.source.name());
         self.section.append_bytes(c.section);
         self.name.append_opt_bytes(c.name);
         self.subtable.append_opt_bytes(c.subtable);
