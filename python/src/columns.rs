@@ -3,11 +3,11 @@
 //! in a few instructions, other bytes through the lossy decoder, so that a column is UTF-8
 //! by construction and is not validated again), nulls that cost one count while a column
 //! has held nothing else (a `rate` or `subtable` column null on every row of an input
-//! becomes a null array at the end), `kind` and `source` kept as runs and written at the end, and room
-//! reserved up front for the rows a part is expected to hold, so that the buffers do not
-//! grow by copying. The column types are those of arrow-rs's builders (`Utf8`, `Int64`,
-//! `Float64`): a dictionary-encoded text column would cost less still, but pyarrow's
-//! string functions and polars' `.str` do not take one.
+//! becomes a null array at the end), `kind` and `source` kept as runs of a name and
+//! written at the end, and room reserved up front for the rows a part is expected to hold,
+//! so that the buffers do not grow by copying. The column types are those of arrow-rs's
+//! builders (`Utf8`, `Int64`, `Float64`): a dictionary-encoded text column would cost less
+//! still, but pyarrow's string functions and polars' `.str` do not take one.
 
 use std::sync::Arc;
 
