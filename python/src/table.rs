@@ -1,6 +1,7 @@
-//! `netsift.table()`: the events of one kind as typed Arrow columns, built with arrow-rs
-//! builders straight from the borrowed events in the push parser's sink, and handed to
-//! pyarrow through the Arrow C stream interface (`__arrow_c_stream__`).
+//! `netsift.table()`: the events of one kind as typed Arrow columns, built straight from
+//! the borrowed events in the push parser's sink (with the builders of `columns`, and
+//! arrow-rs's for lists and booleans), and handed to pyarrow through the Arrow C stream
+//! interface (`__arrow_c_stream__`).
 //!
 //! Each kind has a fixed schema (the same columns whatever the input holds, even with no
 //! rows), named as the CLI's JSON keys. Where a JSON value mixes types, the table splits it
