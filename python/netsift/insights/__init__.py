@@ -131,9 +131,8 @@ def _content(context: Any):
         )
     if not lines:
         return b"", lines, ctx
-    # The lines and a final newline in one join (no copy of the whole text to append it).
-    text = "\n".join(lines + [""] if isinstance(lines, list) else [*lines, ""])
-    return text.encode("utf-8", "surrogateescape"), lines, ctx
+    text = "\n".join(lines)
+    return (text + "\n").encode("utf-8", "surrogateescape"), lines, ctx
 
 
 class _Parser(object):
