@@ -50,6 +50,31 @@ pub fn string(out: &mut Vec<u8>, bytes: &[u8]) {
     escaped(out, bytes);
 }
 
+/// Whether [`string`] copies `bytes` as they are (between quotes): printable ASCII without
+/// a quote or a backslash. A view checks its rows once when it stores them, and then writes them
+/// without looking again.
+///
+/// ```
+/// assert!(netsift::json::is_plain(b"tcp 0.0.0.0:22"));
+/// assert!(!netsift::json::is_plain(b"users:((\"sshd\",pid=1))"));
+/// ```
+#[inline]
+pub fn is_plain(bytes: &[u8]) -> bool {
+    // A short text (most values) a word at a time; a longer one (a line) with a
+    // branch-free fold per 32-byte block, which the compiler turns into vector compares.
+    if bytes.len() < 32 {
+        return plain_prefix(bytes) == bytes.len();
+    }
+    let special = |b: u8| b.wrapping_sub(0x20) >= 0x5f || b == b'"' || b == b'\\';
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, &b| any | special(b)) {
+            return false;
+        }
+    }
+    !blocks.remainder().iter().fold(false, |any, &b| any | special(b))
+}
+
 /// [`string`] of bytes that need escaping somewhere.
 fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() + 2);
@@ -485,6 +510,24 @@ impl<'o> Object<'o> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_plain_is_what_string_copies_as_it_is() {
+        // Every byte at every place of texts of every length up to past two blocks.
+        for len in 0..80 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = b;
+                    let mut out = Vec::new();
+                    string(&mut out, &text);
+                    let copied = out.len() == len + 2 && out[1..=len] == text[..];
+                    assert_eq!(is_plain(&text), copied, "byte {b:#x} at {at} of {len}");
+                }
+            }
+            assert!(is_plain(&vec![b'a'; len]));
+        }
+    }
 
     #[test]
     fn escapes_and_surrogates() {

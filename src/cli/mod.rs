@@ -52,6 +52,9 @@ enum Command {
         /// Print the rows as aligned tables (insights' column names) instead of JSON.
         #[arg(long)]
         table: bool,
+        /// Threads writing a large table's JSON (default: one per core, at most two).
+        #[arg(short, long, value_name = "N")]
+        jobs: Option<usize>,
         #[command(flatten)]
         member: MemberArg,
         /// Input file (an archive with --member); standard input when none or `-`.
@@ -233,8 +236,8 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Events { common, jobs, member, files } => events(&common, jobs, &member, &files),
-        Command::View { common, capture, table, member, file } => {
-            view(&common, capture, table, &member, &file.unwrap_or_else(stdin_path))
+        Command::View { common, capture, table, jobs, member, file } => {
+            view(&common, capture, table, jobs, &member, &file.unwrap_or_else(stdin_path))
         }
         Command::Search { common, sections, local_port, peer_port, port, service, table, member, args } => {
             let filters = PortFilters { local_port, peer_port, port, service };
@@ -447,7 +450,14 @@ fn write_event_line(buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>
     buf.push(b'\n');
 }
 
-fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg, file: &Path) -> Result<(), Failure> {
+fn view(
+    common: &Common,
+    capture: CaptureSelect,
+    table: bool,
+    jobs: Option<usize>,
+    member: &MemberArg,
+    file: &Path,
+) -> Result<(), Failure> {
     let mut options = common.options_for(member);
     if options.format == Format::ProcNetDev {
         return Err(Failure::Usage(
@@ -459,6 +469,8 @@ fn view(common: &Common, capture: CaptureSelect, table: bool, member: &MemberArg
         options.last_capture = Some(n);
     }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    set.write_on_two_threads(jobs.unwrap_or(cores) > 1);
     if capture == CaptureSelect::All && !table {
         // Only the JSON is wanted: each capture is written out when it ends, so that a
         // periodic log costs the memory of its largest capture, not of all of them.

@@ -125,7 +125,7 @@ impl Spool {
             // Room for a flush's worth and the capture that crosses it, without doubling.
             self.pending.reserve_exact(Self::AT + (64 << 10));
         }
-        let mut spill = Spill { to: Some(file), error: None, at: Self::AT };
+        let mut spill = Spill { to: Some(file), error: None, at: Self::AT, two_threads: false };
         for capture in kept.drain(..kept.len() - 1) {
             if self.count > 0 {
                 self.pending.push(b',');
@@ -179,6 +179,8 @@ pub struct Spill<'w> {
     error: Option<std::io::Error>,
     /// The buffer is handed over when it holds this much.
     at: usize,
+    /// Large tables may be written on a second thread too (see `Rows::write_blocks`).
+    pub(crate) two_threads: bool,
 }
 
 impl<'w> Spill<'w> {
@@ -187,12 +189,12 @@ impl<'w> Spill<'w> {
 
     /// Keep everything in the buffer.
     pub(crate) fn none() -> Self {
-        Spill { to: None, error: None, at: Self::AT }
+        Spill { to: None, error: None, at: Self::AT, two_threads: false }
     }
 
     /// Hand the buffer to `to` whenever it fills.
     pub(crate) fn to(to: &'w mut dyn std::io::Write) -> Self {
-        Spill { to: Some(to), error: None, at: Self::AT }
+        Spill { to: Some(to), error: None, at: Self::AT, two_threads: false }
     }
 
     /// Hand `out` over (and empty it) if it is full. After a write error, output is

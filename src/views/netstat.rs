@@ -282,32 +282,14 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill
     if let Some(n) = number {
         o.uint("capture", u64::from(n));
     }
+    // Which values need escaping, found once for the three times each row is written.
+    let plain: Vec<Vec<u32>> = tables.iter().map(|t| t.rows.plain()).collect();
     {
         let mut data = Object::new(o.member("data"));
-        for t in tables {
+        for (t, plain) in tables.iter().zip(&plain) {
             let mut cols = Object::new(data.member(t.title));
             for col in &t.columns {
-                let list = cols.member(col);
-                list.push(b'[');
-                // Rows share a few key lists: the column's place is looked up once per list.
-                let mut known: Option<(*const &str, Option<usize>)> = None;
-                for (i, row) in t.rows.iter().enumerate() {
-                    if i > 0 {
-                        list.push(b',');
-                    }
-                    let keys = row.keys();
-                    let at = match known {
-                        Some((list_of_keys, at)) if list_of_keys == keys.as_ptr() => at,
-                        _ => {
-                            let at = keys.iter().position(|k| k == col);
-                            known = Some((keys.as_ptr(), at));
-                            at
-                        }
-                    };
-                    json::string(list, at.and_then(|i| row.value_at(i)).unwrap_or_default());
-                    spill.check(list);
-                }
-                list.push(b']');
+                t.rows.write_column(cols.member(col), col, plain, spill);
             }
             cols.end();
         }
@@ -315,24 +297,15 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill
     }
     {
         let mut datalist = Object::new(o.member("datalist"));
-        for t in tables {
-            write_rows_spill(datalist.member(t.title), t.rows.iter(), spill);
+        for (t, plain) in tables.iter().zip(&plain) {
+            t.rows.write_list(datalist.member(t.title), plain, spill);
         }
         datalist.end();
     }
     {
         let mut lines = Object::new(o.member("lines"));
-        for t in tables {
-            let list = lines.member(t.title);
-            list.push(b'[');
-            for (i, line) in t.lines().enumerate() {
-                if i > 0 {
-                    list.push(b',');
-                }
-                json::string(list, line);
-                spill.check(list);
-            }
-            list.push(b']');
+        for (t, plain) in tables.iter().zip(&plain) {
+            t.rows.write_lines(lines.member(t.title), plain, spill);
         }
         lines.end();
     }
@@ -393,15 +366,27 @@ fn running_processes(tables: &[Table]) -> BTreeSet<String> {
 /// The program names of the internet table, sorted, borrowed from the rows where they are
 /// UTF-8 (the view of a large capture writes them without copying each).
 fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
-    let mut set = BTreeSet::new();
+    // A few names over many rows: the distinct byte strings first (hashed, where a sorted
+    // set of texts compared each row's name several times), then those sorted as text.
+    let mut distinct = std::collections::HashSet::new();
     if let Some(t) = inet_table(tables) {
+        let mut known: Option<(*const &str, Option<usize>)> = None;
         for row in t.rows.iter() {
-            if let Some(name) = row.get("Program name") {
-                set.insert(String::from_utf8_lossy(name.trim_ascii()));
+            let keys = row.keys();
+            let at = match known {
+                Some((list, at)) if list == keys.as_ptr() => at,
+                _ => {
+                    let at = keys.iter().position(|k| *k == "Program name");
+                    known = Some((keys.as_ptr(), at));
+                    at
+                }
+            };
+            if let Some(name) = at.and_then(|i| row.value_at(i)) {
+                distinct.insert(name.trim_ascii());
             }
         }
     }
-    set
+    distinct.into_iter().map(String::from_utf8_lossy).collect()
 }
 
 fn listening_pid(tables: &[Table]) -> BTreeMap<String, Listener> {

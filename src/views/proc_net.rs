@@ -178,7 +178,12 @@ impl ProcNetstatView {
             }
             CaptureSelect::Number(n) if n != event.capture => {}
             _ => {
-                self.built.take();
+                // Only a capture built before (an accessor was called) is dropped: taking
+                // an empty cell still moves the whole (empty) capture out, counter after
+                // counter.
+                if self.built.get().is_some() {
+                    self.built.take();
+                }
                 self.kept.push(event.capture, step);
             }
         }

@@ -4,12 +4,17 @@
 //! 8 bytes of index and 2 to 8 bytes per value: about 1.3× the input for `netstat -neopa`,
 //! where one allocation per row and a `Vec` of cells cost 7×.
 //!
+//! The views write hundreds of megabytes of JSON from these rows: before a table is
+//! written, one pass finds which values of each row need no escaping ([`Rows::plain`],
+//! once for the three times each row is written), and each key list keeps its keys
+//! JSON-encoded, so that writing a row is copies. Adding a row does neither (the Python
+//! classes build views they never write as JSON).
+//!
 //! The arena is emptied, not freed, between captures, so a periodic log re-uses it.
 
 use std::fmt;
 
 use super::search::{search_name, Searchable};
-use crate::json::Object;
 
 /// Bytes before a row's text: its length (u32), its key set (u16), its offsets' width (u8)
 /// and its flags (u8).
@@ -19,6 +24,36 @@ const LISTENING: u8 = 1;
 /// Flag: the row's values are not pieces of its line (a kernel table's row, decoded from
 /// hex): its text is the line then the values, and the line's length follows the offsets.
 const DECODED: u8 = 2;
+/// Bit of a [`Rows::plain`] mask: the row's line needs no escaping in JSON (bits 0–30
+/// are its first 31 values).
+const LINE_PLAIN: u32 = 1 << 31;
+
+/// One key list of a table, and its keys as JSON members that open a string value: the
+/// first `{"Proto":"`, the others `","Recv-Q":"`, all in `members`, the ith ending at
+/// `ends[i]`.
+#[derive(Clone)]
+struct KeySet {
+    keys: Box<[&'static str]>,
+    /// The members, then 32 bytes of padding.
+    members: Box<[u8]>,
+    ends: Box<[usize]>,
+}
+
+impl KeySet {
+    fn new(keys: Box<[&'static str]>) -> Self {
+        let mut members = Vec::new();
+        let mut ends = Vec::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            members.push(if i == 0 { b'{' } else { b',' });
+            crate::json::string(&mut members, k.as_bytes());
+            members.extend_from_slice(b":\"");
+            ends.push(members.len());
+        }
+        // Room for `put`'s fixed-length copy of the last member.
+        members.extend_from_slice(&[0; 32]);
+        KeySet { keys, members: members.into(), ends: ends.into() }
+    }
+}
 
 /// The rows of one table, in input order.
 #[derive(Clone, Default)]
@@ -28,12 +63,14 @@ pub struct Rows {
     /// Where each row starts in `arena`.
     starts: Vec<u64>,
     /// The distinct key lists of the rows (a row names its list by index).
-    keysets: Vec<Box<[&'static str]>>,
+    keysets: Vec<KeySet>,
+    /// The key list of the last row added.
+    last_keyset: u16,
 }
 
 impl Rows {
     /// No rows, as a constant (for a view with no table to lend).
-    pub(crate) const EMPTY: Rows = Rows { arena: Vec::new(), starts: Vec::new(), keysets: Vec::new() };
+    pub(crate) const EMPTY: Rows = Rows { arena: Vec::new(), starts: Vec::new(), keysets: Vec::new(), last_keyset: 0 };
 
     /// No rows.
     pub fn new() -> Self {
@@ -83,7 +120,7 @@ impl Rows {
                 (line.len(), line.len())
             }
         });
-        self.push(line.len(), cells, spans, listening, |arena| arena.extend_from_slice(line));
+        self.push(line.len(), cells, spans, flag(listening, LISTENING), |arena| arena.extend_from_slice(line));
     }
 
     /// Add a row from values that do not lie in one line: they are copied one after the
@@ -95,7 +132,7 @@ impl Rows {
             at += v.len();
             (at - v.len(), at)
         });
-        self.push(len, cells, spans, false, |arena| {
+        self.push(len, cells, spans, 0, |arena| {
             for (_, v) in cells {
                 arena.extend_from_slice(v);
             }
@@ -111,7 +148,7 @@ impl Rows {
             at += v.len();
             (at - v.len(), at)
         });
-        self.push(len, cells, spans, listening, |arena| {
+        self.push(len, cells, spans, flag(listening, LISTENING), |arena| {
             arena.extend_from_slice(line);
             for (_, v) in cells {
                 arena.extend_from_slice(v);
@@ -120,7 +157,7 @@ impl Rows {
         // Rows are at most a capped line plus its values: below 4 GiB.
         self.arena.extend_from_slice(&(line.len() as u32).to_le_bytes());
         if let Some(&start) = self.starts.last() {
-            self.arena[start as usize + HEADER - 1] |= DECODED;
+            self.arena[start as usize + FLAGS] |= DECODED;
         }
     }
 
@@ -129,7 +166,7 @@ impl Rows {
         len: usize,
         cells: &[(&'static str, &[u8])],
         spans: impl Iterator<Item = (usize, usize)>,
-        listening: bool,
+        flags: u8,
         text: impl FnOnce(&mut Vec<u8>),
     ) {
         let keyset = self.keyset(cells);
@@ -143,18 +180,39 @@ impl Rows {
         let start = self.arena.len();
         self.arena.reserve(HEADER + len + cells.len() * 2 * width);
         // A row's text is at most a line (capped) or a spliced row: below 4 GiB.
-        self.arena.extend_from_slice(&(len as u32).to_le_bytes());
-        self.arena.extend_from_slice(&keyset.to_le_bytes());
-        self.arena.push(width as u8);
-        self.arena.push(if listening { LISTENING } else { 0 });
+        let mut header = [0u8; HEADER];
+        header[..4].copy_from_slice(&(len as u32).to_le_bytes());
+        header[4..6].copy_from_slice(&keyset.to_le_bytes());
+        header[6] = width as u8;
+        header[FLAGS] = flags;
+        self.arena.extend_from_slice(&header);
         text(&mut self.arena);
-        for (s, e) in spans {
-            for offset in [s, e] {
-                // Offsets are at most `len`, which `width` was chosen to hold.
-                match width {
-                    1 => self.arena.push(offset as u8),
-                    2 => self.arena.extend_from_slice(&(offset as u16).to_le_bytes()),
-                    _ => self.arena.extend_from_slice(&(offset as u32).to_le_bytes()),
+        match width {
+            // Offsets are at most `len`, which `width` was chosen to hold. A row's offsets
+            // (a few dozen bytes) are gathered on the stack and added in one copy.
+            1 if cells.len() <= 32 => {
+                let mut offsets = [0u8; 64];
+                for (k, (s, e)) in spans.enumerate().take(32) {
+                    offsets[2 * k] = s as u8;
+                    offsets[2 * k + 1] = e as u8;
+                }
+                self.arena.extend_from_slice(&offsets[..2 * cells.len()]);
+            }
+            1 => {
+                for (s, e) in spans {
+                    self.arena.extend_from_slice(&[s as u8, e as u8]);
+                }
+            }
+            2 => {
+                for (s, e) in spans {
+                    let (s, e) = ((s as u16).to_le_bytes(), (e as u16).to_le_bytes());
+                    self.arena.extend_from_slice(&[s[0], s[1], e[0], e[1]]);
+                }
+            }
+            _ => {
+                for (s, e) in spans {
+                    self.arena.extend_from_slice(&(s as u32).to_le_bytes());
+                    self.arena.extend_from_slice(&(e as u32).to_le_bytes());
                 }
             }
         }
@@ -169,14 +227,199 @@ impl Rows {
         let same = |keys: &[&'static str]| {
             keys.len() == cells.len() && keys.iter().zip(cells).all(|(a, (b, _))| same_key(a, b))
         };
-        if let Some(i) = self.keysets.iter().position(|k| same(k)) {
+        // Rows after rows have the list of the row before: tried first, by address only.
+        let last = usize::from(self.last_keyset);
+        if let Some(k) = self.keysets.get(last) {
+            if k.keys.len() == cells.len() && k.keys.iter().zip(cells).all(|(a, (b, _))| std::ptr::eq(*a, *b)) {
+                return self.last_keyset;
+            }
+        }
+        if let Some(i) = self.keysets.iter().position(|k| same(&k.keys)) {
+            self.last_keyset = i as u16;
             return i as u16;
         }
         // Key lists come from a table's layout: a handful per table. Should one ever pass
         // u16, the last list's index is re-used with this row's own keys (see `Row::keys`).
-        self.keysets.push(cells.iter().map(|(k, _)| *k).collect());
-        (self.keysets.len() - 1).min(usize::from(u16::MAX)) as u16
+        self.keysets.push(KeySet::new(cells.iter().map(|(k, _)| *k).collect()));
+        self.last_keyset = (self.keysets.len() - 1).min(usize::from(u16::MAX)) as u16;
+        self.last_keyset
     }
+
+    /// Which values of each row, and whether its line, need no escaping in JSON (a mask
+    /// per row: bit i for value i, [`LINE_PLAIN`] for the line), for the writers below.
+    pub(crate) fn plain(&self) -> Vec<u32> {
+        self.iter().map(|row| row.plain()).collect()
+    }
+
+    /// Write `[row, …]`: each row as a JSON object (insights' `datalist`); `plain` is
+    /// [`Rows::plain`]; `out` is handed to `spill` as it fills.
+    pub(crate) fn write_list(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
+        out.push(b'[');
+        self.write_blocks(out, spill, |out, rows| {
+            for n in rows {
+                if n > 0 {
+                    out.push(b',');
+                }
+                let row = Row { rows: self, index: n };
+                row.decoded(plain.get(n).copied().unwrap_or(0)).write_json(out, &self.keysets);
+            }
+        });
+        out.push(b']');
+    }
+
+    /// Write `[v, …]`: the value of key `key` in each row (`""` where a row has none), as
+    /// the columns of insights' `data` are; `plain` is [`Rows::plain`].
+    pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u32], spill: &mut super::Spill<'_>) {
+        out.push(b'[');
+        self.write_blocks(out, spill, |out, rows| {
+            // Rows share a few key lists: the key's place is looked up once per list.
+            let mut known: Option<(usize, Option<usize>)> = None;
+            for n in rows {
+                let d = Row { rows: self, index: n }.decoded(plain.get(n).copied().unwrap_or(0));
+                let at = match known {
+                    Some((keyset, at)) if keyset == d.h.keyset => at,
+                    _ => {
+                        let at = self.keysets.get(d.h.keyset).and_then(|k| k.keys.iter().position(|k| *k == key));
+                        known = Some((d.h.keyset, at));
+                        at
+                    }
+                };
+                if n > 0 {
+                    // Most cells: the comma, the quotes and the value in one copy.
+                    if at.is_some_and(|i| d.plain(i) && d.put_next_value(out, i)) {
+                        continue;
+                    }
+                    out.push(b',');
+                }
+                match at {
+                    Some(i) if d.plain(i) => {
+                        out.push(b'"');
+                        d.put_value(out, i);
+                        out.push(b'"');
+                    }
+                    Some(i) => crate::json::string(out, d.value(i)),
+                    None => {
+                        out.push(b'"');
+                        out.push(b'"');
+                    }
+                }
+            }
+        });
+        out.push(b']');
+    }
+
+    /// Write `[line, …]`: each row's line as a JSON string (insights' `lines`); `plain`
+    /// is [`Rows::plain`].
+    pub(crate) fn write_lines(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
+        out.push(b'[');
+        self.write_blocks(out, spill, |out, rows| {
+            for n in rows {
+                if n > 0 {
+                    out.push(b',');
+                }
+                let line = Row { rows: self, index: n }.line();
+                if plain.get(n).is_some_and(|p| p & LINE_PLAIN != 0) {
+                    out.reserve(line.len() + 2);
+                    out.push(b'"');
+                    out.extend_from_slice(line);
+                    out.push(b'"');
+                } else {
+                    crate::json::string(out, line);
+                }
+            }
+        });
+        out.push(b']');
+    }
+
+    /// The rows from `begin` whose text adds up to about [`BLOCK_BYTES`] (one at least).
+    fn block_from(&self, begin: usize) -> std::ops::Range<usize> {
+        let Some(&at) = self.starts.get(begin) else { return begin..begin };
+        let end = self.starts.partition_point(|&s| s < at + BLOCK_BYTES).max(begin + 1);
+        begin..end.min(self.starts.len())
+    }
+
+    /// Call `write(out, rows)` for every row, a block of rows at a time (see
+    /// [`Rows::block_from`]), handing `out` to `spill` after each. With
+    /// `spill.two_threads`, a second thread writes every other block into a buffer of its
+    /// own while this one writes the block before it, and this one appends it in its
+    /// turn: the output is the same bytes in the same order.
+    fn write_blocks<W>(&self, out: &mut Vec<u8>, spill: &mut super::Spill<'_>, write: W)
+    where
+        W: Fn(&mut Vec<u8>, std::ops::Range<usize>) + Sync,
+    {
+        let first = self.block_from(0);
+        if !spill.two_threads || first.end >= self.len() {
+            let mut block = first;
+            while !block.is_empty() {
+                let next = block.end;
+                write(out, block);
+                spill.check(out);
+                block = self.block_from(next);
+            }
+            return;
+        }
+        std::thread::scope(|scope| {
+            let (ask, asked) = std::sync::mpsc::channel::<(std::ops::Range<usize>, Vec<u8>)>();
+            let (give, given) = std::sync::mpsc::channel::<Vec<u8>>();
+            let write = &write;
+            scope.spawn(move || {
+                for (rows, mut buffer) in asked {
+                    buffer.clear();
+                    write(&mut buffer, rows);
+                    if give.send(buffer).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut spare = Vec::new();
+            let mut block = first;
+            while !block.is_empty() {
+                let second = self.block_from(block.end);
+                let next = second.end;
+                // The second block goes to the other thread first, so that both work.
+                let sent = !second.is_empty() && ask.send((second.clone(), std::mem::take(&mut spare))).is_ok();
+                write(out, block);
+                spill.check(out);
+                if !second.is_empty() {
+                    match given.recv() {
+                        Ok(buffer) if sent => {
+                            out.extend_from_slice(&buffer);
+                            spare = buffer;
+                        }
+                        // The other thread is gone (it panicked): this one writes the block.
+                        _ => write(out, second),
+                    }
+                    spill.check(out);
+                }
+                block = self.block_from(next);
+            }
+            drop(ask);
+        });
+    }
+}
+
+/// The rows' text (bytes of the arena) a block of [`Rows::write_blocks`] takes: its JSON
+/// is a few times this.
+const BLOCK_BYTES: u64 = 128 << 10;
+
+/// `bit` when `set`.
+fn flag(set: bool, bit: u8) -> u8 {
+    if set {
+        bit
+    } else {
+        0
+    }
+}
+
+/// Where a row's flags are in its header.
+const FLAGS: usize = 7;
+
+/// A row's header, decoded.
+struct Header {
+    len: usize,
+    keyset: usize,
+    width: usize,
+    flags: u8,
 }
 
 impl PartialEq for Rows {
@@ -206,11 +449,17 @@ impl<'r> Row<'r> {
         self.rows.starts[self.index] as usize
     }
 
-    fn header(&self) -> (usize, usize, usize, u8) {
-        let a = &self.rows.arena[self.start()..self.start() + HEADER];
-        let len = u32::from_le_bytes([a[0], a[1], a[2], a[3]]) as usize;
-        let keyset = usize::from(u16::from_le_bytes([a[4], a[5]]));
-        (len, keyset, usize::from(a[6]), a[7])
+    #[inline]
+    fn header(&self) -> Header {
+        let start = self.start();
+        let mut a = [0u8; HEADER];
+        a.copy_from_slice(&self.rows.arena[start..start + HEADER]);
+        Header {
+            len: u32::from_le_bytes([a[0], a[1], a[2], a[3]]) as usize,
+            keyset: usize::from(u16::from_le_bytes([a[4], a[5]])),
+            width: usize::from(a[6]),
+            flags: a[FLAGS],
+        }
     }
 
     /// The row's position in its table, from 0.
@@ -221,10 +470,10 @@ impl<'r> Row<'r> {
     /// The line the row was read from, exactly as read (netstat rows); the values one
     /// after the other (ss rows).
     pub fn line(&self) -> &'r [u8] {
-        let (len, keyset, width, flags) = self.header();
+        let Header { len, keyset, width, flags, .. } = self.header();
         let text = self.start() + HEADER;
         if flags & DECODED != 0 {
-            let at = text + len + self.rows.keysets[keyset].len() * 2 * width;
+            let at = text + len + self.rows.keysets[keyset].keys.len() * 2 * width;
             let b = &self.rows.arena[at..at + 4];
             let line_len = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
             return &self.rows.arena[text..text + line_len.min(len)];
@@ -234,34 +483,27 @@ impl<'r> Row<'r> {
 
     /// The keys, in display order.
     pub fn keys(&self) -> &'r [&'static str] {
-        let (_, keyset, ..) = self.header();
-        &self.rows.keysets[keyset]
+        &self.rows.keysets[self.header().keyset].keys
     }
 
     /// The state was LISTEN (netstat internet rows).
     pub fn listening(&self) -> bool {
-        self.header().3 & LISTENING != 0
+        self.header().flags & LISTENING != 0
     }
 
     /// The value of cell `i`.
     fn value(&self, text: &'r [u8], spans: &'r [u8], width: usize, i: usize) -> &'r [u8] {
-        // One arm per width: a copy of a variable length would be a call to memcpy.
-        let read = |k: usize| match width {
-            1 => usize::from(spans[k]),
-            2 => usize::from(u16::from_le_bytes([spans[2 * k], spans[2 * k + 1]])),
-            _ => u32::from_le_bytes([spans[4 * k], spans[4 * k + 1], spans[4 * k + 2], spans[4 * k + 3]]) as usize,
-        };
-        let (s, e) = (read(2 * i), read(2 * i + 1));
+        let (s, e) = span(spans, width, i);
         text.get(s..e).unwrap_or_default()
     }
 
     /// The row's text, keys, value offsets and their width.
     fn parts(&self) -> (&'r [u8], &'r [&'static str], &'r [u8], usize) {
-        let (len, keyset, width, _) = self.header();
+        let Header { len, keyset, width, .. } = self.header();
         let rows: &'r Rows = self.rows;
         let text_at = self.start() + HEADER;
         let text = &rows.arena[text_at..text_at + len];
-        let keys: &'r [&'static str] = &rows.keysets[keyset];
+        let keys: &'r [&'static str] = &rows.keysets[keyset].keys;
         let spans = &rows.arena[text_at + len..text_at + len + keys.len() * 2 * width];
         (text, keys, spans, width)
     }
@@ -298,14 +540,151 @@ impl<'r> Row<'r> {
         self.keys().is_empty()
     }
 
+    /// Which values, and whether the line, need no escaping (see [`Rows::plain`]): all
+    /// of them when the whole text does (values are pieces of it), else each looked at.
+    /// Values past the 31st are always escaped, which gives the same text.
+    fn plain(&self) -> u32 {
+        let d = self.decoded(0);
+        if crate::json::is_plain(d.text.get(..d.h.len).unwrap_or_default()) {
+            return u32::MAX;
+        }
+        let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(31);
+        let values = (0..n).fold(0, |mask, i| mask | (u32::from(crate::json::is_plain(d.value(i))) << i));
+        // The line is the text (not plain), or a decoded row's first part.
+        let line_plain = d.h.flags & DECODED != 0 && crate::json::is_plain(self.line());
+        values | if line_plain { LINE_PLAIN } else { 0 }
+    }
+
+    /// The row's parts for writing it: its header, its text (with the rest of the arena
+    /// after it, for [`put`]), its offsets, and its `plain` mask.
+    #[inline(always)]
+    fn decoded(&self, plain: u32) -> Decoded<'r> {
+        let h = self.header();
+        let rows: &'r Rows = self.rows;
+        let text_at = self.start() + HEADER;
+        let text = rows.arena.get(text_at..).unwrap_or_default();
+        let n = rows.keysets.get(h.keyset).map_or(0, |k| k.keys.len());
+        let spans = text.get(h.len..h.len + n * 2 * h.width).unwrap_or_default();
+        Decoded { h, text, spans, plain }
+    }
+
     /// Write the row as a JSON object.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut o = Object::new(out);
-        for (k, v) in self.cells() {
-            o.bytes(k, v);
-        }
-        o.end();
+        self.decoded(self.plain()).write_json(out, &self.rows.keysets);
     }
+}
+
+/// A row decoded for writing (see [`Row::decoded`]).
+struct Decoded<'r> {
+    h: Header,
+    /// The row's text, then the rest of the arena.
+    text: &'r [u8],
+    spans: &'r [u8],
+    /// See [`Rows::plain`].
+    plain: u32,
+}
+
+impl<'r> Decoded<'r> {
+    /// Whether value `i` needs no escaping.
+    #[inline(always)]
+    fn plain(&self, i: usize) -> bool {
+        i < 31 && self.plain & (1 << i) != 0
+    }
+
+    /// Write the row as a JSON object: the pre-encoded members of its key list, each
+    /// followed by its value, copied as it is when it needs no escaping.
+    fn write_json(&self, out: &mut Vec<u8>, keysets: &[KeySet]) {
+        let Some(set) = keysets.get(self.h.keyset) else { return };
+        if set.keys.is_empty() {
+            out.extend_from_slice(b"{}");
+            return;
+        }
+        // Values are pieces of the text, some overlapping: twice the text is room enough.
+        out.reserve(set.members.len() + 2 * self.h.len + 32);
+        let mut start = 0;
+        for (i, &end) in set.ends.iter().enumerate() {
+            if self.plain(i) {
+                put(out, &set.members, start, end);
+                self.put_value(out, i);
+                out.push(b'"');
+            } else {
+                // The member without the quote that opens its value: `string` writes it.
+                put(out, &set.members, start, end - 1);
+                crate::json::string(out, self.value(i));
+            }
+            start = end;
+        }
+        out.push(b'}');
+    }
+
+    /// Value `i` (empty when its offsets are not in the text).
+    #[inline]
+    fn value(&self, i: usize) -> &'r [u8] {
+        let (s, e) = span(self.spans, self.h.width, i);
+        if e > self.h.len {
+            return &[];
+        }
+        self.text.get(s..e).unwrap_or_default()
+    }
+
+    /// Append `,"value"` for a short value `i` that needs no escaping, in one copy of a
+    /// fixed length (see [`put`]); false, with nothing written, for any other.
+    #[inline(always)]
+    fn put_next_value(&self, out: &mut Vec<u8>, i: usize) -> bool {
+        let (s, e) = span(self.spans, self.h.width, i);
+        if s > e || e > self.h.len || e - s > 32 {
+            return false;
+        }
+        let Some(chunk) = self.text.get(s..s + 32).and_then(|c| <&[u8; 32]>::try_from(c).ok()) else {
+            return false;
+        };
+        let mut cell = [b'"'; 35];
+        cell[0] = b',';
+        cell[2..34].copy_from_slice(chunk);
+        cell[2 + e - s] = b'"';
+        let keep = out.len() + (e - s) + 3;
+        out.extend_from_slice(&cell);
+        out.truncate(keep);
+        true
+    }
+
+    /// Append value `i`'s bytes (see [`put`]).
+    #[inline(always)]
+    fn put_value(&self, out: &mut Vec<u8>, i: usize) {
+        let (s, e) = span(self.spans, self.h.width, i);
+        if s > e || e > self.h.len {
+            return;
+        }
+        put(out, self.text, s, e);
+    }
+}
+
+/// Append `buf[s..e]`. Most values and members are short: one that is copies the 32
+/// bytes from its start when `buf` has them (a copy of a fixed length, inlined, where one
+/// of a variable length is a call to memcpy), then drops the bytes past its end.
+#[inline(always)]
+fn put(out: &mut Vec<u8>, buf: &[u8], s: usize, e: usize) {
+    if e - s <= 32 {
+        if let Some(chunk) = buf.get(s..s + 32).and_then(|c| <&[u8; 32]>::try_from(c).ok()) {
+            let keep = out.len() + (e - s);
+            out.extend_from_slice(chunk);
+            out.truncate(keep);
+            return;
+        }
+    }
+    out.extend_from_slice(&buf[s..e]);
+}
+
+/// The (start, end) of value `i` in a row's offsets `spans`, `width` bytes each.
+#[inline(always)]
+fn span(spans: &[u8], width: usize, i: usize) -> (usize, usize) {
+    // One arm per width: a copy of a variable length would be a call to memcpy.
+    let read = |k: usize| match width {
+        1 => spans.get(k).map_or(0, |&b| usize::from(b)),
+        2 => spans.get(2 * k..2 * k + 2).map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]]))),
+        _ => spans.get(4 * k..4 * k + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
+    };
+    (read(2 * i), read(2 * i + 1))
 }
 
 impl PartialEq for Row<'_> {
@@ -366,5 +745,113 @@ mod tests {
         assert_eq!(copy, rows);
         copy.clear();
         assert!(copy.is_empty() && copy.get(0).is_none());
+    }
+
+    /// The JSON the escaping writer gives for every cell, as the views wrote it before rows
+    /// kept their plain flags and pre-encoded keys.
+    fn reference_row(row: &Row<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut o = crate::json::Object::new(&mut out);
+        for (k, v) in row.cells() {
+            o.bytes(k, v);
+        }
+        o.end();
+        out
+    }
+
+    #[test]
+    fn rows_write_the_json_of_the_escaping_writer() {
+        let mut rows = Rows::new();
+        let long = [b"raw ".as_slice(), &[b'y'; 300], b" \"tail\""].concat();
+        let huge = [b"raw ".as_slice(), &[b'z'; 70_000], b" \xff\xfe end"].concat();
+        let lines: [&[u8]; 5] = [b"tcp 0 0 a:1", b"unix 2 \"q\" caf\xc3\xa9 \xff", b"udp\t1\\2 x", &long, &huge];
+        for line in lines {
+            let words: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+            let cells: Vec<(&'static str, &[u8])> = ["A", "B\"key", "C", "D"]
+                .iter()
+                .zip(words.iter().chain([&&line[line.len()..]]))
+                .map(|(k, v)| (*k, *v))
+                .collect();
+            rows.push_line(line, &cells, false);
+        }
+        rows.push_values(&[("Netid", b"tcp"), ("State", b""), ("Process", b"users:((\"a\",pid=1))")]);
+        rows.push_values(&[("Netid", b"u\x01"), ("State", b"LISTEN")]);
+        rows.push_decoded(b"0: 0100007F:0016 \"", &[("Proto", b"tcp"), ("Local Address", b"127.0.0.1:22")], true);
+        rows.push_values(&[]);
+        for row in rows.iter() {
+            let mut out = Vec::new();
+            row.write_json(&mut out);
+            assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&reference_row(&row)));
+        }
+        let mut spill = super::super::Spill::none();
+        let plain = rows.plain();
+        let mut out = Vec::new();
+        rows.write_list(&mut out, &plain, &mut spill);
+        let mut expected = vec![b'['];
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                expected.push(b',');
+            }
+            expected.extend_from_slice(&reference_row(&row));
+        }
+        expected.push(b']');
+        assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        for key in ["A", "B\"key", "D", "Netid", "Local Address", "missing"] {
+            let mut out = Vec::new();
+            rows.write_column(&mut out, key, &plain, &mut spill);
+            let mut expected = vec![b'['];
+            for (i, row) in rows.iter().enumerate() {
+                if i > 0 {
+                    expected.push(b',');
+                }
+                crate::json::string(&mut expected, row.get(key).unwrap_or_default());
+            }
+            expected.push(b']');
+            assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected), "{key}");
+        }
+        let mut out = Vec::new();
+        rows.write_lines(&mut out, &plain, &mut spill);
+        let mut expected = vec![b'['];
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                expected.push(b',');
+            }
+            crate::json::string(&mut expected, row.line());
+        }
+        expected.push(b']');
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn two_threads_write_the_same_bytes() {
+        // Rows of every offset width, some needing escapes, over many blocks.
+        let mut rows = Rows::new();
+        let mut lines = Vec::new();
+        for n in 0..30_000usize {
+            let pad = [b'x'].repeat(n % 7 * 60);
+            let odd: &[u8] = if n % 5 == 0 { b"\"q\"" } else { b"plain" };
+            lines.push([format!("tcp {n} ").as_bytes(), odd, b" ", &pad, b" end"].concat());
+        }
+        lines.push([b"raw ".as_slice(), &[b'y'; 70_000], b" \xff"].concat());
+        for line in &lines {
+            let words: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+            let cells: Vec<(&'static str, &[u8])> = ["Proto", "N", "Odd", "Pad"].into_iter().zip(words).collect();
+            rows.push_line(line, &cells, false);
+        }
+        assert!(rows.block_from(0).end < rows.len() / 4, "several blocks");
+        let plain = rows.plain();
+        let write = |two_threads: bool| {
+            let mut spill = super::super::Spill::none();
+            spill.two_threads = two_threads;
+            let mut out = Vec::new();
+            rows.write_list(&mut out, &plain, &mut spill);
+            rows.write_column(&mut out, "Odd", &plain, &mut spill);
+            rows.write_column(&mut out, "Pad", &plain, &mut spill);
+            rows.write_lines(&mut out, &plain, &mut spill);
+            out
+        };
+        let one = write(false);
+        assert!(one.len() > 10 << 20);
+        assert!(one == write(true), "two threads wrote other bytes");
     }
 }

@@ -81,6 +81,8 @@ pub struct ViewSet {
     pub seen: Seen,
     /// With [`ViewSet::spool_finished_captures`]: where each view's finished captures go.
     spools: Option<Box<Spools>>,
+    /// See [`ViewSet::write_on_two_threads`].
+    two_threads: bool,
 }
 
 /// One [`Spool`] per view, for `CaptureSelect::All` in bounded memory.
@@ -117,6 +119,7 @@ impl ViewSet {
             proc_snmp: (format == Format::ProcSnmp).then(|| ProcSnmpView::new(select)),
             seen: Seen::default(),
             spools: None,
+            two_threads: false,
         }
     }
 
@@ -128,6 +131,13 @@ impl ViewSet {
     /// temporary directory, the captures are kept as before.
     pub fn spool_finished_captures(&mut self) {
         self.spools.get_or_insert_with(Box::default);
+    }
+
+    /// Let [`ViewSet::write_json_to`] write a large table's rows on a second thread as
+    /// well, a block of rows each in turn (the JSON is the same bytes; each thread holds
+    /// one block's JSON, a few hundred kilobytes, beside the output's buffer).
+    pub fn write_on_two_threads(&mut self, on: bool) {
+        self.two_threads = on;
     }
 
     /// Feed one event to every view.
@@ -226,6 +236,7 @@ impl ViewSet {
     pub fn write_json_to(&self, to: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut out = Vec::with_capacity(2 << 20);
         let mut spill = Spill::to(to);
+        spill.two_threads = self.two_threads;
         self.write_json_spill(&mut out, &mut spill);
         spill.finish(&mut out)
     }

@@ -206,7 +206,8 @@ impl SsView {
             super::write_captures(out, spooled, &self.captures, spill, write_capture);
         } else {
             let mut o = Object::new(out);
-            super::netstat::write_rows_spill(o.member("data"), self.rows().iter(), spill);
+            let rows = self.rows();
+            rows.write_list(o.member("data"), &rows.plain(), spill);
             o.end();
         }
     }
@@ -216,7 +217,7 @@ impl SsView {
 fn write_capture(out: &mut Vec<u8>, c: &SsCapture, spill: &mut Spill<'_>) {
     let mut co = Object::new(out);
     co.uint("capture", u64::from(c.number));
-    super::netstat::write_rows_spill(co.member("data"), c.rows.iter(), spill);
+    c.rows.write_list(co.member("data"), &c.rows.plain(), spill);
     co.end();
 }
 
