@@ -1,9 +1,13 @@
 //! One input in memory parsed in parts on every core, with exactly the events of one parse
 //! (`netsift::push::split`, as the CLI's `--jobs`).
 //!
-//! The bytes are cut at line starts into one part per core. The first part is parsed by
+//! The bytes are cut at line starts into one part per core. Each part is first read once,
+//! cheaply and in parallel, for its lines and its capture marks (`CaptureMarks`: the lines
+//! that decide where captures start, and the last ss header), from which the line number,
+//! the capture state and the table header at each cut follow. The first part is parsed by
 //! the true parser; each other part, on its own thread, by a parser whose state is guessed
-//! from the bytes just before it (`PushParser::guess_for_part`). Once the true parser has
+//! from the bytes just before it, with that capture state and header
+//! (`PushParser::guess_for_part_under`, `set_capture_state`). Once the true parser has
 //! read the parts before one, a guess that agrees with it keeps its part's result (and its
 //! end state becomes the truth); one that does not is thrown away and the part is parsed
 //! again by the true parser. Only the speed depends on the guesses.
@@ -13,7 +17,7 @@
 //!   part 2:   [warm-up]─▶ guess G2 ─────▶ E2   (kept when G2 agrees with E1, else redone from E1)
 //! ```
 
-use netsift::push::Position;
+use netsift::push::{CaptureMarks, Position};
 use netsift::{Event, Format, PushParser};
 
 /// Parts smaller than this are not worth a thread.
@@ -65,30 +69,89 @@ pub struct Span<'b> {
     pub inside: Option<Format>,
     /// Threads to use at most.
     pub workers: usize,
+    /// The last table header before the bytes (see `PushParser::guess_for_part_under`), if
+    /// one was found: an ss table can go on for several spans.
+    pub header: Option<&'b [u8]>,
+}
+
+/// What [`parse`] gives back besides the results: where the bytes end, and the last table
+/// header among them (for the next span's [`Span::header`]).
+pub struct Parsed<'b> {
+    /// The line number where the bytes end.
+    pub end_line: u64,
+    /// The last table header in the bytes, if one was found.
+    pub header: Option<&'b [u8]>,
 }
 
 /// Parse `span` with `work(parser, part, last)` on each part; the results in input order,
-/// as one parse by `truth` would give them. `truth` is left where the bytes end. Returns
-/// also the line number where the bytes end.
-pub fn parse<R: Send>(
+/// as one parse by `truth` would give them. `truth` is left where the bytes end.
+pub fn parse<'b, R: Send>(
     truth: &mut PushParser,
-    span: Span<'_>,
+    span: Span<'b>,
     work: &(dyn Fn(&mut PushParser, &[u8], bool) -> R + Sync),
-) -> (Vec<R>, u64) {
-    let Span { format, bytes, at, ended, inside, workers } = span;
+) -> (Vec<R>, Parsed<'b>) {
+    let Span { format, bytes, at, ended, inside, workers, header } = span;
     let cuts = cuts(bytes, workers);
     let part = |k: usize| &bytes[cuts[k]..cuts.get(k + 1).copied().unwrap_or(bytes.len())];
     let last = |k: usize| ended && k + 1 == cuts.len();
-    // The line number at each cut, and at the end.
+    // Each part's lines and capture marks, read in parallel (the marks of the formats
+    // whose captures they follow, see `netsift::push::split`).
+    let template = CaptureMarks::new(format, inside);
+    let count_part = |k: usize| {
+        let newlines = memchr::memchr_iter(b'\n', part(k)).count() as u64;
+        let marks = template.clone().map(|mut marks| {
+            marks.feed(part(k));
+            marks.finish();
+            marks
+        });
+        (newlines, marks)
+    };
+    let scans: Vec<(u64, Option<CaptureMarks>)> = if cuts.len() == 1 {
+        vec![count_part(0)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..cuts.len()).map(|k| scope.spawn(move || count_part(k))).collect();
+            let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
+            // A thread that panicked: its part counted here (without marks).
+            joined
+                .into_iter()
+                .enumerate()
+                .map(|(k, r)| r.unwrap_or_else(|_| (memchr::memchr_iter(b'\n', part(k)).count() as u64, None)))
+                .collect()
+        })
+    };
+    // The line number, the capture state and the last table header at each cut, and at
+    // the end.
     let mut lines = vec![at.line];
-    for k in 0..cuts.len() {
-        lines.push(lines[k] + memchr::memchr_iter(b'\n', part(k)).count() as u64);
+    let mut states = vec![truth.capture_state(inside)];
+    // The last two headers so far (the last first); a part that ends with a header
+    // leaves the one before it in force (the machine holds a header until the next line).
+    let mut seen_headers = [header, None];
+    let mut headers = vec![header];
+    for (k, (newlines, marks)) in scans.iter().enumerate() {
+        lines.push(lines[k] + newlines);
+        let state = states[k].as_ref().zip(marks.as_ref()).and_then(|(s, m)| s.after(m));
+        states.push(state);
+        let line_at = |h: u64| {
+            let start = cuts[k] + h as usize;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let line = &bytes[start..end];
+            line.strip_suffix(b"\r").unwrap_or(line)
+        };
+        let found = marks.as_ref().map_or([None, None], CaptureMarks::last_headers);
+        match found {
+            [Some(last), Some(before)] => seen_headers = [Some(line_at(last)), Some(line_at(before))],
+            [Some(last), None] => seen_headers = [Some(line_at(last)), seen_headers[0]],
+            _ => {}
+        }
+        let held = marks.as_ref().is_some_and(CaptureMarks::header_held);
+        headers.push(if held { seen_headers[1] } else { seen_headers[0] });
     }
     let end_line = lines[cuts.len()];
     let (first, guesses) = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..cuts.len())
             .map(|k| {
-                let (cut, line) = (cuts[k], lines[k]);
+                let (cut, line, state, header) = (cuts[k], lines[k], &states[k], headers[k]);
                 scope.spawn(move || {
                     let mut warm = cut.saturating_sub(WARM_UP);
                     if warm > 0 {
@@ -96,7 +159,12 @@ pub fn parse<R: Send>(
                         warm += memchr::memchr(b'\n', &bytes[warm..cut]).map_or(cut - warm, |i| i + 1);
                     }
                     let here = Position { line, offset: at.offset + cut as u64 };
-                    let mut guess = PushParser::guess_for_part(format, inside, &bytes[warm..cut], here);
+                    // The header, when the warm-up does not hold it.
+                    let header = header.filter(|h| !bytes[warm..cut].as_ptr_range().contains(&h.as_ptr()));
+                    let mut guess = PushParser::guess_for_part_under(format, inside, header, &bytes[warm..cut], here);
+                    if let Some(state) = state {
+                        guess.set_capture_state(state);
+                    }
                     let start = guess.clone();
                     let result = work(&mut guess, part(k), last(k));
                     (start, guess, result)
@@ -119,5 +187,5 @@ pub fn parse<R: Send>(
             _ => results.push(work(truth, part(k), last(k))),
         }
     }
-    (results, end_line)
+    (results, Parsed { end_line, header: seen_headers[0] })
 }

@@ -1430,7 +1430,8 @@ fn fill(reader: &mut dyn Read, window: &mut Vec<u8>, want: usize) -> std::io::Re
 /// The input is read a window at a time (one part of a few MB per core, cut at line
 /// starts). The first part of a window is parsed by the true parser; each other part, on
 /// its own thread, by a parser whose state is guessed from the bytes just before it
-/// (`PushParser::guess_for_part`, as the CLI's `--jobs`). When the true parser reaches the
+/// (`PushParser::guess_for_part_under`, with the capture state and table header found by a
+/// first quick pass over the parts, as the CLI's `--jobs`). When the true parser reaches the
 /// part, a guess that agrees with it keeps its rows; one that does not is thrown away
 /// and the part is parsed again by the true parser. So the table is exactly that of one
 /// parse, and memory holds one window whatever the input's size.
@@ -1450,6 +1451,9 @@ fn build(reader: &mut dyn Read, format: netsift::Format, name: Option<&str>, kin
     let mut at = netsift::push::Position { line: 1, offset: 0 };
     let mut aligned = true;
     let mut inside = None;
+    // The last table header read so far (an ss table can go on over several windows).
+    let mut header: Vec<u8> = Vec::new();
+    let mut have_header = false;
     loop {
         let ended = fill(reader, &mut window, workers * PART).map_err(|e| PyOSError::new_err(e.to_string()))?;
         // The window's whole lines; the rest waits for the next window.
@@ -1472,9 +1476,15 @@ fn build(reader: &mut dyn Read, format: netsift::Format, name: Option<&str>, kin
             ended,
             inside: inside.flatten(),
             workers: if aligned { workers } else { 1 },
+            header: have_header.then_some(&header[..]),
         };
-        let (results, end_line) =
+        let (results, parsed) =
             parts::parse(&mut truth, span, &|parser, part, last| parse_part(parser, part, last, kind));
+        let end_line = parsed.end_line;
+        if let Some(h) = parsed.header.map(<[u8]>::to_vec) {
+            header = h;
+            have_header = true;
+        }
         for batch in results {
             // A value that does not fit its column (named with its line).
             batches.push(batch.map_err(PyValueError::new_err)?);

@@ -350,7 +350,14 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                 }
             }
         };
-        let plan = split::Plan { path: file, format: common.format, workers, part_size, captures: true };
+        let plan = split::Plan {
+            path: file,
+            format: common.format,
+            workers,
+            part_size,
+            captures: true,
+            warm_up: split::WARM_UP,
+        };
         split::run(plan, &work, &mut deliver, &mut |()| {})?
     } else {
         match (from_member, jobs.workers(files, common.strict)) {
@@ -666,7 +673,14 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             (outcome, part_counts)
         };
         let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
-        let plan = split::Plan { path: file, format: common.format, workers, part_size, captures: false };
+        let plan = split::Plan {
+            path: file,
+            format: common.format,
+            workers,
+            part_size,
+            captures: false,
+            warm_up: split::WARM_UP,
+        };
         split::run(plan, &work, &mut |_| {}, &mut add)?
     } else {
         match (from_member, jobs.workers(files, common.strict)) {

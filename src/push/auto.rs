@@ -69,9 +69,9 @@ impl Kind {
 pub(super) struct AutoMachine {
     current: Option<Kind>,
     netstat: NetstatMachine,
-    ss: SsMachine,
-    stat: NetstatSMachine,
-    proc: ProcNetMachine,
+    pub(super) ss: SsMachine,
+    pub(super) stat: NetstatSMachine,
+    pub(super) proc: ProcNetMachine,
     iface: NetstatIMachine,
     agn: NetstatAgnMachine,
     inet: ProcInetMachine,
@@ -192,6 +192,12 @@ impl AutoMachine {
             Some(current) if current < claimed && Self::opens(current, line) => Some(current),
             _ => Some(claimed),
         }
+    }
+
+    /// Whether `line` opens a section of another format than the current one: the
+    /// capture marks of a part under `auto` (`push/split.rs`) stop being known there.
+    pub(super) fn opens_other(&self, line: &[u8]) -> bool {
+        self.starts(line).is_some_and(|k| Some(k) != self.current)
     }
 
     /// Does `line` open a section of format `kind`?

@@ -26,7 +26,7 @@ mod sockstat;
 
 pub use framer::{Framed, LineFramer, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
-pub use split::{is_table_header, TABLE_HEADER_MARK};
+pub use split::{is_table_header, CaptureMarks, CaptureState, TABLE_HEADER_MARK};
 
 use crate::events::{Event, EventKind, Malformed, Problem};
 use crate::format::Format;

@@ -41,26 +41,40 @@ impl SeenNames {
     /// FNV-1a: section names are a few bytes, hashed at every title; SipHash (std's
     /// `DefaultHasher`, with its fixed keys no harder to collide on purpose) cost ten
     /// times as much.
-    fn hash(name: &[u8]) -> u64 {
+    pub(super) fn hash(name: &[u8]) -> u64 {
         name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
     }
 
-    /// Whether `name` was seen (since the last clear).
-    pub(super) fn contains(&self, name: &[u8]) -> bool {
-        self.hashes.contains(&Self::hash(name))
-    }
-
-    /// Remember `name` (unless the set is full).
-    pub(super) fn insert(&mut self, name: &[u8]) {
-        let h = Self::hash(name);
-        if self.hashes.len() < SEEN_CAP && !self.hashes.contains(&h) {
-            self.hashes.push(h);
+    /// The capture rule of netstat -s titles and /proc prefixes, in one place for the
+    /// machines and for the capture marks of a part (`push/split.rs`): a name (its
+    /// [`SeenNames::hash`]) seen before in this capture starts a new one, unless it is
+    /// `continuing` the section just before (/proc's `IcmpMsg` over several pairs).
+    /// Returns whether it starts one, and remembers the name.
+    pub(super) fn starts_capture(&mut self, hash: u64, continuing: bool) -> bool {
+        let new = !continuing && self.hashes.contains(&hash);
+        if new {
+            self.hashes.clear();
         }
+        if self.hashes.len() < SEEN_CAP && !self.hashes.contains(&hash) {
+            self.hashes.push(hash);
+        }
+        new
     }
+}
 
-    /// Forget every name.
-    pub(super) fn clear(&mut self) {
-        self.hashes.clear();
+/// The name of the section that `line` is the title of, when it is one (what decides
+/// where a capture starts, see [`SeenNames::starts_capture`]): read as the machine reads
+/// it, with the grammar asked only about unindented lines that end with a colon (no other
+/// line is a title).
+pub(super) fn capture_title(line: &[u8]) -> Option<&[u8]> {
+    let candidate = line.first().is_some_and(|&b| !netsift_grammar::lex::is_blank(b))
+        && netsift_grammar::lex::trim_end_blanks(line).ends_with(b":");
+    if !candidate {
+        return None;
+    }
+    match netstat_s::classify(line) {
+        Ok(StatLine::Section(s)) => Some(s.name),
+        _ => None,
     }
 }
 
@@ -116,6 +130,19 @@ impl NetstatSMachine {
         self.capture
     }
 
+    /// What decides the capture numbers from here on: the number and the titles seen in
+    /// the capture (see `push/split.rs`).
+    pub(super) fn captures(&self) -> (u32, &SeenNames) {
+        (self.capture, &self.seen)
+    }
+
+    /// Take the capture number and the titles seen from the parser that read the input
+    /// up to here (a guessed part's start, see `push/split.rs`).
+    pub(super) fn set_captures(&mut self, capture: u32, seen: &SeenNames) {
+        self.capture = capture;
+        self.seen.clone_from(seen);
+    }
+
     pub(super) fn saw_table(&self) -> bool {
         self.saw_table
     }
@@ -125,11 +152,9 @@ impl NetstatSMachine {
             Ok(StatLine::Blank) => stats.blank += 1,
             Ok(StatLine::Section(s)) => {
                 stats.titles += 1;
-                if self.seen.contains(s.name) {
+                if self.seen.starts_capture(SeenNames::hash(s.name), false) {
                     self.capture += 1;
-                    self.seen.clear();
                 }
-                self.seen.insert(s.name);
                 self.section.clear();
                 self.section.extend_from_slice(s.name);
                 self.in_section = true;
@@ -324,11 +349,18 @@ mod tests {
 
     #[test]
     fn the_seen_set_is_bounded() {
-        let mut seen = super::SeenNames::default();
+        use super::SeenNames;
+        let mut seen = SeenNames::default();
         for i in 0..10_000u32 {
-            seen.insert(&i.to_be_bytes());
+            assert!(!seen.starts_capture(SeenNames::hash(&i.to_be_bytes()), false));
         }
         assert_eq!(seen.hashes.len(), super::SEEN_CAP);
-        assert!(seen.contains(&0u32.to_be_bytes()));
+        // A name remembered starts a capture (and the set then holds it alone); one past
+        // the bound was not remembered.
+        assert!(!seen.starts_capture(SeenNames::hash(&9_999u32.to_be_bytes()), false));
+        assert!(seen.starts_capture(SeenNames::hash(&0u32.to_be_bytes()), false));
+        assert_eq!(seen.hashes.len(), 1);
+        // Not when it continues the section just before (/proc's `IcmpMsg` pairs).
+        assert!(!seen.starts_capture(SeenNames::hash(&0u32.to_be_bytes()), true));
     }
 }

@@ -106,6 +106,22 @@ impl ProcNetMachine {
         self.capture
     }
 
+    /// What decides the capture numbers from here on (see `push/split.rs`): the number,
+    /// the prefixes paired in the capture, the last pair's prefix and the held names
+    /// line's prefix.
+    pub(super) fn captures(&self) -> (u32, &SeenNames, Option<&[u8]>, Option<&[u8]>) {
+        let last = (!self.last_prefix.is_empty()).then_some(&self.last_prefix[..]);
+        let held = if self.holding { pair_line(&self.names).ok().map(|l| l.prefix) } else { None };
+        (self.capture, &self.seen, last, held)
+    }
+
+    /// Take the capture number and the prefixes paired in the capture from the parser
+    /// that read the input up to here (a guessed part's start, see `push/split.rs`).
+    pub(super) fn set_captures(&mut self, capture: u32, seen: &SeenNames) {
+        self.capture = capture;
+        self.seen.clone_from(seen);
+    }
+
     pub(super) fn saw_table(&self) -> bool {
         self.saw_table
     }
@@ -202,11 +218,9 @@ impl ProcNetMachine {
                 return;
             }
         };
-        if self.seen.contains(names.prefix) && self.last_prefix != names.prefix {
+        if self.seen.starts_capture(SeenNames::hash(names.prefix), self.last_prefix == names.prefix) {
             self.capture += 1;
-            self.seen.clear();
         }
-        self.seen.insert(names.prefix);
         self.last_prefix.clear();
         self.last_prefix.extend_from_slice(names.prefix);
         self.saw_table = true;
@@ -298,6 +312,21 @@ struct Values<'a> {
 /// A kernel identifier: ASCII letters, digits and `_`, starting with a letter.
 fn is_identifier(word: &[u8]) -> bool {
     word.first().is_some_and(u8::is_ascii_alphabetic) && word.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// What `line` is to the pairing, read as [`ProcNetMachine::line`] reads it: `None` for a
+/// line that leaves the pairing as it is (blank, a notice, one that does not parse),
+/// else its prefix and whether it is a values line (a names line, or an empty `Prefix:`,
+/// otherwise). The capture marks of a part (`push/split.rs`) are these.
+pub(super) fn capture_mark(line: &[u8]) -> Option<(&[u8], bool)> {
+    if line.iter().all(|&b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let parsed = pair_line(line).ok()?;
+    if !is_identifier(parsed.prefix) && notice(line).is_some() {
+        return None;
+    }
+    Some((parsed.prefix, parsed.kind == PairKind::Values))
 }
 
 /// A message line among the pairs (a shell's or netstat's error, a time stamp).

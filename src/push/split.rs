@@ -17,8 +17,30 @@
 //! A state holds positions (a held ss row, a title waiting for its header), so a part's
 //! parser must count lines as the whole parse does: the caller gives each part its first
 //! line number ([`PushParser::starting_at`]).
+//!
+//! It also holds the capture number, and what decides where the next capture starts
+//! (netstat -s: the titles seen in the capture; /proc: the prefixes paired). A warm-up
+//! cannot know those: it starts counting at 1, and in the middle of a capture. So, for the
+//! formats whose logs repeat captures (netstat -s, /proc/net/netstat+snmp, ss), the
+//! caller also reads each part once, in parallel and cheaply, for its [`CaptureMarks`]:
+//! the few lines that the capture rule looks at (titles; /proc's prefixes; ss headers),
+//! read by the machines' own functions. Folding the marks of the parts before a cut over
+//! the state at the input's start ([`CaptureState::after`]) gives the exact state at the
+//! cut, which the guess then takes ([`PushParser::set_capture_state`]):
+//!
+//! ```text
+//!   marks of part 1, part 2, … (parallel) ─▶ S1 = start, S2 = S1.after(marks 1), S3 = …
+//!   guess for part k = warm-up state, with capture number and seen names from Sk
+//! ```
+//!
+//! The fold only makes the guess right more often: [`PushParser::agrees`] still checks
+//! it, capture number included.
 
-use super::{auto, netstat, resume, Machine, Position, PushParser};
+use memchr::memmem;
+
+use super::framer::{Framed, LineFramer, DEFAULT_LINE_CAP};
+use super::netstat_s::SeenNames;
+use super::{auto, netstat, netstat_s, proc_net, resume, Machine, Position, PushParser};
 use crate::format::Format;
 
 impl PushParser {
@@ -117,6 +139,323 @@ impl PushParser {
             Machine::ProcNetDev(_) => Some(Format::ProcNetDev),
             Machine::ProcInet(m) => Some(Format::ProcNetInet(m.proto())),
             Machine::ProcUnix(_) => Some(Format::ProcNetUnix),
+        }
+    }
+}
+
+/// Which capture rule a part's marks follow: the formats whose logs repeat captures in one
+/// file, and whose rule looks at lines that can be recognised on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// netstat -s: a title seen before in the capture starts the next.
+    NetstatS,
+    /// /proc/net/netstat and snmp: a prefix paired before (and not just before) does.
+    ProcNet,
+    /// ss: every header after the first table does.
+    Ss,
+}
+
+impl Rule {
+    fn of(format: Format) -> Option<Rule> {
+        match format {
+            Format::NetstatS => Some(Rule::NetstatS),
+            Format::ProcNetstat | Format::ProcSnmp => Some(Rule::ProcNet),
+            Format::Ss | Format::SsTulpn => Some(Rule::Ss),
+            _ => None,
+        }
+    }
+}
+
+/// The most distinct names one part's marks refer to (a kernel has a few dozen section
+/// names): a bound against hostile input, past which the part's marks are lost.
+const MARK_NAMES_CAP: usize = 4096;
+
+/// The lines of one part of an input that decide where its captures start, read on their
+/// own (see the module documentation): netstat -s titles, /proc prefixes (with whether the
+/// line holds names or values), ss headers. Fed the part's bytes in chunks of any size.
+/// Under `Format::Auto`, a line that opens a section of another format than the part's
+/// makes the marks unknown (`lost`): that part's guess then keeps its own count.
+#[derive(Debug, Clone)]
+pub struct CaptureMarks {
+    framer: LineFramer,
+    marking: Marking,
+}
+
+#[derive(Debug, Clone)]
+struct Marking {
+    rule: Rule,
+    /// Under `auto`: the machine, inside the part's format, whose `starts` says whether a
+    /// line opens another format's section.
+    auto: Option<Box<auto::AutoMachine>>,
+    header_mark: memmem::Finder<'static>,
+    /// The distinct names (their hashes) the marks refer to.
+    names: Vec<u64>,
+    /// The marks, in order: an index into `names`, shifted left once, with the low bit
+    /// set for a /proc values line.
+    marks: Vec<u32>,
+    lost: bool,
+    /// Where the last two ss headers start (the last first), from the start of the part.
+    last_headers: [Option<u64>; 2],
+    /// ss: whether the last line that was not a TAB-led continuation is a header. The ss
+    /// machine holds each line until the next arrives, so such a header opens its table
+    /// (and its capture) only in the next part.
+    header_held: bool,
+    /// ss: whether the part has a line that is not a TAB-led continuation (which lets a
+    /// line held before the part go).
+    lets_go: bool,
+}
+
+impl CaptureMarks {
+    /// Marks for a part of an input in `format` (`inside`: as for
+    /// [`PushParser::guess_for_part`]); `None` for a format whose captures are not
+    /// followed this way (its guesses keep counting from their warm-up).
+    pub fn new(format: Format, inside: Option<Format>) -> Option<Self> {
+        let (rule, auto) = match format {
+            Format::Auto => (Rule::of(inside?)?, Some(Box::new(auto::AutoMachine::inside(inside)))),
+            _ => (Rule::of(format)?, None),
+        };
+        let marking = Marking {
+            rule,
+            auto,
+            header_mark: memmem::Finder::new(TABLE_HEADER_MARK),
+            names: Vec::new(),
+            marks: Vec::new(),
+            lost: false,
+            last_headers: [None, None],
+            header_held: false,
+            lets_go: false,
+        };
+        Some(CaptureMarks { framer: LineFramer::new(DEFAULT_LINE_CAP), marking })
+    }
+
+    /// Read the next bytes of the part.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let CaptureMarks { framer, marking } = self;
+        if !marking.lost {
+            framer.feed(chunk, |framed| marking.framed(framed));
+        }
+    }
+
+    /// The end of the part: its last line, when it has no newline (the input's last).
+    pub fn finish(&mut self) {
+        let CaptureMarks { framer, marking } = self;
+        if !marking.lost {
+            framer.finish(|framed| marking.framed(framed));
+        }
+    }
+
+    /// Where the last two ss table headers of the part start (bytes from the part's
+    /// start, the last first): see [`PushParser::guess_for_part_under`].
+    pub fn last_headers(&self) -> [Option<u64>; 2] {
+        self.marking.last_headers
+    }
+
+    /// Whether the part's last line (but TAB-led ones) is an ss header: the ss machine
+    /// holds it when the next part starts, and reads the next part's first rows under the
+    /// header before it.
+    pub fn header_held(&self) -> bool {
+        self.marking.header_held
+    }
+}
+
+impl Marking {
+    fn framed(&mut self, framed: Framed<'_>) {
+        // An over-long line is malformed whatever it holds: no mark (and the ss machine
+        // lets the line it held go).
+        let Framed::Line(line, at) = framed else {
+            self.header_held = false;
+            self.lets_go = true;
+            return;
+        };
+        if self.lost {
+            return;
+        }
+        if self.auto.as_ref().is_some_and(|auto| auto.opens_other(line)) {
+            self.lost = true;
+            return;
+        }
+        match self.rule {
+            Rule::NetstatS => {
+                if let Some(name) = netstat_s::capture_title(line) {
+                    self.push(SeenNames::hash(name), false);
+                }
+            }
+            Rule::ProcNet => {
+                if let Some((prefix, values)) = proc_net::capture_mark(line) {
+                    self.push(SeenNames::hash(prefix), values);
+                }
+            }
+            Rule::Ss if line.first() == Some(&b'\t') => {}
+            Rule::Ss => {
+                self.lets_go = true;
+                self.header_held = self.header_mark.find(line).is_some() && is_table_header(line);
+                if self.header_held {
+                    self.push(0, false);
+                    self.last_headers = [Some(at.offset), self.last_headers[0]];
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, hash: u64, values: bool) {
+        let index = match self.names.iter().position(|&h| h == hash) {
+            Some(i) => i,
+            None if self.names.len() < MARK_NAMES_CAP => {
+                self.names.push(hash);
+                self.names.len() - 1
+            }
+            None => {
+                self.lost = true;
+                return;
+            }
+        };
+        self.marks.push((index as u32) << 1 | u32::from(values));
+    }
+}
+
+/// What decides the capture numbers of the events after a point of an input (see the
+/// module documentation): the capture number, and the names seen in the capture, the
+/// last /proc pair's prefix and the held names line's, or whether an ss table was opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaptureState {
+    rule: Rule,
+    capture: u32,
+    seen: SeenNames,
+    /// /proc: the prefix (hash) of the last pair.
+    last: Option<u64>,
+    /// /proc: the prefix (hash) of the names line waiting for its values.
+    held: Option<u64>,
+    /// ss: whether a table was opened.
+    saw_table: bool,
+    /// ss: whether the held line is a header, whose table opens with the next line.
+    header_held: bool,
+}
+
+impl CaptureState {
+    /// The state after a part whose marks are `marks`, when this is the state at its
+    /// start; `None` when the marks are lost or follow another rule.
+    pub fn after(&self, marks: &CaptureMarks) -> Option<CaptureState> {
+        let marking = &marks.marking;
+        if marking.lost || marking.rule != self.rule {
+            return None;
+        }
+        let mut next = self.clone();
+        if self.rule == Rule::Ss {
+            // A table opens (and the capture after the first starts) when the line after
+            // its header arrives: in this part for a header held at the cut (unless the
+            // part has only TAB-led lines), and for every header of the part but a last
+            // one held at its end.
+            let opens = |next: &mut CaptureState| {
+                if next.saw_table {
+                    next.capture = next.capture.saturating_add(1);
+                }
+                next.saw_table = true;
+            };
+            if next.header_held && marking.lets_go {
+                opens(&mut next);
+                next.header_held = false;
+            }
+            for _ in 0..marking.marks.len() - usize::from(marking.header_held) {
+                opens(&mut next);
+            }
+            next.header_held |= marking.header_held;
+            return Some(next);
+        }
+        for &mark in &marking.marks {
+            let (hash, values) = (*marking.names.get((mark >> 1) as usize)?, mark & 1 == 1);
+            match self.rule {
+                Rule::NetstatS => {
+                    if next.seen.starts_capture(hash, false) {
+                        next.capture = next.capture.saturating_add(1);
+                    }
+                }
+                // As `ProcNetMachine::line`: a values line, or a line of the held names
+                // line's prefix, pairs with it; any other line lets it go, and is held
+                // when it holds names.
+                Rule::ProcNet => match next.held {
+                    Some(held) if values || held == hash => {
+                        if next.seen.starts_capture(held, next.last == Some(held)) {
+                            next.capture = next.capture.saturating_add(1);
+                        }
+                        next.last = Some(held);
+                        next.held = None;
+                    }
+                    _ => next.held = (!values).then_some(hash),
+                },
+                Rule::Ss => {}
+            }
+        }
+        Some(next)
+    }
+}
+
+impl PushParser {
+    /// What decides this parser's capture numbers from here on, for the formats whose
+    /// captures a part's [`CaptureMarks`] follow (`inside` picks the machine under
+    /// `Format::Auto`, as for [`PushParser::guess_for_part`]); `None` for the others.
+    pub fn capture_state(&self, inside: Option<Format>) -> Option<CaptureState> {
+        let stat = |m: &netstat_s::NetstatSMachine| {
+            let (capture, seen) = m.captures();
+            CaptureState {
+                rule: Rule::NetstatS,
+                capture,
+                seen: seen.clone(),
+                last: None,
+                held: None,
+                saw_table: false,
+                header_held: false,
+            }
+        };
+        let proc = |m: &proc_net::ProcNetMachine| {
+            let (capture, seen, last, held) = m.captures();
+            CaptureState {
+                rule: Rule::ProcNet,
+                capture,
+                seen: seen.clone(),
+                last: last.map(SeenNames::hash),
+                held: held.map(SeenNames::hash),
+                saw_table: false,
+                header_held: false,
+            }
+        };
+        let ss = |m: &super::ss::SsMachine| {
+            let (capture, saw_table, header_held) = m.captures();
+            CaptureState {
+                rule: Rule::Ss,
+                capture,
+                seen: SeenNames::default(),
+                last: None,
+                held: None,
+                saw_table,
+                header_held,
+            }
+        };
+        match &self.machine {
+            Machine::NetstatS(m) => Some(stat(m)),
+            Machine::ProcNet(m) => Some(proc(m)),
+            Machine::Ss(m) => Some(ss(m)),
+            Machine::Auto(a) => match Rule::of(inside?)? {
+                Rule::NetstatS => Some(stat(&a.stat)),
+                Rule::ProcNet => Some(proc(&a.proc)),
+                Rule::Ss => Some(ss(&a.ss)),
+            },
+            _ => None,
+        }
+    }
+
+    /// Take the capture number (and the names seen in the capture) of `state`, the state
+    /// of the parser that read the input up to here: what a guess for a part cannot know
+    /// from its warm-up. A state of another format changes nothing.
+    pub fn set_capture_state(&mut self, state: &CaptureState) {
+        let CaptureState { rule, capture, ref seen, .. } = *state;
+        match (&mut self.machine, rule) {
+            (Machine::NetstatS(m), Rule::NetstatS) => m.set_captures(capture, seen),
+            (Machine::ProcNet(m), Rule::ProcNet) => m.set_captures(capture, seen),
+            (Machine::Ss(m), Rule::Ss) => m.set_capture(capture),
+            (Machine::Auto(a), Rule::NetstatS) => a.stat.set_captures(capture, seen),
+            (Machine::Auto(a), Rule::ProcNet) => a.proc.set_captures(capture, seen),
+            (Machine::Auto(a), Rule::Ss) => a.ss.set_capture(capture),
+            _ => {}
         }
     }
 }

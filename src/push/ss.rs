@@ -119,6 +119,21 @@ impl SsMachine {
         self.capture
     }
 
+    /// What decides the capture numbers from here on (see `push/split.rs`): the number,
+    /// whether a table was opened (every header after the first table starts a capture),
+    /// and whether the held line is a header (which opens its table when the next line
+    /// arrives).
+    pub(super) fn captures(&self) -> (u32, bool, bool) {
+        let header_held = self.held_at.is_some() && ss::header(&self.held).is_some();
+        (self.capture, self.saw_table, header_held)
+    }
+
+    /// Take the capture number from the parser that read the input up to here (a guessed
+    /// part's start, see `push/split.rs`).
+    pub(super) fn set_capture(&mut self, capture: u32) {
+        self.capture = capture;
+    }
+
     pub(super) fn saw_table(&self) -> bool {
         self.saw_table
     }
