@@ -12,7 +12,8 @@
 //!   built from the borrowed events and handed to pyarrow through the Arrow C stream
 //!   interface;
 //! - [`parts`]: an input in memory parsed in parts on every core, with exactly the events
-//!   of one parse (the guessed-state scheme of the CLI's `--jobs`).
+//!   of one parse (the guessed-state scheme of the CLI's `--jobs`);
+//! - [`pystr`]: bytes to `str` as insights holds them, and `str` lines to the bytes parsed.
 //!
 //! The library APIs used are the stable public ones: `PushParser` (with `guess_for_part`
 //! and `agrees`), `Sink`, the views' public methods, the JSON event writer,
@@ -23,6 +24,7 @@
 
 use pyo3::prelude::*;
 
+mod columns;
 mod parts;
 mod pyjson;
 mod pystr;
@@ -36,6 +38,7 @@ fn _netsift(m: &Bound<'_, PyModule>) -> PyResult<()> {
     views::register(m)?;
     stream::register(m)?;
     table::register(m)?;
+    m.add_function(wrap_pyfunction!(pystr::join_lines, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

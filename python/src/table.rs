@@ -1,6 +1,7 @@
-//! `netsift.table()`: the events of one kind as typed Arrow columns, built with arrow-rs
-//! builders straight from the borrowed events in the push parser's sink, and handed to
-//! pyarrow through the Arrow C stream interface (`__arrow_c_stream__`).
+//! `netsift.table()`: the events of one kind as typed Arrow columns, built straight from
+//! the borrowed events in the push parser's sink (with the builders of `columns`, and
+//! arrow-rs's for lists and booleans), and handed to pyarrow through the Arrow C stream
+//! interface (`__arrow_c_stream__`).
 //!
 //! Each kind has a fixed schema (the same columns whatever the input holds, even with no
 //! rows), named as the CLI's JSON keys. Where a JSON value mixes types, the table splits it
@@ -27,8 +28,9 @@ use std::io::Read;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use arrow_array::builder::{ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{ArrayRef, ListArray, RecordBatch, RecordBatchIterator, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, Field, Fields, Schema};
@@ -45,6 +47,7 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
+use crate::columns::{Column, Num, Runs, Text};
 use crate::parts;
 use crate::stream::{format_of, Source};
 
@@ -111,12 +114,15 @@ fn opt_int(v: Option<u64>) -> Res<Option<i64>> {
     v.map(int).transpose()
 }
 
+/// An int64 column.
+type Int = Num<Int64Type>;
+
 /// Named finished columns, in schema order.
 type Named = Vec<(&'static str, ArrayRef)>;
 
 /// The finished array of a builder.
-fn done(b: &mut dyn ArrayBuilder) -> ArrayRef {
-    b.finish()
+fn done(b: &mut impl Column) -> Result<ArrayRef, ArrowError> {
+    b.finish_column()
 }
 
 /// A struct column of named children; `valid` says which rows are not null.
@@ -169,18 +175,28 @@ fn ip_text(buf: &mut String, ip: IpAddr) -> &str {
     buf.clear();
     match ip {
         IpAddr::V4(v4) => {
+            // Into bytes on the stack, then one copy: a `char` at a time costs a
+            // capacity check and a UTF-8 encoding each.
+            let mut text = [0u8; 15];
+            let mut len = 0;
             for (i, octet) in v4.octets().into_iter().enumerate() {
                 if i > 0 {
-                    buf.push('.');
+                    text[len] = b'.';
+                    len += 1;
                 }
                 if octet >= 100 {
-                    buf.push(char::from(b'0' + octet / 100));
+                    text[len] = b'0' + octet / 100;
+                    len += 1;
                 }
                 if octet >= 10 {
-                    buf.push(char::from(b'0' + octet / 10 % 10));
+                    text[len] = b'0' + octet / 10 % 10;
+                    len += 1;
                 }
-                buf.push(char::from(b'0' + octet % 10));
+                text[len] = b'0' + octet % 10;
+                len += 1;
             }
+            // Digits and dots: ASCII.
+            buf.push_str(std::str::from_utf8(&text[..len]).unwrap_or_default());
         }
         IpAddr::V6(v6) => ipv6_text(buf, v6),
     }
@@ -239,39 +255,52 @@ fn ipv6_text(buf: &mut String, ip: std::net::Ipv6Addr) {
 }
 
 /// The columns every kind starts with.
-#[derive(Default)]
 struct Common {
-    kind: StringBuilder,
-    line: Int64Builder,
-    offset: Int64Builder,
-    capture: Int64Builder,
+    /// The table's kind, the same on every row.
+    kind: Runs,
+    /// The name of the table's kind.
+    kind_name: &'static str,
+    line: Int,
+    offset: Int,
+    capture: Int,
 }
 
 impl Common {
+    /// The columns of a table of `kind`, with room for `rows` rows.
+    fn new(kind: &'static str, rows: usize) -> Self {
+        Common {
+            kind: Runs::default(),
+            kind_name: kind,
+            line: Int::with_capacity(rows),
+            offset: Int::with_capacity(rows),
+            capture: Int::with_capacity(rows),
+        }
+    }
+
     fn push(&mut self, ev: &Event<'_>) -> Res<()> {
-        self.kind.append_value(ev.kind.name());
+        self.kind.append(self.kind_name);
         self.line.append_value(int(ev.at.line)?);
         self.offset.append_value(int(ev.at.offset)?);
         self.capture.append_value(i64::from(ev.capture));
         Ok(())
     }
 
-    fn finish(&mut self) -> Named {
-        vec![
-            ("kind", done(&mut self.kind)),
-            ("line", done(&mut self.line)),
-            ("offset", done(&mut self.offset)),
-            ("capture", done(&mut self.capture)),
-        ]
+    fn finish(&mut self) -> Result<Named, ArrowError> {
+        Ok(vec![
+            ("kind", done(&mut self.kind)?),
+            ("line", done(&mut self.line)?),
+            ("offset", done(&mut self.offset)?),
+            ("capture", done(&mut self.capture)?),
+        ])
     }
 }
 
 /// `pid`, `program`, `owner_text`: the PID/Program column (null when hidden or absent).
 #[derive(Default)]
 struct OwnerCols {
-    pid: Int64Builder,
-    program: StringBuilder,
-    owner_text: StringBuilder,
+    pid: Int,
+    program: Text,
+    owner_text: Text,
 }
 
 impl OwnerCols {
@@ -279,13 +308,13 @@ impl OwnerCols {
         match owner {
             Some(Owner::Process { pid, name }) => {
                 self.pid.append_value(i64::from(pid));
-                self.program.append_value(text(name));
+                self.program.append_bytes(name);
                 self.owner_text.append_null();
             }
             Some(Owner::Other(t)) => {
                 self.pid.append_null();
                 self.program.append_null();
-                self.owner_text.append_value(text(t));
+                self.owner_text.append_bytes(t);
             }
             Some(Owner::Hidden) | None => {
                 self.pid.append_null();
@@ -295,10 +324,11 @@ impl OwnerCols {
         }
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("pid", done(&mut self.pid)));
-        out.push(("program", done(&mut self.program)));
-        out.push(("owner_text", done(&mut self.owner_text)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("pid", done(&mut self.pid)?));
+        out.push(("program", done(&mut self.program)?));
+        out.push(("owner_text", done(&mut self.owner_text)?));
+        Ok(())
     }
 }
 
@@ -306,11 +336,11 @@ impl OwnerCols {
 
 #[derive(Default)]
 struct SectionCols {
-    table: StringBuilder,
-    title: StringBuilder,
-    lang: StringBuilder,
-    name: StringBuilder,
-    header: StringBuilder,
+    table: Text,
+    title: Text,
+    lang: Text,
+    name: Text,
+    header: Text,
     columns: ListBuilder<StringBuilder>,
 }
 
@@ -320,8 +350,8 @@ impl SectionCols {
         self.table.append_value(s.table.name());
         self.title.append_option(s.netstat_title().and_then(|t| t.c_text()));
         self.lang.append_value(s.lang.code());
-        self.name.append_option((!s.name.is_empty()).then(|| text(s.name)));
-        self.header.append_option(s.header.map(text));
+        self.name.append_opt_bytes((!s.name.is_empty()).then_some(s.name));
+        self.header.append_opt_bytes(s.header);
         // The names of the columns the header announced, as the C tools print them.
         let names = self.columns.values();
         match s.columns {
@@ -353,53 +383,56 @@ impl SectionCols {
         self.columns.append(true);
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("table", done(&mut self.table)));
-        out.push(("title", done(&mut self.title)));
-        out.push(("lang", done(&mut self.lang)));
-        out.push(("name", done(&mut self.name)));
-        out.push(("header", done(&mut self.header)));
-        out.push(("columns", done(&mut self.columns)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("table", done(&mut self.table)?));
+        out.push(("title", done(&mut self.title)?));
+        out.push(("lang", done(&mut self.lang)?));
+        out.push(("name", done(&mut self.name)?));
+        out.push(("header", done(&mut self.header)?));
+        out.push(("columns", done(&mut self.columns)?));
+        Ok(())
     }
 }
 
 #[derive(Default)]
 struct NoticeCols {
-    notice: StringBuilder,
-    text: StringBuilder,
+    notice: Text,
+    text: Text,
 }
 
 impl NoticeCols {
     fn push(&mut self, n: &Notice<'_>) {
         self.notice.append_value(n.kind.name());
-        self.text.append_value(text(n.text));
+        self.text.append_bytes(n.text);
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("notice", done(&mut self.notice)));
-        out.push(("text", done(&mut self.text)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("notice", done(&mut self.notice)?));
+        out.push(("text", done(&mut self.text)?));
+        Ok(())
     }
 }
 
 #[derive(Default)]
 struct MalformedCols {
-    column: Int64Builder,
-    reason: StringBuilder,
-    raw: StringBuilder,
+    column: Int,
+    reason: Text,
+    raw: Text,
 }
 
 impl MalformedCols {
     fn push(&mut self, m: &Malformed<'_>) -> Res<()> {
         self.column.append_value(int(m.column() as u64)?);
         self.reason.append_value(m.reason());
-        self.raw.append_value(text(m.raw));
+        self.raw.append_bytes(m.raw);
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("column", done(&mut self.column)));
-        out.push(("reason", done(&mut self.reason)));
-        out.push(("raw", done(&mut self.raw)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("column", done(&mut self.column)?));
+        out.push(("reason", done(&mut self.reason)?));
+        out.push(("raw", done(&mut self.raw)?));
+        Ok(())
     }
 }
 
@@ -408,10 +441,10 @@ impl MalformedCols {
 /// netstat's `local` / `foreign`: struct<address, family, port, port_name, maybe_truncated>.
 #[derive(Default)]
 struct NetstatEndpoints {
-    address: StringBuilder,
-    family: StringBuilder,
-    port: Int64Builder,
-    port_name: StringBuilder,
+    address: Text,
+    family: Text,
+    port: Int,
+    port_name: Text,
     maybe_truncated: BooleanBuilder,
     valid: Vec<bool>,
 }
@@ -456,11 +489,11 @@ impl NetstatEndpoints {
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
         struct_array(
             vec![
-                ("address", done(&mut self.address)),
-                ("family", done(&mut self.family)),
-                ("port", done(&mut self.port)),
-                ("port_name", done(&mut self.port_name)),
-                ("maybe_truncated", done(&mut self.maybe_truncated)),
+                ("address", done(&mut self.address)?),
+                ("family", done(&mut self.family)?),
+                ("port", done(&mut self.port)?),
+                ("port_name", done(&mut self.port_name)?),
+                ("maybe_truncated", done(&mut self.maybe_truncated)?),
             ],
             Some(std::mem::take(&mut self.valid)),
         )
@@ -470,11 +503,11 @@ impl NetstatEndpoints {
 /// netstat `-o`'s `timer`: struct<kind, word, expires_ms, retransmits, probes>.
 #[derive(Default)]
 struct TimerCols {
-    kind: StringBuilder,
-    word: StringBuilder,
-    expires_ms: Int64Builder,
-    retransmits: Int64Builder,
-    probes: Int64Builder,
+    kind: Text,
+    word: Text,
+    expires_ms: Int,
+    retransmits: Int,
+    probes: Int,
     valid: Vec<bool>,
     deferred: Deferred,
 }
@@ -492,20 +525,20 @@ impl TimerCols {
 /// `/proc/net/{tcp,udp,…}`'s fields that netstat does not print: `kernel`.
 #[derive(Default)]
 struct KernelInetCols {
-    slot: Int64Builder,
-    state_code: Int64Builder,
-    timer_code: Int64Builder,
-    when_ticks: Int64Builder,
-    retransmits: Int64Builder,
-    timeout: Int64Builder,
-    refcount: Int64Builder,
-    pointer: StringBuilder,
-    rto: Int64Builder,
-    ato: Int64Builder,
-    quick_pingpong: Int64Builder,
-    cwnd: Int64Builder,
-    ssthresh: Int64Builder,
-    drops: Int64Builder,
+    slot: Int,
+    state_code: Int,
+    timer_code: Int,
+    when_ticks: Int,
+    retransmits: Int,
+    timeout: Int,
+    refcount: Int,
+    pointer: Text,
+    rto: Int,
+    ato: Int,
+    quick_pingpong: Int,
+    cwnd: Int,
+    ssthresh: Int,
+    drops: Int,
     valid: Vec<bool>,
     deferred: Deferred,
 }
@@ -535,22 +568,22 @@ impl KernelInetCols {
 
 #[derive(Default)]
 struct InetCols {
-    proto: StringBuilder,
-    recv_q: Int64Builder,
-    send_q: Int64Builder,
+    proto: Text,
+    recv_q: Int,
+    send_q: Int,
     local: NetstatEndpoints,
     foreign: NetstatEndpoints,
-    state: StringBuilder,
-    user: StringBuilder,
-    uid: Int64Builder,
-    inode: Int64Builder,
+    state: Text,
+    user: Text,
+    uid: Int,
+    inode: Int,
     owner: OwnerCols,
     timer: TimerCols,
     kernel: KernelInetCols,
-    more_local: StringBuilder,
-    more_foreign: StringBuilder,
+    more_local: Text,
+    more_foreign: Text,
     more: ListShape,
-    raw: StringBuilder,
+    raw: Text,
     buf: String,
 }
 
@@ -573,7 +606,7 @@ impl InetCols {
                 let _ = write!(self.buf, "{n}");
                 self.state.append_value(&self.buf);
             }
-            InetState::Other(w) => self.state.append_value(text(w)),
+            InetState::Other(w) => self.state.append_bytes(w),
         }
         match c.user {
             Some(User::Uid(uid)) => {
@@ -582,7 +615,7 @@ impl InetCols {
             }
             Some(User::Name(n)) => {
                 self.uid.append_null();
-                self.user.append_value(text(n));
+                self.user.append_bytes(n);
             }
             None => {
                 self.uid.append_null();
@@ -596,15 +629,15 @@ impl InetCols {
         // A multi-homed sctp row: the addresses of its continuation lines.
         if memchr::memchr(b'\n', c.line).is_some() {
             for (local, foreign) in netsift::netsift_grammar::netstat::more_addresses(c) {
-                self.more_local.append_option(local.map(text));
-                self.more_foreign.append_option(foreign.map(text));
+                self.more_local.append_opt_bytes(local);
+                self.more_foreign.append_opt_bytes(foreign);
                 self.more.item()?;
             }
             self.more.end_row(true);
         } else {
             self.more.end_row(false);
         }
-        self.raw.append_value(text(c.line));
+        self.raw.append_bytes(c.line);
         Ok(())
     }
 
@@ -637,7 +670,7 @@ impl InetCols {
                 _ => "other",
             }),
         }
-        t.word.append_option((timer.kind == TimerKind::Other).then(|| text(timer.word)));
+        t.word.append_opt_bytes((timer.kind == TimerKind::Other).then_some(timer.word));
         t.expires_ms.append_value(timer.expires_ms);
         t.retransmits.append_value(int(timer.retransmits)?);
         t.probes.append_value(int(timer.probes)?);
@@ -691,26 +724,26 @@ impl InetCols {
     }
 
     fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
-        out.push(("proto", done(&mut self.proto)));
-        out.push(("recv_q", done(&mut self.recv_q)));
-        out.push(("send_q", done(&mut self.send_q)));
+        out.push(("proto", done(&mut self.proto)?));
+        out.push(("recv_q", done(&mut self.recv_q)?));
+        out.push(("send_q", done(&mut self.send_q)?));
         out.push(("local", self.local.finish()?));
         out.push(("foreign", self.foreign.finish()?));
-        out.push(("state", done(&mut self.state)));
-        out.push(("user", done(&mut self.user)));
-        out.push(("uid", done(&mut self.uid)));
-        out.push(("inode", done(&mut self.inode)));
-        self.owner.finish(out);
+        out.push(("state", done(&mut self.state)?));
+        out.push(("user", done(&mut self.user)?));
+        out.push(("uid", done(&mut self.uid)?));
+        out.push(("inode", done(&mut self.inode)?));
+        self.owner.finish(out)?;
         let t = &mut self.timer;
         let mut deferred = std::mem::take(&mut t.deferred);
         deferred.finish(|n| t.nulls(n));
         let timer = struct_array(
             vec![
-                ("kind", done(&mut t.kind)),
-                ("word", done(&mut t.word)),
-                ("expires_ms", done(&mut t.expires_ms)),
-                ("retransmits", done(&mut t.retransmits)),
-                ("probes", done(&mut t.probes)),
+                ("kind", done(&mut t.kind)?),
+                ("word", done(&mut t.word)?),
+                ("expires_ms", done(&mut t.expires_ms)?),
+                ("retransmits", done(&mut t.retransmits)?),
+                ("probes", done(&mut t.probes)?),
             ],
             Some(std::mem::take(&mut t.valid)),
         )?;
@@ -720,28 +753,30 @@ impl InetCols {
         deferred.finish(|n| k.nulls(n));
         let kernel = struct_array(
             vec![
-                ("slot", done(&mut k.slot)),
-                ("state_code", done(&mut k.state_code)),
-                ("timer_code", done(&mut k.timer_code)),
-                ("when_ticks", done(&mut k.when_ticks)),
-                ("retransmits", done(&mut k.retransmits)),
-                ("timeout", done(&mut k.timeout)),
-                ("refcount", done(&mut k.refcount)),
-                ("pointer", done(&mut k.pointer)),
-                ("rto", done(&mut k.rto)),
-                ("ato", done(&mut k.ato)),
-                ("quick_pingpong", done(&mut k.quick_pingpong)),
-                ("cwnd", done(&mut k.cwnd)),
-                ("ssthresh", done(&mut k.ssthresh)),
-                ("drops", done(&mut k.drops)),
+                ("slot", done(&mut k.slot)?),
+                ("state_code", done(&mut k.state_code)?),
+                ("timer_code", done(&mut k.timer_code)?),
+                ("when_ticks", done(&mut k.when_ticks)?),
+                ("retransmits", done(&mut k.retransmits)?),
+                ("timeout", done(&mut k.timeout)?),
+                ("refcount", done(&mut k.refcount)?),
+                ("pointer", done(&mut k.pointer)?),
+                ("rto", done(&mut k.rto)?),
+                ("ato", done(&mut k.ato)?),
+                ("quick_pingpong", done(&mut k.quick_pingpong)?),
+                ("cwnd", done(&mut k.cwnd)?),
+                ("ssthresh", done(&mut k.ssthresh)?),
+                ("drops", done(&mut k.drops)?),
             ],
             Some(std::mem::take(&mut k.valid)),
         )?;
         out.push(("kernel", kernel));
-        let pairs =
-            struct_array(vec![("local", done(&mut self.more_local)), ("foreign", done(&mut self.more_foreign))], None)?;
+        let pairs = struct_array(
+            vec![("local", done(&mut self.more_local)?), ("foreign", done(&mut self.more_foreign)?)],
+            None,
+        )?;
         out.push(("more_addresses", self.more.finish(pairs)?));
-        out.push(("raw", done(&mut self.raw)));
+        out.push(("raw", done(&mut self.raw)?));
         Ok(())
     }
 }
@@ -750,21 +785,21 @@ impl InetCols {
 
 #[derive(Default)]
 struct UnixCols {
-    refcnt: Int64Builder,
+    refcnt: Int,
     flags: ListBuilder<StringBuilder>,
-    sock_type: StringBuilder,
-    state: StringBuilder,
-    inode: Int64Builder,
+    sock_type: Text,
+    state: Text,
+    inode: Int,
     owner: OwnerCols,
-    path: StringBuilder,
-    k_pointer: StringBuilder,
-    k_protocol: Int64Builder,
-    k_flags: Int64Builder,
-    k_type_code: Int64Builder,
-    k_state_code: Int64Builder,
+    path: Text,
+    k_pointer: Text,
+    k_protocol: Int,
+    k_flags: Int,
+    k_type_code: Int,
+    k_state_code: Int,
     k_valid: Vec<bool>,
     k_deferred: Deferred,
-    raw: StringBuilder,
+    raw: Text,
     buf: String,
 }
 
@@ -784,12 +819,12 @@ impl UnixCols {
             }
         }
         self.flags.append(true);
-        self.sock_type.append_value(text(u.sock_type.word()));
+        self.sock_type.append_bytes(u.sock_type.word());
         let state = u.state.word();
-        self.state.append_option(state.map(text));
+        self.state.append_opt_bytes(state);
         self.inode.append_option(opt_int(u.inode)?);
         self.owner.push(u.owner);
-        self.path.append_value(text(u.path));
+        self.path.append_bytes(u.path);
         match &u.kernel {
             Some(k) => {
                 let mut deferred = std::mem::take(&mut self.k_deferred);
@@ -811,32 +846,32 @@ impl UnixCols {
                 self.k_valid.push(false);
             }
         }
-        self.raw.append_value(text(u.line));
+        self.raw.append_bytes(u.line);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
-        out.push(("refcnt", done(&mut self.refcnt)));
-        out.push(("flags", done(&mut self.flags)));
-        out.push(("type", done(&mut self.sock_type)));
-        out.push(("state", done(&mut self.state)));
-        out.push(("inode", done(&mut self.inode)));
-        self.owner.finish(out);
-        out.push(("path", done(&mut self.path)));
+        out.push(("refcnt", done(&mut self.refcnt)?));
+        out.push(("flags", done(&mut self.flags)?));
+        out.push(("type", done(&mut self.sock_type)?));
+        out.push(("state", done(&mut self.state)?));
+        out.push(("inode", done(&mut self.inode)?));
+        self.owner.finish(out)?;
+        out.push(("path", done(&mut self.path)?));
         let mut deferred = std::mem::take(&mut self.k_deferred);
         deferred.finish(|n| self.kernel_nulls(n));
         let kernel = struct_array(
             vec![
-                ("pointer", done(&mut self.k_pointer)),
-                ("protocol", done(&mut self.k_protocol)),
-                ("flags", done(&mut self.k_flags)),
-                ("type_code", done(&mut self.k_type_code)),
-                ("state_code", done(&mut self.k_state_code)),
+                ("pointer", done(&mut self.k_pointer)?),
+                ("protocol", done(&mut self.k_protocol)?),
+                ("flags", done(&mut self.k_flags)?),
+                ("type_code", done(&mut self.k_type_code)?),
+                ("state_code", done(&mut self.k_state_code)?),
             ],
             Some(std::mem::take(&mut self.k_valid)),
         )?;
         out.push(("kernel", kernel));
-        out.push(("raw", done(&mut self.raw)));
+        out.push(("raw", done(&mut self.raw)?));
         Ok(())
     }
 }
@@ -846,26 +881,54 @@ impl UnixCols {
 /// ss's `local` / `peer`: struct<address, family, iface, port, port_name, inode>.
 #[derive(Default)]
 struct SsEndpoints {
-    address: StringBuilder,
-    family: StringBuilder,
-    iface: StringBuilder,
-    port: Int64Builder,
-    port_name: StringBuilder,
-    inode: Int64Builder,
+    address: Text,
+    family: Text,
+    iface: Text,
+    port: Int,
+    port_name: Text,
+    inode: Int,
 }
 
 impl SsEndpoints {
+    /// With room for `rows` rows.
+    fn new(rows: usize) -> Self {
+        SsEndpoints {
+            address: Text::with_capacity(rows, 24),
+            family: Text::with_capacity(rows, 4),
+            port: Int::with_capacity(rows),
+            ..SsEndpoints::default()
+        }
+    }
+
     fn push(&mut self, e: &ss::Endpoint<'_>, buf: &mut String) -> Res<()> {
-        let (address, family) = match e.host {
-            ss::Host::Ip(ip) => (Cow::Borrowed(ip_text(buf, ip)), if ip.is_ipv4() { "ipv4" } else { "ipv6" }),
-            ss::Host::Any => (Cow::Borrowed("*"), "any"),
-            ss::Host::Name(n) => (text(n), "name"),
-            ss::Host::Path(p) => (text(p), "path"),
-            ss::Host::Other(t) => (text(t), "other"),
+        let family = match e.host {
+            ss::Host::Ip(ip) => {
+                self.address.append_value(ip_text(buf, ip));
+                if ip.is_ipv4() {
+                    "ipv4"
+                } else {
+                    "ipv6"
+                }
+            }
+            ss::Host::Any => {
+                self.address.append_value("*");
+                "any"
+            }
+            ss::Host::Name(n) => {
+                self.address.append_bytes(n);
+                "name"
+            }
+            ss::Host::Path(p) => {
+                self.address.append_bytes(p);
+                "path"
+            }
+            ss::Host::Other(t) => {
+                self.address.append_bytes(t);
+                "other"
+            }
         };
-        self.address.append_value(address);
         self.family.append_value(family);
-        self.iface.append_option(e.iface.map(text));
+        self.iface.append_opt_bytes(e.iface);
         match e.port {
             Some(ss::Port::Number(n)) => {
                 self.port.append_value(i64::from(n));
@@ -877,7 +940,7 @@ impl SsEndpoints {
             }
             Some(ss::Port::Name(n)) => {
                 self.port.append_null();
-                self.port_name.append_value(text(n));
+                self.port_name.append_bytes(n);
             }
             None => {
                 self.port.append_null();
@@ -891,12 +954,12 @@ impl SsEndpoints {
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
         struct_array(
             vec![
-                ("address", done(&mut self.address)),
-                ("family", done(&mut self.family)),
-                ("iface", done(&mut self.iface)),
-                ("port", done(&mut self.port)),
-                ("port_name", done(&mut self.port_name)),
-                ("inode", done(&mut self.inode)),
+                ("address", done(&mut self.address)?),
+                ("family", done(&mut self.family)?),
+                ("iface", done(&mut self.iface)?),
+                ("port", done(&mut self.port)?),
+                ("port_name", done(&mut self.port_name)?),
+                ("inode", done(&mut self.inode)?),
             ],
             None,
         )
@@ -906,8 +969,8 @@ impl SsEndpoints {
 /// A list<struct<key, text>> of ss extras, each item as printed.
 #[derive(Default)]
 struct ExtrasCols {
-    key: StringBuilder,
-    text: StringBuilder,
+    key: Text,
+    text: Text,
     shape: ListShape,
 }
 
@@ -918,8 +981,8 @@ impl ExtrasCols {
             return Ok(());
         };
         for e in items {
-            self.key.append_value(text(e.key));
-            self.text.append_value(text(e.text));
+            self.key.append_bytes(e.key);
+            self.text.append_bytes(e.text);
             self.shape.item()?;
         }
         self.shape.end_row(true);
@@ -927,41 +990,60 @@ impl ExtrasCols {
     }
 
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
-        let items = struct_array(vec![("key", done(&mut self.key)), ("text", done(&mut self.text))], None)?;
+        let items = struct_array(vec![("key", done(&mut self.key)?), ("text", done(&mut self.text)?)], None)?;
         self.shape.finish(items)
     }
 }
 
 #[derive(Default)]
 struct SsCols {
-    netid: StringBuilder,
+    netid: Text,
     sctp_assoc: BooleanBuilder,
-    state: StringBuilder,
-    recv_q: Int64Builder,
-    send_q: Int64Builder,
+    state: Text,
+    recv_q: Int,
+    send_q: Int,
     local: SsEndpoints,
     peer: SsEndpoints,
-    p_name: StringBuilder,
-    p_pid: Int64Builder,
-    p_fd: Int64Builder,
-    p_tid: Int64Builder,
-    p_proc_ctx: StringBuilder,
-    p_sock_ctx: StringBuilder,
+    p_name: Text,
+    p_pid: Int,
+    p_fd: Int,
+    p_tid: Int,
+    p_proc_ctx: Text,
+    p_sock_ctx: Text,
     process: ListShape,
     process_truncated: BooleanBuilder,
     extras: ExtrasCols,
     info: ListBuilder<StringBuilder>,
     info_extras: ExtrasCols,
-    raw: StringBuilder,
+    raw: Text,
     buf: String,
 }
 
 impl SsCols {
+    /// With room for `rows` rows (each with one process).
+    fn new(rows: usize) -> Self {
+        SsCols {
+            netid: Text::with_capacity(rows, 4),
+            sctp_assoc: BooleanBuilder::with_capacity(rows),
+            state: Text::with_capacity(rows, 8),
+            recv_q: Int::with_capacity(rows),
+            send_q: Int::with_capacity(rows),
+            local: SsEndpoints::new(rows),
+            peer: SsEndpoints::new(rows),
+            p_name: Text::with_capacity(rows, 16),
+            p_pid: Int::with_capacity(rows),
+            p_fd: Int::with_capacity(rows),
+            process_truncated: BooleanBuilder::with_capacity(rows),
+            raw: Text::with_capacity(rows, 256),
+            ..SsCols::default()
+        }
+    }
+
     fn push(&mut self, s: &SsSocket<'_>) -> Res<()> {
         let r = &s.row;
-        self.netid.append_option(r.netid.map(|n| text(n.name())));
+        self.netid.append_opt_bytes(r.netid.map(|n| n.name()));
         self.sctp_assoc.append_value(r.sctp_assoc);
-        self.state.append_option(r.state.map(|st| text(st.name())));
+        self.state.append_opt_bytes(r.state.map(|st| st.name()));
         self.recv_q.append_option(opt_int(r.recv_q)?);
         self.send_q.append_option(opt_int(r.send_q)?);
         self.local.push(&r.local, &mut self.buf)?;
@@ -969,12 +1051,12 @@ impl SsCols {
         match r.process {
             Some(users) => {
                 for p in users.iter() {
-                    self.p_name.append_value(text(p.name));
+                    self.p_name.append_bytes(p.name);
                     self.p_pid.append_value(i64::from(p.pid));
                     self.p_fd.append_value(i64::from(p.fd));
                     self.p_tid.append_option(p.tid.map(i64::from));
-                    self.p_proc_ctx.append_option(p.proc_ctx.map(text));
-                    self.p_sock_ctx.append_option(p.sock_ctx.map(text));
+                    self.p_proc_ctx.append_opt_bytes(p.proc_ctx);
+                    self.p_sock_ctx.append_opt_bytes(p.sock_ctx);
                     self.process.item()?;
                 }
                 self.process.end_row(true);
@@ -996,35 +1078,35 @@ impl SsCols {
             self.info.append(true);
             self.info_extras.push(Some(s.info_extras().flatten()))?;
         }
-        self.raw.append_value(text(r.line));
+        self.raw.append_bytes(r.line);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
-        out.push(("netid", done(&mut self.netid)));
-        out.push(("sctp_assoc", done(&mut self.sctp_assoc)));
-        out.push(("state", done(&mut self.state)));
-        out.push(("recv_q", done(&mut self.recv_q)));
-        out.push(("send_q", done(&mut self.send_q)));
+        out.push(("netid", done(&mut self.netid)?));
+        out.push(("sctp_assoc", done(&mut self.sctp_assoc)?));
+        out.push(("state", done(&mut self.state)?));
+        out.push(("recv_q", done(&mut self.recv_q)?));
+        out.push(("send_q", done(&mut self.send_q)?));
         out.push(("local", self.local.finish()?));
         out.push(("peer", self.peer.finish()?));
         let entries = struct_array(
             vec![
-                ("name", done(&mut self.p_name)),
-                ("pid", done(&mut self.p_pid)),
-                ("fd", done(&mut self.p_fd)),
-                ("tid", done(&mut self.p_tid)),
-                ("proc_ctx", done(&mut self.p_proc_ctx)),
-                ("sock_ctx", done(&mut self.p_sock_ctx)),
+                ("name", done(&mut self.p_name)?),
+                ("pid", done(&mut self.p_pid)?),
+                ("fd", done(&mut self.p_fd)?),
+                ("tid", done(&mut self.p_tid)?),
+                ("proc_ctx", done(&mut self.p_proc_ctx)?),
+                ("sock_ctx", done(&mut self.p_sock_ctx)?),
             ],
             None,
         )?;
         out.push(("process", self.process.finish(entries)?));
-        out.push(("process_truncated", done(&mut self.process_truncated)));
+        out.push(("process_truncated", done(&mut self.process_truncated)?));
         out.push(("extras", self.extras.finish()?));
-        out.push(("info", done(&mut self.info)));
+        out.push(("info", done(&mut self.info)?));
         out.push(("info_extras", self.info_extras.finish()?));
-        out.push(("raw", done(&mut self.raw)));
+        out.push(("raw", done(&mut self.raw)?));
         Ok(())
     }
 }
@@ -1033,25 +1115,38 @@ impl SsCols {
 
 #[derive(Default)]
 struct CounterCols {
-    source: StringBuilder,
-    section: StringBuilder,
-    name: StringBuilder,
-    subtable: StringBuilder,
-    value: Int64Builder,
-    value_decimal: StringBuilder,
-    text: StringBuilder,
-    position: Int64Builder,
-    raw: StringBuilder,
-    rate: Float64Builder,
+    source: Runs,
+    section: Text,
+    name: Text,
+    subtable: Text,
+    value: Int,
+    value_decimal: Text,
+    text: Text,
+    position: Int,
+    raw: Text,
+    rate: Num<Float64Type>,
     buf: String,
 }
 
 impl CounterCols {
+    /// With room for `rows` rows.
+    fn new(rows: usize) -> Self {
+        CounterCols {
+            section: Text::with_capacity(rows, 12),
+            name: Text::with_capacity(rows, 24),
+            value: Int::with_capacity(rows),
+            text: Text::with_capacity(rows, 16),
+            position: Int::with_capacity(rows),
+            raw: Text::with_capacity(rows, 48),
+            ..CounterCols::default()
+        }
+    }
+
     fn push(&mut self, c: &Counter<'_>) {
-        self.source.append_value(c.source.name());
-        self.section.append_value(text(c.section));
-        self.name.append_option(c.name.map(text));
-        self.subtable.append_option(c.subtable.map(text));
+        self.source.append(c.source.name());
+        self.section.append_bytes(c.section);
+        self.name.append_opt_bytes(c.name);
+        self.subtable.append_opt_bytes(c.subtable);
         match i64::try_from(c.value) {
             Ok(v) => {
                 self.value.append_value(v);
@@ -1064,7 +1159,7 @@ impl CounterCols {
                 self.value_decimal.append_value(&self.buf);
             }
         }
-        self.text.append_value(text(c.text));
+        self.text.append_bytes(c.text);
         // A /proc values line holds every counter of its section: its position says which
         // value this is (the JSON then has no `raw` either).
         match c.position {
@@ -1074,23 +1169,24 @@ impl CounterCols {
             }
             None => {
                 self.position.append_null();
-                self.raw.append_value(text(c.line));
+                self.raw.append_bytes(c.line);
             }
         }
         self.rate.append_option(c.rate);
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("source", done(&mut self.source)));
-        out.push(("section", done(&mut self.section)));
-        out.push(("name", done(&mut self.name)));
-        out.push(("subtable", done(&mut self.subtable)));
-        out.push(("value", done(&mut self.value)));
-        out.push(("value_decimal", done(&mut self.value_decimal)));
-        out.push(("text", done(&mut self.text)));
-        out.push(("position", done(&mut self.position)));
-        out.push(("raw", done(&mut self.raw)));
-        out.push(("rate", done(&mut self.rate)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("source", done(&mut self.source)?));
+        out.push(("section", done(&mut self.section)?));
+        out.push(("name", done(&mut self.name)?));
+        out.push(("subtable", done(&mut self.subtable)?));
+        out.push(("value", done(&mut self.value)?));
+        out.push(("value_decimal", done(&mut self.value_decimal)?));
+        out.push(("text", done(&mut self.text)?));
+        out.push(("position", done(&mut self.position)?));
+        out.push(("raw", done(&mut self.raw)?));
+        out.push(("rate", done(&mut self.rate)?));
+        Ok(())
     }
 }
 
@@ -1116,18 +1212,18 @@ const IFACE_COUNTERS: [&str; 16] = [
 
 #[derive(Default)]
 struct InterfaceCols {
-    iface: StringBuilder,
-    mtu: Int64Builder,
-    metric: Int64Builder,
-    counters: [Int64Builder; 16],
+    iface: Text,
+    mtu: Int,
+    metric: Int,
+    counters: [Int; 16],
     flags: ListBuilder<StringBuilder>,
-    flags_text: StringBuilder,
-    raw: StringBuilder,
+    flags_text: Text,
+    raw: Text,
 }
 
 impl InterfaceCols {
     fn push(&mut self, i: &Interface<'_>) -> Res<()> {
-        self.iface.append_value(text(i.iface));
+        self.iface.append_bytes(i.iface);
         self.mtu.append_option(opt_int(i.mtu)?);
         self.metric.append_option(opt_int(i.metric)?);
         let st = i.stats.map(|s| [s.rx_ok, s.rx_err, s.rx_drp, s.rx_ovr, s.tx_ok, s.tx_err, s.tx_drp, s.tx_ovr]);
@@ -1154,37 +1250,38 @@ impl InterfaceCols {
             }
             None => self.flags.append(false),
         }
-        self.flags_text.append_value(text(i.flags_text));
-        self.raw.append_value(text(i.line));
+        self.flags_text.append_bytes(i.flags_text);
+        self.raw.append_bytes(i.line);
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("iface", done(&mut self.iface)));
-        out.push(("mtu", done(&mut self.mtu)));
-        out.push(("metric", done(&mut self.metric)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("iface", done(&mut self.iface)?));
+        out.push(("mtu", done(&mut self.mtu)?));
+        out.push(("metric", done(&mut self.metric)?));
         for (name, b) in IFACE_COUNTERS.into_iter().zip(self.counters.iter_mut()) {
-            out.push((name, done(b)));
+            out.push((name, done(b)?));
         }
-        out.push(("flags", done(&mut self.flags)));
-        out.push(("flags_text", done(&mut self.flags_text)));
-        out.push(("raw", done(&mut self.raw)));
+        out.push(("flags", done(&mut self.flags)?));
+        out.push(("flags_text", done(&mut self.flags_text)?));
+        out.push(("raw", done(&mut self.raw)?));
+        Ok(())
     }
 }
 
 #[derive(Default)]
 struct MembershipCols {
-    interface: StringBuilder,
-    refcnt: Int64Builder,
-    group: StringBuilder,
-    family: StringBuilder,
-    raw: StringBuilder,
+    interface: Text,
+    refcnt: Int,
+    group: Text,
+    family: Text,
+    raw: Text,
     buf: String,
 }
 
 impl MembershipCols {
     fn push(&mut self, m: &Membership<'_>) -> Res<()> {
-        self.interface.append_value(text(m.interface));
+        self.interface.append_bytes(m.interface);
         self.refcnt.append_value(int(m.refcnt)?);
         match m.group {
             Group::Ip(ip) => {
@@ -1192,20 +1289,21 @@ impl MembershipCols {
                 self.family.append_value(if ip.is_ipv4() { "ipv4" } else { "ipv6" });
             }
             Group::Name(n) => {
-                self.group.append_value(text(n));
+                self.group.append_bytes(n);
                 self.family.append_value("name");
             }
         }
-        self.raw.append_value(text(m.line));
+        self.raw.append_bytes(m.line);
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut Named) {
-        out.push(("interface", done(&mut self.interface)));
-        out.push(("refcnt", done(&mut self.refcnt)));
-        out.push(("group", done(&mut self.group)));
-        out.push(("family", done(&mut self.family)));
-        out.push(("raw", done(&mut self.raw)));
+    fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
+        out.push(("interface", done(&mut self.interface)?));
+        out.push(("refcnt", done(&mut self.refcnt)?));
+        out.push(("group", done(&mut self.group)?));
+        out.push(("family", done(&mut self.family)?));
+        out.push(("raw", done(&mut self.raw)?));
+        Ok(())
     }
 }
 
@@ -1232,22 +1330,26 @@ struct Table {
 }
 
 impl Table {
-    /// The builders of the kind named `kind` (one of `EventKind::NAMES`).
-    fn new(kind: &str) -> Option<Table> {
+    /// The builders of the kind named `kind` (one of `EventKind::NAMES`), with room for
+    /// the rows that `bytes` of input usually hold (more rows grow the buffers; fewer
+    /// leave room that was never touched).
+    fn new(kind: &str, bytes: usize) -> Option<Table> {
         let index = EventKind::NAMES.iter().position(|k| *k == kind)?;
-        let cols = match kind {
-            "section" => KindCols::Section(Box::default()),
-            "inet_conn" => KindCols::InetConn(Box::default()),
-            "unix_socket" => KindCols::UnixSocket(Box::default()),
-            "ss_socket" => KindCols::SsSocket(Box::default()),
-            "counter" => KindCols::Counter(Box::default()),
-            "interface" => KindCols::Interface(Box::default()),
-            "membership" => KindCols::Membership(Box::default()),
-            "notice" => KindCols::Notice(Box::default()),
-            "malformed" => KindCols::Malformed(Box::default()),
+        // Bytes of input per row, at the least, in the outputs these kinds come from.
+        let rows = |bytes_per_row: usize| bytes / bytes_per_row;
+        let (cols, rows) = match kind {
+            "section" => (KindCols::Section(Box::default()), 0),
+            "inet_conn" => (KindCols::InetConn(Box::default()), 0),
+            "unix_socket" => (KindCols::UnixSocket(Box::default()), 0),
+            "ss_socket" => (KindCols::SsSocket(Box::new(SsCols::new(rows(128)))), rows(128)),
+            "counter" => (KindCols::Counter(Box::new(CounterCols::new(rows(16)))), rows(16)),
+            "interface" => (KindCols::Interface(Box::default()), 0),
+            "membership" => (KindCols::Membership(Box::default()), 0),
+            "notice" => (KindCols::Notice(Box::default()), 0),
+            "malformed" => (KindCols::Malformed(Box::default()), 0),
             _ => return None,
         };
-        Some(Table { kind: index, common: Common::default(), cols })
+        Some(Table { kind: index, common: Common::new(EventKind::NAMES[index], rows), cols })
     }
 
     /// Add the event when it is of the table's kind.
@@ -1272,17 +1374,17 @@ impl Table {
     }
 
     fn finish(mut self) -> Result<RecordBatch, ArrowError> {
-        let mut out = self.common.finish();
+        let mut out = self.common.finish()?;
         match &mut self.cols {
-            KindCols::Section(t) => t.finish(&mut out),
+            KindCols::Section(t) => t.finish(&mut out)?,
             KindCols::InetConn(t) => t.finish(&mut out)?,
             KindCols::UnixSocket(t) => t.finish(&mut out)?,
             KindCols::SsSocket(t) => t.finish(&mut out)?,
-            KindCols::Counter(t) => t.finish(&mut out),
-            KindCols::Interface(t) => t.finish(&mut out),
-            KindCols::Membership(t) => t.finish(&mut out),
-            KindCols::Notice(t) => t.finish(&mut out),
-            KindCols::Malformed(t) => t.finish(&mut out),
+            KindCols::Counter(t) => t.finish(&mut out)?,
+            KindCols::Interface(t) => t.finish(&mut out)?,
+            KindCols::Membership(t) => t.finish(&mut out)?,
+            KindCols::Notice(t) => t.finish(&mut out)?,
+            KindCols::Malformed(t) => t.finish(&mut out)?,
         }
         let schema =
             Schema::new(out.iter().map(|(name, a)| Field::new(*name, a.data_type().clone(), true)).collect::<Fields>());
@@ -1295,7 +1397,7 @@ const PART: usize = 4 << 20;
 
 /// Parse `bytes` with `parser` (finishing it when `last`) into a table of `kind`.
 fn parse_part(parser: &mut PushParser, bytes: &[u8], last: bool, kind: &str) -> Result<RecordBatch, String> {
-    let mut table = Table::new(kind).ok_or_else(|| format!("unknown event kind {kind:?}"))?;
+    let mut table = Table::new(kind, bytes.len()).ok_or_else(|| format!("unknown event kind {kind:?}"))?;
     let mut failed: Option<String> = None;
     let mut sink = |ev: Event<'_>| {
         if failed.is_none() {

@@ -233,6 +233,36 @@ def test_counter_beyond_int64_keeps_its_digits():
     assert rows == {"ListenOverflows": (3, None), "TCPBig": (None, "18446744073709551615")}
 
 
+def test_columns_null_first_then_filled_and_never_filled():
+    """A column null on its first rows and filled later (`user` here), filled then null
+    (`uid`, `pid`, `program`), or null on every row (`timer`'s children, `rate`): each row
+    keeps its own value, and a column never filled is all nulls of its type."""
+    data = (
+        b"Active Internet connections (servers and established)\n"
+        b"Proto Recv-Q Send-Q Local Address           Foreign Address         State       User       Inode      PID/Program name\n"
+        b"tcp        0      0 127.0.0.1:631           0.0.0.0:*               LISTEN      0          20071      1/cupsd\n"
+        b"tcp        0      0 127.0.0.1:632           0.0.0.0:*               LISTEN      root       20072      -\n"
+        b"tcp        0      0 127.0.0.1:633           0.0.0.0:*               LISTEN      lp         20073      7/lpd\n"
+    )
+    t = netsift.table(data, "inet_conn")
+    assert t.column("kind").to_pylist() == ["inet_conn"] * 3
+    assert t.column("user").to_pylist() == [None, "root", "lp"]
+    assert t.column("uid").to_pylist() == [0, None, None]
+    assert t.column("pid").to_pylist() == [1, None, 7]
+    assert t.column("program").to_pylist() == ["cupsd", None, "lpd"]
+    assert t.column("timer").to_pylist() == [None] * 3
+    counters = netsift.table(b"TcpExt: A B\nTcpExt: 1 2\n", "counter", format="proc-netstat")
+    assert counters.column("rate").type == pa.float64() and counters.column("rate").to_pylist() == [None, None]
+    assert counters.column("value_decimal").type == pa.string()
+    assert counters.column("value_decimal").null_count == 2
+
+
+def test_non_utf8_bytes_become_replacement_characters():
+    data = b"TcpExt: Caf\xe9 Ok\nTcpExt: 1 2\n"
+    t = netsift.table(data, "counter", format="proc-netstat")
+    assert t.column("name").to_pylist() == ["Caf\ufffd", "Ok"]
+
+
 def test_big_input_in_parts_is_one_parse():
     """An input larger than a part is parsed on several threads from guessed states: the
     table must still be that of one parse (the same rows as the events, in order)."""

@@ -131,8 +131,12 @@ def _content(context: Any):
         )
     if not lines:
         return b"", lines, ctx
-    text = "\n".join(lines)
-    return (text + "\n").encode("utf-8", "surrogateescape"), lines, ctx
+    # The same bytes as the expression below, in one copy (None: the expression does it).
+    data = _netsift.join_lines(lines)
+    if data is None:
+        text = "\n".join(lines)
+        data = (text + "\n").encode("utf-8", "surrogateescape")
+    return data, lines, ctx
 
 
 class _Parser(object):
@@ -192,7 +196,9 @@ class Netstat(_Parser):
         super().__init__(context)
 
     def _parse(self, data: bytes) -> None:
-        if not data.strip(b"\n"):
+        # Only newlines (or nothing): tested without copying the input when it starts
+        # with anything else.
+        if not data or (data[0] == 0x0A and not data.strip(b"\n")):
             raise ParseError("Netstat: Input content is empty")
         self._core = self._check(_netsift.parse_netstat(data, self._strict))
 
