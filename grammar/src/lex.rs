@@ -400,6 +400,40 @@ pub fn first_non_blank(bytes: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&b| !is_blank(b)).map(|p| base + p)
 }
 
+/// `a == b` for the short pieces compared per line or per event (names, sections, the
+/// remembered runs of a line): a few words, inline, where a call to `memcmp` costs more
+/// than the compare. Short slices in one or two overlapping loads, longer ones eight bytes
+/// at a time and the last eight overlapping the words before.
+#[inline]
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |s: &[u8], at: usize| u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]);
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                if word(a, at) != word(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            word(a, n - 8) == word(b, n - 8)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::json::{self, Object};
 use crate::key;
+use netsift_grammar::lex::same_bytes;
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, User};
 use netsift_grammar::netstat_agn::Group;
 use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
@@ -210,29 +211,6 @@ impl EventWriter {
         }
         self.sections.push(SectionRuns { source: Some(source), section: section.to_vec(), by_position: Vec::new() });
         Some(self.sections.len() - 1)
-    }
-}
-
-/// `a == b`, for the short names and sections compared per counter: up to 16 bytes in
-/// two overlapping words each, without a call to `memcmp`.
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    let half = |s: &[u8], at: usize| u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]);
-    match n {
-        0 => true,
-        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => a == b,
     }
 }
 

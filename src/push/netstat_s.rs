@@ -27,7 +27,7 @@
 //! anything else is classified as above. `Counter::shape` in the grammar says when this
 //! gives the classifier's answer.
 
-use netsift_grammar::lex::digit_run;
+use netsift_grammar::lex::{digit_run, same_bytes};
 use netsift_grammar::netstat_s::{
     self, Context, CounterForm, Direction, Histogram, Mapping, StatLine, KERNEL_SECTIONS, SHAPE_DIGITS,
 };
@@ -645,33 +645,6 @@ impl Shapes {
             slot = (slot + 1) & mask;
         }
     }
-}
-
-/// `a == b` for two slices of the same length, eight bytes at a time and inline: the
-/// pieces compared are a few dozen bytes, shorter than a call to `memcmp` is worth.
-#[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 < n {
-            if word(a, at) != word(b, at) {
-                return false;
-            }
-            at += 8;
-        }
-        // The last eight bytes, overlapping the words before.
-        return word(a, n - 8) == word(b, n - 8);
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Whether `stored` is the two pieces one after the other.
