@@ -208,18 +208,21 @@ fn the_carry_over_never_passes_its_cap() {
     }
 }
 
-#[test]
-fn writing_events_as_json_allocates_nothing_after_warm_up() {
-    // `netsift events`: every event is written into one reused buffer, flushed when full.
-    let mut log = Vec::new();
-    for f in [
+/// One real capture of each of the four big formats, one after the other (read as `auto`).
+fn four_formats_log() -> Vec<u8> {
+    let files = [
         "corpus/real/r1_netstat-neopa.txt",
         "corpus/real/r1_ss-tupna.txt",
         "corpus/real/r1_netstat-s.txt",
         "corpus/real/r1_proc-net-netstat.txt",
-    ] {
-        log.extend(common::fixtures::read(f));
-    }
+    ];
+    files.iter().flat_map(|f| common::fixtures::read(f)).collect()
+}
+
+#[test]
+fn writing_events_as_json_allocates_nothing_after_warm_up() {
+    // `netsift events`: every event is written into one reused buffer, flushed when full.
+    let log = four_formats_log();
     let mut parser = PushParser::new(Format::Auto);
     let mut out = Vec::with_capacity(1 << 20);
     let mut written = 0usize;
@@ -241,15 +244,7 @@ fn writing_events_as_json_allocates_nothing_after_warm_up() {
 fn the_cli_event_writer_allocates_nothing_after_warm_up() {
     // `netsift events` writes through an `EventWriter`, which remembers the runs of values
     // lines' counters: it does so in buffers it keeps, made during the warm-up.
-    let mut log = Vec::new();
-    for f in [
-        "corpus/real/r1_netstat-neopa.txt",
-        "corpus/real/r1_ss-tupna.txt",
-        "corpus/real/r1_netstat-s.txt",
-        "corpus/real/r1_proc-net-netstat.txt",
-    ] {
-        log.extend(common::fixtures::read(f));
-    }
+    let log = four_formats_log();
     let mut parser = PushParser::new(Format::Auto);
     let mut writer = netsift::events::json::EventWriter::new();
     let mut out = Vec::with_capacity(1 << 20);
