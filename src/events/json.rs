@@ -235,6 +235,16 @@ pub(super) fn put(out: &mut Vec<u8>, run: &'static [u8]) {
     out.extend_from_slice(run);
 }
 
+/// A member whose number may be missing: `member` (`,"recv_q":`), then the number or `null`.
+#[inline(always)]
+pub(super) fn uint_member(out: &mut Vec<u8>, member: &'static [u8], value: Option<u64>) {
+    put(out, member);
+    match value {
+        Some(n) => json::uint(out, n),
+        None => put(out, b"null"),
+    }
+}
+
 /// `{"kind":"…","line":N,"offset":N,"capture":N`: the members every event starts with.
 #[inline(always)]
 fn head(out: &mut Vec<u8>, kind_head: &'static str, event: &Event<'_>) {
@@ -466,20 +476,8 @@ fn inet_conn(out: &mut Vec<u8>, c: &InetConn<'_>) {
             put(out, br#"""#);
         }
     }
-    match c.recv_q {
-        Some(q) => {
-            put(out, br#","recv_q":"#);
-            json::uint(out, q);
-        }
-        None => put(out, br#","recv_q":null"#),
-    }
-    match c.send_q {
-        Some(q) => {
-            put(out, br#","send_q":"#);
-            json::uint(out, q);
-        }
-        None => put(out, br#","send_q":null"#),
-    }
+    uint_member(out, br#","recv_q":"#, c.recv_q);
+    uint_member(out, br#","send_q":"#, c.send_q);
     put(out, br#","local":"#);
     endpoint(out, &c.local);
     match &c.foreign {
@@ -617,13 +615,7 @@ fn unix_socket(out: &mut Vec<u8>, u: &UnixSocket<'_>) {
         }
         None => put(out, br#"","state":null"#),
     }
-    match u.inode {
-        Some(i) => {
-            put(out, br#","inode":"#);
-            json::uint(out, i);
-        }
-        None => put(out, br#","inode":null"#),
-    }
+    uint_member(out, br#","inode":"#, u.inode);
     owner(out, u.owner);
     put(out, br#","path":""#);
     json::string_body(out, u.path);

@@ -29,7 +29,7 @@
 
 use netsift_grammar::ss::{group_items, Endpoint, Extra, ExtraValue, Host, Port, TimerKind};
 
-use super::json::{open_address, open_ip_address, put};
+use super::json::{open_address, open_ip_address, put, uint_member};
 use super::SsSocket;
 use crate::json::{self, Object};
 use crate::key;
@@ -57,20 +57,8 @@ pub(super) fn ss_socket(out: &mut Vec<u8>, s: &SsSocket<'_>) {
         }
         None => put(out, br#","state":null"#),
     }
-    match r.recv_q {
-        Some(q) => {
-            put(out, br#","recv_q":"#);
-            json::uint(out, q);
-        }
-        None => put(out, br#","recv_q":null"#),
-    }
-    match r.send_q {
-        Some(q) => {
-            put(out, br#","send_q":"#);
-            json::uint(out, q);
-        }
-        None => put(out, br#","send_q":null"#),
-    }
+    uint_member(out, br#","recv_q":"#, r.recv_q);
+    uint_member(out, br#","send_q":"#, r.send_q);
     put(out, br#","local":"#);
     endpoint(out, &r.local);
     put(out, br#","peer":"#);
