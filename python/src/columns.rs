@@ -52,16 +52,17 @@ impl<'a> Ascii<'a> {
 }
 
 /// Append `b` to `v`. A short value (most of a table's: names, sections, ports, counter
-/// sentences) is copied as two overlapping words when there is room, instead of through a
-/// call to `memcpy`.
+/// sentences) is copied as two overlapping words (or, under four bytes, byte by byte) when
+/// there is room, instead of through a call to `memcpy`.
 #[inline(always)]
 fn push_bytes(v: &mut Vec<u8>, b: &[u8]) {
     let n = b.len();
-    if (4..=32).contains(&n) && v.capacity() - v.len() >= 32 {
-        // SAFETY: the reads are inside `b` (`n` is at least the width read, and the
-        // second read ends at `n`); the writes are inside `v`'s spare capacity (at least
-        // 32 bytes, and they end at `n` ≤ 32); after them the first `len + n` bytes of `v`
-        // are initialised (the two writes together cover `0..n`), so `set_len` is sound.
+    if n <= 32 && v.capacity() - v.len() >= 32 {
+        // SAFETY: the reads are inside `b` (`n` is at least the width read, and a second
+        // read ends at `n`; the byte loop reads `b`'s own bytes); the writes are inside
+        // `v`'s spare capacity (at least 32 bytes, and they end at `n` ≤ 32); after them
+        // the first `len + n` bytes of `v` are initialised (the writes together cover
+        // `0..n`), so `set_len` is sound.
         unsafe {
             let (src, dst) = (b.as_ptr(), v.as_mut_ptr().add(v.len()));
             if n >= 16 {
@@ -72,10 +73,15 @@ fn push_bytes(v: &mut Vec<u8>, b: &[u8]) {
                 let (lo, hi) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
                 dst.cast::<u64>().write_unaligned(lo);
                 dst.add(n - 8).cast::<u64>().write_unaligned(hi);
-            } else {
+            } else if n >= 4 {
                 let (lo, hi) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
                 dst.cast::<u32>().write_unaligned(lo);
                 dst.add(n - 4).cast::<u32>().write_unaligned(hi);
+            } else {
+                // Up to three bytes (`Tcp`, `Ip`, a port): one at a time.
+                for (k, &byte) in b.iter().enumerate() {
+                    dst.add(k).write(byte);
+                }
             }
             v.set_len(v.len() + n);
         }
