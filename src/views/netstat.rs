@@ -149,34 +149,7 @@ impl NetstatView {
     /// Take one event.
     pub fn event(&mut self, event: &Event<'_>) {
         match &event.kind {
-            EventKind::Section(s) => {
-                self.current = None;
-                let Some(netstat_title) = s.netstat_title() else { return };
-                let Some(title) = netstat_title.c_text() else { return };
-                let kind = netstat_title.kind;
-                let columns = match s.columns {
-                    crate::events::Columns::Inet(l) => InetCol::present(l).map(InetCol::c_name).collect(),
-                    crate::events::Columns::Unix(l) => UnixCol::ALL
-                        .into_iter()
-                        .filter(|&c| c != UnixCol::Proto && (l.program || c != UnixCol::Program))
-                        .map(UnixCol::c_name)
-                        .collect(),
-                    _ => return,
-                };
-                let Some(capture) = self.capture_for(event.capture) else { return };
-                let table = Table { title, kind, columns, rows: Rows::new() };
-                let index = match capture.tables.iter().position(|t| t.title == table.title) {
-                    Some(i) => {
-                        capture.tables[i] = table;
-                        i
-                    }
-                    None => {
-                        capture.tables.push(table);
-                        capture.tables.len() - 1
-                    }
-                };
-                self.current = Some(index);
-            }
+            EventKind::Section(s) => self.open(event.capture, section_table(s)),
             EventKind::InetConn(c) => {
                 if let Some(table) = self.current_table(event.capture, TableKind::Inet) {
                     inet_row(&mut table.rows, c);
@@ -188,6 +161,42 @@ impl NetstatView {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A section of capture `capture` starts: the table `table` (from [`section_table`];
+    /// `None` when the section is not one of the netstat tables) is the one rows go to.
+    fn open(&mut self, capture: u32, table: Option<(&'static str, TableKind, Vec<&'static str>)>) {
+        self.current = None;
+        let Some((title, kind, columns)) = table else { return };
+        let Some(capture) = self.capture_for(capture) else { return };
+        let table = Table { title, kind, columns, rows: Rows::new() };
+        let index = match capture.tables.iter().position(|t| t.title == table.title) {
+            Some(i) => {
+                capture.tables[i] = table;
+                i
+            }
+            None => {
+                capture.tables.push(table);
+                capture.tables.len() - 1
+            }
+        };
+        self.current = Some(index);
+    }
+
+    /// Take the view of a part of the input, built on another thread from the events
+    /// that follow the ones taken so far: the same as taking those events.
+    pub(crate) fn merge(&mut self, mut part: NetstatPart) {
+        part.close();
+        for item in part.items {
+            match item {
+                PartItem::Section { capture, table } => self.open(capture, table),
+                PartItem::Rows { capture, kind, rows } => {
+                    if let Some(table) = self.current_table(capture, kind) {
+                        table.rows.append(rows);
+                    }
+                }
+            }
         }
     }
 
@@ -273,6 +282,72 @@ impl NetstatView {
             });
         } else {
             write_capture(out, None, self.tables(), spill);
+        }
+    }
+}
+
+/// The title, kind and columns of the table a section opens; `None` for a section that is
+/// not one of the netstat tables.
+fn section_table(s: &crate::events::Section<'_>) -> Option<(&'static str, TableKind, Vec<&'static str>)> {
+    let netstat_title = s.netstat_title()?;
+    let title = netstat_title.c_text()?;
+    let columns = match s.columns {
+        crate::events::Columns::Inet(l) => InetCol::present(l).map(InetCol::c_name).collect(),
+        crate::events::Columns::Unix(l) => UnixCol::ALL
+            .into_iter()
+            .filter(|&c| c != UnixCol::Proto && (l.program || c != UnixCol::Program))
+            .map(UnixCol::c_name)
+            .collect(),
+        _ => return None,
+    };
+    Some((title, netstat_title.kind, columns))
+}
+
+/// What a part of the input gives the netstat view (`view --jobs` on one large file, see
+/// [`super::ViewPart`]): its sections and its rows, built on the part's thread, in order.
+/// [`NetstatView::merge`] gives them to the view as their events would have.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NetstatPart {
+    items: Vec<PartItem>,
+    /// The rows being added (the last item, once the next one comes).
+    open: Option<(u32, TableKind, Rows)>,
+}
+
+#[derive(Debug, Clone)]
+enum PartItem {
+    /// A section started (see [`NetstatView::open`]).
+    Section { capture: u32, table: Option<(&'static str, TableKind, Vec<&'static str>)> },
+    /// Rows of capture `capture` and of tables of kind `kind`, for the table open then.
+    Rows { capture: u32, kind: TableKind, rows: Rows },
+}
+
+impl NetstatPart {
+    /// Take one event of the part.
+    pub(crate) fn event(&mut self, event: &Event<'_>) {
+        match &event.kind {
+            EventKind::Section(s) => {
+                self.close();
+                self.items.push(PartItem::Section { capture: event.capture, table: section_table(s) })
+            }
+            EventKind::InetConn(c) => inet_row(self.rows(event.capture, TableKind::Inet), c),
+            EventKind::UnixSocket(u) => unix_row(self.rows(event.capture, TableKind::Unix), u),
+            _ => {}
+        }
+    }
+
+    /// The rows a row of capture `capture` and kind `kind` goes to: those of the rows
+    /// before it when they are of the same capture and kind.
+    fn rows(&mut self, capture: u32, kind: TableKind) -> &mut Rows {
+        if !matches!(&self.open, Some((c, k, _)) if *c == capture && *k == kind) {
+            self.close();
+        }
+        &mut self.open.get_or_insert_with(|| (capture, kind, Rows::new())).2
+    }
+
+    /// The rows being added become an item.
+    fn close(&mut self) {
+        if let Some((capture, kind, rows)) = self.open.take() {
+            self.items.push(PartItem::Rows { capture, kind, rows });
         }
     }
 }

@@ -244,6 +244,30 @@ impl Rows {
         self.starts.push(start as u64);
     }
 
+    /// Add the rows of `other` after these (the rows of a part of the input built on
+    /// another thread): its arena is copied, and its rows' key lists renumbered as this
+    /// one's where they differ.
+    pub(crate) fn append(&mut self, other: Rows) {
+        if self.starts.is_empty() && self.keysets.is_empty() {
+            *self = other;
+            return;
+        }
+        let lists: Vec<u16> = other.keysets.iter().map(|k| self.keyset_of(&k.keys)).collect();
+        let base = self.arena.len();
+        self.arena.extend_from_slice(&other.arena);
+        self.starts.reserve(other.starts.len());
+        for &start in &other.starts {
+            let at = base + start as usize;
+            if let Some(header) = self.arena.get_mut(at + 4..at + 6) {
+                let list = usize::from(u16::from_le_bytes([header[0], header[1]]));
+                if let Some(&now) = lists.get(list) {
+                    header.copy_from_slice(&now.to_le_bytes());
+                }
+            }
+            self.starts.push(at as u64);
+        }
+    }
+
     /// The index of the key list `keys`, added when new.
     #[inline]
     fn keyset_of(&mut self, keys: &[&'static str]) -> u16 {
