@@ -233,7 +233,7 @@ pub fn is_plain(bytes: &[u8]) -> bool {
 /// How many bytes at the start of `bytes` are plain (see [`PLAIN`]), eight at a time:
 /// most of what netsift writes is printable ASCII.
 #[inline]
-fn plain_prefix(bytes: &[u8]) -> usize {
+pub(crate) fn plain_prefix(bytes: &[u8]) -> usize {
     let word = |at: usize| {
         let mut lane = [0u8; 8];
         lane.copy_from_slice(&bytes[at..at + 8]);

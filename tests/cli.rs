@@ -413,3 +413,31 @@ fn one_file_cut_into_parts_gives_the_same_output_as_one_parse() {
         }
     }
 }
+
+#[test]
+fn view_of_one_file_cut_into_parts_is_that_of_one_parse() {
+    // netstat and ss tables (the only views built in parts): periodic logs (the last
+    // capture chosen across the cuts), ss continuation lines, both netstat tables with a
+    // cut between them, spliced warnings and malformed lines.
+    let files = [
+        ("ss", fixture("corpus/real/r1_periodic_ss-tupna.txt")),
+        ("ss", fixture("corpus/real/r1_ss-tupnai.txt")),
+        ("ss-tulpn", fixture("corpus/real/r1_periodic_ss-tupna.txt")),
+        ("netstat", fixture("captured/deb12_periodic_netstat-neopa.txt")),
+        ("netstat", fixture("corpus/real/r1_nonroot_netstat-neopa_with-stderr.txt")),
+        ("netstat", fixture("corpus/real/v_r1_netstat-neopa_truncated.txt")),
+        ("netstat", example()),
+    ];
+    for (format, file) in &files {
+        let whole = netsift(&["view", "-f", format, "--jobs", "1", file]);
+        assert_eq!(whole.0, 0, "{file}: {}", whole.2);
+        assert!(whole.1.len() > 100, "{format} {file}");
+        // Part sizes that put the cuts at many different lines.
+        for part in [40, 61, 97, 150, 233, 377, 610, 987, 1597, 4000] {
+            for jobs in ["2", "3"] {
+                let parts = netsift(&["view", "-f", format, "--jobs", jobs, "--part-size", &part.to_string(), file]);
+                assert_eq!(parts, whole, "view -f {format} --jobs {jobs} --part-size {part} {file}");
+            }
+        }
+    }
+}

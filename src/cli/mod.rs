@@ -52,9 +52,13 @@ enum Command {
         /// Print the rows as aligned tables (insights' column names) instead of JSON.
         #[arg(long)]
         table: bool,
-        /// Threads writing a large table's JSON (default: one per core, at most two).
+        /// Threads parsing a large netstat or ss file in parts and writing a large table's
+        /// JSON (default: one per core). The output is the same whatever the number.
         #[arg(short, long, value_name = "N")]
         jobs: Option<usize>,
+        /// The size of the parts a single file is cut into (bytes; for tests).
+        #[arg(long, value_name = "BYTES", hide = true)]
+        part_size: Option<u64>,
         #[command(flatten)]
         member: MemberArg,
         /// Input file (an archive with --member); standard input when none or `-`.
@@ -237,8 +241,8 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Events { common, jobs, member, files } => events(&common, jobs, &member, &files),
-        Command::View { common, capture, table, jobs, member, file } => {
-            view(&common, capture, table, jobs, &member, &file.unwrap_or_else(stdin_path))
+        Command::View { common, capture, table, jobs, part_size, member, file } => {
+            view(&common, capture, table, Jobs { jobs, part_size }, &member, &file.unwrap_or_else(stdin_path))
         }
         Command::Search { common, sections, local_port, peer_port, port, service, table, member, args } => {
             let filters = PortFilters { local_port, peer_port, port, service };
@@ -475,11 +479,14 @@ fn write_event_line(writer: &mut EventWriter, buf: &mut Vec<u8>, ev: &Event<'_>,
     buf.push(b'\n');
 }
 
+/// The parts `view` cuts one large netstat or ss file into (see `split`).
+const VIEW_PART_SIZE: u64 = 2 << 20;
+
 fn view(
     common: &Common,
     capture: CaptureSelect,
     table: bool,
-    jobs: Option<usize>,
+    jobs: Jobs,
     member: &MemberArg,
     file: &Path,
 ) -> Result<(), Failure> {
@@ -495,13 +502,52 @@ fn view(
     }
     let mut set = netsift::views::ViewSet::new(options.format, capture);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    set.write_on_two_threads(jobs.unwrap_or(cores) > 1);
+    set.write_on_two_threads(jobs.jobs.unwrap_or(cores) > 1);
     if capture == CaptureSelect::All && !table {
         // Only the JSON is wanted: each capture is written out when it ends, so that a
         // periodic log costs the memory of its largest capture, not of all of them.
         set.spool_finished_captures();
     }
-    let outcome = parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?;
+    // One large netstat or ss file: cut into parts parsed, and their rows built, on
+    // every core (see `split`); the parts' views are given to the set in order.
+    let files = [file.to_path_buf()];
+    // Smaller parts than `count`'s: each part's rows are held until its turn, beside the
+    // capture's (the memory bound is 1.5× the capture and 16 MiB).
+    let split = jobs.split(&files, common.strict, VIEW_PART_SIZE);
+    let parts = matches!(options.format, Format::Netstat | Format::Ss | Format::SsTulpn)
+        && capture == CaptureSelect::Last
+        && member.path.is_none();
+    let outcome = match (split, set.part()) {
+        (Some((path, workers, part_size)), Some(empty)) if parts => {
+            let name = path.display().to_string();
+            let work = |parser: &mut netsift::PushParser,
+                        reader: &mut dyn io::Read,
+                        last: bool,
+                        stop: &dyn Fn() -> bool,
+                        _: &mut dyn FnMut(&mut Vec<u8>)| {
+                let mut part = empty.clone();
+                let mut outcome = Outcome::default();
+                let mut sink = |_: &str, ev: &Event<'_>| part.event(ev);
+                if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                    outcome.record(e);
+                }
+                (outcome, part)
+            };
+            let plan = split::Plan {
+                path,
+                format: options.format,
+                workers,
+                part_size,
+                captures: true,
+                warm_up: split::WARM_UP,
+                // Back to the table's opening line, as `events`' parts (the guesses are
+                // checked all the same).
+                min_warm_up: split::EVENTS_WARM_UP,
+            };
+            split::run(plan, &work, &mut |_| {}, &mut |part| set.merge(part))?
+        }
+        _ => parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?,
+    };
     outcome.finish(common.strict)?;
     if let CaptureSelect::Number(n) = capture {
         if n > set.seen.max_capture {

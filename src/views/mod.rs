@@ -21,7 +21,7 @@ pub mod sockstat;
 
 pub use netstat::{CaptureSelect, ListeningPids, NetstatView, RunningProcesses};
 pub use rows::{Row, Rows};
-pub use set::{Seen, ViewSet};
+pub use set::{Seen, ViewPart, ViewSet};
 
 /// The entry of capture `number` in `kept` (captures in input order), made on first use;
 /// `None` when `select` does not keep that capture. With `CaptureSelect::Last`, a new

@@ -149,34 +149,7 @@ impl NetstatView {
     /// Take one event.
     pub fn event(&mut self, event: &Event<'_>) {
         match &event.kind {
-            EventKind::Section(s) => {
-                self.current = None;
-                let Some(netstat_title) = s.netstat_title() else { return };
-                let Some(title) = netstat_title.c_text() else { return };
-                let kind = netstat_title.kind;
-                let columns = match s.columns {
-                    crate::events::Columns::Inet(l) => InetCol::present(l).map(InetCol::c_name).collect(),
-                    crate::events::Columns::Unix(l) => UnixCol::ALL
-                        .into_iter()
-                        .filter(|&c| c != UnixCol::Proto && (l.program || c != UnixCol::Program))
-                        .map(UnixCol::c_name)
-                        .collect(),
-                    _ => return,
-                };
-                let Some(capture) = self.capture_for(event.capture) else { return };
-                let table = Table { title, kind, columns, rows: Rows::new() };
-                let index = match capture.tables.iter().position(|t| t.title == table.title) {
-                    Some(i) => {
-                        capture.tables[i] = table;
-                        i
-                    }
-                    None => {
-                        capture.tables.push(table);
-                        capture.tables.len() - 1
-                    }
-                };
-                self.current = Some(index);
-            }
+            EventKind::Section(s) => self.open(event.capture, section_table(s)),
             EventKind::InetConn(c) => {
                 if let Some(table) = self.current_table(event.capture, TableKind::Inet) {
                     inet_row(&mut table.rows, c);
@@ -188,6 +161,42 @@ impl NetstatView {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A section of capture `capture` starts: the table `table` (from [`section_table`];
+    /// `None` when the section is not one of the netstat tables) is the one rows go to.
+    fn open(&mut self, capture: u32, table: Option<(&'static str, TableKind, Vec<&'static str>)>) {
+        self.current = None;
+        let Some((title, kind, columns)) = table else { return };
+        let Some(capture) = self.capture_for(capture) else { return };
+        let table = Table { title, kind, columns, rows: Rows::new() };
+        let index = match capture.tables.iter().position(|t| t.title == table.title) {
+            Some(i) => {
+                capture.tables[i] = table;
+                i
+            }
+            None => {
+                capture.tables.push(table);
+                capture.tables.len() - 1
+            }
+        };
+        self.current = Some(index);
+    }
+
+    /// Take the view of a part of the input, built on another thread from the events
+    /// that follow the ones taken so far: the same as taking those events.
+    pub(crate) fn merge(&mut self, mut part: NetstatPart) {
+        part.close();
+        for item in part.items {
+            match item {
+                PartItem::Section { capture, table } => self.open(capture, table),
+                PartItem::Rows { capture, kind, rows } => {
+                    if let Some(table) = self.current_table(capture, kind) {
+                        table.rows.append(rows);
+                    }
+                }
+            }
         }
     }
 
@@ -277,13 +286,105 @@ impl NetstatView {
     }
 }
 
+/// The title, kind and columns of the table a section opens; `None` for a section that is
+/// not one of the netstat tables.
+fn section_table(s: &crate::events::Section<'_>) -> Option<(&'static str, TableKind, Vec<&'static str>)> {
+    let netstat_title = s.netstat_title()?;
+    let title = netstat_title.c_text()?;
+    let columns = match s.columns {
+        crate::events::Columns::Inet(l) => InetCol::present(l).map(InetCol::c_name).collect(),
+        crate::events::Columns::Unix(l) => UnixCol::ALL
+            .into_iter()
+            .filter(|&c| c != UnixCol::Proto && (l.program || c != UnixCol::Program))
+            .map(UnixCol::c_name)
+            .collect(),
+        _ => return None,
+    };
+    Some((title, netstat_title.kind, columns))
+}
+
+/// What a part of the input gives the netstat view (`view --jobs` on one large file, see
+/// [`super::ViewPart`]): its sections and its rows, built on the part's thread, in order.
+/// [`NetstatView::merge`] gives them to the view as their events would have.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NetstatPart {
+    items: Vec<PartItem>,
+    /// The rows being added (the last item, once the next one comes).
+    open: Option<(u32, TableKind, Rows)>,
+}
+
+#[derive(Debug, Clone)]
+enum PartItem {
+    /// A section started (see [`NetstatView::open`]).
+    Section { capture: u32, table: Option<(&'static str, TableKind, Vec<&'static str>)> },
+    /// Rows of capture `capture` and of tables of kind `kind`, for the table open then.
+    Rows { capture: u32, kind: TableKind, rows: Rows },
+}
+
+impl NetstatPart {
+    /// Take one event of the part.
+    pub(crate) fn event(&mut self, event: &Event<'_>) {
+        match &event.kind {
+            EventKind::Section(s) => {
+                self.close();
+                self.items.push(PartItem::Section { capture: event.capture, table: section_table(s) })
+            }
+            EventKind::InetConn(c) => inet_row(self.rows(event.capture, TableKind::Inet), c),
+            EventKind::UnixSocket(u) => unix_row(self.rows(event.capture, TableKind::Unix), u),
+            _ => {}
+        }
+    }
+
+    /// The rows a row of capture `capture` and kind `kind` goes to: those of the rows
+    /// before it when they are of the same capture and kind.
+    fn rows(&mut self, capture: u32, kind: TableKind) -> &mut Rows {
+        if !matches!(&self.open, Some((c, k, _)) if *c == capture && *k == kind) {
+            self.close();
+        }
+        &mut self.open.get_or_insert_with(|| (capture, kind, Rows::new())).2
+    }
+
+    /// The rows being added become an item.
+    fn close(&mut self) {
+        if let Some((capture, kind, rows)) = self.open.take() {
+            self.items.push(PartItem::Rows { capture, kind, rows });
+        }
+    }
+}
+
 fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill: &mut Spill<'_>) {
+    if spill.two_threads {
+        // The program names and listeners (a pass over the internet rows each) are found
+        // on another thread while this one writes the tables.
+        std::thread::scope(|scope| {
+            let found = scope.spawn(|| (running_names(tables), listening_rows(tables)));
+            write_capture_with(out, number, tables, spill, || {
+                found.join().unwrap_or_else(|_| (running_names(tables), listening_rows(tables)))
+            });
+        });
+    } else {
+        write_capture_with(out, number, tables, spill, || (running_names(tables), listening_rows(tables)));
+    }
+}
+
+/// The program names and the listening rows of a capture's tables.
+type Found<'t> = (BTreeSet<Cow<'t, str>>, BTreeMap<Cow<'t, str>, Row<'t>>);
+
+/// [`write_capture`], with `found` giving what `running_processes` and `listening_pid`
+/// are written from.
+fn write_capture_with<'t>(
+    out: &mut Vec<u8>,
+    number: Option<u32>,
+    tables: &'t [Table],
+    spill: &mut Spill<'_>,
+    found: impl FnOnce() -> Found<'t>,
+) {
     let mut o = Object::new(out);
     if let Some(n) = number {
         o.uint("capture", u64::from(n));
     }
     // Which values need escaping, found once for the three times each row is written.
-    let plain: Vec<Vec<u32>> = tables.iter().map(|t| t.rows.plain()).collect();
+    let plain: Vec<Vec<u32>> = tables.iter().map(|t| t.rows.plain_for(spill)).collect();
     {
         let mut data = Object::new(o.member("data"));
         for (t, plain) in tables.iter().zip(&plain) {
@@ -309,10 +410,11 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill
         }
         lines.end();
     }
+    let (names, listening) = found();
     {
         let list = o.member("running_processes");
         list.push(b'[');
-        for (i, p) in running_names(tables).iter().enumerate() {
+        for (i, p) in names.iter().enumerate() {
             if i > 0 {
                 list.push(b',');
             }
@@ -323,7 +425,7 @@ fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill
     }
     {
         let mut pids = Object::new(o.member("listening_pid"));
-        for (pid, row) in listening_rows(tables) {
+        for (pid, row) in listening {
             let mut e = Object::new(pids.member(&pid));
             let text = |key: &str| String::from_utf8_lossy(row.get(key).unwrap_or_default());
             e.str("addr", &text("Local IP"));
@@ -435,27 +537,42 @@ fn search<'t>(tables: &'t [Table], sections: &[TableKind], terms: &[Term]) -> Ve
 /// The most cells a row has: netstat's columns and the four derived keys.
 const MAX_CELLS: usize = 16;
 
-/// A row's cells, on the stack: no allocation per row.
-struct Cells<'l> {
-    cells: [(&'static str, &'l [u8]); MAX_CELLS],
+/// A row's keys and the spans of their values in its line, on the stack: no allocation
+/// per row, and no (key, value) list made only to be taken apart again.
+struct Spans {
+    keys: [&'static str; MAX_CELLS],
+    spans: [(u32, u32); MAX_CELLS],
     len: usize,
 }
 
-impl<'l> Cells<'l> {
+impl Spans {
     fn new() -> Self {
-        Cells { cells: [("", &[]); MAX_CELLS], len: 0 }
+        Spans { keys: [""; MAX_CELLS], spans: [(0, 0); MAX_CELLS], len: 0 }
     }
 
-    fn push(&mut self, cell: (&'static str, &'l [u8])) {
+    #[inline(always)]
+    fn push(&mut self, key: &'static str, span: (u32, u32)) {
         // Every layout has fewer cells than MAX_CELLS (12 columns at most, then 4 keys).
-        if let Some(slot) = self.cells.get_mut(self.len) {
-            *slot = cell;
+        if let (Some(k), Some(s)) = (self.keys.get_mut(self.len), self.spans.get_mut(self.len)) {
+            *k = key;
+            *s = span;
             self.len += 1;
         }
     }
 
-    fn as_slice(&self) -> &[(&'static str, &'l [u8])] {
-        &self.cells[..self.len]
+    /// `PID` and `Program name` when `PID/Program name` (at `span` in `line`) holds a `/`.
+    #[inline(always)]
+    fn derive_pid(&mut self, line: &[u8], (start, end): (u32, u32)) {
+        let program = line.get(start as usize..end as usize).unwrap_or_default();
+        if let Some(slash) = memchr::memchr(b'/', program) {
+            let slash = start + slash as u32;
+            self.push("PID", (start, slash));
+            self.push("Program name", (slash + 1, end));
+        }
+    }
+
+    fn add_to(&self, rows: &mut Rows, line: &[u8], listening: bool) {
+        rows.push_spans(line, &self.keys[..self.len], &self.spans[..self.len], listening);
     }
 }
 
@@ -464,22 +581,24 @@ fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
     if c.kernel.is_some() {
         return kernel_inet_row(rows, c);
     }
-    let mut cells = Cells::new();
+    let mut cells = Spans::new();
     // Every value without its padding, the last column too: netstat pads `PID/Program
     // name` and `State` to their width even when they end the line, and insights' slice of
     // the last column (`line[offset:]`) keeps that padding, which no search term can match.
     for col in InetCol::present(c.layout) {
-        cells.push((col.c_name(), c.column(col)));
+        cells.push(col.c_name(), c.spans[col as usize]);
     }
     if c.layout.program {
-        derive_pid(&mut cells, c.column(InetCol::Program));
+        cells.derive_pid(c.line, c.spans[InetCol::Program as usize]);
     }
-    let local = c.column(InetCol::Local);
-    if let Some(colon) = local.iter().rposition(|&b| b == b':') {
-        cells.push(("Local IP", &local[..colon]));
-        cells.push(("Port", &local[colon + 1..]));
+    let (start, end) = c.spans[InetCol::Local as usize];
+    let local = c.line.get(start as usize..end as usize).unwrap_or_default();
+    if let Some(colon) = memchr::memrchr(b':', local) {
+        let colon = start + colon as u32;
+        cells.push("Local IP", (start, colon));
+        cells.push("Port", (colon + 1, end));
     }
-    rows.push_line(c.line, cells.as_slice(), c.state == InetState::Known(TcpState::Listen));
+    cells.add_to(rows, c.line, c.state == InetState::Known(TcpState::Listen));
 }
 
 /// The row of a kernel inet table (`/proc/net/tcp` …) under netstat's column names, with
@@ -588,30 +707,19 @@ fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
     if u.kernel.is_some() {
         return kernel_unix_row(rows, u);
     }
-    let mut cells = Cells::new();
+    let mut cells = Spans::new();
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
     for col in present {
         // The last column (`Path`, an empty one padded) is trimmed as the others are.
-        let value = if col == UnixCol::RefCnt {
-            &u.line[..u.spans[UnixCol::RefCnt as usize].1 as usize]
-        } else {
-            u.column(col)
-        };
-        cells.push((col.c_name(), value));
+        let span =
+            if col == UnixCol::RefCnt { (0, u.spans[UnixCol::RefCnt as usize].1) } else { u.spans[col as usize] };
+        cells.push(col.c_name(), span);
     }
     if u.layout.program {
-        derive_pid(&mut cells, u.column(UnixCol::Program));
+        cells.derive_pid(u.line, u.spans[UnixCol::Program as usize]);
     }
-    rows.push_line(u.line, cells.as_slice(), false);
-}
-
-/// `PID` and `Program name` when `PID/Program name` holds a `/`.
-fn derive_pid<'l>(cells: &mut Cells<'l>, program: &'l [u8]) {
-    if let Some(slash) = program.iter().position(|&b| b == b'/') {
-        cells.push(("PID", &program[..slash]));
-        cells.push(("Program name", &program[slash + 1..]));
-    }
+    cells.add_to(rows, u.line, false);
 }
 
 impl crate::push::Sink for NetstatView {

@@ -110,6 +110,7 @@ impl Rows {
 
     /// Add a row whose values are pieces of `line` (checked by address: a value outside
     /// it is taken as empty at the line's end).
+    #[cfg(test)]
     pub(crate) fn push_line(&mut self, line: &[u8], cells: &[(&'static str, &[u8])], listening: bool) {
         let base = line.as_ptr() as usize;
         let spans = cells.iter().map(|&(_, value)| {
@@ -120,7 +121,29 @@ impl Rows {
                 (line.len(), line.len())
             }
         });
-        self.push(line.len(), cells, spans, flag(listening, LISTENING), |arena| arena.extend_from_slice(line));
+        let keyset = self.keyset(cells);
+        self.push(line.len(), keyset, spans, flag(listening, LISTENING), |arena| arena.extend_from_slice(line));
+    }
+
+    /// Add a row whose values are pieces of `line` at `spans` (start and end in the line,
+    /// one per key of `keys`; a span not inside the line is taken as empty at its end):
+    /// what the netstat view adds for each row, from the grammar's spans, without making
+    /// a (key, value) list first.
+    pub(crate) fn push_spans(&mut self, line: &[u8], keys: &[&'static str], spans: &[(u32, u32)], listening: bool) {
+        let len = line.len();
+        let inside = |&(s, e): &(u32, u32)| {
+            let (s, e) = (s as usize, e as usize);
+            if s <= e && e <= len {
+                (s, e)
+            } else {
+                (len, len)
+            }
+        };
+        let keyset = self.keyset_of(keys);
+        let n = keys.len().min(spans.len());
+        self.push(len, keyset, spans[..n].iter().map(inside), flag(listening, LISTENING), |arena| {
+            arena.extend_from_slice(line)
+        });
     }
 
     /// Add a row from values that do not lie in one line: they are copied one after the
@@ -132,7 +155,8 @@ impl Rows {
             at += v.len();
             (at - v.len(), at)
         });
-        self.push(len, cells, spans, 0, |arena| {
+        let keyset = self.keyset(cells);
+        self.push(len, keyset, spans, 0, |arena| {
             for (_, v) in cells {
                 arena.extend_from_slice(v);
             }
@@ -148,7 +172,8 @@ impl Rows {
             at += v.len();
             (at - v.len(), at)
         });
-        self.push(len, cells, spans, flag(listening, LISTENING), |arena| {
+        let keyset = self.keyset(cells);
+        self.push(len, keyset, spans, flag(listening, LISTENING), |arena| {
             arena.extend_from_slice(line);
             for (_, v) in cells {
                 arena.extend_from_slice(v);
@@ -164,12 +189,12 @@ impl Rows {
     fn push(
         &mut self,
         len: usize,
-        cells: &[(&'static str, &[u8])],
-        spans: impl Iterator<Item = (usize, usize)>,
+        keyset: u16,
+        spans: impl ExactSizeIterator<Item = (usize, usize)>,
         flags: u8,
         text: impl FnOnce(&mut Vec<u8>),
     ) {
-        let keyset = self.keyset(cells);
+        let n = spans.len();
         let width: usize = if len <= 0xff {
             1
         } else if len <= 0xffff {
@@ -178,7 +203,7 @@ impl Rows {
             4
         };
         let start = self.arena.len();
-        self.arena.reserve(HEADER + len + cells.len() * 2 * width);
+        self.arena.reserve(HEADER + len + n * 2 * width);
         // A row's text is at most a line (capped) or a spliced row: below 4 GiB.
         let mut header = [0u8; HEADER];
         header[..4].copy_from_slice(&(len as u32).to_le_bytes());
@@ -190,13 +215,13 @@ impl Rows {
         match width {
             // Offsets are at most `len`, which `width` was chosen to hold. A row's offsets
             // (a few dozen bytes) are gathered on the stack and added in one copy.
-            1 if cells.len() <= 32 => {
+            1 if n <= 32 => {
                 let mut offsets = [0u8; 64];
                 for (k, (s, e)) in spans.enumerate().take(32) {
                     offsets[2 * k] = s as u8;
                     offsets[2 * k + 1] = e as u8;
                 }
-                self.arena.extend_from_slice(&offsets[..2 * cells.len()]);
+                self.arena.extend_from_slice(&offsets[..2 * n]);
             }
             1 => {
                 for (s, e) in spans {
@@ -219,28 +244,62 @@ impl Rows {
         self.starts.push(start as u64);
     }
 
+    /// Add the rows of `other` after these (the rows of a part of the input built on
+    /// another thread): its arena is copied, and its rows' key lists renumbered as this
+    /// one's where they differ.
+    pub(crate) fn append(&mut self, other: Rows) {
+        if self.starts.is_empty() && self.keysets.is_empty() {
+            *self = other;
+            return;
+        }
+        let lists: Vec<u16> = other.keysets.iter().map(|k| self.keyset_of(&k.keys)).collect();
+        let base = self.arena.len();
+        self.arena.extend_from_slice(&other.arena);
+        self.starts.reserve(other.starts.len());
+        for &start in &other.starts {
+            let at = base + start as usize;
+            if let Some(header) = self.arena.get_mut(at + 4..at + 6) {
+                let list = usize::from(u16::from_le_bytes([header[0], header[1]]));
+                if let Some(&now) = lists.get(list) {
+                    header.copy_from_slice(&now.to_le_bytes());
+                }
+            }
+            self.starts.push(at as u64);
+        }
+    }
+
+    /// The index of the key list `keys`, added when new.
+    #[inline]
+    fn keyset_of(&mut self, keys: &[&'static str]) -> u16 {
+        self.keyset_by(keys.len(), |i| keys[i])
+    }
+
     /// The index of the key list of `cells`, added when new.
     fn keyset(&mut self, cells: &[(&'static str, &[u8])]) -> u16 {
+        self.keyset_by(cells.len(), |i| cells[i].0)
+    }
+
+    /// The index of the key list of `n` keys, the ith `key(i)`, added when new.
+    #[inline]
+    fn keyset_by(&mut self, n: usize, key: impl Fn(usize) -> &'static str) -> u16 {
         // The keys are a layout's column names: the same `&'static str`s row after row, so
         // their addresses decide before their bytes are compared.
-        let same_key = |a: &&'static str, b: &&'static str| std::ptr::eq(*a, *b) || a == b;
-        let same = |keys: &[&'static str]| {
-            keys.len() == cells.len() && keys.iter().zip(cells).all(|(a, (b, _))| same_key(a, b))
+        let same = |keys: &[&'static str], by_text: bool| {
+            keys.len() == n
+                && keys.iter().enumerate().all(|(i, a)| std::ptr::eq(*a, key(i)) || (by_text && *a == key(i)))
         };
         // Rows after rows have the list of the row before: tried first, by address only.
         let last = usize::from(self.last_keyset);
-        if let Some(k) = self.keysets.get(last) {
-            if k.keys.len() == cells.len() && k.keys.iter().zip(cells).all(|(a, (b, _))| std::ptr::eq(*a, *b)) {
-                return self.last_keyset;
-            }
+        if self.keysets.get(last).is_some_and(|k| same(&k.keys, false)) {
+            return self.last_keyset;
         }
-        if let Some(i) = self.keysets.iter().position(|k| same(&k.keys)) {
+        if let Some(i) = self.keysets.iter().position(|k| same(&k.keys, true)) {
             self.last_keyset = i as u16;
             return i as u16;
         }
         // Key lists come from a table's layout: a handful per table. Should one ever pass
         // u16, the last list's index is re-used with this row's own keys (see `Row::keys`).
-        self.keysets.push(KeySet::new(cells.iter().map(|(k, _)| *k).collect()));
+        self.keysets.push(KeySet::new((0..n).map(key).collect()));
         self.last_keyset = (self.keysets.len() - 1).min(usize::from(u16::MAX)) as u16;
         self.last_keyset
     }
@@ -249,6 +308,29 @@ impl Rows {
     /// per row: bit i for value i, [`LINE_PLAIN`] for the line), for the writers below.
     pub(crate) fn plain(&self) -> Vec<u32> {
         self.iter().map(|row| row.plain()).collect()
+    }
+
+    /// [`Rows::plain`], the second half of the rows on a second thread when `spill` may
+    /// use one (the masks are the same).
+    pub(crate) fn plain_for(&self, spill: &super::Spill<'_>) -> Vec<u32> {
+        let half = self.len() / 2;
+        if !spill.two_threads || half < 4096 {
+            return self.plain();
+        }
+        let masks = |range: std::ops::Range<usize>| -> Vec<u32> {
+            range.map(|index| Row { rows: self, index }.plain()).collect()
+        };
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| masks(half..self.len()));
+            let mut plain = Vec::with_capacity(self.len());
+            plain.extend(masks(0..half));
+            match second.join() {
+                Ok(rest) => plain.extend(rest),
+                // The other thread panicked: this one finds the masks it did not give.
+                Err(_) => plain.extend(masks(half..self.len())),
+            }
+            plain
+        })
     }
 
     /// Write `[row, …]`: each row as a JSON object (insights' `datalist`); `plain` is
@@ -545,11 +627,19 @@ impl<'r> Row<'r> {
     /// Values past the 31st are always escaped, which gives the same text.
     fn plain(&self) -> u32 {
         let d = self.decoded(0);
-        if crate::json::is_plain(d.text.get(..d.h.len).unwrap_or_default()) {
+        let text = d.text.get(..d.h.len).unwrap_or_default();
+        if crate::json::is_plain(text) {
             return u32::MAX;
         }
+        // Values that end before the text's first byte to escape are plain without a look
+        // (an ss row's values before its Process, whose quotes are escaped).
+        let first = crate::json::plain_prefix(text);
         let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(31);
-        let values = (0..n).fold(0, |mask, i| mask | (u32::from(crate::json::is_plain(d.value(i))) << i));
+        let values = (0..n).fold(0, |mask, i| {
+            let (s, e) = span(d.spans, d.h.width, i);
+            let plain = (s <= e && e <= first) || crate::json::is_plain(d.value(i));
+            mask | (u32::from(plain) << i)
+        });
         // The line is the text (not plain), or a decoded row's first part.
         let line_plain = d.h.flags & DECODED != 0 && crate::json::is_plain(self.line());
         values | if line_plain { LINE_PLAIN } else { 0 }

@@ -2,11 +2,12 @@
 //! every view for `auto` (the JSON then holds the view of each format found). The command
 //! line's `view` and `search` use it; so can an embedder that does not know the format.
 
+use super::netstat::NetstatPart;
 use super::netstat_agn::NetstatAgnView;
 use super::netstat_i::NetstatIView;
 use super::netstat_s::NetstatSView;
 use super::proc_net::ProcNetstatView;
-use super::ss::SsView;
+use super::ss::{SsPart, SsView};
 // Issue 13, counters.
 use super::proc_snmp::ProcSnmpView;
 use super::snmp6::Snmp6View;
@@ -41,6 +42,66 @@ pub struct Seen {
     pub dev: bool,
     /// Capture numbers seen, to tell a missing `--capture N`.
     pub max_capture: u32,
+}
+
+impl Seen {
+    /// Note what `ev` shows.
+    fn note(&mut self, ev: &Event<'_>) {
+        self.max_capture = self.max_capture.max(ev.capture);
+        if let EventKind::Section(s) = &ev.kind {
+            match s.table {
+                Table::Netstat(_) | Table::Kernel(_) => self.netstat = true,
+                Table::Interfaces => self.iface = true,
+                Table::Memberships { .. } => self.agn = true,
+                Table::StatSection { .. } => self.stat = true,
+                Table::ProcSection => self.proc = true,
+                Table::Ss => self.ss = true,
+                Table::Nstat => self.nstat = true,
+                Table::Snmp6Section => self.snmp6 = true,
+                Table::SockstatSection => self.sockstat = true,
+                Table::ProcNetDev => self.dev = true,
+            }
+        }
+    }
+
+    /// Add what `other` saw (of a later part of the input).
+    fn merge(&mut self, other: &Seen) {
+        let Seen { netstat, iface, agn, stat, proc, ss, nstat, snmp6, sockstat, dev, max_capture } = *other;
+        self.netstat |= netstat;
+        self.iface |= iface;
+        self.agn |= agn;
+        self.stat |= stat;
+        self.proc |= proc;
+        self.ss |= ss;
+        self.nstat |= nstat;
+        self.snmp6 |= snmp6;
+        self.sockstat |= sockstat;
+        self.dev |= dev;
+        self.max_capture = self.max_capture.max(max_capture);
+    }
+}
+
+/// The netstat or ss view of a part of one large input, built on the thread that parses
+/// the part (`netsift view --jobs` on one file, see `ViewSet::part`); the parts are given
+/// to the [`ViewSet`] in order with [`ViewSet::merge`].
+#[derive(Debug, Clone)]
+pub struct ViewPart {
+    netstat: Option<NetstatPart>,
+    ss: Option<SsPart>,
+    seen: Seen,
+}
+
+impl ViewPart {
+    /// Take one event of the part.
+    pub fn event(&mut self, ev: &Event<'_>) {
+        self.seen.note(ev);
+        if let Some(part) = &mut self.netstat {
+            part.event(ev);
+        }
+        if let Some(part) = &mut self.ss {
+            part.event(ev);
+        }
+    }
 }
 
 /// The views of one input.
@@ -157,22 +218,42 @@ impl ViewSet {
         }
     }
 
-    fn dispatch(&mut self, ev: &Event<'_>) {
-        self.seen.max_capture = self.seen.max_capture.max(ev.capture);
-        if let EventKind::Section(s) = &ev.kind {
-            match s.table {
-                Table::Netstat(_) | Table::Kernel(_) => self.seen.netstat = true,
-                Table::Interfaces => self.seen.iface = true,
-                Table::Memberships { .. } => self.seen.agn = true,
-                Table::StatSection { .. } => self.seen.stat = true,
-                Table::ProcSection => self.seen.proc = true,
-                Table::Ss => self.seen.ss = true,
-                Table::Nstat => self.seen.nstat = true,
-                Table::Snmp6Section => self.seen.snmp6 = true,
-                Table::SockstatSection => self.seen.sockstat = true,
-                Table::ProcNetDev => self.seen.dev = true,
-            }
+    /// An empty [`ViewPart`] for these views, for a part of a large input parsed on
+    /// another thread; `None` when the views cannot take parts: only the netstat and ss
+    /// views of one format can, and not while finished captures are spooled.
+    pub fn part(&self) -> Option<ViewPart> {
+        let others = self.iface.is_some()
+            || self.agn.is_some()
+            || self.stat.is_some()
+            || self.proc.is_some()
+            || self.nstat.is_some()
+            || self.snmp6.is_some()
+            || self.sockstat.is_some()
+            || self.proc_snmp.is_some();
+        if others || self.spools.is_some() || self.netstat.is_some() == self.ss.is_some() {
+            return None;
         }
+        Some(ViewPart {
+            netstat: self.netstat.as_ref().map(|_| NetstatPart::default()),
+            ss: self.ss.as_ref().map(SsView::part),
+            seen: Seen::default(),
+        })
+    }
+
+    /// Take a [`ViewPart`] made by [`ViewSet::part`] and given the events that follow
+    /// those taken so far: the views are then as if they had taken those events.
+    pub fn merge(&mut self, part: ViewPart) {
+        self.seen.merge(&part.seen);
+        if let (Some(view), Some(part)) = (&mut self.netstat, part.netstat) {
+            view.merge(part);
+        }
+        if let (Some(view), Some(part)) = (&mut self.ss, part.ss) {
+            view.merge(part);
+        }
+    }
+
+    fn dispatch(&mut self, ev: &Event<'_>) {
+        self.seen.note(ev);
         // The counter formats of issue 13 feed their own views, not `proc`'s.
         let source = match &ev.kind {
             EventKind::Counter(c) => Some(c.source),

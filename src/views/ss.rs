@@ -123,6 +123,22 @@ impl SsView {
         }
     }
 
+    /// What a part of the input gives this view (`view --jobs` on one large file, see
+    /// [`super::ViewPart`]): an empty one, to be given the part's events.
+    pub(crate) fn part(&self) -> SsPart {
+        SsPart { tulpn: self.tulpn, captures: Vec::new() }
+    }
+
+    /// Take the view of a part of the input, built on another thread from the events
+    /// that follow the ones taken so far: the same as taking those events.
+    pub(crate) fn merge(&mut self, part: SsPart) {
+        for (number, rows) in part.captures {
+            if let Some(capture) = self.capture_for(number) {
+                capture.rows.append(rows);
+            }
+        }
+    }
+
     /// The capture an event of capture `number` goes to, dropping the captures the
     /// selection does not keep; `None` when this one is not kept.
     fn capture_for(&mut self, number: u32) -> Option<&mut SsCapture> {
@@ -207,9 +223,44 @@ impl SsView {
         } else {
             let mut o = Object::new(out);
             let rows = self.rows();
-            rows.write_list(o.member("data"), &rows.plain(), spill);
+            rows.write_list(o.member("data"), &rows.plain_for(spill), spill);
             o.end();
         }
+    }
+}
+
+/// The rows of a part of the input for [`SsView::merge`]: each capture number the part's
+/// events asked for, in order, with the rows added to it.
+#[derive(Debug, Clone)]
+pub(crate) struct SsPart {
+    tulpn: bool,
+    captures: Vec<(u32, Rows)>,
+}
+
+impl SsPart {
+    /// Take one event of the part (as [`SsView::event`]).
+    pub(crate) fn event(&mut self, ev: &Event<'_>) {
+        match &ev.kind {
+            EventKind::Section(s) if s.table == Table::Ss => {
+                self.capture(ev.capture);
+            }
+            EventKind::SsSocket(s) => {
+                if self.tulpn && !matches!(s.row.state, Some(State::Listen | State::Unconn)) {
+                    return;
+                }
+                ss_row(self.capture(ev.capture), &s.row);
+            }
+            _ => {}
+        }
+    }
+
+    /// The rows of capture `number`: those of the last one asked for when it is the same.
+    fn capture(&mut self, number: u32) -> &mut Rows {
+        if self.captures.last().is_none_or(|(n, _)| *n != number) {
+            self.captures.push((number, Rows::new()));
+        }
+        let at = self.captures.len() - 1;
+        &mut self.captures[at].1
     }
 }
 
@@ -217,7 +268,7 @@ impl SsView {
 fn write_capture(out: &mut Vec<u8>, c: &SsCapture, spill: &mut Spill<'_>) {
     let mut co = Object::new(out);
     co.uint("capture", u64::from(c.number));
-    c.rows.write_list(co.member("data"), &c.rows.plain(), spill);
+    c.rows.write_list(co.member("data"), &c.rows.plain_for(spill), spill);
     co.end();
 }
 
