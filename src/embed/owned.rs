@@ -428,7 +428,11 @@ fn repointed<'a, const VERIFY: bool>(
             }
         })
     });
-    (!missed).then_some(OwnedEvent { yoke })
+    if missed {
+        None
+    } else {
+        Some(OwnedEvent { yoke })
+    }
 }
 
 impl OwnedEvent {
@@ -513,6 +517,7 @@ impl OwnedEvents {
 impl<'a> MapBytes<'a> for Event<'a> {
     type Mapped<'b> = Event<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Event<'b> {
         Event { at: self.at, capture: self.capture, kind: self.kind.map_bytes(f) }
     }
@@ -521,6 +526,7 @@ impl<'a> MapBytes<'a> for Event<'a> {
 impl<'a> MapBytes<'a> for EventKind<'a> {
     type Mapped<'b> = EventKind<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> EventKind<'b> {
         match self {
             EventKind::Section(s) => EventKind::Section(s.map_bytes(f)),
