@@ -245,16 +245,23 @@ impl Repointer {
         if let Some(owned) = repointed::<true>(event, cart.clone(), sources, outside, &mut borrows_chunk) {
             return owned;
         }
+        // A cart no event holds (the one just tried, when made for this event) is re-used
+        // for the new copies rather than freed and allocated again.
+        let spare = self.both.take();
         self.copy_outside(event, widest);
-        let cart = if borrows_chunk {
-            self.both.get_or_insert_with(|| {
-                Arc::new(Cart { chunk: self.chunk.clone(), settled: self.settled.clone(), recent: self.recent.clone() })
-            })
-        } else {
-            self.alone.get_or_insert_with(|| {
-                Arc::new(Cart { chunk: Bytes::new(), settled: self.settled.clone(), recent: self.recent.clone() })
-            })
+        let chunk = if borrows_chunk { self.chunk.clone() } else { Bytes::new() };
+        let cart = Cart { chunk, settled: self.settled.clone(), recent: self.recent.clone() };
+        let cart = match spare.filter(|c| Arc::strong_count(c) == 1 && Arc::weak_count(c) == 0) {
+            Some(mut reused) => match Arc::get_mut(&mut reused) {
+                Some(inside) => {
+                    *inside = cart;
+                    reused
+                }
+                None => Arc::new(cart),
+            },
+            None => Arc::new(cart),
         };
+        let cart = if borrows_chunk { self.both.insert(cart) } else { self.alone.insert(cart) };
         // Every slice outside the chunk is in the recent copy now (just copied from it).
         self.ranges.clear();
         let sources = [&self.settled_sources[..], &self.recent_sources[..]];

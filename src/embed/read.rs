@@ -121,8 +121,8 @@ impl<R: Read> Iterator for ReadEvents<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(ev) = self.ready.pop_front() {
-                return Some(Ok(ev));
+            if !self.ready.is_empty() {
+                return self.ready.pop_front().map(Ok);
             }
             if let Some(e) = self.error.take() {
                 // What was decoded before the damage was flushed into `ready` and handed
