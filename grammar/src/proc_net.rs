@@ -172,7 +172,7 @@ fn kind_of(body: &[u8]) -> PairKind {
         Some((_, first)) if !is_counter_shape(first) => return PairKind::Names,
         Some(_) => {}
     }
-    if body.iter().all(|&b| b.is_ascii_digit() || is_blank(b)) {
+    if crate::lex::all_digits_or_blanks(body) {
         return PairKind::Values;
     }
     match words.all(|(_, w)| is_counter_shape(w)) {
