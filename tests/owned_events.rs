@@ -112,7 +112,7 @@ fn read_events_reads_zstd_and_counts_lines() {
 fn events_of_a_whole_chunk_share_it_and_outlive_the_parser() {
     let input = Bytes::from(std::fs::read("examples/netstat-neopa.txt").unwrap());
     let owned = owned_in_chunks(&input, input.len());
-    let shared = owned.iter().filter(|e| e.cart().as_ptr() == input.as_ptr()).count();
+    let shared = owned.iter().filter(|e| e.chunk().as_ptr() == input.as_ptr()).count();
     // Every row lies inside the one chunk: none was copied.
     let rows = owned.iter().filter(|e| matches!(e.kind(), EventKind::InetConn(_) | EventKind::UnixSocket(_))).count();
     assert_eq!(rows, 293);

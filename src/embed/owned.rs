@@ -8,15 +8,21 @@
 //!
 //! Where the bytes come from, cheapest first:
 //!
-//! - the caller fed a [`Bytes`] chunk to [`OwnedEvents::feed`] and every slice of the event
-//!   lies inside it (the usual case: a line the chunk holds whole): the event shares the
-//!   chunk, nothing is copied — the chunk stays alive as long as one of its events does;
-//! - otherwise (a line cut between two chunks, an ss row held for its continuation lines, a
-//!   counter name from the grammar's tables): the bytes the event borrows are copied into
-//!   an arena ([`BytesMut`]) that is split off per event and re-used, so there is one
-//!   small allocation (the cart's `Arc`) per such event and no copy of any byte twice:
-//!   slices that lie inside another slice of the event (the fields of a row inside its
-//!   line) are copied once, with it.
+//! - the caller fed a [`Bytes`] chunk to [`OwnedEvents::feed`] and the slice lies inside it
+//!   (the usual case: a line the chunk holds whole): the event shares the chunk, nothing is
+//!   copied — the chunk stays alive as long as one of its events does;
+//! - otherwise (a counter's section and name, which the /proc machine holds with the names
+//!   line or `netstat -s` takes from the grammar's tables; a line cut between two chunks; an
+//!   ss row held for its continuation lines) the bytes are copied, once, into a small buffer
+//!   beside the chunk, and the events after it share that copy while the bytes they borrow
+//!   outside the chunk are found in it (same place, same bytes: checked byte for byte). So
+//!   a values line's hundred counters share one copy of its names line and one cart, and a
+//!   periodic `netstat -s` log's names are copied once, not once per counter. Slices that lie
+//!   inside another slice of the event (the fields of a row inside its line) are copied
+//!   once, with it, and stay inside it.
+//!
+//! An event's *cart* is those two buffers behind one `Arc`: one reference count per event,
+//! no allocation, while the chunk and the copy stay the same.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -52,10 +58,21 @@ use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Sect
 use crate::format::Format;
 use crate::push::{LineStats, PushParser};
 
-/// The cart an owned event's bytes live in. `Bytes` itself cannot be a yoke cart (it does
-/// not promise a stable address through the safe trait yoke needs), an `Arc` of it can, and
+/// What an owned event's bytes live in: the chunk it was emitted from and the copies of the
+/// bytes it borrows outside that chunk. `Bytes` itself cannot be a yoke cart (it does not
+/// promise a stable address through the safe trait yoke needs), an `Arc` of this can, and
 /// cloning it for the events of one chunk is a reference count, not a copy.
-type Cart = Arc<Bytes>;
+#[derive(Debug, Default)]
+struct Cart {
+    /// The chunk fed (empty for an event that borrows nothing in it).
+    chunk: Bytes,
+    /// Copies of bytes from outside the chunk that have been borrowed for a while (names
+    /// from the grammar's tables), re-made rarely.
+    settled: Bytes,
+    /// Copies of the bytes from outside the chunk borrowed last (a names line, a section
+    /// name a machine holds), re-made at each miss: small, so cheap to re-make.
+    recent: Bytes,
+}
 
 /// An event that owns (shares) the bytes it borrows: `Send + Sync + 'static`, cheap to
 /// clone, with the same typed API as [`Event`] through [`OwnedEvent::event`] and
@@ -73,7 +90,7 @@ type Cart = Arc<Bytes>;
 /// ```
 #[derive(Clone)]
 pub struct OwnedEvent {
-    yoke: Yoke<Event<'static>, Cart>,
+    yoke: Yoke<Event<'static>, Arc<Cart>>,
 }
 
 impl OwnedEvent {
@@ -97,16 +114,27 @@ impl OwnedEvent {
         self.yoke.get().capture
     }
 
-    /// The buffer this event keeps alive: the chunk it was read from when it shares one,
-    /// or its own copy. For memory accounting.
-    pub fn cart(&self) -> &Bytes {
-        self.yoke.backing_cart()
+    /// The chunk this event keeps alive: the one it was emitted from (empty for an event of
+    /// [`OwnedEvents::finish`] or [`OwnedEvent::copy_of`], and for one whose bytes were all
+    /// copied when it was made; an event that borrows nothing in the chunk may still hold
+    /// it, sharing the cart of the events that do). For memory accounting, with
+    /// [`Self::copies`].
+    pub fn chunk(&self) -> &Bytes {
+        &self.yoke.backing_cart().chunk
+    }
+
+    /// The copies of bytes from outside its chunk this event keeps alive (either may be
+    /// empty), shared with the other events that borrow the same bytes (the counters of one
+    /// values line). For memory accounting, with [`Self::chunk`].
+    pub fn copies(&self) -> [&Bytes; 2] {
+        let cart = self.yoke.backing_cart();
+        [&cart.settled, &cart.recent]
     }
 
     /// Copy a borrowed event into an owned one (one allocation for its bytes, one for the
     /// cart). [`OwnedEvents`] does better when it is the one feeding the parser.
     pub fn copy_of(event: &Event<'_>) -> OwnedEvent {
-        Repointer::default().owned(event, None)
+        Repointer::default().owned(event)
     }
 }
 
@@ -128,97 +156,297 @@ impl<'a> PartialEq<Event<'a>> for OwnedEvent {
     }
 }
 
-/// Bytes of the arena reserved at a time when it runs out: events are small, so one block
+/// The most bytes the copies keep for later events: past it, the settled copy is dropped.
+/// Enough for every name of `netstat -s`'s tables and a few names lines of /proc.
+const SETTLED_CAP: usize = 16 * 1024;
+
+/// The most bytes, and runs, the recent copy (re-made at each miss) carries over from the
+/// one before: past either, they are moved to the settled copy.
+const RECENT_CAP: usize = 1024;
+const RECENT_RUNS: usize = 8;
+
+/// Bytes of the arena reserved at a time when it runs out: copies are small, so one block
 /// serves many of them.
 const ARENA_BLOCK: usize = 64 * 1024;
 
-/// Builds owned events: finds where an event's bytes are, copies them when they must be
-/// copied, and re-points the event into its cart. Its buffers are re-used from event to
-/// event.
+/// A run of bytes a copy holds: where it was copied from and where it is in the copy.
+#[derive(Debug, Clone, Copy)]
+struct Source {
+    /// Its address where it was copied from.
+    at: usize,
+    len: usize,
+    /// Where it is in the copy.
+    offset: usize,
+}
+
+impl Source {
+    fn overlaps(&self, other: &Source) -> bool {
+        self.at < other.at + other.len && other.at < self.at + self.len
+    }
+}
+
+/// Where in a copy the bytes at `at` (`len` of them) were copied to, if one of its
+/// `sources` (in order of address, none overlapping) holds them.
+#[inline]
+fn copied_at(sources: &[Source], at: usize, len: usize) -> Option<usize> {
+    let i = sources.partition_point(|s| s.at <= at);
+    let s = sources.get(i.checked_sub(1)?)?;
+    (at + len <= s.at + s.len).then(|| s.offset + (at - s.at))
+}
+
+/// Builds owned events: re-points each slice of an event into the chunk it lies in or into
+/// a copy of the bytes outside the chunk, copying only what the copies do not hold yet.
+/// Its buffers and carts are re-used from event to event.
 #[derive(Debug, Default)]
 struct Repointer {
-    /// Where copied bytes go; split off (and frozen) once per copied event.
+    /// The chunk being fed (empty outside `feed`).
+    chunk: Bytes,
+    /// The settled copy and what it holds (in order of address, none overlapping another
+    /// nor one of `recent_sources`).
+    settled: Bytes,
+    settled_sources: Vec<Source>,
+    /// The recent copy and what it holds (the same order).
+    recent: Bytes,
+    recent_sources: Vec<Source>,
+    /// The cart of the chunk and the copies, made when first needed.
+    both: Option<Arc<Cart>>,
+    /// The cart of the copies alone, for an event that borrows nothing in the chunk: it
+    /// does not keep the chunk alive.
+    alone: Option<Arc<Cart>>,
+    /// Where copies are made.
     arena: BytesMut,
-    /// The non-empty slices of the event being converted, as (address, length).
+    /// Scratch: the non-empty slices of an event that lie outside the chunk, as (address,
+    /// length).
     ranges: Vec<(usize, usize)>,
-    /// The slices that contain the others, in address order, as (address, length, offset
-    /// in the event's cart).
-    clusters: Vec<(usize, usize, usize)>,
-    /// The cart of events that borrow nothing.
-    empty: Option<Cart>,
+    /// Scratch: the runs of overlapping slices among them.
+    runs: Vec<Source>,
+    /// Scratch: the slices to copy (those not inside an earlier one), with their offset.
+    pieces: Vec<Source>,
 }
 
 impl Repointer {
-    /// The owned form of `event`, sharing `chunk` when every slice lies inside it.
-    fn owned(&mut self, event: &Event<'_>, chunk: Option<&Cart>) -> OwnedEvent {
-        self.ranges.clear();
-        let ranges = &mut self.ranges;
-        event.map_bytes(&mut |s| {
-            if !s.is_empty() {
-                ranges.push((s.as_ptr() as usize, s.len()));
-            }
-            s
-        });
-        if self.ranges.is_empty() {
-            let cart = self.empty.get_or_insert_with(|| Arc::new(Bytes::new())).clone();
-            return OwnedEvent { yoke: Yoke::attach_to_cart(cart, |_| event.map_bytes(&mut |_| &[])) };
-        }
-        if let Some(chunk) = chunk {
-            let base = chunk.as_ptr() as usize;
-            let inside = |&(at, len): &(usize, usize)| at >= base && at + len <= base + chunk.len();
-            if self.ranges.iter().all(inside) {
-                let yoke = Yoke::attach_to_cart(chunk.clone(), |bytes: &Bytes| {
-                    event.map_bytes(&mut |s| match (s.as_ptr() as usize).checked_sub(base) {
-                        Some(start) if !s.is_empty() => sub_slice(bytes, start, s.len()),
-                        _ => &[],
-                    })
-                });
-                return OwnedEvent { yoke };
-            }
-        }
-        self.copied(event)
+    /// Take `chunk` as the one the next events are emitted from.
+    fn set_chunk(&mut self, chunk: Bytes) {
+        self.chunk = chunk;
+        self.both = None;
     }
 
-    /// The owned form of `event`, its bytes copied into the arena.
-    fn copied(&mut self, event: &Event<'_>) -> OwnedEvent {
-        // The slices that hold others (a row's line holds its fields) are copied, once.
+    /// The owned form of `event`: its slices re-pointed into the chunk and the copies, a
+    /// copy first made of what they lack.
+    #[inline]
+    fn owned<'a>(&mut self, event: &Event<'a>) -> OwnedEvent {
+        let cart = self.both.get_or_insert_with(|| {
+            Arc::new(Cart { chunk: self.chunk.clone(), settled: self.settled.clone(), recent: self.recent.clone() })
+        });
+        self.ranges.clear();
+        let (mut borrows_chunk, mut widest) = (false, None);
+        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+        let outside = (&mut self.ranges, &mut widest);
+        if let Some(owned) = repointed::<true>(event, cart.clone(), sources, outside, &mut borrows_chunk) {
+            return owned;
+        }
+        // A cart no event holds (the one just tried, when made for this event) is re-used
+        // for the new copies rather than freed and allocated again.
+        let spare = self.both.take();
+        self.copy_outside(event, widest);
+        let chunk = if borrows_chunk { self.chunk.clone() } else { Bytes::new() };
+        let cart = Cart { chunk, settled: self.settled.clone(), recent: self.recent.clone() };
+        let cart = match spare.filter(|c| Arc::strong_count(c) == 1 && Arc::weak_count(c) == 0) {
+            Some(mut reused) => match Arc::get_mut(&mut reused) {
+                Some(inside) => {
+                    *inside = cart;
+                    reused
+                }
+                None => Arc::new(cart),
+            },
+            None => Arc::new(cart),
+        };
+        let cart = if borrows_chunk { self.both.insert(cart) } else { self.alone.insert(cart) };
+        // Every slice outside the chunk is in the recent copy now (just copied from it).
+        self.ranges.clear();
+        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+        repointed::<false>(event, cart.clone(), sources, (&mut self.ranges, &mut None), &mut false)
+            .unwrap_or_else(|| OwnedEvent::empty_of(event))
+    }
+
+    /// Copy the bytes `event` borrows outside the chunk (`ranges`: every such slice) into
+    /// a new recent copy, with what the last one held that the new bytes do not replace;
+    /// that moves to the settled copy when it grows past `RECENT_CAP` or `RECENT_RUNS`.
+    fn copy_outside(&mut self, event: &Event<'_>, widest: Option<&[u8]>) {
+        self.pieces.clear();
+        self.runs.clear();
+        // The usual case: one slice (a row's line, a names line) holds all the others.
+        if let Some(w) = widest.filter(|w| {
+            let (w_at, w_len) = (w.as_ptr() as usize, w.len());
+            self.ranges.iter().all(|&(at, len)| at >= w_at && at + len <= w_at + w_len)
+        }) {
+            self.runs.push(Source { at: w.as_ptr() as usize, len: w.len(), offset: 0 });
+            self.retire_replaced(w.len());
+            self.arena.reserve(w.len());
+            self.arena.extend_from_slice(w);
+            return self.finish_recent();
+        }
+        // Runs of overlapping slices become one source each; a slice inside the run so far
+        // is not copied on its own.
         self.ranges.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        self.clusters.clear();
         let mut total = 0;
         for &(at, len) in &self.ranges {
-            let within_last = self.clusters.last().is_some_and(|&(c_at, c_len, _)| at + len <= c_at + c_len);
-            if !within_last {
-                self.clusters.push((at, len, total));
-                total += len;
+            match self.runs.last_mut() {
+                Some(run) if at + len <= run.at + run.len => {}
+                Some(run) if at < run.at + run.len => {
+                    self.pieces.push(Source { at, len, offset: run.offset + (at - run.at) });
+                    let end = at + len;
+                    total += end - (run.at + run.len);
+                    run.len = end - run.at;
+                }
+                _ => {
+                    self.pieces.push(Source { at, len, offset: total });
+                    self.runs.push(Source { at, len, offset: total });
+                    total += len;
+                }
             }
         }
-        if self.arena.capacity() < total {
-            self.arena.reserve(total.max(ARENA_BLOCK));
-        }
-        self.arena.resize(total, 0);
-        let (arena, clusters) = (&mut self.arena, &mut self.clusters);
+        self.retire_replaced(total);
+        // Each piece appended where it goes (zero-filling only a gap a later one fills: the
+        // usual piece is one line that holds every other slice).
+        let (arena, pieces) = (&mut self.arena, &self.pieces);
         event.map_bytes(&mut |s| {
             let at = s.as_ptr() as usize;
-            if let Some(&(_, _, offset)) = clusters.iter().find(|&&(c_at, c_len, _)| c_at == at && c_len == s.len()) {
-                if let Some(dest) = arena.get_mut(offset..offset + s.len()) {
-                    dest.copy_from_slice(s);
+            if let Some(piece) = pieces.iter().find(|p| p.at == at && p.len == s.len()) {
+                if arena.len() < piece.offset {
+                    arena.resize(piece.offset, 0);
                 }
+                // The part over bytes already there (a gap's zeros, or the same bytes of an
+                // overlapping piece) is written over; the rest appended.
+                let have = (arena.len() - piece.offset).min(s.len());
+                if let (Some(dest), Some(over)) = (arena.get_mut(piece.offset..piece.offset + have), s.get(..have)) {
+                    dest.copy_from_slice(over);
+                }
+                arena.extend_from_slice(s.get(have..).unwrap_or_default());
             }
             s
         });
-        let cart = Arc::new(self.arena.split().freeze());
-        let clusters = &self.clusters;
-        let yoke = Yoke::attach_to_cart(cart, |bytes: &Bytes| {
-            event.map_bytes(&mut |s| {
-                let at = s.as_ptr() as usize;
-                let cluster = clusters.iter().find(|&&(c_at, c_len, _)| at >= c_at && at + s.len() <= c_at + c_len);
-                match cluster {
-                    Some(&(c_at, _, offset)) => sub_slice(bytes, offset + (at - c_at), s.len()),
-                    None => &[],
+        self.arena.resize(total, 0);
+        self.finish_recent();
+    }
+
+    /// Forget what the new runs replace (the same place, other bytes), move the recent
+    /// copy's sources to the settled copy if the new recent copy would grow too large, and
+    /// make room for the new one (`total` new bytes).
+    fn retire_replaced(&mut self, total: usize) {
+        let runs = &self.runs;
+        self.settled_sources.retain(|s| !runs.iter().any(|r| r.overlaps(s)));
+        self.recent_sources.retain(|s| !runs.iter().any(|r| r.overlaps(s)));
+        let recent_len: usize = self.recent_sources.iter().map(|s| s.len).sum();
+        let runs = self.recent_sources.len() + self.runs.len();
+        if (recent_len + total > RECENT_CAP || runs > RECENT_RUNS) && recent_len > 0 {
+            self.settle();
+        }
+        let whole = total + self.recent_sources.iter().map(|s| s.len).sum::<usize>();
+        if self.arena.capacity() < whole {
+            self.arena.reserve(whole.max(ARENA_BLOCK));
+        }
+    }
+
+    /// The new recent copy: the new runs' bytes (in the arena), then what the last one held
+    /// that they did not replace.
+    fn finish_recent(&mut self) {
+        for s in &mut self.recent_sources {
+            let from = self.recent.get(s.offset..s.offset + s.len).unwrap_or_default();
+            s.offset = self.arena.len();
+            self.arena.extend_from_slice(from);
+        }
+        self.recent_sources.extend_from_slice(&self.runs);
+        self.recent_sources.sort_unstable_by_key(|s| s.at);
+        self.recent = self.arena.split().freeze();
+        self.both = None;
+        self.alone = None;
+    }
+
+    /// Move what the recent copy holds to a new settled copy (with what the settled one
+    /// held, within `SETTLED_CAP`).
+    fn settle(&mut self) {
+        let settled_len: usize = self.settled_sources.iter().map(|s| s.len).sum();
+        let recent_len: usize = self.recent_sources.iter().map(|s| s.len).sum();
+        if settled_len + recent_len > SETTLED_CAP {
+            self.settled_sources.clear();
+        }
+        if recent_len > SETTLED_CAP {
+            self.recent_sources.clear();
+        }
+        for (bytes, sources) in [(&self.settled, &mut self.settled_sources), (&self.recent, &mut self.recent_sources)] {
+            for s in sources.iter_mut() {
+                let from = bytes.get(s.offset..s.offset + s.len).unwrap_or_default();
+                s.offset = self.arena.len();
+                self.arena.extend_from_slice(from);
+            }
+        }
+        self.settled_sources.append(&mut self.recent_sources);
+        self.settled_sources.sort_unstable_by_key(|s| s.at);
+        self.settled = self.arena.split().freeze();
+    }
+}
+
+/// `event` re-pointed into `cart`: each slice into the chunk when it lies inside it, or
+/// into a copy where its `sources` (settled, recent) say its address was copied, if the
+/// copy holds the same bytes there; `None` when a slice is in neither. Also whether a slice
+/// lies in the chunk (`borrows_chunk`), and in `outside` every non-empty slice that does
+/// not (what a copy must hold), with the widest of them. Without `VERIFY`, the bytes a source gives are taken as
+/// they are (they were just copied from the event).
+#[inline(always)]
+fn repointed<'a, const VERIFY: bool>(
+    event: &Event<'a>,
+    cart: Arc<Cart>,
+    sources: [&[Source]; 2],
+    (outside, widest): (&mut Vec<(usize, usize)>, &mut Option<&'a [u8]>),
+    borrows_chunk: &mut bool,
+) -> Option<OwnedEvent> {
+    let mut missed = false;
+    let yoke = Yoke::attach_to_cart(cart, |cart: &Cart| {
+        let (base, len) = (cart.chunk.as_ptr() as usize, cart.chunk.len());
+        event.map_bytes(&mut |s| {
+            let at = s.as_ptr() as usize;
+            let start = at.wrapping_sub(base);
+            if start < len && s.len() <= len - start {
+                *borrows_chunk = true;
+                return sub_slice(&cart.chunk, start, s.len());
+            }
+            if s.is_empty() {
+                return &[];
+            }
+            outside.push((at, s.len()));
+            if widest.is_none_or(|w| w.len() < s.len()) {
+                *widest = Some(s);
+            }
+            if missed {
+                return &[];
+            }
+            let [settled, recent] = sources;
+            let copy = match copied_at(recent, at, s.len()) {
+                Some(offset) => cart.recent.get(offset..offset + s.len()),
+                None => copied_at(settled, at, s.len()).and_then(|offset| cart.settled.get(offset..offset + s.len())),
+            };
+            match copy {
+                Some(copy) if !VERIFY || copy == s => copy,
+                _ => {
+                    missed = true;
+                    &[]
                 }
-            })
-        });
-        OwnedEvent { yoke }
+            }
+        })
+    });
+    if missed {
+        None
+    } else {
+        Some(OwnedEvent { yoke })
+    }
+}
+
+impl OwnedEvent {
+    /// `event` with every slice empty: what a slice that cannot be re-pointed (none can
+    /// fail) would be, rather than a panic.
+    fn empty_of(event: &Event<'_>) -> OwnedEvent {
+        OwnedEvent { yoke: Yoke::attach_to_cart(Arc::new(Cart::default()), |_| event.map_bytes(&mut |_| &[])) }
     }
 }
 
@@ -267,15 +495,17 @@ impl OwnedEvents {
         if chunk.is_empty() {
             return;
         }
-        let cart = Arc::new(chunk);
         let OwnedEvents { parser, repointer } = self;
-        parser.feed(cart.as_ref(), &mut |ev: Event<'_>| out(repointer.owned(&ev, Some(&cart))));
+        repointer.set_chunk(chunk.clone());
+        parser.feed(&chunk, &mut |ev: Event<'_>| out(repointer.owned(&ev)));
+        // The chunk is kept alive by its events only.
+        repointer.set_chunk(Bytes::new());
     }
 
     /// Signal the end of input: the last line (without its newline) and anything held back.
     pub fn finish(&mut self, mut out: impl FnMut(OwnedEvent)) {
         let OwnedEvents { parser, repointer } = self;
-        parser.finish(&mut |ev: Event<'_>| out(repointer.owned(&ev, None)));
+        parser.finish(&mut |ev: Event<'_>| out(repointer.owned(&ev)));
     }
 
     /// How the lines seen so far were accounted for.
@@ -294,6 +524,7 @@ impl OwnedEvents {
 impl<'a> MapBytes<'a> for Event<'a> {
     type Mapped<'b> = Event<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Event<'b> {
         Event { at: self.at, capture: self.capture, kind: self.kind.map_bytes(f) }
     }
@@ -302,6 +533,7 @@ impl<'a> MapBytes<'a> for Event<'a> {
 impl<'a> MapBytes<'a> for EventKind<'a> {
     type Mapped<'b> = EventKind<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> EventKind<'b> {
         match self {
             EventKind::Section(s) => EventKind::Section(s.map_bytes(f)),
@@ -405,7 +637,8 @@ tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      
         let base = NETSTAT.as_ptr() as usize;
         let at = row.line.as_ptr() as usize;
         assert!(at >= base && at < base + NETSTAT.len());
-        assert_eq!(events[1].cart().as_ptr(), NETSTAT.as_ptr());
+        assert_eq!(events[1].chunk().as_ptr(), NETSTAT.as_ptr());
+        assert!(events[1].copies().iter().all(|c| c.is_empty()));
         assert_eq!(row.owner, Some(netsift_grammar::netstat::Owner::Process { pid: 900, name: b"sshd" }));
     }
 
@@ -414,8 +647,11 @@ tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      
         let cut = NETSTAT.len() - 30;
         let events = owned_of(NETSTAT, &[cut]);
         let EventKind::InetConn(row) = events[1].kind() else { panic!("{:?}", events[1]) };
-        let cart = events[1].cart();
-        // The cart holds the line and nothing else: every field was found inside it.
+        let [settled, cart] = events[1].copies();
+        assert!(settled.is_empty());
+        // The copy holds the line and nothing else: every field was found inside it, and
+        // the chunk (which holds none of it) is not kept.
+        assert!(events[1].chunk().is_empty());
         assert_eq!(&cart[..], row.line);
         let inside = |s: &[u8]| {
             let (c, p) = (cart.as_ptr() as usize, s.as_ptr() as usize);
@@ -433,8 +669,39 @@ tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      
         let EventKind::Counter(c) = events[1].kind() else { panic!("{:?}", events[1]) };
         assert_eq!((c.section, c.name, c.value), (&b"Tcp"[..], Some(&b"ActiveOpens"[..]), 9));
         assert_eq!(c.text, b"9 active connection openings");
-        // `ActiveOpens` is not in the input: the event has a cart of its own.
-        assert_ne!(events[1].cart().as_ptr(), input.as_ptr());
+        // `ActiveOpens` is not in the input: it is copied beside the chunk, which the
+        // event shares for its line and text.
+        assert_eq!(events[1].chunk().as_ptr(), input.as_ptr());
+        let [_, copy] = events[1].copies();
+        assert!(copy.windows(11).any(|w| w == b"ActiveOpens"));
+        let inside = |s: &[u8], b: &Bytes| {
+            let (c, p) = (b.as_ptr() as usize, s.as_ptr() as usize);
+            p >= c && p + s.len() <= c + b.len()
+        };
+        assert!(inside(c.line, events[1].chunk()) && inside(c.text, events[1].chunk()));
+        assert!(inside(c.name.unwrap(), copy) && inside(c.section, copy));
+    }
+
+    #[test]
+    fn the_counters_of_a_values_line_share_one_copy_of_its_names() {
+        let input = b"TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed\nTcpExt: 1 2 3\n\
+IpExt: InNoRoutes InTruncatedPkts\nIpExt: 4 5\n";
+        let events = owned_of(input, &[]);
+        let counters: Vec<_> = events.iter().filter(|e| matches!(e.kind(), EventKind::Counter(_))).collect();
+        assert_eq!(counters.len(), 5);
+        let copy = |e: &OwnedEvent| (e.copies()[1].as_ptr(), e.copies()[1].len());
+        // The names line was copied once (the names are not in the values line's chunk…)
+        // and each line's counters share that copy.
+        assert!(counters.iter().all(|e| !e.copies()[1].is_empty() && e.chunk().as_ptr() == input.as_ptr()));
+        assert_eq!(copy(counters[0]), copy(counters[2]));
+        assert_eq!(copy(counters[3]), copy(counters[4]));
+        assert_eq!(counters[1].copies()[1].as_ref(), b"TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed");
+        // …and the events equal those of a copy of every event.
+        let mut parser = PushParser::new(Format::Auto);
+        let mut all = Vec::new();
+        parser.feed(input, &mut |ev: Event<'_>| all.push(OwnedEvent::copy_of(&ev)));
+        parser.finish(&mut |ev: Event<'_>| all.push(OwnedEvent::copy_of(&ev)));
+        assert_eq!(events, all);
     }
 
     #[test]

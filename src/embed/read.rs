@@ -121,8 +121,8 @@ impl<R: Read> Iterator for ReadEvents<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(ev) = self.ready.pop_front() {
-                return Some(Ok(ev));
+            if !self.ready.is_empty() {
+                return self.ready.pop_front().map(Ok);
             }
             if let Some(e) = self.error.take() {
                 // What was decoded before the damage was flushed into `ready` and handed
@@ -207,7 +207,7 @@ lo              65536     5574      0      0 0          5574      0      0      
         assert_eq!(events.iter().map(|e| e.kind().name()).collect::<Vec<_>>(), ["section", "interface", "interface"]);
         // Each row shares the chunk of its read, and the chunks follow each other in one
         // block: one allocation for all the reads.
-        let (eth0, lo) = (events[1].cart(), events[2].cart());
+        let (eth0, lo) = (events[1].chunk(), events[2].chunk());
         assert_eq!(lo.as_ref(), input.lines().nth(3).map(|l| format!("{l}\n")).unwrap().as_bytes());
         assert_eq!(eth0.as_ptr() as usize + eth0.len(), lo.as_ptr() as usize);
     }
