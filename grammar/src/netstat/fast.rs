@@ -697,6 +697,10 @@ fn skip_blanks(line: &[u8], mut pos: usize) -> usize {
         let other = nonzero_lanes(w ^ lanes(b' '));
         if other != 0 {
             pos += other.trailing_zeros() as usize / 8;
+            // Padding is spaces: only a tab is looked at byte by byte.
+            if line[pos] != b'\t' {
+                return pos;
+            }
             break;
         }
         pos += 8;
