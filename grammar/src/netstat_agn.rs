@@ -95,7 +95,12 @@ pub fn title(line: &[u8]) -> Option<AgnTitle> {
 /// ```
 pub fn header(line: &[u8]) -> Option<Lang> {
     let mut w = words(line).map(|(_, w)| w);
-    let got = [w.next()?, w.next()?, w.next()?];
+    // The first word alone rules out nearly every line (auto-detection asks this of many).
+    let first = w.next()?;
+    if !HEADERS.iter().any(|(names, _)| names[0].as_bytes() == first) {
+        return None;
+    }
+    let got = [first, w.next()?, w.next()?];
     if w.next().is_some() {
         return None;
     }

@@ -162,7 +162,6 @@ fn parse(line: &[u8], need_colon: bool) -> Result<PrefixLine<'_>, LineError> {
     }
 }
 
-/// The prefix: the first run of non-blank bytes, at the start of the line.
 /// What the words of a line's body are. A body of nothing but digits and blanks (every
 /// values line but those with a negative number) is decided in one pass over its bytes.
 fn kind_of(body: &[u8]) -> PairKind {
@@ -172,7 +171,7 @@ fn kind_of(body: &[u8]) -> PairKind {
         Some((_, first)) if !is_counter_shape(first) => return PairKind::Names,
         Some(_) => {}
     }
-    if body.iter().all(|&b| b.is_ascii_digit() || is_blank(b)) {
+    if crate::lex::all_digits_or_blanks(body) {
         return PairKind::Values;
     }
     match words.all(|(_, w)| is_counter_shape(w)) {
@@ -181,6 +180,7 @@ fn kind_of(body: &[u8]) -> PairKind {
     }
 }
 
+/// The prefix: the first run of non-blank bytes, at the start of the line.
 fn prefix(i: Span<'_>) -> PResult<'_, Span<'_>> {
     expect("a section prefix such as `Tcp:`", take_while1(|b| !is_blank(b))).parse(i)
 }
@@ -555,6 +555,27 @@ mod tests {
     // tests/fixtures/captured/deb12_proc-net-*.txt), and jc's linux-proc_net_netstat.
     const TCP_NAMES: &[u8] = b"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors";
     const TCP_VALUES: &[u8] = b"Tcp: 1 200 120000 -1 236 142 0 74 71 6734 6168 97 0 94 0";
+
+    /// The block-wise check of a values line (`lex::all_digits_or_blanks`) answers as the
+    /// byte-by-byte one, for every length around a block's and every position of one byte
+    /// that is neither digit nor blank.
+    #[test]
+    fn digits_and_blanks_as_byte_by_byte() {
+        let digits_and_blanks = crate::lex::all_digits_or_blanks;
+        let naive = |b: &[u8]| b.iter().all(|&c| c.is_ascii_digit() || is_blank(c));
+        for len in [0, 1, 7, 63, 64, 65, 127, 128, 129, 200] {
+            let good: Vec<u8> = (0..len).map(|i| b"0123456789 \t"[i % 12]).collect();
+            assert!(digits_and_blanks(&good), "len {len}");
+            for at in 0..len {
+                for bad in [b'-', b'/', b':', b'a', b'\n', 0x80, 0xff] {
+                    let mut line = good.clone();
+                    line[at] = bad;
+                    assert_eq!(digits_and_blanks(&line), naive(&line), "len {len} at {at} byte {bad}");
+                    assert!(!digits_and_blanks(&line));
+                }
+            }
+        }
+    }
 
     #[test]
     fn names_and_values_of_the_tcp_pair() {

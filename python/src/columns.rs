@@ -29,6 +29,67 @@ impl<B: ArrayBuilder> Column for B {
     }
 }
 
+/// Bytes checked to be ASCII (so UTF-8): checked once, they can be appended to several
+/// columns (a /proc counter's `name` and `text` are the same bytes).
+#[derive(Clone, Copy)]
+pub struct Ascii<'a>(&'a [u8]);
+
+impl<'a> Ascii<'a> {
+    /// `b`, when it is ASCII.
+    #[inline(always)]
+    pub fn new(b: &'a [u8]) -> Option<Self> {
+        b.is_ascii().then_some(Ascii(b))
+    }
+
+    /// `part`, when it lies inside these bytes (a counter's text inside its line): no
+    /// second check.
+    #[inline(always)]
+    pub fn part(self, part: &'a [u8]) -> Option<Self> {
+        let whole = self.0.as_ptr_range();
+        let inside = whole.start <= part.as_ptr() && part.as_ptr_range().end <= whole.end;
+        inside.then_some(Ascii(part))
+    }
+}
+
+/// Append `b` to `v`. A short value (most of a table's: names, sections, ports, counter
+/// sentences) is copied as two overlapping words (or, under four bytes, byte by byte) when
+/// there is room, instead of through a call to `memcpy`.
+#[inline(always)]
+fn push_bytes(v: &mut Vec<u8>, b: &[u8]) {
+    let n = b.len();
+    if n <= 32 && v.capacity() - v.len() >= 32 {
+        // SAFETY: the reads are inside `b` (`n` is at least the width read, and a second
+        // read ends at `n`; the byte loop reads `b`'s own bytes); the writes are inside
+        // `v`'s spare capacity (at least 32 bytes, and they end at `n` ≤ 32); after them
+        // the first `len + n` bytes of `v` are initialised (the writes together cover
+        // `0..n`), so `set_len` is sound.
+        unsafe {
+            let (src, dst) = (b.as_ptr(), v.as_mut_ptr().add(v.len()));
+            if n >= 16 {
+                let (lo, hi) = (src.cast::<u128>().read_unaligned(), src.add(n - 16).cast::<u128>().read_unaligned());
+                dst.cast::<u128>().write_unaligned(lo);
+                dst.add(n - 16).cast::<u128>().write_unaligned(hi);
+            } else if n >= 8 {
+                let (lo, hi) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
+                dst.cast::<u64>().write_unaligned(lo);
+                dst.add(n - 8).cast::<u64>().write_unaligned(hi);
+            } else if n >= 4 {
+                let (lo, hi) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
+                dst.cast::<u32>().write_unaligned(lo);
+                dst.add(n - 4).cast::<u32>().write_unaligned(hi);
+            } else {
+                // Up to three bytes (`Tcp`, `Ip`, a port): one at a time.
+                for (k, &byte) in b.iter().enumerate() {
+                    dst.add(k).write(byte);
+                }
+            }
+            v.set_len(v.len() + n);
+        }
+    } else {
+        v.extend_from_slice(b);
+    }
+}
+
 /// A UTF-8 text column (Arrow `Utf8`).
 pub struct Text {
     /// Offsets of the rows since the first value (empty before it).
@@ -100,7 +161,7 @@ impl Text {
     #[inline(always)]
     pub fn append_value(&mut self, v: impl AsRef<str>) {
         self.start();
-        self.values.extend_from_slice(v.as_ref().as_bytes());
+        push_bytes(&mut self.values, v.as_ref().as_bytes());
         self.nulls.append_non_null();
         self.end_row();
     }
@@ -110,10 +171,19 @@ impl Text {
     pub fn append_bytes(&mut self, b: &[u8]) {
         self.start();
         if b.is_ascii() {
-            self.values.extend_from_slice(b);
+            push_bytes(&mut self.values, b);
         } else {
             self.values.extend_from_slice(String::from_utf8_lossy(b).as_bytes());
         }
+        self.nulls.append_non_null();
+        self.end_row();
+    }
+
+    /// Bytes already checked to be ASCII.
+    #[inline(always)]
+    pub fn append_ascii(&mut self, a: Ascii<'_>) {
+        self.start();
+        push_bytes(&mut self.values, a.0);
         self.nulls.append_non_null();
         self.end_row();
     }
@@ -297,7 +367,12 @@ impl<T: ArrowPrimitiveType> Num<T> {
     /// A null row.
     #[inline(always)]
     pub fn append_null(&mut self) {
-        self.append_nulls(1);
+        if self.started {
+            self.values.push(T::Native::default());
+            self.nulls.append_null();
+        } else {
+            self.leading_nulls += 1;
+        }
     }
 
     /// `n` null rows.

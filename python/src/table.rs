@@ -47,7 +47,7 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-use crate::columns::{Column, Num, Runs, Text};
+use crate::columns::{Ascii, Column, Num, Runs, Text};
 use crate::parts;
 use crate::stream::{format_of, Source};
 
@@ -1145,7 +1145,23 @@ impl CounterCols {
     fn push(&mut self, c: &Counter<'_>) {
         self.source.append(c.source.name());
         self.section.append_bytes(c.section);
-        self.name.append_opt_bytes(c.name);
+        // A counter without a position (`netstat -s`, nstat, snmp6) has its line as `raw`,
+        // checked once: its text is inside it.
+        let line = if c.position.is_none() { Ascii::new(c.line) } else { None };
+        // A /proc, snmp6 or nstat counter's text is its name, the same bytes: checked once.
+        match c.name.filter(|&name| std::ptr::eq(name, c.text)).and_then(Ascii::new) {
+            Some(name) => {
+                self.name.append_ascii(name);
+                self.text.append_ascii(name);
+            }
+            None => {
+                self.name.append_opt_bytes(c.name);
+                match line.and_then(|line| line.part(c.text)) {
+                    Some(text) => self.text.append_ascii(text),
+                    None => self.text.append_bytes(c.text),
+                }
+            }
+        }
         self.subtable.append_opt_bytes(c.subtable);
         match i64::try_from(c.value) {
             Ok(v) => {
@@ -1159,7 +1175,6 @@ impl CounterCols {
                 self.value_decimal.append_value(&self.buf);
             }
         }
-        self.text.append_bytes(c.text);
         // A /proc values line holds every counter of its section: its position says which
         // value this is (the JSON then has no `raw` either).
         match c.position {
@@ -1169,7 +1184,10 @@ impl CounterCols {
             }
             None => {
                 self.position.append_null();
-                self.raw.append_bytes(c.line);
+                match line {
+                    Some(line) => self.raw.append_ascii(line),
+                    None => self.raw.append_bytes(c.line),
+                }
             }
         }
         self.rate.append_option(c.rate);

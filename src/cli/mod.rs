@@ -190,12 +190,13 @@ impl Jobs {
     }
 
     /// For a single plain file larger than a part, with more than one job and without
-    /// `--strict`: the file, the workers and the part size to cut it into parts.
-    fn split(self, files: &[PathBuf], strict: bool) -> Option<(&Path, usize, u64)> {
+    /// `--strict`: the file, the workers and the part size to cut it into parts (the
+    /// command's `part_size` unless `--part-size` says otherwise).
+    fn split(self, files: &[PathBuf], strict: bool, part_size: u64) -> Option<(&Path, usize, u64)> {
         let [file] = files else { return None };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let workers = self.jobs.unwrap_or(cores).max(1);
-        let part_size = self.part_size.unwrap_or(split::PART_SIZE).max(1);
+        let part_size = self.part_size.unwrap_or(part_size).max(1);
         (workers > 1 && !strict && split::splittable(file, part_size)).then_some((file.as_path(), workers, part_size))
     }
 }
@@ -321,32 +322,38 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     let many = files.len() > 1;
     let mut write_error: Option<io::Error> = None;
     let from_member = member_archive(member, files)?;
-    let split = if from_member.is_none() { jobs.split(files, common.strict) } else { None };
+    let split = if from_member.is_none() { jobs.split(files, common.strict, split::EVENTS_PART_SIZE) } else { None };
     let outcome = if let Some((file, workers, part_size)) = split {
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
                     reader: &mut dyn io::Read,
                     last: bool,
                     stop: &dyn Fn() -> bool,
-                    send: &mut dyn FnMut(Vec<u8>)| {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            let mut writer = EventWriter::new();
+                    send: &mut dyn FnMut(&mut Vec<u8>)| {
+            // Written into recycled buffers, a chunk at a time, by the thread's writer (whose
+            // remembered runs, made again for every part, cost more than a small part's
+            // events).
+            let mut chunk = Vec::new();
+            send(&mut chunk);
             let mut outcome = Outcome::default();
-            let mut sink = |_: &str, ev: &Event<'_>| {
-                write_event_line(&mut writer, &mut chunk, ev, None);
-                if chunk.len() >= CHUNK {
-                    send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+            PART_WRITER.with_borrow_mut(|writer| {
+                let mut sink = |_: &str, ev: &Event<'_>| {
+                    write_event_line(writer, &mut chunk, ev, None);
+                    if chunk.len() >= split::CHUNK {
+                        send(&mut chunk);
+                    }
+                };
+                if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
+                    outcome.record(e);
                 }
-            };
-            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
-                outcome.record(e);
-            }
-            send(chunk);
+            });
+            send(&mut chunk);
             (outcome, ())
         };
-        let mut deliver = |bytes: Vec<u8>| {
+        // Each chunk written as it is (nothing went through `out`'s buffer before).
+        let mut deliver = |bytes: &[u8]| {
             if write_error.is_none() {
-                if let Err(e) = out.write_all(&bytes) {
+                if let Err(e) = out.get_mut().write_all(bytes) {
                     write_error = Some(e);
                 }
             }
@@ -358,6 +365,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             part_size,
             captures: true,
             warm_up: split::WARM_UP,
+            min_warm_up: split::EVENTS_WARM_UP,
         };
         split::run(plan, &work, &mut deliver, &mut |()| {})?
     } else {
@@ -423,6 +431,12 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     }
     flushed.map_err(Failure::from_write)?;
     outcome.finish(common.strict)
+}
+
+thread_local! {
+    /// The JSON writer of the parts of one file that a thread reads (`events --jobs N FILE`):
+    /// one per thread, kept from part to part.
+    static PART_WRITER: std::cell::RefCell<EventWriter> = std::cell::RefCell::new(EventWriter::new());
 }
 
 /// The size of the chunks of output a worker hands over.
@@ -660,14 +674,14 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
     };
     let mut counts = vec![0u64; EventKind::NAMES.len()];
     let from_member = member_archive(member, files)?;
-    let split = if from_member.is_none() { jobs.split(files, common.strict) } else { None };
+    let split = if from_member.is_none() { jobs.split(files, common.strict, split::PART_SIZE) } else { None };
     let outcome = if let Some((file, workers, part_size)) = split {
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
                     reader: &mut dyn io::Read,
                     last: bool,
                     stop: &dyn Fn() -> bool,
-                    _: &mut dyn FnMut(Vec<u8>)| {
+                    _: &mut dyn FnMut(&mut Vec<u8>)| {
             let mut part_counts = vec![0u64; EventKind::NAMES.len()];
             let mut outcome = Outcome::default();
             let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut part_counts, ev);
@@ -684,6 +698,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             part_size,
             captures: false,
             warm_up: split::WARM_UP,
+            min_warm_up: split::WARM_UP,
         };
         split::run(plan, &work, &mut |_| {}, &mut add)?
     } else {

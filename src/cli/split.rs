@@ -1,20 +1,22 @@
 //! One big file on many cores: `count --jobs N FILE` and `events --jobs N FILE`.
 //!
-//! The file is cut at line starts into parts. Workers take the parts in order; a part
-//! after the first starts from a state guessed from the bytes just before it (see
-//! `netsift::push::split`), and the calling thread, which sees the parts in order, keeps a
-//! part's output only when its guess agrees with the state the parts before it ended in.
-//! Otherwise it drops that output and parses the part again itself from the true state.
-//! So the output is byte for byte that of one parse, and only the speed depends on the
-//! guesses.
+//! The file is cut at line starts into parts, read in rounds of [`ROUND`] parts. Workers
+//! take a round's parts in order; a part after the first starts from a state guessed from
+//! the bytes just before it (see `netsift::push::split`), and the calling thread, the
+//! writer, which sees the parts in order, keeps a part's output only when its guess agrees
+//! with the state the parts before it ended in. Otherwise it drops that output and parses
+//! the part again itself from the true state. So the output is byte for byte that of one
+//! parse, and only the speed depends on the guesses.
 //!
 //! ```text
-//!   count lines per part (parallel) ─▶ line number at each cut
-//!     (+ last ss headers, + capture marks when the output shows capture numbers)
-//!   fold the parts' capture marks ─────▶ capture state at each cut
-//!   worker: part 1 from the start ─────▶ [chunks…] Done(end state) ─┐
-//!   worker: part 2 from a guess  ─▶ Start(guess) [chunks…] Done ───┼─▶ caller: guess = end
-//!   worker: part 3 …                                                ┘   of part 1? keep : redo
+//!   each round of parts:
+//!     count each part's lines (parallel) ─▶ line number at each cut
+//!       (+ last ss headers, + capture marks when the output shows capture numbers)
+//!     fold them from the round's start ───▶ capture state, last header, last opening line
+//!                                             at each cut
+//!     worker: first part, the true state ─▶ Start [chunks…] Done(end state) ─┐
+//!     worker: part 2 from a guess ─▶ Start(guess) [chunks…] Done ────────────┼─▶ writer: guess = end
+//!     worker: part 3 …                                                       ┘   of part 1? keep : redo
 //! ```
 //!
 //! A guess reads its warm-up from a state that knows nothing of what came before, so it
@@ -25,47 +27,73 @@
 //! capture state at each cut, which the guess takes before its part (`set_capture_state`).
 //! `count` does not show capture numbers, and skips the marks.
 //!
-//! Memory stays bounded: a worker ahead keeps at most `IN_MEMORY` bytes of its part's
-//! output in memory and writes the rest to a temporary file, which the writer copies out
-//! when the part's turn comes.
+//! The warm-up is what the part's first lines need: it starts at the line before the cut
+//! that opens what the lines after it are read under (a netstat -s title, a /proc names
+//! line, an ss header: `CaptureMarks::last_openings`), the one before the last (so that a
+//! whole section or pair is read before the part's), at least `min_warm_up` bytes before
+//! the cut and at most `warm_up`. After a wrong guess the next warm-ups are four times
+//! longer (up to `warm_up`): an input whose lines need more context costs a few parts
+//! parsed twice, not every one. So parts can be small, which `events` needs: its output
+//! is up to 9× its input.
+//!
+//! Memory stays bounded: a worker's output waits for the writer in at most [`AHEAD`]
+//! chunks of about [`CHUNK`] bytes (the writer gives each written chunk back to the worker
+//! that filled it, for its next one), and a worker ahead of the part being written waits
+//! when they are full; a round's scan keeps a few hundred bytes per part, and the rounds
+//! keep the number of parts bounded whatever the file's size.
 
-use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::{Mutex, PoisonError};
 
-use netsift::push::{CaptureMarks, Position};
+use netsift::push::{CaptureMarks, CaptureState, Position};
 use netsift::{Event, Format, PushParser};
 
 use super::input::{parts_done, Failure, InputError, Outcome};
 
-/// The parts' size when the file is larger than one per worker: big enough that the
-/// warm-up is small beside it, small enough that the workers finish together.
+/// The parts' size for `count`, when the file is larger than one per worker: big enough
+/// that the warm-up is small beside it, small enough that the workers finish together.
 pub const PART_SIZE: u64 = 8 << 20;
 
-/// How many bytes before its part a guess reads.
+/// The parts' size for `events`: a part's output waits in memory while the part before it
+/// is written, and weighs up to 9× the part (see [`AHEAD`]).
+pub const EVENTS_PART_SIZE: u64 = 128 << 10;
+
+/// How many bytes before its part a guess reads, at most.
 pub const WARM_UP: u64 = 128 << 10;
 
-/// Output chunks a worker may have waiting per part (as `parallel::CHANNEL_DEPTH`).
-const CHANNEL_DEPTH: usize = 256;
+/// How many bytes before its part an `events` guess reads at least, at first (then
+/// back to the line that opens what the part's first lines are read under).
+pub const EVENTS_WARM_UP: u64 = 4 << 10;
 
-/// Output bytes a part may have waiting in memory. A worker that is ahead of the part
-/// being written writes the rest of its part's output to a temporary file past this, so
-/// that `events` on one big file stays within a few MiB whatever a part's output weighs
-/// (its JSON is up to 9× its bytes), and the workers still run ahead. The unit tests
-/// below spill after 4 KiB, so that their parts go through the file.
-const IN_MEMORY: usize = if cfg!(test) { 4 << 10 } else { 512 << 10 };
+/// The output a part's work hands over at a time (see [`PartWork`]).
+pub const CHUNK: usize = 64 << 10;
+
+/// The room of an output buffer: a chunk, and the event that goes past [`CHUNK`].
+const ROOM: usize = CHUNK + (16 << 10);
+
+/// Chunks a worker may have waiting for the writer. A worker reading a part ahead of the
+/// one being written waits when they are full: with two workers, one part's output then
+/// waits in at most about 700 KiB (half of a /proc part's, whose JSON is 9× its bytes:
+/// the worker ahead seldom waits), and the other worker's is written as it comes. Peak
+/// RSS of `events` on 20 and 100 MB inputs: 6.3 to 7.9 MB, where 128 KiB chunks took 7.4
+/// to 10.0 MB. The unit tests below wait after 2, so that their parts do.
+const AHEAD: usize = if cfg!(test) { 2 } else { 8 };
+
+/// Parts per round: the scan before a round keeps a few hundred bytes per part, and the
+/// end of a round, where a worker may wait for the last part, costs about half a part.
+/// The unit tests below use rounds of 3 parts, so that their parts cross rounds.
+const ROUND: usize = if cfg!(test) { 3 } else { 64 };
 
 /// What a worker sends for its part.
 enum Message<R> {
-    /// The state the part starts from: `None` for the first part (the true start).
+    /// The state the part starts from: `None` for the true state (the round's first part).
     Start(Option<Box<PushParser>>),
     /// Some output, in order.
     Chunk(Vec<u8>),
-    /// The rest of the part's output, in a temporary file (see [`IN_MEMORY`]).
-    Spilled(File),
     /// The part is done: its outcome, its result, and the parser's end state.
     Done(Box<Outcome>, R, Box<PushParser>),
     /// The part could not be read.
@@ -73,8 +101,11 @@ enum Message<R> {
 }
 
 /// The work on one part: parse the bytes of `reader` with `parser` (finishing it when
-/// `last`), sending output through `send`, giving up when `stop` says so.
-pub type PartWork<'w, R> = dyn Fn(&mut PushParser, &mut dyn Read, bool, &dyn Fn() -> bool, &mut dyn FnMut(Vec<u8>)) -> (Outcome, R)
+/// `last`), giving up when `stop` says so. Its output goes through `send`, which hands
+/// over the bytes in the buffer it is given and leaves it empty, with room for a chunk
+/// (a recycled buffer when there is one): call it when the buffer holds [`CHUNK`] bytes or
+/// more, and at the end.
+pub type PartWork<'w, R> = dyn Fn(&mut PushParser, &mut dyn Read, bool, &dyn Fn() -> bool, &mut dyn FnMut(&mut Vec<u8>)) -> (Outcome, R)
     + Sync
     + 'w;
 
@@ -118,9 +149,12 @@ pub struct Plan<'p> {
     pub part_size: u64,
     /// Whether the output shows capture numbers: a guess must then have them right too.
     pub captures: bool,
-    /// How many bytes before its part a guess reads ([`WARM_UP`]; less in tests, so that
-    /// the guesses of small inputs are guesses).
+    /// How many bytes before its part a guess reads, at most ([`WARM_UP`]; less in tests,
+    /// so that the guesses of small inputs are guesses).
     pub warm_up: u64,
+    /// How many bytes before its part a guess reads at least, until a guess is wrong (see
+    /// the module documentation): [`EVENTS_WARM_UP`], or `warm_up` for a fixed warm-up.
+    pub min_warm_up: u64,
 }
 
 /// Parse the file in parts as `plan` says, with `work` on each part, handing the output
@@ -128,7 +162,7 @@ pub struct Plan<'p> {
 pub fn run<R: Send>(
     plan: Plan<'_>,
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(Vec<u8>),
+    deliver: &mut dyn FnMut(&[u8]),
     merge: &mut dyn FnMut(R),
 ) -> Result<Outcome, Failure> {
     run_parts(plan, work, deliver, merge).map(|(outcome, _)| outcome)
@@ -139,7 +173,7 @@ pub fn run<R: Send>(
 fn run_parts<R: Send>(
     plan: Plan<'_>,
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(Vec<u8>),
+    deliver: &mut dyn FnMut(&[u8]),
     merge: &mut dyn FnMut(R),
 ) -> Result<(Outcome, usize), Failure> {
     let Plan { path, workers, part_size, .. } = plan;
@@ -148,23 +182,136 @@ fn run_parts<R: Send>(
     let len = file.metadata().map_err(io_error)?.len();
     // A multiple of the workers, so that they finish together.
     let parts = len.div_ceil(part_size.max(1)).div_ceil(workers as u64) * workers as u64;
-    let cuts = cuts(&mut file, len, parts).map_err(io_error)?;
-    run_cut(plan, &cuts, work, deliver, merge)
+    // The i-th of `parts` cuts spread evenly, each moved to the start of the next line
+    // (one that is not after `after`, the cut before, is skipped); the file's length last.
+    let mut i = 0;
+    let mut next_cut = |after: u64| -> io::Result<u64> {
+        loop {
+            i += 1;
+            if i >= parts {
+                return Ok(len);
+            }
+            let at = len * i / parts;
+            if at <= after {
+                continue;
+            }
+            let start = line_start_after(&mut file, at, len)?;
+            if start > after {
+                return Ok(start);
+            }
+        }
+    };
+    run_cuts(plan, len, &mut next_cut, work, deliver, merge)
 }
 
 /// [`run_parts`] with the parts starting at `cuts` (line starts, the first 0, then the
 /// file's length).
+#[cfg(test)]
 fn run_cut<R: Send>(
     plan: Plan<'_>,
     cuts: &[u64],
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(Vec<u8>),
+    deliver: &mut dyn FnMut(&[u8]),
     merge: &mut dyn FnMut(R),
 ) -> Result<(Outcome, usize), Failure> {
-    let Plan { path, format, workers, captures, warm_up: warm_up_len, .. } = plan;
+    let len = cuts.last().copied().unwrap_or(0);
+    let mut rest = cuts.iter().skip(1).copied();
+    run_cuts(plan, len, &mut |_| Ok(rest.next().unwrap_or(len)), work, deliver, merge)
+}
+
+/// The start of the line after the one that holds the byte before `at` (`len` when there
+/// is none).
+fn line_start_after(file: &mut File, at: u64, len: u64) -> io::Result<u64> {
+    let mut buf = [0u8; 4 << 10];
+    let mut at = at.saturating_sub(1);
+    loop {
+        file.seek(SeekFrom::Start(at))?;
+        let n = read_full(file, &mut buf)?;
+        if n == 0 {
+            return Ok(len);
+        }
+        if let Some(nl) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok((at + nl as u64 + 1).min(len));
+        }
+        at += n as u64;
+    }
+}
+
+/// What the parts before a cut leave to the parts after it.
+#[derive(Debug, Clone)]
+struct Before {
+    /// The line number of the line at the cut.
+    line: u64,
+    /// The capture state at the cut, when the marks follow the format's captures.
+    state: Option<CaptureState>,
+    /// Where the last two ss table headers before the cut start (the last first).
+    headers: [Option<u64>; 2],
+    /// Where the last two lines before the cut that open what the lines after them are
+    /// read under start, the last first (`CaptureMarks::last_openings`).
+    openings: [Option<u64>; 2],
+}
+
+impl Before {
+    /// What the parts before the next cut leave, when this is what the parts before the
+    /// part that starts at `start` left, and `scan` is what that part holds.
+    fn after(&self, scan: &PartScan, start: u64) -> Before {
+        let marks = scan.marks.as_ref();
+        let last_two = |found: [Option<u64>; 2], before: [Option<u64>; 2]| match found {
+            [Some(last), earlier] => [Some(last), earlier.or(before[0])],
+            [None, _] => before,
+        };
+        let openings = marks.map_or([None, None], |m| m.last_openings().map(|o| o.map(|o| start + o)));
+        Before {
+            line: self.line + scan.newlines,
+            state: self.state.as_ref().zip(marks).and_then(|(state, marks)| state.after(marks)),
+            headers: last_two(scan.headers, self.headers),
+            openings: last_two(openings, self.openings),
+        }
+    }
+}
+
+/// What does not change while the file is read.
+struct Context<'c, R> {
+    plan: Plan<'c>,
+    name: String,
+    len: u64,
+    /// The section the file is in near its start, for guesses under `-f auto`.
+    inside: Option<Format>,
+    /// Whether to look for ss table headers: only ss tables have headers that a guess needs
+    /// from further back than its warm-up.
+    headers: bool,
+    /// The capture marks of an empty part, when the output shows capture numbers.
+    marks: Option<CaptureMarks>,
+    /// How many bytes before its part a guess reads at least now.
+    min_warm_up: AtomicU64,
+    work: &'c PartWork<'c, R>,
+}
+
+/// Where the reading of the file is, between parts: the writer's.
+struct Progress {
+    /// What the parts so far leave to the next.
+    before: Before,
+    /// The state the parts so far ended in (the true one), `None` before the first.
+    truth: Option<PushParser>,
+    outcome: Outcome,
+    /// Parts parsed again.
+    redone: usize,
+    failure: Option<Failure>,
+}
+
+/// Parse the parts of the file cut where `next_cut` says (given a cut, the next one; the
+/// file's length `len` after the last), round by round.
+fn run_cuts<R: Send>(
+    plan: Plan<'_>,
+    len: u64,
+    next_cut: &mut dyn FnMut(u64) -> io::Result<u64>,
+    work: &PartWork<'_, R>,
+    deliver: &mut dyn FnMut(&[u8]),
+    merge: &mut dyn FnMut(R),
+) -> Result<(Outcome, usize), Failure> {
+    let Plan { path, format, captures, .. } = plan;
     let name = path.display().to_string();
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
-    // The section the file is in near its start, for guesses under `-f auto`.
     let inside = {
         let mut head = vec![0u8; 64 << 10];
         let n = read_full(&mut File::open(path).map_err(io_error)?, &mut head).map_err(io_error)?;
@@ -172,210 +319,329 @@ fn run_cut<R: Send>(
         sniff.feed(&head[..n], &mut |_: Event<'_>| {});
         sniff.section_format()
     };
-    // Only ss tables have headers that a guess needs from further back than its warm-up.
-    let look_for_headers = matches!(format, Format::Ss | Format::SsTulpn)
-        || (format == Format::Auto && matches!(inside, Some(Format::Ss) | None));
-    // Where the captures start matters only when the output shows their numbers.
-    let marks = if captures { CaptureMarks::new(format, inside) } else { None };
-    let scan = first_lines(path, cuts, workers, look_for_headers, marks.as_ref()).map_err(io_error)?;
-    let (lines, headers) = (scan.lines, scan.headers);
-    // The capture state at each cut: the start's, folded over the marks of the parts before.
-    let mut states = vec![PushParser::new(format).capture_state(inside)];
-    for marks in &scan.marks {
-        let next = states.last().and_then(|s| Some(s.as_ref()?.after(marks.as_ref()?)));
-        states.push(next.flatten());
-    }
-    let count = cuts.len() - 1;
-    type Channel<R> = (SyncSender<Message<R>>, Receiver<Message<R>>);
-    let (senders, receivers): (Vec<_>, Vec<_>) =
-        (0..count).map(|_| -> Channel<R> { sync_channel(CHANNEL_DEPTH) }).unzip();
-    let aborted: Vec<AtomicBool> = (0..count).map(|_| AtomicBool::new(false)).collect();
-    // Output bytes each part has sent and the writer has not yet taken.
-    let waiting: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
-    let next = AtomicUsize::new(0);
-    let mut outcome = Outcome::default();
-    let mut redone = 0;
-    let mut failure = None;
-    let open_part = |k: usize| -> io::Result<io::Take<File>> {
-        let mut f = File::open(path)?;
-        f.seek(SeekFrom::Start(cuts[k]))?;
-        Ok(f.take(cuts[k + 1] - cuts[k]))
+    let context = Context {
+        plan,
+        name: name.clone(),
+        len,
+        inside,
+        headers: matches!(format, Format::Ss | Format::SsTulpn)
+            || (format == Format::Auto && matches!(inside, Some(Format::Ss) | None)),
+        // Where the captures start matters only when the output shows their numbers.
+        marks: if captures { CaptureMarks::new(format, inside) } else { None },
+        min_warm_up: AtomicU64::new(plan.min_warm_up.min(plan.warm_up)),
+        work,
     };
-    std::thread::scope(|scope| {
-        for _ in 0..workers.min(count) {
-            scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(sender) = senders.get(k) else { break };
-                let at = Position { line: lines[k], offset: cuts[k] };
-                let started = (|| -> io::Result<(PushParser, io::Take<File>)> {
-                    let parser = if k == 0 {
-                        PushParser::new(format)
-                    } else {
-                        let warm = warm_up(path, cuts[k], warm_up_len)?;
-                        let warm_from = cuts[k] - warm.len() as u64;
-                        // The last table header before the part, when the warm-up does not
-                        // hold it; not the part's last line, which the machine holds (the
-                        // rows after it are read under the header before).
-                        let held = memchr::memrchr(b'\n', &warm[..warm.len().saturating_sub(1)])
-                            .map_or(warm_from, |p| warm_from + p as u64 + 1);
-                        let header = headers[..k].iter().rev().flatten().flatten().find(|&&h| h != held);
-                        let header = match header {
-                            Some(&h) if h < warm_from => Some(line_at(path, h)?),
-                            _ => None,
-                        };
-                        let mut guess = PushParser::guess_for_part_under(format, inside, header.as_deref(), &warm, at);
-                        if let Some(state) = &states[k] {
-                            guess.set_capture_state(state);
-                        }
-                        guess
-                    };
-                    Ok((parser, open_part(k)?))
-                })();
-                let (mut parser, mut reader) = match started {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let _ = sender
-                            .send(Message::Failed(Failure::Input(InputError::Io { name: name.clone(), source: e })));
-                        continue;
-                    }
-                };
-                let _ = sender.send(Message::Start((k > 0).then(|| Box::new(parser.clone()))));
-                // Past IN_MEMORY waiting bytes, the rest of the part goes to a temporary file
-                // (or stays in memory when none can be made); a failed write ends the part.
-                let spill: RefCell<Spill> = RefCell::new(Spill::None);
-                let stop = || aborted[k].load(Ordering::Relaxed) || matches!(*spill.borrow(), Spill::Broken(_));
-                let mut send = |chunk: Vec<u8>| {
-                    let mut spill = spill.borrow_mut();
-                    if matches!(*spill, Spill::None) && waiting[k].load(Ordering::Relaxed) + chunk.len() > IN_MEMORY {
-                        *spill = tempfile::tempfile().map_or(Spill::Unavailable, Spill::File);
-                    }
-                    match &mut *spill {
-                        Spill::File(file) => {
-                            if let Err(e) = file.write_all(&chunk) {
-                                *spill = Spill::Broken(e);
-                            }
-                        }
-                        Spill::Broken(_) => {}
-                        Spill::None | Spill::Unavailable => {
-                            waiting[k].fetch_add(chunk.len(), Ordering::Relaxed);
-                            let _ = sender.send(Message::Chunk(chunk));
-                        }
-                    }
-                };
-                let (part_outcome, result) = work(&mut parser, &mut reader, k + 1 == count, &stop, &mut send);
-                match spill.into_inner() {
-                    Spill::Broken(e) => {
-                        let failure = InputError::Io { name: format!("a temporary file for {name}"), source: e };
-                        let _ = sender.send(Message::Failed(Failure::Input(failure)));
-                        continue;
-                    }
-                    Spill::File(file) => {
-                        let _ = sender.send(Message::Spilled(file));
-                    }
-                    Spill::None | Spill::Unavailable => {}
-                }
-                let _ = sender.send(Message::Done(Box::new(part_outcome), result, Box::new(parser)));
-            });
+    let start = PushParser::new(format);
+    let mut progress = Progress {
+        before: Before { line: 1, state: start.capture_state(inside), headers: [None, None], openings: [None, None] },
+        truth: None,
+        outcome: Outcome::default(),
+        redone: 0,
+        failure: None,
+    };
+    let mut cuts = vec![0];
+    while cuts[0] < len && progress.failure.is_none() {
+        while cuts.len() <= ROUND && cuts[cuts.len() - 1] < len {
+            let next = next_cut(cuts[cuts.len() - 1]).map_err(io_error)?;
+            cuts.push(next.clamp(cuts[cuts.len() - 1] + 1, len));
         }
-        // The state the parts so far ended in (the true one).
-        let mut truth: Option<PushParser> = None;
-        for (k, receiver) in receivers.into_iter().enumerate() {
-            if failure.is_some() {
-                aborted[k].store(true, Ordering::Relaxed);
-                drain(&receiver);
+        round(&context, &cuts, &mut progress, deliver, merge);
+        let end = cuts[cuts.len() - 1];
+        cuts.clear();
+        cuts.push(end);
+    }
+    if let Some(truth) = &progress.truth {
+        parts_done(&mut progress.outcome, &name, format, truth.saw_table());
+    }
+    match progress.failure {
+        Some(f) => Err(f),
+        None => Ok((progress.outcome, progress.redone)),
+    }
+}
+
+/// Read the parts between `cuts` (a round): scan them, then parse them on the workers,
+/// handing their output to `deliver` in order. A failure is left in `progress`.
+fn round<R: Send>(
+    context: &Context<'_, R>,
+    cuts: &[u64],
+    progress: &mut Progress,
+    deliver: &mut dyn FnMut(&[u8]),
+    merge: &mut dyn FnMut(R),
+) {
+    let Context { plan, name, .. } = context;
+    let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
+    let count = cuts.len() - 1;
+    let scans = match scan_parts(plan.path, cuts, plan.workers, context.headers, context.marks.as_ref()) {
+        Ok(scans) => scans,
+        Err(e) => {
+            progress.failure = Some(io_error(e));
+            return;
+        }
+    };
+    let mut befores = Vec::with_capacity(count + 1);
+    befores.push(progress.before.clone());
+    for (k, scan) in scans.iter().enumerate() {
+        let next = befores[k].after(scan, cuts[k]);
+        befores.push(next);
+    }
+    drop(scans);
+    progress.before = befores[count].clone();
+    let first = match progress.truth.take() {
+        Some(mut truth) => {
+            truth.take_stats();
+            truth
+        }
+        None => PushParser::new(plan.format),
+    };
+    let shared = Shared {
+        context,
+        cuts,
+        befores: &befores,
+        next: Mutex::new(0),
+        first: Mutex::new(Some(first)),
+        aborted: (0..count).map(|_| AtomicBool::new(false)).collect(),
+    };
+    let workers = plan.workers.clamp(1, count);
+    std::thread::scope(|scope| {
+        let (order_sender, order) = channel();
+        let mut receivers = Vec::with_capacity(workers);
+        let mut recycle = Vec::with_capacity(workers);
+        for w in 0..workers {
+            let (sender, receiver) = sync_channel(AHEAD);
+            let (give_back, free) = channel();
+            receivers.push(receiver);
+            recycle.push(give_back);
+            let (shared, order_sender) = (&shared, order_sender.clone());
+            scope.spawn(move || shared.worker(w, &order_sender, &sender, &free));
+        }
+        drop(order_sender);
+        for k in 0..count {
+            // Which worker took the part: they take them in order, and say so.
+            let Ok(w) = order.recv() else {
+                progress.failure.get_or_insert_with(|| io_error(io::Error::other("a worker stopped")));
+                break;
+            };
+            let receiver = &receivers[w];
+            if progress.failure.is_some() {
+                shared.aborted[k].store(true, Ordering::Relaxed);
+                drain(receiver);
                 continue;
             }
             let keep = match receiver.recv() {
                 Ok(Message::Start(None)) => true,
-                Ok(Message::Start(Some(guess))) => truth.as_ref().is_some_and(|t| guess.agrees(t, captures)),
+                Ok(Message::Start(Some(guess))) => {
+                    progress.truth.as_ref().is_some_and(|t| guess.agrees(t, plan.captures))
+                }
                 Ok(Message::Failed(f)) => {
-                    failure = Some(f);
+                    progress.failure = Some(f);
                     continue;
                 }
                 _ => false,
             };
             if keep {
-                while let Ok(message) = receiver.recv() {
-                    match message {
-                        Message::Chunk(chunk) => {
-                            waiting[k].fetch_sub(chunk.len(), Ordering::Relaxed);
-                            deliver(chunk);
+                loop {
+                    match receiver.recv() {
+                        Ok(Message::Chunk(chunk)) => {
+                            deliver(&chunk);
+                            let _ = recycle[w].send(chunk);
                         }
-                        Message::Spilled(file) => {
-                            if let Err(e) = deliver_file(file, deliver) {
-                                let source = InputError::Io { name: format!("a temporary file for {name}"), source: e };
-                                failure = Some(Failure::Input(source));
-                                aborted[k].store(true, Ordering::Relaxed);
-                                drain(&receiver);
-                                break;
-                            }
-                        }
-                        Message::Failed(f) => {
-                            failure = Some(f);
-                            break;
-                        }
-                        Message::Done(part_outcome, result, parser) => {
-                            outcome.merge(*part_outcome);
+                        Ok(Message::Done(part_outcome, result, parser)) => {
+                            progress.outcome.merge(*part_outcome);
                             merge(result);
-                            truth = Some(*parser);
+                            progress.truth = Some(*parser);
                             break;
                         }
-                        Message::Start(_) => {}
+                        Ok(Message::Failed(f)) => {
+                            progress.failure = Some(f);
+                            break;
+                        }
+                        Ok(Message::Start(_)) => {}
+                        Err(_) => {
+                            progress.failure = Some(io_error(io::Error::other("a worker stopped")));
+                            break;
+                        }
                     }
                 }
                 continue;
             }
-            // A wrong guess: drop the worker's output and parse the part here.
-            redone += 1;
-            aborted[k].store(true, Ordering::Relaxed);
-            drain(&receiver);
-            let Some(mut parser) = truth.take() else { break };
+            // A wrong guess: drop the worker's output and parse the part here. The
+            // warm-ups were too short for this input: longer from now on.
+            progress.redone += 1;
+            shared.aborted[k].store(true, Ordering::Relaxed);
+            drain(receiver);
+            let longer = context.min_warm_up.load(Ordering::Relaxed).saturating_mul(4).min(plan.warm_up);
+            context.min_warm_up.fetch_max(longer, Ordering::Relaxed);
+            let Some(mut parser) = progress.truth.take() else { break };
             parser.take_stats();
-            match open_part(k) {
+            match open_part(plan.path, cuts[k], cuts[k + 1]) {
                 Ok(mut reader) => {
-                    let (part_outcome, result) =
-                        work(&mut parser, &mut reader, k + 1 == count, &|| false, &mut *deliver);
-                    outcome.merge(part_outcome);
+                    let mut send = |chunk: &mut Vec<u8>| {
+                        if !chunk.is_empty() {
+                            deliver(chunk);
+                            chunk.clear();
+                        }
+                        chunk.reserve(ROOM);
+                    };
+                    let last = cuts[k + 1] >= context.len;
+                    let (part_outcome, result) = (context.work)(&mut parser, &mut reader, last, &|| false, &mut send);
+                    progress.outcome.merge(part_outcome);
                     merge(result);
-                    truth = Some(parser);
+                    progress.truth = Some(parser);
                 }
-                Err(e) => failure = Some(io_error(e)),
+                Err(e) => progress.failure = Some(io_error(e)),
             }
         }
-        if let Some(truth) = &truth {
-            parts_done(&mut outcome, &name, format, truth.saw_table());
+        // Let every worker go: none waits for the writer any more.
+        for aborted in &shared.aborted {
+            aborted.store(true, Ordering::Relaxed);
         }
+        drop(receivers);
+        drop(order);
     });
-    match failure {
-        Some(f) => Err(f),
-        None => Ok((outcome, redone)),
-    }
 }
 
-/// Where a worker puts the output of its part that does not fit in [`IN_MEMORY`].
-enum Spill {
-    /// Nothing yet: the output goes through the channel.
-    None,
-    /// No temporary file could be made: the output stays in memory, as before the limit.
-    Unavailable,
-    /// The rest of the part's output.
-    File(File),
-    /// A write to the file failed: the part ends with this error.
-    Broken(io::Error),
+/// What the workers of a round share.
+struct Shared<'s, R> {
+    context: &'s Context<'s, R>,
+    cuts: &'s [u64],
+    /// What the parts before each cut leave.
+    befores: &'s [Before],
+    /// The next part to take.
+    next: Mutex<usize>,
+    /// The true state at the round's start, for the worker that takes its first part.
+    first: Mutex<Option<PushParser>>,
+    /// Whether each part's output is no longer wanted (its guess was wrong, or the round
+    /// failed).
+    aborted: Vec<AtomicBool>,
 }
 
-/// Hand a part's spilled output to `deliver`, 256 KiB at a time (read into the spare
-/// room of each buffer: zeroing it first cost as much as the copy).
-fn deliver_file(mut file: File, deliver: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
-    const AT_ONCE: u64 = 256 << 10;
-    file.seek(SeekFrom::Start(0))?;
-    loop {
-        let mut buf = Vec::with_capacity(AT_ONCE as usize);
-        if (&mut file).take(AT_ONCE).read_to_end(&mut buf)? == 0 {
-            return Ok(());
+impl<R: Send> Shared<'_, R> {
+    /// Worker `w`: take the parts in order (saying so on `order`), parse each from its
+    /// start state, send its output on `sender`, taking buffers back from `free`.
+    fn worker(&self, w: usize, order: &Sender<usize>, sender: &SyncSender<Message<R>>, free: &Receiver<Vec<u8>>) {
+        let count = self.cuts.len() - 1;
+        let mut file: Option<File> = None;
+        let mut warm = Vec::new();
+        let mut header: Option<(u64, Vec<u8>)> = None;
+        loop {
+            let k = {
+                let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
+                if *next >= count || order.send(w).is_err() {
+                    return;
+                }
+                *next += 1;
+                *next - 1
+            };
+            let (mut parser, mut reader) = match self.start(k, &mut file, &mut warm, &mut header) {
+                Ok((parser, file)) => (parser, Read::take(file, self.cuts[k + 1] - self.cuts[k])),
+                Err(e) => {
+                    let failure = InputError::Io { name: self.context.name.clone(), source: e };
+                    let _ = sender.send(Message::Failed(Failure::Input(failure)));
+                    continue;
+                }
+            };
+            let _ = sender.send(Message::Start((k > 0).then(|| Box::new(parser.clone()))));
+            let aborted = &self.aborted[k];
+            let mut send = |chunk: &mut Vec<u8>| {
+                if aborted.load(Ordering::Relaxed) {
+                    // A wrong guess's output: dropped.
+                    chunk.clear();
+                } else if !chunk.is_empty() {
+                    let mut fresh = free.try_recv().unwrap_or_default();
+                    fresh.clear();
+                    // Waits while AHEAD chunks wait for the writer.
+                    let _ = sender.send(Message::Chunk(std::mem::replace(chunk, fresh)));
+                }
+                chunk.reserve(ROOM);
+            };
+            let last = self.cuts[k + 1] >= self.context.len;
+            let stop = || aborted.load(Ordering::Relaxed);
+            let (outcome, result) = (self.context.work)(&mut parser, &mut reader, last, &stop, &mut send);
+            let _ = sender.send(Message::Done(Box::new(outcome), result, Box::new(parser)));
         }
-        deliver(buf);
     }
+
+    /// The state part `k` starts from (the true one for the round's first part, else a
+    /// guess), and `file` (opened on first use) at the part's start.
+    fn start<'f>(
+        &self,
+        k: usize,
+        file: &'f mut Option<File>,
+        warm: &mut Vec<u8>,
+        header: &mut Option<(u64, Vec<u8>)>,
+    ) -> io::Result<(PushParser, &'f mut File)> {
+        let file = match file {
+            Some(file) => file,
+            None => file.insert(File::open(self.context.plan.path)?),
+        };
+        let parser = if k == 0 {
+            let first = self.first.lock().unwrap_or_else(PoisonError::into_inner).take();
+            first.ok_or_else(|| io::Error::other("no start state"))?
+        } else {
+            self.guess(k, file, warm, header)?
+        };
+        file.seek(SeekFrom::Start(self.cuts[k]))?;
+        Ok((parser, file))
+    }
+
+    /// The guessed start state of part `k` (not the round's first): a parser that read
+    /// the part's warm-up (read from `file` into `warm`) and the table header it is
+    /// under (read once into `header`), with the capture state at the cut.
+    fn guess(
+        &self,
+        k: usize,
+        file: &mut File,
+        warm: &mut Vec<u8>,
+        header: &mut Option<(u64, Vec<u8>)>,
+    ) -> io::Result<PushParser> {
+        let Context { plan, inside, .. } = *self.context;
+        let (cut, before) = (self.cuts[k], &self.befores[k]);
+        let furthest = cut.saturating_sub(plan.warm_up);
+        let nearest = cut.saturating_sub(self.context.min_warm_up.load(Ordering::Relaxed));
+        // From the opening line before the last (else the last) when it is further than the
+        // least warm-up and nearer than the most (then from a line start), else from the
+        // least (at the next line start).
+        let opening =
+            [before.openings[1], before.openings[0]].into_iter().flatten().find(|o| (furthest..nearest).contains(o));
+        let (from, line_start) = match opening {
+            Some(opening) => (opening, true),
+            None => (nearest, nearest == 0),
+        };
+        warm.clear();
+        warm.resize((cut - from) as usize, 0);
+        file.seek(SeekFrom::Start(from))?;
+        file.read_exact(warm)?;
+        let skip = if line_start { 0 } else { memchr::memchr(b'\n', warm).map_or(warm.len(), |i| i + 1) };
+        let warm = &warm[skip..];
+        let warm_from = from + skip as u64;
+        // The last table header before the part, when the warm-up does not hold it; not
+        // the part's last line, which the machine holds (the rows after it are read under
+        // the header before).
+        let held = memchr::memrchr(b'\n', &warm[..warm.len().saturating_sub(1)])
+            .map_or(warm_from, |p| warm_from + p as u64 + 1);
+        let header = match before.headers.iter().flatten().find(|&&h| h != held) {
+            Some(&h) if h < warm_from => {
+                if header.as_ref().is_none_or(|(at, _)| *at != h) {
+                    *header = Some((h, line_at(plan.path, h)?));
+                }
+                header.as_ref().map(|(_, line)| line.as_slice())
+            }
+            _ => None,
+        };
+        let at = Position { line: before.line, offset: cut };
+        let mut guess = PushParser::guess_for_part_under(plan.format, inside, header, warm, at);
+        if let Some(state) = &before.state {
+            guess.set_capture_state(state);
+        }
+        Ok(guess)
+    }
+}
+
+/// The bytes of the part between `start` and `end`.
+fn open_part(path: &Path, start: u64, end: u64) -> io::Result<io::Take<File>> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    Ok(file.take(end - start))
 }
 
 /// Receive and drop what a worker sends for a part, up to its end.
@@ -387,79 +653,43 @@ fn drain<R>(receiver: &Receiver<Message<R>>) {
     }
 }
 
-/// The offsets where the parts start, each at a line start, and the file's length last:
-/// `parts` cuts spread evenly, each moved to the start of the next line.
-fn cuts(file: &mut File, len: u64, parts: u64) -> io::Result<Vec<u64>> {
-    let mut cuts = vec![0];
-    let mut buf = vec![0u8; 64 << 10];
-    for i in 1..parts {
-        let mut at = len * i / parts;
-        if at <= *cuts.last().unwrap_or(&0) {
-            continue;
-        }
-        // Move to just after the next newline (from the byte before `at`).
-        at -= 1;
-        let start = loop {
-            file.seek(SeekFrom::Start(at))?;
-            let n = read_full(file, &mut buf)?;
-            if n == 0 {
-                break len;
-            }
-            if let Some(nl) = memchr::memchr(b'\n', &buf[..n]) {
-                break at + nl as u64 + 1;
-            }
-            at += n as u64;
-        };
-        if start < len && start > *cuts.last().unwrap_or(&0) {
-            cuts.push(start);
-        }
-    }
-    cuts.push(len);
-    Ok(cuts)
+/// What the pass over a part before parsing found (see [`scan_parts`]).
+struct PartScan {
+    /// Its newlines.
+    newlines: u64,
+    /// Where its last two table headers start (the last first).
+    headers: [Option<u64>; 2],
+    /// Its capture marks.
+    marks: Option<CaptureMarks>,
 }
 
-/// What the pass over the parts before parsing found (see [`first_lines`]).
-struct Scan {
-    /// The line number of each part's first line.
-    lines: Vec<u64>,
-    /// Where the last two table headers of each part start (the last first).
-    headers: Vec<[Option<u64>; 2]>,
-    /// Each part's capture marks.
-    marks: Vec<Option<CaptureMarks>>,
-}
-
-/// The line number of each part's first line: the lines of every part counted in
-/// parallel, then summed. With `headers`, also where the last two table headers of each
-/// part start (see `PushParser::guess_for_part_under`); with `marks`, each part's capture
-/// marks (read by a copy of `marks`).
-fn first_lines(
+/// What each part between `cuts` holds, read in parallel: its newlines; with `headers`,
+/// where its last two table headers start (see `PushParser::guess_for_part_under`); with
+/// `marks`, its capture marks (read by a copy of `marks`).
+fn scan_parts(
     path: &Path,
     cuts: &[u64],
     workers: usize,
     headers: bool,
     marks: Option<&CaptureMarks>,
-) -> io::Result<Scan> {
+) -> io::Result<Vec<PartScan>> {
     let count = cuts.len() - 1;
     let next = AtomicUsize::new(0);
-    let newlines: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
-    let last_header: Vec<std::sync::Mutex<[Option<u64>; 2]>> =
-        (0..count).map(|_| std::sync::Mutex::new([None, None])).collect();
-    let part_marks: Vec<std::sync::Mutex<Option<CaptureMarks>>> =
-        (0..count).map(|_| std::sync::Mutex::new(None)).collect();
-    let result = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.min(count))
+    let scans: Vec<Mutex<Option<PartScan>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.clamp(1, count))
             .map(|_| {
                 scope.spawn(|| -> io::Result<()> {
                     let mut buf = vec![0u8; 1 << 16];
+                    let mut file = File::open(path)?;
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         if k >= count {
                             return Ok(());
                         }
-                        let mut f = File::open(path)?;
-                        f.seek(SeekFrom::Start(cuts[k]))?;
-                        let mut part = f.take(cuts[k + 1] - cuts[k]);
-                        let mut n_lines = 0;
+                        file.seek(SeekFrom::Start(cuts[k]))?;
+                        let mut part = Read::take(&mut file, cuts[k + 1] - cuts[k]);
+                        let mut newlines = 0;
                         // Where the bytes in `buf` start in the file.
                         let mut base = cuts[k];
                         let mut scan = HeaderScan::new(cuts[k]);
@@ -472,41 +702,34 @@ fn first_lines(
                                 Err(e) => return Err(e),
                             };
                             let bytes = &buf[..n];
-                            n_lines += if headers {
+                            newlines += if headers {
                                 scan.feed(bytes, base)
                             } else {
                                 memchr::memchr_iter(b'\n', bytes).count()
-                            };
+                            } as u64;
                             if let Some(marks) = &mut marks {
                                 marks.feed(bytes);
                             }
                             base += n as u64;
                         }
-                        newlines[k].store(n_lines, Ordering::Relaxed);
-                        if let (Some(mut marks), Ok(mut slot)) = (marks, part_marks[k].lock()) {
+                        if let Some(marks) = &mut marks {
                             marks.finish();
-                            *slot = Some(marks);
                         }
                         scan.finish();
-                        if let Ok(mut slot) = last_header[k].lock() {
-                            *slot = scan.found;
-                        }
+                        let found = PartScan { newlines, headers: scan.found, marks };
+                        *scans[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(found);
                     }
                 })
             })
             .collect();
         handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("worker panicked"))))
-    });
-    result?;
-    let mut first = Vec::with_capacity(count);
-    let mut line = 1u64;
-    for n in &newlines {
-        first.push(line);
-        line += n.load(Ordering::Relaxed) as u64;
-    }
-    let headers = last_header.into_iter().map(|m| m.into_inner().unwrap_or([None, None])).collect();
-    let marks = part_marks.into_iter().map(|m| m.into_inner().ok().flatten()).collect();
-    Ok(Scan { lines: first, headers, marks })
+    })?;
+    scans
+        .into_iter()
+        .map(|s| {
+            s.into_inner().unwrap_or_else(PoisonError::into_inner).ok_or_else(|| io::Error::other("part not read"))
+        })
+        .collect()
 }
 
 /// The longest line [`HeaderScan`] reads whole (as [`line_at`]); a longer one is taken for
@@ -596,23 +819,6 @@ fn line_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The whole lines in the `len` bytes before `cut` (from the file's start when it is
-/// nearer).
-fn warm_up(path: &Path, cut: u64, len: u64) -> io::Result<Vec<u8>> {
-    let from = cut.saturating_sub(len);
-    let mut f = File::open(path)?;
-    f.seek(SeekFrom::Start(from))?;
-    let mut buf = vec![0u8; (cut - from) as usize];
-    f.read_exact(&mut buf)?;
-    if from == 0 {
-        return Ok(buf);
-    }
-    // Skip the partial first line.
-    let skip = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
-    buf.drain(..skip);
-    Ok(buf)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -646,7 +852,7 @@ mod tests {
     /// The JSON lines of every event (without capture numbers), the parser's own way or
     /// cut in parts.
     fn events(path: &Path, format: Format, workers: usize, part_size: u64) -> (Vec<u8>, usize) {
-        let plan = Plan { path, format, workers, part_size, captures: false, warm_up: WARM_UP };
+        let plan = Plan { path, format, workers, part_size, captures: false, warm_up: WARM_UP, min_warm_up: WARM_UP };
         events_of(plan, None)
     }
 
@@ -659,27 +865,26 @@ mod tests {
                     reader: &mut dyn Read,
                     last: bool,
                     stop: &dyn Fn() -> bool,
-                    send: &mut dyn FnMut(Vec<u8>)| {
+                    send: &mut dyn FnMut(&mut Vec<u8>)| {
             let mut out = Vec::new();
             let mut outcome = Outcome::default();
-            // Sent a kilobyte at a time: a part's first chunks go through the channel, the
-            // rest through a temporary file (IN_MEMORY is 4 KiB under test).
+            // Sent a kilobyte at a time: a worker ahead waits after two (AHEAD under test).
             let mut sink = |_: &str, ev: &Event<'_>| {
                 let capture = if captures { ev.capture } else { 0 };
                 netsift::events::json::write_event(&mut out, &Event { capture, ..*ev });
                 out.push(b'\n');
                 if out.len() >= 1 << 10 {
-                    send(std::mem::take(&mut out));
+                    send(&mut out);
                 }
             };
             if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
                 outcome.record(e);
             }
-            send(out);
+            send(&mut out);
             (outcome, ())
         };
         let mut all = Vec::new();
-        let mut deliver = |bytes: Vec<u8>| all.extend_from_slice(&bytes);
+        let mut deliver = |bytes: &[u8]| all.extend_from_slice(bytes);
         let (_, redone) = match cuts {
             Some(cuts) => run_cut(plan, cuts, &work, &mut deliver, &mut |()| {}),
             None => run_parts(plan, &work, &mut deliver, &mut |()| {}),
@@ -697,8 +902,11 @@ mod tests {
         std::fs::write(&path, input).expect("temp file");
         let len = input.len() as u64;
         let mut guessed = 0;
-        for &format in formats {
-            let plan = Plan { path: &path, format, workers: 2, part_size: u64::MAX, captures: true, warm_up };
+        // A fixed warm-up, and one from the line that opens the part's context (at least
+        // a line before the cut).
+        for (&format, min_warm_up) in formats.iter().flat_map(|f| [(f, warm_up), (f, 256)]) {
+            let plan =
+                Plan { path: &path, format, workers: 2, part_size: u64::MAX, captures: true, warm_up, min_warm_up };
             let (whole, _) = events_of(plan, Some(&[0, len]));
             assert!(whole.windows(11).any(|w| w == b"\"capture\":3"), "{label} {format:?}: fewer than 3 captures");
             let starts = input.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i as u64 + 1);

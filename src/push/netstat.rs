@@ -103,7 +103,13 @@ impl NetstatMachine {
 
     /// Does this line begin a netstat connection table? (auto-detection)
     pub(super) fn starts(line: &[u8]) -> bool {
-        netstat::title(line).is_some_and(|t| t.kind != TableKind::Other)
+        // Fast rejection first (auto-detection asks this of every title and /proc line, and
+        // `title` tries every language's titles): an inet or unix title starts with one of
+        // their heads, so with one of the heads' first bytes.
+        let first = line.first();
+        netstat::words::titles()
+            .any(|(_, inet, unix)| first == inet.as_bytes().first() || first == unix.as_bytes().first())
+            && netstat::title(line).is_some_and(|t| t.kind != TableKind::Other)
     }
 
     pub(super) fn capture(&self) -> u32 {

@@ -125,6 +125,13 @@ impl NetstatSMachine {
     pub(super) fn canonical(&mut self, captures: bool) {
         // A cache: the same lines are read the same without it.
         self.shapes = Shapes::new();
+        // Read only while open: the title of a sub-table closed before is no state.
+        if !self.sub_open {
+            self.subtable.clear();
+        }
+        if !self.in_section {
+            self.section.clear();
+        }
         if !captures {
             self.capture = 0;
             self.seen = SeenNames::default();

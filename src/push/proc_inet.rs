@@ -48,7 +48,9 @@ impl ProcInetMachine {
 
     /// Does this line begin a kernel inet table? (auto-detection): its header.
     pub(super) fn starts(line: &[u8]) -> bool {
-        proc_inet::header(line).is_some()
+        // Fast rejection first: auto-detection asks this of every indented line (all of
+        // `netstat -s`'s), and the header's first word is `sl`.
+        netsift_grammar::lex::trim_start_blanks(line).starts_with(b"sl") && proc_inet::header(line).is_some()
     }
 
     pub(super) fn capture(&self) -> u32 {

@@ -95,6 +95,12 @@ impl ProcNetMachine {
     /// identifiers for names. A new kernel's new prefix is read once the file has begun
     /// (it never comes first); a banner such as `Note: see below` is not taken for a file.
     pub(super) fn starts(line: &[u8]) -> bool {
+        // Fast rejection first (auto-detection asks this of every `netstat -s` title, such
+        // as `Tcp:`): a names line is a first word ending in `:` and more words after it.
+        let mut words = netsift_grammar::lex::words(line);
+        if !(words.next().is_some_and(|(_, w)| w.ends_with(b":")) && words.next().is_some()) {
+            return false;
+        }
         match pair_line(line) {
             Ok(l) => {
                 l.kind == PairKind::Names

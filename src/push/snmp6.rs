@@ -42,6 +42,12 @@ impl Snmp6Machine {
     /// Does this line begin snmp6 output? (auto-detection): a line of exactly a name and a
     /// value whose name splits at an IPv6 section (`Ip6`, `Icmp6`, `Udp6`, `UdpLite6`).
     pub(super) fn starts(line: &[u8]) -> bool {
+        // Fast rejection first (auto-detection asks this of every title and /proc line): a
+        // row's name, letters, digits and `_`, is followed by a blank, as `snmp6::row` reads it.
+        let name = line.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
+        if name == 0 || !line.get(name).copied().is_some_and(netsift_grammar::lex::is_blank) {
+            return false;
+        }
         match snmp6::row(line) {
             Ok(r) => r.split().is_some_and(|(s, _)| s.ends_with(b"6")),
             Err(_) => false,

@@ -49,6 +49,13 @@ impl SockstatMachine {
     /// Does this line begin sockstat output? (auto-detection): `sockets: used N`, or a line
     /// of an upper-case section whose first key is `inuse` (`TCP6: inuse 0`).
     pub(super) fn starts(line: &[u8]) -> bool {
+        // Fast rejection first (auto-detection asks this of every title and /proc line, and
+        // `sockstat::line` reads the whole line): the first key, the second word, is `used`
+        // or `inuse`.
+        let first_key = netsift_grammar::lex::words(line).nth(1).map(|(_, w)| w);
+        if !matches!(first_key, Some(b"used" | b"inuse")) {
+            return false;
+        }
         match sockstat::line(line) {
             Ok(l) => {
                 let first_key = l.pairs().next().map(|(k, _, _)| k);

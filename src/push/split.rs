@@ -196,6 +196,9 @@ struct Marking {
     lost: bool,
     /// Where the last two ss headers start (the last first), from the start of the part.
     last_headers: [Option<u64>; 2],
+    /// Where the last two lines that open what the lines after them are read under start
+    /// (the last first), from the start of the part (see [`CaptureMarks::last_openings`]).
+    last_openings: [Option<u64>; 2],
     /// ss: whether the last line that was not a TAB-led continuation is a header. The ss
     /// machine holds each line until the next arrives, so such a header opens its table
     /// (and its capture) only in the next part.
@@ -222,6 +225,7 @@ impl CaptureMarks {
             marks: Vec::new(),
             lost: false,
             last_headers: [None, None],
+            last_openings: [None, None],
             header_held: false,
             lets_go: false,
         };
@@ -248,6 +252,16 @@ impl CaptureMarks {
     /// start, the last first): see [`PushParser::guess_for_part_under`].
     pub fn last_headers(&self) -> [Option<u64>; 2] {
         self.marking.last_headers
+    }
+
+    /// Where the part's last two lines that open what the lines after them are read under
+    /// start (bytes from the part's start, the last first): netstat -s section titles, /proc
+    /// names lines, ss headers. A guess whose warm-up starts at the one before the last
+    /// reads the lines after it as the whole parse does, and one whole section or pair
+    /// before the part's (/proc's capture rule looks at the last pair's prefix, which
+    /// [`PushParser::set_capture_state`] does not give): see `cli/split.rs`.
+    pub fn last_openings(&self) -> [Option<u64>; 2] {
+        self.marking.last_openings
     }
 
     /// Whether the part's last line (but TAB-led ones) is an ss header: the ss machine
@@ -278,11 +292,15 @@ impl Marking {
             Rule::NetstatS => {
                 if let Some(name) = netstat_s::capture_title(line) {
                     self.push(SeenNames::hash(name), false);
+                    self.opens(at.offset);
                 }
             }
             Rule::ProcNet => {
                 if let Some((prefix, values)) = proc_net::capture_mark(line) {
                     self.push(SeenNames::hash(prefix), values);
+                    if !values {
+                        self.opens(at.offset);
+                    }
                 }
             }
             Rule::Ss if line.first() == Some(&b'\t') => {}
@@ -292,9 +310,15 @@ impl Marking {
                 if self.header_held {
                     self.push(0, false);
                     self.last_headers = [Some(at.offset), self.last_headers[0]];
+                    self.opens(at.offset);
                 }
             }
         }
+    }
+
+    /// A line that opens what the lines after it are read under starts at `offset`.
+    fn opens(&mut self, offset: u64) {
+        self.last_openings = [Some(offset), self.last_openings[0]];
     }
 
     fn push(&mut self, hash: u64, values: bool) {

@@ -1,0 +1,63 @@
+//! `netsift events --jobs 2 FILE` on an input whose JSON is 9× its bytes: the output is
+//! that of `--jobs 1`, and the memory stays that of `--jobs 1` plus a few MiB, however far
+//! a worker runs ahead of the part being written (it waits: `cli/split.rs`). With the whole
+//! output, or a whole part's, held until its turn, the peak would grow with the input.
+#![cfg(target_os = "linux")]
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use md5::{Digest, Md5};
+
+/// The md5 of the standard output of `netsift args` and its peak RSS in KiB.
+// The child is waited for by `wait4`, which gives its resource usage (std's `wait` does not).
+#[allow(clippy::zombie_processes)]
+fn run(args: &[&str]) -> ([u8; 16], i64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netsift"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run netsift");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut hash = Md5::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = stdout.read(&mut buf).expect("read the output");
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+    }
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is valid; wait4 fills it for the exited child `pid`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our child, not yet waited for; the pointers are to live locals.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "netsift {args:?} failed: {status}");
+    (hash.finalize().into(), usage.ru_maxrss)
+}
+
+#[test]
+fn events_on_many_cores_holds_a_few_chunks_not_the_output() {
+    // A periodic /proc/net/netstat+snmp log of about 12 MB (2,000 captures).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/captured");
+    let mut capture = std::fs::read(dir.join("deb12_proc-net-netstat.txt")).expect("fixture");
+    capture.extend(std::fs::read(dir.join("deb12_proc-net-snmp.txt")).expect("fixture"));
+    let mut input = Vec::new();
+    while input.len() < 12 << 20 {
+        input.extend_from_slice(format!("Sun Dec  6 10:{:02}:14 UTC 2026\n", input.len() % 60).as_bytes());
+        input.extend_from_slice(&capture);
+    }
+    let path = std::env::temp_dir().join(format!("netsift-events-jobs-memory-{}.txt", std::process::id()));
+    std::fs::write(&path, &input).expect("temp file");
+    let file = path.display().to_string();
+    let (one, one_peak) = run(&["events", "--jobs", "1", "-f", "proc-netstat", &file]);
+    let (two, two_peak) = run(&["events", "--jobs", "2", "-f", "proc-netstat", &file]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(one, two, "--jobs 2 wrote other bytes than --jobs 1");
+    // About 100 MB of JSON went out; two workers may hold 2 × 10 chunks of 80 KiB.
+    assert!(two_peak <= one_peak + 4096, "peak RSS --jobs 2 {two_peak} KiB, --jobs 1 {one_peak} KiB");
+}
