@@ -123,3 +123,181 @@ proptest! {
         }
     }
 }
+
+// netstat's connection tables: its rows are read where the chunk holds them, the line's
+// end found by the row reader as it reads the last column (`fast_inet_row_through`,
+// `fast_unix_row_through`).
+
+const NEOPA: &[u8] = include_bytes!("fixtures/corpus/real/r1_netstat-neopa.txt");
+const TULPN: &[u8] = include_bytes!("fixtures/corpus/real/r1_netstat-tulpn.txt");
+// These two hold bytes that are not UTF-8 (file names, program names).
+const STDERR: &[u8] = include_bytes!("fixtures/corpus/real/r1_nonroot_netstat-neopa_with-stderr.txt");
+const IPX: &[u8] = include_bytes!("fixtures/corpus/real/r1_warn_netstat-tulpn-ipx_with-stderr.txt");
+
+/// The lines of a capture, as text (bytes that are not UTF-8 replaced).
+fn text_lines(capture: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(capture).lines().map(str::to_string).collect()
+}
+
+/// Every event and the line accounting are the same whole, in chunks of odd sizes, and
+/// a byte at a time (where every line is carried over and read by the machine's `line`).
+fn same_in_any_chunks(format: Format, input: &[u8], chunks: &[usize]) {
+    for cap in [1 << 20, 100] {
+        let reference = events(format, input, 1, cap);
+        for &chunk in chunks {
+            let got = events(format, input, chunk, cap);
+            assert!(got == reference, "{format:?}, cap {cap}: chunks of {chunk} differ from byte by byte");
+        }
+    }
+}
+
+#[test]
+fn netstat_real_captures() {
+    for capture in [NEOPA, TULPN, STDERR, IPX] {
+        // Twice (the second capture follows the first), then with CRLF line endings, then
+        // with no newline at the end.
+        let twice = [capture, capture].concat();
+        let mut crlf = Vec::new();
+        for &b in &twice {
+            if b == b'\n' {
+                crlf.push(b'\r');
+            }
+            crlf.push(b);
+        }
+        let cut = twice.strip_suffix(b"\n").unwrap_or(&twice);
+        for input in [&twice[..], &crlf[..], cut] {
+            same_in_any_chunks(Format::Netstat, input, &[0, 4096, 97, 2]);
+            let (_, stats) = events(Format::Netstat, input, 0, 1 << 20);
+            assert!(stats.rows > 0);
+        }
+    }
+}
+
+/// A line of a netstat table: a real row, a real row cut short or padded out, or an odd
+/// line (a title, a header, a warning, a blank line, a spliced-in notice).
+fn netstat_line() -> impl Strategy<Value = String> {
+    let real: Vec<String> = [NEOPA, TULPN, STDERR].into_iter().flat_map(text_lines).collect();
+    let rows: Vec<String> = real
+        .iter()
+        .filter(|l| l.starts_with("tcp") || l.starts_with("udp") || l.starts_with("unix"))
+        .cloned()
+        .collect();
+    prop_oneof![
+        8 => prop::sample::select(real),
+        2 => (prop::sample::select(rows.clone()), any::<prop::sample::Index>())
+            .prop_map(|(row, at)| row.chars().take(at.index(row.len() + 1)).collect()),
+        1 => (prop::sample::select(rows.clone()), 1usize..300).prop_map(|(row, pad)| format!("{row}{}", " ".repeat(pad))),
+        1 => (prop::sample::select(rows), "[ -~]{0,12}").prop_map(|(row, tail)| format!("{row}{tail}")),
+        1 => Just(String::new()),
+        1 => Just("Active Internet connections (servers and established)".to_string()),
+        1 => Just("Active UNIX domain sockets (servers and established)".to_string()),
+        1 => Just("(Not all processes could be identified, non-owned process info".to_string()),
+        1 => "(tcp|udp|unix|sctp|raw6) {1,8}[0-9 .:*\\[\\]a-z/]{0,60}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Tables of real and odd lines, with their digits changed, CRLF now and then, fed in
+    /// chunks that cut rows anywhere: the same events as byte by byte.
+    #[test]
+    fn netstat_tables(
+        lines in prop::collection::vec(netstat_line(), 1..60),
+        seed in any::<u64>(),
+        chunk in prop_oneof![Just(0usize), 1usize..400],
+        cap in prop_oneof![Just(1usize << 20), 40usize..200],
+        crlf in any::<bool>(),
+    ) {
+        let mut input = String::new();
+        let mut digits = seed;
+        for line in &lines {
+            for c in line.chars() {
+                if c.is_ascii_digit() && digits % 4 == 0 {
+                    input.push(char::from(b'0' + (digits % 10) as u8));
+                } else {
+                    input.push(c);
+                }
+                digits = digits.rotate_left(5).wrapping_add(1);
+            }
+            input.push_str(if crlf && digits % 3 == 0 { "\r\n" } else { "\n" });
+        }
+        let (reference, reference_stats) = events(Format::Netstat, input.as_bytes(), 1, cap);
+        let (got, stats) = events(Format::Netstat, input.as_bytes(), chunk, cap);
+        prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
+        prop_assert_eq!(stats, reference_stats);
+    }
+}
+
+// ss: a row of the common shape is read where the chunk holds it and emitted at once when
+// the next line is there and is no continuation line (`fast_row_through`); a row followed
+// by continuation lines (`-i`), or at a chunk's end, is held as before.
+
+const SS_TUPNA: &[u8] = include_bytes!("fixtures/corpus/real/r1_ss-tupna.txt");
+const SS_TUPNAE: &[u8] = include_bytes!("fixtures/corpus/real/r1_ss-tupnae.txt");
+const SS_TUPNAI: &[u8] = include_bytes!("fixtures/corpus/real/r1_ss-tupnai.txt");
+const SS_PERIODIC: &[u8] = include_bytes!("fixtures/corpus/real/r1_periodic_ss-tupna.txt");
+const SS_CRLF: &[u8] = include_bytes!("fixtures/corpus/real/v_r1_ss-tulpn_crlf.txt");
+
+#[test]
+fn ss_real_captures() {
+    for capture in [SS_TUPNA, SS_TUPNAE, SS_TUPNAI, SS_PERIODIC, SS_CRLF] {
+        let twice = [capture, capture].concat();
+        let cut = twice.strip_suffix(b"\n").unwrap_or(&twice);
+        for input in [&twice[..], cut] {
+            same_in_any_chunks(Format::Ss, input, &[0, 4096, 97, 2]);
+            let (_, stats) = events(Format::Ss, input, 0, 1 << 20);
+            assert!(stats.rows > 0);
+        }
+    }
+}
+
+/// A line of an ss table: a real one (rows, headers, continuation lines), a row cut short,
+/// padded out or with more after it, or an odd line.
+fn ss_line() -> impl Strategy<Value = String> {
+    let real: Vec<String> = [SS_TUPNA, SS_TUPNAE, SS_TUPNAI].into_iter().flat_map(text_lines).collect();
+    let rows: Vec<String> = real.iter().filter(|l| l.starts_with("tcp") || l.starts_with("udp")).cloned().collect();
+    prop_oneof![
+        8 => prop::sample::select(real),
+        2 => (prop::sample::select(rows.clone()), any::<prop::sample::Index>())
+            .prop_map(|(row, at)| row.chars().take(at.index(row.len() + 1)).collect()),
+        1 => (prop::sample::select(rows.clone()), 1usize..300).prop_map(|(row, pad)| format!("{row}{}", " ".repeat(pad))),
+        1 => (prop::sample::select(rows), "[ -~]{0,12}").prop_map(|(row, tail)| format!("{row}{tail}")),
+        1 => Just(String::new()),
+        1 => "\t[a-z:0-9 ]{0,30}",
+        1 => "(tcp|udp) {1,4}(ESTAB|UNCONN) {1,4}0 {1,4}0 {1,8}[0-9.:*\\[\\]%a-z]{1,30} {1,4}[0-9.:*\\[\\]%a-z]{1,30}[ -~]{0,20}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Tables of real and odd lines, with their digits changed, CRLF now and then, fed in
+    /// chunks that cut rows anywhere: the same events as byte by byte.
+    #[test]
+    fn ss_tables(
+        lines in prop::collection::vec(ss_line(), 1..60),
+        seed in any::<u64>(),
+        chunk in prop_oneof![Just(0usize), 1usize..400],
+        cap in prop_oneof![Just(1usize << 20), 40usize..300],
+        crlf in any::<bool>(),
+    ) {
+        let mut input = String::new();
+        let mut digits = seed;
+        for line in &lines {
+            for c in line.chars() {
+                if c.is_ascii_digit() && digits % 4 == 0 {
+                    input.push(char::from(b'0' + (digits % 10) as u8));
+                } else {
+                    input.push(c);
+                }
+                digits = digits.rotate_left(5).wrapping_add(1);
+            }
+            input.push_str(if crlf && digits % 3 == 0 { "\r\n" } else { "\n" });
+        }
+        let (reference, reference_stats) = events(Format::Ss, input.as_bytes(), 1, cap);
+        let (got, stats) = events(Format::Ss, input.as_bytes(), chunk, cap);
+        prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
+        prop_assert_eq!(stats, reference_stats);
+    }
+}

@@ -226,7 +226,9 @@ impl PushParser {
         let cap = framer_cap(framer);
         match machine {
             // The machines that read a line and find its end in one pass.
-            Machine::NetstatS(_) => framer.feed_to(chunk, &mut Lines { machine, front, stats, cap, sink }),
+            Machine::NetstatS(_) | Machine::Netstat(_) | Machine::Ss(_) => {
+                framer.feed_to(chunk, &mut Lines { machine, front, stats, cap, sink })
+            }
             _ => framer.feed(chunk, |framed| dispatch(machine, front, stats, cap, framed, sink)),
         }
     }
@@ -257,7 +259,8 @@ impl PushParser {
 }
 
 /// The parser's parts as the framer's [`LineReader`]: lines go to [`dispatch`], and a
-/// machine that can read a line through (`netstat -s`) is offered each line first.
+/// machine that can read a line through (`netstat -s`, netstat's and ss's rows) is
+/// offered each line first.
 struct Lines<'p, S: ?Sized> {
     machine: &'p mut Machine,
     front: &'p mut resume::Front,
@@ -274,6 +277,8 @@ impl<S: Sink + ?Sized> LineReader for Lines<'_, S> {
         }
         let n = match self.machine {
             Machine::NetstatS(m) => m.read_through(rest, at, self.stats, self.sink)?,
+            Machine::Netstat(m) => m.read_through(rest, at, self.stats, self.sink)?,
+            Machine::Ss(m) => m.read_through(rest, at, self.stats, self.sink)?,
             _ => return None,
         };
         self.stats.lines += 1;

@@ -166,6 +166,51 @@ impl SsMachine {
         self.joins = 0;
     }
 
+    /// Read the line that starts `rest` where the chunk holds it: a row of the common
+    /// shape whose next line is in `rest` and is no continuation line is emitted at once,
+    /// not held (nothing can be folded into it), its end found by the row reader. A line
+    /// after a held one is framed here (the held one needs it to be flushed) and read as
+    /// [`SsMachine::line`] reads it. The length of the line with its `\n`; `None` (nothing
+    /// done) for a continuation line, a line that ends `\r\n` or has no `\n` in `rest`,
+    /// and a line the row reader declines when nothing was held: the framer then frames it.
+    #[inline]
+    pub(super) fn read_through<S: Sink + ?Sized>(
+        &mut self,
+        rest: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+    ) -> Option<usize> {
+        if rest.first() == Some(&b'\t') {
+            return None;
+        }
+        // The line's end, when the held line had to be flushed before this one is read.
+        let mut framed = None;
+        if self.held_at.is_some() {
+            let nl = memchr::memchr(b'\n', rest)?;
+            if nl > 0 && rest[nl - 1] == b'\r' {
+                return None;
+            }
+            if self.flush(Some(&rest[..nl]), stats, sink) {
+                return Some(nl + 1);
+            }
+            framed = Some(nl);
+        }
+        // Nothing is held now (the flush may have opened a table).
+        if let Some(columns) = self.columns {
+            if let Some((row, n)) = ss::fast_row_through(rest, columns) {
+                if rest.get(n).is_some_and(|&b| b != b'\t') {
+                    stats.rows += 1;
+                    self.emit(at, EventKind::SsSocket(SsSocket { row, info: b"" }), sink);
+                    return Some(n);
+                }
+            }
+        }
+        let nl = framed?;
+        self.line(&rest[..nl], at, stats, sink);
+        Some(nl + 1)
+    }
+
     /// Flush the held line (idempotent: the input may go on after it, as when `-f auto`
     /// moves on to another format's section).
     pub(super) fn finish<S: Sink + ?Sized>(&mut self, stats: &mut LineStats, sink: &mut S) {

@@ -41,7 +41,7 @@ pub fn check_format(format: Format, data: &[u8]) {
 }
 
 /// The lines a machine reads through where the chunk holds them (`netstat -s`'s remembered
-/// lines) against the same input fed a byte at a time, where every line is framed and
+/// lines, netstat's and ss's rows) against the same input fed a byte at a time, where every line is framed and
 /// classified in full: the same events.
 pub fn check_read_through(format: Format, data: &[u8]) {
     // The input twice: the second copy's lines are the remembered ones.

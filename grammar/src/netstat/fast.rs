@@ -52,7 +52,49 @@ const MAX_REST_WORDS: usize = 12;
 /// ```
 #[inline(always)]
 pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
+    // A framed line holds no `\n`: one that does is not a row this reader vouches for.
+    match inet_row_to(line, layout)? {
+        (row, end) if end == line.len() => Some(row),
+        _ => None,
+    }
+}
+
+/// Read the row that starts `text` and ends at its first `\n`, as [`fast_inet_row`] reads
+/// that line, and find that `\n` on the way (the framer's newline search is not needed):
+/// the row and the length of the line with its `\n`. `None` when `text` holds no `\n`,
+/// when the line ends `\r\n` (the framer strips the `\r`; this reader leaves such lines
+/// to it), and wherever `fast_inet_row` says `None`.
+///
+/// ```
+/// use netsift_grammar::netstat::{fast_inet_row, fast_inet_row_through, InetLayout};
+/// let text = b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off (0.00/0/0)\nudp ...";
+/// let (row, n) = fast_inet_row_through(text, InetLayout::FULL).unwrap();
+/// assert_eq!(text[n - 1], b'\n');
+/// assert_eq!(Some(row), fast_inet_row(&text[..n - 1], InetLayout::FULL));
+/// ```
+#[inline(always)]
+pub fn fast_inet_row_through(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> {
+    let (row, end) = inet_row_to(text, layout)?;
+    through(text, end).map(|n| (row, n))
+}
+
+/// The length of the line that ends at `end` with its `\n`, if `text[end]` is that `\n`
+/// and the line does not end `\r\n`.
+#[inline(always)]
+fn through(text: &[u8], end: usize) -> Option<usize> {
+    if text.get(end) != Some(&b'\n') || (end > 0 && text[end - 1] == b'\r') {
+        return None;
+    }
+    Some(end + 1)
+}
+
+/// [`fast_inet_row`] over `text` up to its first `\n` (or its end): the row and where its
+/// line ends. Every word stops at a `\n`, so the line's end is found where its last word
+/// ends.
+#[inline(always)]
+fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> {
     let mut spans = [(0u32, 0u32); 10];
+    let line = text;
 
     // Proto: a word, then a blank.
     let proto_end = word_end(line, 0);
@@ -78,7 +120,7 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
 
     // The addresses: the local one is followed by blanks, the foreign one may end the line.
     let (local, local_end) = endpoint_at(line, pos)?;
-    if local_end == line.len() {
+    if local_end == line.len() || line[local_end] == b'\n' {
         return None;
     }
     spans[InetCol::Local as usize] = (pos as u32, local_end as u32);
@@ -91,7 +133,7 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
     let mut n = 0;
     let mut pos = skip_blanks(line, foreign_end);
     let rest_start = pos;
-    while pos < line.len() {
+    while pos < line.len() && line[pos] != b'\n' {
         if n == MAX_REST_WORDS {
             return None;
         }
@@ -100,6 +142,9 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
         n += 1;
         pos = skip_blanks(line, end);
     }
+    // The line ends here, at its `\n` or at the end of `text`.
+    let line_end = pos;
+    let line = &text[..line_end];
     let mut middle_end = if n == 0 { rest_start } else { words_at[n - 1].1 };
 
     // The timer, from the right: `word (secs/retransmits/probes)`, the last two words.
@@ -194,7 +239,7 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
         None
     };
 
-    Some(InetRow {
+    let row = InetRow {
         line,
         layout,
         proto,
@@ -209,7 +254,8 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
         timer,
         spans,
         kernel: None,
-    })
+    };
+    Some((row, line_end))
 }
 
 /// Read one row of the unix table laid out as `layout`, or `None` when the line is not one
@@ -224,6 +270,30 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
 /// ```
 #[inline(always)]
 pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
+    // A framed line holds no `\n`: one that does is not a row this reader vouches for.
+    match unix_row_to(line, layout)? {
+        (row, end) if end == line.len() => Some(row),
+        _ => None,
+    }
+}
+
+/// Read the row that starts `text` and ends at its first `\n`, as [`fast_unix_row`] reads
+/// that line: the row and the length of the line with its `\n`. The columns up to the
+/// inode are read word by word up to the line's end; the free-form path after them is
+/// searched for the `\n` (the bytes before it are not searched again). `None` when
+/// `text` holds no `\n`, when the line ends `\r\n`, and wherever `fast_unix_row` says
+/// `None`.
+#[inline(always)]
+pub fn fast_unix_row_through(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> {
+    let (row, end) = unix_row_to(text, layout)?;
+    through(text, end).map(|n| (row, n))
+}
+
+/// [`fast_unix_row`] over `text` up to its first `\n` (or its end): the row and where its
+/// line ends.
+#[inline(always)]
+fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> {
+    let line = text;
     let mut spans = [(0u32, 0u32); 8];
     let proto_end = word_end(line, 0);
     if !matches!(&line[..proto_end], b"unix" | b"??") {
@@ -275,6 +345,10 @@ pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     let inode = parse_u64(&line[inode_at..inode_end]);
     spans[UnixCol::Inode as usize] = (inode_at as u32, inode_end as u32);
 
+    // The program and the path may hold any byte but `\n`: the line ends at the first.
+    let line_end = memchr::memchr(b'\n', &text[inode_end..]).map_or(text.len(), |i| inode_end + i);
+    let line = &text[..line_end];
+
     let field_start = skip_blanks(line, inode_end);
     let (owner, path_start) = if layout.program {
         let (program_end, path_start) = program_field(line, field_start);
@@ -288,7 +362,8 @@ pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     let path = &line[path_start..path_end];
     spans[UnixCol::Path as usize] = (path_start as u32, path_end as u32);
 
-    Some(UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None })
+    let row = UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None };
+    Some((row, line_end))
 }
 
 /// A TCP state as the C locale prints it (the words [`words::tcp_state`] matches first).
@@ -466,7 +541,11 @@ fn unix_flags(line: &[u8], pos: usize) -> Option<(UnixFlags, usize)> {
     if rest.starts_with(b"[ ACC ]") {
         return Some((UnixFlags { accepting: true, ..UnixFlags::default() }, pos + 7));
     }
-    let close = rest.iter().position(|&b| b == b']')?;
+    // The flags end at `]`, on the same line.
+    let close = rest.iter().position(|&b| b == b']' || b == b'\n')?;
+    if rest[close] == b'\n' {
+        return None;
+    }
     let mut flags = UnixFlags::default();
     for (_, w) in crate::lex::words(&rest[1..close]) {
         match w {
@@ -537,7 +616,7 @@ fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
         }
         Port::Number(u16::try_from(value).ok()?)
     };
-    if line.get(i).is_some_and(|&b| !is_blank(b)) {
+    if line.get(i).is_some_and(|&b| !is_blank(b) && b != b'\n') {
         return None;
     }
     let host = Host::Ip(IpAddr::V4(v4));
@@ -618,6 +697,10 @@ fn skip_blanks(line: &[u8], mut pos: usize) -> usize {
         let other = nonzero_lanes(w ^ lanes(b' '));
         if other != 0 {
             pos += other.trailing_zeros() as usize / 8;
+            // Padding is spaces: only a tab is looked at byte by byte.
+            if line[pos] != b'\t' {
+                return pos;
+            }
             break;
         }
         pos += 8;
@@ -638,19 +721,21 @@ fn blanks1(line: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-/// The first blank at or after `pos` (or the line's end).
+/// The first blank or `\n` at or after `pos` (or the line's end): a word never runs into
+/// the next line when the readers read through (a framed line has no `\n`).
 #[inline(always)]
 fn word_end(line: &[u8], mut pos: usize) -> usize {
     while let Some(w) = word_at(line, pos) {
         let not_space = nonzero_lanes(w ^ lanes(b' '));
         let not_tab = nonzero_lanes(w ^ lanes(b'\t'));
-        let blank = !(not_space & not_tab) & lanes(0x80);
-        if blank != 0 {
-            return pos + blank.trailing_zeros() as usize / 8;
+        let not_newline = nonzero_lanes(w ^ lanes(b'\n'));
+        let stop = !(not_space & not_tab & not_newline) & lanes(0x80);
+        if stop != 0 {
+            return pos + stop.trailing_zeros() as usize / 8;
         }
         pos += 8;
     }
-    while pos < line.len() && !is_blank(line[pos]) {
+    while pos < line.len() && !is_blank(line[pos]) && line[pos] != b'\n' {
         pos += 1;
     }
     pos

@@ -27,12 +27,39 @@ use crate::lex::{is_blank, trim_end_blanks};
 /// means "ask [`super::row_in`]", never "malformed". A row read here reads the same with
 /// any header geometry: the geometry is used only for rows whose words do not parse.
 pub fn row(line: &[u8], columns: SsColumns) -> Option<SsRow<'_>> {
+    // A framed line holds no `\n`: one that does is not a row this reader vouches for.
+    match row_to(line, columns)? {
+        (row, end) if end == line.len() => Some(row),
+        _ => None,
+    }
+}
+
+/// Read the row that starts `text` and ends at its first `\n`, as [`row`] reads that
+/// line: the row and the length of the line with its `\n`. The columns up to the peer
+/// are read word by word, and a row that ends there (with its padding) is ended by the
+/// `\n` found where its padding ends; only the users list and extras after the peer, when
+/// there are any, are searched for the `\n`. `None` when `text` holds no `\n`, when the
+/// line ends `\r\n` (the framer strips the `\r`; such lines are left to it), and
+/// wherever [`row`] says `None`.
+#[inline]
+pub fn row_through(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
+    let (row, end) = row_to(text, columns)?;
+    if text.get(end) != Some(&b'\n') || (end > 0 && text[end - 1] == b'\r') {
+        return None;
+    }
+    Some((row, end + 1))
+}
+
+/// [`row`] over `text` up to its first `\n` (or its end): the row and where its line ends.
+#[inline(always)]
+fn row_to(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
     if !columns.netid {
         // Without a Netid the family is guessed and the endpoints read leniently.
         return None;
     }
-    // Words end at a blank or at the line's end; the padding after the last word is
-    // found when the cursor gets there (most rows end with their peer or users list).
+    // Words end at a blank, a `\n` or the end of `text`; the padding after the last word
+    // is found when the cursor gets there (most rows end with their peer or users list).
+    let line = text;
     let mut spans = [(0u32, 0u32); 8];
     let mut cursor = Cursor { line, pos: 0 };
 
@@ -82,6 +109,14 @@ pub fn row(line: &[u8], columns: SsColumns) -> Option<SsRow<'_>> {
     // list is read in the whole line: past its last word there are only blanks, where
     // the grammar's reading of the list, which stops there, finds nothing either.)
     let first = cursor.skip_blanks();
+    // The line ends here when the padding after the peer runs to its `\n`; otherwise at
+    // the first `\n` after the peer's padding (users lists and extras hold any byte).
+    let line_end = match text.get(first) {
+        None | Some(b'\n') => first,
+        Some(_) => memchr::memchr(b'\n', &text[first..]).map_or(text.len(), |i| first + i),
+    };
+    let line = &text[..line_end];
+    cursor.line = line;
     let (process, extras_from, end) = if first == line.len() {
         spans[SsCol::Process as usize] = span(pe, pe);
         (None, pe, pe)
@@ -106,7 +141,7 @@ pub fn row(line: &[u8], columns: SsColumns) -> Option<SsRow<'_>> {
     };
     spans[SsCol::Extras as usize] = span(extras_from, end);
 
-    Some(SsRow {
+    let row = SsRow {
         line,
         columns,
         netid: Some(netid),
@@ -119,7 +154,8 @@ pub fn row(line: &[u8], columns: SsColumns) -> Option<SsRow<'_>> {
         process,
         extras: Extras::new(line, pe, end),
         spans,
-    })
+    };
+    Some((row, line_end))
 }
 
 fn span(start: usize, end: usize) -> (u32, u32) {
@@ -151,10 +187,11 @@ fn digit(b: Option<&u8>) -> Option<u8> {
     (d <= 9).then_some(d)
 }
 
-/// The end of a word: a blank or the line's end.
+/// The end of a word: a blank, a `\n` (which a framed line does not hold: a word never
+/// runs into the next line when the reader reads through) or the line's end.
 #[inline]
 fn at_word_end(line: &[u8], at: usize) -> bool {
-    line.get(at).is_none_or(|&b| is_blank(b))
+    line.get(at).is_none_or(|&b| is_blank(b) || b == b'\n')
 }
 
 /// A position in a row.
@@ -223,6 +260,9 @@ fn endpoint(line: &[u8], start: usize) -> Option<(Endpoint<'_>, usize)> {
             let inner = start + 1;
             let mut close = inner;
             while *line.get(close)? != b']' {
+                if line[close] == b'\n' {
+                    return None;
+                }
                 close += 1;
             }
             let bare = &line[inner..close];
@@ -243,7 +283,7 @@ fn endpoint(line: &[u8], start: usize) -> Option<(Endpoint<'_>, usize)> {
         at = from;
         // Up to the colon; a `[` or `*` in it could start a glued peer (iproute2
         // 4.15–4.19), which the grammar splits.
-        while !matches!(line.get(at)?, b':' | b' ' | b'\t' | b'[' | b'*') {
+        while !matches!(line.get(at)?, b':' | b' ' | b'\t' | b'[' | b'*' | b'\n') {
             at += 1;
         }
         if at == from {

@@ -29,6 +29,7 @@ mod users;
 pub use endpoint::{endpoint, Endpoint, Host, Port};
 pub use extras::{duration_ms, group_items, Extra, ExtraValue, Extras, Shutdown, SkMem, Timer, TimerKind};
 pub use fast::row as fast_row;
+pub use fast::row_through as fast_row_through;
 pub use row::{row, row_in, Netid, SsCol, SsGeometry, SsRow, State};
 pub use users::{users, users_incomplete, Process, Users, UsersIter, TRUNCATED_AT};
 
