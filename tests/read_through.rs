@@ -196,6 +196,25 @@ fn netstat_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The generated `lines` as one input: a quarter of their digits changed (by `seed`), and
+/// now and then a line ended by `\r\n` when `crlf`.
+fn table_input(lines: &[String], seed: u64, crlf: bool) -> String {
+    let mut input = String::new();
+    let mut digits = seed;
+    for line in lines {
+        for c in line.chars() {
+            if c.is_ascii_digit() && digits % 4 == 0 {
+                input.push(char::from(b'0' + (digits % 10) as u8));
+            } else {
+                input.push(c);
+            }
+            digits = digits.rotate_left(5).wrapping_add(1);
+        }
+        input.push_str(if crlf && digits % 3 == 0 { "\r\n" } else { "\n" });
+    }
+    input
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -209,19 +228,7 @@ proptest! {
         cap in prop_oneof![Just(1usize << 20), 40usize..200],
         crlf in any::<bool>(),
     ) {
-        let mut input = String::new();
-        let mut digits = seed;
-        for line in &lines {
-            for c in line.chars() {
-                if c.is_ascii_digit() && digits % 4 == 0 {
-                    input.push(char::from(b'0' + (digits % 10) as u8));
-                } else {
-                    input.push(c);
-                }
-                digits = digits.rotate_left(5).wrapping_add(1);
-            }
-            input.push_str(if crlf && digits % 3 == 0 { "\r\n" } else { "\n" });
-        }
+        let input = table_input(&lines, seed, crlf);
         let (reference, reference_stats) = events(Format::Netstat, input.as_bytes(), 1, cap);
         let (got, stats) = events(Format::Netstat, input.as_bytes(), chunk, cap);
         prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
@@ -282,19 +289,7 @@ proptest! {
         cap in prop_oneof![Just(1usize << 20), 40usize..300],
         crlf in any::<bool>(),
     ) {
-        let mut input = String::new();
-        let mut digits = seed;
-        for line in &lines {
-            for c in line.chars() {
-                if c.is_ascii_digit() && digits % 4 == 0 {
-                    input.push(char::from(b'0' + (digits % 10) as u8));
-                } else {
-                    input.push(c);
-                }
-                digits = digits.rotate_left(5).wrapping_add(1);
-            }
-            input.push_str(if crlf && digits % 3 == 0 { "\r\n" } else { "\n" });
-        }
+        let input = table_input(&lines, seed, crlf);
         let (reference, reference_stats) = events(Format::Ss, input.as_bytes(), 1, cap);
         let (got, stats) = events(Format::Ss, input.as_bytes(), chunk, cap);
         prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
