@@ -6,7 +6,9 @@
 //! time, where no line lies whole in a chunk and every line goes through the framer's
 //! carry-over and the full classifier: the events (as JSON, so every field, position and
 //! error) must be the same. The inputs are periodic logs of real and made-up lines whose
-//! numbers, and now and then whose words, change from capture to capture.
+//! numbers, and now and then whose words, change from capture to capture. Every input is
+//! also read under `-f auto`, where a line is read through only when no other format can
+//! claim it (`AutoMachine::read_through`).
 
 use netsift::events::json::write_event;
 use netsift::{Event, Format, PushParser};
@@ -59,9 +61,11 @@ fn real_captures_repeated() {
                 input.push('\n');
             }
         }
-        same_as_byte_by_byte(Format::NetstatS, input.as_bytes(), 1 << 20);
-        // A cap shorter than some lines: the reader never reads past it.
-        same_as_byte_by_byte(Format::NetstatS, input.as_bytes(), 24);
+        for format in [Format::NetstatS, Format::Auto] {
+            same_as_byte_by_byte(format, input.as_bytes(), 1 << 20);
+            // A cap shorter than some lines: the reader never reads past it.
+            same_as_byte_by_byte(format, input.as_bytes(), 24);
+        }
     }
 }
 
@@ -115,11 +119,13 @@ proptest! {
                 input.push_str(if crlf && digits % 5 == 0 { "\r\n" } else { "\n" });
             }
         }
-        let (reference, reference_stats) = events(Format::NetstatS, input.as_bytes(), 1, cap);
-        for chunk in [0, 37] {
-            let (got, stats) = events(Format::NetstatS, input.as_bytes(), chunk, cap);
-            prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
-            prop_assert_eq!(stats, reference_stats);
+        for format in [Format::NetstatS, Format::Auto] {
+            let (reference, reference_stats) = events(format, input.as_bytes(), 1, cap);
+            for chunk in [0, 37] {
+                let (got, stats) = events(format, input.as_bytes(), chunk, cap);
+                prop_assert_eq!(&got, &reference, "{:?}, chunks of {}", format, chunk);
+                prop_assert_eq!(stats, reference_stats);
+            }
         }
     }
 }
@@ -167,6 +173,7 @@ fn netstat_real_captures() {
         let cut = twice.strip_suffix(b"\n").unwrap_or(&twice);
         for input in [&twice[..], &crlf[..], cut] {
             same_in_any_chunks(Format::Netstat, input, &[0, 4096, 97, 2]);
+            same_in_any_chunks(Format::Auto, input, &[0, 4096, 97, 2]);
             let (_, stats) = events(Format::Netstat, input, 0, 1 << 20);
             assert!(stats.rows > 0);
         }
@@ -229,10 +236,12 @@ proptest! {
         crlf in any::<bool>(),
     ) {
         let input = table_input(&lines, seed, crlf);
-        let (reference, reference_stats) = events(Format::Netstat, input.as_bytes(), 1, cap);
-        let (got, stats) = events(Format::Netstat, input.as_bytes(), chunk, cap);
-        prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
-        prop_assert_eq!(stats, reference_stats);
+        for format in [Format::Netstat, Format::Auto] {
+            let (reference, reference_stats) = events(format, input.as_bytes(), 1, cap);
+            let (got, stats) = events(format, input.as_bytes(), chunk, cap);
+            prop_assert_eq!(&got, &reference, "{:?}, chunks of {}", format, chunk);
+            prop_assert_eq!(stats, reference_stats);
+        }
     }
 }
 
@@ -253,6 +262,7 @@ fn ss_real_captures() {
         let cut = twice.strip_suffix(b"\n").unwrap_or(&twice);
         for input in [&twice[..], cut] {
             same_in_any_chunks(Format::Ss, input, &[0, 4096, 97, 2]);
+            same_in_any_chunks(Format::Auto, input, &[0, 4096, 97, 2]);
             let (_, stats) = events(Format::Ss, input, 0, 1 << 20);
             assert!(stats.rows > 0);
         }
@@ -290,9 +300,40 @@ proptest! {
         crlf in any::<bool>(),
     ) {
         let input = table_input(&lines, seed, crlf);
-        let (reference, reference_stats) = events(Format::Ss, input.as_bytes(), 1, cap);
-        let (got, stats) = events(Format::Ss, input.as_bytes(), chunk, cap);
-        prop_assert_eq!(&got, &reference, "chunks of {}", chunk);
-        prop_assert_eq!(stats, reference_stats);
+        for format in [Format::Ss, Format::Auto] {
+            let (reference, reference_stats) = events(format, input.as_bytes(), 1, cap);
+            let (got, stats) = events(format, input.as_bytes(), chunk, cap);
+            prop_assert_eq!(&got, &reference, "{:?}, chunks of {}", format, chunk);
+            prop_assert_eq!(stats, reference_stats);
+        }
+    }
+}
+
+// Under `-f auto`, one file of several formats: a line read through must never be one
+// that opens another format (the kernel inet tables' indented `sl` header, sockstat's
+// `sockets:`, a netstat title or an ss header after rows).
+
+const PROC_TCP: &[u8] = include_bytes!("fixtures/corpus/kernel/r1_proc_net_tcp");
+const SOCKSTAT: &[u8] = include_bytes!("fixtures/corpus/procfs/procfs_proc_net_sockstat");
+
+#[test]
+fn auto_reads_through_only_what_no_other_format_claims() {
+    let stat = R1.as_bytes();
+    let orders: [&[&[u8]]; 4] = [
+        &[stat, PROC_TCP, stat, SOCKSTAT, stat],
+        &[SS_TUPNA, NEOPA, SS_PERIODIC, stat, SS_TUPNAI],
+        &[NEOPA, PROC_TCP, TULPN, SOCKSTAT, NEOPA],
+        &[stat, SS_TUPNA, stat, NEOPA, stat, PROC_TCP],
+    ];
+    for parts in orders {
+        let input = parts.concat();
+        same_in_any_chunks(Format::Auto, &input, &[0, 4096, 97]);
+        // Every part's sections were opened in the whole: no part was read as the one
+        // before it.
+        let sections =
+            |events: &[Vec<u8>]| events.iter().filter(|e| e.windows(16).any(|w| w == b"\"kind\":\"section\"")).count();
+        let (whole, _) = events(Format::Auto, &input, 0, 1 << 20);
+        let alone: usize = parts.iter().map(|part| sections(&events(Format::Auto, part, 0, 1 << 20).0)).sum();
+        assert_eq!(sections(&whole), alone);
     }
 }

@@ -89,7 +89,7 @@ impl AutoMachine {
             current: None,
             netstat: NetstatMachine::new(),
             ss: SsMachine::new(),
-            stat: NetstatSMachine::new(),
+            stat: NetstatSMachine::remembering(),
             proc: ProcNetMachine::new(),
             iface: NetstatIMachine::new(),
             agn: NetstatAgnMachine::new(),
@@ -301,6 +301,35 @@ impl AutoMachine {
             Some(Kind::Snmp6) => self.snmp6.line(line, at, stats, sink),
             Some(Kind::Sockstat) => self.sockstat.line(line, at, stats, sink),
             Some(Kind::ProcNetDev) => self.dev.line(line, at, stats, sink),
+        }
+    }
+
+    /// Read through (see `LineReader`) the line that starts `rest` with the current
+    /// format's reader, when no format can claim it, so that `line` would hand it to the
+    /// current format as it is: it starts with a blank, a digit or a lower-case letter, and
+    /// is neither of the two opening lines that start so (the kernel inet tables' header,
+    /// whose first word is `sl`, and sockstat's `sockets: `). `None` (nothing done)
+    /// otherwise: the framer then frames it and `line` reads it.
+    #[inline]
+    pub(super) fn read_through<S: Sink + ?Sized>(
+        &mut self,
+        rest: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+    ) -> Option<usize> {
+        let first = *rest.first()?;
+        let claimable = !(first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit())
+            || (first == b's' && rest.starts_with(b"sockets: "))
+            || ((first == b' ' || first == b'\t') && netsift_grammar::lex::trim_start_blanks(rest).starts_with(b"sl"));
+        if claimable {
+            return None;
+        }
+        match self.current? {
+            Kind::NetstatS => self.stat.read_through(rest, at, stats, sink),
+            Kind::Netstat => self.netstat.read_through(rest, at, stats, sink),
+            Kind::Ss => self.ss.read_through(rest, at, stats, sink),
+            _ => None,
         }
     }
 

@@ -225,8 +225,9 @@ impl PushParser {
         let PushParser { framer, machine, stats, front } = self;
         let cap = framer_cap(framer);
         match machine {
-            // The machines that read a line and find its end in one pass.
-            Machine::NetstatS(_) | Machine::Netstat(_) | Machine::Ss(_) => {
+            // The machines that read a line and find its end in one pass (auto through
+            // the one of its current format).
+            Machine::NetstatS(_) | Machine::Netstat(_) | Machine::Ss(_) | Machine::Auto(_) => {
                 framer.feed_to(chunk, &mut Lines { machine, front, stats, cap, sink })
             }
             _ => framer.feed(chunk, |framed| dispatch(machine, front, stats, cap, framed, sink)),
@@ -279,6 +280,7 @@ impl<S: Sink + ?Sized> LineReader for Lines<'_, S> {
             Machine::NetstatS(m) => m.read_through(rest, at, self.stats, self.sink)?,
             Machine::Netstat(m) => m.read_through(rest, at, self.stats, self.sink)?,
             Machine::Ss(m) => m.read_through(rest, at, self.stats, self.sink)?,
+            Machine::Auto(m) => m.read_through(rest, at, self.stats, self.sink)?,
             _ => return None,
         };
         self.stats.lines += 1;

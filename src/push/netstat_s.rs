@@ -156,8 +156,9 @@ impl NetstatSMachine {
     }
 
     /// A machine that remembers the lines it reads, for a parser that offers it each line
-    /// to read through ([`NetstatSMachine::read_through`]); elsewhere (inside `auto`)
-    /// remembering would be work for nothing.
+    /// to read through ([`NetstatSMachine::read_through`]: `-f netstat-s`, and `auto`,
+    /// which offers it the lines no other format can claim); elsewhere remembering would
+    /// be work for nothing.
     pub(super) fn remembering() -> Self {
         NetstatSMachine { remember: true, ..Self::new() }
     }
