@@ -64,10 +64,52 @@ impl Kind {
     }
 }
 
+/// Lines that every format was asked about and none claimed, each with the current
+/// format it was asked under. A periodic log prints the same titles (`Tcp:`, `TcpExt:` …)
+/// capture after capture, and asking a dozen formats again costs about a thousand
+/// instructions a title. A cache of [`AutoMachine::starts`]' answer `None` (a pure
+/// function of the line and the current format), filled once and bounded (`MAX_LINES`
+/// lines of at most `MAX_LEN` bytes; nothing is allocated once it is full or the log
+/// repeats): not part of the parser's state, so any two compare equal (a part's guessed
+/// state is compared with the true one, `push/split.rs`).
+#[derive(Debug, Clone, Default)]
+struct Unclaimed {
+    lines: Vec<(Option<Kind>, Box<[u8]>)>,
+}
+
+impl PartialEq for Unclaimed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Unclaimed {
+    const MAX_LINES: usize = 32;
+    const MAX_LEN: usize = 64;
+
+    /// Lines starting so are ruled out from their first byte: connection rows start with a
+    /// lower-case protocol word, counter sentences with blanks, values with digits.
+    fn ruled_out_by(first: u8) -> bool {
+        first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit()
+    }
+
+    fn knows(&self, kind: Option<Kind>, line: &[u8]) -> bool {
+        self.lines.iter().any(|(under, known)| *under == kind && **known == *line)
+    }
+
+    /// Remember `line` (of at most `MAX_LEN` bytes: the caller asks only of those).
+    fn learn(&mut self, kind: Option<Kind>, line: &[u8]) {
+        if self.lines.len() < Self::MAX_LINES {
+            self.lines.push((kind, line.into()));
+        }
+    }
+}
+
 /// The auto-detecting machine. See the module documentation.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct AutoMachine {
     current: Option<Kind>,
+    unclaimed: Unclaimed,
     netstat: NetstatMachine,
     pub(super) ss: SsMachine,
     pub(super) stat: NetstatSMachine,
@@ -87,6 +129,7 @@ impl AutoMachine {
     pub(super) fn new() -> Self {
         AutoMachine {
             current: None,
+            unclaimed: Unclaimed::default(),
             netstat: NetstatMachine::new(),
             ss: SsMachine::new(),
             stat: NetstatSMachine::remembering(),
@@ -169,7 +212,7 @@ impl AutoMachine {
         if first == b' ' && self.current != Some(Kind::ProcInet) && ProcInetMachine::starts(line) {
             return Some(Kind::ProcInet);
         }
-        if first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit() {
+        if Unclaimed::ruled_out_by(first) {
             // sockstat's first line is the one opening line in lower case.
             let sockstat = first == b's' && line.starts_with(b"sockets: ") && SockstatMachine::starts(line);
             return (sockstat && self.current != Some(Kind::Sockstat)).then_some(Kind::Sockstat);
@@ -192,6 +235,22 @@ impl AutoMachine {
             Some(current) if current < claimed && Self::opens(current, line) => Some(current),
             _ => Some(claimed),
         }
+    }
+
+    /// [`AutoMachine::starts`], answered from [`Unclaimed`] for a line asked before.
+    fn starts_remembered(&mut self, line: &[u8]) -> Option<Kind> {
+        let asks_every_format = line.first().is_some_and(|&b| !Unclaimed::ruled_out_by(b));
+        if !asks_every_format || line.len() > Unclaimed::MAX_LEN {
+            return self.starts(line);
+        }
+        if self.unclaimed.knows(self.current, line) {
+            return None;
+        }
+        let kind = self.starts(line);
+        if kind.is_none() {
+            self.unclaimed.learn(self.current, line);
+        }
+        kind
     }
 
     /// Whether `line` opens a section of another format than the current one: the
@@ -252,7 +311,7 @@ impl AutoMachine {
     }
 
     pub(super) fn line<S: Sink + ?Sized>(&mut self, line: &[u8], at: Position, stats: &mut LineStats, sink: &mut S) {
-        if let Some(kind) = self.starts(line) {
+        if let Some(kind) = self.starts_remembered(line) {
             // A machine keeps its own section state, and its own notion of where a
             // capture starts (a repeated title). ss holds its last row until it knows the
             // row is complete: leaving ss completes it, so events stay in input order.
@@ -360,5 +419,39 @@ impl AutoMachine {
         self.snmp6.finish(stats, sink);
         self.sockstat.finish(stats, sink);
         self.dev.finish(stats, sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The remembered answers are `starts`' own: a title no format claims is answered from
+    /// the cache under the format it was asked under only, and a line that opens a
+    /// section is never remembered.
+    #[test]
+    fn remembered_answers_are_those_of_starts() {
+        let mut auto = AutoMachine::new();
+        let netstat_header = b"Active Internet connections (servers and established)";
+        assert_eq!(auto.starts_remembered(netstat_header), Some(Kind::Netstat));
+        assert!(auto.unclaimed.lines.is_empty());
+        auto.current = Some(Kind::Netstat);
+        // Under netstat, a netstat -s title opens netstat -s: not remembered either.
+        assert_eq!(auto.starts_remembered(b"Tcp:"), Some(Kind::NetstatS));
+        assert!(auto.unclaimed.lines.is_empty());
+        auto.current = Some(Kind::NetstatS);
+        for _ in 0..3 {
+            assert_eq!(auto.starts_remembered(b"Tcp:"), auto.starts(b"Tcp:"));
+            assert_eq!(auto.starts_remembered(b"Tcp:"), None);
+        }
+        assert_eq!(auto.unclaimed.lines.len(), 1);
+        assert!(auto.unclaimed.knows(Some(Kind::NetstatS), b"Tcp:"));
+        assert!(!auto.unclaimed.knows(Some(Kind::Netstat), b"Tcp:"));
+        // Bounded: past `MAX_LINES` lines nothing more is remembered, answers stay right.
+        for i in 0..2 * Unclaimed::MAX_LINES {
+            let title = format!("Nope{i}:");
+            assert_eq!(auto.starts_remembered(title.as_bytes()), auto.starts(title.as_bytes()));
+        }
+        assert_eq!(auto.unclaimed.lines.len(), Unclaimed::MAX_LINES);
     }
 }
