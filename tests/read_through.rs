@@ -203,6 +203,18 @@ fn netstat_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// `input` in chunks of `chunk` bytes gives the events and line accounting of a byte at a
+/// time, under `format` and under auto.
+fn chunked_as_byte_by_byte(format: Format, input: &str, chunk: usize, cap: usize) -> Result<(), TestCaseError> {
+    for format in [format, Format::Auto] {
+        let (reference, reference_stats) = events(format, input.as_bytes(), 1, cap);
+        let (got, stats) = events(format, input.as_bytes(), chunk, cap);
+        prop_assert_eq!(&got, &reference, "{:?}, chunks of {}", format, chunk);
+        prop_assert_eq!(stats, reference_stats);
+    }
+    Ok(())
+}
+
 /// The generated `lines` as one input: a quarter of their digits changed (by `seed`), and
 /// now and then a line ended by `\r\n` when `crlf`.
 fn table_input(lines: &[String], seed: u64, crlf: bool) -> String {
@@ -235,13 +247,7 @@ proptest! {
         cap in prop_oneof![Just(1usize << 20), 40usize..200],
         crlf in any::<bool>(),
     ) {
-        let input = table_input(&lines, seed, crlf);
-        for format in [Format::Netstat, Format::Auto] {
-            let (reference, reference_stats) = events(format, input.as_bytes(), 1, cap);
-            let (got, stats) = events(format, input.as_bytes(), chunk, cap);
-            prop_assert_eq!(&got, &reference, "{:?}, chunks of {}", format, chunk);
-            prop_assert_eq!(stats, reference_stats);
-        }
+        chunked_as_byte_by_byte(Format::Netstat, &table_input(&lines, seed, crlf), chunk, cap)?;
     }
 }
 
@@ -299,13 +305,7 @@ proptest! {
         cap in prop_oneof![Just(1usize << 20), 40usize..300],
         crlf in any::<bool>(),
     ) {
-        let input = table_input(&lines, seed, crlf);
-        for format in [Format::Ss, Format::Auto] {
-            let (reference, reference_stats) = events(format, input.as_bytes(), 1, cap);
-            let (got, stats) = events(format, input.as_bytes(), chunk, cap);
-            prop_assert_eq!(&got, &reference, "{:?}, chunks of {}", format, chunk);
-            prop_assert_eq!(stats, reference_stats);
-        }
+        chunked_as_byte_by_byte(Format::Ss, &table_input(&lines, seed, crlf), chunk, cap)?;
     }
 }
 
