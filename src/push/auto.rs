@@ -64,6 +64,14 @@ impl Kind {
     }
 }
 
+/// Whether a line starting with `first` is ruled out as an opening line by that byte alone
+/// (connection rows start with a lower-case protocol word, counter sentences with blanks,
+/// values with digits), but for the two opening lines that start so: the kernel inet
+/// tables' indented `sl` header and sockstat's `sockets:` ([`AutoMachine::starts`]).
+fn ruled_out_by_first_byte(first: u8) -> bool {
+    first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit()
+}
+
 /// Lines that every format was asked about and none claimed, each with the current
 /// format it was asked under. A periodic log prints the same titles (`Tcp:`, `TcpExt:` …)
 /// capture after capture, and asking a dozen formats again costs about a thousand
@@ -86,12 +94,6 @@ impl PartialEq for Unclaimed {
 impl Unclaimed {
     const MAX_LINES: usize = 32;
     const MAX_LEN: usize = 64;
-
-    /// Lines starting so are ruled out from their first byte: connection rows start with a
-    /// lower-case protocol word, counter sentences with blanks, values with digits.
-    fn ruled_out_by(first: u8) -> bool {
-        first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit()
-    }
 
     fn knows(&self, kind: Option<Kind>, line: &[u8]) -> bool {
         self.lines.iter().any(|(under, known)| *under == kind && **known == *line)
@@ -212,7 +214,7 @@ impl AutoMachine {
         if first == b' ' && self.current != Some(Kind::ProcInet) && ProcInetMachine::starts(line) {
             return Some(Kind::ProcInet);
         }
-        if Unclaimed::ruled_out_by(first) {
+        if ruled_out_by_first_byte(first) {
             // sockstat's first line is the one opening line in lower case.
             let sockstat = first == b's' && line.starts_with(b"sockets: ") && SockstatMachine::starts(line);
             return (sockstat && self.current != Some(Kind::Sockstat)).then_some(Kind::Sockstat);
@@ -239,7 +241,7 @@ impl AutoMachine {
 
     /// [`AutoMachine::starts`], answered from [`Unclaimed`] for a line asked before.
     fn starts_remembered(&mut self, line: &[u8]) -> Option<Kind> {
-        let asks_every_format = line.first().is_some_and(|&b| !Unclaimed::ruled_out_by(b));
+        let asks_every_format = line.first().is_some_and(|&b| !ruled_out_by_first_byte(b));
         if !asks_every_format || line.len() > Unclaimed::MAX_LEN {
             return self.starts(line);
         }
@@ -378,9 +380,10 @@ impl AutoMachine {
         sink: &mut S,
     ) -> Option<usize> {
         let first = *rest.first()?;
-        let claimable = !(first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit())
+        // The prefixes `starts` itself checks first for the two exceptions.
+        let claimable = !ruled_out_by_first_byte(first)
             || (first == b's' && rest.starts_with(b"sockets: "))
-            || ((first == b' ' || first == b'\t') && netsift_grammar::lex::trim_start_blanks(rest).starts_with(b"sl"));
+            || (first == b' ' && netsift_grammar::lex::trim_start_blanks(rest).starts_with(b"sl"));
         if claimable {
             return None;
         }
