@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo build --release --example library_paths
-//! target/release/examples/library_paths feed netstat FILE         # PushParser::feed, counting sink
+//! target/release/examples/library_paths feed netstat FILE         # PushParser::feed (feed_reader), counting sink
 //! target/release/examples/library_paths json netstat FILE         # feed + EventWriter (no output)
 //! target/release/examples/library_paths read_events netstat FILE  # netsift::read_events
 //! target/release/examples/library_paths owned netstat FILE        # OwnedEvents, 1 MiB Bytes chunks
@@ -17,7 +17,8 @@ use bytes::Bytes;
 use netsift::events::json::EventWriter;
 use netsift::{Event, Format, OwnedEvents, PushParser};
 
-/// The chunk each path reads or is fed at a time, as `netsift count` reads.
+/// The `Bytes` chunk `OwnedEvents` is fed at a time, and the JSON buffer's flush size
+/// (`feed` and `json` read as the CLI does, through `netsift::input::feed_reader`).
 const CHUNK: usize = 1 << 20;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,15 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "feed" => {
             let mut parser = PushParser::new(format);
             let mut sink = |_: Event<'_>| events += 1;
-            let mut buf = vec![0; CHUNK];
-            loop {
-                let n = input.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                parser.feed(&buf[..n], &mut sink);
-            }
-            parser.finish(&mut sink);
+            netsift::input::feed_reader(&mut parser, &mut input, &mut sink, || false).map_err(|e| e.source)?;
         }
         "json" => {
             let mut parser = PushParser::new(format);
@@ -55,15 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     out.clear();
                 }
             };
-            let mut buf = vec![0; CHUNK];
-            loop {
-                let n = input.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                parser.feed(&buf[..n], &mut sink);
-            }
-            parser.finish(&mut sink);
+            netsift::input::feed_reader(&mut parser, &mut input, &mut sink, || false).map_err(|e| e.source)?;
             println!("{} JSON bytes", written + out.len() as u64);
         }
         "read_events" => {
