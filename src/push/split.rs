@@ -306,7 +306,10 @@ impl Marking {
             Rule::Ss if line.first() == Some(&b'\t') => {}
             Rule::Ss => {
                 self.lets_go = true;
-                self.header_held = self.header_mark.find(line).is_some() && is_table_header(line);
+                // One byte rules out the rows; the search, most other lines.
+                self.header_held = netsift_grammar::ss::could_be_header(line)
+                    && self.header_mark.find(line).is_some()
+                    && is_table_header(line);
                 if self.header_held {
                     self.push(0, false);
                     self.last_headers = [Some(at.offset), self.last_headers[0]];

@@ -235,10 +235,19 @@ impl Cursor<'_> {
         Some((value, start, at))
     }
 
-    /// Move past blanks (eight spaces at a time in long runs); returns the new position.
+    /// Move past blanks; returns the new position. Column padding is read eight bytes at a
+    /// time, the first byte that is not a space found in the word that holds it (a tab,
+    /// rare in padding, and the last few bytes of the text are stepped over one by one).
     #[inline]
     fn skip_blanks(&mut self) -> usize {
-        while is_spaces8(self.line, self.pos) {
+        const SPACES: u64 = u64::from_le_bytes(*b"        ");
+        while let Some(word) = self.line.get(self.pos..).and_then(<[u8]>::first_chunk::<8>) {
+            let other = u64::from_le_bytes(*word) ^ SPACES;
+            if other != 0 {
+                // Little-endian: the lowest set byte is the first byte that is not a space.
+                self.pos += (other.trailing_zeros() / 8) as usize;
+                break;
+            }
             self.pos += 8;
         }
         while self.line.get(self.pos).is_some_and(|&b| is_blank(b)) {
@@ -330,8 +339,8 @@ fn scan_users(line: &[u8], start: usize) -> Option<users::Scan> {
         if line.get(pos) != Some(&b'(') {
             return None;
         }
-        let close = match common_entry(line, pos + 1) {
-            Some(close) => close,
+        let close = match users::common_entry(line, pos + 1) {
+            Some((_, close)) => close,
             None => {
                 let close = pos + 1 + memchr::memchr(b')', &line[pos + 1..])?;
                 if !users::is_entry(&line[pos + 1..close]) {
@@ -349,47 +358,6 @@ fn scan_users(line: &[u8], start: usize) -> Option<users::Scan> {
             _ => return None,
         }
     }
-}
-
-/// `"name",pid=N,fd=N)` at `line[at..]`, with no `"` or `)` in the name and numbers that
-/// fit 32 bits: where its `)` is. The grammar's entry reader accepts the entry (its last
-/// `",pid=` is the one after the name, and its first `)` the one at the end).
-fn common_entry(line: &[u8], at: usize) -> Option<usize> {
-    if line.get(at) != Some(&b'"') {
-        return None;
-    }
-    let mut i = at + 1;
-    loop {
-        match *line.get(i)? {
-            b'"' => break,
-            b')' => return None,
-            _ => i += 1,
-        }
-    }
-    i += 1;
-    if line.get(i..i + 5) != Some(b",pid=") {
-        return None;
-    }
-    i = number_u32(line, i + 5)?;
-    if line.get(i..i + 4) != Some(b",fd=") {
-        return None;
-    }
-    i = number_u32(line, i + 4)?;
-    (line.get(i) == Some(&b')')).then_some(i)
-}
-
-/// The end of the digits at `line[at..]`, when there are some and they fit 32 bits.
-fn number_u32(line: &[u8], at: usize) -> Option<usize> {
-    let mut value = 0u64;
-    let mut i = at;
-    while let Some(d) = digit(line.get(i)) {
-        value = value * 10 + u64::from(d);
-        i += 1;
-        if i - at > 10 {
-            return None;
-        }
-    }
-    (i > at && value <= u64::from(u32::MAX)).then_some(i)
 }
 
 #[cfg(test)]

@@ -99,6 +99,21 @@ pub fn header(line: &[u8]) -> Option<SsHeader> {
     complete.then_some(SsHeader { columns: SsColumns { netid, state, queues: recv_q }, process })
 }
 
+/// Whether `line` may be a header, by its first byte that is not a blank: a [`header`]
+/// starts with the first letter of `Netid`, `State`, `Recv-Q`, `Send-Q` or `Local` (its
+/// first column). A test of one byte, for a reader that asks every line of a large input
+/// (rows start with a lower-case netid or a state).
+///
+/// ```
+/// use netsift_grammar::ss::{could_be_header, header};
+/// assert!(could_be_header(b"  Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port"));
+/// assert!(!could_be_header(b"tcp   ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000"));
+/// assert!(header(b"tcp   ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000").is_none());
+/// ```
+pub fn could_be_header(line: &[u8]) -> bool {
+    matches!(line.iter().find(|&&b| !is_blank(b)), Some(b'N' | b'S' | b'R' | b'L'))
+}
+
 /// The offsets of a header's `Send-Q` and of the colon of its `Peer Address:`, which
 /// [`row_in`] uses to split the columns iproute2 4.15–4.19 printed glued.
 ///
@@ -274,6 +289,7 @@ mod tests {
         // old/ss-4.15_tulpn_tty80.txt: glued NetidState, padded to 160 bytes.
         let glued = b"NetidState  Recv-Q Send-Q               Local Address:Port    Peer Address:Port                                                                                 ";
         assert_eq!(h(glued), (SsColumns::FULL, false));
+        assert!(could_be_header(tupna) && could_be_header(glued) && could_be_header(b" \tState Recv-Q"));
         // old/ss-5.4_tupna.txt, jc/centos-7.7_ss-sudo-a.out
         assert_eq!(h(b"Netid   State        Recv-Q      Send-Q                   Local Address:Port                                      Peer Address:Port                             Process                                                                         "), (SsColumns::FULL, true));
         assert_eq!(
@@ -298,6 +314,33 @@ mod tests {
             b"",
         ] {
             assert_eq!(header(line), None, "{}", String::from_utf8_lossy(line));
+        }
+    }
+
+    proptest::proptest! {
+        /// Every header passes the one-byte test: headers of every column set, blank-led
+        /// or not, padded with spaces or tabs.
+        #[test]
+        fn every_header_could_be_one(
+            columns in proptest::array::uniform4(proptest::prelude::any::<bool>()),
+            pads in proptest::array::uniform6(0usize..4),
+            tab in proptest::prelude::any::<bool>(),
+        ) {
+            let [netid, state, queues, process] = columns;
+            let blank = |n: usize| if tab { "\t" } else { " " }.repeat(n);
+            let mut line = blank(pads[0]);
+            for (on, word, pad) in [(netid, "Netid", pads[1]), (state, "State", pads[2]), (queues, "Recv-Q Send-Q", pads[3])] {
+                if on {
+                    line += word;
+                    line += &blank(pad);
+                }
+            }
+            line += &format!("Local Address:Port{}Peer Address:Port{}", blank(pads[4] + 1), blank(pads[5]));
+            if process {
+                line += "Process";
+            }
+            proptest::prop_assert!(header(line.as_bytes()).is_some(), "{line}");
+            proptest::prop_assert!(could_be_header(line.as_bytes()), "{line}");
         }
     }
 

@@ -18,7 +18,7 @@
 //! least [`TRUNCATED_AT`] bytes whose last entry is broken is read as truncated, not as an
 //! error.
 
-use crate::lex::{all_digits, is_blank, parse_u64};
+use crate::lex::is_blank;
 use crate::LineError;
 
 /// What every Process value starts with.
@@ -121,8 +121,13 @@ impl<'a> Iterator for UsersIter<'a> {
             return None;
         }
         let body = self.rest.strip_prefix(b"(")?;
-        let close = memchr::memchr(b')', body)?;
-        let process = entry(&body[..close])?;
+        let (process, close) = match common_entry(body, 0) {
+            Some(common) => common,
+            None => {
+                let close = memchr::memchr(b')', body)?;
+                (entry(&body[..close])?, close)
+            }
+        };
         let after = &body[close + 1..];
         self.rest = after.strip_prefix(b",").unwrap_or(after);
         self.remaining -= 1;
@@ -219,6 +224,27 @@ pub(super) fn scan(line: &[u8], start: usize) -> Result<Scan, Stop> {
     }
 }
 
+/// The commonest entry, `"name",pid=N,fd=N)` with no `"` or `)` in its name, read in one
+/// forward pass at `text[at..]` (just after its `(`): the process and where its `)` is.
+/// That `)` is the entry's first, and [`entry`] reads the entry up to it the same way (the
+/// name ends at its only quote); any other entry is `None`, left to [`entry`]. The row
+/// reader checks a list with it, the list's iterator reads it again.
+#[inline]
+pub(super) fn common_entry(text: &[u8], at: usize) -> Option<(Process<'_>, usize)> {
+    let body = text.get(at..)?.strip_prefix(b"\"")?;
+    let quote = body.iter().position(|&b| b == b'"' || b == b')')?;
+    if body[quote] != b'"' {
+        return None;
+    }
+    let (pid, rest) = number(body[quote + 1..].strip_prefix(b",pid=")?)?;
+    let (fd, rest) = number(rest.strip_prefix(b",fd=")?)?;
+    if rest.first() != Some(&b')') {
+        return None;
+    }
+    let process = Process { name: &body[..quote], pid, fd, tid: None, proc_ctx: None, sock_ctx: None };
+    Some((process, text.len() - rest.len()))
+}
+
 /// Whether `inner` (an entry without its parentheses) is one the list reader accepts.
 pub(super) fn is_entry(inner: &[u8]) -> bool {
     entry(inner).is_some()
@@ -283,14 +309,26 @@ fn old_fields<'a>(name: &'a [u8], fields: &'a [u8]) -> Option<Process<'a>> {
     (rest.is_empty() && tail.is_empty()).then_some(Process { name, pid, fd, tid: None, proc_ctx: None, sock_ctx: None })
 }
 
-/// Leading digits as a `u32`, and what follows them.
+/// Leading digits as a `u32`, and what follows them: one pass (a list's entries are read
+/// once by the row reader and again by each writer of the processes).
+#[inline]
 fn number(text: &[u8]) -> Option<(u32, &[u8])> {
-    let len = text.iter().position(|b| !b.is_ascii_digit()).unwrap_or(text.len());
-    let digits = &text[..len];
-    if !all_digits(digits) {
+    const TOO_BIG: u64 = u32::MAX as u64 + 1;
+    let mut value = 0u64;
+    let mut len = 0;
+    while let Some(&b) = text.get(len) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        // Past `u32::MAX` the value stays just above it (leading zeros still count as 0).
+        value = (value * 10 + u64::from(d)).min(TOO_BIG);
+        len += 1;
+    }
+    if len == 0 {
         return None;
     }
-    let value = u32::try_from(parse_u64(digits)?).ok()?;
+    let value = u32::try_from(value).ok()?;
     Some((value, &text[len..]))
 }
 
@@ -341,6 +379,60 @@ mod tests {
                 proptest::prop_assert_eq!(Some(p), any_entry(&body));
             }
         }
+    }
+
+    proptest::proptest! {
+        /// A pid or fd: the leading digits read as `u32` reads them (leading zeros and all),
+        /// none when they are absent or beyond its range.
+        #[test]
+        fn numbers_read_as_u32_reads_their_digits(text in "[0-9]{0,24}[,)a-z0-9]{0,2}", zeros in 0usize..12) {
+            let text = format!("{}{text}", "0".repeat(zeros));
+            let len = text.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(text.len());
+            let expected = text[..len].parse::<u32>().ok().map(|v| (v, &text.as_bytes()[len..]));
+            proptest::prop_assert_eq!(number(text.as_bytes()), expected);
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-pass reader of the common entry, where it reads one, reads what the
+        /// entry reader reads up to the first `)`.
+        #[test]
+        fn the_common_entry_reader_agrees_with_the_entry_reader(
+            name in proptest::collection::vec(proptest::prop_oneof![
+                8 => 0x20u8..0x7f,
+                1 => proptest::prelude::Just(b'"'),
+                1 => proptest::prelude::Just(b')'),
+                1 => proptest::prelude::any::<u8>(),
+            ], 0..16),
+            pid in proptest::prop_oneof![proptest::prelude::Just("9".to_string()), "[0-9]{0,12}"],
+            fd in "[0-9]{0,4}",
+            tail in proptest::sample::select(vec![")", "),(", ",tid=5)", ")x", "", ",fd=3)", "\",pid=1,fd=2)"]),
+        ) {
+            let text = [b"\"".as_slice(), &name, format!("\",pid={pid},fd={fd}{tail}").as_bytes()].concat();
+            if let Some((process, close)) = common_entry(&text, 0) {
+                proptest::prop_assert_eq!(Some(close), memchr::memchr(b')', &text));
+                proptest::prop_assert_eq!(Some(process), entry(&text[..close]));
+            }
+        }
+    }
+
+    #[test]
+    fn the_common_entry_reader_reads_the_common_entries() {
+        let text = br#"("sshd",pid=900,fd=3),("x",pid=1,tid=7,fd=3))"#;
+        assert_eq!(common_entry(text, 1), Some((p(b"sshd", 900, 3), 20)));
+        // A thread id, another quote in the name, the old form: left to the entry reader.
+        assert_eq!(common_entry(text, 23), None);
+        assert_eq!(common_entry(br#""q"u(o",pid=9067,fd=4)"#, 0), None);
+        assert_eq!(common_entry(br#""sshd",15085,4)"#, 0), None);
+    }
+
+    #[test]
+    fn numbers_at_the_edge_of_u32() {
+        assert_eq!(number(b"4294967295,"), Some((u32::MAX, &b","[..])));
+        assert_eq!(number(b"4294967296,"), None);
+        assert_eq!(number(b"99999999999999999999999)"), None);
+        assert_eq!(number(b"0004294967295"), Some((u32::MAX, &b""[..])));
+        assert_eq!(number(b",1"), None);
     }
 
     #[test]
