@@ -9,13 +9,16 @@
 //! builders (`Utf8`, `Int64`, `Float64`): a dictionary-encoded text column would cost less
 //! still, but pyarrow's string functions and polars' `.str` do not take one.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use arrow_array::builder::ArrayBuilder;
 use arrow_array::types::ArrowPrimitiveType;
-use arrow_array::{new_null_array, ArrayRef, PrimitiveArray, StringArray};
-use arrow_buffer::{NullBufferBuilder, OffsetBuffer, ScalarBuffer};
+use arrow_array::{new_null_array, ArrayRef, BooleanArray, PrimitiveArray, StringArray};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType};
+
+use crate::iptext;
 
 /// A builder that can be turned into a finished column.
 pub trait Column {
@@ -184,6 +187,17 @@ impl Text {
     pub fn append_ascii(&mut self, a: Ascii<'_>) {
         self.start();
         push_bytes(&mut self.values, a.0);
+        self.nulls.append_non_null();
+        self.end_row();
+    }
+
+    /// An IP address as `Display` writes it (written on the stack, ASCII by construction).
+    #[inline(always)]
+    pub fn append_ip(&mut self, ip: IpAddr) {
+        let mut text = [0u8; iptext::MAX];
+        let len = iptext::write(ip, &mut text);
+        self.start();
+        push_bytes(&mut self.values, &text[..len]);
         self.nulls.append_non_null();
         self.end_row();
     }
@@ -395,5 +409,47 @@ impl<T: ArrowPrimitiveType> Column for Num<T> {
         }
         let array = PrimitiveArray::<T>::try_new(ScalarBuffer::from(t.values), t.nulls.finish())?;
         Ok(Arc::new(array))
+    }
+}
+
+/// A boolean column without nulls that is false on most rows (ss's `sctp_assoc` and
+/// `process_truncated`): a count until the first true, then a bitmap.
+#[derive(Default)]
+pub struct Flags {
+    /// The rows' bits, from the first true on.
+    bits: Option<BooleanBufferBuilder>,
+    /// Rows before the first true.
+    falses: usize,
+}
+
+impl Flags {
+    /// One more row.
+    #[inline(always)]
+    pub fn append(&mut self, v: bool) {
+        match &mut self.bits {
+            Some(bits) => bits.append(v),
+            None if !v => self.falses += 1,
+            None => self.first_true(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn first_true(&mut self) {
+        let mut bits = BooleanBufferBuilder::new(self.falses + 1);
+        bits.append_n(self.falses, false);
+        bits.append(true);
+        self.bits = Some(bits);
+    }
+}
+
+impl Column for Flags {
+    fn finish_column(&mut self) -> Result<ArrayRef, ArrowError> {
+        let t = std::mem::take(self);
+        let values = match t.bits {
+            Some(mut bits) => bits.finish(),
+            None => BooleanBuffer::new_unset(t.falses),
+        };
+        Ok(Arc::new(BooleanArray::new(values, None)))
     }
 }

@@ -11,6 +11,8 @@
 //! - [`table`]: the events of one kind as typed Arrow columns (a fixed schema per kind),
 //!   built from the borrowed events and handed to pyarrow through the Arrow C stream
 //!   interface;
+//! - [`ahead`]: the input read window by window on a thread of its own, the next window
+//!   while this one is parsed;
 //! - [`parts`]: an input in memory parsed in parts on every core, with exactly the events
 //!   of one parse (the guessed-state scheme of the CLI's `--jobs`);
 //! - [`pystr`]: bytes to `str` as insights holds them, and `str` lines to the bytes parsed.
@@ -24,7 +26,9 @@
 
 use pyo3::prelude::*;
 
+mod ahead;
 mod columns;
+mod iptext;
 mod parts;
 mod pyjson;
 mod pystr;

@@ -22,17 +22,15 @@
 //! Bytes that are not UTF-8 become U+FFFD (Arrow strings are UTF-8). An unsigned value
 //! beyond int64 in any other column is an error naming its line, not a wrong number.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Read;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{ArrayRef, ListArray, RecordBatch, RecordBatchIterator, StructArray};
-use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_buffer::{NullBuffer, NullBufferBuilder, OffsetBuffer};
 use arrow_schema::{ArrowError, Field, Fields, Schema};
 use netsift::events::{
     Columns, Counter, Endpoint, Host, InetCol, InetConn, InetState, Interface, Malformed, Membership, Notice, Owner,
@@ -47,7 +45,8 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-use crate::columns::{Ascii, Column, Num, Runs, Text};
+use crate::ahead;
+use crate::columns::{Ascii, Column, Flags, Num, Runs, Text};
 use crate::parts;
 use crate::stream::{format_of, Source};
 
@@ -60,15 +59,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// Why a table cannot be built: a value that does not fit its column.
 type Res<T> = Result<T, String>;
-
-/// Bytes as Arrow text: UTF-8 as is (borrowed), other bytes as U+FFFD.
-fn text(b: &[u8]) -> Cow<'_, str> {
-    // The common case first: `from_utf8` is much faster than the lossy walk.
-    match std::str::from_utf8(b) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(b),
-    }
-}
 
 /// Rows of a nullable struct column whose children are not started yet: a struct that is
 /// null on every row (`kernel` outside /proc tables, `timer` without `-o`) costs one count
@@ -132,23 +122,17 @@ fn struct_array(children: Named, valid: Option<Vec<bool>>) -> Result<ArrayRef, A
     Ok(Arc::new(StructArray::try_new(fields, arrays, valid.map(NullBuffer::from))?))
 }
 
-/// A list column over `values`, given its offsets and which rows are not null.
-fn list_array(values: ArrayRef, offsets: Vec<i32>, valid: Vec<bool>) -> Result<ArrayRef, ArrowError> {
-    let field = Arc::new(Field::new("item", values.data_type().clone(), true));
-    Ok(Arc::new(ListArray::try_new(field, OffsetBuffer::new(offsets.into()), values, Some(NullBuffer::from(valid)))?))
-}
-
-/// The offsets and validity of a list column whose items are built elsewhere.
+/// The offsets and validity of a list column whose items are built elsewhere. Null rows
+/// before the first list cost one count each (a column null on every row, as `info` without
+/// `ss -i`, is made at the end), and the rows write no validity while none is null.
+#[derive(Default)]
 struct ListShape {
+    /// The offsets from the first list on (empty before it).
     offsets: Vec<i32>,
-    valid: Vec<bool>,
+    nulls: Option<NullBufferBuilder>,
+    /// Null rows before the first list.
+    leading_nulls: usize,
     items: i32,
-}
-
-impl Default for ListShape {
-    fn default() -> Self {
-        ListShape { offsets: vec![0], valid: Vec::new(), items: 0 }
-    }
 }
 
 impl ListShape {
@@ -157,100 +141,42 @@ impl ListShape {
         Ok(())
     }
 
+    #[inline(always)]
     fn end_row(&mut self, valid: bool) {
+        let Some(nulls) = &mut self.nulls else {
+            if valid {
+                self.begin();
+            } else {
+                self.leading_nulls += 1;
+            }
+            return;
+        };
         self.offsets.push(self.items);
-        self.valid.push(valid);
+        nulls.append(valid);
+    }
+
+    /// The first list: the null rows before it, then its offsets.
+    #[cold]
+    #[inline(never)]
+    fn begin(&mut self) {
+        let mut nulls = NullBufferBuilder::new(0);
+        if self.leading_nulls > 0 {
+            nulls.append_n_nulls(self.leading_nulls);
+        }
+        nulls.append_non_null();
+        self.offsets = vec![0; self.leading_nulls + 1];
+        self.offsets.push(self.items);
+        self.nulls = Some(nulls);
     }
 
     fn finish(&mut self, values: ArrayRef) -> Result<ArrayRef, ArrowError> {
         let shape = std::mem::take(self);
-        list_array(values, shape.offsets, shape.valid)
-    }
-}
-
-/// An IP address as text, into a buffer kept between rows: IPv4 digit by digit (the
-/// commonest value of all; `Display` goes through the formatting machinery), IPv6 by its
-/// `Display`.
-fn ip_text(buf: &mut String, ip: IpAddr) -> &str {
-    buf.clear();
-    match ip {
-        IpAddr::V4(v4) => {
-            // Into bytes on the stack, then one copy: a `char` at a time costs a
-            // capacity check and a UTF-8 encoding each.
-            let mut text = [0u8; 15];
-            let mut len = 0;
-            for (i, octet) in v4.octets().into_iter().enumerate() {
-                if i > 0 {
-                    text[len] = b'.';
-                    len += 1;
-                }
-                if octet >= 100 {
-                    text[len] = b'0' + octet / 100;
-                    len += 1;
-                }
-                if octet >= 10 {
-                    text[len] = b'0' + octet / 10 % 10;
-                    len += 1;
-                }
-                text[len] = b'0' + octet % 10;
-                len += 1;
-            }
-            // Digits and dots: ASCII.
-            buf.push_str(std::str::from_utf8(&text[..len]).unwrap_or_default());
-        }
-        IpAddr::V6(v6) => ipv6_text(buf, v6),
-    }
-    buf
-}
-
-/// An IPv6 address as `Display` writes it (RFC 5952: lowercase hex, the first longest run
-/// of two or more zero groups as `::`, an IPv4-mapped address as `::ffff:a.b.c.d`),
-/// without the formatting machinery, which costs more than the rest of the row.
-fn ipv6_text(buf: &mut String, ip: std::net::Ipv6Addr) {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        buf.push_str("::ffff:");
-        let mut tail = String::new();
-        ip_text(&mut tail, IpAddr::V4(v4));
-        buf.push_str(&tail);
-        return;
-    }
-    let groups = ip.segments();
-    // The first longest run of zero groups.
-    let (mut best, mut run) = ((0, 0), (0, 0));
-    for (i, &g) in groups.iter().enumerate() {
-        if g == 0 {
-            if run.1 == 0 {
-                run.0 = i;
-            }
-            run.1 += 1;
-            if run.1 > best.1 {
-                best = run;
-            }
-        } else {
-            run = (0, 0);
-        }
-    }
-    let hex = |buf: &mut String, groups: &[u16]| {
-        for (i, &g) in groups.iter().enumerate() {
-            if i > 0 {
-                buf.push(':');
-            }
-            let mut started = false;
-            for shift in [12, 8, 4, 0] {
-                let digit = (g >> shift) & 0xf;
-                if digit != 0 || started || shift == 0 {
-                    started = true;
-                    buf.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
-                }
-            }
-        }
-    };
-    if best.1 > 1 {
-        hex(buf, &groups[..best.0]);
-        buf.push_str("::");
-        hex(buf, &groups[best.0 + best.1..]);
-    } else {
-        hex(buf, &groups);
+        let (offsets, nulls) = match shape.nulls {
+            Some(mut nulls) => (shape.offsets, nulls.finish()),
+            None => (vec![0; shape.leading_nulls + 1], Some(NullBuffer::new_null(shape.leading_nulls))),
+        };
+        let field = Arc::new(Field::new("item", values.data_type().clone(), true));
+        Ok(Arc::new(ListArray::try_new(field, OffsetBuffer::new(offsets.into()), values, nulls)?))
     }
 }
 
@@ -450,7 +376,7 @@ struct NetstatEndpoints {
 }
 
 impl NetstatEndpoints {
-    fn push(&mut self, e: Option<&Endpoint<'_>>, buf: &mut String) {
+    fn push(&mut self, e: Option<&Endpoint<'_>>) {
         let Some(e) = e else {
             self.address.append_null();
             self.family.append_null();
@@ -460,13 +386,28 @@ impl NetstatEndpoints {
             self.valid.push(false);
             return;
         };
-        let (address, family) = match e.host {
-            Host::Ip(ip) => (ip_text(buf, ip) as &str, if ip.is_ipv4() { "ipv4" } else { "ipv6" }),
-            Host::Any => ("*", "any"),
-            Host::Name(n) => (n, "name"),
-            Host::Truncated(t) => (t, "truncated"),
+        let family = match e.host {
+            Host::Ip(ip) => {
+                self.address.append_ip(ip);
+                if ip.is_ipv4() {
+                    "ipv4"
+                } else {
+                    "ipv6"
+                }
+            }
+            Host::Any => {
+                self.address.append_value("*");
+                "any"
+            }
+            Host::Name(n) => {
+                self.address.append_value(n);
+                "name"
+            }
+            Host::Truncated(t) => {
+                self.address.append_value(t);
+                "truncated"
+            }
         };
-        self.address.append_value(address);
         self.family.append_value(family);
         match e.port {
             Port::Number(n) => {
@@ -596,8 +537,8 @@ impl InetCols {
         });
         self.recv_q.append_option(opt_int(c.recv_q)?);
         self.send_q.append_option(opt_int(c.send_q)?);
-        self.local.push(Some(&c.local), &mut self.buf);
-        self.foreign.push(c.foreign.as_ref(), &mut self.buf);
+        self.local.push(Some(&c.local));
+        self.foreign.push(c.foreign.as_ref());
         match c.state {
             InetState::Empty => self.state.append_null(),
             InetState::Known(s) => self.state.append_value(s.as_str()),
@@ -900,10 +841,10 @@ impl SsEndpoints {
         }
     }
 
-    fn push(&mut self, e: &ss::Endpoint<'_>, buf: &mut String) -> Res<()> {
+    fn push(&mut self, e: &ss::Endpoint<'_>) -> Res<()> {
         let family = match e.host {
             ss::Host::Ip(ip) => {
-                self.address.append_value(ip_text(buf, ip));
+                self.address.append_ip(ip);
                 if ip.is_ipv4() {
                     "ipv4"
                 } else {
@@ -998,7 +939,7 @@ impl ExtrasCols {
 #[derive(Default)]
 struct SsCols {
     netid: Text,
-    sctp_assoc: BooleanBuilder,
+    sctp_assoc: Flags,
     state: Text,
     recv_q: Int,
     send_q: Int,
@@ -1011,12 +952,13 @@ struct SsCols {
     p_proc_ctx: Text,
     p_sock_ctx: Text,
     process: ListShape,
-    process_truncated: BooleanBuilder,
+    process_truncated: Flags,
     extras: ExtrasCols,
-    info: ListBuilder<StringBuilder>,
+    /// The continuation lines (`ss -i`, `-m`): a list of their texts.
+    info: ListShape,
+    info_lines: Text,
     info_extras: ExtrasCols,
     raw: Text,
-    buf: String,
 }
 
 impl SsCols {
@@ -1024,7 +966,6 @@ impl SsCols {
     fn new(rows: usize) -> Self {
         SsCols {
             netid: Text::with_capacity(rows, 4),
-            sctp_assoc: BooleanBuilder::with_capacity(rows),
             state: Text::with_capacity(rows, 8),
             recv_q: Int::with_capacity(rows),
             send_q: Int::with_capacity(rows),
@@ -1033,7 +974,6 @@ impl SsCols {
             p_name: Text::with_capacity(rows, 16),
             p_pid: Int::with_capacity(rows),
             p_fd: Int::with_capacity(rows),
-            process_truncated: BooleanBuilder::with_capacity(rows),
             raw: Text::with_capacity(rows, 256),
             ..SsCols::default()
         }
@@ -1042,12 +982,12 @@ impl SsCols {
     fn push(&mut self, s: &SsSocket<'_>) -> Res<()> {
         let r = &s.row;
         self.netid.append_opt_bytes(r.netid.map(|n| n.name()));
-        self.sctp_assoc.append_value(r.sctp_assoc);
+        self.sctp_assoc.append(r.sctp_assoc);
         self.state.append_opt_bytes(r.state.map(|st| st.name()));
         self.recv_q.append_option(opt_int(r.recv_q)?);
         self.send_q.append_option(opt_int(r.send_q)?);
-        self.local.push(&r.local, &mut self.buf)?;
-        self.peer.push(&r.peer, &mut self.buf)?;
+        self.local.push(&r.local)?;
+        self.peer.push(&r.peer)?;
         match r.process {
             Some(users) => {
                 for p in users.iter() {
@@ -1060,22 +1000,29 @@ impl SsCols {
                     self.process.item()?;
                 }
                 self.process.end_row(true);
-                self.process_truncated.append_value(users.truncated());
+                self.process_truncated.append(users.truncated());
             }
             None => {
                 self.process.end_row(false);
-                self.process_truncated.append_value(false);
+                self.process_truncated.append(false);
             }
         }
-        self.extras.push(Some(r.extras))?;
+        // The extras after the users list: the list was read already (it is `process`),
+        // so it is skipped, not read a second time to be stepped over.
+        let extras = match r.process {
+            Some(users) => r.extras.skipping_users(&users),
+            None => r.extras,
+        };
+        self.extras.push(Some(extras))?;
         if s.info.is_empty() {
-            self.info.append(false);
+            self.info.end_row(false);
             self.info_extras.push(None::<[ss::Extra<'_>; 0]>)?;
         } else {
             for line in s.info.split(|&b| b == b'\n') {
-                self.info.values().append_value(text(line));
+                self.info_lines.append_bytes(line);
+                self.info.item()?;
             }
-            self.info.append(true);
+            self.info.end_row(true);
             self.info_extras.push(Some(s.info_extras().flatten()))?;
         }
         self.raw.append_bytes(r.line);
@@ -1104,7 +1051,8 @@ impl SsCols {
         out.push(("process", self.process.finish(entries)?));
         out.push(("process_truncated", done(&mut self.process_truncated)?));
         out.push(("extras", self.extras.finish()?));
-        out.push(("info", done(&mut self.info)?));
+        let lines = done(&mut self.info_lines)?;
+        out.push(("info", self.info.finish(lines)?));
         out.push(("info_extras", self.info_extras.finish()?));
         out.push(("raw", done(&mut self.raw)?));
         Ok(())
@@ -1294,7 +1242,6 @@ struct MembershipCols {
     group: Text,
     family: Text,
     raw: Text,
-    buf: String,
 }
 
 impl MembershipCols {
@@ -1303,7 +1250,7 @@ impl MembershipCols {
         self.refcnt.append_value(int(m.refcnt)?);
         match m.group {
             Group::Ip(ip) => {
-                self.group.append_value(ip_text(&mut self.buf, ip));
+                self.group.append_ip(ip);
                 self.family.append_value(if ip.is_ipv4() { "ipv4" } else { "ipv6" });
             }
             Group::Name(n) => {
@@ -1434,19 +1381,11 @@ fn parse_part(parser: &mut PushParser, bytes: &[u8], last: bool, kind: &str) -> 
     table.finish().map_err(|e| e.to_string())
 }
 
-/// Read until `window` holds `want` bytes or the input ends; says whether it ended.
-fn fill(reader: &mut dyn Read, window: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    let asked = want.saturating_sub(window.len());
-    // `read_to_end` reads into the spare capacity without zeroing it first.
-    window.reserve(asked);
-    let got = reader.take(asked as u64).read_to_end(window)?;
-    Ok(got < asked)
-}
-
 /// The events of one kind of a source, as record batches in input order.
 ///
 /// The input is read a window at a time (one part of a few MB per core, cut at line
-/// starts). The first part of a window is parsed by the true parser; each other part, on
+/// starts), the next one on a thread of its own while this one is parsed (`ahead`). The
+/// first part of a window is parsed by the true parser; each other part, on
 /// its own thread, by a parser whose state is guessed from the bytes just before it
 /// (`PushParser::guess_for_part_under`, with the capture state and table header found by a
 /// first quick pass over the parts, as the CLI's `--jobs`). When the true parser reaches the
@@ -1457,63 +1396,71 @@ fn fill(reader: &mut dyn Read, window: &mut Vec<u8>, want: usize) -> std::io::Re
 /// `name` is the file's name, from which a kernel socket table (`/proc/net/tcp6`) takes its
 /// protocol, as in `netsift.events()`; such a table is parsed by one thread (a guessed
 /// parser would not know the name).
-fn build(reader: &mut dyn Read, format: netsift::Format, name: Option<&str>, kind: &str) -> PyResult<Vec<RecordBatch>> {
+fn build(
+    reader: &mut (dyn Read + Send),
+    format: netsift::Format,
+    name: Option<&str>,
+    kind: &str,
+) -> PyResult<Vec<RecordBatch>> {
     let (mut truth, workers) = match name {
         Some(name) if netsift::Format::kernel_table(name).is_some() => (PushParser::named(format, name), 1),
         _ => (PushParser::new(format), parts::workers()),
     };
-    let mut batches = Vec::new();
-    let mut window: Vec<u8> = Vec::new();
-    // Where the window starts: a line start, except after a line longer than a window
-    // (then every part is parsed by the true parser).
-    let mut at = netsift::push::Position { line: 1, offset: 0 };
-    let mut aligned = true;
-    let mut inside = None;
-    // The last table header read so far (an ss table can go on over several windows).
-    let mut header: Vec<u8> = Vec::new();
-    let mut have_header = false;
-    loop {
-        let ended = fill(reader, &mut window, workers * PART).map_err(|e| PyOSError::new_err(e.to_string()))?;
-        // The window's whole lines; the rest waits for the next window.
-        let end = if ended { window.len() } else { memchr::memrchr(b'\n', &window).map_or(0, |i| i + 1) };
-        if end == 0 && !ended {
-            // A line longer than the window: fed as is, and no guessing from here on.
-            batches.push(parse_part(&mut truth, &window, false, kind).map_err(PyValueError::new_err)?);
-            window.clear();
-            aligned = false;
-            continue;
+    ahead::windows(reader, workers * PART, |windows| {
+        let mut batches = Vec::new();
+        // Where the window starts: a line start, except after a line longer than a window
+        // (then every part is parsed by the true parser).
+        let mut at = netsift::push::Position { line: 1, offset: 0 };
+        let mut aligned = true;
+        let mut inside = None;
+        // The last table header read so far (an ss table can go on over several windows).
+        let mut header: Vec<u8> = Vec::new();
+        let mut have_header = false;
+        loop {
+            let window = windows.next().map_err(|e| PyOSError::new_err(e.to_string()))?;
+            let (bytes, ended) = (window.bytes(), window.ended);
+            // The window's whole lines; the rest waits for the next window.
+            let end = if ended { bytes.len() } else { memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1) };
+            if end == 0 && !ended {
+                // A line longer than the window: fed as is, and no guessing from here on.
+                batches.push(parse_part(&mut truth, bytes, false, kind).map_err(PyValueError::new_err)?);
+                let fed = bytes.len();
+                windows.done(window, fed);
+                aligned = false;
+                continue;
+            }
+            let bytes = &bytes[..end];
+            if aligned && inside.is_none() && at.offset == 0 {
+                inside = Some(parts::sniff(format, bytes));
+            }
+            let span = parts::Span {
+                format,
+                bytes,
+                at,
+                ended,
+                inside: inside.flatten(),
+                workers: if aligned { workers } else { 1 },
+                header: have_header.then_some(&header[..]),
+            };
+            let (results, parsed) =
+                parts::parse(&mut truth, span, &|parser, part, last| parse_part(parser, part, last, kind));
+            let end_line = parsed.end_line;
+            if let Some(h) = parsed.header.map(<[u8]>::to_vec) {
+                header = h;
+                have_header = true;
+            }
+            for batch in results {
+                // A value that does not fit its column (named with its line).
+                batches.push(batch.map_err(PyValueError::new_err)?);
+            }
+            if ended {
+                return Ok(batches);
+            }
+            at.line = end_line;
+            at.offset += end as u64;
+            windows.done(window, end);
         }
-        let bytes = &window[..end];
-        if aligned && inside.is_none() && at.offset == 0 {
-            inside = Some(parts::sniff(format, bytes));
-        }
-        let span = parts::Span {
-            format,
-            bytes,
-            at,
-            ended,
-            inside: inside.flatten(),
-            workers: if aligned { workers } else { 1 },
-            header: have_header.then_some(&header[..]),
-        };
-        let (results, parsed) =
-            parts::parse(&mut truth, span, &|parser, part, last| parse_part(parser, part, last, kind));
-        let end_line = parsed.end_line;
-        if let Some(h) = parsed.header.map(<[u8]>::to_vec) {
-            header = h;
-            have_header = true;
-        }
-        for batch in results {
-            // A value that does not fit its column (named with its line).
-            batches.push(batch.map_err(PyValueError::new_err)?);
-        }
-        if ended {
-            return Ok(batches);
-        }
-        at.line = end_line;
-        at.offset += end as u64;
-        window.drain(..end);
-    }
+    })
 }
 
 /// The batch behind `netsift.table()`, exported once through the Arrow C stream interface.
