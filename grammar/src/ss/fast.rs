@@ -21,7 +21,7 @@ use super::row::{Netid, SsCol, SsRow, State};
 use super::users::{self, Users, PREFIX as USERS_PREFIX};
 use super::SsColumns;
 use crate::ip::{ipv4_at, ipv4_prefix, ipv6};
-use crate::lex::{is_blank, trim_end_blanks};
+use crate::lex::{digit_lanes, digit_run, eight_digits, is_blank, trim_end_blanks};
 
 /// Read `line` as a row of a table with `columns`, if it has the common shape; `None`
 /// means "ask [`super::row_in`]", never "malformed". A row read here reads the same with
@@ -41,7 +41,7 @@ pub fn row(line: &[u8], columns: SsColumns) -> Option<SsRow<'_>> {
 /// there are any, are searched for the `\n`. `None` when `text` holds no `\n`, when the
 /// line ends `\r\n` (the framer strips the `\r`; such lines are left to it), and
 /// wherever [`row`] says `None`.
-#[inline]
+#[inline(always)]
 pub fn row_through(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
     let (row, end) = row_to(text, columns)?;
     if text.get(end) != Some(&b'\n') || (end > 0 && text[end - 1] == b'\r') {
@@ -109,36 +109,48 @@ fn row_to(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
     // list is read in the whole line: past its last word there are only blanks, where
     // the grammar's reading of the list, which stops there, finds nothing either.)
     let first = cursor.skip_blanks();
-    // The line ends here when the padding after the peer runs to its `\n`; otherwise at
-    // the first `\n` after the peer's padding (users lists and extras hold any byte).
-    let line_end = match text.get(first) {
-        None | Some(b'\n') => first,
-        Some(_) => memchr::memchr(b'\n', &text[first..]).map_or(text.len(), |i| first + i),
+    // The line ends here when the padding after the peer runs to its `\n`. A users list
+    // is read where it lies, before the line's end is known (its reader stops at a `\n`:
+    // what it reads is what it would read in the line alone), and the line ends where the
+    // padding after it runs to its `\n`; otherwise the line ends at the first `\n` after
+    // the padding (users lists and extras hold any byte).
+    let (line_end, process, extras_from, end) = match text.get(first) {
+        None | Some(b'\n') => {
+            spans[SsCol::Process as usize] = span(pe, pe);
+            (first, None, pe, pe)
+        }
+        Some(b'u') if text[first..].starts_with(USERS_PREFIX) => {
+            let scan = match scan_users(text, first) {
+                Some(scan) => scan,
+                // A list the reader could not vouch for before the line's end was known:
+                // read it again in the line alone.
+                None => scan_users(&text[..line_end_from(text, first)], first)?,
+            };
+            spans[SsCol::Process as usize] = span(first, scan.end);
+            cursor.pos = scan.end;
+            let after = cursor.skip_blanks();
+            let (line_end, extras_from, end) = match text.get(after) {
+                None | Some(b'\n') => (after, scan.end, scan.end),
+                Some(_) => {
+                    let line_end = line_end_from(text, after);
+                    (line_end, after, trim_end(&text[..line_end]))
+                }
+            };
+            (line_end, Some(Users::from_scan(&text[first..scan.end], scan)), extras_from, end)
+        }
+        Some(_) => {
+            let line_end = line_end_from(text, first);
+            let end = trim_end(&text[..line_end]);
+            // iproute2 < 3.14 may print the list after `timer:(…)`: leave those rows to the
+            // grammar, which looks for it among the items.
+            if memchr::memmem::find(&text[first..end], USERS_PREFIX).is_some() {
+                return None;
+            }
+            spans[SsCol::Process as usize] = span(pe, pe);
+            (line_end, None, first, end)
+        }
     };
     let line = &text[..line_end];
-    cursor.line = line;
-    let (process, extras_from, end) = if first == line.len() {
-        spans[SsCol::Process as usize] = span(pe, pe);
-        (None, pe, pe)
-    } else if line[first..].starts_with(USERS_PREFIX) {
-        let scan = scan_users(line, first)?;
-        spans[SsCol::Process as usize] = span(first, scan.end);
-        cursor.pos = scan.end;
-        let (extras_from, end) = match cursor.skip_blanks() {
-            after if after == line.len() => (scan.end, scan.end),
-            after => (after, trim_end(line)),
-        };
-        (Some(Users::from_scan(&line[first..scan.end], scan)), extras_from, end)
-    } else {
-        let end = trim_end(line);
-        // iproute2 < 3.14 may print the list after `timer:(…)`: leave those rows to the
-        // grammar, which looks for it among the items.
-        if memchr::memmem::find(&line[first..end], USERS_PREFIX).is_some() {
-            return None;
-        }
-        spans[SsCol::Process as usize] = span(pe, pe);
-        (None, first, end)
-    };
     spans[SsCol::Extras as usize] = span(extras_from, end);
 
     let row = SsRow {
@@ -160,6 +172,48 @@ fn row_to(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
 
 fn span(start: usize, end: usize) -> (u32, u32) {
     (start as u32, end as u32)
+}
+
+/// Where the line that holds `text[from]` ends: its `\n`, or the end of `text`.
+#[inline]
+fn line_end_from(text: &[u8], from: usize) -> usize {
+    memchr::memchr(b'\n', &text[from..]).map_or(text.len(), |i| from + i)
+}
+
+/// The eight bytes at `text[at..]` as one word, the first byte lowest; `None` when fewer
+/// than eight are left (the callers then go on byte by byte).
+#[inline(always)]
+fn word8(text: &[u8], at: usize) -> Option<u64> {
+    let bytes: [u8; 8] = text.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(bytes))
+}
+
+/// Eight copies of a byte, one per lane of a word.
+const fn lanes(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each lane of `word` whose byte is `b`, exactly (no carries across
+/// lanes).
+#[inline(always)]
+fn lanes_eq(word: u64, b: u8) -> u64 {
+    const LOW7: u64 = lanes(0x7f);
+    let x = word ^ lanes(b);
+    !(((x & LOW7).wrapping_add(LOW7)) | x) & !LOW7
+}
+
+/// The high bit of each lane of `word` whose byte is at most a space (the blanks and `\n`
+/// among them, and the other control bytes, which the callers tell apart).
+#[inline(always)]
+fn low_lanes(word: u64) -> u64 {
+    const LOW7: u64 = lanes(0x7f);
+    !(((word & LOW7).wrapping_add(lanes(0x80 - 0x21))) | word) & !LOW7
+}
+
+/// The offset in its word of the first lane `found` marks.
+#[inline(always)]
+fn first_lane(found: u64) -> usize {
+    found.trailing_zeros() as usize / 8
 }
 
 /// Whether the eight bytes at `at` are spaces: column padding is compared eight bytes at
@@ -203,10 +257,24 @@ struct Cursor<'a> {
 impl Cursor<'_> {
     /// The word that starts at the cursor (none when a blank or the end is there), and
     /// move past it.
-    #[inline]
+    #[inline(always)]
     fn word_here(&mut self) -> Option<(usize, usize)> {
         let start = self.pos;
         let mut end = start;
+        // Eight bytes at a time to the first byte that is at most a space, then byte by
+        // byte if that byte is a control byte inside the word.
+        while let Some(word) = word8(self.line, end) {
+            let low = low_lanes(word);
+            if low == 0 {
+                end += 8;
+                continue;
+            }
+            end += first_lane(low);
+            if at_word_end(self.line, end) {
+                break;
+            }
+            end += 1;
+        }
         while !at_word_end(self.line, end) {
             end += 1;
         }
@@ -219,16 +287,20 @@ impl Cursor<'_> {
 
     /// A queue: a word of at most 19 digits (no overflow check needed; longer ones are
     /// left to the grammar). Its value, start and end.
-    #[inline]
+    #[inline(always)]
     fn queue(&mut self) -> Option<(u64, usize, usize)> {
         let start = self.pos;
-        let mut value = 0u64;
-        let mut at = start;
-        while let Some(d) = digit(self.line.get(at)) {
-            value = value * 10 + u64::from(d);
-            at += 1;
+        // Most queues are one digit (`0`).
+        if let Some(&[b, end]) = self.line.get(start..start + 2) {
+            let d = b.wrapping_sub(b'0');
+            if d <= 9 && (is_blank(end) || end == b'\n') {
+                self.pos = start + 1;
+                return Some((u64::from(d), start, start + 1));
+            }
         }
-        if at == start || at - start > 19 || !at_word_end(self.line, at) {
+        // At most 19 digits read: a 20th is not a word's end.
+        let (value, at) = digit_run(self.line, start);
+        if at == start || !at_word_end(self.line, at) {
             return None;
         }
         self.pos = at;
@@ -236,10 +308,30 @@ impl Cursor<'_> {
     }
 
     /// Move past blanks (eight spaces at a time in long runs); returns the new position.
-    #[inline]
+    #[inline(always)]
     fn skip_blanks(&mut self) -> usize {
-        while is_spaces8(self.line, self.pos) {
-            self.pos += 8;
+        const SPACES: u64 = lanes(b' ');
+        // Eight bytes at a time: the first byte that is not a space is the lowest lane
+        // that differs from a space; a TAB there is skipped and the words go on.
+        while let Some(word) = word8(self.line, self.pos) {
+            let other = word ^ SPACES;
+            if other == 0 {
+                self.pos += 8;
+                // A long run (the padding of a wide column, or the line's last): sixteen
+                // bytes at a time while they are all spaces.
+                while let Some(pair) = self.line.get(self.pos..self.pos + 16) {
+                    if pair != [b' '; 16] {
+                        break;
+                    }
+                    self.pos += 16;
+                }
+                continue;
+            }
+            self.pos += other.trailing_zeros() as usize / 8;
+            if self.line[self.pos] != b'\t' {
+                return self.pos;
+            }
+            self.pos += 1;
         }
         while self.line.get(self.pos).is_some_and(|&b| is_blank(b)) {
             self.pos += 1;
@@ -252,23 +344,17 @@ impl Cursor<'_> {
 /// `*` host and a numeric or `*` port, read as [`super::endpoint`] reads the word; and
 /// where the word ends. `None` for any other shape (names, unbracketed IPv6, an interface
 /// name with `:`, `[` or `*` in it).
-#[inline]
+#[inline(always)]
 fn endpoint(line: &[u8], start: usize) -> Option<(Endpoint<'_>, usize)> {
     let (host, mut at) = match line.get(start)? {
         b'*' => (Host::Any, start + 1),
         b'[' => {
             let inner = start + 1;
-            let mut close = inner;
-            while *line.get(close)? != b']' {
-                if line[close] == b'\n' {
-                    return None;
-                }
-                close += 1;
-            }
+            let close = bracket_end(line, inner)?;
             let bare = &line[inner..close];
             let ip = match ipv4_prefix(bare) {
                 Some((v4, len)) if len == bare.len() => IpAddr::V4(v4),
-                _ => IpAddr::V6(ipv6(bare)?),
+                _ => IpAddr::V6(bracketed_ipv6(bare)?),
             };
             (Host::Ip(ip), close + 1)
         }
@@ -298,6 +384,15 @@ fn endpoint(line: &[u8], start: usize) -> Option<(Endpoint<'_>, usize)> {
     let port = if line.get(at) == Some(&b'*') {
         at += 1;
         Port::Any
+    } else if let Some(word) = word8(line, at) {
+        // One to five digits, read at once.
+        let n = digit_lanes(word);
+        if n == 0 || n > 5 {
+            return None;
+        }
+        at += n;
+        let value = eight_digits((word & lanes(0x0f)) << (8 * (8 - n)));
+        Port::Number(u16::try_from(value).ok()?)
     } else {
         let from = at;
         let mut value = 0u32;
@@ -319,10 +414,49 @@ fn endpoint(line: &[u8], start: usize) -> Option<(Endpoint<'_>, usize)> {
     Some((Endpoint { host, iface, port: Some(port), inode: None }, at))
 }
 
+/// Where the `]` that closes a bracketed address starting at `line[inner..]` is; `None`
+/// when a `\n` or the end comes first.
+#[inline(always)]
+fn bracket_end(line: &[u8], inner: usize) -> Option<usize> {
+    let mut at = inner;
+    while let Some(word) = word8(line, at) {
+        let found = lanes_eq(word, b']') | lanes_eq(word, b'\n');
+        if found != 0 {
+            at += first_lane(found);
+            return (line[at] == b']').then_some(at);
+        }
+        at += 8;
+    }
+    while *line.get(at)? != b']' {
+        if line[at] == b'\n' {
+            return None;
+        }
+        at += 1;
+    }
+    Some(at)
+}
+
+/// The IPv6 address in brackets, as [`ipv6`] reads it: the IPv4-mapped form
+/// `::ffff:a.b.c.d` that dual-stack sockets print is read as its dotted quad.
+#[inline(always)]
+fn bracketed_ipv6(bare: &[u8]) -> Option<std::net::Ipv6Addr> {
+    if let Some(quad) = bare.strip_prefix(b"::ffff:") {
+        if let Some((v4, len)) = ipv4_prefix(quad) {
+            if len == quad.len() {
+                return Some(v4.to_ipv6_mapped());
+            }
+        }
+    }
+    ipv6(bare)
+}
+
 /// [`users::scan`] for lists whose entries have the common shape `("name",pid=N,fd=N)`
 /// (a name without `"` or `)`), each read in one pass; any other entry is read by the
 /// grammar's entry reader, so the result is that of [`users::scan`]. `None` when the list
-/// is not well formed (the grammar then reports it).
+/// is not well formed (the grammar then reports it), and when it runs into a `\n`: `line`
+/// may be the text from the row on, and a list read without crossing a `\n` is read as
+/// in the line alone (any read at the `\n` fails as it would at the line's end).
+#[inline(always)]
 fn scan_users(line: &[u8], start: usize) -> Option<users::Scan> {
     let mut pos = start + USERS_PREFIX.len();
     let mut count = 0;
@@ -334,7 +468,7 @@ fn scan_users(line: &[u8], start: usize) -> Option<users::Scan> {
             Some(close) => close,
             None => {
                 let close = pos + 1 + memchr::memchr(b')', &line[pos + 1..])?;
-                if !users::is_entry(&line[pos + 1..close]) {
+                if memchr::memchr(b'\n', &line[pos + 1..close]).is_some() || !users::is_entry(&line[pos + 1..close]) {
                     // Broken, or cut by the old 4096-byte buffer: the grammar decides.
                     return None;
                 }
@@ -351,20 +485,36 @@ fn scan_users(line: &[u8], start: usize) -> Option<users::Scan> {
     }
 }
 
-/// `"name",pid=N,fd=N)` at `line[at..]`, with no `"` or `)` in the name and numbers that
-/// fit 32 bits: where its `)` is. The grammar's entry reader accepts the entry (its last
-/// `",pid=` is the one after the name, and its first `)` the one at the end).
+/// `"name",pid=N,fd=N)` at `line[at..]`, with no `"`, `)` or `\n` in the name and numbers
+/// that fit 32 bits: where its `)` is. The grammar's entry reader accepts the entry (its
+/// last `",pid=` is the one after the name, and its first `)` the one at the end).
+#[inline(always)]
 fn common_entry(line: &[u8], at: usize) -> Option<usize> {
     if line.get(at) != Some(&b'"') {
         return None;
     }
     let mut i = at + 1;
+    // The name's closing quote, eight bytes at a time.
     loop {
-        match *line.get(i)? {
-            b'"' => break,
-            b')' => return None,
-            _ => i += 1,
+        let Some(word) = word8(line, i) else {
+            loop {
+                match *line.get(i)? {
+                    b'"' => break,
+                    b')' | b'\n' => return None,
+                    _ => i += 1,
+                }
+            }
+            break;
+        };
+        let found = lanes_eq(word, b'"') | lanes_eq(word, b')') | lanes_eq(word, b'\n');
+        if found != 0 {
+            i += first_lane(found);
+            if line[i] != b'"' {
+                return None;
+            }
+            break;
         }
+        i += 8;
     }
     i += 1;
     if line.get(i..i + 5) != Some(b",pid=") {
@@ -379,7 +529,16 @@ fn common_entry(line: &[u8], at: usize) -> Option<usize> {
 }
 
 /// The end of the digits at `line[at..]`, when there are some and they fit 32 bits.
+#[inline(always)]
 fn number_u32(line: &[u8], at: usize) -> Option<usize> {
+    // Up to seven digits always fit: counted eight bytes at once.
+    if let Some(word) = word8(line, at) {
+        match digit_lanes(word) {
+            0 => return None,
+            n @ 1..=7 => return Some(at + n),
+            _ => {}
+        }
+    }
     let mut value = 0u64;
     let mut i = at;
     while let Some(d) = digit(line.get(i)) {
