@@ -63,21 +63,37 @@ fn row_to(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
     let mut spans = [(0u32, 0u32); 8];
     let mut cursor = Cursor { line, pos: 0 };
 
-    // Netid: a known inet word at the line's start (not an sctp sub-row, not blank-led).
-    let (ns, ne) = cursor.word_here()?;
-    let netid = Netid::known(&line[ns..ne])?;
-    if netid.family() != Family::Inet {
-        return None;
-    }
-    spans[SsCol::Netid as usize] = span(ns, ne);
+    // Netid: a known inet word at the line's start (not an sctp sub-row, not blank-led);
+    // `tcp` and `udp` and the space after them compared as one word.
+    let (netid, ne) = match word8(line, 0).map(|word| word & 0xffff_ffff) {
+        Some(TCP) => (Netid::Tcp, 3),
+        Some(UDP) => (Netid::Udp, 3),
+        _ => {
+            let (_, ne) = cursor.word_here()?;
+            let netid = Netid::known(&line[..ne])?;
+            if netid.family() != Family::Inet {
+                return None;
+            }
+            (netid, ne)
+        }
+    };
+    cursor.pos = ne;
+    spans[SsCol::Netid as usize] = span(0, ne);
 
     let mut state = None;
     let at = cursor.skip_blanks();
     spans[SsCol::State as usize] = span(at, at);
     if columns.state {
-        let (s, e) = cursor.word_here()?;
-        state = Some(State::known(&line[s..e])?);
+        let (known, s, e) = match common_state(line, at) {
+            Some((known, len)) => (known, at, at + len),
+            None => {
+                let (s, e) = cursor.word_here()?;
+                (State::known(&line[s..e])?, s, e)
+            }
+        };
+        state = Some(known);
         spans[SsCol::State as usize] = span(s, e);
+        cursor.pos = e;
         cursor.skip_blanks();
     }
 
@@ -108,7 +124,7 @@ fn row_to(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
     // What follows the peer: a users list first, or extras with no list among them. (The
     // list is read in the whole line: past its last word there are only blanks, where
     // the grammar's reading of the list, which stops there, finds nothing either.)
-    let first = cursor.skip_blanks();
+    let first = cursor.skip_padding();
     // The line ends here when the padding after the peer runs to its `\n`. A users list
     // is read where it lies, before the line's end is known (its reader stops at a `\n`:
     // what it reads is what it would read in the line alone), and the line ends where the
@@ -128,7 +144,7 @@ fn row_to(text: &[u8], columns: SsColumns) -> Option<(SsRow<'_>, usize)> {
             };
             spans[SsCol::Process as usize] = span(first, scan.end);
             cursor.pos = scan.end;
-            let after = cursor.skip_blanks();
+            let after = cursor.skip_padding();
             let (line_end, extras_from, end) = match text.get(after) {
                 None | Some(b'\n') => (after, scan.end, scan.end),
                 Some(_) => {
@@ -174,6 +190,44 @@ fn span(start: usize, end: usize) -> (u32, u32) {
     (start as u32, end as u32)
 }
 
+/// The first bytes of `text` (at most eight) as a word, the first byte lowest: what
+/// [`word8`] gives for eight bytes that start with `text`, masked to its length.
+const fn key(text: &[u8]) -> u64 {
+    let mut word = 0u64;
+    let mut i = 0;
+    while i < text.len() && i < 8 {
+        word |= (text[i] as u64) << (8 * i);
+        i += 1;
+    }
+    word
+}
+
+/// `tcp ` and `udp `: the commonest netids with the space after them.
+const TCP: u64 = key(b"tcp ");
+const UDP: u64 = key(b"udp ");
+
+/// The commonest states, when one starts at `line[at..]` and a space follows it: the
+/// state and the length of its word, found by comparing words (any other state, or one
+/// followed by a TAB, is read as a word and looked up).
+#[inline(always)]
+fn common_state(line: &[u8], at: usize) -> Option<(State<'static>, usize)> {
+    let word = word8(line, at)?;
+    let first = |n: usize| word & (u64::MAX >> (64 - 8 * n));
+    if first(6) == key(b"ESTAB ") {
+        Some((State::Estab, 5))
+    } else if first(7) == key(b"LISTEN ") {
+        Some((State::Listen, 6))
+    } else if first(7) == key(b"UNCONN ") {
+        Some((State::Unconn, 6))
+    } else if word == key(b"TIME-WAI") {
+        (word8(line, at + 8)? & 0xffff == key(b"T ")).then_some((State::TimeWait, 9))
+    } else if word == key(b"CLOSE-WA") {
+        (word8(line, at + 8)? & 0xff_ffff == key(b"IT ")).then_some((State::CloseWait, 10))
+    } else {
+        None
+    }
+}
+
 /// Where the line that holds `text[from]` ends: its `\n`, or the end of `text`.
 #[inline]
 fn line_end_from(text: &[u8], from: usize) -> usize {
@@ -208,6 +262,14 @@ fn lanes_eq(word: u64, b: u8) -> u64 {
 fn low_lanes(word: u64) -> u64 {
     const LOW7: u64 = lanes(0x7f);
     !(((word & LOW7).wrapping_add(lanes(0x80 - 0x21))) | word) & !LOW7
+}
+
+/// The high bit of each lane of `word` whose byte is at most `)` (`"`, `)` and `\n` among
+/// them).
+#[inline(always)]
+fn up_to_paren_lanes(word: u64) -> u64 {
+    const LOW7: u64 = lanes(0x7f);
+    !(((word & LOW7).wrapping_add(lanes(0x80 - (b')' + 1)))) | word) & !LOW7
 }
 
 /// The offset in its word of the first lane `found` marks.
@@ -307,9 +369,22 @@ impl Cursor<'_> {
         Some((value, start, at))
     }
 
-    /// Move past blanks (eight spaces at a time in long runs); returns the new position.
+    /// Move past blanks (eight bytes at a time); returns the new position.
     #[inline(always)]
     fn skip_blanks(&mut self) -> usize {
+        self.skip_blanks_from(false)
+    }
+
+    /// [`Cursor::skip_blanks`] where the run may be the line's last padding (after the
+    /// peer, after the users list): once eight spaces are seen, 32 and then 16 bytes at a
+    /// time while they are all spaces.
+    #[inline(always)]
+    fn skip_padding(&mut self) -> usize {
+        self.skip_blanks_from(true)
+    }
+
+    #[inline(always)]
+    fn skip_blanks_from(&mut self, long: bool) -> usize {
         const SPACES: u64 = lanes(b' ');
         // Eight bytes at a time: the first byte that is not a space is the lowest lane
         // that differs from a space; a TAB there is skipped and the words go on.
@@ -317,18 +392,26 @@ impl Cursor<'_> {
             let other = word ^ SPACES;
             if other == 0 {
                 self.pos += 8;
-                // A long run (the padding of a wide column, or the line's last): sixteen
-                // bytes at a time while they are all spaces.
-                while let Some(pair) = self.line.get(self.pos..self.pos + 16) {
-                    if pair != [b' '; 16] {
-                        break;
+                if long {
+                    while let Some(block) = self.line.get(self.pos..self.pos + 32) {
+                        if block != [b' '; 32] {
+                            break;
+                        }
+                        self.pos += 32;
                     }
-                    self.pos += 16;
+                    while let Some(pair) = self.line.get(self.pos..self.pos + 16) {
+                        if pair != [b' '; 16] {
+                            break;
+                        }
+                        self.pos += 16;
+                    }
                 }
                 continue;
             }
-            self.pos += other.trailing_zeros() as usize / 8;
-            if self.line[self.pos] != b'\t' {
+            let lane = other.trailing_zeros() & !7;
+            self.pos += lane as usize / 8;
+            // That lane holds the byte XOR a space: a TAB is `\t ^ b' '` there.
+            if (other >> lane) as u8 != b'\t' ^ b' ' {
                 return self.pos;
             }
             self.pos += 1;
@@ -436,10 +519,16 @@ fn bracket_end(line: &[u8], inner: usize) -> Option<usize> {
     Some(at)
 }
 
-/// The IPv6 address in brackets, as [`ipv6`] reads it: the IPv4-mapped form
-/// `::ffff:a.b.c.d` that dual-stack sockets print is read as its dotted quad.
+/// The IPv6 address in brackets, as [`ipv6`] reads it: the forms ss prints most are
+/// recognised first (loopback `::1`, the unspecified `::`, and the IPv4-mapped
+/// `::ffff:a.b.c.d` of dual-stack sockets, read as its dotted quad).
 #[inline(always)]
 fn bracketed_ipv6(bare: &[u8]) -> Option<std::net::Ipv6Addr> {
+    match bare {
+        b"::1" => return Some(std::net::Ipv6Addr::LOCALHOST),
+        b"::" => return Some(std::net::Ipv6Addr::UNSPECIFIED),
+        _ => {}
+    }
     if let Some(quad) = bare.strip_prefix(b"::ffff:") {
         if let Some((v4, len)) = ipv4_prefix(quad) {
             if len == quad.len() {
@@ -494,7 +583,9 @@ fn common_entry(line: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     let mut i = at + 1;
-    // The name's closing quote, eight bytes at a time.
+    // The name's closing quote, eight bytes at a time: the bytes up to `)` (`"`, `)`,
+    // `\n`, and the blanks and punctuation some names hold) are candidates, looked at one
+    // by one.
     loop {
         let Some(word) = word8(line, i) else {
             loop {
@@ -506,12 +597,17 @@ fn common_entry(line: &[u8], at: usize) -> Option<usize> {
             }
             break;
         };
-        let found = lanes_eq(word, b'"') | lanes_eq(word, b')') | lanes_eq(word, b'\n');
+        let mut found = up_to_paren_lanes(word);
+        while found != 0 {
+            let lane = found.trailing_zeros() & !7;
+            match (word >> lane) as u8 {
+                b'"' => break,
+                b')' | b'\n' => return None,
+                _ => found &= found - 1,
+            }
+        }
         if found != 0 {
             i += first_lane(found);
-            if line[i] != b'"' {
-                return None;
-            }
             break;
         }
         i += 8;
