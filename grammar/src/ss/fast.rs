@@ -656,8 +656,39 @@ mod tests {
 
     const FULL: SsColumns = SsColumns::FULL;
 
-    /// The fast reader either declines or gives the grammar's row, with any geometry.
+    /// What follows a row in the chunks `row_through` reads: nothing, the next row, a
+    /// continuation line, the rest of a users list or a name, odd bytes.
+    const NEXT: [&[u8]; 7] = [
+        b"",
+        b"tcp   ESTAB  0      0      1.2.3.4:5   6.7.8.9:10",
+        b"\tskmem:(r0,rb369280,t0) cubic",
+        br#"",pid=1,fd=2))"#,
+        b")) ino:1",
+        b"\n\n",
+        b"  \t \x00\xff",
+    ];
+
+    /// `row_through` over `line`, a `\n` and `next` reads what [`row`] reads in the line
+    /// up to its first `\n` (the rest of the text unread), and says where that line ends;
+    /// nothing for a line that ends `\r`.
+    fn through_agrees(line: &[u8], columns: SsColumns, next: &[u8]) {
+        let mut text = line.to_vec();
+        text.push(b'\n');
+        text.extend_from_slice(next);
+        let first = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
+        let expected = match first.last() {
+            Some(b'\r') => None,
+            _ => row(first, columns).map(|r| (r, first.len() + 1)),
+        };
+        assert_eq!(row_through(&text, columns), expected, "{:?}", String::from_utf8_lossy(&text));
+    }
+
+    /// The fast reader either declines or gives the grammar's row, with any geometry; and
+    /// reads the line the same through a `\n` and what follows it.
     fn same(line: &[u8], columns: SsColumns) -> bool {
+        for next in NEXT {
+            through_agrees(line, columns, next);
+        }
         let Some(fast) = row(line, columns) else { return false };
         let geometries = [
             SsGeometry::default(),
@@ -681,6 +712,10 @@ mod tests {
             b"tcp   LISTEN 0      128    *%eth0:53   *:*  timer:(keepalive,1min,0)",
             b"tcp   TIME-WAIT 0   0      1.2.3.4:5   6.7.8.9:10",
             br#"tcp ESTAB 0 0 [::]:1 [1:2:3:4:5:6:7:8]:2 users:(("old",12,3))"#,
+            br#"tcp   CLOSE-WAIT 0        0      [::1]:631 [::ffff:10.1.2.3]:9  users:(("Web Content",pid=12345678,fd=86),("a(b!#",pid=4294967295,fd=0))                  "#,
+            b"udp\tUNCONN\t0\t0\t\t[::]:5353\t*:*\t\t\t",
+            b"tcp   TIME-WAIT\t0 0 [fd00::85a:4164]:17118 [::ffff:56.147.123.207]:26981                                        ",
+            b"tcp   ESTAB 1234567890123456789 0 1.2.3.4:65535 6.7.8.9:0",
         ] {
             assert!(same(line, FULL), "declined: {}", String::from_utf8_lossy(line));
         }
@@ -705,6 +740,9 @@ mod tests {
             br#"tcp ESTAB 0 0 1.2.3.4:5 6.7.8.9:10 timer:(on,1ms,0) users:(("a",pid=1,fd=2))"#,
             br#"tcp ESTAB 0 0 1.2.3.4:5 6.7.8.9:10 users:(("a",pid=1,fd=2)"#,
             b" tcp ESTAB 0 0 1.2.3.4:5 6.7.8.9:10",
+            // Longer than the 19 digits read without an overflow check.
+            b"tcp   ESTAB 12345678901234567890 0 1.2.3.4:65535 6.7.8.9:0",
+            b"tcp   ESTAB 0 0 1.2.3.4:655350 6.7.8.9:0",
         ] {
             assert!(row(line, FULL).is_none(), "{}", String::from_utf8_lossy(line));
         }
@@ -714,13 +752,15 @@ mod tests {
     /// reads as the grammar does.
     #[test]
     fn mutated_rows_read_as_the_grammar_reads_them() {
-        let seeds: [&[u8]; 4] = [
+        let seeds: [&[u8]; 6] = [
+            br#"tcp   CLOSE-WAIT 0        0                   168.156.16.238:7777 163.98.178.65:10945            users:(("python3",pid=1972353,fd=61),("Web Content",pid=2085556,fd=86))                                   "#,
+            b"tcp   TIME-WAIT  0        0                [fd00::85a:4164]:17118 [::1]:26981                                                                     ",
             br#"tcp   ESTAB  0      0      [::ffff:127.0.0.1]:45680 [::ffff:127.0.0.1]:33238 users:(("python3",pid=4479,fd=12),("b",2,3)) ino:1 sk:2 <->"#,
             br#"udp   UNCONN 0      0        127.0.0.53%lo:53      0.0.0.0:*    users:(("systemd-resolve",pid=9069,fd=4))     "#,
             b"tcp   LISTEN 0      4096   [fe80::fc:ff:fe00:1]%eth0:45694               [::]:*  timer:(keepalive,1min,0)",
             b"tcp   TIME-WAIT 0   0      10.0.0.1:22*:*   ",
         ];
-        let alphabet = b" \t:()[]*%\".,=0123456789abcdefusers:((pid=fd=\xff";
+        let alphabet = b" \t:()[]*%\".,=0123456789abcdefusers:((pid=fd=\xff\n\r!";
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move |n: usize| {
             state ^= state << 13;
@@ -755,17 +795,31 @@ mod tests {
         #[test]
         fn generated_rows_read_as_the_grammar_reads_them(
             netid in prop_oneof![Just("tcp"), Just("udp"), Just("raw"), Just("mptcp"), Just("sctp"), Just("u_str"), Just("nl"), Just("tcpx")],
-            state in prop_oneof![Just("ESTAB"), Just("LISTEN"), Just("UNCONN"), Just("TIME-WAIT"), Just("CLOSED"), Just("SYN-RECV"), Just("COOKIE_WAIT")],
+            state in prop_oneof![Just("ESTAB"), Just("LISTEN"), Just("UNCONN"), Just("TIME-WAIT"), Just("CLOSE-WAIT"), Just("CLOSED"), Just("CLOSE"), Just("SYN-RECV"), Just("COOKIE_WAIT"), Just("TIME-WAITS"), Just("ESTABLISHED"), Just("LISTEN0")],
             queues in (0u64..100_000, prop_oneof![Just(0u64), any::<u64>()]),
             local in endpoint_text(),
             peer in endpoint_text(),
             users in users_text(),
             extras in prop_oneof![Just(""), Just("ino:1 sk:2 <->"), Just("timer:(keepalive,1min,0) uid:0"), Just("cgroup:/x users:((\"b\",pid=1,fd=2))")],
             pads in proptest::array::uniform6(0usize..12),
+            tabs in proptest::array::uniform6(0usize..24),
+            trailing in 0usize..160,
+            next in 0..NEXT.len(),
             columns in (any::<bool>(), any::<bool>(), any::<bool>()),
         ) {
             let columns = SsColumns { netid: columns.0 || pads[0] > 2, state: columns.1, queues: columns.2 };
-            let pad = |n: usize| " ".repeat(n + 1);
+            // Runs of spaces, now and then with a TAB in them (at a place the run may not
+            // reach).
+            let mut which = 0;
+            let mut pad = |n: usize| {
+                let mut run = " ".repeat(n + 1);
+                let tab = tabs[which % 6];
+                which += 1;
+                if tab <= n {
+                    run.replace_range(tab..=tab, "\t");
+                }
+                run
+            };
             let mut line = String::new();
             if columns.netid {
                 line.push_str(&format!("{netid}{}", pad(pads[0])));
@@ -776,7 +830,8 @@ mod tests {
             if columns.queues {
                 line.push_str(&format!("{}{}{}{}", queues.0, pad(pads[2]), queues.1, pad(pads[3])));
             }
-            line.push_str(&format!("{local}{}{peer}{}{users} {extras}{}", pad(pads[4]), pad(pads[5]), pad(pads[0] * 4)));
+            line.push_str(&format!("{local}{}{peer}{}{users} {extras}{}", pad(pads[4]), pad(pads[5]), pad(trailing)));
+            through_agrees(line.as_bytes(), columns, NEXT[next]);
             let fast = row(line.as_bytes(), columns);
             let slow = row_in(line.as_bytes(), columns, SsGeometry::default());
             if let Some(fast) = fast {
@@ -792,6 +847,11 @@ mod tests {
             any::<u32>().prop_map(|v| format!("[::ffff:{}]", Ipv4Addr::from(v))),
             Just("*".to_string()),
             Just("[::]".to_string()),
+            Just("[::1]".to_string()),
+            Just("[::ffff:1.2.3.04]".to_string()),
+            Just("[::ffff:1.2.3]".to_string()),
+            Just("[::ffff:1:2]".to_string()),
+            Just("[::1:2:3]".to_string()),
             Just("0.0.0.0".to_string()),
             Just("::1".to_string()),
             Just("localhost".to_string()),
@@ -812,6 +872,8 @@ mod tests {
     fn users_text() -> impl Strategy<Value = String> {
         let entry = prop_oneof![
             ("[a-z]{1,8}", any::<u32>(), 0u32..1000).prop_map(|(n, p, f)| format!("(\"{n}\",pid={p},fd={f})")),
+            ("[ -~]{1,24}", prop_oneof![0u64..10_000_000, any::<u64>()], 0u32..1000)
+                .prop_map(|(n, p, f)| format!("(\"{n}\",pid={p},fd={f})")),
             Just("(\"q\"u(o\",pid=9067,fd=4)".to_string()),
             Just("(\"a b\",1231,3)".to_string()),
             Just("(\"x\",pid=1,tid=2,fd=3)".to_string()),
