@@ -101,10 +101,12 @@ const ROOM: usize = CHUNK + (16 << 10);
 /// to 10.0 MB. The unit tests below wait after 2, so that their parts do.
 const AHEAD: usize = if cfg!(test) { 2 } else { 8 };
 
-/// Parts per round: the scan before a round keeps a few hundred bytes per part, and the
-/// end of a round, where a worker may wait for the last part, costs about half a part.
-/// The unit tests below use rounds of 3 parts, so that their parts cross rounds.
-const ROUND: usize = if cfg!(test) { 3 } else { 64 };
+/// Parts per round: a round keeps what its parts' scans leave at each cut, a few hundred
+/// bytes per part, and the end of a round, where a worker may wait for the other's last
+/// part, costs about half a part (the 100 parts of `count` on 100 MB are one round; with
+/// rounds of 64 they were two, the first ending with a worker idle for up to 1 MiB). The
+/// unit tests below use rounds of 3 parts, so that their parts cross rounds.
+const ROUND: usize = if cfg!(test) { 3 } else { 256 };
 
 /// What a worker sends for its part.
 enum Message<R> {
