@@ -1072,8 +1072,11 @@ mod tests {
         PartScan { newlines, headers: scan.found, marks }
     }
 
+    /// The capture marks' own answers: their last headers, and whether one is held.
+    type MarkAnswers = Option<([Option<u64>; 2], bool)>;
+
     /// What `scan` leaves after `before` for a part at `start`, and the marks' own answers.
-    fn scan_answers(before: &Before, scan: &PartScan, start: u64) -> (Before, Option<([Option<u64>; 2], bool)>) {
+    fn scan_answers(before: &Before, scan: &PartScan, start: u64) -> (Before, MarkAnswers) {
         let marks = scan.marks.as_ref().map(|m| (m.last_headers(), m.header_held()));
         (before.after(scan, start), marks)
     }
