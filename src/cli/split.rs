@@ -551,10 +551,9 @@ impl<R: Send> Shared<'_, R> {
                 *next += 1;
                 *next - 1
             };
-            let started = self.read_part(k, &mut file, &mut buf).and_then(|len| {
-                self.scanned(k, &buf[..len]);
-                Ok((self.start(k, &mut file, &mut warm, &mut header)?, len))
-            });
+            let started = self
+                .read_part(k, &mut file, &mut buf)
+                .and_then(|len| Ok((self.start(k, &mut file, &mut warm, &mut header)?, len)));
             let (mut parser, bytes) = match started {
                 Ok((parser, len)) => (parser, &buf[..len]),
                 Err(e) => {
@@ -585,8 +584,11 @@ impl<R: Send> Shared<'_, R> {
         }
     }
 
-    /// Read part `k` into the front of `buf` (through `file`, opened on first use), and
-    /// return its length. `buf` only grows (not zeroed again for each part).
+    /// Read part `k` into the front of `buf` (through `file`, opened on first use), scan
+    /// it on the way, [`READ_STEP`] bytes at a time (each step scanned while it is in the
+    /// core's cache), and fold what the parts read so far leave at the cuts after them,
+    /// for the guesses waiting in [`Shared::before`]. Returns the part's length. `buf`
+    /// only grows (not zeroed again for each part).
     fn read_part(&self, k: usize, file: &mut Option<File>, buf: &mut Vec<u8>) -> io::Result<usize> {
         let file = match file {
             Some(file) => file,
@@ -598,17 +600,18 @@ impl<R: Send> Shared<'_, R> {
             buf.resize(len, 0);
         }
         file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut buf[..len])?;
-        Ok(len)
-    }
-
-    /// Part `k`, whose bytes are `part`, is read: scan it, and fold what the parts read
-    /// so far leave at the cuts after them, for the guesses waiting in [`Shared::before`].
-    fn scanned(&self, k: usize, part: &[u8]) {
         let Context { headers, marks, .. } = self.context;
-        let found = scan_part(part, self.cuts[k], *headers, marks.as_ref());
-        self.scanned.lock().unwrap_or_else(PoisonError::into_inner).add(k, found, self.cuts);
+        let mut scan = PartScanner::new(start, *headers, marks.as_ref());
+        let mut at = 0;
+        while at < len {
+            let step = &mut buf[at..len.min(at + READ_STEP)];
+            file.read_exact(step)?;
+            scan.feed(step, start + at as u64);
+            at += step.len();
+        }
+        self.scanned.lock().unwrap_or_else(PoisonError::into_inner).add(k, scan.finish(), self.cuts);
         self.scanned_more.notify_all();
+        Ok(len)
     }
 
     /// A part could not be read: the guesses waiting for it give up.
@@ -726,7 +729,7 @@ fn drain<R>(receiver: &Receiver<Message<R>>) {
     }
 }
 
-/// What the pass over a part before parsing found (see [`scan_part`]).
+/// What a part holds, found as it is read, before it is parsed (see [`PartScanner`]).
 struct PartScan {
     /// Its newlines.
     newlines: u64,
@@ -769,19 +772,49 @@ impl Scanned {
     }
 }
 
-/// What `part`, which starts at `start` in the file, holds: its newlines; with `headers`,
-/// where its last two table headers start (see `PushParser::guess_for_part_under`); with
-/// `marks`, its capture marks (read by a copy of `marks`).
-fn scan_part(part: &[u8], start: u64, headers: bool, marks: Option<&CaptureMarks>) -> PartScan {
-    let mut scan = HeaderScan::new(start);
-    let newlines = if headers { scan.feed(part, start) } else { memchr::memchr_iter(b'\n', part).count() } as u64;
-    scan.finish();
-    let marks = marks.cloned().map(|mut marks| {
-        marks.feed(part);
-        marks.finish();
-        marks
-    });
-    PartScan { newlines, headers: scan.found, marks }
+/// How many bytes of a part are read, then scanned, at a time: a step is still in the
+/// core's cache when it is scanned (a whole 1 MiB part is not).
+const READ_STEP: usize = 128 << 10;
+
+/// The scan of a part read in steps (see [`Shared::read_part`]): its newlines; with
+/// `headers`, where its last two table headers start (see
+/// `PushParser::guess_for_part_under`); with `marks`, its capture marks (read by a copy of
+/// the context's).
+struct PartScanner {
+    newlines: u64,
+    headers: Option<HeaderScan>,
+    marks: Option<CaptureMarks>,
+}
+
+impl PartScanner {
+    /// The scan of the part that starts at `start` in the file.
+    fn new(start: u64, headers: bool, marks: Option<&CaptureMarks>) -> Self {
+        PartScanner { newlines: 0, headers: headers.then(|| HeaderScan::new(start)), marks: marks.cloned() }
+    }
+
+    /// Read the part's next `bytes`, which start at `base` in the file.
+    fn feed(&mut self, bytes: &[u8], base: u64) {
+        self.newlines += match &mut self.headers {
+            Some(scan) => scan.feed(bytes, base),
+            None => memchr::memchr_iter(b'\n', bytes).count(),
+        } as u64;
+        if let Some(marks) = &mut self.marks {
+            marks.feed(bytes);
+        }
+    }
+
+    /// The part is read: what it holds.
+    fn finish(self) -> PartScan {
+        let headers = self.headers.map_or([None, None], |mut scan| {
+            scan.finish();
+            scan.found
+        });
+        let marks = self.marks.map(|mut marks| {
+            marks.finish();
+            marks
+        });
+        PartScan { newlines: self.newlines, headers, marks }
+    }
 }
 
 /// The longest line [`HeaderScan`] reads whole (as [`line_at`]); a longer one is taken for
@@ -1049,8 +1082,17 @@ mod tests {
         ]
     }
 
-    /// What a part holds, read as the scan before the parse read it (the part's bytes in
-    /// chunks of `size`).
+    /// What a part holds, read by a [`PartScanner`] in steps of `size` bytes.
+    fn scan_in_steps(part: &[u8], start: u64, headers: bool, marks: Option<&CaptureMarks>, size: usize) -> PartScan {
+        let mut scan = PartScanner::new(start, headers, marks);
+        for (i, step) in part.chunks(size.max(1)).enumerate() {
+            scan.feed(step, start + (i * size) as u64);
+        }
+        scan.finish()
+    }
+
+    /// What a part holds, read as the scan pass that read the file before the parse pass
+    /// did (the part's bytes in chunks of `size`): the reference for [`PartScanner`].
     fn scan_in_chunks(part: &[u8], start: u64, headers: bool, marks: Option<&CaptureMarks>, size: usize) -> PartScan {
         let mut scan = HeaderScan::new(start);
         let mut marks = marks.cloned();
@@ -1082,9 +1124,10 @@ mod tests {
     }
 
     #[test]
-    fn a_part_scanned_whole_finds_what_it_finds_read_in_chunks() {
-        // The scan now reads a part in memory at once; before, in 64 KiB reads. At every
-        // cut of each input, both halves, whole and in chunks of several sizes.
+    fn a_part_scanned_in_steps_finds_what_the_scan_pass_found() {
+        // The scan now reads a part in steps as the part is read into memory; before, a
+        // pass of its own read it in 64 KiB chunks. At every third cut of each input, both
+        // halves, in steps and chunks of several sizes, and whole.
         for (label, format, input) in scan_inputs() {
             let marks = CaptureMarks::new(format, None);
             let headers = format == Format::Ss;
@@ -1097,15 +1140,20 @@ mod tests {
             for cut in cuts.step_by(3) {
                 for (from, to) in [(0, cut), (cut, len)] {
                     let part = &input[from..to];
-                    let whole = scan_part(part, from as u64, headers, marks.as_ref());
+                    let whole = scan_in_chunks(part, from as u64, headers, marks.as_ref(), part.len().max(1));
                     let expected = scan_answers(&before, &whole, from as u64);
                     assert_eq!(whole.newlines, part.iter().filter(|&&b| b == b'\n').count() as u64);
-                    for size in [1, 7, 100, 4096] {
-                        let chunked = scan_in_chunks(part, from as u64, headers, marks.as_ref(), size);
-                        assert_eq!(chunked.newlines, whole.newlines, "{label} {from}..{to} in chunks of {size}");
-                        assert_eq!(chunked.headers, whole.headers, "{label} {from}..{to} in chunks of {size}");
-                        let found = scan_answers(&before, &chunked, from as u64);
-                        assert_eq!(found, expected, "{label} {from}..{to} in chunks of {size}");
+                    for size in [1, 7, 100, 4096, part.len().max(1)] {
+                        let scans = [
+                            ("chunks", scan_in_chunks(part, from as u64, headers, marks.as_ref(), size)),
+                            ("steps", scan_in_steps(part, from as u64, headers, marks.as_ref(), size)),
+                        ];
+                        for (how, scan) in scans {
+                            let what = format!("{label} {from}..{to} in {how} of {size}");
+                            assert_eq!(scan.newlines, whole.newlines, "{what}");
+                            assert_eq!(scan.headers, whole.headers, "{what}");
+                            assert_eq!(scan_answers(&before, &scan, from as u64), expected, "{what}");
+                        }
                     }
                 }
             }
@@ -1132,7 +1180,7 @@ mod tests {
                 cuts.push(input.len() as u64);
                 let scan = |k: usize| {
                     let (a, b) = (cuts[k] as usize, cuts[k + 1] as usize);
-                    scan_part(&input[a..b], cuts[k], headers, marks.as_ref())
+                    scan_in_steps(&input[a..b], cuts[k], headers, marks.as_ref(), 100)
                 };
                 let count = cuts.len() - 1;
                 let mut in_order = Scanned::new(start.clone(), &cuts);
