@@ -164,7 +164,8 @@ pub struct Plan<'p> {
     pub format: Format,
     /// Threads.
     pub workers: usize,
-    /// The parts' size, at most (there is at least one part per worker).
+    /// The parts' size, at most (there is at least one part per worker; and at most
+    /// [`MAX_PART_SIZE`], since a worker holds its part in memory).
     pub part_size: u64,
     /// Whether the output shows capture numbers: a guess must then have them right too.
     pub captures: bool,
