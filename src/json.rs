@@ -461,11 +461,19 @@ pub fn display_string(out: &mut Vec<u8>, value: impl std::fmt::Display) {
 /// zero groups as `::`, an IPv4-mapped address as `::ffff:a.b.c.d`).
 pub fn ip(out: &mut Vec<u8>, ip: std::net::IpAddr) {
     out.push(b'"');
+    ip_text(out, ip);
+    out.push(b'"');
+}
+
+/// Append an IP address's text as `Display` writes it, without quotes: what [`ip`] puts
+/// between them, for writers of other forms (the Python package's Arrow text columns).
+/// ASCII by construction (digits, `a`–`f`, `.`, `:`).
+#[inline]
+pub fn ip_text(out: &mut Vec<u8>, ip: std::net::IpAddr) {
     match ip {
         std::net::IpAddr::V4(v4) => ipv4(out, v4),
         std::net::IpAddr::V6(v6) => ipv6(out, v6),
     }
-    out.push(b'"');
 }
 
 /// An IPv4 address in dotted decimal: each octet's digits and a dot copied as one 4-byte

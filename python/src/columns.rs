@@ -18,8 +18,6 @@ use arrow_array::{new_null_array, ArrayRef, BooleanArray, PrimitiveArray, String
 use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType};
 
-use crate::iptext;
-
 /// A builder that can be turned into a finished column.
 pub trait Column {
     /// The column built so far; the builder starts again empty.
@@ -191,13 +189,12 @@ impl Text {
         self.end_row();
     }
 
-    /// An IP address as `Display` writes it (written on the stack, ASCII by construction).
+    /// An IP address as `Display` writes it, by the CLI's JSON writer of addresses
+    /// (ASCII by construction).
     #[inline(always)]
     pub fn append_ip(&mut self, ip: IpAddr) {
-        let mut text = [0u8; iptext::MAX];
-        let len = iptext::write(ip, &mut text);
         self.start();
-        push_bytes(&mut self.values, &text[..len]);
+        netsift::json::ip_text(&mut self.values, ip);
         self.nulls.append_non_null();
         self.end_row();
     }

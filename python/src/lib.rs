@@ -28,7 +28,6 @@ use pyo3::prelude::*;
 
 mod ahead;
 mod columns;
-mod iptext;
 mod parts;
 mod pyjson;
 mod pystr;
