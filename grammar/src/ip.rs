@@ -255,11 +255,60 @@ pub(crate) fn ipv4_prefix(text: &[u8]) -> Option<(Ipv4Addr, usize)> {
 /// [`ipv4_prefix`] at `text[at..]`: the address and where it ends.
 #[inline(always)]
 pub(crate) fn ipv4_at(text: &[u8], at: usize) -> Option<(Ipv4Addr, usize)> {
+    // A dotted quad and the byte after it fit in 16 bytes: where the text holds them,
+    // read without a length check per byte.
+    if let Some(window) = text.get(at..at + 16).and_then(|w| <&[u8; 16]>::try_from(w).ok()) {
+        return ipv4_in(window).map(|(v4, len)| (v4, at + len));
+    }
+    ipv4_bytes(text, at)
+}
+
+/// [`ipv4_at`] byte by byte, each byte's presence checked (the text's last 15 bytes).
+#[inline(always)]
+fn ipv4_bytes(text: &[u8], at: usize) -> Option<(Ipv4Addr, usize)> {
     let (a, i) = octet(text, at)?;
     let (b, i) = octet(text, dot(text, i)?)?;
     let (c, i) = octet(text, dot(text, i)?)?;
     let (d, i) = octet(text, dot(text, i)?)?;
     Some((Ipv4Addr::new(a, b, c, d), i))
+}
+
+/// [`ipv4_prefix`] of a 16-byte window (no quad is longer than 15 bytes): each octet as
+/// [`octet`] reads it; the indexes stay below 15, the mask only spares the bounds checks.
+#[inline(always)]
+fn ipv4_in(b: &[u8; 16]) -> Option<(Ipv4Addr, usize)> {
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if b[i & 15] != b'.' {
+                return None;
+            }
+            i += 1;
+        }
+        let d0 = b[i & 15].wrapping_sub(b'0');
+        if d0 > 9 {
+            return None;
+        }
+        let d1 = b[(i + 1) & 15].wrapping_sub(b'0');
+        if d1 > 9 {
+            *octet = d0;
+            i += 1;
+            continue;
+        }
+        if d0 == 0 {
+            return None;
+        }
+        let d2 = b[(i + 2) & 15].wrapping_sub(b'0');
+        if d2 > 9 {
+            *octet = d0 * 10 + d1;
+            i += 2;
+            continue;
+        }
+        *octet = u8::try_from(u16::from(d0) * 100 + u16::from(d1) * 10 + u16::from(d2)).ok()?;
+        i += 3;
+    }
+    Some((Ipv4Addr::from(octets), i))
 }
 
 #[inline(always)]
@@ -467,6 +516,17 @@ mod tests {
         #[test]
         fn ipv4_matches_std(text in "[0-9.]{0,16}") {
             prop_assert_eq!(ipv4(text.as_bytes()), text.parse::<Ipv4Addr>().ok());
+        }
+
+        /// A quad read through the 16-byte window and byte by byte: the same address and
+        /// length, whatever follows it.
+        #[test]
+        fn ipv4_in_a_window_as_byte_by_byte(text in "[0-9.]{0,16}", tail in "[0-9.: a]{0,20}", at in 0usize..3) {
+            let mut long = "x".repeat(at).into_bytes();
+            long.extend_from_slice(text.as_bytes());
+            long.extend_from_slice(tail.as_bytes());
+            long.extend_from_slice(&[b' '; 16]);
+            prop_assert_eq!(ipv4_at(&long, at), ipv4_bytes(&long, at));
         }
     }
 }
