@@ -385,7 +385,7 @@ fn c_state(word: &[u8]) -> Option<TcpState> {
 
 /// A queue size at `start`: digits that fit in 64 bits, then at least one blank. Returns
 /// the value, its span and where the next value starts.
-#[inline]
+#[inline(always)]
 fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
     let mut end = start;
     let mut value: u64 = 0;
@@ -412,7 +412,7 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
 
 /// A decimal number that fits in 64 bits (the whole of `digits`), as [`parse_u64`] reads
 /// it; eight digits at a time (inodes run to ten digits).
-#[inline]
+#[inline(always)]
 fn number(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 19 {
         return parse_u64(digits);
@@ -465,7 +465,7 @@ fn user(text: &[u8]) -> User<'_> {
 /// The `PID/Program name` column, as [`Owner::parse`] reads it: `-`, or digits up to the
 /// first `/`, or anything else as it is. A pid of ten digits or more (it may not fit 32
 /// bits) is left to `Owner::parse`.
-#[inline]
+#[inline(always)]
 fn owner(text: &[u8]) -> Owner<'_> {
     if text == b"-" {
         return Owner::Hidden;
@@ -493,7 +493,7 @@ fn owner(text: &[u8]) -> Owner<'_> {
 /// The timer's numbers in the form net-tools prints them, `secs.cc/retransmits/probes`
 /// (at most 15 digits of seconds, 18 of each count): the same value as [`timer_numbers`],
 /// read in one pass; `None` for any other form, which `timer_numbers` then reads.
-#[inline]
+#[inline(always)]
 fn plain_timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
     let (whole, i) = digit_run(inner, 0, 15)?;
     let (c, d) = match inner.get(i..i + 4) {
@@ -513,7 +513,7 @@ fn plain_timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
 }
 
 /// One to `max` digits at `start`: their value and where they end.
-#[inline]
+#[inline(always)]
 fn digit_run(text: &[u8], start: usize, max: usize) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
     let mut i = start;
