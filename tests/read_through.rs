@@ -289,6 +289,17 @@ fn ss_line() -> impl Strategy<Value = String> {
         1 => Just(String::new()),
         1 => "\t[a-z:0-9 ]{0,30}",
         1 => "(tcp|udp) {1,4}(ESTAB|UNCONN) {1,4}0 {1,4}0 {1,8}[0-9.:*\\[\\]%a-z]{1,30} {1,4}[0-9.:*\\[\\]%a-z]{1,30}[ -~]{0,20}",
+        // Rows as the generator and wide terminals print them: long padding (a TAB now
+        // and then), the states and address forms read by word compares, process names
+        // with blanks, quotes and parentheses, numbers of every length.
+        2 => concat!(
+            "(tcp|udp|raw)[ \t]{1,4}(ESTAB|LISTEN|UNCONN|TIME-WAIT|CLOSE-WAIT|CLOSED|SYN-SENT)[ \t]{1,9}",
+            "[0-9]{1,3}[ \t]{1,9}[0-9]{1,3} {1,30}",
+            "(\\[::1\\]|\\[::\\]|\\[::ffff:[0-9.]{7,15}\\]|\\[fd00::[0-9a-f:]{1,9}\\]|[0-9.]{7,15}|\\*):[0-9*]{1,6} ",
+            "(\\[::1\\]|[0-9.]{7,15}|\\*):[0-9*]{1,6}[ \t]{1,20}",
+            "(users:\\(\\(\"[ -~]{1,20}\",pid=[0-9]{1,11},fd=[0-9]{1,3}\\)(,\\(\"[a-z ]{1,12}\",pid=[0-9]{1,8},fd=[0-9]{1,3}\\)){0,2}\\))?",
+            "[ \t]{0,140}"
+        ),
     ]
 }
 

@@ -213,7 +213,8 @@ pub fn check_fast_netstat(data: &[u8]) {
 /// The hand-written ss row reader against the combinator grammar (`ss::fast_row` vs
 /// `ss::row_in`): the first byte picks the column set and a header geometry, the rest
 /// (up to a newline) is the line, behind a real row's prefix unless the high bit is set.
-/// The reader may decline; a row it gives must be the grammar's under any geometry.
+/// The reader may decline; a row it gives must be the grammar's under any geometry. What
+/// follows the newline is the rest of the chunk `fast_row_through` reads the line in.
 pub fn check_ss_fast_row(data: &[u8]) {
     use netsift::netsift_grammar::ss::{self, SsColumns, SsGeometry};
     let Some((&flags, rest)) = data.split_first() else { return };
@@ -223,6 +224,17 @@ pub fn check_ss_fast_row(data: &[u8]) {
     };
     line.extend(rest.iter().copied().take_while(|&b| b != b'\n'));
     let columns = SsColumns { netid: flags & 1 != 0, state: flags & 2 != 0, queues: flags & 4 != 0 };
+    // Read through (the row reader finding the line's end in a chunk): whatever follows
+    // the `\n`, the row of the line alone, and where it ends; nothing for a `\r\n` line.
+    if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+        let mut text = line.clone();
+        text.extend_from_slice(&rest[nl..]);
+        let expected = match line.last() {
+            Some(b'\r') => None,
+            _ => ss::fast_row(&line, columns).map(|row| (row, line.len() + 1)),
+        };
+        assert_eq!(ss::fast_row_through(&text, columns), expected, "{}", String::from_utf8_lossy(&text));
+    }
     let Some(fast) = ss::fast_row(&line, columns) else { return };
     let geometry = SsGeometry { send_q: Some(u32::from(flags >> 3 & 0xf) * 4), peer_colon: Some(u32::from(flags) * 2) };
     for geometry in [SsGeometry::default(), geometry] {

@@ -32,6 +32,7 @@ pub struct Extras<'a> {
 
 impl<'a> Extras<'a> {
     /// The items of `line[start..end]`.
+    #[inline]
     pub(super) fn new(line: &'a [u8], start: usize, end: usize) -> Self {
         let end = end.min(line.len());
         Extras { line, pos: start.min(end), end, users_failed: false }
