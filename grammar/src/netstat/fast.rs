@@ -11,7 +11,8 @@
 //!
 //! - the fixed columns (protocol, queues, addresses) are read left to right, numbers and
 //!   addresses straight from the bytes (no `from_utf8`, no `std` address parser, which was
-//!   the largest single cost of the reference);
+//!   the largest single cost of the reference); a numeric endpoint, IPv4 or IPv6, is read
+//!   once from the left with its port (`crate::ip`), other forms cut at their last colon;
 //! - column padding is skipped eight bytes at a time;
 //! - the rest of an internet row is cut into its words once, and the decisions the
 //!   reference takes on those words (is there a state? where does the program end?) are
