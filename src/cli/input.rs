@@ -646,19 +646,19 @@ fn note_malformed(
     true
 }
 
-/// Parse one part of a file (see `cli/split.rs`) with `parser`, which goes on from where
-/// it is: the events go to `sink` labelled `name`, the line accounting and the malformed
-/// lines to `outcome`. Only the `last` part finishes the parser. `stop` is asked after
-/// each read: a part whose guess was wrong is abandoned.
+/// Parse one part of a file (see `cli/split.rs`), its `bytes`, with `parser`, which goes
+/// on from where it is: the events go to `sink` labelled `name`, the line accounting and
+/// the malformed lines to `outcome`. Only the `last` part finishes the parser. `stop` is
+/// asked after each [`PART_STEP`] bytes: a part whose guess was wrong is abandoned.
 pub fn parse_part(
     parser: &mut PushParser,
-    reader: &mut dyn Read,
+    bytes: &[u8],
     name: &str,
     last: bool,
     outcome: &mut Outcome,
     stop: &dyn Fn() -> bool,
     sink: &mut dyn FnMut(&str, &Event<'_>),
-) -> Result<(), Failure> {
+) {
     let mut on_event = |ev: Event<'_>| {
         if let EventKind::Malformed(m) = &ev.kind {
             outcome.malformed += 1;
@@ -668,28 +668,21 @@ pub fn parse_part(
         }
         sink(name, &ev);
     };
-    let mut chunk = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(source) => return Err(Failure::Input(InputError::Io { name: name.to_string(), source })),
-        };
-        bytes += n as u64;
-        parser.feed(&chunk[..n], &mut on_event);
+    for step in bytes.chunks(PART_STEP) {
+        parser.feed(step, &mut on_event);
         if stop() {
-            return Ok(());
+            return;
         }
     }
     if last {
         parser.finish(&mut on_event);
     }
-    outcome.bytes += bytes;
+    outcome.bytes += bytes.len() as u64;
     outcome.add(&parser.take_stats());
-    Ok(())
 }
+
+/// How many bytes of a part [`parse_part`] feeds between two looks at whether to stop.
+pub const PART_STEP: usize = 64 << 10;
 
 /// After the last part of `name` (read in `format`): an input with no table is reported,
 /// as for a file read in one piece.

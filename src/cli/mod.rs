@@ -330,7 +330,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     let outcome = if let Some((file, workers, part_size)) = split {
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
-                    reader: &mut dyn io::Read,
+                    bytes: &[u8],
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -347,9 +347,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                         send(&mut chunk);
                     }
                 };
-                if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
-                    outcome.record(e);
-                }
+                parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
             });
             send(&mut chunk);
             (outcome, ())
@@ -521,16 +519,14 @@ fn view(
         (Some((path, workers, part_size)), Some(empty)) if parts => {
             let name = path.display().to_string();
             let work = |parser: &mut netsift::PushParser,
-                        reader: &mut dyn io::Read,
+                        bytes: &[u8],
                         last: bool,
                         stop: &dyn Fn() -> bool,
                         _: &mut dyn FnMut(&mut Vec<u8>)| {
                 let mut part = empty.clone();
                 let mut outcome = Outcome::default();
                 let mut sink = |_: &str, ev: &Event<'_>| part.event(ev);
-                if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
-                    outcome.record(e);
-                }
+                parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
                 (outcome, part)
             };
             let plan = split::Plan {
@@ -724,16 +720,14 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
     let outcome = if let Some((file, workers, part_size)) = split {
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
-                    reader: &mut dyn io::Read,
+                    bytes: &[u8],
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     _: &mut dyn FnMut(&mut Vec<u8>)| {
             let mut part_counts = vec![0u64; EventKind::NAMES.len()];
             let mut outcome = Outcome::default();
             let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut part_counts, ev);
-            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
-                outcome.record(e);
-            }
+            parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
             (outcome, part_counts)
         };
         let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
@@ -744,7 +738,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             part_size,
             captures: false,
             warm_up: split::WARM_UP,
-            min_warm_up: split::WARM_UP,
+            min_warm_up: split::COUNT_WARM_UP,
         };
         split::run(plan, &work, &mut |_| {}, &mut add)?
     } else {

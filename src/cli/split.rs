@@ -9,15 +9,21 @@
 //! parse, and only the speed depends on the guesses.
 //!
 //! ```text
-//!   each round of parts:
-//!     count each part's lines (parallel) ─▶ line number at each cut
-//!       (+ last ss headers, + capture marks when the output shows capture numbers)
-//!     fold them from the round's start ───▶ capture state, last header, last opening line
-//!                                             at each cut
-//!     worker: first part, the true state ─▶ Start [chunks…] Done(end state) ─┐
-//!     worker: part 2 from a guess ─▶ Start(guess) [chunks…] Done ────────────┼─▶ writer: guess = end
-//!     worker: part 3 …                                                       ┘   of part 1? keep : redo
+//!   each round of parts, a worker takes the next part and:
+//!     reads it into memory, once; scans it ─▶ its lines (+ last ss headers, + capture
+//!       marks when the output shows capture numbers), folded with those of the parts
+//!       before it ─▶ line number, capture state, last header, last opening line at each cut
+//!     first part: the true state ─▶ Start [chunks…] Done(end state) ──────────┐
+//!     part 2: waits for part 1's scan (not its parse), guesses ─▶ Start(guess) ┼─▶ writer: guess = end
+//!       [chunks…] Done                                                         │   of part 1? keep : redo
+//!     part 3 …                                                                ┘
 //! ```
+//!
+//! Each byte of a part goes through a read once: the scan and the parse read the part's
+//! copy in memory (the file read twice, a scan pass then a parse pass, cost as much CPU
+//! as a sixth of `count`'s parse: `count --jobs 2` then took 1.2× the CPU time of `--jobs
+//! 1`). Parts are taken in order and each is scanned as soon as it is read, so a guess
+//! waits only for the reads of the parts before it, never for their parses.
 //!
 //! A guess reads its warm-up from a state that knows nothing of what came before, so it
 //! counts captures from 1, and in a periodic log starts its capture in the wrong place.
@@ -36,27 +42,33 @@
 //! parsed twice, not every one. So parts can be small, which `events` needs: its output
 //! is up to 9× its input.
 //!
-//! Memory stays bounded: a worker's output waits for the writer in at most [`AHEAD`]
-//! chunks of about [`CHUNK`] bytes (the writer gives each written chunk back to the worker
-//! that filled it, for its next one), and a worker ahead of the part being written waits
-//! when they are full; a round's scan keeps a few hundred bytes per part, and the rounds
-//! keep the number of parts bounded whatever the file's size.
+//! Memory stays bounded: a worker holds one part (at most [`MAX_PART_SIZE`]); its output
+//! waits for the writer in at most [`AHEAD`] chunks of about [`CHUNK`] bytes (the writer
+//! gives each written chunk back to the worker that filled it, for its next one), and a
+//! worker ahead of the part being written waits when they are full; a round's scans keep
+//! a few hundred bytes per part, and the rounds keep the number of parts bounded whatever
+//! the file's size.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use netsift::push::{CaptureMarks, CaptureState, Position};
 use netsift::{Event, Format, PushParser};
 
 use super::input::{parts_done, Failure, InputError, Outcome};
 
-/// The parts' size for `count`, when the file is larger than one per worker: big enough
-/// that the warm-up is small beside it, small enough that the workers finish together.
-pub const PART_SIZE: u64 = 8 << 20;
+/// The parts' size for `count`, when the file is larger than one per worker. A worker
+/// holds its part in memory (read once, scanned, then parsed from there), so this bounds
+/// the memory; big enough that the warm-up ([`COUNT_WARM_UP`]) and the other costs of a
+/// part are small beside it, small enough that the workers finish together.
+pub const PART_SIZE: u64 = 1 << 20;
+
+/// The largest part (whatever `--part-size` asks): a worker holds its part in memory.
+pub const MAX_PART_SIZE: u64 = 8 << 20;
 
 /// The parts' size for `events`: a part's output waits in memory while the part before it
 /// is written, and weighs up to 9× the part (see [`AHEAD`]).
@@ -68,6 +80,12 @@ pub const WARM_UP: u64 = 128 << 10;
 /// How many bytes before its part an `events` guess reads at least, at first (then
 /// back to the line that opens what the part's first lines are read under).
 pub const EVENTS_WARM_UP: u64 = 4 << 10;
+
+/// How many bytes before its part a `count` guess reads at first (`count` does not read
+/// the capture marks that say where the opening lines are). Enough for every guess of
+/// the generated 20 MB inputs of the four formats to be taken in 1 MiB parts (and after
+/// a wrong guess the warm-ups grow, up to [`WARM_UP`]).
+pub const COUNT_WARM_UP: u64 = 8 << 10;
 
 /// The output a part's work hands over at a time (see [`PartWork`]).
 pub const CHUNK: usize = 64 << 10;
@@ -83,10 +101,12 @@ const ROOM: usize = CHUNK + (16 << 10);
 /// to 10.0 MB. The unit tests below wait after 2, so that their parts do.
 const AHEAD: usize = if cfg!(test) { 2 } else { 8 };
 
-/// Parts per round: the scan before a round keeps a few hundred bytes per part, and the
-/// end of a round, where a worker may wait for the last part, costs about half a part.
-/// The unit tests below use rounds of 3 parts, so that their parts cross rounds.
-const ROUND: usize = if cfg!(test) { 3 } else { 64 };
+/// Parts per round: a round keeps what its parts' scans leave at each cut, a few hundred
+/// bytes per part, and the end of a round, where a worker may wait for the other's last
+/// part, costs about half a part (the 100 parts of `count` on 100 MB are one round; with
+/// rounds of 64 they were two, the first ending with a worker idle for up to 1 MiB). The
+/// unit tests below use rounds of 3 parts, so that their parts cross rounds.
+const ROUND: usize = if cfg!(test) { 3 } else { 256 };
 
 /// What a worker sends for its part.
 enum Message<R> {
@@ -100,14 +120,13 @@ enum Message<R> {
     Failed(Failure),
 }
 
-/// The work on one part: parse the bytes of `reader` with `parser` (finishing it when
-/// `last`), giving up when `stop` says so. Its output goes through `send`, which hands
+/// The work on one part: parse its bytes with `parser` (finishing it when `last`),
+/// giving up when `stop` says so. Its output goes through `send`, which hands
 /// over the bytes in the buffer it is given and leaves it empty, with room for a chunk
 /// (a recycled buffer when there is one): call it when the buffer holds [`CHUNK`] bytes or
 /// more, and at the end.
-pub type PartWork<'w, R> = dyn Fn(&mut PushParser, &mut dyn Read, bool, &dyn Fn() -> bool, &mut dyn FnMut(&mut Vec<u8>)) -> (Outcome, R)
-    + Sync
-    + 'w;
+pub type PartWork<'w, R> =
+    dyn Fn(&mut PushParser, &[u8], bool, &dyn Fn() -> bool, &mut dyn FnMut(&mut Vec<u8>)) -> (Outcome, R) + Sync + 'w;
 
 /// Whether `path` is worth cutting and can be: a plain (not compressed, not tar) regular
 /// file of more than one part of `part_size`.
@@ -145,7 +164,8 @@ pub struct Plan<'p> {
     pub format: Format,
     /// Threads.
     pub workers: usize,
-    /// The parts' size, at most (there is at least one part per worker).
+    /// The parts' size, at most (there is at least one part per worker; and at most
+    /// [`MAX_PART_SIZE`], since a worker holds its part in memory).
     pub part_size: u64,
     /// Whether the output shows capture numbers: a guess must then have them right too.
     pub captures: bool,
@@ -176,7 +196,8 @@ fn run_parts<R: Send>(
     deliver: &mut dyn FnMut(&[u8]),
     merge: &mut dyn FnMut(R),
 ) -> Result<(Outcome, usize), Failure> {
-    let Plan { path, workers, part_size, .. } = plan;
+    let Plan { path, workers, .. } = plan;
+    let part_size = plan.part_size.min(MAX_PART_SIZE);
     let io_error = |source| Failure::Input(InputError::Io { name: path.display().to_string(), source });
     let mut file = File::open(path).map_err(io_error)?;
     let len = file.metadata().map_err(io_error)?.len();
@@ -238,7 +259,7 @@ fn line_start_after(file: &mut File, at: u64, len: u64) -> io::Result<u64> {
 }
 
 /// What the parts before a cut leave to the parts after it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Before {
     /// The line number of the line at the cut.
     line: u64,
@@ -359,8 +380,8 @@ fn run_cuts<R: Send>(
     }
 }
 
-/// Read the parts between `cuts` (a round): scan them, then parse them on the workers,
-/// handing their output to `deliver` in order. A failure is left in `progress`.
+/// Read the parts between `cuts` (a round) on the workers, each part read, scanned and
+/// parsed by one of them, handing their output to `deliver` in order. A failure is left in `progress`.
 fn round<R: Send>(
     context: &Context<'_, R>,
     cuts: &[u64],
@@ -371,21 +392,6 @@ fn round<R: Send>(
     let Context { plan, name, .. } = context;
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
     let count = cuts.len() - 1;
-    let scans = match scan_parts(plan.path, cuts, plan.workers, context.headers, context.marks.as_ref()) {
-        Ok(scans) => scans,
-        Err(e) => {
-            progress.failure = Some(io_error(e));
-            return;
-        }
-    };
-    let mut befores = Vec::with_capacity(count + 1);
-    befores.push(progress.before.clone());
-    for (k, scan) in scans.iter().enumerate() {
-        let next = befores[k].after(scan, cuts[k]);
-        befores.push(next);
-    }
-    drop(scans);
-    progress.before = befores[count].clone();
     let first = match progress.truth.take() {
         Some(mut truth) => {
             truth.take_stats();
@@ -396,7 +402,8 @@ fn round<R: Send>(
     let shared = Shared {
         context,
         cuts,
-        befores: &befores,
+        scanned: Mutex::new(Scanned::new(progress.before.clone(), cuts)),
+        scanned_more: Condvar::new(),
         next: Mutex::new(0),
         first: Mutex::new(Some(first)),
         aborted: (0..count).map(|_| AtomicBool::new(false)).collect(),
@@ -473,8 +480,8 @@ fn round<R: Send>(
             context.min_warm_up.fetch_max(longer, Ordering::Relaxed);
             let Some(mut parser) = progress.truth.take() else { break };
             parser.take_stats();
-            match open_part(plan.path, cuts[k], cuts[k + 1]) {
-                Ok(mut reader) => {
+            match read_part(plan.path, cuts[k], cuts[k + 1]) {
+                Ok(bytes) => {
                     let mut send = |chunk: &mut Vec<u8>| {
                         if !chunk.is_empty() {
                             deliver(chunk);
@@ -483,7 +490,7 @@ fn round<R: Send>(
                         chunk.reserve(ROOM);
                     };
                     let last = cuts[k + 1] >= context.len;
-                    let (part_outcome, result) = (context.work)(&mut parser, &mut reader, last, &|| false, &mut send);
+                    let (part_outcome, result) = (context.work)(&mut parser, &bytes, last, &|| false, &mut send);
                     progress.outcome.merge(part_outcome);
                     merge(result);
                     progress.truth = Some(parser);
@@ -498,14 +505,25 @@ fn round<R: Send>(
         drop(receivers);
         drop(order);
     });
+    // What the round's parts leave to the next round (all of them were read when the
+    // round did not fail).
+    let scanned = shared.scanned.into_inner().unwrap_or_else(PoisonError::into_inner);
+    match scanned.befores.into_iter().nth(count) {
+        Some(before) => progress.before = before,
+        None => {
+            progress.failure.get_or_insert_with(|| io_error(io::Error::other("a part was not read")));
+        }
+    }
 }
 
 /// What the workers of a round share.
 struct Shared<'s, R> {
     context: &'s Context<'s, R>,
     cuts: &'s [u64],
-    /// What the parts before each cut leave.
-    befores: &'s [Before],
+    /// What the parts read so far leave at each cut.
+    scanned: Mutex<Scanned>,
+    /// Told when `scanned` has more.
+    scanned_more: Condvar,
     /// The next part to take.
     next: Mutex<usize>,
     /// The true state at the round's start, for the worker that takes its first part.
@@ -523,6 +541,8 @@ impl<R: Send> Shared<'_, R> {
         let mut file: Option<File> = None;
         let mut warm = Vec::new();
         let mut header: Option<(u64, Vec<u8>)> = None;
+        // The part being parsed: read once, scanned, then parsed from memory.
+        let mut buf = Vec::new();
         loop {
             let k = {
                 let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
@@ -532,9 +552,13 @@ impl<R: Send> Shared<'_, R> {
                 *next += 1;
                 *next - 1
             };
-            let (mut parser, mut reader) = match self.start(k, &mut file, &mut warm, &mut header) {
-                Ok((parser, file)) => (parser, Read::take(file, self.cuts[k + 1] - self.cuts[k])),
+            let started = self
+                .read_part(k, &mut file, &mut buf)
+                .and_then(|len| Ok((self.start(k, &mut file, &mut warm, &mut header)?, len)));
+            let (mut parser, bytes) = match started {
+                Ok((parser, len)) => (parser, &buf[..len]),
                 Err(e) => {
+                    self.broken();
                     let failure = InputError::Io { name: self.context.name.clone(), source: e };
                     let _ = sender.send(Message::Failed(Failure::Input(failure)));
                     continue;
@@ -556,32 +580,82 @@ impl<R: Send> Shared<'_, R> {
             };
             let last = self.cuts[k + 1] >= self.context.len;
             let stop = || aborted.load(Ordering::Relaxed);
-            let (outcome, result) = (self.context.work)(&mut parser, &mut reader, last, &stop, &mut send);
+            let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut send);
             let _ = sender.send(Message::Done(Box::new(outcome), result, Box::new(parser)));
         }
     }
 
-    /// The state part `k` starts from (the true one for the round's first part, else a
-    /// guess), and `file` (opened on first use) at the part's start.
-    fn start<'f>(
-        &self,
-        k: usize,
-        file: &'f mut Option<File>,
-        warm: &mut Vec<u8>,
-        header: &mut Option<(u64, Vec<u8>)>,
-    ) -> io::Result<(PushParser, &'f mut File)> {
+    /// Read part `k` into the front of `buf` (through `file`, opened on first use), scan
+    /// it on the way, [`READ_STEP`] bytes at a time (each step scanned while it is in the
+    /// core's cache), and fold what the parts read so far leave at the cuts after them,
+    /// for the guesses waiting in [`Shared::before`]. Returns the part's length. `buf`
+    /// only grows (not zeroed again for each part).
+    fn read_part(&self, k: usize, file: &mut Option<File>, buf: &mut Vec<u8>) -> io::Result<usize> {
         let file = match file {
             Some(file) => file,
             None => file.insert(File::open(self.context.plan.path)?),
         };
-        let parser = if k == 0 {
+        let (start, end) = (self.cuts[k], self.cuts[k + 1]);
+        let len = usize::try_from(end - start).map_err(io::Error::other)?;
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
+        file.seek(SeekFrom::Start(start))?;
+        let Context { headers, marks, .. } = self.context;
+        let mut scan = PartScanner::new(start, *headers, marks.as_ref());
+        let mut at = 0;
+        while at < len {
+            let step = &mut buf[at..len.min(at + READ_STEP)];
+            file.read_exact(step)?;
+            scan.feed(step, start + at as u64);
+            at += step.len();
+        }
+        self.scanned.lock().unwrap_or_else(PoisonError::into_inner).add(k, scan.finish(), self.cuts);
+        self.scanned_more.notify_all();
+        Ok(len)
+    }
+
+    /// A part could not be read: the guesses waiting for it give up.
+    fn broken(&self) {
+        self.scanned.lock().unwrap_or_else(PoisonError::into_inner).broken = true;
+        self.scanned_more.notify_all();
+    }
+
+    /// What the parts before part `k` leave, once they are read (by this worker or the
+    /// others: they are taken in order, and each is read and scanned as soon as taken,
+    /// so the wait is for reads, never for parses).
+    fn before(&self, k: usize) -> io::Result<Before> {
+        let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(before) = scanned.befores.get(k) {
+                return Ok(before.clone());
+            }
+            if scanned.broken {
+                return Err(io::Error::other("a part before could not be read"));
+            }
+            scanned = self.scanned_more.wait(scanned).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The state part `k` starts from: the true one for the round's first part, else a
+    /// guess (reading its warm-up through `file`).
+    fn start(
+        &self,
+        k: usize,
+        file: &mut Option<File>,
+        warm: &mut Vec<u8>,
+        header: &mut Option<(u64, Vec<u8>)>,
+    ) -> io::Result<PushParser> {
+        if k == 0 {
             let first = self.first.lock().unwrap_or_else(PoisonError::into_inner).take();
-            first.ok_or_else(|| io::Error::other("no start state"))?
-        } else {
-            self.guess(k, file, warm, header)?
+            return first.ok_or_else(|| io::Error::other("no start state"));
+        }
+        let before = self.before(k)?;
+        let file = match file {
+            Some(file) => file,
+            None => file.insert(File::open(self.context.plan.path)?),
         };
-        file.seek(SeekFrom::Start(self.cuts[k]))?;
-        Ok((parser, file))
+        self.guess(k, &before, file, warm, header)
     }
 
     /// The guessed start state of part `k` (not the round's first): a parser that read
@@ -590,12 +664,13 @@ impl<R: Send> Shared<'_, R> {
     fn guess(
         &self,
         k: usize,
+        before: &Before,
         file: &mut File,
         warm: &mut Vec<u8>,
         header: &mut Option<(u64, Vec<u8>)>,
     ) -> io::Result<PushParser> {
         let Context { plan, inside, .. } = *self.context;
-        let (cut, before) = (self.cuts[k], &self.befores[k]);
+        let cut = self.cuts[k];
         let furthest = cut.saturating_sub(plan.warm_up);
         let nearest = cut.saturating_sub(self.context.min_warm_up.load(Ordering::Relaxed));
         // From the opening line before the last (else the last) when it is further than the
@@ -638,10 +713,12 @@ impl<R: Send> Shared<'_, R> {
 }
 
 /// The bytes of the part between `start` and `end`.
-fn open_part(path: &Path, start: u64, end: u64) -> io::Result<io::Take<File>> {
+fn read_part(path: &Path, start: u64, end: u64) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
-    Ok(file.take(end - start))
+    let mut bytes = vec![0; usize::try_from(end - start).map_err(io::Error::other)?];
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Receive and drop what a worker sends for a part, up to its end.
@@ -653,7 +730,7 @@ fn drain<R>(receiver: &Receiver<Message<R>>) {
     }
 }
 
-/// What the pass over a part before parsing found (see [`scan_parts`]).
+/// What a part holds, found as it is read, before it is parsed (see [`PartScanner`]).
 struct PartScan {
     /// Its newlines.
     newlines: u64,
@@ -663,73 +740,82 @@ struct PartScan {
     marks: Option<CaptureMarks>,
 }
 
-/// What each part between `cuts` holds, read in parallel: its newlines; with `headers`,
-/// where its last two table headers start (see `PushParser::guess_for_part_under`); with
-/// `marks`, its capture marks (read by a copy of `marks`).
-fn scan_parts(
-    path: &Path,
-    cuts: &[u64],
-    workers: usize,
-    headers: bool,
-    marks: Option<&CaptureMarks>,
-) -> io::Result<Vec<PartScan>> {
-    let count = cuts.len() - 1;
-    let next = AtomicUsize::new(0);
-    let scans: Vec<Mutex<Option<PartScan>>> = (0..count).map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.clamp(1, count))
-            .map(|_| {
-                scope.spawn(|| -> io::Result<()> {
-                    let mut buf = vec![0u8; 1 << 16];
-                    let mut file = File::open(path)?;
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        if k >= count {
-                            return Ok(());
-                        }
-                        file.seek(SeekFrom::Start(cuts[k]))?;
-                        let mut part = Read::take(&mut file, cuts[k + 1] - cuts[k]);
-                        let mut newlines = 0;
-                        // Where the bytes in `buf` start in the file.
-                        let mut base = cuts[k];
-                        let mut scan = HeaderScan::new(cuts[k]);
-                        let mut marks = marks.cloned();
-                        loop {
-                            let n = match part.read(&mut buf) {
-                                Ok(0) => break,
-                                Ok(n) => n,
-                                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                                Err(e) => return Err(e),
-                            };
-                            let bytes = &buf[..n];
-                            newlines += if headers {
-                                scan.feed(bytes, base)
-                            } else {
-                                memchr::memchr_iter(b'\n', bytes).count()
-                            } as u64;
-                            if let Some(marks) = &mut marks {
-                                marks.feed(bytes);
-                            }
-                            base += n as u64;
-                        }
-                        if let Some(marks) = &mut marks {
-                            marks.finish();
-                        }
-                        scan.finish();
-                        let found = PartScan { newlines, headers: scan.found, marks };
-                        *scans[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(found);
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("worker panicked"))))
-    })?;
-    scans
-        .into_iter()
-        .map(|s| {
-            s.into_inner().unwrap_or_else(PoisonError::into_inner).ok_or_else(|| io::Error::other("part not read"))
-        })
-        .collect()
+/// What the parts of a round read so far leave (see [`Shared::before`]).
+struct Scanned {
+    /// What the parts before each cut leave, from the round's first cut to the first part
+    /// not read yet.
+    befores: Vec<Before>,
+    /// The scans of the parts read after one that is not (folded into `befores` when it is).
+    pending: Vec<Option<PartScan>>,
+    /// Whether a part could not be read (the guesses after it wait no more).
+    broken: bool,
+}
+
+impl Scanned {
+    /// What a round whose parts start at `cuts` leaves once its parts are read, when
+    /// `before` is what the parts before it leave.
+    fn new(before: Before, cuts: &[u64]) -> Self {
+        let count = cuts.len().saturating_sub(1);
+        Scanned { befores: vec![before], pending: (0..count).map(|_| None).collect(), broken: false }
+    }
+
+    /// Part `k` of the round (between `cuts[k]` and `cuts[k + 1]`) holds `found`: fold it,
+    /// and the parts after it read before it, into `befores`.
+    fn add(&mut self, k: usize, found: PartScan, cuts: &[u64]) {
+        if let Some(slot) = self.pending.get_mut(k) {
+            *slot = Some(found);
+        }
+        while let Some(j) = self.befores.len().checked_sub(1) {
+            let Some(found) = self.pending.get_mut(j).and_then(Option::take) else { break };
+            let next = self.befores[j].after(&found, cuts[j]);
+            self.befores.push(next);
+        }
+    }
+}
+
+/// How many bytes of a part are read, then scanned, at a time: a step is still in the
+/// core's cache when it is scanned (a whole 1 MiB part is not).
+const READ_STEP: usize = 128 << 10;
+
+/// The scan of a part read in steps (see [`Shared::read_part`]): its newlines; with
+/// `headers`, where its last two table headers start (see
+/// `PushParser::guess_for_part_under`); with `marks`, its capture marks (read by a copy of
+/// the context's).
+struct PartScanner {
+    newlines: u64,
+    headers: Option<HeaderScan>,
+    marks: Option<CaptureMarks>,
+}
+
+impl PartScanner {
+    /// The scan of the part that starts at `start` in the file.
+    fn new(start: u64, headers: bool, marks: Option<&CaptureMarks>) -> Self {
+        PartScanner { newlines: 0, headers: headers.then(|| HeaderScan::new(start)), marks: marks.cloned() }
+    }
+
+    /// Read the part's next `bytes`, which start at `base` in the file.
+    fn feed(&mut self, bytes: &[u8], base: u64) {
+        self.newlines += match &mut self.headers {
+            Some(scan) => scan.feed(bytes, base),
+            None => memchr::memchr_iter(b'\n', bytes).count(),
+        } as u64;
+        if let Some(marks) = &mut self.marks {
+            marks.feed(bytes);
+        }
+    }
+
+    /// The part is read: what it holds.
+    fn finish(self) -> PartScan {
+        let headers = self.headers.map_or([None, None], |mut scan| {
+            scan.finish();
+            scan.found
+        });
+        let marks = self.marks.map(|mut marks| {
+            marks.finish();
+            marks
+        });
+        PartScan { newlines: self.newlines, headers, marks }
+    }
 }
 
 /// The longest line [`HeaderScan`] reads whole (as [`line_at`]); a longer one is taken for
@@ -862,7 +948,7 @@ mod tests {
         let name = plan.path.display().to_string();
         let captures = plan.captures;
         let work = |parser: &mut PushParser,
-                    reader: &mut dyn Read,
+                    bytes: &[u8],
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -877,9 +963,7 @@ mod tests {
                     send(&mut out);
                 }
             };
-            if let Err(e) = parse_part(parser, reader, &name, last, &mut outcome, stop, &mut sink) {
-                outcome.record(e);
-            }
+            parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
             send(&mut out);
             (outcome, ())
         };
@@ -982,6 +1066,153 @@ mod tests {
                 assert_eq!(scan.found, expected, "chunks of {size}, tail of {}", tail.len());
             }
         }
+    }
+
+    /// The inputs the scan tests read, with their format: periodic netstat -s, /proc and
+    /// ss logs (the formats whose capture marks are read) and a netstat capture.
+    fn scan_inputs() -> Vec<(&'static str, Format, Vec<u8>)> {
+        let stat = include_bytes!("../../tests/fixtures/captured/deb12_periodic_netstat-s.txt");
+        let mut proc = include_bytes!("../../tests/fixtures/captured/deb12_proc-net-netstat.txt").to_vec();
+        proc.extend_from_slice(include_bytes!("../../tests/fixtures/captured/deb12_proc-net-snmp.txt"));
+        let netstat = include_bytes!("../../tests/fixtures/captured/deb12_netstat-neopa.txt");
+        vec![
+            ("netstat-s", Format::NetstatS, stat[..stat.len().min(40_000)].to_vec()),
+            ("proc", Format::ProcNetstat, periodic(&proc, 3)),
+            ("ss", Format::Ss, ss_log(3, 20)),
+            ("netstat", Format::Netstat, netstat.to_vec()),
+        ]
+    }
+
+    /// What a part holds, read by a [`PartScanner`] in steps of `size` bytes.
+    fn scan_in_steps(part: &[u8], start: u64, headers: bool, marks: Option<&CaptureMarks>, size: usize) -> PartScan {
+        let mut scan = PartScanner::new(start, headers, marks);
+        for (i, step) in part.chunks(size.max(1)).enumerate() {
+            scan.feed(step, start + (i * size) as u64);
+        }
+        scan.finish()
+    }
+
+    /// What a part holds, read as the scan pass that read the file before the parse pass
+    /// did (the part's bytes in chunks of `size`): the reference for [`PartScanner`].
+    fn scan_in_chunks(part: &[u8], start: u64, headers: bool, marks: Option<&CaptureMarks>, size: usize) -> PartScan {
+        let mut scan = HeaderScan::new(start);
+        let mut marks = marks.cloned();
+        let mut newlines = 0;
+        for (i, chunk) in part.chunks(size).enumerate() {
+            newlines += if headers {
+                scan.feed(chunk, start + (i * size) as u64)
+            } else {
+                memchr::memchr_iter(b'\n', chunk).count()
+            } as u64;
+            if let Some(marks) = &mut marks {
+                marks.feed(chunk);
+            }
+        }
+        scan.finish();
+        if let Some(marks) = &mut marks {
+            marks.finish();
+        }
+        PartScan { newlines, headers: scan.found, marks }
+    }
+
+    /// The capture marks' own answers: their last headers, and whether one is held.
+    type MarkAnswers = Option<([Option<u64>; 2], bool)>;
+
+    /// What `scan` leaves after `before` for a part at `start`, and the marks' own answers.
+    fn scan_answers(before: &Before, scan: &PartScan, start: u64) -> (Before, MarkAnswers) {
+        let marks = scan.marks.as_ref().map(|m| (m.last_headers(), m.header_held()));
+        (before.after(scan, start), marks)
+    }
+
+    #[test]
+    fn a_part_scanned_in_steps_finds_what_the_scan_pass_found() {
+        // The scan now reads a part in steps as the part is read into memory; before, a
+        // pass of its own read it in 64 KiB chunks. At every third cut of each input, both
+        // halves, in steps and chunks of several sizes, and whole.
+        for (label, format, input) in scan_inputs() {
+            let marks = CaptureMarks::new(format, None);
+            let headers = format == Format::Ss;
+            assert_eq!(marks.is_some(), format != Format::Netstat, "{label}: marks");
+            let start = PushParser::new(format);
+            let before =
+                Before { line: 1, state: start.capture_state(None), headers: [None, None], openings: [None, None] };
+            let len = input.len();
+            let cuts = std::iter::once(0).chain(line_starts(&input)).filter(|&c| c < len);
+            for cut in cuts.step_by(3) {
+                for (from, to) in [(0, cut), (cut, len)] {
+                    let part = &input[from..to];
+                    let whole = scan_in_chunks(part, from as u64, headers, marks.as_ref(), part.len().max(1));
+                    let expected = scan_answers(&before, &whole, from as u64);
+                    assert_eq!(whole.newlines, part.iter().filter(|&&b| b == b'\n').count() as u64);
+                    for size in [1, 7, 100, 4096, part.len().max(1)] {
+                        let scans = [
+                            ("chunks", scan_in_chunks(part, from as u64, headers, marks.as_ref(), size)),
+                            ("steps", scan_in_steps(part, from as u64, headers, marks.as_ref(), size)),
+                        ];
+                        for (how, scan) in scans {
+                            let what = format!("{label} {from}..{to} in {how} of {size}");
+                            assert_eq!(scan.newlines, whole.newlines, "{what}");
+                            assert_eq!(scan.headers, whole.headers, "{what}");
+                            assert_eq!(scan_answers(&before, &scan, from as u64), expected, "{what}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scans_folded_in_any_order_leave_what_they_leave_in_order() {
+        // Workers publish their parts' scans as they read them: a part read before the one
+        // before it waits in `pending` until that one is folded.
+        for (label, format, input) in scan_inputs() {
+            let marks = CaptureMarks::new(format, None);
+            let headers = format == Format::Ss;
+            let start = Before {
+                line: 1,
+                state: PushParser::new(format).capture_state(None),
+                headers: [None, None],
+                openings: [None, None],
+            };
+            let starts: Vec<u64> = std::iter::once(0).chain(line_starts(&input)).map(|c| c as u64).collect();
+            for parts in [2, 3, 5, 8] {
+                let mut cuts: Vec<u64> = (0..parts).map(|i| starts[starts.len() * i / parts]).collect();
+                cuts.dedup();
+                cuts.push(input.len() as u64);
+                let scan = |k: usize| {
+                    let (a, b) = (cuts[k] as usize, cuts[k + 1] as usize);
+                    scan_in_steps(&input[a..b], cuts[k], headers, marks.as_ref(), 100)
+                };
+                let count = cuts.len() - 1;
+                let mut in_order = Scanned::new(start.clone(), &cuts);
+                let mut expected = vec![start.clone()];
+                for k in 0..count {
+                    in_order.add(k, scan(k), &cuts);
+                    expected.push(expected[k].after(&scan(k), cuts[k]));
+                    assert_eq!(in_order.befores.len(), k + 2, "{label}: part {k} folded as it came");
+                }
+                assert_eq!(in_order.befores, expected, "{label} in {count} parts");
+                let orders: [Vec<usize>; 2] = [
+                    (0..count).rev().collect(),
+                    (0..count).filter(|k| k % 2 == 1).chain((0..count).step_by(2)).collect(),
+                ];
+                for order in orders {
+                    let mut scanned = Scanned::new(start.clone(), &cuts);
+                    for &k in &order {
+                        let ready = scanned.befores.len();
+                        scanned.add(k, scan(k), &cuts);
+                        // Nothing past a part not read yet.
+                        assert!(scanned.befores.len() == ready || k + 1 == ready, "{label}: part {k} folded too early");
+                    }
+                    assert_eq!(scanned.befores, expected, "{label} in {count} parts, read in the order {order:?}");
+                }
+            }
+        }
+    }
+
+    /// The line starts of `input` after its first line.
+    fn line_starts(input: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        input.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i + 1).filter(move |&i| i < input.len())
     }
 
     // The captures of a periodic log start where a title (netstat -s) or a prefix (/proc)

@@ -51,6 +51,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
+use netsift_grammar::lex::same_bytes;
 use netsift_grammar::MapBytes;
 use yoke::Yoke;
 
@@ -179,9 +180,17 @@ struct Source {
     offset: usize,
 }
 
-impl Source {
-    fn overlaps(&self, other: &Source) -> bool {
-        self.at < other.at + other.len && other.at < self.at + self.len
+/// Forget the `sources` (in order of address, none overlapping) that overlap one of `runs`:
+/// found by a binary search, since the settled copy may hold hundreds (`netstat -s`'s names).
+fn drop_overlapping(sources: &mut Vec<Source>, runs: &[Source]) {
+    for r in runs {
+        // Their ends are in order too: those before `r` are a prefix, those that start
+        // before its end a longer one.
+        let from = sources.partition_point(|s| s.at + s.len <= r.at);
+        let to = sources.partition_point(|s| s.at < r.at + r.len);
+        if from < to {
+            sources.drain(from..to);
+        }
     }
 }
 
@@ -238,12 +247,23 @@ impl Repointer {
         let cart = self.both.get_or_insert_with(|| {
             Arc::new(Cart { chunk: self.chunk.clone(), settled: self.settled.clone(), recent: self.recent.clone() })
         });
+        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+        // Counters, the many small events, first: re-pointed field by field, no pass through
+        // `map_bytes`.
+        let mut missed = false;
+        if let EventKind::Counter(c) = &event.kind {
+            let yoke = counter_repointed::<true>(event, c, cart.clone(), sources, &mut missed);
+            if !missed {
+                return OwnedEvent { yoke };
+            }
+        }
         self.ranges.clear();
         let (mut borrows_chunk, mut widest) = (false, None);
-        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
         let outside = (&mut self.ranges, &mut widest);
-        if let Some(owned) = repointed::<true>(event, cart.clone(), sources, outside, &mut borrows_chunk) {
-            return owned;
+        // For a counter that missed above, this pass misses too: it gathers what to copy.
+        let yoke = repointed::<true>(event, cart.clone(), sources, outside, &mut borrows_chunk, &mut missed);
+        if !missed {
+            return OwnedEvent { yoke };
         }
         // A cart no event holds (the one just tried, when made for this event) is re-used
         // for the new copies rather than freed and allocated again.
@@ -263,10 +283,21 @@ impl Repointer {
         };
         let cart = if borrows_chunk { self.both.insert(cart) } else { self.alone.insert(cart) };
         // Every slice outside the chunk is in the recent copy now (just copied from it).
-        self.ranges.clear();
         let sources = [&self.settled_sources[..], &self.recent_sources[..]];
-        repointed::<false>(event, cart.clone(), sources, (&mut self.ranges, &mut None), &mut false)
-            .unwrap_or_else(|| OwnedEvent::empty_of(event))
+        let mut missed = false;
+        if let EventKind::Counter(c) = &event.kind {
+            let yoke = counter_repointed::<false>(event, c, cart.clone(), sources, &mut missed);
+            if !missed {
+                return OwnedEvent { yoke };
+            }
+        }
+        self.ranges.clear();
+        let yoke =
+            repointed::<false>(event, cart.clone(), sources, (&mut self.ranges, &mut None), &mut false, &mut missed);
+        if missed {
+            return OwnedEvent::empty_of(event);
+        }
+        OwnedEvent { yoke }
     }
 
     /// Copy the bytes `event` borrows outside the chunk (`ranges`: every such slice) into
@@ -334,9 +365,8 @@ impl Repointer {
     /// copy's sources to the settled copy if the new recent copy would grow too large, and
     /// make room for the new one (`total` new bytes).
     fn retire_replaced(&mut self, total: usize) {
-        let runs = &self.runs;
-        self.settled_sources.retain(|s| !runs.iter().any(|r| r.overlaps(s)));
-        self.recent_sources.retain(|s| !runs.iter().any(|r| r.overlaps(s)));
+        drop_overlapping(&mut self.settled_sources, &self.runs);
+        drop_overlapping(&mut self.recent_sources, &self.runs);
         let recent_len: usize = self.recent_sources.iter().map(|s| s.len).sum();
         let runs = self.recent_sources.len() + self.runs.len();
         if (recent_len + total > RECENT_CAP || runs > RECENT_RUNS) && recent_len > 0 {
@@ -387,12 +417,72 @@ impl Repointer {
     }
 }
 
-/// `event` re-pointed into `cart`: each slice into the chunk when it lies inside it, or
-/// into a copy where its `sources` (settled, recent) say its address was copied, if the
-/// copy holds the same bytes there; `None` when a slice is in neither. Also whether a slice
-/// lies in the chunk (`borrows_chunk`), and in `outside` every non-empty slice that does
-/// not (what a copy must hold), with the widest of them. Without `VERIFY`, the bytes a source gives are taken as
-/// they are (they were just copied from the event).
+/// Where `s` is in `cart`: in the chunk when it lies inside it, or in a copy where its
+/// `sources` (settled, recent) say its address was copied, if the copy holds the same bytes
+/// there (without `VERIFY`, taken as they are: they were just copied from the event); `None`
+/// when it is in neither.
+#[inline(always)]
+fn repointed_slice<'b, const VERIFY: bool>(cart: &'b Cart, sources: [&[Source]; 2], s: &[u8]) -> Option<&'b [u8]> {
+    let (base, len) = (cart.chunk.as_ptr() as usize, cart.chunk.len());
+    let at = s.as_ptr() as usize;
+    let start = at.wrapping_sub(base);
+    if start < len && s.len() <= len - start {
+        return Some(sub_slice(&cart.chunk, start, s.len()));
+    }
+    if s.is_empty() {
+        return Some(&[]);
+    }
+    let [settled, recent] = sources;
+    let copy = match copied_at(recent, at, s.len()) {
+        Some(offset) => cart.recent.get(offset..offset + s.len()),
+        None => copied_at(settled, at, s.len()).and_then(|offset| cart.settled.get(offset..offset + s.len())),
+    };
+    copy.filter(|copy| !VERIFY || same_bytes(copy, s))
+}
+
+/// A counter event re-pointed into `cart` (see [`repointed_slice`]), field by field;
+/// `missed` set (and the slice left empty) when a slice is in neither the chunk nor the
+/// copies: not an `Option`, which would move the event once more. A counter's text that is its
+/// name (/proc's) is looked up once.
+#[inline(always)]
+fn counter_repointed<const VERIFY: bool>(
+    event: &Event<'_>,
+    c: &Counter<'_>,
+    cart: Arc<Cart>,
+    sources: [&[Source]; 2],
+    missed: &mut bool,
+) -> Yoke<Event<'static>, Arc<Cart>> {
+    Yoke::attach_to_cart(cart, |cart: &Cart| {
+        let mut map = |s: &[u8]| {
+            repointed_slice::<VERIFY>(cart, sources, s).unwrap_or_else(|| {
+                *missed = true;
+                &[]
+            })
+        };
+        let name = c.name.map(&mut map);
+        let text = match (c.name, name) {
+            (Some(n), Some(mapped)) if n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len() => mapped,
+            _ => map(c.text),
+        };
+        let counter = Counter {
+            source: c.source,
+            section: map(c.section),
+            name,
+            subtable: c.subtable.map(&mut map),
+            value: c.value,
+            text,
+            line: map(c.line),
+            position: c.position,
+            rate: c.rate,
+        };
+        Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+    })
+}
+
+/// `event` re-pointed into `cart`, every slice as [`repointed_slice`] says; `missed` set
+/// when a slice is in neither the chunk nor the copies. Also whether a slice lies in the chunk
+/// (`borrows_chunk`), and in `outside` every non-empty slice that does not (what a copy
+/// must hold), with the widest of them.
 #[inline(always)]
 fn repointed<'a, const VERIFY: bool>(
     event: &Event<'a>,
@@ -400,9 +490,9 @@ fn repointed<'a, const VERIFY: bool>(
     sources: [&[Source]; 2],
     (outside, widest): (&mut Vec<(usize, usize)>, &mut Option<&'a [u8]>),
     borrows_chunk: &mut bool,
-) -> Option<OwnedEvent> {
-    let mut missed = false;
-    let yoke = Yoke::attach_to_cart(cart, |cart: &Cart| {
+    missed: &mut bool,
+) -> Yoke<Event<'static>, Arc<Cart>> {
+    Yoke::attach_to_cart(cart, |cart: &Cart| {
         let (base, len) = (cart.chunk.as_ptr() as usize, cart.chunk.len());
         event.map_bytes(&mut |s| {
             let at = s.as_ptr() as usize;
@@ -418,35 +508,23 @@ fn repointed<'a, const VERIFY: bool>(
             if widest.is_none_or(|w| w.len() < s.len()) {
                 *widest = Some(s);
             }
-            if missed {
+            if *missed {
                 return &[];
             }
-            let [settled, recent] = sources;
-            let copy = match copied_at(recent, at, s.len()) {
-                Some(offset) => cart.recent.get(offset..offset + s.len()),
-                None => copied_at(settled, at, s.len()).and_then(|offset| cart.settled.get(offset..offset + s.len())),
-            };
-            match copy {
-                Some(copy) if !VERIFY || copy == s => copy,
-                _ => {
-                    missed = true;
-                    &[]
-                }
-            }
+            repointed_slice::<VERIFY>(cart, sources, s).unwrap_or_else(|| {
+                *missed = true;
+                &[]
+            })
         })
-    });
-    if missed {
-        None
-    } else {
-        Some(OwnedEvent { yoke })
-    }
+    })
 }
 
 impl OwnedEvent {
     /// `event` with every slice empty: what a slice that cannot be re-pointed (none can
     /// fail) would be, rather than a panic.
     fn empty_of(event: &Event<'_>) -> OwnedEvent {
-        OwnedEvent { yoke: Yoke::attach_to_cart(Arc::new(Cart::default()), |_| event.map_bytes(&mut |_| &[])) }
+        let yoke = Yoke::attach_to_cart(Arc::new(Cart::default()), |_| event.map_bytes(&mut |_| &[]));
+        OwnedEvent { yoke }
     }
 }
 
@@ -715,5 +793,99 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 4 5\n";
         parser.feed(NETSTAT, &mut check);
         parser.finish(&mut check);
         assert_eq!(n, 2);
+    }
+
+    /// Every event of `input` fed in chunks of `chunk` bytes, against a copy of each
+    /// borrowed event.
+    fn check_against_copies(input: &[u8], chunk: usize) -> Vec<OwnedEvent> {
+        let mut parser = OwnedEvents::new(Format::Auto);
+        let mut owned = Vec::new();
+        for piece in input.chunks(chunk) {
+            parser.feed(Bytes::copy_from_slice(piece), |e| owned.push(e));
+        }
+        parser.finish(|e| owned.push(e));
+        let mut reference = PushParser::new(Format::Auto);
+        let mut copies = Vec::new();
+        reference.feed(input, &mut |ev: Event<'_>| copies.push(OwnedEvent::copy_of(&ev)));
+        reference.finish(&mut |ev: Event<'_>| copies.push(OwnedEvent::copy_of(&ev)));
+        assert_eq!(owned, copies, "chunks of {chunk}");
+        owned
+    }
+
+    #[test]
+    fn netstat_s_titles_share_the_chunk_and_counters_stay_right_across_sections() {
+        // Two captures; `Foo:` and `Bar:` hold a sentence no table maps, so their counters'
+        // section is the machine's held name, re-written at each title at the same address
+        // with the same length: only comparing the bytes tells `Bar` from the copy of `Foo`.
+        let input = b"Ip:\n    9 total packets received\nFoo:\n    3 things happened\nIcmp:\n    ICMP input histogram:\n        echo requests: 4\n\
+Ip:\n    10 total packets received\nBar:\n    5 things happened\nIcmp:\n    ICMP input histogram:\n        echo requests: 6\n";
+        let owned = check_against_copies(input, input.len());
+        let sections: Vec<_> = owned.iter().filter(|e| matches!(e.kind(), EventKind::Section(_))).collect();
+        assert_eq!(sections.len(), 8);
+        for e in &sections {
+            let EventKind::Section(s) = e.kind() else { unreachable!() };
+            // The name is the title line's, in the chunk: nothing copied for it.
+            let chunk = e.chunk();
+            let (c, p) = (chunk.as_ptr() as usize, s.name.as_ptr() as usize);
+            assert!(p >= c && p + s.name.len() <= c + chunk.len(), "{:?}", e);
+        }
+        let unmapped: Vec<_> = owned
+            .iter()
+            .filter_map(|e| match e.kind() {
+                EventKind::Counter(c) if c.name.is_none() => Some((c.section, c.value)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(unmapped, [(&b"Foo"[..], 3), (&b"Bar"[..], 5)]);
+        for chunk in [1, 7, 20] {
+            check_against_copies(input, chunk);
+        }
+    }
+
+    #[test]
+    fn proc_counters_against_copies_in_any_chunks() {
+        let input = b"TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed\nTcpExt: 1 2 3\n\
+IpExt: InNoRoutes InTruncatedPkts\nIpExt: 4 5\nTcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed\nTcpExt: 6 7 8\n\
+IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
+        for chunk in [1, 5, 13, 64, input.len()] {
+            let owned = check_against_copies(input, chunk);
+            let values: Vec<i128> = owned
+                .iter()
+                .filter_map(|e| match e.kind() {
+                    EventKind::Counter(c) => Some(c.value),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(values, (1..=10).collect::<Vec<_>>());
+        }
+    }
+
+    /// The binary search forgets exactly what the plain filter forgot.
+    #[test]
+    fn drop_overlapping_equals_a_plain_filter() {
+        let overlaps = |a: &Source, b: &Source| a.at < b.at + b.len && b.at < a.at + a.len;
+        // Sources: runs of 1..=3 bytes with gaps of 0..=2, at many starts.
+        for seed in 0u64..400 {
+            let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mut next = |m: u64| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((x >> 33) % m) as usize
+            };
+            let mut sources = Vec::new();
+            let mut at = 100;
+            for _ in 0..next(8) {
+                at += next(3);
+                let len = 1 + next(3);
+                sources.push(Source { at, len, offset: 0 });
+                at += len;
+            }
+            let runs: Vec<Source> =
+                (0..1 + next(2)).map(|_| Source { at: 98 + next(30), len: 1 + next(6), offset: 0 }).collect();
+            let mut plain = sources.clone();
+            plain.retain(|s| !runs.iter().any(|r| overlaps(r, s)));
+            drop_overlapping(&mut sources, &runs);
+            let key = |v: &[Source]| v.iter().map(|s| (s.at, s.len)).collect::<Vec<_>>();
+            assert_eq!(key(&sources), key(&plain), "seed {seed}");
+        }
     }
 }

@@ -62,8 +62,10 @@ pub struct ReadEvents<R: Read> {
     parser: OwnedEvents,
     /// The free (zeroed) end of the block the next read goes into.
     block: BytesMut,
-    /// Events decoded and not yet handed out (those of one chunk).
-    ready: VecDeque<OwnedEvent>,
+    /// Events decoded and not yet handed out (those of one chunk), already in the form
+    /// `next` returns: an event is as large as its largest kind (a netstat row), and
+    /// wrapping it on the way out cost a copy more per event.
+    ready: VecDeque<io::Result<OwnedEvent>>,
     /// The error to hand out once `ready` is empty.
     error: Option<io::Error>,
     /// The parser was told the input ended.
@@ -93,7 +95,7 @@ impl<R: Read> ReadEvents<R> {
                 Ok(n) => {
                     let chunk = self.block.split_to(n.min(self.block.len())).freeze();
                     let ready = &mut self.ready;
-                    self.parser.feed(chunk, |ev| ready.push_back(ev));
+                    self.parser.feed(chunk, |ev| ready.push_back(Ok(ev)));
                     return;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -111,7 +113,7 @@ impl<R: Read> ReadEvents<R> {
         if !self.finished {
             self.finished = true;
             let ready = &mut self.ready;
-            self.parser.finish(|ev| ready.push_back(ev));
+            self.parser.finish(|ev| ready.push_back(Ok(ev)));
         }
     }
 }
@@ -121,8 +123,8 @@ impl<R: Read> Iterator for ReadEvents<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if !self.ready.is_empty() {
-                return self.ready.pop_front().map(Ok);
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
             }
             if let Some(e) = self.error.take() {
                 // What was decoded before the damage was flushed into `ready` and handed

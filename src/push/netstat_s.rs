@@ -362,10 +362,13 @@ impl NetstatSMachine {
         self.direction = None;
         self.context = self.context();
         self.saw_table = true;
+        // The name as the title line holds it (the same bytes as the held copy): an owned
+        // event then shares the chunk instead of copying the held name, which is re-written
+        // at each title (measured: every title of a `netstat -s` log was a copy).
         let section = Section {
             table: Table::StatSection { histogram: false },
             lang: Lang::C,
-            name: &self.section,
+            name: s.name,
             header: Some(line),
             columns: Columns::Counters,
         };
@@ -383,8 +386,8 @@ impl NetstatSMachine {
     ) {
         stats.titles += 1;
         self.subtable.clear();
-        let title = h.text.strip_suffix(b":").unwrap_or(h.text);
-        self.subtable.extend_from_slice(title.trim_ascii_end());
+        let title = h.text.strip_suffix(b":").unwrap_or(h.text).trim_ascii_end();
+        self.subtable.extend_from_slice(title);
         self.sub_open = true;
         self.direction = h.direction;
         self.context = self.context();
@@ -392,7 +395,8 @@ impl NetstatSMachine {
         let section = Section {
             table: Table::StatSection { histogram: true },
             lang: h.lang.unwrap_or(Lang::C),
-            name: &self.subtable,
+            // From the line, as a title's name (see `title`).
+            name: title,
             header: Some(line),
             columns: Columns::Counters,
         };
