@@ -57,7 +57,18 @@ fn odd_host() -> impl Strategy<Value = String> {
         Just("1:2:3:4:5:6:7:8:9".to_string()),
         Just("1::2::3".to_string()),
         Just("".to_string()),
+        // Scoped, embedded IPv4 in odd places, too many groups, a quad without room.
+        Just("fe80::1%eth0".to_string()),
+        Just("::ffff:1.2.3.4:5".to_string()),
+        Just("1:2:3:4:5:6:7:1.2.3.4".to_string()),
+        Just("1:2:3:4:5:6:7:8::".to_string()),
+        Just(":::".to_string()),
+        Just("::ffff:01.2.3.4".to_string()),
+        // A control byte inside the word (words end only at a blank or `\n`).
+        Just("1.2.3.4\r".to_string()),
+        Just("::\u{1}1".to_string()),
         "[0-9a-fA-F:.]{1,24}",
+        "([0-9a-fA-F]{1,5}|:|::|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}){1,12}",
         "[ -~]{1,12}".prop_map(|s| s.replace([' ', '\t'], "")),
     ]
 }
@@ -81,6 +92,9 @@ fn port(plain: bool) -> impl Strategy<Value = String> {
             4 => common,
             1 => (65536u64..10_000_000).prop_map(|p| p.to_string()),
             1 => Just("00022".to_string()),
+            1 => Just("0000022".to_string()),
+            1 => Just("000000000000000000022".to_string()),
+            1 => "[0-9]{6,10}",
             1 => Just("99999999999999999999999".to_string()),
             1 => Just("".to_string()),
             1 => Just("a:b".to_string()),

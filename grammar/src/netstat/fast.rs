@@ -11,7 +11,8 @@
 //!
 //! - the fixed columns (protocol, queues, addresses) are read left to right, numbers and
 //!   addresses straight from the bytes (no `from_utf8`, no `std` address parser, which was
-//!   the largest single cost of the reference);
+//!   the largest single cost of the reference); a numeric endpoint, IPv4 or IPv6, is read
+//!   once from the left with its port (`crate::ip`), other forms cut at their last colon;
 //! - column padding is skipped eight bytes at a time;
 //! - the rest of an internet row is cut into its words once, and the decisions the
 //!   reference takes on those words (is there a state? where does the program end?) are
@@ -31,7 +32,7 @@ use super::inet::{
 use super::owner::{Owner, User};
 use super::unix::{UnixCol, UnixFlags, UnixLayout, UnixRow, UnixState, UnixType, PROGRAM_WIDTH};
 use super::words;
-use crate::ip::{ipv4, ipv4_at, ipv6};
+use crate::ip::{ipv4, ipv4_at, ipv6, ipv6_port_at};
 use crate::lex::{is_blank, parse_u64};
 
 /// The width netstat cuts `addr:port` to without `-W` (see `addr.rs`).
@@ -124,9 +125,9 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
         return None;
     }
     spans[InetCol::Local as usize] = (pos as u32, local_end as u32);
-    let pos = skip_blanks(line, local_end);
-    let (foreign, foreign_end) = endpoint_at(line, pos)?;
-    spans[InetCol::Foreign as usize] = (pos as u32, foreign_end as u32);
+    let foreign_start = skip_blanks(line, local_end);
+    let (foreign, foreign_end) = endpoint_at(line, foreign_start)?;
+    spans[InetCol::Foreign as usize] = (foreign_start as u32, foreign_end as u32);
 
     // The rest, cut into words once.
     let mut words_at = [(0usize, 0usize); MAX_REST_WORDS];
@@ -324,10 +325,11 @@ fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> 
     let pos = blanks1(line, type_end)?;
     let next_end = word_end(line, pos);
     let next = &line[pos..next_end];
-    let is_inode = |w: &[u8]| w == b"-" || parse_u64(w).is_some();
-    let (state, inode_at, inode_end) = if is_inode(next) {
+    // An inode is `-` (none) or a number (`parse_u64`'s, read once, as `number` reads it).
+    let as_inode = |w: &[u8]| if w == b"-" { Some(None) } else { number(w).map(Some) };
+    let (state, inode, inode_at, inode_end) = if let Some(inode) = as_inode(next) {
         spans[UnixCol::State as usize] = (pos as u32, pos as u32);
-        (UnixState::Empty, pos, next_end)
+        (UnixState::Empty, inode, pos, next_end)
     } else {
         spans[UnixCol::State as usize] = (pos as u32, next_end as u32);
         let state = match next {
@@ -337,12 +339,8 @@ fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> 
         };
         let at = blanks1(line, next_end)?;
         let end = word_end(line, at);
-        if !is_inode(&line[at..end]) {
-            return None;
-        }
-        (state, at, end)
+        (state, as_inode(&line[at..end])?, at, end)
     };
-    let inode = parse_u64(&line[inode_at..inode_end]);
     spans[UnixCol::Inode as usize] = (inode_at as u32, inode_end as u32);
 
     // The program and the path may hold any byte but `\n`: the line ends at the first.
@@ -388,7 +386,7 @@ fn c_state(word: &[u8]) -> Option<TcpState> {
 
 /// A queue size at `start`: digits that fit in 64 bits, then at least one blank. Returns
 /// the value, its span and where the next value starts.
-#[inline]
+#[inline(always)]
 fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
     let mut end = start;
     let mut value: u64 = 0;
@@ -404,13 +402,18 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
     if end == start || (end - start > 19 && parse_u64(&line[start..end]).is_none()) {
         return None;
     }
-    let next = blanks1(line, end)?;
+    // A right-aligned queue is followed by one blank when it fits its column: no word
+    // to load for that.
+    let next = match line.get(end..end + 2) {
+        Some(&[b' ', b]) if !is_blank(b) => end + 1,
+        _ => blanks1(line, end)?,
+    };
     Some((value, (start as u32, end as u32), next))
 }
 
 /// A decimal number that fits in 64 bits (the whole of `digits`), as [`parse_u64`] reads
 /// it; eight digits at a time (inodes run to ten digits).
-#[inline]
+#[inline(always)]
 fn number(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 19 {
         return parse_u64(digits);
@@ -463,7 +466,7 @@ fn user(text: &[u8]) -> User<'_> {
 /// The `PID/Program name` column, as [`Owner::parse`] reads it: `-`, or digits up to the
 /// first `/`, or anything else as it is. A pid of ten digits or more (it may not fit 32
 /// bits) is left to `Owner::parse`.
-#[inline]
+#[inline(always)]
 fn owner(text: &[u8]) -> Owner<'_> {
     if text == b"-" {
         return Owner::Hidden;
@@ -491,7 +494,7 @@ fn owner(text: &[u8]) -> Owner<'_> {
 /// The timer's numbers in the form net-tools prints them, `secs.cc/retransmits/probes`
 /// (at most 15 digits of seconds, 18 of each count): the same value as [`timer_numbers`],
 /// read in one pass; `None` for any other form, which `timer_numbers` then reads.
-#[inline]
+#[inline(always)]
 fn plain_timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
     let (whole, i) = digit_run(inner, 0, 15)?;
     let (c, d) = match inner.get(i..i + 4) {
@@ -511,7 +514,7 @@ fn plain_timer_numbers(inner: &[u8]) -> Option<(i64, u64, u64)> {
 }
 
 /// One to `max` digits at `start`: their value and where they end.
-#[inline]
+#[inline(always)]
 fn digit_run(text: &[u8], start: usize, max: usize) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
     let mut i = start;
@@ -574,12 +577,17 @@ fn program_field(line: &[u8], start: usize) -> (usize, usize) {
 }
 
 /// The endpoint that starts at `pos` and where it ends (at a blank or the line's end).
-/// The commonest form, `a.b.c.d:port` or `a.b.c.d:*`, is read in one pass; any other goes
-/// through [`endpoint`] once its end is known.
+/// The commonest forms, `a.b.c.d:port` and numeric IPv6 `addr:port` (or `:*`), are read
+/// in one pass from the left; any other goes through [`endpoint`] once its end is known.
 #[inline]
 fn endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
     if let Some(found) = ipv4_endpoint_at(line, pos) {
         return Some(found);
+    }
+    if let Some((v6, port, end)) = ipv6_port_at(line, pos) {
+        let port = port.map_or(Port::Any, Port::Number);
+        let host = Host::Ip(IpAddr::V6(v6));
+        return Some((Endpoint { host, port, maybe_truncated: end - pos == CUT_WIDTH }, end));
     }
     let end = word_end(line, pos);
     if end == pos {
@@ -633,9 +641,12 @@ fn endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
     let port = match port_text {
         b"*" => Port::Any,
         [] => return None,
-        _ if port_text.iter().all(u8::is_ascii_digit) => Port::Number(u16::try_from(number(port_text)?).ok()?),
-        _ if port_text.iter().all(|&b| is_name_byte(b)) => Port::Name(std::str::from_utf8(port_text).ok()?),
-        _ => return None,
+        _ => match digits_value(port_text) {
+            Some(value) if port_text.len() <= 5 => Port::Number(u16::try_from(value).ok()?),
+            Some(_) => Port::Number(u16::try_from(number(port_text)?).ok()?),
+            None if port_text.iter().all(|&b| is_name_byte(b)) => Port::Name(std::str::from_utf8(port_text).ok()?),
+            None => return None,
+        },
     };
     // Only a host with a colon can be read as IPv6 (eight groups, or `::`).
     let (host, v6_like) = if let Some(v6) = ipv6(host_text) {
@@ -646,6 +657,22 @@ fn endpoint(text: &[u8]) -> Option<Endpoint<'_>> {
         (endpoint_v4_or_name(host_text)?, false)
     };
     Some(Endpoint { host, port, maybe_truncated: v6_like && text.len() == CUT_WIDTH })
+}
+
+/// `None` when a byte of `text` is no decimal digit, else their value, exact for up to
+/// nine digits (a port has five; longer runs wrap, and the caller reads them again with
+/// [`number`]): one short loop that both checks and reads.
+#[inline(always)]
+fn digits_value(text: &[u8]) -> Option<u32> {
+    let mut value = 0u32;
+    for &b in text {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u32::from(d));
+    }
+    Some(value)
 }
 
 /// A host without a colon: `*`, a dotted quad, or a name.
@@ -696,9 +723,11 @@ fn skip_blanks(line: &[u8], mut pos: usize) -> usize {
     while let Some(w) = word_at(line, pos) {
         let other = nonzero_lanes(w ^ lanes(b' '));
         if other != 0 {
-            pos += other.trailing_zeros() as usize / 8;
-            // Padding is spaces: only a tab is looked at byte by byte.
-            if line[pos] != b'\t' {
+            let shift = other.trailing_zeros() & !7;
+            pos += shift as usize / 8;
+            // Padding is spaces: only a tab is looked at byte by byte. The byte is taken
+            // from the word already loaded.
+            if (w >> shift) as u8 != b'\t' {
                 return pos;
             }
             break;
@@ -726,12 +755,17 @@ fn blanks1(line: &[u8], pos: usize) -> Option<usize> {
 #[inline(always)]
 fn word_end(line: &[u8], mut pos: usize) -> usize {
     while let Some(w) = word_at(line, pos) {
-        let not_space = nonzero_lanes(w ^ lanes(b' '));
-        let not_tab = nonzero_lanes(w ^ lanes(b'\t'));
-        let not_newline = nonzero_lanes(w ^ lanes(b'\n'));
-        let stop = !(not_space & not_tab & not_newline) & lanes(0x80);
-        if stop != 0 {
-            return pos + stop.trailing_zeros() as usize / 8;
+        // The lanes below 0x21 (exact up to the first one: a borrow only leaves a lane
+        // that is itself below): the blanks, `\n`, and other control bytes, which are
+        // rare inside a word and looked at one by one.
+        let low = w.wrapping_sub(lanes(0x21)) & !w & lanes(0x80);
+        if low != 0 {
+            let shift = low.trailing_zeros() & !7;
+            pos += shift as usize / 8;
+            if matches!((w >> shift) as u8, b' ' | b'\t' | b'\n') {
+                return pos;
+            }
+            break;
         }
         pos += 8;
     }
