@@ -270,7 +270,7 @@ impl NetstatSMachine {
     /// (the line that followed it before) with other digits: compare its bytes, read its
     /// number, and find its end on the way. `None` (nothing done) for any other line; the
     /// framer then frames it and [`NetstatSMachine::line`] classifies it.
-    #[inline]
+    #[inline(always)]
     pub(super) fn read_through<S: Sink + ?Sized>(
         &mut self,
         rest: &[u8],
