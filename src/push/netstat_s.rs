@@ -337,6 +337,20 @@ impl NetstatSMachine {
         Some(n)
     }
 
+    /// The length, with its `\n`, of the line that starts `rest` when it is the line
+    /// expected next and one without a number (a title, a histogram title, a blank line):
+    /// one that [`NetstatSMachine::read_through`] reads whole. `auto` asks it to offer a
+    /// title it knows no other format claims.
+    #[inline]
+    pub(super) fn expected_whole_line(&self, rest: &[u8]) -> Option<usize> {
+        let shape = self.shapes.list.get(self.shapes.expected()? as usize)?;
+        if matches!(shape.what, What::Counter { .. }) {
+            return None;
+        }
+        let head = self.shapes.bytes(shape.head)?;
+        same_bytes(rest.get(..head.len())?, head).then_some(head.len())
+    }
+
     /// A section title (`id`: its [`NetstatSMachine::section_id`], `hash`: its name's
     /// [`SeenNames::hash`]).
     #[allow(clippy::too_many_arguments)]
