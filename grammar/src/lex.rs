@@ -284,13 +284,20 @@ pub fn all_digits(bytes: &[u8]) -> bool {
 /// vectors (a /proc values line is read this way before its numbers are).
 pub fn all_digits_or_blanks(bytes: &[u8]) -> bool {
     let fits = |b: u8| (b.wrapping_sub(b'0') < 10) | (b == b' ') | (b == b'\t');
+    // A block of a length the compiler knows, so that it compares it as vectors whole.
+    let block_fits = |block: &[u8; 32]| block.iter().fold(true, |all, &b| all & fits(b));
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
-        if !block.iter().fold(true, |all, &b| all & fits(b)) {
+        if !<&[u8; 32]>::try_from(block).is_ok_and(block_fits) {
             return false;
         }
     }
-    blocks.remainder().iter().all(|&b| fits(b))
+    // The last 32 bytes as one more block, overlapping the ones before, rather than the
+    // rest byte by byte.
+    match bytes.last_chunk::<32>() {
+        Some(last) => block_fits(last),
+        None => blocks.remainder().iter().all(|&b| fits(b)),
+    }
 }
 
 /// `bytes` without the blanks at its end.
