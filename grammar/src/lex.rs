@@ -427,16 +427,28 @@ pub fn first_non_blank(bytes: &[u8]) -> Option<usize> {
 /// at a time and the last eight overlapping the words before.
 #[inline]
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    same_bytes_inline(a, b)
+}
+
+/// [`same_bytes`], always inlined: for a reader whose hot path is a compare or two per line
+/// (netstat -s's remembered lines), where the call costs about as much as the compare.
+#[inline(always)]
+pub fn same_bytes_inline(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| {
+    // Functions rather than closures: a closure is not inlined along with its caller.
+    #[inline(always)]
+    fn word(s: &[u8], at: usize) -> u64 {
         let mut w = [0u8; 8];
         w.copy_from_slice(&s[at..at + 8]);
         u64::from_le_bytes(w)
-    };
-    let half = |s: &[u8], at: usize| u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]);
+    }
+    #[inline(always)]
+    fn half(s: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]])
+    }
     match n {
         0 => true,
         1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],

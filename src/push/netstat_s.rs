@@ -27,7 +27,7 @@
 //! anything else is classified as above. `Counter::shape` in the grammar says when this
 //! gives the classifier's answer.
 
-use netsift_grammar::lex::{digit_run, same_bytes};
+use netsift_grammar::lex::{digit_run, same_bytes, same_bytes_inline};
 use netsift_grammar::netstat_s::{
     self, Context, CounterForm, Direction, Histogram, Mapping, StatLine, KERNEL_SECTIONS, SHAPE_DIGITS,
 };
@@ -62,11 +62,13 @@ impl SeenNames {
     /// `continuing` the section just before (/proc's `IcmpMsg` over several pairs).
     /// Returns whether it starts one, and remembers the name.
     pub(super) fn starts_capture(&mut self, hash: u64, continuing: bool) -> bool {
-        let new = !continuing && self.hashes.contains(&hash);
+        let seen = self.hashes.contains(&hash);
+        let new = !continuing && seen;
         if new {
             self.hashes.clear();
         }
-        if self.hashes.len() < SEEN_CAP && !self.hashes.contains(&hash) {
+        // Not there (any more) once the set was cleared.
+        if (new || !seen) && self.hashes.len() < SEEN_CAP {
             self.hashes.push(hash);
         }
         new
@@ -281,7 +283,7 @@ impl NetstatSMachine {
         let index = self.shapes.expected()?;
         let shape = *self.shapes.list.get(index as usize)?;
         let head = self.shapes.bytes(shape.head)?;
-        if !same_bytes(rest.get(..head.len())?, head) {
+        if !same_bytes_inline(rest.get(..head.len())?, head) {
             return None;
         }
         let h = head.len();
@@ -295,7 +297,7 @@ impl NetstatSMachine {
                     return None;
                 }
                 let tail = self.shapes.bytes(shape.tail)?;
-                if !same_bytes(rest.get(end..end + tail.len())?, tail) {
+                if !same_bytes_inline(rest.get(end..end + tail.len())?, tail) {
                     return None;
                 }
                 let n = end + tail.len();
