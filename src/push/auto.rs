@@ -140,6 +140,21 @@ pub fn auto_skips_only_unclaimed(line: &[u8]) -> Option<bool> {
     }))
 }
 
+/// Whether the first word of `line`, after its blanks, starts with `sl` (the kernel inet
+/// tables' header, [`ProcInetMachine::starts`]): netstat -s's indents of four blanks
+/// skipped four at a time.
+#[inline(always)]
+fn indented_sl(line: &[u8]) -> bool {
+    let mut at = 0;
+    while line.get(at..at + 4) == Some(b"    ") {
+        at += 4;
+    }
+    while line.get(at).copied().is_some_and(netsift_grammar::lex::is_blank) {
+        at += 1;
+    }
+    line.get(at..at + 2) == Some(b"sl")
+}
+
 /// Lines that every format was asked about and none claimed, each with the current
 /// format it was asked under. A periodic log prints the same titles (`Tcp:`, `TcpExt:` …)
 /// capture after capture, and asking a dozen formats again costs about a thousand
@@ -458,7 +473,7 @@ impl AutoMachine {
         // The prefixes `starts` itself checks first for the two exceptions.
         let claimable = !ruled_out_by_first_byte(first)
             || (first == b's' && rest.starts_with(b"sockets: "))
-            || (first == b' ' && netsift_grammar::lex::trim_start_blanks(rest).starts_with(b"sl"));
+            || (first == b' ' && indented_sl(rest));
         if claimable {
             // A line that every format was asked about and none claimed is the current
             // format's (`line` would hand it over as it is): netstat -s titles, which start
@@ -467,10 +482,9 @@ impl AutoMachine {
             if self.current != Some(Kind::NetstatS) {
                 return None;
             }
-            let n = self.stat.expected_whole_line(rest)?;
-            if !self.unclaimed.knows(self.current, rest.get(..n.checked_sub(1)?)?) {
-                return None;
-            }
+            let (unclaimed, current) = (&self.unclaimed, self.current);
+            let known = |line: &[u8]| unclaimed.knows(current, line);
+            return self.stat.read_through_if(rest, at, stats, sink, Some(known));
         }
         match self.current? {
             Kind::NetstatS => self.stat.read_through(rest, at, stats, sink),

@@ -27,7 +27,7 @@
 //! anything else is classified as above. `Counter::shape` in the grammar says when this
 //! gives the classifier's answer.
 
-use netsift_grammar::lex::{digit_run, same_bytes, same_bytes_inline};
+use netsift_grammar::lex::{digit_run, same_bytes_inline};
 use netsift_grammar::netstat_s::{
     self, Context, CounterForm, Direction, Histogram, Mapping, StatLine, KERNEL_SECTIONS, SHAPE_DIGITS,
 };
@@ -280,6 +280,23 @@ impl NetstatSMachine {
         stats: &mut LineStats,
         sink: &mut S,
     ) -> Option<usize> {
+        self.read_through_if(rest, at, stats, sink, None::<fn(&[u8]) -> bool>)
+    }
+
+    /// [`NetstatSMachine::read_through`], for a line that `unclaimed` must accept when it is
+    /// given: `auto` offers a line that another format could claim (a title, which starts
+    /// with a capital) only when it remembers that none does; that line, without its
+    /// `\n`, is read through only when it is one without a number (a title) and
+    /// `unclaimed` accepts it.
+    #[inline(always)]
+    pub(super) fn read_through_if<S: Sink + ?Sized, F: FnOnce(&[u8]) -> bool>(
+        &mut self,
+        rest: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+        unclaimed: Option<F>,
+    ) -> Option<usize> {
         let index = self.shapes.expected()?;
         let shape = *self.shapes.list.get(index as usize)?;
         let head = self.shapes.bytes(shape.head)?;
@@ -287,6 +304,12 @@ impl NetstatSMachine {
             return None;
         }
         let h = head.len();
+        if let Some(unclaimed) = unclaimed {
+            // Without a number, the head is the whole line and its `\n`.
+            if matches!(shape.what, What::Counter { .. }) || !unclaimed(rest.get(..h.checked_sub(1)?)?) {
+                return None;
+            }
+        }
         let n = match shape.what {
             What::Counter { context, negative, closes, name, indent, trail } => {
                 if context != self.context {
@@ -337,20 +360,6 @@ impl NetstatSMachine {
         };
         self.shapes.last = index;
         Some(n)
-    }
-
-    /// The length, with its `\n`, of the line that starts `rest` when it is the line
-    /// expected next and one without a number (a title, a histogram title, a blank line):
-    /// one that [`NetstatSMachine::read_through`] reads whole. `auto` asks it to offer a
-    /// title it knows no other format claims.
-    #[inline]
-    pub(super) fn expected_whole_line(&self, rest: &[u8]) -> Option<usize> {
-        let shape = self.shapes.list.get(self.shapes.expected()? as usize)?;
-        if matches!(shape.what, What::Counter { .. }) {
-            return None;
-        }
-        let head = self.shapes.bytes(shape.head)?;
-        same_bytes(rest.get(..head.len())?, head).then_some(head.len())
     }
 
     /// A section title (`id`: its [`NetstatSMachine::section_id`], `hash`: its name's
