@@ -51,6 +51,9 @@ pub(super) struct ProcNetMachine {
     /// The entry of `known_names` a new names line replaces once it is full (round robin,
     /// reusing the entry's buffers).
     next_replaced: usize,
+    /// The entry of `known_names` that the held names line is, when it was found there
+    /// (not looked up again when its values line comes).
+    held_known: Option<usize>,
 }
 
 /// A names line seen before: its bytes, where its names are (`(start, end)` in the line)
@@ -85,6 +88,7 @@ impl ProcNetMachine {
     pub(super) fn canonical(&mut self, captures: bool) {
         self.known_names = Vec::new();
         self.next_replaced = 0;
+        self.held_known = None;
         if !captures {
             self.capture = 0;
             self.seen = SeenNames::default();
@@ -104,6 +108,7 @@ impl ProcNetMachine {
             last_prefix: Vec::new(),
             known_names: Vec::new(),
             next_replaced: 0,
+            held_known: None,
         }
     }
 
@@ -165,8 +170,9 @@ impl ProcNetMachine {
             return;
         }
         // A names line seen before (a periodic log's) reads as it did then: not read again.
-        let current = match self.known_line(line) {
-            Some(known) => known,
+        let known = self.known_line(line);
+        let current = match known {
+            Some((_, read)) => read,
             None => {
                 let parsed = pair_line(line);
                 let plausible = matches!(&parsed, Ok(l) if is_identifier(l.prefix));
@@ -213,6 +219,7 @@ impl ProcNetMachine {
                 self.names.extend_from_slice(line);
                 self.names_at = at;
                 self.holding = true;
+                self.held_known = known.map(|(i, _)| i);
                 self.prefix_len = current.identifier.then_some(current.prefix_len);
                 self.names_prefix = current.prefix_len;
             }
@@ -228,9 +235,10 @@ impl ProcNetMachine {
     /// What [`pair_line`] reads in `line` when it is a names line remembered in
     /// `known_names` with a kernel identifier for its prefix (what `line` would find).
     #[inline]
-    fn known_line(&self, line: &[u8]) -> Option<Read> {
-        let known = self.known_names.iter().find(|k| k.line == line)?;
-        known.read.identifier.then_some(known.read)
+    fn known_line(&self, line: &[u8]) -> Option<(usize, Read)> {
+        let i = self.known_names.iter().position(|k| k.line == line)?;
+        let read = self.known_names[i].read;
+        read.identifier.then_some((i, read))
     }
 
     /// Where the words of `line` start, when it is the values line of the held names line
@@ -248,7 +256,11 @@ impl ProcNetMachine {
         let Values { line: values, body, prefix } = values;
         // A names line seen before is not split again: only a new one is read (it was
         // read when held, so it reads the same).
-        let known = match self.known_names.iter().position(|k| k.line == self.names) {
+        let found = match self.held_known.take() {
+            Some(i) => Some(i),
+            None => self.known_names.iter().position(|k| k.line == self.names),
+        };
+        let known = match found {
             Some(i) => i,
             None => {
                 let names = match pair_line(&self.names) {
