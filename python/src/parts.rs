@@ -95,11 +95,12 @@ pub fn parse<'b, R: Send>(
     let part = |k: usize| &bytes[cuts[k]..cuts.get(k + 1).copied().unwrap_or(bytes.len())];
     let last = |k: usize| ended && k + 1 == cuts.len();
     // Each part's lines and capture marks, read in parallel (the marks of the formats
-    // whose captures they follow, see `netsift::push::split`).
+    // whose captures they follow, see `netsift::push::split`). The last part's marks give
+    // only the table header the next span starts under: none when nothing follows.
     let template = CaptureMarks::new(format, inside);
     let count_part = |k: usize| {
         let newlines = memchr::memchr_iter(b'\n', part(k)).count() as u64;
-        let marks = template.clone().map(|mut marks| {
+        let marks = template.clone().filter(|_| !last(k)).map(|mut marks| {
             marks.feed(part(k));
             marks.finish();
             marks
