@@ -30,26 +30,42 @@ impl<B: ArrayBuilder> Column for B {
     }
 }
 
-/// Copy `b` to the end of `v` when it is ASCII (so UTF-8), and say whether it was. A short
-/// value (most of a table's: names, sections, ports, counter sentences and lines) is copied
-/// as two or four overlapping words (under four bytes, byte by byte) and checked on the
-/// words it was copied with, instead of a check loop and a call to `memcpy`. A value that
-/// is not ASCII leaves `v` as it was.
+/// Copy `b` to the end of `v` when it is ASCII (so UTF-8), and say whether it was. A value
+/// of up to 256 bytes (most of a table's: names, sections, ports, counter sentences, rows)
+/// is copied a word at a time (16 bytes, the last word ending at its end; up to 64 bytes as
+/// two or four overlapping words, under four bytes byte by byte) and checked on the words it was
+/// copied with, instead of a check loop and a call to `memcpy`. A value that is not ASCII
+/// leaves `v` as it was.
 #[inline(always)]
 fn push_ascii(v: &mut Vec<u8>, b: &[u8]) -> bool {
     const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
     let n = b.len();
-    if n > 64 || v.capacity() - v.len() < 64 {
+    if n > 256 {
         return push_long(v, b);
+    }
+    if v.capacity() - v.len() < n {
+        make_room(v, n);
     }
     // SAFETY: the reads are inside `b` (each word read starts at or after 0 and ends at or
     // before `n`, as `n` is at least the widths read; the byte loop reads `b`'s own bytes);
-    // the writes are inside `v`'s spare capacity (at least 64 bytes, and they end at
-    // `n` ≤ 64). `set_len` is called only after the writes, which together cover `0..n`,
+    // the writes are inside `v`'s spare capacity (at least `n` bytes, and they end at or
+    // before `n`). `set_len` is called only after the writes, which together cover `0..n`,
     // so the first `len + n` bytes of `v` are initialised.
     unsafe {
         let (src, dst) = (b.as_ptr(), v.as_mut_ptr().add(v.len()));
-        let high = if n >= 32 {
+        let high = if n > 64 {
+            let mut any = 0u128;
+            let mut k = 0;
+            while k + 16 < n {
+                let w = src.add(k).cast::<u128>().read_unaligned();
+                dst.add(k).cast::<u128>().write_unaligned(w);
+                any |= w;
+                k += 16;
+            }
+            let w = src.add(n - 16).cast::<u128>().read_unaligned();
+            dst.add(n - 16).cast::<u128>().write_unaligned(w);
+            (any | w) & HIGH
+        } else if n > 32 {
             let w = [
                 src.cast::<u128>().read_unaligned(),
                 src.add(16).cast::<u128>().read_unaligned(),
@@ -93,7 +109,14 @@ fn push_ascii(v: &mut Vec<u8>, b: &[u8]) -> bool {
     true
 }
 
-/// [`push_ascii`] of a long value, or with little room left.
+/// Room for `n` more bytes (the buffers are reserved up front: seldom needed).
+#[cold]
+#[inline(never)]
+fn make_room(v: &mut Vec<u8>, n: usize) {
+    v.reserve(n);
+}
+
+/// [`push_ascii`] of a long value.
 #[inline(never)]
 fn push_long(v: &mut Vec<u8>, b: &[u8]) -> bool {
     if !b.is_ascii() {

@@ -1075,7 +1075,7 @@ impl SsCols {
 /// by address: the same line at the same offset, read by the same machine, gives its
 /// counters the same section and sub-table bytes, so a row whose key is the last row's
 /// repeats the last row's shared columns.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 struct LineKey {
     offset: u64,
     line: u64,
@@ -1103,6 +1103,22 @@ impl LineKey {
             section: span(c.section),
             subtable: c.subtable.map(span),
         }
+    }
+
+    /// Whether `ev` is of this line: [`LineKey::of`] compared a field at a time, without
+    /// building the key (the offset first: it differs on every other line).
+    #[inline(always)]
+    fn holds(&self, ev: &Event<'_>, c: &Counter<'_>) -> bool {
+        let span = |b: &[u8]| (b.as_ptr() as usize, b.len());
+        self.offset == ev.at.offset
+            && self.text == span(c.line)
+            && self.line == ev.at.line
+            && self.capture == ev.capture
+            && self.source == c.source
+            && self.positioned == c.position.is_some()
+            && self.section == span(c.section)
+            && self.subtable == c.subtable.map(span)
+            && self.rate == c.rate.map(f64::to_bits)
     }
 }
 
@@ -1153,11 +1169,10 @@ impl CounterCols {
 
     #[inline(always)]
     fn push(&mut self, common: &mut Common, ev: &Event<'_>, c: &Counter<'_>) -> Res<()> {
-        let key = LineKey::of(ev, c);
-        if self.last == Some(key) {
+        if self.last.as_ref().is_some_and(|last| last.holds(ev, c)) {
             self.repeats += 1;
         } else {
-            self.line(common, ev, c, key)?;
+            self.line(common, ev, c)?;
         }
         self.name_and_text(c.name, c.text);
         match i64::try_from(c.value) {
@@ -1179,10 +1194,10 @@ impl CounterCols {
     /// The first row of a line: the rows of the line before are written out, then this
     /// row's shared columns.
     #[inline(always)]
-    fn line(&mut self, common: &mut Common, ev: &Event<'_>, c: &Counter<'_>, key: LineKey) -> Res<()> {
+    fn line(&mut self, common: &mut Common, ev: &Event<'_>, c: &Counter<'_>) -> Res<()> {
         self.flush(common);
         common.push(ev)?;
-        self.last = Some(key);
+        self.last = Some(LineKey::of(ev, c));
         self.source.append(c.source.name());
         self.section.append(Some(c.section));
         self.subtable.append(c.subtable);
