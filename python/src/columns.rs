@@ -38,7 +38,7 @@ impl<B: ArrayBuilder> Column for B {
 /// leaves `v` as it was.
 #[inline(always)]
 fn push_ascii(v: &mut Vec<u8>, b: &[u8]) -> bool {
-    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let n = b.len();
     if n > 256 {
         return push_long(v, b);
@@ -54,44 +54,41 @@ fn push_ascii(v: &mut Vec<u8>, b: &[u8]) -> bool {
     unsafe {
         let (src, dst) = (b.as_ptr(), v.as_mut_ptr().add(v.len()));
         let high = if n > 64 {
-            let mut any = 0u128;
-            let mut k = 0;
+            let mut any = word::load(src);
+            word::store(dst, any);
+            let mut k = 16;
             while k + 16 < n {
-                let w = src.add(k).cast::<u128>().read_unaligned();
-                dst.add(k).cast::<u128>().write_unaligned(w);
-                any |= w;
+                let w = word::load(src.add(k));
+                word::store(dst.add(k), w);
+                any = word::or(any, w);
                 k += 16;
             }
-            let w = src.add(n - 16).cast::<u128>().read_unaligned();
-            dst.add(n - 16).cast::<u128>().write_unaligned(w);
-            (any | w) & HIGH
+            let w = word::load(src.add(n - 16));
+            word::store(dst.add(n - 16), w);
+            word::high(word::or(any, w))
         } else if n > 32 {
-            let w = [
-                src.cast::<u128>().read_unaligned(),
-                src.add(16).cast::<u128>().read_unaligned(),
-                src.add(n - 32).cast::<u128>().read_unaligned(),
-                src.add(n - 16).cast::<u128>().read_unaligned(),
-            ];
-            dst.cast::<u128>().write_unaligned(w[0]);
-            dst.add(16).cast::<u128>().write_unaligned(w[1]);
-            dst.add(n - 32).cast::<u128>().write_unaligned(w[2]);
-            dst.add(n - 16).cast::<u128>().write_unaligned(w[3]);
-            (w[0] | w[1] | w[2] | w[3]) & HIGH
+            let w =
+                [word::load(src), word::load(src.add(16)), word::load(src.add(n - 32)), word::load(src.add(n - 16))];
+            word::store(dst, w[0]);
+            word::store(dst.add(16), w[1]);
+            word::store(dst.add(n - 32), w[2]);
+            word::store(dst.add(n - 16), w[3]);
+            word::high(word::or(word::or(w[0], w[1]), word::or(w[2], w[3])))
         } else if n >= 16 {
-            let (lo, hi) = (src.cast::<u128>().read_unaligned(), src.add(n - 16).cast::<u128>().read_unaligned());
-            dst.cast::<u128>().write_unaligned(lo);
-            dst.add(n - 16).cast::<u128>().write_unaligned(hi);
-            (lo | hi) & HIGH
+            let (lo, hi) = (word::load(src), word::load(src.add(n - 16)));
+            word::store(dst, lo);
+            word::store(dst.add(n - 16), hi);
+            word::high(word::or(lo, hi))
         } else if n >= 8 {
             let (lo, hi) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
             dst.cast::<u64>().write_unaligned(lo);
             dst.add(n - 8).cast::<u64>().write_unaligned(hi);
-            u128::from(lo | hi) & HIGH
+            (lo | hi) & HIGH != 0
         } else if n >= 4 {
             let (lo, hi) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
             dst.cast::<u32>().write_unaligned(lo);
             dst.add(n - 4).cast::<u32>().write_unaligned(hi);
-            u128::from(lo | hi) & HIGH
+            u64::from(lo | hi) & HIGH != 0
         } else {
             // Up to three bytes (`Tcp`, `Ip`, a port): one at a time.
             let mut any = 0u8;
@@ -99,14 +96,84 @@ fn push_ascii(v: &mut Vec<u8>, b: &[u8]) -> bool {
                 dst.add(k).write(byte);
                 any |= byte;
             }
-            u128::from(any) & HIGH
+            any & 0x80 != 0
         };
-        if high != 0 {
+        if high {
             return false;
         }
         v.set_len(v.len() + n);
     }
     true
+}
+
+/// 16-byte words for [`push_ascii`]: SSE2 registers on x86-64 (a load, a store and an OR
+/// each, where a `u128` is two of each), `u128` elsewhere.
+#[cfg(target_arch = "x86_64")]
+mod word {
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_storeu_si128};
+
+    pub type Word = __m128i;
+
+    /// # Safety
+    /// `p..p + 16` is readable.
+    #[inline(always)]
+    pub unsafe fn load(p: *const u8) -> Word {
+        // SAFETY: the caller's; SSE2 is part of x86-64.
+        unsafe { _mm_loadu_si128(p.cast()) }
+    }
+
+    /// # Safety
+    /// `p..p + 16` is writable.
+    #[inline(always)]
+    pub unsafe fn store(p: *mut u8, w: Word) {
+        // SAFETY: the caller's; SSE2 is part of x86-64.
+        unsafe { _mm_storeu_si128(p.cast(), w) }
+    }
+
+    #[inline(always)]
+    pub fn or(a: Word, b: Word) -> Word {
+        // SAFETY: SSE2 is part of x86-64.
+        unsafe { _mm_or_si128(a, b) }
+    }
+
+    /// Whether a byte has its high bit set (is not ASCII).
+    #[inline(always)]
+    pub fn high(w: Word) -> bool {
+        // SAFETY: SSE2 is part of x86-64.
+        unsafe { _mm_movemask_epi8(w) != 0 }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+mod word {
+    pub type Word = u128;
+
+    /// # Safety
+    /// `p..p + 16` is readable.
+    #[inline(always)]
+    pub unsafe fn load(p: *const u8) -> Word {
+        // SAFETY: the caller's.
+        unsafe { p.cast::<u128>().read_unaligned() }
+    }
+
+    /// # Safety
+    /// `p..p + 16` is writable.
+    #[inline(always)]
+    pub unsafe fn store(p: *mut u8, w: Word) {
+        // SAFETY: the caller's.
+        unsafe { p.cast::<u128>().write_unaligned(w) }
+    }
+
+    #[inline(always)]
+    pub fn or(a: Word, b: Word) -> Word {
+        a | b
+    }
+
+    /// Whether a byte has its high bit set (is not ASCII).
+    #[inline(always)]
+    pub fn high(w: Word) -> bool {
+        w & u128::from_ne_bytes([0x80; 16]) != 0
+    }
 }
 
 /// Room for `n` more bytes (the buffers are reserved up front: seldom needed).
@@ -439,8 +506,9 @@ impl TextRuns {
             let same = match v {
                 None => !last.valid,
                 // (A run made from bytes that are not UTF-8 compares its bytes as read.)
+                // (The last run's text ends the values.)
                 Some(b) => {
-                    last.valid && same_bytes(self.values.get(last.start..last.end).unwrap_or_default(), b)
+                    last.valid && same_bytes(self.values.get(last.start..).unwrap_or_default(), b)
                         || !self.last_raw.is_empty() && self.last_raw == b
                 }
             };

@@ -1210,16 +1210,22 @@ impl CounterCols {
     }
 
     /// The shared columns of the rows that repeat the last row's line.
+    #[inline(always)]
     fn flush(&mut self, common: &mut Common) {
-        let n = std::mem::take(&mut self.repeats);
-        if n > 0 {
-            common.repeat_last(n);
-            self.source.repeat_last(n);
-            self.section.repeat_last(n);
-            self.subtable.repeat_last(n);
-            self.raw.repeat_last(n);
-            self.rate.repeat_last(n);
+        if self.repeats > 0 {
+            self.write_repeats(common);
         }
+    }
+
+    #[inline(never)]
+    fn write_repeats(&mut self, common: &mut Common) {
+        let n = std::mem::take(&mut self.repeats);
+        common.repeat_last(n);
+        self.source.repeat_last(n);
+        self.section.repeat_last(n);
+        self.subtable.repeat_last(n);
+        self.raw.repeat_last(n);
+        self.rate.repeat_last(n);
     }
 
     /// A row's `name` and `text`: while every text is its name, only `name` is written.

@@ -458,3 +458,20 @@ def test_big_counter_inputs_in_parts_are_one_parse():
         netstat_s = f.read()
     for capture in (proc, netstat_s, proc + netstat_s):
         counters_are_their_events(capture * (9 * (1 << 20) // len(capture) + 1))
+
+
+def test_text_of_every_length_with_a_byte_not_ascii_anywhere():
+    """Names of every length class the columns copy in words (under 4, 4-7, 8-15, 16-32,
+    33-64, 65-256, longer), with one byte that is not ASCII first, in the middle or last,
+    and without: each is its event (U+FFFD for the byte)."""
+    names, values = [], []
+    for n in (1, 3, 4, 7, 8, 15, 16, 17, 32, 33, 48, 64, 65, 100, 256, 257, 300):
+        for at in (None, 0, n // 2, n - 1):
+            name = bytearray(b"N" + b"x" * (n - 1))
+            if at is not None:
+                name[at] = 0xE9
+            names.append(bytes(name))
+            values.append(str(len(values)).encode())
+    data = b"TcpExt: " + b" ".join(names) + b"\nTcpExt: " + b" ".join(values) + b"\n"
+    t = counters_are_their_events(data, format="proc-netstat")
+    assert t.column("name").to_pylist() == [n.decode("utf-8", "replace") for n in names]
