@@ -643,7 +643,7 @@ fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> 
 }
 
 /// A TCP state as the C locale prints it (the words [`words::tcp_state`] matches first).
-#[inline]
+#[inline(always)]
 fn c_state(word: &[u8]) -> Option<TcpState> {
     Some(match word {
         b"ESTABLISHED" => TcpState::Established,
@@ -718,7 +718,7 @@ fn number(digits: &[u8]) -> Option<u64> {
 
 /// The value of eight ASCII digits read little-endian (the first digit in the lowest
 /// byte), or `None` when one is not a digit.
-#[inline]
+#[inline(always)]
 fn eight_digits(word: u64) -> Option<u64> {
     // Each byte is 0x30..=0x39: its high nibble is 3, and adding 6 does not carry into it.
     let high = word & lanes(0xf0);
