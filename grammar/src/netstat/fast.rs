@@ -219,10 +219,11 @@ fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: u
 
     // The timer: netstat pads the program to 20 columns and a blank, so its word is
     // looked for there first; else the line's last two words are found one by one.
-    let (timer, timer_span, middle_end, line_end) = match timer_at(line, program_at + PROGRAM_COLUMN, program_at) {
-        Some(found) => found,
-        None => timer_of_last_words(line, inode_end, program_at)?,
-    };
+    let (timer, timer_span, middle_end, line_end) =
+        match timer_at(line, program_at + PROGRAM_COLUMN, program_at, program_word_end) {
+            Some(found) => found,
+            None => timer_of_last_words(line, inode_end, program_at)?,
+        };
     let program_start = if middle_end > inode_end { program_at } else { middle_end };
     let user_text = &line[user_at..user_end];
     Some(Rest {
@@ -247,20 +248,24 @@ fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: u
 const PROGRAM_COLUMN: usize = PROGRAM_WIDTH + 1;
 
 /// The timer of a row whose word starts at `at` (after the program, which starts at
-/// `program_at < at`), when the line ends with it: `word (secs.cc/n/n)`, the word not
-/// ending `(`, the numbers in the plain form, then blanks or nothing up to the line's
-/// end. The timer, its span, the end of the program before it (its text without trailing
-/// blanks) and the line's end; `None` when the line is not so, or the word does not
-/// start at `at`.
+/// `program_at < at`, its first word ending at `first_word_end`), when the line ends with
+/// it: `word (secs.cc/n/n)`, the word not ending `(`, the numbers in the plain form, then
+/// blanks or nothing up to the line's end. The timer, its span, the end of the program
+/// before it (its text without trailing blanks) and the line's end; `None` when the line
+/// is not so, or the word does not start at `at`.
 #[inline(always)]
-fn timer_at(line: &[u8], at: usize, program_at: usize) -> Option<(Timer<'_>, (u32, u32), usize, usize)> {
+fn timer_at(
+    line: &[u8],
+    at: usize,
+    program_at: usize,
+    first_word_end: usize,
+) -> Option<(Timer<'_>, (u32, u32), usize, usize)> {
     if !matches!(line.get(at - 1), Some(&b' ')) || !line.get(at).is_some_and(|&b| !is_blank(b) && b != b'\n') {
         return None;
     }
     // The program's text ends at its last non-blank before `at`; a `\n` in it (the line
     // ended before `at`) is looked for where the text has more than one word.
     let middle_end = trim_end_in(line, program_at, at);
-    let first_word_end = word_end(line, program_at);
     if middle_end > first_word_end && has_newline(line, first_word_end, middle_end) {
         return None;
     }
