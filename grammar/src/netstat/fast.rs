@@ -113,10 +113,17 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
     };
     spans[InetCol::Proto as usize] = (0, proto_end as u32);
 
-    // The queues: digits, each followed by blanks.
-    let (recv_q, recv_span, pos) = queue(line, blanks1(line, proto_end)?)?;
+    // The queues: digits, each followed by blanks; where netstat's columns hold them,
+    // read there.
+    let (recv_q, recv_span, send_q, send_span, pos) = match queues_in_columns(line, proto_end) {
+        Some(queues) => queues,
+        None => {
+            let (recv_q, recv_span, pos) = queue(line, blanks1(line, proto_end)?)?;
+            let (send_q, send_span, pos) = queue(line, pos)?;
+            (recv_q, recv_span, send_q, send_span, pos)
+        }
+    };
     spans[InetCol::RecvQ as usize] = recv_span;
-    let (send_q, send_span, pos) = queue(line, pos)?;
     spans[InetCol::SendQ as usize] = send_span;
 
     // The addresses: the local one is followed by blanks, the foreign one may end the line.
@@ -692,6 +699,53 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
         _ => blanks1(line, end)?,
     };
     Some((value, (start as u32, end as u32), next))
+}
+
+/// The two queues where netstat prints them (`%-5s %6lu %6lu `: the protocol padded to
+/// five bytes and a blank, each queue right-aligned in six bytes and followed by a
+/// blank), read from two words: what [`queue`] reads from the first blank after the
+/// protocol on, twice (values, spans, where the next value starts). `None` when the
+/// columns do not hold them so (a queue of seven digits or more, other padding).
+#[inline(always)]
+fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<(u64, (u32, u32), u64, (u32, u32), usize)> {
+    // Bytes 5 to 12 and 12 to 19: a blank, a right-aligned queue, a blank.
+    let (recv, recv_at) = right_aligned(word_at(line, 5)?)?;
+    let (send, send_at) = right_aligned(word_at(line, 12)?)?;
+    if proto_end > 5 || line[proto_end..5].iter().any(|&b| b != b' ') {
+        return None;
+    }
+    let next = match line.get(19..21) {
+        Some(&[b' ', b]) if !is_blank(b) => 20,
+        _ => blanks1(line, 19)?,
+    };
+    Some((recv, (5 + recv_at as u32, 12), send, (12 + send_at as u32, 19), next))
+}
+
+/// A number right-aligned between two spaces in the eight bytes `w` (little-endian):
+/// spaces, then one to six digits up to the seventh byte, then a space. Its value and
+/// the byte its first digit is in.
+#[inline(always)]
+fn right_aligned(w: u64) -> Option<(u64, usize)> {
+    const HIGH: u64 = lanes(0x80);
+    // The high bit of each byte that is a digit, of each that is a space.
+    let x = w ^ lanes(b'0');
+    let digits = !(((x & lanes(0x7f)).wrapping_add(lanes(0x76))) | x) & HIGH;
+    let spaces = !nonzero_lanes(w ^ lanes(b' ')) & HIGH;
+    // Every byte a digit or a space; the first and last ones spaces; the digits one run
+    // that ends at the seventh byte.
+    let first = digits.trailing_zeros() as usize / 8;
+    if digits | spaces != HIGH || spaces & 0x8000_0000_0000_0080 != 0x8000_0000_0000_0080 || digits == 0 {
+        return None;
+    }
+    let run = (HIGH << (8 * first)) & 0x0080_8080_8080_8080;
+    if digits != run {
+        return None;
+    }
+    // The digits moved up one byte to the top, zeros below: the eight-digit sum.
+    let v = (x & ((run >> 7) * 0xff)) << 8;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
+    Some(((v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff, first))
 }
 
 /// A decimal number that fits in 64 bits (the whole of `digits`), as [`parse_u64`] reads
