@@ -707,7 +707,7 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
 /// protocol on, twice (values, spans, where the next value starts). `None` when the
 /// columns do not hold them so (a queue of seven digits or more, other padding).
 #[inline(always)]
-fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<(u64, (u32, u32), u64, (u32, u32), usize)> {
+fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<Queues> {
     // Bytes 5 to 12 and 12 to 19: a blank, a right-aligned queue, a blank.
     let (recv, recv_at) = right_aligned(word_at(line, 5)?)?;
     let (send, send_at) = right_aligned(word_at(line, 12)?)?;
@@ -720,6 +720,9 @@ fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<(u64, (u32, u32), 
     };
     Some((recv, (5 + recv_at as u32, 12), send, (12 + send_at as u32, 19), next))
 }
+
+/// The receive queue and its span, the send queue and its span, where the next value starts.
+type Queues = (u64, (u32, u32), u64, (u32, u32), usize);
 
 /// A number right-aligned between two spaces in the eight bytes `w` (little-endian):
 /// spaces, then one to six digits up to the seventh byte, then a space. Its value and
