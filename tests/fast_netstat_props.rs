@@ -187,6 +187,8 @@ fn program(plain: bool) -> impl Strategy<Value = String> {
             1 => Just("12345678901/x".to_string()),
             1 => Just("42/".to_string()),
             1 => Just("/x".to_string()),
+            1 => Just("1234/a-really-quite-long-name x".to_string()),
+            1 => Just("77/a\tb".to_string()),
         ]
         .boxed()
     }
@@ -239,7 +241,8 @@ fn gap() -> impl Strategy<Value = String> {
 /// `netstat -n` prints in the C locale, and laid out as the layout says.
 fn inet_line(plain: bool) -> impl Strategy<Value = (InetLayout, String)> {
     let proto = proptest::sample::select(&["tcp", "tcp6", "udp", "udp6", "udpl", "udpl6", "raw", "raw6", "sctp"][..]);
-    (layouts(), proto, any::<bool>()).prop_flat_map(move |(layout, proto, v6)| {
+    let flags = (any::<bool>(), any::<bool>(), any::<bool>());
+    (layouts(), proto, flags).prop_flat_map(move |(layout, proto, (v6, padded, in_columns))| {
         let values = (
             (digits(), digits(), endpoint(v6, plain), endpoint(v6, plain), state(plain)),
             (user(plain), digits(), program(plain), timer(plain)),
@@ -249,15 +252,24 @@ fn inet_line(plain: bool) -> impl Strategy<Value = (InetLayout, String)> {
         );
         values.prop_map(
             move |((recv, send, local, foreign, state), (user, inode, owner, timer), gaps, (drop, extra))| {
-                let mut cols: Vec<String> = vec![proto.to_string(), recv, send, local, foreign, state];
+                // netstat's own columns for the protocol and the queues (`%-5s %6lu %6lu `),
+                // where the fast reader reads the queues first; else the gaps are drawn.
+                let mut cols: Vec<String> = if in_columns {
+                    vec![format!("{proto:<5} {recv:>6} {send:>6}"), local, foreign, state]
+                } else {
+                    vec![proto.to_string(), recv, send, local, foreign, state]
+                };
                 if layout.user_inode {
                     cols.push(user);
                     cols.push(inode);
                 }
+                // netstat pads the program to 20 columns and a blank (where the fast reader
+                // looks for the timer first); else the gaps are drawn.
+                let padded = padded && layout.program && layout.timer;
                 if layout.program {
-                    cols.push(owner);
+                    cols.push(if padded { format!("{owner:<20} {timer}") } else { owner });
                 }
-                if layout.timer {
+                if layout.timer && !padded {
                     cols.push(timer);
                 }
                 if !plain {

@@ -119,7 +119,8 @@ fn ends_word(text: &[u8], i: usize) -> bool {
 /// address and needs two groups of room.
 #[inline]
 pub(crate) fn ipv6_port_at(text: &[u8], at: usize) -> Option<(Ipv6Addr, Option<u16>, usize)> {
-    let mut g = [0u16; 8];
+    // The groups read so far, the first in the highest bits.
+    let mut groups: u128 = 0;
     let mut n = 0usize;
     let mut gap = None;
     let mut i = at;
@@ -158,7 +159,7 @@ pub(crate) fn ipv6_port_at(text: &[u8], at: usize) -> Option<(Ipv6Addr, Option<u
                 if digits > 4 || n == 8 {
                     return None;
                 }
-                g[n] = value;
+                groups = (groups << 16) | u128::from(value);
                 n += 1;
                 i += 1;
                 after_gap = text.get(i) == Some(&b':');
@@ -178,9 +179,7 @@ pub(crate) fn ipv6_port_at(text: &[u8], at: usize) -> Option<(Ipv6Addr, Option<u
                 if text.get(end) != Some(&b':') {
                     return None;
                 }
-                let [a, b, c, d] = v4.octets();
-                g[n] = u16::from_be_bytes([a, b]);
-                g[n + 1] = u16::from_be_bytes([c, d]);
+                groups = (groups << 32) | u128::from(u32::from(v4));
                 n += 2;
                 break end + 1;
             }
@@ -216,12 +215,13 @@ pub(crate) fn ipv6_port_at(text: &[u8], at: usize) -> Option<(Ipv6Addr, Option<u
         return None;
     }
     let addr = match gap {
-        None if n == 8 => g.into(),
+        None if n == 8 => groups.into(),
         Some(at) if n <= 7 => {
-            let tail = n - at;
-            g.copy_within(at..n, 8 - tail);
-            g[at..8 - tail].fill(0);
-            g.into()
+            // The groups after the `::` stay at the end, those before it move to the top.
+            let tail_bits = 16 * (n - at) as u32;
+            let tail = groups & ((1u128 << tail_bits) - 1);
+            let head = (groups >> tail_bits).checked_shl(16 * (8 - at) as u32).unwrap_or(0);
+            (head | tail).into()
         }
         _ => return None,
     };

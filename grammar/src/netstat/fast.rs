@@ -113,10 +113,17 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
     };
     spans[InetCol::Proto as usize] = (0, proto_end as u32);
 
-    // The queues: digits, each followed by blanks.
-    let (recv_q, recv_span, pos) = queue(line, blanks1(line, proto_end)?)?;
+    // The queues: digits, each followed by blanks; where netstat's columns hold them,
+    // read there.
+    let (recv_q, recv_span, send_q, send_span, pos) = match queues_in_columns(line, proto_end) {
+        Some(queues) => queues,
+        None => {
+            let (recv_q, recv_span, pos) = queue(line, blanks1(line, proto_end)?)?;
+            let (send_q, send_span, pos) = queue(line, pos)?;
+            (recv_q, recv_span, send_q, send_span, pos)
+        }
+    };
     spans[InetCol::RecvQ as usize] = recv_span;
-    let (send_q, send_span, pos) = queue(line, pos)?;
     spans[InetCol::SendQ as usize] = send_span;
 
     // The addresses: the local one is followed by blanks, the foreign one may end the line.
@@ -129,11 +136,296 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
     let (foreign, foreign_end) = endpoint_at(line, foreign_start)?;
     spans[InetCol::Foreign as usize] = (foreign_start as u32, foreign_end as u32);
 
+    // The rest: read in place where the row has the `-neopa` shape, else cut into words.
+    let rest_start = skip_blanks(line, foreign_end);
+    let rest = match full_rest(text, proto, layout, rest_start) {
+        Some(rest) => rest,
+        None => words_rest(text, proto, layout, rest_start)?,
+    };
+    let Rest { state, user, inode, owner, timer, line_end, .. } = rest;
+    spans[InetCol::State as usize] = rest.spans[0];
+    spans[InetCol::User as usize] = rest.spans[1];
+    spans[InetCol::Inode as usize] = rest.spans[2];
+    spans[InetCol::Program as usize] = rest.spans[3];
+    spans[InetCol::Timer as usize] = rest.spans[4];
+    let line = &text[..line_end];
+
+    let row = InetRow {
+        line,
+        layout,
+        proto,
+        recv_q: Some(recv_q),
+        send_q: Some(send_q),
+        local,
+        foreign: Some(foreign),
+        state,
+        user,
+        inode,
+        owner,
+        timer,
+        spans,
+        kernel: None,
+    };
+    Some((row, line_end))
+}
+
+/// What follows an internet row's addresses, read: the values, the spans of the state,
+/// user, inode, program and timer columns (in that order), and where the line ends.
+struct Rest<'a> {
+    state: InetState<'a>,
+    user: Option<User<'a>>,
+    inode: Option<u64>,
+    owner: Option<Owner<'a>>,
+    timer: Option<Timer<'a>>,
+    spans: [(u32, u32); 5],
+    line_end: usize,
+}
+
+/// The rest of a row of the full layout (`-neopa`: state, user, inode, program, timer)
+/// read in place, value after value, when it has the shape netstat prints in the C
+/// locale: a C state word or none (a user's digits first, on a protocol that is not raw),
+/// digits or a name for the user, an inode, a program, a plain timer. `None` for anything
+/// else, which [`words_rest`] then reads: this reader gives what that one gives, taking
+/// the same decisions (the state first, as `c_state`; the program to the timer's word,
+/// the last but one word of the line) on the values where they lie.
+#[inline(always)]
+fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<Rest<'a>> {
+    if layout != InetLayout::FULL {
+        return None;
+    }
+    let line = text;
+    let w0_end = word_end(line, rest_start);
+    let w0 = &line[rest_start..w0_end];
+    let (state, state_span, user_at) = if let Some(state) = c_state(w0) {
+        (InetState::Known(state), (rest_start as u32, w0_end as u32), blanks1(line, w0_end)?)
+    } else if w0.first().is_some_and(u8::is_ascii_digit) && !proto.is_raw() {
+        // No state: the user's digits (no state word of any language starts with a digit;
+        // a raw socket's state is a number). Whether the words after it are the user and
+        // inode of a row without a state is decided below, on the program's first word.
+        (InetState::Empty, (rest_start as u32, rest_start as u32), rest_start)
+    } else {
+        return None;
+    };
+    let user_end = word_end(line, user_at);
+    if user_end == user_at {
+        return None;
+    }
+    let inode_at = blanks1(line, user_end)?;
+    let inode_end = word_end(line, inode_at);
+    let inode = number(&line[inode_at..inode_end])?;
+    let program_at = blanks1(line, inode_end)?;
+    let program_word_end = word_end(line, program_at);
+    if program_word_end == program_at {
+        return None;
+    }
+    // Without a state, a program whose first word is digits may make the reference take
+    // the first word as a state (`state_present`): its decision, not this one.
+    if matches!(state, InetState::Empty) && line[program_at..program_word_end].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+
+    // The timer: netstat pads the program to 20 columns and a blank, so its word is
+    // looked for there first; else the line's last two words are found one by one.
+    let (timer, timer_span, middle_end, line_end) =
+        match timer_at(line, program_at + PROGRAM_COLUMN, program_at, program_word_end) {
+            Some(found) => found,
+            None => timer_of_last_words(line, inode_end, program_at)?,
+        };
+    let program_start = if middle_end > inode_end { program_at } else { middle_end };
+    let user_text = &line[user_at..user_end];
+    Some(Rest {
+        state,
+        user: Some(user(user_text)),
+        inode: Some(inode),
+        owner: Some(owner(&line[program_start..middle_end])),
+        timer: Some(timer),
+        spans: [
+            state_span,
+            (user_at as u32, user_end as u32),
+            (inode_at as u32, inode_end as u32),
+            (program_start as u32, middle_end as u32),
+            timer_span,
+        ],
+        line_end,
+    })
+}
+
+/// Where netstat starts the timer's word, from the program column's start: the program is
+/// printed `%-20s` and followed by a blank.
+const PROGRAM_COLUMN: usize = PROGRAM_WIDTH + 1;
+
+/// The timer of a row whose word starts at `at` (after the program, which starts at
+/// `program_at < at`, its first word ending at `first_word_end`), when the line ends with
+/// it: `word (secs.cc/n/n)`, the word not ending `(`, the numbers in the plain form, then
+/// blanks or nothing up to the line's end. The timer, its span, the end of the program
+/// before it (its text without trailing blanks) and the line's end; `None` when the line
+/// is not so, or the word does not start at `at`.
+#[inline(always)]
+fn timer_at(
+    line: &[u8],
+    at: usize,
+    program_at: usize,
+    first_word_end: usize,
+) -> Option<(Timer<'_>, (u32, u32), usize, usize)> {
+    if !matches!(line.get(at - 1), Some(&b' ')) || !line.get(at).is_some_and(|&b| !is_blank(b) && b != b'\n') {
+        return None;
+    }
+    // The program's text ends at its last non-blank before `at`; a `\n` in it (the line
+    // ended before `at`) is looked for where the text has more than one word.
+    let middle_end = trim_end_in(line, program_at, at);
+    if middle_end > first_word_end && has_newline(line, first_word_end, middle_end) {
+        return None;
+    }
+    let word_stop = word_end(line, at);
+    if line[word_stop - 1] == b'(' {
+        return None;
+    }
+    let open = blanks1(line, word_stop)?;
+    if line.get(open) != Some(&b'(') {
+        return None;
+    }
+    let ((expires_ms, retransmits, probes), close) = plain_timer_at(line, open + 1)?;
+    let line_end = match line.get(close) {
+        None | Some(b'\n') => close,
+        Some(_) => match skip_blanks(line, close) {
+            end if end == line.len() || line[end] == b'\n' => end,
+            _ => return None,
+        },
+    };
+    let word = &line[at..word_stop];
+    let kind = timer_kind(word);
+    Some((Timer { kind, word, expires_ms, retransmits, probes }, (at as u32, close as u32), middle_end, line_end))
+}
+
+/// [`plain_timer_numbers`] read where they lie, from `at` (after the `(`) to the `)` that
+/// ends the word: the numbers and the end of the word.
+#[inline(always)]
+fn plain_timer_at(line: &[u8], at: usize) -> Option<((i64, u64, u64), usize)> {
+    let (whole, i) = digit_run(line, at, 15)?;
+    let (c, d) = match line.get(i..i + 4) {
+        Some(&[b'.', c, d, b'/']) if c.is_ascii_digit() && d.is_ascii_digit() => (c - b'0', d - b'0'),
+        _ => return None,
+    };
+    let (retransmits, i) = digit_run(line, i + 4, 18)?;
+    if line.get(i) != Some(&b'/') {
+        return None;
+    }
+    let (probes, i) = digit_run(line, i + 1, 18)?;
+    if line.get(i) != Some(&b')') || line.get(i + 1).is_some_and(|&b| !matches!(b, b' ' | b'\t' | b'\n')) {
+        return None;
+    }
+    let ms = whole as i64 * 1000 + i64::from(c) * 100 + i64::from(d) * 10;
+    Some(((ms, retransmits, probes), i + 1))
+}
+
+/// The timer of a row read from its last two words (the program's words before them,
+/// from `program_at`, the inode ending at `inode_end`): as [`timer_at`] gives it.
+#[inline(always)]
+fn timer_of_last_words(
+    line: &[u8],
+    inode_end: usize,
+    program_at: usize,
+) -> Option<(Timer<'_>, (u32, u32), usize, usize)> {
+    // The last two words and the end of the word before them.
+    let (mut before_end, mut s1, mut e1, mut s2, mut e2) = (inode_end, 0, inode_end, 0, inode_end);
+    let mut n = 0;
+    let mut pos = program_at;
+    while pos < line.len() && line[pos] != b'\n' {
+        let end = word_end(line, pos);
+        (before_end, s1, e1, s2, e2) = (e1, s2, e2, pos, end);
+        n += 1;
+        pos = skip_blanks(line, end);
+    }
+    if n < 2 {
+        return None;
+    }
+    let timer = timer_of_words(line, (s1, e1), (s2, e2))?;
+    Some((timer, (s1 as u32, e2 as u32), before_end, pos))
+}
+
+/// The timer whose word is `line[word.0..word.1]` and whose numbers are the next word,
+/// `line[numbers.0..numbers.1]`, as the reference reads them from the right; `None`
+/// where the reference would strip a `(` or the numbers are not of a form read here.
+#[inline(always)]
+fn timer_of_words<'a>(line: &'a [u8], word: (usize, usize), numbers: (usize, usize)) -> Option<Timer<'a>> {
+    let (word_start, word_stop) = word;
+    let text = &line[numbers.0..numbers.1];
+    // `(` starts the last word and is its only one; `)` ends it; the word before does
+    // not end with `(` (the reference strips those): anything else, the reference.
+    if text.first() != Some(&b'(') || text.last() != Some(&b')') || text.len() < 2 || line[word_stop - 1] == b'(' {
+        return None;
+    }
+    let inner = &text[1..text.len() - 1];
+    // The plain form holds digits, `.` and `/` only, so no other `(`.
+    let (expires_ms, retransmits, probes) = match plain_timer_numbers(inner) {
+        Some(numbers) => numbers,
+        None if inner.contains(&b'(') => return None,
+        None => timer_numbers(inner)?,
+    };
+    let word = &line[word_start..word_stop];
+    Some(Timer { kind: timer_kind(word), word, expires_ms, retransmits, probes })
+}
+
+/// A timer's word as [`words::timer_kind`] reads it, the C locale's words first.
+#[inline(always)]
+fn timer_kind(word: &[u8]) -> super::TimerKind {
+    match word {
+        b"off" => super::TimerKind::Off,
+        b"on" => super::TimerKind::On,
+        b"keepalive" => super::TimerKind::Keepalive,
+        _ => words::timer_kind(word).unwrap_or(super::TimerKind::Other),
+    }
+}
+
+/// Whether `line[from..to]` holds a `\n`: a word at a time where there are eight bytes.
+#[inline(always)]
+fn has_newline(line: &[u8], from: usize, to: usize) -> bool {
+    let mut at = from;
+    while at + 8 <= to {
+        if let Some(w) = word_at(line, at) {
+            if !nonzero_lanes(w ^ lanes(b'\n')) & lanes(0x80) != 0 {
+                return true;
+            }
+        }
+        at += 8;
+    }
+    line[at..to].contains(&b'\n')
+}
+
+/// The end of `line[from..to]` without its trailing blanks: spaces eight at a time from
+/// the right, a tab byte by byte.
+#[inline(always)]
+fn trim_end_in(line: &[u8], from: usize, mut to: usize) -> usize {
+    while to >= from + 8 {
+        let Some(w) = word_at(line, to - 8) else { break };
+        let other = nonzero_lanes(w ^ lanes(b' '));
+        if other != 0 {
+            // The last byte that is no space: its lane is the highest marked one.
+            let lane = (63 - other.leading_zeros()) as usize / 8;
+            to = to - 8 + lane + 1;
+            if line[to - 1] != b'\t' {
+                return to;
+            }
+            break;
+        }
+        to -= 8;
+    }
+    while to > from && is_blank(line[to - 1]) {
+        to -= 1;
+    }
+    to
+}
+
+/// The rest of a row of any layout (after its addresses, from `rest_start`), cut into
+/// words once and decided on them as the reference decides.
+#[inline(always)]
+fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<Rest<'a>> {
+    let line = text;
+    let mut spans = [(0u32, 0u32); 10];
     // The rest, cut into words once.
     let mut words_at = [(0usize, 0usize); MAX_REST_WORDS];
     let mut n = 0;
-    let mut pos = skip_blanks(line, foreign_end);
-    let rest_start = pos;
+    let mut pos = rest_start;
     while pos < line.len() && line[pos] != b'\n' {
         if n == MAX_REST_WORDS {
             return None;
@@ -240,23 +532,21 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
         None
     };
 
-    let row = InetRow {
-        line,
-        layout,
-        proto,
-        recv_q: Some(recv_q),
-        send_q: Some(send_q),
-        local,
-        foreign: Some(foreign),
+    Some(Rest {
         state,
         user,
         inode,
         owner,
         timer,
-        spans,
-        kernel: None,
-    };
-    Some((row, line_end))
+        spans: [
+            spans[InetCol::State as usize],
+            spans[InetCol::User as usize],
+            spans[InetCol::Inode as usize],
+            spans[InetCol::Program as usize],
+            spans[InetCol::Timer as usize],
+        ],
+        line_end,
+    })
 }
 
 /// Read one row of the unix table laid out as `layout`, or `None` when the line is not one
@@ -365,7 +655,7 @@ fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> 
 }
 
 /// A TCP state as the C locale prints it (the words [`words::tcp_state`] matches first).
-#[inline]
+#[inline(always)]
 fn c_state(word: &[u8]) -> Option<TcpState> {
     Some(match word {
         b"ESTABLISHED" => TcpState::Established,
@@ -411,6 +701,56 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
     Some((value, (start as u32, end as u32), next))
 }
 
+/// The two queues where netstat prints them (`%-5s %6lu %6lu `: the protocol padded to
+/// five bytes and a blank, each queue right-aligned in six bytes and followed by a
+/// blank), read from two words: what [`queue`] reads from the first blank after the
+/// protocol on, twice (values, spans, where the next value starts). `None` when the
+/// columns do not hold them so (a queue of seven digits or more, other padding).
+#[inline(always)]
+fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<Queues> {
+    // Bytes 5 to 12 and 12 to 19: a blank, a right-aligned queue, a blank.
+    let (recv, recv_at) = right_aligned(word_at(line, 5)?)?;
+    let (send, send_at) = right_aligned(word_at(line, 12)?)?;
+    if proto_end > 5 || line[proto_end..5].iter().any(|&b| b != b' ') {
+        return None;
+    }
+    let next = match line.get(19..21) {
+        Some(&[b' ', b]) if !is_blank(b) => 20,
+        _ => blanks1(line, 19)?,
+    };
+    Some((recv, (5 + recv_at as u32, 12), send, (12 + send_at as u32, 19), next))
+}
+
+/// The receive queue and its span, the send queue and its span, where the next value starts.
+type Queues = (u64, (u32, u32), u64, (u32, u32), usize);
+
+/// A number right-aligned between two spaces in the eight bytes `w` (little-endian):
+/// spaces, then one to six digits up to the seventh byte, then a space. Its value and
+/// the byte its first digit is in.
+#[inline(always)]
+fn right_aligned(w: u64) -> Option<(u64, usize)> {
+    const HIGH: u64 = lanes(0x80);
+    // The high bit of each byte that is a digit, of each that is a space.
+    let x = w ^ lanes(b'0');
+    let digits = !(((x & lanes(0x7f)).wrapping_add(lanes(0x76))) | x) & HIGH;
+    let spaces = !nonzero_lanes(w ^ lanes(b' ')) & HIGH;
+    // Every byte a digit or a space; the first and last ones spaces; the digits one run
+    // that ends at the seventh byte.
+    let first = digits.trailing_zeros() as usize / 8;
+    if digits | spaces != HIGH || spaces & 0x8000_0000_0000_0080 != 0x8000_0000_0000_0080 || digits == 0 {
+        return None;
+    }
+    let run = (HIGH << (8 * first)) & 0x0080_8080_8080_8080;
+    if digits != run {
+        return None;
+    }
+    // The digits moved up one byte to the top, zeros below: the eight-digit sum.
+    let v = (x & ((run >> 7) * 0xff)) << 8;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
+    Some(((v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff, first))
+}
+
 /// A decimal number that fits in 64 bits (the whole of `digits`), as [`parse_u64`] reads
 /// it; eight digits at a time (inodes run to ten digits).
 #[inline(always)]
@@ -440,7 +780,7 @@ fn number(digits: &[u8]) -> Option<u64> {
 
 /// The value of eight ASCII digits read little-endian (the first digit in the lowest
 /// byte), or `None` when one is not a digit.
-#[inline]
+#[inline(always)]
 fn eight_digits(word: u64) -> Option<u64> {
     // Each byte is 0x30..=0x39: its high nibble is 3, and adding 6 does not carry into it.
     let high = word & lanes(0xf0);
@@ -816,6 +1156,33 @@ mod tests {
         let an = InetLayout { user_inode: false, program: false, timer: false };
         same_inet("tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN     ", an);
         same_inet("udp        0      0 0.0.0.0:68              0.0.0.0:*                          ", an);
+    }
+
+    #[test]
+    fn the_timer_is_looked_for_where_netstat_puts_it_and_only_on_its_line() {
+        let row = "tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off (0.00/0/0)";
+        let text = format!("{row}\nx");
+        let (fast, n) = fast_inet_row_through(text.as_bytes(), InetLayout::FULL).unwrap();
+        assert_eq!(n, row.len() + 1);
+        assert_eq!(Ok(fast), inet_row(row.as_bytes(), InetLayout::FULL));
+        // A program of several words, and one cut by the line's end: the next line holds
+        // a timer where this row's would be, which must not be taken.
+        same_inet("tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       9/zoo worker: ac     on (0.79/3/1)", InetLayout::FULL);
+        let cut = "tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       9/a\n                 off (0.00/0/0)\n";
+        assert_eq!(fast_inet_row_through(cut.as_bytes(), InetLayout::FULL), None);
+        let cut = "tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       9/a b\n               off (0.00/0/0)\n";
+        assert_eq!(fast_inet_row_through(cut.as_bytes(), InetLayout::FULL), None);
+        // Trailing blanks after the timer, a tab before it.
+        same_inet("tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off (0.00/0/0)   ", InetLayout::FULL);
+        same_inet("tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd\t            off (0.00/0/0)", InetLayout::FULL);
+    }
+
+    #[test]
+    fn no_state_word_starts_with_a_digit() {
+        // `full_rest` takes a first word of digits for the user, not a state.
+        for (word, _) in crate::netstat::words_data::TCP_STATES {
+            assert!(!word.as_bytes()[0].is_ascii_digit(), "{word}");
+        }
     }
 
     #[test]
