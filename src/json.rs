@@ -237,11 +237,24 @@ pub(crate) fn quoted_piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
 /// [`escaped_body`], written into room made once rather than pushed a piece at a time.
 pub(crate) fn escaped_piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
     let Some(bytes) = src.get(s..e) else { return };
-    let n = bytes.len();
     let at = out.len();
-    // A byte becomes at most six (`\u00XX`, `\udcXX`); 8 more for the copies of words.
-    out.resize(at + 6 * n + 8, 0);
-    let room = &mut out[at..];
+    out.resize(at + escape_room(bytes.len()), 0);
+    let w = escape_into(&mut out[at..], bytes);
+    out.truncate(at + w);
+}
+
+/// The room [`escape_into`] needs for `n` bytes: a byte becomes at most six (`\u00XX`,
+/// `\udcXX`), and words are stored eight bytes at a time.
+#[inline(always)]
+pub(crate) fn escape_room(n: usize) -> usize {
+    6 * n + 8
+}
+
+/// Write the text of the JSON string of `bytes` at the start of `room` (at least
+/// [`escape_room`] bytes); how many bytes it takes.
+#[inline(never)]
+pub(crate) fn escape_into(room: &mut [u8], bytes: &[u8]) -> usize {
+    let n = bytes.len();
     let mut w = 0;
     let mut i = 0;
     while i < n {
@@ -305,7 +318,7 @@ pub(crate) fn escaped_piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
         }
         i += 1;
     }
-    out.truncate(at + w);
+    w
 }
 
 /// The eight bytes of `bytes` from `i` (< its length) as a little-endian word, and how

@@ -922,17 +922,37 @@ impl<'r> Decoded<'r> {
                     continue;
                 }
             }
-            out.extend_from_slice(&scratch[..w]);
-            w = 0;
-            if plain {
-                piece(out, self.text, s, e);
-            } else {
-                escaped_piece(out, self.text, s, e);
-            }
+            w = self.other_value(out, scratch, w, plain, (s, e));
         }
         scratch[w..w + 2].copy_from_slice(b"\"}");
         out.extend_from_slice(&scratch[..w + 2]);
         true
+    }
+
+    /// [`Decoded::write_short`]'s value at `s..e` of the text that is not a short plain
+    /// one, after the `w` bytes of `scratch`: a short one to escape (an ss row's Process)
+    /// is escaped in place; any other is written to `out` after those bytes. Where the
+    /// next bytes go in `scratch`.
+    #[inline(never)]
+    fn other_value(
+        &self,
+        out: &mut Vec<u8>,
+        scratch: &mut [u8; SCRATCH],
+        w: usize,
+        plain: bool,
+        (s, e): (usize, usize),
+    ) -> usize {
+        let room = crate::json::escape_room(e - s);
+        if !plain && w + room <= SCRATCH - 66 {
+            return w + crate::json::escape_into(&mut scratch[w..w + room], &self.text[s..e]);
+        }
+        out.extend_from_slice(&scratch[..w]);
+        if plain {
+            piece(out, self.text, s, e);
+        } else {
+            escaped_piece(out, self.text, s, e);
+        }
+        0
     }
 
     /// Where value `i` is in the text; empty when its offsets are not in the text.
