@@ -453,8 +453,9 @@ impl Rows {
         self.keysets.iter().map(|k| k.keys.iter().position(|k| *k == key)).collect()
     }
 
-    /// Which values of each row, and whether its line, need no escaping in JSON (a mask
-    /// per row: bit i for value i, [`LINE_PLAIN`] for the line), for the writers below.
+    /// Which values of each row, and whether its line, are known to need no escaping in
+    /// JSON (a mask per row: bit i for value i, [`LINE_PLAIN`] for the line; see
+    /// [`Row::plain`]), for the writers below.
     pub(crate) fn plain(&self) -> Vec<u32> {
         self.iter().map(|row| row.plain()).collect()
     }
@@ -809,9 +810,10 @@ impl<'r> Row<'r> {
         self.keys().is_empty()
     }
 
-    /// Which values, and whether the line, need no escaping (see [`Rows::plain`]): all
-    /// of them when the whole text does (values are pieces of it), else each looked at.
-    /// Values past the 31st are always escaped, which gives the same text.
+    /// Which values, and whether the line, are known to need no escaping (see
+    /// [`Rows::plain`]): all of them when the whole text needs none (values are pieces of
+    /// it), else those that end before its first byte to escape. The others (and values
+    /// past the 31st) are written through the escaping writer, which gives the same text.
     fn plain(&self) -> u32 {
         let d = self.decoded(0);
         let text = d.text.get(..d.h.len).unwrap_or_default();
@@ -822,10 +824,11 @@ impl<'r> Row<'r> {
             return u32::MAX;
         }
         let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(31);
+        // A value after it is written through the escaping writer, which gives the same
+        // bytes for one that needs no escaping, without a look of its own here.
         let values = (0..n).fold(0, |mask, i| {
             let (s, e) = span(d.spans, d.h.width, i);
-            let plain = (s <= e && e <= first) || crate::json::is_plain(d.value(i));
-            mask | (u32::from(plain) << i)
+            mask | (u32::from(s <= e && e <= first) << i)
         });
         // The line is the text (not plain), or a decoded row's first part.
         let line_plain = d.h.flags & DECODED != 0 && crate::json::is_plain(self.line());
@@ -964,13 +967,6 @@ impl<'r> Decoded<'r> {
         } else {
             (0, 0)
         }
-    }
-
-    /// Value `i` (empty when its offsets are not in the text).
-    #[inline]
-    fn value(&self, i: usize) -> &'r [u8] {
-        let (s, e) = self.span(i);
-        self.text.get(s..e).unwrap_or_default()
     }
 }
 
