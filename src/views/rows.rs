@@ -425,12 +425,11 @@ impl Rows {
         self.last_keyset
     }
 
-    /// Where in the arena row `n`'s value of the key at `places` (see [`Rows::places`])
-    /// is, when the row has one-byte offsets and the value is at most 32 bytes and plain
+    /// Where in the arena the value of the key at `places` (see [`Rows::places`]) of the
+    /// row at `start` is, when the row has one-byte offsets and the value is at most 32 bytes and plain
     /// in `mask` (see [`Rows::plain`]): what [`Rows::write_column`] copies for most cells.
     #[inline(always)]
-    fn short_plain_cell(&self, n: usize, places: &[Option<usize>], mask: u32) -> Option<(usize, usize)> {
-        let start = *self.starts.get(n)? as usize;
+    fn short_plain_cell(&self, start: usize, places: &[Option<usize>], mask: u32) -> Option<(usize, usize)> {
         let head: [u8; HEADER] = self.arena.get(start..start + HEADER)?.try_into().ok()?;
         let head = u64::from_le_bytes(head);
         let (len, keyset, width) = ((head & 0xffff_ffff) as usize, (head >> 32) as u16, (head >> 48) as u8);
@@ -515,28 +514,34 @@ impl Rows {
             // Cells are gathered on the stack and added to `out` a few kilobytes at a time.
             let mut cells = [0u8; 4 * SCRATCH];
             let mut w = 0;
-            for n in rows {
+            let starts = self.starts.get(rows.clone()).unwrap_or_default();
+            for (n, &start) in rows.clone().zip(starts) {
                 if w > cells.len() - 40 {
                     out.extend_from_slice(&cells[..w]);
                     w = 0;
                 }
-                if n > 0 {
-                    cells[w] = b',';
-                    w += 1;
-                }
                 let mask = plain.get(n).copied().unwrap_or(0);
                 // Most cells: a plain value of a row with one-byte offsets, read from the
                 // row's header and offsets without decoding the rest, copied as 32 bytes
-                // between its quotes.
-                if let Some((s, e)) = self.short_plain_cell(n, &places, mask) {
-                    if let Some(chunk) = self.arena.get(s..s + 32) {
-                        cells[w] = b'"';
-                        cells[w + 1..w + 33].copy_from_slice(chunk);
-                        w += 1 + e - s;
-                        cells[w] = b'"';
-                        w += 1;
+                // between its quotes (after the comma).
+                if let Some((s, e)) = self.short_plain_cell(start as usize, &places, mask) {
+                    if let (Some(chunk), Some(cell)) = (self.arena.get(s..s + 32), cells.get_mut(w..w + 35)) {
+                        let len = (e - s).min(32);
+                        cell[0] = b',';
+                        cell[1] = b'"';
+                        cell[2..34].copy_from_slice(chunk);
+                        cell[2 + len] = b'"';
+                        let comma = usize::from(n == 0);
+                        if comma == 1 {
+                            cell.copy_within(1..3 + len, 0);
+                        }
+                        w += 3 + len - comma;
                         continue;
                     }
+                }
+                if n > 0 {
+                    cells[w] = b',';
+                    w += 1;
                 }
                 let d = Row { rows: self, index: n }.decoded(mask);
                 let Some(i) = places.get(d.h.keyset).copied().flatten() else {
