@@ -284,13 +284,20 @@ pub fn all_digits(bytes: &[u8]) -> bool {
 /// vectors (a /proc values line is read this way before its numbers are).
 pub fn all_digits_or_blanks(bytes: &[u8]) -> bool {
     let fits = |b: u8| (b.wrapping_sub(b'0') < 10) | (b == b' ') | (b == b'\t');
+    // A block of a length the compiler knows, so that it compares it as vectors whole.
+    let block_fits = |block: &[u8; 32]| block.iter().fold(true, |all, &b| all & fits(b));
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
-        if !block.iter().fold(true, |all, &b| all & fits(b)) {
+        if !<&[u8; 32]>::try_from(block).is_ok_and(block_fits) {
             return false;
         }
     }
-    blocks.remainder().iter().all(|&b| fits(b))
+    // The last 32 bytes as one more block, overlapping the ones before, rather than the
+    // rest byte by byte.
+    match bytes.last_chunk::<32>() {
+        Some(last) => block_fits(last),
+        None => blocks.remainder().iter().all(|&b| fits(b)),
+    }
 }
 
 /// `bytes` without the blanks at its end.
@@ -420,16 +427,28 @@ pub fn first_non_blank(bytes: &[u8]) -> Option<usize> {
 /// at a time and the last eight overlapping the words before.
 #[inline]
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    same_bytes_inline(a, b)
+}
+
+/// [`same_bytes`], always inlined: for a reader whose hot path is a compare or two per line
+/// (netstat -s's remembered lines), where the call costs about as much as the compare.
+#[inline(always)]
+pub fn same_bytes_inline(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| {
+    // Functions rather than closures: a closure is not inlined along with its caller.
+    #[inline(always)]
+    fn word(s: &[u8], at: usize) -> u64 {
         let mut w = [0u8; 8];
         w.copy_from_slice(&s[at..at + 8]);
         u64::from_le_bytes(w)
-    };
-    let half = |s: &[u8], at: usize| u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]);
+    }
+    #[inline(always)]
+    fn half(s: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]])
+    }
     match n {
         0 => true,
         1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],

@@ -472,15 +472,15 @@ impl<'a> FastPairs<'a> {
     #[inline(always)]
     fn plain(&mut self) -> Option<(&'a [u8], i128)> {
         let line = self.line;
-        let mut p = self.pos;
-        while p < line.len() && is_blank(line[p]) {
-            p += 1;
-        }
-        let negative = *line.get(p)? == b'-';
-        let digits = p + usize::from(negative);
-        let (magnitude, q) = crate::lex::digit_run(line, digits);
-        let plain = q > digits && line.get(q).is_none_or(|&b| is_blank(b));
-        if !plain || (negative && magnitude > 1 << 63) {
+        let p = self.pos;
+        let (value, q) = if line.get(p) == Some(&b' ') && line.get(p + 1).is_some_and(u8::is_ascii_digit) {
+            // The kernel's form: one space, then the digits (no blank loop, no sign).
+            let (magnitude, q) = crate::lex::digit_run(line, p + 1);
+            (i128::from(magnitude), q)
+        } else {
+            Self::signed(line, p)?
+        };
+        if !line.get(q).is_none_or(|&b| is_blank(b)) {
             return None;
         }
         let &(start, end) = self.spans.as_slice().first()?;
@@ -488,11 +488,28 @@ impl<'a> FastPairs<'a> {
         self.spans.next();
         self.pos = q;
         self.index += 1;
+        Some((name, value))
+    }
+
+    /// The number after the blanks at `line[p..]` and where its digits end, any blanks
+    /// before it and a sign allowed; `None` when there is no digit, or a negative number
+    /// beyond 64 bits. Whether a blank or the end follows is the caller's check.
+    #[inline(never)]
+    fn signed(line: &[u8], mut p: usize) -> Option<(i128, usize)> {
+        while p < line.len() && is_blank(line[p]) {
+            p += 1;
+        }
+        let negative = *line.get(p)? == b'-';
+        let digits = p + usize::from(negative);
+        let (magnitude, q) = crate::lex::digit_run(line, digits);
+        if q == digits || (negative && magnitude > 1 << 63) {
+            return None;
+        }
         let value = match negative {
             true => -i128::from(magnitude),
             false => i128::from(magnitude),
         };
-        Some((name, value))
+        Some((value, q))
     }
 
     /// Hand the plain pairs to `each` (the pair's 1-based position, its name and value)

@@ -13,7 +13,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use arrow_array::builder::ArrayBuilder;
-use arrow_array::types::ArrowPrimitiveType;
+use arrow_array::types::{ArrowPrimitiveType, Int64Type};
 use arrow_array::{new_null_array, ArrayRef, BooleanArray, PrimitiveArray, StringArray};
 use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType};
@@ -30,64 +30,198 @@ impl<B: ArrayBuilder> Column for B {
     }
 }
 
-/// Bytes checked to be ASCII (so UTF-8): checked once, they can be appended to several
-/// columns (a /proc counter's `name` and `text` are the same bytes).
-#[derive(Clone, Copy)]
-pub struct Ascii<'a>(&'a [u8]);
+/// Copy `b` to the end of `v` when it is ASCII (so UTF-8), and say whether it was. A value
+/// of up to 256 bytes (most of a table's: names, sections, ports, counter sentences, rows)
+/// is copied a word at a time (16 bytes, the last word ending at its end; up to 64 bytes as
+/// two or four overlapping words, under four bytes byte by byte) and checked on the words it was
+/// copied with, instead of a check loop and a call to `memcpy`. A value that is not ASCII
+/// leaves `v` as it was.
+#[inline(always)]
+fn push_ascii(v: &mut Vec<u8>, b: &[u8]) -> bool {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let n = b.len();
+    if n > 256 {
+        return push_long(v, b);
+    }
+    if v.capacity() - v.len() < n {
+        make_room(v, n);
+    }
+    // SAFETY: the reads are inside `b` (each word read starts at or after 0 and ends at or
+    // before `n`, as `n` is at least the widths read; the byte loop reads `b`'s own bytes);
+    // the writes are inside `v`'s spare capacity (at least `n` bytes, and they end at or
+    // before `n`). `set_len` is called only after the writes, which together cover `0..n`,
+    // so the first `len + n` bytes of `v` are initialised.
+    unsafe {
+        let (src, dst) = (b.as_ptr(), v.as_mut_ptr().add(v.len()));
+        let high = if n > 64 {
+            let mut any = word::load(src);
+            word::store(dst, any);
+            let mut k = 16;
+            while k + 16 < n {
+                let w = word::load(src.add(k));
+                word::store(dst.add(k), w);
+                any = word::or(any, w);
+                k += 16;
+            }
+            let w = word::load(src.add(n - 16));
+            word::store(dst.add(n - 16), w);
+            word::high(word::or(any, w))
+        } else if n > 32 {
+            let w =
+                [word::load(src), word::load(src.add(16)), word::load(src.add(n - 32)), word::load(src.add(n - 16))];
+            word::store(dst, w[0]);
+            word::store(dst.add(16), w[1]);
+            word::store(dst.add(n - 32), w[2]);
+            word::store(dst.add(n - 16), w[3]);
+            word::high(word::or(word::or(w[0], w[1]), word::or(w[2], w[3])))
+        } else if n >= 16 {
+            let (lo, hi) = (word::load(src), word::load(src.add(n - 16)));
+            word::store(dst, lo);
+            word::store(dst.add(n - 16), hi);
+            word::high(word::or(lo, hi))
+        } else if n >= 8 {
+            let (lo, hi) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
+            dst.cast::<u64>().write_unaligned(lo);
+            dst.add(n - 8).cast::<u64>().write_unaligned(hi);
+            (lo | hi) & HIGH != 0
+        } else if n >= 4 {
+            let (lo, hi) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
+            dst.cast::<u32>().write_unaligned(lo);
+            dst.add(n - 4).cast::<u32>().write_unaligned(hi);
+            u64::from(lo | hi) & HIGH != 0
+        } else {
+            // Up to three bytes (`Tcp`, `Ip`, a port): one at a time.
+            let mut any = 0u8;
+            for (k, &byte) in b.iter().enumerate() {
+                dst.add(k).write(byte);
+                any |= byte;
+            }
+            any & 0x80 != 0
+        };
+        if high {
+            return false;
+        }
+        v.set_len(v.len() + n);
+    }
+    true
+}
 
-impl<'a> Ascii<'a> {
-    /// `b`, when it is ASCII.
+/// 16-byte words for [`push_ascii`]: SSE2 registers on x86-64 (a load, a store and an OR
+/// each, where a `u128` is two of each), `u128` elsewhere.
+#[cfg(target_arch = "x86_64")]
+mod word {
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_storeu_si128};
+
+    pub type Word = __m128i;
+
+    /// # Safety
+    /// `p..p + 16` is readable.
     #[inline(always)]
-    pub fn new(b: &'a [u8]) -> Option<Self> {
-        b.is_ascii().then_some(Ascii(b))
+    pub unsafe fn load(p: *const u8) -> Word {
+        // SAFETY: the caller's; SSE2 is part of x86-64.
+        unsafe { _mm_loadu_si128(p.cast()) }
     }
 
-    /// `part`, when it lies inside these bytes (a counter's text inside its line): no
-    /// second check.
+    /// # Safety
+    /// `p..p + 16` is writable.
     #[inline(always)]
-    pub fn part(self, part: &'a [u8]) -> Option<Self> {
-        let whole = self.0.as_ptr_range();
-        let inside = whole.start <= part.as_ptr() && part.as_ptr_range().end <= whole.end;
-        inside.then_some(Ascii(part))
+    pub unsafe fn store(p: *mut u8, w: Word) {
+        // SAFETY: the caller's; SSE2 is part of x86-64.
+        unsafe { _mm_storeu_si128(p.cast(), w) }
+    }
+
+    #[inline(always)]
+    pub fn or(a: Word, b: Word) -> Word {
+        // SAFETY: SSE2 is part of x86-64.
+        unsafe { _mm_or_si128(a, b) }
+    }
+
+    /// Whether a byte has its high bit set (is not ASCII).
+    #[inline(always)]
+    pub fn high(w: Word) -> bool {
+        // SAFETY: SSE2 is part of x86-64.
+        unsafe { _mm_movemask_epi8(w) != 0 }
     }
 }
 
-/// Append `b` to `v`. A short value (most of a table's: names, sections, ports, counter
-/// sentences) is copied as two overlapping words (or, under four bytes, byte by byte) when
-/// there is room, instead of through a call to `memcpy`.
+#[cfg(not(target_arch = "x86_64"))]
+mod word {
+    pub type Word = u128;
+
+    /// # Safety
+    /// `p..p + 16` is readable.
+    #[inline(always)]
+    pub unsafe fn load(p: *const u8) -> Word {
+        // SAFETY: the caller's.
+        unsafe { p.cast::<u128>().read_unaligned() }
+    }
+
+    /// # Safety
+    /// `p..p + 16` is writable.
+    #[inline(always)]
+    pub unsafe fn store(p: *mut u8, w: Word) {
+        // SAFETY: the caller's.
+        unsafe { p.cast::<u128>().write_unaligned(w) }
+    }
+
+    #[inline(always)]
+    pub fn or(a: Word, b: Word) -> Word {
+        a | b
+    }
+
+    /// Whether a byte has its high bit set (is not ASCII).
+    #[inline(always)]
+    pub fn high(w: Word) -> bool {
+        w & u128::from_ne_bytes([0x80; 16]) != 0
+    }
+}
+
+/// Room for `n` more bytes (the buffers are reserved up front: seldom needed).
+#[cold]
+#[inline(never)]
+fn make_room(v: &mut Vec<u8>, n: usize) {
+    v.reserve(n);
+}
+
+/// [`push_ascii`] of a long value.
+#[inline(never)]
+fn push_long(v: &mut Vec<u8>, b: &[u8]) -> bool {
+    if !b.is_ascii() {
+        return false;
+    }
+    v.extend_from_slice(b);
+    true
+}
+
+/// Append `b`, which is not ASCII, as UTF-8 (other bytes as U+FFFD).
+#[cold]
+#[inline(never)]
+fn push_lossy(v: &mut Vec<u8>, b: &[u8]) {
+    v.extend_from_slice(String::from_utf8_lossy(b).as_bytes());
+}
+
+/// Append `b` as UTF-8: ASCII as is, other bytes through the lossy decoder.
 #[inline(always)]
-fn push_bytes(v: &mut Vec<u8>, b: &[u8]) {
-    let n = b.len();
-    if n <= 32 && v.capacity() - v.len() >= 32 {
-        // SAFETY: the reads are inside `b` (`n` is at least the width read, and a second
-        // read ends at `n`; the byte loop reads `b`'s own bytes); the writes are inside
-        // `v`'s spare capacity (at least 32 bytes, and they end at `n` ≤ 32); after them
-        // the first `len + n` bytes of `v` are initialised (the writes together cover
-        // `0..n`), so `set_len` is sound.
-        unsafe {
-            let (src, dst) = (b.as_ptr(), v.as_mut_ptr().add(v.len()));
-            if n >= 16 {
-                let (lo, hi) = (src.cast::<u128>().read_unaligned(), src.add(n - 16).cast::<u128>().read_unaligned());
-                dst.cast::<u128>().write_unaligned(lo);
-                dst.add(n - 16).cast::<u128>().write_unaligned(hi);
-            } else if n >= 8 {
-                let (lo, hi) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
-                dst.cast::<u64>().write_unaligned(lo);
-                dst.add(n - 8).cast::<u64>().write_unaligned(hi);
-            } else if n >= 4 {
-                let (lo, hi) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
-                dst.cast::<u32>().write_unaligned(lo);
-                dst.add(n - 4).cast::<u32>().write_unaligned(hi);
-            } else {
-                // Up to three bytes (`Tcp`, `Ip`, a port): one at a time.
-                for (k, &byte) in b.iter().enumerate() {
-                    dst.add(k).write(byte);
-                }
-            }
-            v.set_len(v.len() + n);
-        }
-    } else {
-        v.extend_from_slice(b);
+fn push_text(v: &mut Vec<u8>, b: &[u8]) {
+    if !push_ascii(v, b) {
+        push_lossy(v, b);
+    }
+}
+
+/// Are `a` and `b` the same bytes? Short ones (a section's name) compared as two
+/// overlapping words, without a call to `memcmp`.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| s.get(at..at + 8).map(|w| u64::from_ne_bytes(w.try_into().unwrap_or_default()));
+    let half = |s: &[u8], at: usize| s.get(at..at + 4).map(|w| u32::from_ne_bytes(w.try_into().unwrap_or_default()));
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
     }
 }
 
@@ -101,8 +235,6 @@ pub struct Text {
     leading_nulls: usize,
     /// Rows and bytes to make room for at the first value.
     reserve: (usize, usize),
-    /// The values passed 2 GiB (the offsets' range): an error at `finish_column`.
-    overflow: bool,
 }
 
 impl Default for Text {
@@ -120,7 +252,6 @@ impl Text {
             nulls: NullBufferBuilder::new(0),
             leading_nulls: 0,
             reserve: (rows, rows.saturating_mul(bytes_per_row)),
-            overflow: false,
         }
     }
 
@@ -147,22 +278,23 @@ impl Text {
         self.leading_nulls = 0;
     }
 
+    /// The row's end. The offset is the values' length cut to 32 bits: `finish_column`
+    /// refuses values beyond `i32::MAX` bytes, and while the last length fits, every
+    /// length before it (never larger) did too.
     #[inline(always)]
     fn end_row(&mut self) {
-        match i32::try_from(self.values.len()) {
-            Ok(end) => self.offsets.push(end),
-            Err(_) => {
-                self.overflow = true;
-                self.offsets.push(i32::MAX);
-            }
-        }
+        self.offsets.push(self.values.len() as i32);
     }
 
     /// A value known to be text.
     #[inline(always)]
     pub fn append_value(&mut self, v: impl AsRef<str>) {
         self.start();
-        push_bytes(&mut self.values, v.as_ref().as_bytes());
+        let v = v.as_ref().as_bytes();
+        if !push_ascii(&mut self.values, v) {
+            // UTF-8 already.
+            self.values.extend_from_slice(v);
+        }
         self.nulls.append_non_null();
         self.end_row();
     }
@@ -171,22 +303,26 @@ impl Text {
     #[inline(always)]
     pub fn append_bytes(&mut self, b: &[u8]) {
         self.start();
-        if b.is_ascii() {
-            push_bytes(&mut self.values, b);
-        } else {
-            self.values.extend_from_slice(String::from_utf8_lossy(b).as_bytes());
-        }
+        push_text(&mut self.values, b);
         self.nulls.append_non_null();
         self.end_row();
     }
 
-    /// Bytes already checked to be ASCII.
-    #[inline(always)]
-    pub fn append_ascii(&mut self, a: Ascii<'_>) {
-        self.start();
-        push_bytes(&mut self.values, a.0);
-        self.nulls.append_non_null();
-        self.end_row();
+    /// The rows so far, in a column of their own that goes on from here (a counter's
+    /// `text`, the same as its `name` until a row where it is not).
+    pub fn duplicate(&self) -> Text {
+        let mut nulls = NullBufferBuilder::new(self.reserve.0);
+        if !self.offsets.is_empty() {
+            match self.nulls.finish_cloned() {
+                Some(bits) => nulls.append_buffer(&bits),
+                None => nulls.append_n_non_nulls(self.nulls.len()),
+            }
+        }
+        let mut values = Vec::with_capacity(self.values.capacity());
+        values.extend_from_slice(&self.values);
+        let mut offsets = Vec::with_capacity(self.offsets.capacity());
+        offsets.extend_from_slice(&self.offsets);
+        Text { offsets, values, nulls, leading_nulls: self.leading_nulls, reserve: self.reserve }
     }
 
     /// An IP address as `Display` writes it, by the CLI's JSON writer of addresses
@@ -240,13 +376,31 @@ impl Text {
         self.offsets.extend(std::iter::repeat_n(end, n));
         self.nulls.append_n_nulls(n);
     }
+
+    /// `n` more rows the same as the last one (a value or a null); none before the first row.
+    pub fn repeat_last(&mut self, n: usize) {
+        let rows = self.offsets.len().saturating_sub(1);
+        if rows == 0 || !self.nulls.is_valid(rows - 1) {
+            // Null rows (counted, before the first value).
+            return self.append_nulls(n);
+        }
+        // (Beyond `i32::MAX` bytes the offsets are cut and `finish_column` refuses the
+        // column: the bytes repeated then need only be in range.)
+        let end = self.values.len();
+        let start = (self.offsets[rows - 1] as u32 as usize).min(end);
+        for _ in 0..n {
+            self.values.extend_from_within(start..end);
+            self.end_row();
+        }
+        self.nulls.append_n_non_nulls(n);
+    }
 }
 
 impl Column for Text {
     fn finish_column(&mut self) -> Result<ArrayRef, ArrowError> {
         let (rows, bytes) = self.reserve;
         let t = std::mem::replace(self, Text::with_capacity(rows, bytes / rows.max(1)));
-        if t.overflow {
+        if i32::try_from(t.values.len()).is_err() {
             return Err(ArrowError::ComputeError("a text column holds more than 2 GiB in one part".into()));
         }
         if t.offsets.is_empty() {
@@ -281,6 +435,14 @@ impl Runs {
             _ => self.runs.push((value, 1)),
         }
     }
+
+    /// `n` more rows of the last row's name (none before the first row).
+    #[inline]
+    pub fn repeat_last(&mut self, n: usize) {
+        if let Some((_, rows)) = self.runs.last_mut() {
+            *rows += n;
+        }
+    }
 }
 
 impl Column for Runs {
@@ -312,6 +474,148 @@ impl Column for Runs {
         let array =
             unsafe { StringArray::new_unchecked(OffsetBuffer::new_unchecked(offsets.into()), values.into(), None) };
         Ok(Arc::new(array))
+    }
+}
+
+/// A text column of runs of the same value or of nulls (a counter's `section`, the same
+/// for every counter of a /proc values line and of a `netstat -s` section; its `subtable`,
+/// null outside a histogram): a row that repeats the one before is a count, and the rows
+/// are written out at the end.
+#[derive(Default)]
+pub struct TextRuns {
+    /// The text of each run with a value, one after another (UTF-8).
+    values: Vec<u8>,
+    runs: Vec<TextRun>,
+    /// The bytes the last run was made from, when they are not its text (not UTF-8).
+    last_raw: Vec<u8>,
+}
+
+/// Rows of one value (`values[start..end]`), or of nulls (`valid` false).
+struct TextRun {
+    start: usize,
+    end: usize,
+    valid: bool,
+    rows: usize,
+}
+
+impl TextRuns {
+    /// One more row.
+    #[inline(always)]
+    pub fn append(&mut self, v: Option<&[u8]>) {
+        if let Some(last) = self.runs.last_mut() {
+            let same = match v {
+                None => !last.valid,
+                // (A run made from bytes that are not UTF-8 compares its bytes as read.)
+                // (The last run's text ends the values.)
+                Some(b) => {
+                    last.valid && same_bytes(self.values.get(last.start..).unwrap_or_default(), b)
+                        || !self.last_raw.is_empty() && self.last_raw == b
+                }
+            };
+            if same {
+                last.rows += 1;
+                return;
+            }
+        }
+        self.start_run(v);
+    }
+
+    /// `n` more rows the same as the last one (none before the first row).
+    #[inline]
+    pub fn repeat_last(&mut self, n: usize) {
+        if let Some(last) = self.runs.last_mut() {
+            last.rows += n;
+        }
+    }
+
+    #[inline(never)]
+    fn start_run(&mut self, v: Option<&[u8]>) {
+        let start = self.values.len();
+        self.last_raw.clear();
+        if let Some(b) = v {
+            if !push_ascii(&mut self.values, b) {
+                push_lossy(&mut self.values, b);
+                self.last_raw.extend_from_slice(b);
+            }
+        }
+        self.runs.push(TextRun { start, end: self.values.len(), valid: v.is_some(), rows: 1 });
+    }
+}
+
+impl Column for TextRuns {
+    fn finish_column(&mut self) -> Result<ArrayRef, ArrowError> {
+        let TextRuns { values: texts, runs, .. } = std::mem::take(self);
+        let rows: usize = runs.iter().map(|r| r.rows).sum();
+        if runs.iter().all(|r| !r.valid) {
+            return Ok(new_null_array(&DataType::Utf8, rows));
+        }
+        let bytes = runs.iter().try_fold(0usize, |sum, r| (r.end - r.start).checked_mul(r.rows)?.checked_add(sum));
+        let too_long = || ArrowError::ComputeError("a text column holds more than 2 GiB in one part".into());
+        // Every offset below is at most the total, so none overflows an i32.
+        i32::try_from(bytes.ok_or_else(too_long)?).map_err(|_| too_long())?;
+        i32::try_from(rows).map_err(|_| too_long())?;
+        let mut offsets = Vec::with_capacity(rows + 1);
+        let mut values = Vec::with_capacity(bytes.unwrap_or(0));
+        let mut nulls = NullBufferBuilder::new(rows);
+        offsets.push(0i32);
+        for run in runs {
+            let text = &texts[run.start..run.end];
+            let (base, step) = (values.len() as i32, text.len() as i32);
+            offsets.extend((1..=run.rows as i32).map(|k| base + k * step));
+            // The run's bytes by doubling: one copy of the text, then copies of the copies.
+            let (start, len) = (values.len(), text.len() * run.rows);
+            values.extend_from_slice(text);
+            while values.len() - start < len {
+                let have = values.len() - start;
+                values.extend_from_within(start..start + have.min(len - have));
+            }
+            match run.valid {
+                true => nulls.append_n_non_nulls(run.rows),
+                false => nulls.append_n_nulls(run.rows),
+            }
+        }
+        // SAFETY: the offsets start at 0 and each is the previous plus the length of the
+        // run's text, whose bytes were appended between them (a null run's text is empty),
+        // so they are in order and end at the length of the values; each text is ASCII or
+        // `from_utf8_lossy`'s output, so every row is whole UTF-8.
+        let array = unsafe {
+            StringArray::new_unchecked(OffsetBuffer::new_unchecked(offsets.into()), values.into(), nulls.finish())
+        };
+        Ok(Arc::new(array))
+    }
+}
+
+/// An int64 column without nulls (a row's line, offset and capture).
+#[derive(Default)]
+pub struct Ints {
+    values: Vec<i64>,
+}
+
+impl Ints {
+    /// A column with room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> Self {
+        Ints { values: Vec::with_capacity(rows) }
+    }
+
+    /// One more row.
+    #[inline(always)]
+    pub fn append(&mut self, v: i64) {
+        self.values.push(v);
+    }
+
+    /// `n` more rows the same as the last one (none before the first row).
+    #[inline]
+    pub fn repeat_last(&mut self, n: usize) {
+        if let Some(&last) = self.values.last() {
+            self.values.extend(std::iter::repeat_n(last, n));
+        }
+    }
+}
+
+impl Column for Ints {
+    fn finish_column(&mut self) -> Result<ArrayRef, ArrowError> {
+        let values = std::mem::take(&mut self.values);
+        Ok(Arc::new(PrimitiveArray::<Int64Type>::new(ScalarBuffer::from(values), None)))
     }
 }
 
@@ -395,6 +699,18 @@ impl<T: ArrowPrimitiveType> Num<T> {
         }
         self.values.extend(std::iter::repeat_n(T::Native::default(), n));
         self.nulls.append_n_nulls(n);
+    }
+
+    /// `n` more rows the same as the last one (a value or a null); none before the first row.
+    pub fn repeat_last(&mut self, n: usize) {
+        let rows = self.values.len();
+        match self.values.last() {
+            Some(&last) if self.nulls.is_valid(rows - 1) => {
+                self.values.extend(std::iter::repeat_n(last, n));
+                self.nulls.append_n_non_nulls(n);
+            }
+            _ => self.append_nulls(n),
+        }
     }
 }
 

@@ -4,13 +4,15 @@
 //! The bytes are cut at line starts into one part per core. Each part is first read once,
 //! cheaply and in parallel, for its lines and its capture marks (`CaptureMarks`: the lines
 //! that decide where captures start, and the last ss header), from which the line number,
-//! the capture state and the table header at each cut follow. The first part is parsed by
-//! the true parser; each other part, on its own thread, by a parser whose state is guessed
-//! from the bytes just before it, with that capture state and header
-//! (`PushParser::guess_for_part_under`, `set_capture_state`). Once the true parser has
-//! read the parts before one, a guess that agrees with it keeps its part's result (and its
-//! end state becomes the truth); one that does not is thrown away and the part is parsed
-//! again by the true parser. Only the speed depends on the guesses.
+//! the capture state and the table header at each cut follow (the marks of the input's
+//! last part are not needed, and the parts whose marks are, are read in as many pieces as
+//! there are cores for them: on two cores, the first part's marks in two halves). The
+//! first part is parsed by the true parser; each other part, on its own thread, by a
+//! parser whose state is guessed from the bytes just before it, with that capture state
+//! and header (`PushParser::guess_for_part_under`, `set_capture_state`). Once the true
+//! parser has read the parts before one, a guess that agrees with it keeps its part's
+//! result (and its end state becomes the truth); one that does not is thrown away and the
+//! part is parsed again by the true parser. Only the speed depends on the guesses.
 //!
 //! ```text
 //!   part 1: truth ─────────────▶ end state E1
@@ -95,47 +97,68 @@ pub fn parse<'b, R: Send>(
     let part = |k: usize| &bytes[cuts[k]..cuts.get(k + 1).copied().unwrap_or(bytes.len())];
     let last = |k: usize| ended && k + 1 == cuts.len();
     // Each part's lines and capture marks, read in parallel (the marks of the formats
-    // whose captures they follow, see `netsift::push::split`).
+    // whose captures they follow, see `netsift::push::split`). The last part's marks give
+    // only the table header the next span starts under: none when nothing follows. The
+    // parts whose marks are read are cut again into pieces, one per core they leave idle
+    // (two parts on two cores, the last not marked: the first read on both), as marks
+    // fold over any cuts at line starts.
     let template = CaptureMarks::new(format, inside);
-    let count_part = |k: usize| {
-        let newlines = memchr::memchr_iter(b'\n', part(k)).count() as u64;
-        let marks = template.clone().map(|mut marks| {
-            marks.feed(part(k));
+    let marked = |k: usize| template.is_some() && !last(k);
+    let split = match (0..cuts.len()).filter(|&k| marked(k)).count() {
+        0 => 1,
+        n => (workers / n).max(1),
+    };
+    // (part, where the piece starts, where it ends) in `bytes`.
+    let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, &start) in cuts.iter().enumerate() {
+        let sub = if marked(k) { self::cuts(part(k), split) } else { vec![0] };
+        for (i, &from) in sub.iter().enumerate() {
+            let to = sub.get(i + 1).map_or(start + part(k).len(), |&c| start + c);
+            pieces.push((k, start + from, to));
+        }
+    }
+    let count_piece = |&(k, start, end): &(usize, usize, usize)| {
+        let piece = &bytes[start..end];
+        let newlines = memchr::memchr_iter(b'\n', piece).count() as u64;
+        let marks = template.clone().filter(|_| marked(k)).map(|mut marks| {
+            marks.feed(piece);
             marks.finish();
             marks
         });
         (newlines, marks)
     };
-    let scans: Vec<(u64, Option<CaptureMarks>)> = if cuts.len() == 1 {
-        vec![count_part(0)]
+    let scans: Vec<(u64, Option<CaptureMarks>)> = if pieces.len() == 1 {
+        pieces.iter().map(count_piece).collect()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..cuts.len()).map(|k| scope.spawn(move || count_part(k))).collect();
+            let handles: Vec<_> = pieces.iter().map(|piece| scope.spawn(move || count_piece(piece))).collect();
             let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
-            // A thread that panicked: its part counted here (without marks).
+            // A thread that panicked: its piece counted here (without marks).
             joined
                 .into_iter()
-                .enumerate()
-                .map(|(k, r)| r.unwrap_or_else(|_| (memchr::memchr_iter(b'\n', part(k)).count() as u64, None)))
+                .zip(&pieces)
+                .map(|(r, &(_, start, end))| {
+                    r.unwrap_or_else(|_| (memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64, None))
+                })
                 .collect()
         })
     };
     // The line number, the capture state and the last table header at each cut, and at
-    // the end.
+    // the end, folded over the pieces.
     let mut lines = vec![at.line];
     let mut states = vec![truth.capture_state(inside)];
     // The last two headers so far (the last first); a part that ends with a header
     // leaves the one before it in force (the machine holds a header until the next line).
     let mut seen_headers = [header, None];
     let mut headers = vec![header];
-    for (k, (newlines, marks)) in scans.iter().enumerate() {
-        lines.push(lines[k] + newlines);
-        let state = states[k].as_ref().zip(marks.as_ref()).and_then(|(s, m)| s.after(m));
-        states.push(state);
+    let (mut line, mut state) = (at.line, states[0].clone());
+    for (&(k, start, end), (newlines, marks)) in pieces.iter().zip(&scans) {
+        line += newlines;
+        state = state.as_ref().zip(marks.as_ref()).and_then(|(s, m)| s.after(m));
         let line_at = |h: u64| {
-            let start = cuts[k] + h as usize;
-            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-            let line = &bytes[start..end];
+            let from = start + h as usize;
+            let to = memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+            let line = &bytes[from..to];
             line.strip_suffix(b"\r").unwrap_or(line)
         };
         let found = marks.as_ref().map_or([None, None], CaptureMarks::last_headers);
@@ -144,8 +167,13 @@ pub fn parse<'b, R: Send>(
             [Some(last), None] => seen_headers = [Some(line_at(last)), seen_headers[0]],
             _ => {}
         }
-        let held = marks.as_ref().is_some_and(CaptureMarks::header_held);
-        headers.push(if held { seen_headers[1] } else { seen_headers[0] });
+        if end == cuts.get(k + 1).copied().unwrap_or(bytes.len()) {
+            // The part's end: its last piece says whether it ends with a header held.
+            let held = marks.as_ref().is_some_and(CaptureMarks::header_held);
+            lines.push(line);
+            states.push(state.clone());
+            headers.push(if held { seen_headers[1] } else { seen_headers[0] });
+        }
     }
     let end_line = lines[cuts.len()];
     let (first, guesses) = std::thread::scope(|scope| {

@@ -33,8 +33,8 @@ use arrow_array::{ArrayRef, ListArray, RecordBatch, RecordBatchIterator, StructA
 use arrow_buffer::{NullBuffer, NullBufferBuilder, OffsetBuffer};
 use arrow_schema::{ArrowError, Field, Fields, Schema};
 use netsift::events::{
-    Columns, Counter, Endpoint, Host, InetCol, InetConn, InetState, Interface, Malformed, Membership, Notice, Owner,
-    Port, Proto, Section, SsSocket, TimerKind, UnixCol, UnixSocket, User,
+    Columns, Counter, CounterSource, Endpoint, Host, InetCol, InetConn, InetState, Interface, Malformed, Membership,
+    Notice, Owner, Port, Proto, Section, SsSocket, TimerKind, UnixCol, UnixSocket, User,
 };
 use netsift::netsift_grammar::netstat_agn::Group;
 use netsift::netsift_grammar::netstat_i::IfaceCol;
@@ -46,7 +46,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
 use crate::ahead;
-use crate::columns::{Ascii, Column, Flags, Num, Runs, Text};
+use crate::columns::{Column, Flags, Ints, Num, Runs, Text, TextRuns};
 use crate::parts;
 use crate::stream::{format_of, Source};
 
@@ -186,9 +186,9 @@ struct Common {
     kind: Runs,
     /// The name of the table's kind.
     kind_name: &'static str,
-    line: Int,
-    offset: Int,
-    capture: Int,
+    line: Ints,
+    offset: Ints,
+    capture: Ints,
 }
 
 impl Common {
@@ -197,18 +197,27 @@ impl Common {
         Common {
             kind: Runs::default(),
             kind_name: kind,
-            line: Int::with_capacity(rows),
-            offset: Int::with_capacity(rows),
-            capture: Int::with_capacity(rows),
+            line: Ints::with_capacity(rows),
+            offset: Ints::with_capacity(rows),
+            capture: Ints::with_capacity(rows),
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, ev: &Event<'_>) -> Res<()> {
         self.kind.append(self.kind_name);
-        self.line.append_value(int(ev.at.line)?);
-        self.offset.append_value(int(ev.at.offset)?);
-        self.capture.append_value(i64::from(ev.capture));
+        self.line.append(int(ev.at.line)?);
+        self.offset.append(int(ev.at.offset)?);
+        self.capture.append(i64::from(ev.capture));
         Ok(())
+    }
+
+    /// `n` more rows the same as the last one.
+    fn repeat_last(&mut self, n: usize) {
+        self.kind.repeat_last(n);
+        self.line.repeat_last(n);
+        self.offset.repeat_last(n);
+        self.capture.repeat_last(n);
     }
 
     fn finish(&mut self) -> Result<Named, ArrowError> {
@@ -1061,18 +1070,80 @@ impl SsCols {
 
 // --- counter, interface, membership -----------------------------------------------------
 
-#[derive(Default)]
+/// What the counters of one line share, as the event gives it: a /proc values line's
+/// counters (a hundred on a line) differ only in their name, value and position. Compared
+/// by address: the same line at the same offset, read by the same machine, gives its
+/// counters the same section and sub-table bytes, so a row whose key is the last row's
+/// repeats the last row's shared columns.
+#[derive(Clone, Copy)]
+struct LineKey {
+    offset: u64,
+    line: u64,
+    capture: u32,
+    source: CounterSource,
+    text: (usize, usize),
+    positioned: bool,
+    rate: Option<u64>,
+    section: (usize, usize),
+    subtable: Option<(usize, usize)>,
+}
+
+impl LineKey {
+    #[inline(always)]
+    fn of(ev: &Event<'_>, c: &Counter<'_>) -> Self {
+        let span = |b: &[u8]| (b.as_ptr() as usize, b.len());
+        LineKey {
+            offset: ev.at.offset,
+            line: ev.at.line,
+            capture: ev.capture,
+            source: c.source,
+            text: span(c.line),
+            positioned: c.position.is_some(),
+            rate: c.rate.map(f64::to_bits),
+            section: span(c.section),
+            subtable: c.subtable.map(span),
+        }
+    }
+
+    /// Whether `ev` is of this line: [`LineKey::of`] compared a field at a time, without
+    /// building the key (the offset first: it differs on every other line).
+    #[inline(always)]
+    fn holds(&self, ev: &Event<'_>, c: &Counter<'_>) -> bool {
+        let span = |b: &[u8]| (b.as_ptr() as usize, b.len());
+        self.offset == ev.at.offset
+            && self.text == span(c.line)
+            && self.line == ev.at.line
+            && self.capture == ev.capture
+            && self.source == c.source
+            && self.positioned == c.position.is_some()
+            && self.section == span(c.section)
+            && self.subtable == c.subtable.map(span)
+            && self.rate == c.rate.map(f64::to_bits)
+    }
+}
+
 struct CounterCols {
+    // The columns a line's counters share (with `kind`, `line`, `offset` and `capture`).
     source: Runs,
-    section: Text,
-    name: Text,
-    subtable: Text,
-    value: Int,
-    value_decimal: Text,
-    text: Text,
-    position: Int,
+    /// The same on every counter of a /proc values line or a `netstat -s` section.
+    section: TextRuns,
+    /// Null outside a `netstat -s` histogram.
+    subtable: TextRuns,
     raw: Text,
     rate: Num<Float64Type>,
+    /// The last row's line, whose shared columns `repeats` more rows repeat (written when
+    /// another line comes, or at the end).
+    last: Option<LineKey>,
+    repeats: usize,
+    // Each row's own.
+    name: Text,
+    /// `None` while every row's text is its name, the same bytes (/proc, snmp6, nstat):
+    /// the `text` column is then the `name` column. A row where it is not gives `text` a
+    /// column of its own, a copy of `name` so far.
+    text: Option<Text>,
+    value: Int,
+    value_decimal: Text,
+    position: Int,
     buf: String,
 }
 
@@ -1080,75 +1151,128 @@ impl CounterCols {
     /// With room for `rows` rows.
     fn new(rows: usize) -> Self {
         CounterCols {
-            section: Text::with_capacity(rows, 12),
-            name: Text::with_capacity(rows, 24),
-            value: Int::with_capacity(rows),
-            text: Text::with_capacity(rows, 16),
-            position: Int::with_capacity(rows),
+            source: Runs::default(),
+            section: TextRuns::default(),
+            subtable: TextRuns::default(),
             raw: Text::with_capacity(rows, 48),
-            ..CounterCols::default()
+            rate: Num::default(),
+            last: None,
+            repeats: 0,
+            name: Text::with_capacity(rows, 24),
+            text: None,
+            value: Int::with_capacity(rows),
+            value_decimal: Text::default(),
+            position: Int::with_capacity(rows),
+            buf: String::new(),
         }
     }
 
-    fn push(&mut self, c: &Counter<'_>) {
-        self.source.append(c.source.name());
-        self.section.append_bytes(c.section);
-        // A counter without a position (`netstat -s`, nstat, snmp6) has its line as `raw`,
-        // checked once: its text is inside it.
-        let line = if c.position.is_none() { Ascii::new(c.line) } else { None };
-        // A /proc, snmp6 or nstat counter's text is its name, the same bytes: checked once.
-        match c.name.filter(|&name| std::ptr::eq(name, c.text)).and_then(Ascii::new) {
-            Some(name) => {
-                self.name.append_ascii(name);
-                self.text.append_ascii(name);
-            }
-            None => {
-                self.name.append_opt_bytes(c.name);
-                match line.and_then(|line| line.part(c.text)) {
-                    Some(text) => self.text.append_ascii(text),
-                    None => self.text.append_bytes(c.text),
-                }
-            }
+    #[inline(always)]
+    fn push(&mut self, common: &mut Common, ev: &Event<'_>, c: &Counter<'_>) -> Res<()> {
+        if self.last.as_ref().is_some_and(|last| last.holds(ev, c)) {
+            self.repeats += 1;
+        } else {
+            self.line(common, ev, c)?;
         }
-        self.subtable.append_opt_bytes(c.subtable);
+        self.name_and_text(c.name, c.text);
         match i64::try_from(c.value) {
             Ok(v) => {
                 self.value.append_value(v);
                 self.value_decimal.append_null();
             }
-            Err(_) => {
-                self.value.append_null();
-                self.buf.clear();
-                let _ = write!(self.buf, "{}", c.value);
-                self.value_decimal.append_value(&self.buf);
-            }
+            Err(_) => self.value_beyond_int64(c.value),
         }
         // A /proc values line holds every counter of its section: its position says which
         // value this is (the JSON then has no `raw` either).
         match c.position {
-            Some(p) => {
-                self.position.append_value(i64::from(p));
-                self.raw.append_null();
-            }
-            None => {
-                self.position.append_null();
-                match line {
-                    Some(line) => self.raw.append_ascii(line),
-                    None => self.raw.append_bytes(c.line),
-                }
-            }
+            Some(p) => self.position.append_value(i64::from(p)),
+            None => self.position.append_null(),
         }
-        self.rate.append_option(c.rate);
+        Ok(())
     }
 
+    /// The first row of a line: the rows of the line before are written out, then this
+    /// row's shared columns.
+    #[inline(always)]
+    fn line(&mut self, common: &mut Common, ev: &Event<'_>, c: &Counter<'_>) -> Res<()> {
+        self.flush(common);
+        common.push(ev)?;
+        self.last = Some(LineKey::of(ev, c));
+        self.source.append(c.source.name());
+        self.section.append(Some(c.section));
+        self.subtable.append(c.subtable);
+        match c.position {
+            Some(_) => self.raw.append_null(),
+            None => self.raw.append_bytes(c.line),
+        }
+        self.rate.append_option(c.rate);
+        Ok(())
+    }
+
+    /// The shared columns of the rows that repeat the last row's line.
+    #[inline(always)]
+    fn flush(&mut self, common: &mut Common) {
+        if self.repeats > 0 {
+            self.write_repeats(common);
+        }
+    }
+
+    #[inline(never)]
+    fn write_repeats(&mut self, common: &mut Common) {
+        let n = std::mem::take(&mut self.repeats);
+        common.repeat_last(n);
+        self.source.repeat_last(n);
+        self.section.repeat_last(n);
+        self.subtable.repeat_last(n);
+        self.raw.repeat_last(n);
+        self.rate.repeat_last(n);
+    }
+
+    /// A row's `name` and `text`: while every text is its name, only `name` is written.
+    #[inline(always)]
+    fn name_and_text(&mut self, name: Option<&[u8]>, text: &[u8]) {
+        if self.text.is_none() {
+            match name {
+                Some(name) if std::ptr::eq(name, text) => return self.name.append_bytes(name),
+                _ => self.text_apart(),
+            }
+        }
+        if let Some(column) = &mut self.text {
+            column.append_bytes(text);
+        }
+        self.name.append_opt_bytes(name);
+    }
+
+    /// The first row whose text is not its name: `text` becomes a column of its own.
+    #[cold]
+    #[inline(never)]
+    fn text_apart(&mut self) {
+        self.text = Some(self.name.duplicate());
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn value_beyond_int64(&mut self, value: i128) {
+        self.value.append_null();
+        self.buf.clear();
+        let _ = write!(self.buf, "{value}");
+        self.value_decimal.append_value(&self.buf);
+    }
+
+    /// The columns after the common ones (which `flush` completes first).
     fn finish(&mut self, out: &mut Named) -> Result<(), ArrowError> {
         out.push(("source", done(&mut self.source)?));
         out.push(("section", done(&mut self.section)?));
-        out.push(("name", done(&mut self.name)?));
+        let name = done(&mut self.name)?;
+        out.push(("name", Arc::clone(&name)));
         out.push(("subtable", done(&mut self.subtable)?));
         out.push(("value", done(&mut self.value)?));
         out.push(("value_decimal", done(&mut self.value_decimal)?));
-        out.push(("text", done(&mut self.text)?));
+        let text = match self.text.take() {
+            Some(mut text) => done(&mut text)?,
+            None => name,
+        };
+        out.push(("text", text));
         out.push(("position", done(&mut self.position)?));
         out.push(("raw", done(&mut self.raw)?));
         out.push(("rate", done(&mut self.rate)?));
@@ -1322,13 +1446,16 @@ impl Table {
         if ev.kind.index() != self.kind {
             return Ok(());
         }
+        // Counters first: most rows of the tables that are slow to build are counters.
+        if let (KindCols::Counter(t), EventKind::Counter(c)) = (&mut self.cols, &ev.kind) {
+            return t.push(&mut self.common, ev, c);
+        }
         self.common.push(ev)?;
         match (&mut self.cols, &ev.kind) {
             (KindCols::Section(t), EventKind::Section(s)) => t.push(s),
             (KindCols::InetConn(t), EventKind::InetConn(c)) => t.push(c)?,
             (KindCols::UnixSocket(t), EventKind::UnixSocket(u)) => t.push(u)?,
             (KindCols::SsSocket(t), EventKind::SsSocket(s)) => t.push(s)?,
-            (KindCols::Counter(t), EventKind::Counter(c)) => t.push(c),
             (KindCols::Interface(t), EventKind::Interface(i)) => t.push(i)?,
             (KindCols::Membership(t), EventKind::Membership(m)) => t.push(m)?,
             (KindCols::Notice(t), EventKind::Notice(n)) => t.push(n),
@@ -1339,6 +1466,9 @@ impl Table {
     }
 
     fn finish(mut self) -> Result<RecordBatch, ArrowError> {
+        if let KindCols::Counter(t) = &mut self.cols {
+            t.flush(&mut self.common);
+        }
         let mut out = self.common.finish()?;
         match &mut self.cols {
             KindCols::Section(t) => t.finish(&mut out)?,

@@ -400,3 +400,78 @@ def test_random_addresses_are_written_as_the_events_write_them():
     expected = [e.local.address for e in netsift.events(ss) if e.kind == "ss_socket"]
     assert len(expected) == len(addresses)
     assert [p["address"] for p in netsift.table(ss, "ss_socket").column("local").to_pylist()] == expected
+
+
+NETSTAT_S = os.path.join(FIXTURES, "captured", "deb12_netstat-s.txt")
+NSTAT = os.path.join(FIXTURES, "captured", "deb12_nstat-a.txt")
+
+
+def counters_are_their_events(data, **kw):
+    """Every row of the counter table of `data` is its event (see `expected_row`)."""
+    t = netsift.table(data, "counter", **kw)
+    events = [e.to_dict() for e in netsift.events(data, **kw) if e.kind == "counter"]
+    assert t.num_rows == len(events) > 0
+    for row, ev in zip(t.to_pylist(), events):
+        assert row == expected_row(ev), ev["line"]
+    return t
+
+
+def test_counter_rows_of_one_line_and_of_many():
+    """The counters of a /proc values line share their line's columns (written once for the
+    line); netstat -s and nstat give one counter a line; a /proc counter's text is its name
+    (one column for both) until a counter whose text is not. Mixed in one input, in every
+    order, each row is its event."""
+    with open(PROC, "rb") as f:
+        proc = f.read()
+    with open(NETSTAT_S, "rb") as f:
+        netstat_s = f.read()
+    with open(NSTAT, "rb") as f:
+        nstat = f.read()
+    cases = [
+        (proc + netstat_s, ["proc", "netstat_s"]),
+        (netstat_s + proc, ["netstat_s", "proc"]),
+        (proc + nstat + proc, ["proc", "nstat", "proc"]),
+        (nstat + netstat_s + proc * 2, ["nstat", "netstat_s", "proc"]),
+    ]
+    for data, sources in cases:
+        t = counters_are_their_events(data)
+        runs = [s for k, s in enumerate(t.column("source").to_pylist()) if k == 0 or s != t.column("source")[k - 1].as_py()]
+        assert runs == sources
+
+
+def test_counter_sections_of_one_length_and_not_utf8():
+    """Runs of sections and sub-tables: same-length sections one after the other (`Tcp`,
+    `Udp`), a section that is not UTF-8 repeated over a line and over lines, names not UTF-8."""
+    data = (b"Tcp: A B\nTcp: 1 2\nUdp: A B\nUdp: 3 4\nT\xe9p: C D\nT\xe9p: 5 6\nT\xe9p: E\nT\xe9p: 7\n"
+            b"Tcp: A\xff B\nTcp: 8 9\n")
+    t = counters_are_their_events(data, format="proc-netstat")
+    assert t.column("section").to_pylist() == ["Tcp"] * 2 + ["Udp"] * 2 + ["T\ufffdp"] * 3 + ["Tcp"] * 2
+    assert t.column("text").to_pylist() == t.column("name").to_pylist()
+
+
+def test_big_counter_inputs_in_parts_are_one_parse():
+    """Counter inputs larger than a window (several windows, two parts each) against their
+    events, row by row: /proc alone, netstat -s alone, and the two alternating."""
+    with open(PROC, "rb") as f:
+        proc = f.read()
+    with open(NETSTAT_S, "rb") as f:
+        netstat_s = f.read()
+    for capture in (proc, netstat_s, proc + netstat_s):
+        counters_are_their_events(capture * (9 * (1 << 20) // len(capture) + 1))
+
+
+def test_text_of_every_length_with_a_byte_not_ascii_anywhere():
+    """Names of every length class the columns copy in words (under 4, 4-7, 8-15, 16-32,
+    33-64, 65-256, longer), with one byte that is not ASCII first, in the middle or last,
+    and without: each is its event (U+FFFD for the byte)."""
+    names, values = [], []
+    for n in (1, 3, 4, 7, 8, 15, 16, 17, 32, 33, 48, 64, 65, 100, 256, 257, 300):
+        for at in (None, 0, n // 2, n - 1):
+            name = bytearray(b"N" + b"x" * (n - 1))
+            if at is not None:
+                name[at] = 0xE9
+            names.append(bytes(name))
+            values.append(str(len(values)).encode())
+    data = b"TcpExt: " + b" ".join(names) + b"\nTcpExt: " + b" ".join(values) + b"\n"
+    t = counters_are_their_events(data, format="proc-netstat")
+    assert t.column("name").to_pylist() == [n.decode("utf-8", "replace") for n in names]

@@ -24,6 +24,8 @@ mod proc_net_dev;
 mod snmp6;
 mod sockstat;
 
+#[doc(hidden)]
+pub use auto::auto_skips_only_unclaimed;
 pub use framer::{Framed, LineFramer, LineReader, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub use resume::CUT_LINE;
 pub use split::{is_table_header, CaptureMarks, CaptureState, TABLE_HEADER_MARK};

@@ -27,7 +27,7 @@
 //! anything else is classified as above. `Counter::shape` in the grammar says when this
 //! gives the classifier's answer.
 
-use netsift_grammar::lex::{digit_run, same_bytes};
+use netsift_grammar::lex::{digit_run, same_bytes_inline};
 use netsift_grammar::netstat_s::{
     self, Context, CounterForm, Direction, Histogram, Mapping, StatLine, KERNEL_SECTIONS, SHAPE_DIGITS,
 };
@@ -62,11 +62,13 @@ impl SeenNames {
     /// `continuing` the section just before (/proc's `IcmpMsg` over several pairs).
     /// Returns whether it starts one, and remembers the name.
     pub(super) fn starts_capture(&mut self, hash: u64, continuing: bool) -> bool {
-        let new = !continuing && self.hashes.contains(&hash);
+        let seen = self.hashes.contains(&hash);
+        let new = !continuing && seen;
         if new {
             self.hashes.clear();
         }
-        if self.hashes.len() < SEEN_CAP && !self.hashes.contains(&hash) {
+        // Not there (any more) once the set was cleared.
+        if (new || !seen) && self.hashes.len() < SEEN_CAP {
             self.hashes.push(hash);
         }
         new
@@ -278,13 +280,36 @@ impl NetstatSMachine {
         stats: &mut LineStats,
         sink: &mut S,
     ) -> Option<usize> {
+        self.read_through_if(rest, at, stats, sink, None::<fn(&[u8]) -> bool>)
+    }
+
+    /// [`NetstatSMachine::read_through`], for a line that `unclaimed` must accept when it is
+    /// given: `auto` offers a line that another format could claim (a title, which starts
+    /// with a capital) only when it remembers that none does; that line, without its
+    /// `\n`, is read through only when it is one without a number (a title) and
+    /// `unclaimed` accepts it.
+    #[inline(always)]
+    pub(super) fn read_through_if<S: Sink + ?Sized, F: FnOnce(&[u8]) -> bool>(
+        &mut self,
+        rest: &[u8],
+        at: Position,
+        stats: &mut LineStats,
+        sink: &mut S,
+        unclaimed: Option<F>,
+    ) -> Option<usize> {
         let index = self.shapes.expected()?;
         let shape = *self.shapes.list.get(index as usize)?;
         let head = self.shapes.bytes(shape.head)?;
-        if !same_bytes(rest.get(..head.len())?, head) {
+        if !same_bytes_inline(rest.get(..head.len())?, head) {
             return None;
         }
         let h = head.len();
+        if let Some(unclaimed) = unclaimed {
+            // Without a number, the head is the whole line and its `\n`.
+            if matches!(shape.what, What::Counter { .. }) || !unclaimed(rest.get(..h.checked_sub(1)?)?) {
+                return None;
+            }
+        }
         let n = match shape.what {
             What::Counter { context, negative, closes, name, indent, trail } => {
                 if context != self.context {
@@ -295,7 +320,7 @@ impl NetstatSMachine {
                     return None;
                 }
                 let tail = self.shapes.bytes(shape.tail)?;
-                if !same_bytes(rest.get(end..end + tail.len())?, tail) {
+                if !same_bytes_inline(rest.get(end..end + tail.len())?, tail) {
                     return None;
                 }
                 let n = end + tail.len();

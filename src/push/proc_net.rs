@@ -47,14 +47,34 @@ pub(super) struct ProcNetMachine {
     last_prefix: Vec<u8>,
     /// Names lines seen before, with where their names are: a periodic log repeats the
     /// same dozen lines, which are then compared (memcmp) rather than split again.
-    known_names: Vec<(Vec<u8>, NameSpans)>,
+    known_names: Vec<KnownNames>,
     /// The entry of `known_names` a new names line replaces once it is full (round robin,
     /// reusing the entry's buffers).
     next_replaced: usize,
+    /// The entry of `known_names` that the held names line is, when it was found there
+    /// (not looked up again when its values line comes).
+    held_known: Option<usize>,
 }
 
-/// Where the names of a names line are: `(start, end)` in the line.
-type NameSpans = Vec<(u32, u32)>;
+/// A names line seen before: its bytes, where its names are (`(start, end)` in the line)
+/// and what [`pair_line`] read in it.
+#[derive(Debug, Clone, PartialEq)]
+struct KnownNames {
+    line: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+    read: Read,
+}
+
+/// What [`ProcNetMachine::line`] needs of what [`pair_line`] reads in a line: its prefix's
+/// length, where its words start, what they are, and whether the prefix is a kernel
+/// identifier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Read {
+    prefix_len: usize,
+    body: usize,
+    kind: PairKind,
+    identifier: bool,
+}
 
 /// How many distinct names lines are remembered: the dozen of /proc/net/netstat and
 /// /proc/net/snmp, with room for several kernels' versions. A bound, so that hostile
@@ -68,6 +88,7 @@ impl ProcNetMachine {
     pub(super) fn canonical(&mut self, captures: bool) {
         self.known_names = Vec::new();
         self.next_replaced = 0;
+        self.held_known = None;
         if !captures {
             self.capture = 0;
             self.seen = SeenNames::default();
@@ -87,6 +108,7 @@ impl ProcNetMachine {
             last_prefix: Vec::new(),
             known_names: Vec::new(),
             next_replaced: 0,
+            held_known: None,
         }
     }
 
@@ -147,29 +169,37 @@ impl ProcNetMachine {
             self.pair(Values { line, body, prefix: None }, at, stats, sink);
             return;
         }
-        let parsed = pair_line(line);
-        let plausible = matches!(&parsed, Ok(l) if is_identifier(l.prefix));
-        if !plausible {
-            if let Some(kind) = notice(line) {
-                stats.notices += 1;
-                self.emit(at, EventKind::Notice(Notice { kind, text: line }), sink);
-                return;
-            }
-        }
-        let current = match parsed {
-            Ok(l) => l,
-            Err(e) => {
-                stats.malformed += 1;
-                let problem = Problem::Grammar { column: e.column, expected: e.expected };
-                self.emit(at, EventKind::Malformed(Malformed { raw: line, problem }), sink);
-                return;
+        // A names line seen before (a periodic log's) reads as it did then: not read again.
+        let known = self.known_line(line);
+        let current = match known {
+            Some((_, read)) => read,
+            None => {
+                let parsed = pair_line(line);
+                let plausible = matches!(&parsed, Ok(l) if is_identifier(l.prefix));
+                if !plausible {
+                    if let Some(kind) = notice(line) {
+                        stats.notices += 1;
+                        self.emit(at, EventKind::Notice(Notice { kind, text: line }), sink);
+                        return;
+                    }
+                }
+                match parsed {
+                    Ok(l) => Read { prefix_len: l.prefix.len(), body: l.body(), kind: l.kind, identifier: plausible },
+                    Err(e) => {
+                        stats.malformed += 1;
+                        let problem = Problem::Grammar { column: e.column, expected: e.expected };
+                        self.emit(at, EventKind::Malformed(Malformed { raw: line, problem }), sink);
+                        return;
+                    }
+                }
             }
         };
+        let current_prefix = &line[..current.prefix_len];
         if self.holding {
             let is_values = current.kind == PairKind::Values
-                || pair_line(&self.names).is_ok_and(|held| held.prefix == current.prefix);
+                || pair_line(&self.names).is_ok_and(|held| held.prefix == current_prefix);
             if is_values {
-                self.pair(Values { line, body: current.body(), prefix: Some(current.prefix) }, at, stats, sink);
+                self.pair(Values { line, body: current.body, prefix: Some(current_prefix) }, at, stats, sink);
                 return;
             }
             self.unpaired(sink);
@@ -189,8 +219,9 @@ impl ProcNetMachine {
                 self.names.extend_from_slice(line);
                 self.names_at = at;
                 self.holding = true;
-                self.prefix_len = is_identifier(current.prefix).then_some(current.prefix.len());
-                self.names_prefix = current.prefix.len();
+                self.held_known = known.map(|(i, _)| i);
+                self.prefix_len = current.identifier.then_some(current.prefix_len);
+                self.names_prefix = current.prefix_len;
             }
         }
     }
@@ -199,6 +230,15 @@ impl ProcNetMachine {
         if self.holding {
             self.unpaired(sink);
         }
+    }
+
+    /// What [`pair_line`] reads in `line` when it is a names line remembered in
+    /// `known_names` with a kernel identifier for its prefix (what `line` would find).
+    #[inline]
+    fn known_line(&self, line: &[u8]) -> Option<(usize, Read)> {
+        let i = self.known_names.iter().position(|k| k.line == line)?;
+        let read = self.known_names[i].read;
+        read.identifier.then_some((i, read))
     }
 
     /// Where the words of `line` start, when it is the values line of the held names line
@@ -216,7 +256,11 @@ impl ProcNetMachine {
         let Values { line: values, body, prefix } = values;
         // A names line seen before is not split again: only a new one is read (it was
         // read when held, so it reads the same).
-        let known = match self.known_names.iter().position(|(line, _)| *line == self.names) {
+        let found = match self.held_known.take() {
+            Some(i) => Some(i),
+            None => self.known_names.iter().position(|k| k.line == self.names),
+        };
+        let known = match found {
             Some(i) => i,
             None => {
                 let names = match pair_line(&self.names) {
@@ -233,17 +277,25 @@ impl ProcNetMachine {
                         return;
                     }
                 };
+                let read = Read {
+                    prefix_len: names.prefix.len(),
+                    body: names.body(),
+                    kind: names.kind,
+                    identifier: is_identifier(names.prefix),
+                };
                 if self.known_names.len() < KNOWN_NAMES_CAP {
-                    self.known_names.push((self.names.clone(), name_spans(&names).collect()));
+                    let spans = name_spans(&names).collect();
+                    self.known_names.push(KnownNames { line: self.names.clone(), spans, read });
                     self.known_names.len() - 1
                 } else {
                     let i = self.next_replaced;
                     self.next_replaced = (i + 1) % KNOWN_NAMES_CAP;
-                    let (line, spans) = &mut self.known_names[i];
-                    line.clear();
-                    line.extend_from_slice(&self.names);
-                    spans.clear();
-                    spans.extend(name_spans(&names));
+                    let known = &mut self.known_names[i];
+                    known.line.clear();
+                    known.line.extend_from_slice(&self.names);
+                    known.spans.clear();
+                    known.spans.extend(name_spans(&names));
+                    known.read = read;
                     i
                 }
             }
@@ -256,7 +308,7 @@ impl ProcNetMachine {
         self.last_prefix.clear();
         self.last_prefix.extend_from_slice(names_prefix);
         self.saw_table = true;
-        let spans = &self.known_names[known].1;
+        let spans = &self.known_names[known].spans;
         let capture = self.capture;
         let section = Section {
             table: Table::ProcSection,
