@@ -185,6 +185,190 @@ fn escaped_body(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&bytes[run..]);
 }
 
+/// Append `src[s..e]` (nothing when that is not a range of `src`): the views' copy of a
+/// value or a key, hundreds of megabytes of short pieces. A piece of at most 32 bytes with
+/// 32 bytes of `src` from its start is copied as those 32 (a copy of a fixed length,
+/// inlined, where one of a variable length is a call to `memcpy`) and the vector cut back.
+#[inline(always)]
+pub(crate) fn piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
+    let n = e.wrapping_sub(s);
+    if n <= 32 {
+        if let Some(chunk) = src.get(s..s.saturating_add(32)).and_then(|c| <&[u8; 32]>::try_from(c).ok()) {
+            let keep = out.len() + n;
+            out.extend_from_slice(chunk);
+            out.truncate(keep);
+            return;
+        }
+    }
+    long_piece(out, src, s, e);
+}
+
+/// [`piece`] of a long one, or one at the end of `src`.
+#[inline(never)]
+fn long_piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
+    if let Some(bytes) = src.get(s..e) {
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// Append `"src[s..e]"` for a piece that needs no escaping (see [`piece`]): the quotes
+/// and a short piece in one copy.
+#[inline(always)]
+pub(crate) fn quoted_piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
+    let n = e.wrapping_sub(s);
+    if n <= 32 {
+        if let Some(chunk) = src.get(s..s.saturating_add(32)) {
+            let mut cell = [b'"'; 34];
+            cell[1..33].copy_from_slice(chunk);
+            cell[1 + n] = b'"';
+            let keep = out.len() + n + 2;
+            out.extend_from_slice(&cell);
+            out.truncate(keep);
+            return;
+        }
+    }
+    out.push(b'"');
+    long_piece(out, src, s, e);
+    out.push(b'"');
+}
+
+/// Append the text of the JSON string of `src[s..e]` (see [`string_body`]; nothing when
+/// that is not a range of `src`), for a piece that needs escaping somewhere: as
+/// [`escaped_body`], written into room made once rather than pushed a piece at a time.
+pub(crate) fn escaped_piece(out: &mut Vec<u8>, src: &[u8], s: usize, e: usize) {
+    let Some(bytes) = src.get(s..e) else { return };
+    let at = out.len();
+    out.resize(at + escape_room(bytes.len()), 0);
+    let w = escape_into(&mut out[at..], bytes);
+    out.truncate(at + w);
+}
+
+/// The room [`escape_into`] needs for `n` bytes: a byte becomes at most six (`\u00XX`,
+/// `\udcXX`), and words are stored eight bytes at a time.
+#[inline(always)]
+pub(crate) fn escape_room(n: usize) -> usize {
+    6 * n + 8
+}
+
+/// Write the text of the JSON string of `bytes` at the start of `room` (at least
+/// [`escape_room`] bytes); how many bytes it takes.
+#[inline(never)]
+pub(crate) fn escape_into(room: &mut [u8], bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    let mut w = 0;
+    let mut i = 0;
+    while i < n {
+        // The next eight bytes (fewer at the end: the last word shifted down, or a short
+        // piece padded with plain bytes) are stored whole and counted up to the first that
+        // needs a look.
+        let (word, valid) = next_word(bytes, i);
+        room[w..w + 8].copy_from_slice(&word.to_le_bytes());
+        let special = special_lanes(word);
+        let plain = ((special.trailing_zeros() / 8) as usize).min(valid);
+        i += plain;
+        w += plain;
+        if plain == valid {
+            continue;
+        }
+        let b = bytes[i];
+        match b {
+            b'"' | b'\\' => {
+                room[w] = b'\\';
+                room[w + 1] = b;
+                w += 2;
+            }
+            b'\n' | b'\r' | b'\t' => {
+                room[w] = b'\\';
+                room[w + 1] = match b {
+                    b'\n' => b'n',
+                    b'\r' => b'r',
+                    _ => b't',
+                };
+                w += 2;
+            }
+            0x80.. => {
+                let width = utf8_width(b);
+                if width > 1 && bytes.get(i..i + width).is_some_and(|seq| std::str::from_utf8(seq).is_ok()) {
+                    room[w..w + width].copy_from_slice(&bytes[i..i + width]);
+                    w += width;
+                    i += width;
+                    continue;
+                }
+                room[w..w + 6].copy_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'd',
+                    b'c',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ]);
+                w += 6;
+            }
+            _ => {
+                room[w..w + 6].copy_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ]);
+                w += 6;
+            }
+        }
+        i += 1;
+    }
+    w
+}
+
+/// The eight bytes of `bytes` from `i` (< its length) as a little-endian word, and how
+/// many of them are `bytes`' own: near the end, the last eight bytes shifted down (the
+/// lanes past the end are then zero, which [`special_lanes`] marks; the count stops
+/// before them), and for a piece shorter than eight, its bytes padded with plain ones.
+#[inline(always)]
+fn next_word(bytes: &[u8], i: usize) -> (u64, usize) {
+    let n = bytes.len();
+    let word = |at: usize| {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(lane)
+    };
+    if i + 8 <= n {
+        (word(i), 8)
+    } else if n >= 8 {
+        (word(n - 8) >> (8 * (i + 8 - n)), n - i)
+    } else {
+        let mut lane = [b'a'; 8];
+        for (k, &b) in bytes[i..].iter().enumerate() {
+            lane[k] = b;
+        }
+        (u64::from_le_bytes(lane), n - i)
+    }
+}
+
+/// How many bytes at the start of `bytes` are plain, as [`plain_prefix`], for a long text
+/// most of which is: 32-byte blocks are looked at as [`is_plain`] does (vector compares),
+/// and only the first block with a byte to escape is searched eight bytes at a time.
+pub(crate) fn long_plain_prefix(bytes: &[u8]) -> usize {
+    let mut done = 0;
+    for block in bytes.chunks_exact(32) {
+        if !block_special(block) {
+            done += 32;
+            continue;
+        }
+        return done + plain_prefix(block);
+    }
+    done + plain_prefix(&bytes[done..])
+}
+
+/// Whether any byte of `block` is not plain, without short-circuits, so that the fold is
+/// one of vector compares.
+#[inline]
+fn block_special(block: &[u8]) -> bool {
+    let special = |b: u8| u8::from(b.wrapping_sub(0x20) >= 0x5f) | u8::from(b == b'"') | u8::from(b == b'\\');
+    block.iter().fold(0, |any, &b| any | special(b)) != 0
+}
+
 /// Whether [`string`] copies `bytes` as they are (between quotes): printable ASCII without
 /// a quote or a backslash. A view checks its rows once when it stores them, and then writes them
 /// without looking again; the events' writer asks it of names and lines before copying them.
@@ -220,14 +404,15 @@ pub fn is_plain(bytes: &[u8]) -> bool {
     }
     // A longer one (a line) with a branch-free fold per 32-byte block, which the compiler
     // turns into vector compares.
-    let special = |b: u8| b.wrapping_sub(0x20) >= 0x5f || b == b'"' || b == b'\\';
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
-        if block.iter().fold(false, |any, &b| any | special(b)) {
+        if block_special(block) {
             return false;
         }
     }
-    !blocks.remainder().iter().fold(false, |any, &b| any | special(b))
+    // The last 1–31 bytes: the block ending at the end (n >= 32 here), overlapping bytes
+    // already found plain, rather than a byte at a time.
+    blocks.remainder().is_empty() || !block_special(&bytes[n - 32..])
 }
 
 /// How many bytes at the start of `bytes` are plain (see [`PLAIN`]), eight at a time:
@@ -837,6 +1022,34 @@ mod tests {
             let mut out = Vec::new();
             string(&mut out, &bytes);
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), reference(&bytes));
+        }
+
+        #[test]
+        fn pieces_match_the_definition(
+            bytes in proptest::collection::vec(proptest::prop_oneof![
+                3 => proptest::prelude::any::<u8>(),
+                3 => proptest::prelude::Just(b'a'),
+                1 => proptest::prop_oneof![proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\\'), proptest::prelude::Just(b'\n')],
+            ], 0..80),
+            s in 0usize..90,
+            len in 0usize..90,
+        ) {
+            // Any range of a source, with or without 32 bytes after it, and ranges that
+            // are not ranges of it (nothing written).
+            let e = s + len;
+            let piece_of = |text: &[u8]| if s <= e && e <= text.len() { text[s..e].to_vec() } else { Vec::new() };
+            let value = piece_of(&bytes);
+            let mut out = b"x".to_vec();
+            escaped_piece(&mut out, &bytes, s, e);
+            let mut expected = b"x".to_vec();
+            string(&mut expected, &value);
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected[..expected.len() - 1]).replacen("x\"", "x", 1));
+            let mut out = b"x".to_vec();
+            piece(&mut out, &bytes, s, e);
+            proptest::prop_assert_eq!(&out[1..], &value[..]);
+            let mut out = b"x".to_vec();
+            quoted_piece(&mut out, &bytes, s, e);
+            proptest::prop_assert_eq!(out, [&b"x\""[..], &value, b"\""].concat());
         }
 
         #[test]

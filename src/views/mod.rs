@@ -187,6 +187,9 @@ impl<'w> Spill<'w> {
     /// The buffer is handed over when it holds this much.
     const AT: usize = 1 << 20;
 
+    /// A block of at least this much is written as it is by [`Spill::append`].
+    const DIRECT: usize = 64 << 10;
+
     /// Keep everything in the buffer.
     pub(crate) fn none() -> Self {
         Spill { to: None, error: None, at: Self::AT, two_threads: false }
@@ -219,6 +222,24 @@ impl<'w> Spill<'w> {
                 }
             }
             out.clear();
+        }
+    }
+
+    /// Add `bytes` after `out` (a block another thread wrote): a large one is handed to
+    /// the writer as it is, after `out`, rather than copied into `out` first.
+    pub(crate) fn append(&mut self, out: &mut Vec<u8>, bytes: &[u8]) {
+        if self.to.is_none() || bytes.len() < Self::DIRECT {
+            out.extend_from_slice(bytes);
+            self.check(out);
+            return;
+        }
+        self.flush(out);
+        if let Some(to) = &mut self.to {
+            if self.error.is_none() {
+                if let Err(e) = to.write_all(bytes) {
+                    self.error = Some(e);
+                }
+            }
         }
     }
 

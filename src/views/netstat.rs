@@ -472,19 +472,18 @@ fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
     // set of texts compared each row's name several times), then those sorted as text.
     let mut distinct = std::collections::HashSet::new();
     if let Some(t) = inet_table(tables) {
-        let mut known: Option<(*const &str, Option<usize>)> = None;
+        // Rows alternate between a few key lists (a program or none): the key's place in
+        // each is found once.
+        let places = t.rows.places("Program name");
+        let mut last: &[u8] = &[];
         for row in t.rows.iter() {
-            let keys = row.keys();
-            let at = match known {
-                Some((list, at)) if list == keys.as_ptr() => at,
-                _ => {
-                    let at = keys.iter().position(|k| *k == "Program name");
-                    known = Some((keys.as_ptr(), at));
-                    at
+            if let Some(name) = places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i)) {
+                let name = name.trim_ascii();
+                // Neighbouring rows often share a program: no hash of it then.
+                if name != last {
+                    distinct.insert(name);
+                    last = name;
                 }
-            };
-            if let Some(name) = at.and_then(|i| row.value_at(i)) {
-                distinct.insert(name.trim_ascii());
             }
         }
     }
@@ -576,11 +575,124 @@ impl Spans {
     }
 }
 
+/// The keys of a `netstat -neopa` internet row (every column): the columns, then `PID` and
+/// `Program name` when the program column holds a `/`, then `Local IP` and `Port` when the
+/// local address holds a `:` (the same keys [`inet_row`]'s general path gives), one list
+/// per case, so that a row names its list by address.
+static FULL_INET_KEYS: [&[&str]; 4] = [
+    &[
+        "Proto",
+        "Recv-Q",
+        "Send-Q",
+        "Local Address",
+        "Foreign Address",
+        "State",
+        "User",
+        "Inode",
+        "PID/Program name",
+        "Timer",
+    ],
+    &[
+        "Proto",
+        "Recv-Q",
+        "Send-Q",
+        "Local Address",
+        "Foreign Address",
+        "State",
+        "User",
+        "Inode",
+        "PID/Program name",
+        "Timer",
+        "PID",
+        "Program name",
+    ],
+    &[
+        "Proto",
+        "Recv-Q",
+        "Send-Q",
+        "Local Address",
+        "Foreign Address",
+        "State",
+        "User",
+        "Inode",
+        "PID/Program name",
+        "Timer",
+        "Local IP",
+        "Port",
+    ],
+    &[
+        "Proto",
+        "Recv-Q",
+        "Send-Q",
+        "Local Address",
+        "Foreign Address",
+        "State",
+        "User",
+        "Inode",
+        "PID/Program name",
+        "Timer",
+        "PID",
+        "Program name",
+        "Local IP",
+        "Port",
+    ],
+];
+
+/// The keys of a `netstat -p` unix row (see [`FULL_INET_KEYS`]): without and with `PID`
+/// and `Program name`.
+static PROGRAM_UNIX_KEYS: [&[&str]; 2] = [
+    &["RefCnt", "Flags", "Type", "State", "I-Node", "PID/Program name", "Path"],
+    &["RefCnt", "Flags", "Type", "State", "I-Node", "PID/Program name", "Path", "PID", "Program name"],
+];
+
+/// `PID` and `Program name`, split at the first `/` of `PID/Program name` (at `span` in
+/// `line`), when it holds one.
+#[inline(always)]
+fn pid_spans(line: &[u8], (start, end): (u32, u32)) -> Option<[(u32, u32); 2]> {
+    let program = line.get(start as usize..end as usize).unwrap_or_default();
+    let slash = start + memchr::memchr(b'/', program)? as u32;
+    Some([(start, slash), (slash + 1, end)])
+}
+
+/// `Local IP` and `Port`, split at the last `:` of the local address (at `span`).
+#[inline(always)]
+fn port_spans(line: &[u8], (start, end): (u32, u32)) -> Option<[(u32, u32); 2]> {
+    let local = line.get(start as usize..end as usize).unwrap_or_default();
+    let colon = start + memchr::memrchr(b':', local)? as u32;
+    Some([(start, colon), (colon + 1, end)])
+}
+
 /// The insights row of an internet socket.
 fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
     if c.kernel.is_some() {
         return kernel_inet_row(rows, c);
     }
+    let listening = c.state == InetState::Known(TcpState::Listen);
+    if c.layout == netsift_grammar::netstat::InetLayout::FULL {
+        // `netstat -neopa`, what most captures are: the spans as they are, then the
+        // derived ones, under a static key list.
+        let mut spans = [(0, 0); 14];
+        spans[..10].copy_from_slice(&c.spans);
+        let mut n = 10;
+        let pid = pid_spans(c.line, c.spans[InetCol::Program as usize]);
+        if let Some(pid) = pid {
+            spans[n..n + 2].copy_from_slice(&pid);
+            n += 2;
+        }
+        let port = port_spans(c.line, c.spans[InetCol::Local as usize]);
+        if let Some(port) = port {
+            spans[n..n + 2].copy_from_slice(&port);
+            n += 2;
+        }
+        let keys = FULL_INET_KEYS[usize::from(pid.is_some()) | usize::from(port.is_some()) << 1];
+        rows.push_static_spans(c.line, keys, &spans[..n], listening);
+        return;
+    }
+    inet_row_general(rows, c, listening);
+}
+
+/// [`inet_row`] of any layout: the keys gathered row by row.
+fn inet_row_general(rows: &mut Rows, c: &InetConn<'_>, listening: bool) {
     let mut cells = Spans::new();
     // Every value without its padding, the last column too: netstat pads `PID/Program
     // name` and `State` to their width even when they end the line, and insights' slice of
@@ -598,7 +710,7 @@ fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
         cells.push("Local IP", (start, colon));
         cells.push("Port", (colon + 1, end));
     }
-    cells.add_to(rows, c.line, c.state == InetState::Known(TcpState::Listen));
+    cells.add_to(rows, c.line, listening);
 }
 
 /// The row of a kernel inet table (`/proc/net/tcp` …) under netstat's column names, with
@@ -707,6 +819,28 @@ fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
     if u.kernel.is_some() {
         return kernel_unix_row(rows, u);
     }
+    if u.layout.program {
+        // `netstat -p`: the spans of the columns after `Proto` (`RefCnt` from the line's
+        // start), then the derived ones, under a static key list.
+        let mut spans = [(0, 0); 9];
+        spans[..7].copy_from_slice(&u.spans[1..]);
+        spans[0].0 = 0;
+        let pid = pid_spans(u.line, u.spans[UnixCol::Program as usize]);
+        let n = match pid {
+            Some(pid) => {
+                spans[7..].copy_from_slice(&pid);
+                9
+            }
+            None => 7,
+        };
+        rows.push_static_spans(u.line, PROGRAM_UNIX_KEYS[usize::from(pid.is_some())], &spans[..n], false);
+        return;
+    }
+    unix_row_general(rows, u);
+}
+
+/// [`unix_row`] of any layout: the keys gathered row by row.
+fn unix_row_general(rows: &mut Rows, u: &UnixSocket<'_>) {
     let mut cells = Spans::new();
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
@@ -801,5 +935,52 @@ impl RunningProcesses {
     /// The program names, sorted by bytes.
     pub fn get(&self) -> &BTreeSet<Vec<u8>> {
         &self.names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The static key lists of `netstat -neopa` and `-p` rows give the rows the general
+    /// way gives, on every netstat fixture.
+    #[test]
+    fn static_lists_give_the_rows_of_the_general_way() {
+        let mut checked = 0;
+        let dirs = [
+            "tests/fixtures",
+            "tests/fixtures/insights/fixtures",
+            "tests/fixtures/corpus/real",
+            "tests/fixtures/corpus/jc",
+        ];
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !name.contains("netstat") || name.contains("netstat-s") || name.contains("proc") {
+                    continue;
+                }
+                let Ok(input) = std::fs::read(entry.path()) else { continue };
+                let (mut fast, mut general) = (Rows::new(), Rows::new());
+                let mut sink = |event: Event<'_>| match &event.kind {
+                    EventKind::InetConn(c) if c.kernel.is_none() => {
+                        inet_row(&mut fast, c);
+                        let listening = c.state == InetState::Known(TcpState::Listen);
+                        inet_row_general(&mut general, c, listening);
+                    }
+                    EventKind::UnixSocket(u) if u.kernel.is_none() => {
+                        unix_row(&mut fast, u);
+                        unix_row_general(&mut general, u);
+                    }
+                    _ => {}
+                };
+                let mut parser = crate::PushParser::new(crate::Format::Netstat);
+                parser.feed(&input, &mut sink);
+                parser.finish(&mut sink);
+                assert_eq!(fast, general, "{name}");
+                checked += fast.len();
+            }
+        }
+        assert!(checked > 500, "only {checked} rows");
     }
 }

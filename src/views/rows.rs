@@ -15,6 +15,7 @@
 use std::fmt;
 
 use super::search::{search_name, Searchable};
+use crate::json::{escaped_piece, piece, quoted_piece};
 
 /// Bytes before a row's text: its length (u32), its key set (u16), its offsets' width (u8)
 /// and its flags (u8).
@@ -29,14 +30,17 @@ const DECODED: u8 = 2;
 const LINE_PLAIN: u32 = 1 << 31;
 
 /// One key list of a table, and its keys as JSON members that open a string value: the
-/// first `{"Proto":"`, the others `","Recv-Q":"`, all in `members`, the ith ending at
-/// `ends[i]`.
+/// first `{"Proto":"`, the others `","Recv-Q":"` (with the quote that closes the value
+/// before), all in `members`, the ith ending at `ends[i]`.
 #[derive(Clone)]
 struct KeySet {
     keys: Box<[&'static str]>,
     /// The members, then 32 bytes of padding.
     members: Box<[u8]>,
     ends: Box<[usize]>,
+    /// The members again, each in 32 bytes with its length, for [`Decoded::write_short`];
+    /// empty when one is longer.
+    short: Box<[([u8; 32], u8)]>,
 }
 
 impl KeySet {
@@ -44,14 +48,26 @@ impl KeySet {
         let mut members = Vec::new();
         let mut ends = Vec::with_capacity(keys.len());
         for (i, k) in keys.iter().enumerate() {
-            members.push(if i == 0 { b'{' } else { b',' });
+            members.extend_from_slice(if i == 0 { b"{" } else { b"\"," });
             crate::json::string(&mut members, k.as_bytes());
             members.extend_from_slice(b":\"");
             ends.push(members.len());
         }
-        // Room for `put`'s fixed-length copy of the last member.
+        // Room for `json::piece`'s fixed-length copy of the last member.
         members.extend_from_slice(&[0; 32]);
-        KeySet { keys, members: members.into(), ends: ends.into() }
+        let mut short = Vec::with_capacity(ends.len());
+        let mut start = 0;
+        for &end in &ends {
+            let mut member = [0; 32];
+            if end - start > 32 {
+                short.clear();
+                break;
+            }
+            member.copy_from_slice(&members[start..start + 32]);
+            short.push((member, (end - start) as u8));
+            start = end;
+        }
+        KeySet { keys, members: members.into(), ends: ends.into(), short: short.into() }
     }
 }
 
@@ -66,11 +82,15 @@ pub struct Rows {
     keysets: Vec<KeySet>,
     /// The key list of the last row added.
     last_keyset: u16,
+    /// Static key lists seen by [`Rows::push_static_spans`], by address and length, and
+    /// the index of their list.
+    sources: Vec<(usize, usize, u16)>,
 }
 
 impl Rows {
     /// No rows, as a constant (for a view with no table to lend).
-    pub(crate) const EMPTY: Rows = Rows { arena: Vec::new(), starts: Vec::new(), keysets: Vec::new(), last_keyset: 0 };
+    pub(crate) const EMPTY: Rows =
+        Rows { arena: Vec::new(), starts: Vec::new(), keysets: Vec::new(), last_keyset: 0, sources: Vec::new() };
 
     /// No rows.
     pub fn new() -> Self {
@@ -146,8 +166,105 @@ impl Rows {
         });
     }
 
+    /// [`Rows::push_spans`] with keys from a static list: its list is found by the list's
+    /// address (rows of a table alternate between a few lists).
+    pub(crate) fn push_static_spans(
+        &mut self,
+        line: &[u8],
+        keys: &'static [&'static str],
+        spans: &[(u32, u32)],
+        listening: bool,
+    ) {
+        let keyset = self.static_keyset(keys);
+        let len = line.len();
+        let inside = |&(s, e): &(u32, u32)| {
+            let (s, e) = (s as usize, e as usize);
+            if s <= e && e <= len {
+                (s, e)
+            } else {
+                (len, len)
+            }
+        };
+        let n = keys.len().min(spans.len());
+        self.push(len, keyset, spans[..n].iter().map(inside), flag(listening, LISTENING), |arena| {
+            arena.extend_from_slice(line)
+        });
+    }
+
+    /// Add a row whose values are the pieces of `line` at `spans` (one per key of the
+    /// static list `keys`; a span not inside the line is an empty value), copied one after
+    /// the other: [`Rows::push_values`] for values read from one line (an ss row, whose
+    /// padding is not kept), a short value copied as 32 bytes of the line.
+    pub(crate) fn push_static_pieces(&mut self, line: &[u8], keys: &'static [&'static str], spans: &[(u32, u32)]) {
+        let keyset = self.static_keyset(keys);
+        let n = keys.len().min(spans.len());
+        let spans = &spans[..n];
+        let inside = |&(s, e): &(u32, u32)| {
+            let (s, e) = (s as usize, e as usize);
+            if s <= e && e <= line.len() {
+                (s, e)
+            } else {
+                (0, 0)
+            }
+        };
+        let len: usize = spans.iter().map(|span| inside(span).1 - inside(span).0).sum();
+        if len <= 0xff && n <= 32 {
+            // Most rows: header, text and one-byte offsets made on the stack, each value
+            // copied as 32 bytes of the line where it has them, and added in one copy.
+            let mut row = [0u8; HEADER + 0xff + 32 + 64];
+            row[..4].copy_from_slice(&(len as u32).to_le_bytes());
+            row[4..6].copy_from_slice(&keyset.to_le_bytes());
+            row[6] = 1;
+            let mut offsets = [0u8; 64];
+            let mut at = 0;
+            for (k, span) in spans.iter().enumerate() {
+                let (s, e) = inside(span);
+                let w = HEADER + at;
+                match line.get(s..s + 32) {
+                    Some(chunk) if e - s <= 32 => row[w..w + 32].copy_from_slice(chunk),
+                    _ => row[w..w + e - s].copy_from_slice(&line[s..e]),
+                }
+                offsets[2 * k] = at as u8;
+                at += e - s;
+                offsets[2 * k + 1] = at as u8;
+            }
+            let end = HEADER + len;
+            row[end..end + 2 * n].copy_from_slice(&offsets[..2 * n]);
+            self.starts.push(self.arena.len() as u64);
+            self.arena.extend_from_slice(&row[..end + 2 * n]);
+            return;
+        }
+        let mut at = 0;
+        let offsets = spans.iter().map(|span| {
+            let (s, e) = inside(span);
+            at += e - s;
+            (at - (e - s), at)
+        });
+        self.push(len, keyset, offsets, 0, |arena| {
+            for span in spans {
+                let (s, e) = inside(span);
+                crate::json::piece(arena, line, s, e);
+            }
+        });
+    }
+
+    /// The index of the static key list `keys`, found by its address.
+    #[inline]
+    fn static_keyset(&mut self, keys: &'static [&'static str]) -> u16 {
+        let source = (keys.as_ptr() as usize, keys.len());
+        match self.sources.iter().find(|s| (s.0, s.1) == source) {
+            Some(&(_, _, keyset)) => keyset,
+            None => {
+                let keyset = self.keyset_of(keys);
+                self.sources.push((source.0, source.1, keyset));
+                keyset
+            }
+        }
+    }
+
     /// Add a row from values that do not lie in one line: they are copied one after the
-    /// other.
+    /// other (the reference of [`Rows::push_static_pieces`] in tests).
+    #[cfg(test)]
     pub(crate) fn push_values(&mut self, cells: &[(&'static str, &[u8])]) {
         let len = cells.iter().map(|(_, v)| v.len()).sum();
         let mut at = 0;
@@ -293,6 +410,10 @@ impl Rows {
         if self.keysets.get(last).is_some_and(|k| same(&k.keys, false)) {
             return self.last_keyset;
         }
+        if let Some(i) = self.keysets.iter().position(|k| same(&k.keys, false)) {
+            self.last_keyset = i as u16;
+            return i as u16;
+        }
         if let Some(i) = self.keysets.iter().position(|k| same(&k.keys, true)) {
             self.last_keyset = i as u16;
             return i as u16;
@@ -304,8 +425,36 @@ impl Rows {
         self.last_keyset
     }
 
-    /// Which values of each row, and whether its line, need no escaping in JSON (a mask
-    /// per row: bit i for value i, [`LINE_PLAIN`] for the line), for the writers below.
+    /// Where in the arena the value of the key at `places` (see [`Rows::places`]) of the
+    /// row at `start` is, when the row has one-byte offsets and the value is at most 32 bytes and plain
+    /// in `mask` (see [`Rows::plain`]): what [`Rows::write_column`] copies for most cells.
+    #[inline(always)]
+    fn short_plain_cell(&self, start: usize, places: &[Option<usize>], mask: u32) -> Option<(usize, usize)> {
+        let head: [u8; HEADER] = self.arena.get(start..start + HEADER)?.try_into().ok()?;
+        let head = u64::from_le_bytes(head);
+        let (len, keyset, width) = ((head & 0xffff_ffff) as usize, (head >> 32) as u16, (head >> 48) as u8);
+        let i = (*places.get(usize::from(keyset))?)?;
+        if width != 1 || i >= 31 || mask & (1 << i) == 0 {
+            return None;
+        }
+        let text = start + HEADER;
+        let at = text + len + 2 * i;
+        let (s, e) = match self.arena.get(at..at + 2)? {
+            &[s, e] => (usize::from(s), usize::from(e)),
+            _ => return None,
+        };
+        (s <= e && e <= len && e - s <= 32).then_some((text + s, text + e))
+    }
+
+    /// Where `key` is in each key list (by the list's index), for a pass that reads one key
+    /// of every row.
+    pub(crate) fn places(&self, key: &str) -> Vec<Option<usize>> {
+        self.keysets.iter().map(|k| k.keys.iter().position(|k| *k == key)).collect()
+    }
+
+    /// Which values of each row, and whether its line, are known to need no escaping in
+    /// JSON (a mask per row: bit i for value i, [`LINE_PLAIN`] for the line; see
+    /// [`Row::plain`]), for the writers below.
     pub(crate) fn plain(&self) -> Vec<u32> {
         self.iter().map(|row| row.plain()).collect()
     }
@@ -338,12 +487,17 @@ impl Rows {
     pub(crate) fn write_list(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
         self.write_blocks(out, spill, |out, rows| {
+            let mut scratch = [0u8; SCRATCH];
             for n in rows {
                 if n > 0 {
                     out.push(b',');
                 }
-                let row = Row { rows: self, index: n };
-                row.decoded(plain.get(n).copied().unwrap_or(0)).write_json(out, &self.keysets);
+                let d = Row { rows: self, index: n }.decoded(plain.get(n).copied().unwrap_or(0));
+                if let Some(set) = self.keysets.get(d.h.keyset) {
+                    if !d.write_short(out, set, &mut scratch) {
+                        d.write_into(out, set);
+                    }
+                }
             }
         });
         out.push(b']');
@@ -352,40 +506,72 @@ impl Rows {
     /// Write `[v, …]`: the value of key `key` in each row (`""` where a row has none), as
     /// the columns of insights' `data` are; `plain` is [`Rows::plain`].
     pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u32], spill: &mut super::Spill<'_>) {
+        // Rows of a table alternate between a few key lists (a program or none): the
+        // key's place in each is found once.
+        let places = self.places(key);
         out.push(b'[');
         self.write_blocks(out, spill, |out, rows| {
-            // Rows share a few key lists: the key's place is looked up once per list.
-            let mut known: Option<(usize, Option<usize>)> = None;
-            for n in rows {
-                let d = Row { rows: self, index: n }.decoded(plain.get(n).copied().unwrap_or(0));
-                let at = match known {
-                    Some((keyset, at)) if keyset == d.h.keyset => at,
-                    _ => {
-                        let at = self.keysets.get(d.h.keyset).and_then(|k| k.keys.iter().position(|k| *k == key));
-                        known = Some((d.h.keyset, at));
-                        at
-                    }
-                };
-                if n > 0 {
-                    // Most cells: the comma, the quotes and the value in one copy.
-                    if at.is_some_and(|i| d.plain(i) && d.put_next_value(out, i)) {
+            // Cells are gathered on the stack and added to `out` a few kilobytes at a time.
+            let mut cells = [0u8; 4 * SCRATCH];
+            let mut w = 0;
+            let starts = self.starts.get(rows.clone()).unwrap_or_default();
+            for (n, &start) in rows.clone().zip(starts) {
+                if w > cells.len() - 40 {
+                    out.extend_from_slice(&cells[..w]);
+                    w = 0;
+                }
+                let mask = plain.get(n).copied().unwrap_or(0);
+                // Most cells: a plain value of a row with one-byte offsets, read from the
+                // row's header and offsets without decoding the rest, copied as 32 bytes
+                // between its quotes (after the comma).
+                if let Some((s, e)) = self.short_plain_cell(start as usize, &places, mask) {
+                    if let (Some(chunk), Some(cell)) = (self.arena.get(s..s + 32), cells.get_mut(w..w + 35)) {
+                        let len = (e - s).min(32);
+                        cell[0] = b',';
+                        cell[1] = b'"';
+                        cell[2..34].copy_from_slice(chunk);
+                        cell[2 + len] = b'"';
+                        let comma = usize::from(n == 0);
+                        if comma == 1 {
+                            cell.copy_within(1..3 + len, 0);
+                        }
+                        w += 3 + len - comma;
                         continue;
                     }
-                    out.push(b',');
                 }
-                match at {
-                    Some(i) if d.plain(i) => {
-                        out.push(b'"');
-                        d.put_value(out, i);
-                        out.push(b'"');
+                if n > 0 {
+                    cells[w] = b',';
+                    w += 1;
+                }
+                let d = Row { rows: self, index: n }.decoded(mask);
+                let Some(i) = places.get(d.h.keyset).copied().flatten() else {
+                    cells[w..w + 2].copy_from_slice(b"\"\"");
+                    w += 2;
+                    continue;
+                };
+                let (s, e) = d.span(i);
+                // Most cells: a short plain value, copied as 32 bytes between its quotes.
+                if d.plain(i) && e - s <= 32 {
+                    if let Some(chunk) = d.text.get(s..s + 32) {
+                        cells[w] = b'"';
+                        cells[w + 1..w + 33].copy_from_slice(chunk);
+                        w += 1 + e - s;
+                        cells[w] = b'"';
+                        w += 1;
+                        continue;
                     }
-                    Some(i) => crate::json::string(out, d.value(i)),
-                    None => {
-                        out.push(b'"');
-                        out.push(b'"');
-                    }
+                }
+                out.extend_from_slice(&cells[..w]);
+                w = 0;
+                if d.plain(i) {
+                    quoted_piece(out, d.text, s, e);
+                } else {
+                    out.push(b'"');
+                    escaped_piece(out, d.text, s, e);
+                    out.push(b'"');
                 }
             }
+            out.extend_from_slice(&cells[..w]);
         });
         out.push(b']');
     }
@@ -400,14 +586,13 @@ impl Rows {
                     out.push(b',');
                 }
                 let line = Row { rows: self, index: n }.line();
+                out.push(b'"');
                 if plain.get(n).is_some_and(|p| p & LINE_PLAIN != 0) {
-                    out.reserve(line.len() + 2);
-                    out.push(b'"');
-                    out.extend_from_slice(line);
-                    out.push(b'"');
+                    piece(out, line, 0, line.len());
                 } else {
-                    crate::json::string(out, line);
+                    escaped_piece(out, line, 0, line.len());
                 }
+                out.push(b'"');
             }
         });
         out.push(b']');
@@ -465,7 +650,7 @@ impl Rows {
                 if !second.is_empty() {
                     match given.recv() {
                         Ok(buffer) if sent => {
-                            out.extend_from_slice(&buffer);
+                            spill.append(out, &buffer);
                             spare = buffer;
                         }
                         // The other thread is gone (it panicked): this one writes the block.
@@ -492,6 +677,9 @@ fn flag(set: bool, bit: u8) -> u8 {
         0
     }
 }
+
+/// Bytes of the stack buffer a row's object is made in (see [`Decoded::write_short`]).
+const SCRATCH: usize = 1024;
 
 /// Where a row's flags are in its header.
 const FLAGS: usize = 7;
@@ -563,6 +751,11 @@ impl<'r> Row<'r> {
         &self.rows.arena[text..text + len]
     }
 
+    /// The index of the row's key list, for [`Rows::places`].
+    pub(crate) fn keyset(&self) -> usize {
+        self.header().keyset
+    }
+
     /// The keys, in display order.
     pub fn keys(&self) -> &'r [&'static str] {
         &self.rows.keysets[self.header().keyset].keys
@@ -622,23 +815,25 @@ impl<'r> Row<'r> {
         self.keys().is_empty()
     }
 
-    /// Which values, and whether the line, need no escaping (see [`Rows::plain`]): all
-    /// of them when the whole text does (values are pieces of it), else each looked at.
-    /// Values past the 31st are always escaped, which gives the same text.
+    /// Which values, and whether the line, are known to need no escaping (see
+    /// [`Rows::plain`]): all of them when the whole text needs none (values are pieces of
+    /// it), else those that end before its first byte to escape. The others (and values
+    /// past the 31st) are written through the escaping writer, which gives the same text.
     fn plain(&self) -> u32 {
         let d = self.decoded(0);
         let text = d.text.get(..d.h.len).unwrap_or_default();
-        if crate::json::is_plain(text) {
-            return u32::MAX;
-        }
         // Values that end before the text's first byte to escape are plain without a look
         // (an ss row's values before its Process, whose quotes are escaped).
-        let first = crate::json::plain_prefix(text);
+        let first = crate::json::long_plain_prefix(text);
+        if first == text.len() {
+            return u32::MAX;
+        }
         let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(31);
+        // A value after it is written through the escaping writer, which gives the same
+        // bytes for one that needs no escaping, without a look of its own here.
         let values = (0..n).fold(0, |mask, i| {
             let (s, e) = span(d.spans, d.h.width, i);
-            let plain = (s <= e && e <= first) || crate::json::is_plain(d.value(i));
-            mask | (u32::from(plain) << i)
+            mask | (u32::from(s <= e && e <= first) << i)
         });
         // The line is the text (not plain), or a decoded row's first part.
         let line_plain = d.h.flags & DECODED != 0 && crate::json::is_plain(self.line());
@@ -660,7 +855,10 @@ impl<'r> Row<'r> {
 
     /// Write the row as a JSON object.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.decoded(self.plain()).write_json(out, &self.rows.keysets);
+        let d = self.decoded(self.plain());
+        if let Some(set) = self.rows.keysets.get(d.h.keyset) {
+            d.write_into(out, set);
+        }
     }
 }
 
@@ -682,87 +880,99 @@ impl<'r> Decoded<'r> {
     }
 
     /// Write the row as a JSON object: the pre-encoded members of its key list, each
-    /// followed by its value, copied as it is when it needs no escaping.
-    fn write_json(&self, out: &mut Vec<u8>, keysets: &[KeySet]) {
-        let Some(set) = keysets.get(self.h.keyset) else { return };
-        if set.keys.is_empty() {
+    /// followed by its value, copied as it is when it needs no escaping (the next member,
+    /// or the end, closes its quote).
+    #[inline]
+    fn write_into(&self, out: &mut Vec<u8>, set: &KeySet) {
+        if set.ends.is_empty() {
             out.extend_from_slice(b"{}");
             return;
         }
-        // Values are pieces of the text, some overlapping: twice the text is room enough.
-        out.reserve(set.members.len() + 2 * self.h.len + 32);
         let mut start = 0;
         for (i, &end) in set.ends.iter().enumerate() {
-            if self.plain(i) {
-                put(out, &set.members, start, end);
-                self.put_value(out, i);
-                out.push(b'"');
-            } else {
-                // The member without the quote that opens its value: `string` writes it.
-                put(out, &set.members, start, end - 1);
-                crate::json::string(out, self.value(i));
-            }
+            piece(out, &set.members, start, end);
             start = end;
+            let (s, e) = self.span(i);
+            if self.plain(i) {
+                piece(out, self.text, s, e);
+            } else {
+                escaped_piece(out, self.text, s, e);
+            }
         }
-        out.push(b'}');
+        out.extend_from_slice(b"\"}");
     }
 
-    /// Value `i` (empty when its offsets are not in the text).
+    /// [`Decoded::write_into`] for a row with one-byte offsets and members of at most 32
+    /// bytes (most rows): the object is made in `scratch`, a fixed 32-byte copy per member
+    /// and per short plain value, and added to `out` a few hundred bytes at a time. False,
+    /// with nothing written, for a row it does not take.
     #[inline]
-    fn value(&self, i: usize) -> &'r [u8] {
-        let (s, e) = span(self.spans, self.h.width, i);
-        if e > self.h.len {
-            return &[];
-        }
-        self.text.get(s..e).unwrap_or_default()
-    }
-
-    /// Append `,"value"` for a short value `i` that needs no escaping, in one copy of a
-    /// fixed length (see [`put`]); false, with nothing written, for any other.
-    #[inline(always)]
-    fn put_next_value(&self, out: &mut Vec<u8>, i: usize) -> bool {
-        let (s, e) = span(self.spans, self.h.width, i);
-        if s > e || e > self.h.len || e - s > 32 {
+    fn write_short(&self, out: &mut Vec<u8>, set: &KeySet, scratch: &mut [u8; SCRATCH]) -> bool {
+        if self.h.width != 1 || set.short.is_empty() || self.spans.len() != 2 * set.short.len() {
             return false;
         }
-        let Some(chunk) = self.text.get(s..s + 32).and_then(|c| <&[u8; 32]>::try_from(c).ok()) else {
-            return false;
-        };
-        let mut cell = [b'"'; 35];
-        cell[0] = b',';
-        cell[2..34].copy_from_slice(chunk);
-        cell[2 + e - s] = b'"';
-        let keep = out.len() + (e - s) + 3;
-        out.extend_from_slice(&cell);
-        out.truncate(keep);
+        let len = self.h.len;
+        let mut w = 0;
+        for (i, ((member, member_len), pair)) in set.short.iter().zip(self.spans.chunks_exact(2)).enumerate() {
+            if w > SCRATCH - 66 {
+                out.extend_from_slice(&scratch[..w]);
+                w = 0;
+            }
+            scratch[w..w + 32].copy_from_slice(member);
+            w += usize::from(*member_len);
+            let (s, e) = (usize::from(pair[0]), usize::from(pair[1]));
+            let (s, e) = if s <= e && e <= len { (s, e) } else { (0, 0) };
+            let plain = self.plain(i);
+            if plain && e - s <= 32 {
+                if let Some(chunk) = self.text.get(s..s + 32) {
+                    scratch[w..w + 32].copy_from_slice(chunk);
+                    w += e - s;
+                    continue;
+                }
+            }
+            w = self.other_value(out, scratch, w, plain, (s, e));
+        }
+        scratch[w..w + 2].copy_from_slice(b"\"}");
+        out.extend_from_slice(&scratch[..w + 2]);
         true
     }
 
-    /// Append value `i`'s bytes (see [`put`]).
-    #[inline(always)]
-    fn put_value(&self, out: &mut Vec<u8>, i: usize) {
-        let (s, e) = span(self.spans, self.h.width, i);
-        if s > e || e > self.h.len {
-            return;
+    /// [`Decoded::write_short`]'s value at `s..e` of the text that is not a short plain
+    /// one, after the `w` bytes of `scratch`: a short one to escape (an ss row's Process)
+    /// is escaped in place; any other is written to `out` after those bytes. Where the
+    /// next bytes go in `scratch`.
+    #[inline(never)]
+    fn other_value(
+        &self,
+        out: &mut Vec<u8>,
+        scratch: &mut [u8; SCRATCH],
+        w: usize,
+        plain: bool,
+        (s, e): (usize, usize),
+    ) -> usize {
+        let room = crate::json::escape_room(e - s);
+        if !plain && w + room <= SCRATCH - 66 {
+            return w + crate::json::escape_into(&mut scratch[w..w + room], &self.text[s..e]);
         }
-        put(out, self.text, s, e);
+        out.extend_from_slice(&scratch[..w]);
+        if plain {
+            piece(out, self.text, s, e);
+        } else {
+            escaped_piece(out, self.text, s, e);
+        }
+        0
     }
-}
 
-/// Append `buf[s..e]`. Most values and members are short: one that is copies the 32
-/// bytes from its start when `buf` has them (a copy of a fixed length, inlined, where one
-/// of a variable length is a call to memcpy), then drops the bytes past its end.
-#[inline(always)]
-fn put(out: &mut Vec<u8>, buf: &[u8], s: usize, e: usize) {
-    if e - s <= 32 {
-        if let Some(chunk) = buf.get(s..s + 32).and_then(|c| <&[u8; 32]>::try_from(c).ok()) {
-            let keep = out.len() + (e - s);
-            out.extend_from_slice(chunk);
-            out.truncate(keep);
-            return;
+    /// Where value `i` is in the text; empty when its offsets are not in the text.
+    #[inline(always)]
+    fn span(&self, i: usize) -> (usize, usize) {
+        let (s, e) = span(self.spans, self.h.width, i);
+        if s <= e && e <= self.h.len {
+            (s, e)
+        } else {
+            (0, 0)
         }
     }
-    out.extend_from_slice(&buf[s..e]);
 }
 
 /// The (start, end) of value `i` in a row's offsets `spans`, `width` bytes each.

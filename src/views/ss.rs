@@ -279,7 +279,53 @@ impl crate::push::Sink for SsView {
 }
 
 /// The insights row of a socket: the columns the table has, as printed.
+/// The key lists of [`ss_row`], by which optional columns the row has: bit 0 Netid, bit 1
+/// State, bit 2 the queues, bit 3 Process (static, so that a row finds its list by address).
+static KEY_LISTS: [&[&str]; 16] = [
+    &["Local-Address-Port", "Peer-Address-Port"],
+    &["Netid", "Local-Address-Port", "Peer-Address-Port"],
+    &["State", "Local-Address-Port", "Peer-Address-Port"],
+    &["Netid", "State", "Local-Address-Port", "Peer-Address-Port"],
+    &["Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port"],
+    &["Netid", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port"],
+    &["State", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port"],
+    &["Netid", "State", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port"],
+    &["Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["Netid", "Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["State", "Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["Netid", "State", "Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["Netid", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["State", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port", "Process"],
+    &["Netid", "State", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port", "Process"],
+];
+
 fn ss_row(rows: &mut Rows, r: &SsRow<'_>) {
+    let present = |col: SsCol| match col {
+        SsCol::Netid => r.columns.netid,
+        SsCol::State => r.columns.state,
+        SsCol::RecvQ | SsCol::SendQ => r.columns.queues,
+        SsCol::Process => r.process.is_some(),
+        _ => true,
+    };
+    // The values are the columns' pieces of the line, in `KEYS` order, without the
+    // columns the row does not have.
+    let mut spans = [(0, 0); KEYS.len()];
+    let mut n = 0;
+    for &(col, _) in KEYS.iter().filter(|(col, _)| present(*col)) {
+        spans[n] = r.spans[col as usize];
+        n += 1;
+    }
+    let list = usize::from(r.columns.netid)
+        | usize::from(r.columns.state) << 1
+        | usize::from(r.columns.queues) << 2
+        | usize::from(r.process.is_some()) << 3;
+    rows.push_static_pieces(r.line, KEY_LISTS[list], &spans[..n]);
+}
+
+/// [`ss_row`] the general way, which its static lists must give the same rows as.
+#[cfg(test)]
+fn ss_row_reference(rows: &mut Rows, r: &SsRow<'_>) {
     let present = |col: SsCol| match col {
         SsCol::Netid => r.columns.netid,
         SsCol::State => r.columns.state,
@@ -349,6 +395,47 @@ fn port_is(addr: &[u8], want: &(bool, Vec<u8>)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn static_key_lists_are_the_present_columns() {
+        for (list, keys_of_list) in KEY_LISTS.iter().enumerate() {
+            let present = |col: SsCol| match col {
+                SsCol::Netid => list & 1 != 0,
+                SsCol::State => list & 2 != 0,
+                SsCol::RecvQ | SsCol::SendQ => list & 4 != 0,
+                SsCol::Process => list & 8 != 0,
+                _ => true,
+            };
+            let keys: Vec<&str> = KEYS.iter().filter(|(col, _)| present(*col)).map(|(_, k)| *k).collect();
+            assert_eq!(*keys_of_list, keys, "list {list}");
+        }
+    }
+
+    #[test]
+    fn rows_are_those_of_the_general_way() {
+        let lines: [&[u8]; 4] = [
+            br#"udp   UNCONN 0      0        127.0.0.1:52462      0.0.0.0:*    users:(("z",pid=9069,fd=4))    "#,
+            br#"tcp   LISTEN     0        1       [fe80::fc:ff:fe00:1]%eth0:45694               [::]:*     users:(("python3",pid=7268,fd=3),("x\"y",pid=1,fd=2))"#,
+            b"tcp   TIME-WAIT  0        0                [fd00::85a:4164]:17118 [::ffff:56.147.123.207]:26981",
+            b"u_str ESTAB 0 0 * 12345 * 12346",
+        ];
+        let (mut fast, mut general) = (Rows::new(), Rows::new());
+        for columns in [netsift_grammar::ss::SsColumns::FULL] {
+            for line in lines {
+                let Ok(r) = netsift_grammar::ss::row(line, columns) else { continue };
+                ss_row(&mut fast, &r);
+                ss_row_reference(&mut general, &r);
+            }
+        }
+        assert!(fast.len() >= 3);
+        assert_eq!(fast, general);
+        for (a, b) in fast.iter().zip(general.iter()) {
+            let (mut ja, mut jb) = (Vec::new(), Vec::new());
+            a.write_json(&mut ja);
+            b.write_json(&mut jb);
+            assert_eq!(ja, jb);
+        }
+    }
 
     #[test]
     fn python_integers() {
