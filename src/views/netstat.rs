@@ -561,12 +561,10 @@ impl Spans {
 
     /// `PID` and `Program name` when `PID/Program name` (at `span` in `line`) holds a `/`.
     #[inline(always)]
-    fn derive_pid(&mut self, line: &[u8], (start, end): (u32, u32)) {
-        let program = line.get(start as usize..end as usize).unwrap_or_default();
-        if let Some(slash) = memchr::memchr(b'/', program) {
-            let slash = start + slash as u32;
-            self.push("PID", (start, slash));
-            self.push("Program name", (slash + 1, end));
+    fn derive_pid(&mut self, line: &[u8], span: (u32, u32)) {
+        if let Some([pid, name]) = pid_spans(line, span) {
+            self.push("PID", pid);
+            self.push("Program name", name);
         }
     }
 
@@ -703,12 +701,9 @@ fn inet_row_general(rows: &mut Rows, c: &InetConn<'_>, listening: bool) {
     if c.layout.program {
         cells.derive_pid(c.line, c.spans[InetCol::Program as usize]);
     }
-    let (start, end) = c.spans[InetCol::Local as usize];
-    let local = c.line.get(start as usize..end as usize).unwrap_or_default();
-    if let Some(colon) = memchr::memrchr(b':', local) {
-        let colon = start + colon as u32;
-        cells.push("Local IP", (start, colon));
-        cells.push("Port", (colon + 1, end));
+    if let Some([ip, port]) = port_spans(c.line, c.spans[InetCol::Local as usize]) {
+        cells.push("Local IP", ip);
+        cells.push("Port", port);
     }
     cells.add_to(rows, c.line, listening);
 }

@@ -150,20 +150,8 @@ impl Rows {
     /// what the netstat view adds for each row, from the grammar's spans, without making
     /// a (key, value) list first.
     pub(crate) fn push_spans(&mut self, line: &[u8], keys: &[&'static str], spans: &[(u32, u32)], listening: bool) {
-        let len = line.len();
-        let inside = |&(s, e): &(u32, u32)| {
-            let (s, e) = (s as usize, e as usize);
-            if s <= e && e <= len {
-                (s, e)
-            } else {
-                (len, len)
-            }
-        };
         let keyset = self.keyset_of(keys);
-        let n = keys.len().min(spans.len());
-        self.push(len, keyset, spans[..n].iter().map(inside), flag(listening, LISTENING), |arena| {
-            arena.extend_from_slice(line)
-        });
+        self.push_line_spans(line, keyset, &spans[..keys.len().min(spans.len())], listening);
     }
 
     /// [`Rows::push_spans`] with keys from a static list: its list is found by the list's
@@ -176,17 +164,15 @@ impl Rows {
         listening: bool,
     ) {
         let keyset = self.static_keyset(keys);
+        self.push_line_spans(line, keyset, &spans[..keys.len().min(spans.len())], listening);
+    }
+
+    /// [`Rows::push_spans`] under the key list `keyset`, one span per key.
+    #[inline(always)]
+    fn push_line_spans(&mut self, line: &[u8], keyset: u16, spans: &[(u32, u32)], listening: bool) {
         let len = line.len();
-        let inside = |&(s, e): &(u32, u32)| {
-            let (s, e) = (s as usize, e as usize);
-            if s <= e && e <= len {
-                (s, e)
-            } else {
-                (len, len)
-            }
-        };
-        let n = keys.len().min(spans.len());
-        self.push(len, keyset, spans[..n].iter().map(inside), flag(listening, LISTENING), |arena| {
+        let inside = |&span: &(u32, u32)| span_in(span, len).unwrap_or((len, len));
+        self.push(len, keyset, spans.iter().map(inside), flag(listening, LISTENING), |arena| {
             arena.extend_from_slice(line)
         });
     }
@@ -199,14 +185,7 @@ impl Rows {
         let keyset = self.static_keyset(keys);
         let n = keys.len().min(spans.len());
         let spans = &spans[..n];
-        let inside = |&(s, e): &(u32, u32)| {
-            let (s, e) = (s as usize, e as usize);
-            if s <= e && e <= line.len() {
-                (s, e)
-            } else {
-                (0, 0)
-            }
-        };
+        let inside = |&span: &(u32, u32)| span_in(span, line.len()).unwrap_or((0, 0));
         let len: usize = spans.iter().map(|span| inside(span).1 - inside(span).0).sum();
         if len <= 0xff && n <= 32 {
             // Most rows: header, text and one-byte offsets made on the stack, each value
@@ -676,6 +655,13 @@ fn flag(set: bool, bit: u8) -> u8 {
     } else {
         0
     }
+}
+
+/// `span` as a range of a text of `len` bytes, when it is one.
+#[inline(always)]
+fn span_in((s, e): (u32, u32), len: usize) -> Option<(usize, usize)> {
+    let (s, e) = (s as usize, e as usize);
+    (s <= e && e <= len).then_some((s, e))
 }
 
 /// Bytes of the stack buffer a row's object is made in (see [`Decoded::write_short`]).

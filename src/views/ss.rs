@@ -278,7 +278,6 @@ impl crate::push::Sink for SsView {
     }
 }
 
-/// The insights row of a socket: the columns the table has, as printed.
 /// The key lists of [`ss_row`], by which optional columns the row has: bit 0 Netid, bit 1
 /// State, bit 2 the queues, bit 3 Process (static, so that a row finds its list by address).
 static KEY_LISTS: [&[&str]; 16] = [
@@ -300,6 +299,7 @@ static KEY_LISTS: [&[&str]; 16] = [
     &["Netid", "State", "Recv-Q", "Send-Q", "Local-Address-Port", "Peer-Address-Port", "Process"],
 ];
 
+/// The insights row of a socket: the columns the table has, as printed.
 fn ss_row(rows: &mut Rows, r: &SsRow<'_>) {
     let present = |col: SsCol| match col {
         SsCol::Netid => r.columns.netid,
