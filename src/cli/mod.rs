@@ -336,29 +336,31 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
             // Written into recycled buffers, a chunk at a time, by the thread's writer (whose
             // remembered runs, made again for every part, cost more than a small part's
-            // events).
-            let mut chunk = Vec::new();
-            send(&mut chunk);
+            // events) into the thread's buffer (one allocated for each part was a fresh
+            // allocation's page faults each time).
             let mut outcome = Outcome::default();
-            PART_WRITER.with_borrow_mut(|writer| {
+            PART_WRITER.with_borrow_mut(|(writer, chunk)| {
+                send(chunk);
                 let mut sink = |_: &str, ev: &Event<'_>| {
-                    write_event_line(writer, &mut chunk, ev, None);
+                    write_event_line(writer, chunk, ev, None);
                     if chunk.len() >= split::CHUNK {
-                        send(&mut chunk);
+                        send(chunk);
                     }
                 };
                 parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
+                send(chunk);
             });
-            send(&mut chunk);
             (outcome, ())
         };
-        // Each chunk written as it is (nothing went through `out`'s buffer before).
+        // Each chunk written as it is, by the worker of the part being written (nothing
+        // went through `out`'s buffer before); a write error stops the workers.
         let mut deliver = |bytes: &[u8]| {
             if write_error.is_none() {
                 if let Err(e) = out.get_mut().write_all(bytes) {
                     write_error = Some(e);
                 }
             }
+            write_error.is_none()
         };
         let plan = split::Plan {
             path: file,
@@ -436,9 +438,10 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
 }
 
 thread_local! {
-    /// The JSON writer of the parts of one file that a thread reads (`events --jobs N FILE`):
-    /// one per thread, kept from part to part.
-    static PART_WRITER: std::cell::RefCell<EventWriter> = std::cell::RefCell::new(EventWriter::new());
+    /// The JSON writer of the parts of one file that a thread reads (`events --jobs N FILE`)
+    /// and its output buffer: one per thread, kept from part to part.
+    static PART_WRITER: std::cell::RefCell<(EventWriter, Vec<u8>)> =
+        std::cell::RefCell::new((EventWriter::new(), Vec::new()));
 }
 
 /// The size of the chunks of output a worker hands over.
@@ -540,7 +543,7 @@ fn view(
                 // checked all the same).
                 min_warm_up: split::EVENTS_WARM_UP,
             };
-            split::run(plan, &work, &mut |_| {}, &mut |part| set.merge(part))?
+            split::run(plan, &work, &mut |_| true, &mut |part| set.merge(part))?
         }
         _ => parse_file(options, file, member.path.as_deref(), &mut |_: &str, ev: &Event<'_>| set.event(ev))?,
     };
@@ -740,7 +743,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             warm_up: split::WARM_UP,
             min_warm_up: split::COUNT_WARM_UP,
         };
-        split::run(plan, &work, &mut |_| {}, &mut add)?
+        split::run(plan, &work, &mut |_| true, &mut add)?
     } else {
         match (from_member, jobs.workers(files, common.strict)) {
             (Some((archive, path)), _) => {
@@ -798,7 +801,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
 
 /// Standard output without std's line buffering, which looks for the last newline of every
 /// write: `events` and `view` write hundreds of megabytes in large blocks of their own.
-fn raw_stdout() -> Box<dyn Write> {
+fn raw_stdout() -> Box<dyn Write + Send> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;

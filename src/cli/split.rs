@@ -49,11 +49,11 @@
 //! a few hundred bytes per part, and the rounds keep the number of parts bounded whatever
 //! the file's size.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
 use netsift::push::{CaptureMarks, CaptureState, Position};
@@ -87,19 +87,29 @@ pub const EVENTS_WARM_UP: u64 = 4 << 10;
 /// a wrong guess the warm-ups grow, up to [`WARM_UP`]).
 pub const COUNT_WARM_UP: u64 = 8 << 10;
 
-/// The output a part's work hands over at a time (see [`PartWork`]).
-pub const CHUNK: usize = 64 << 10;
+/// The output a part's work hands over at a time (see [`PartWork`]): the worker of the
+/// part being written hands each to the output in one write.
+pub const CHUNK: usize = 256 << 10;
 
 /// The room of an output buffer: a chunk, and the event that goes past [`CHUNK`].
 const ROOM: usize = CHUNK + (16 << 10);
 
-/// Chunks a worker may have waiting for the writer. A worker reading a part ahead of the
-/// one being written waits when they are full: with two workers, one part's output then
-/// waits in at most about 700 KiB (half of a /proc part's, whose JSON is 9× its bytes:
-/// the worker ahead seldom waits), and the other worker's is written as it comes. Peak
-/// RSS of `events` on 20 and 100 MB inputs: 6.3 to 7.9 MB, where 128 KiB chunks took 7.4
-/// to 10.0 MB. The unit tests below wait after 2, so that their parts do.
-const AHEAD: usize = if cfg!(test) { 2 } else { 8 };
+/// The output a worker may hold for parts that are not the head yet (the part it parses
+/// and the parts it parked): past it, it waits for its part's turn. A part of
+/// [`EVENTS_PART_SIZE`] writes at most about 1.2 MiB (/proc's JSON is 9× its bytes), so
+/// the worker ahead seldom waits. The unit tests below wait after 2 KiB, so that their
+/// parts do.
+const HELD: usize = if cfg!(test) { 2 << 10 } else { 2 << 20 };
+
+/// The finished parts a worker may park, waiting for their turn, before it waits too:
+/// their results wait with them (a part's rows, for `view`). The unit tests below park
+/// one, so that their workers wait.
+const PARKED: usize = if cfg!(test) { 1 } else { 4 };
+
+/// Whether a part whose turn has come when its worker takes it is guessed all the same
+/// (not read from the true state, which is there): in the unit tests below, so that the
+/// guesses are checked at every cut.
+const GUESS_AT_THE_HEAD: bool = cfg!(test);
 
 /// Parts per round: a round keeps what its parts' scans leave at each cut, a few hundred
 /// bytes per part, and the end of a round, where a worker may wait for the other's last
@@ -107,18 +117,6 @@ const AHEAD: usize = if cfg!(test) { 2 } else { 8 };
 /// rounds of 64 they were two, the first ending with a worker idle for up to 1 MiB). The
 /// unit tests below use rounds of 3 parts, so that their parts cross rounds.
 const ROUND: usize = if cfg!(test) { 3 } else { 256 };
-
-/// What a worker sends for its part.
-enum Message<R> {
-    /// The state the part starts from: `None` for the true state (the round's first part).
-    Start(Option<Box<PushParser>>),
-    /// Some output, in order.
-    Chunk(Vec<u8>),
-    /// The part is done: its outcome, its result, and the parser's end state.
-    Done(Box<Outcome>, R, Box<PushParser>),
-    /// The part could not be read.
-    Failed(Failure),
-}
 
 /// The work on one part: parse its bytes with `parser` (finishing it when `last`),
 /// giving up when `stop` says so. Its output goes through `send`, which hands
@@ -182,8 +180,8 @@ pub struct Plan<'p> {
 pub fn run<R: Send>(
     plan: Plan<'_>,
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(&[u8]),
-    merge: &mut dyn FnMut(R),
+    deliver: &mut (dyn FnMut(&[u8]) -> bool + Send),
+    merge: &mut (dyn FnMut(R) + Send),
 ) -> Result<Outcome, Failure> {
     run_parts(plan, work, deliver, merge).map(|(outcome, _)| outcome)
 }
@@ -193,8 +191,8 @@ pub fn run<R: Send>(
 fn run_parts<R: Send>(
     plan: Plan<'_>,
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(&[u8]),
-    merge: &mut dyn FnMut(R),
+    deliver: &mut (dyn FnMut(&[u8]) -> bool + Send),
+    merge: &mut (dyn FnMut(R) + Send),
 ) -> Result<(Outcome, usize), Failure> {
     let Plan { path, workers, .. } = plan;
     let part_size = plan.part_size.min(MAX_PART_SIZE);
@@ -232,8 +230,8 @@ fn run_cut<R: Send>(
     plan: Plan<'_>,
     cuts: &[u64],
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(&[u8]),
-    merge: &mut dyn FnMut(R),
+    deliver: &mut (dyn FnMut(&[u8]) -> bool + Send),
+    merge: &mut (dyn FnMut(R) + Send),
 ) -> Result<(Outcome, usize), Failure> {
     let len = cuts.last().copied().unwrap_or(0);
     let mut rest = cuts.iter().skip(1).copied();
@@ -318,6 +316,8 @@ struct Progress {
     /// Parts parsed again.
     redone: usize,
     failure: Option<Failure>,
+    /// Whether the output's reader is gone (or a part failed): nothing more is read.
+    stopped: bool,
 }
 
 /// Parse the parts of the file cut where `next_cut` says (given a cut, the next one; the
@@ -327,8 +327,8 @@ fn run_cuts<R: Send>(
     len: u64,
     next_cut: &mut dyn FnMut(u64) -> io::Result<u64>,
     work: &PartWork<'_, R>,
-    deliver: &mut dyn FnMut(&[u8]),
-    merge: &mut dyn FnMut(R),
+    deliver: &mut (dyn FnMut(&[u8]) -> bool + Send),
+    merge: &mut (dyn FnMut(R) + Send),
 ) -> Result<(Outcome, usize), Failure> {
     let Plan { path, format, captures, .. } = plan;
     let name = path.display().to_string();
@@ -359,9 +359,10 @@ fn run_cuts<R: Send>(
         outcome: Outcome::default(),
         redone: 0,
         failure: None,
+        stopped: false,
     };
     let mut cuts = vec![0];
-    while cuts[0] < len && progress.failure.is_none() {
+    while cuts[0] < len && progress.failure.is_none() && !progress.stopped {
         while cuts.len() <= ROUND && cuts[cuts.len() - 1] < len {
             let next = next_cut(cuts[cuts.len() - 1]).map_err(io_error)?;
             cuts.push(next.clamp(cuts[cuts.len() - 1] + 1, len));
@@ -381,13 +382,15 @@ fn run_cuts<R: Send>(
 }
 
 /// Read the parts between `cuts` (a round) on the workers, each part read, scanned and
-/// parsed by one of them, handing their output to `deliver` in order. A failure is left in `progress`.
+/// parsed by one of them, and written by it when its turn comes (see [`Shared::worker`]):
+/// its output to `deliver`, its result to `merge`, in order. A failure is left in
+/// `progress`.
 fn round<R: Send>(
     context: &Context<'_, R>,
     cuts: &[u64],
     progress: &mut Progress,
-    deliver: &mut dyn FnMut(&[u8]),
-    merge: &mut dyn FnMut(R),
+    deliver: &mut (dyn FnMut(&[u8]) -> bool + Send),
+    merge: &mut (dyn FnMut(R) + Send),
 ) {
     let Context { plan, name, .. } = context;
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
@@ -399,114 +402,54 @@ fn round<R: Send>(
         }
         None => PushParser::new(plan.format),
     };
+    let workers = plan.workers.clamp(1, count);
     let shared = Shared {
         context,
         cuts,
         scanned: Mutex::new(Scanned::new(progress.before.clone(), cuts)),
         scanned_more: Condvar::new(),
-        next: Mutex::new(0),
-        first: Mutex::new(Some(first)),
-        aborted: (0..count).map(|_| AtomicBool::new(false)).collect(),
+        next: AtomicUsize::new(0),
+        head: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+        turn: Mutex::new(Turn {
+            head: 0,
+            truth: Some(first),
+            parked: (0..count).map(|_| None).collect(),
+            parked_by: vec![(0, 0); workers],
+            returned: (0..workers).map(|_| Vec::new()).collect(),
+            redone: 0,
+            failure: None,
+        }),
+        turn_moved: Condvar::new(),
+        sink: Mutex::new(Sink { deliver, merge, outcome: Outcome::default() }),
     };
-    let workers = plan.workers.clamp(1, count);
+    // The calling thread is a worker too: no thread waits for the others' output.
     std::thread::scope(|scope| {
-        let (order_sender, order) = channel();
-        let mut receivers = Vec::with_capacity(workers);
-        let mut recycle = Vec::with_capacity(workers);
-        for w in 0..workers {
-            let (sender, receiver) = sync_channel(AHEAD);
-            let (give_back, free) = channel();
-            receivers.push(receiver);
-            recycle.push(give_back);
-            let (shared, order_sender) = (&shared, order_sender.clone());
-            scope.spawn(move || shared.worker(w, &order_sender, &sender, &free));
+        let shared = &shared;
+        for w in 1..workers {
+            scope.spawn(move || shared.worker(w));
         }
-        drop(order_sender);
-        for k in 0..count {
-            // Which worker took the part: they take them in order, and say so.
-            let Ok(w) = order.recv() else {
-                progress.failure.get_or_insert_with(|| io_error(io::Error::other("a worker stopped")));
-                break;
-            };
-            let receiver = &receivers[w];
-            if progress.failure.is_some() {
-                shared.aborted[k].store(true, Ordering::Relaxed);
-                drain(receiver);
-                continue;
-            }
-            let keep = match receiver.recv() {
-                Ok(Message::Start(None)) => true,
-                Ok(Message::Start(Some(guess))) => {
-                    progress.truth.as_ref().is_some_and(|t| guess.agrees(t, plan.captures))
-                }
-                Ok(Message::Failed(f)) => {
-                    progress.failure = Some(f);
-                    continue;
-                }
-                _ => false,
-            };
-            if keep {
-                loop {
-                    match receiver.recv() {
-                        Ok(Message::Chunk(chunk)) => {
-                            deliver(&chunk);
-                            let _ = recycle[w].send(chunk);
-                        }
-                        Ok(Message::Done(part_outcome, result, parser)) => {
-                            progress.outcome.merge(*part_outcome);
-                            merge(result);
-                            progress.truth = Some(*parser);
-                            break;
-                        }
-                        Ok(Message::Failed(f)) => {
-                            progress.failure = Some(f);
-                            break;
-                        }
-                        Ok(Message::Start(_)) => {}
-                        Err(_) => {
-                            progress.failure = Some(io_error(io::Error::other("a worker stopped")));
-                            break;
-                        }
-                    }
-                }
-                continue;
-            }
-            // A wrong guess: drop the worker's output and parse the part here. The
-            // warm-ups were too short for this input: longer from now on.
-            progress.redone += 1;
-            shared.aborted[k].store(true, Ordering::Relaxed);
-            drain(receiver);
-            let longer = context.min_warm_up.load(Ordering::Relaxed).saturating_mul(4).min(plan.warm_up);
-            context.min_warm_up.fetch_max(longer, Ordering::Relaxed);
-            let Some(mut parser) = progress.truth.take() else { break };
-            parser.take_stats();
-            match read_part(plan.path, cuts[k], cuts[k + 1]) {
-                Ok(bytes) => {
-                    let mut send = |chunk: &mut Vec<u8>| {
-                        if !chunk.is_empty() {
-                            deliver(chunk);
-                            chunk.clear();
-                        }
-                        chunk.reserve(ROOM);
-                    };
-                    let last = cuts[k + 1] >= context.len;
-                    let (part_outcome, result) = (context.work)(&mut parser, &bytes, last, &|| false, &mut send);
-                    progress.outcome.merge(part_outcome);
-                    merge(result);
-                    progress.truth = Some(parser);
-                }
-                Err(e) => progress.failure = Some(io_error(e)),
-            }
-        }
-        // Let every worker go: none waits for the writer any more.
-        for aborted in &shared.aborted {
-            aborted.store(true, Ordering::Relaxed);
-        }
-        drop(receivers);
-        drop(order);
+        shared.worker(0);
     });
-    // What the round's parts leave to the next round (all of them were read when the
-    // round did not fail).
+    let stopped = shared.stop.load(Ordering::Relaxed);
+    let turn = shared.turn.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let sink = shared.sink.into_inner().unwrap_or_else(PoisonError::into_inner);
+    progress.outcome.merge(sink.outcome);
+    progress.redone += turn.redone;
+    progress.truth = turn.truth;
+    if let Some(failure) = turn.failure {
+        progress.failure.get_or_insert(failure);
+    }
+    if stopped {
+        // A part failed, or the output's reader is gone: the rest is not read.
+        progress.stopped = true;
+        return;
+    }
+    if turn.head < count {
+        progress.failure.get_or_insert_with(|| io_error(io::Error::other("a worker stopped")));
+        return;
+    }
+    // What the round's parts leave to the next round (all of them were read).
     let scanned = shared.scanned.into_inner().unwrap_or_else(PoisonError::into_inner);
     match scanned.befores.into_iter().nth(count) {
         Some(before) => progress.before = before,
@@ -525,66 +468,468 @@ struct Shared<'s, R> {
     /// Told when `scanned` has more.
     scanned_more: Condvar,
     /// The next part to take.
-    next: Mutex<usize>,
-    /// The true state at the round's start, for the worker that takes its first part.
-    first: Mutex<Option<PushParser>>,
-    /// Whether each part's output is no longer wanted (its guess was wrong, or the round
-    /// failed).
-    aborted: Vec<AtomicBool>,
+    next: AtomicUsize,
+    /// The head ([`Turn::head`]), read without the lock.
+    head: AtomicUsize,
+    /// Set when the round stops early: a part failed, or the output's reader is gone.
+    stop: AtomicBool,
+    /// Whose turn it is, and what waits for it.
+    turn: Mutex<Turn<R>>,
+    /// Told when `turn` moves: a new head, fewer parked parts, or a stop.
+    turn_moved: Condvar,
+    /// Where the output and the results go: used by the worker of the head only.
+    sink: Mutex<Sink<'s, R>>,
+}
+
+/// Whose turn it is: the head, the part whose output goes out now (every part before it
+/// is out), and what waits for it.
+struct Turn<R> {
+    /// The head: a part of the round, or the round's count of parts once all are out.
+    head: usize,
+    /// The state the parts before the head end in, for the head's worker to take.
+    truth: Option<PushParser>,
+    /// The parts finished before their turn, by part: the worker that writes the part
+    /// before one writes it too.
+    parked: Vec<Option<Box<Parked<R>>>>,
+    /// For each worker: how many of its parts are parked, and the bytes of their output.
+    parked_by: Vec<(usize, usize)>,
+    /// For each worker: the buffers of its parked parts, written and given back.
+    returned: Vec<Vec<Vec<u8>>>,
+    /// Parts parsed again.
+    redone: usize,
+    failure: Option<Failure>,
+}
+
+/// A part finished before its turn, left by its worker for the worker of the part before.
+struct Parked<R> {
+    worker: usize,
+    /// The guessed state it started from (a part that starts from the true state is at
+    /// the head, never parked).
+    guess: PushParser,
+    /// The state it ended in.
+    end: PushParser,
+    outcome: Outcome,
+    result: R,
+    /// Its output.
+    held: Vec<Vec<u8>>,
+    held_bytes: usize,
+}
+
+/// Where the output and the parts' results go, in order.
+struct Sink<'s, R> {
+    /// Hands over output; false when its reader is gone.
+    deliver: &'s mut (dyn FnMut(&[u8]) -> bool + Send),
+    merge: &'s mut (dyn FnMut(R) + Send),
+    outcome: Outcome,
+}
+
+impl<R> Sink<'_, R> {
+    /// Hand `bytes` to the output; false when its reader is gone.
+    fn write(&mut self, bytes: &[u8]) -> bool {
+        (self.deliver)(bytes)
+    }
+
+    /// A part's outcome and result, after those of the parts before it.
+    fn merge(&mut self, outcome: Outcome, result: R) {
+        self.outcome.merge(outcome);
+        (self.merge)(result);
+    }
 }
 
 impl<R: Send> Shared<'_, R> {
-    /// Worker `w`: take the parts in order (saying so on `order`), parse each from its
-    /// start state, send its output on `sender`, taking buffers back from `free`.
-    fn worker(&self, w: usize, order: &Sender<usize>, sender: &SyncSender<Message<R>>, free: &Receiver<Vec<u8>>) {
+    /// Worker `w`: take the parts in order, read each, then parse it from its start state.
+    /// A part whose turn has come when it is taken (every part before it written: the
+    /// round's first, or one taken late) starts from the true state, which the worker of
+    /// the part before it left, and its output is written as it comes: no guess, no copy.
+    /// Any other starts from a guess, and its output is held, up to [`HELD`] bytes, until
+    /// its turn comes; then its worker checks the guess against the true state and writes
+    /// what it held and the rest as it comes (or, on a wrong guess, drops it and parses
+    /// the part again from the true state). A part finished before its turn is parked (up
+    /// to [`PARKED`] by worker) for the worker of the part before it to check and write,
+    /// and its worker takes the next part.
+    fn worker(&self, w: usize) {
         let count = self.cuts.len() - 1;
         let mut file: Option<File> = None;
         let mut warm = Vec::new();
         let mut header: Option<(u64, Vec<u8>)> = None;
         // The part being parsed: read once, scanned, then parsed from memory.
         let mut buf = Vec::new();
-        loop {
-            let k = {
-                let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
-                if *next >= count || order.send(w).is_err() {
-                    return;
-                }
-                *next += 1;
-                *next - 1
-            };
-            let started = self
-                .read_part(k, &mut file, &mut buf)
-                .and_then(|len| Ok((self.start(k, &mut file, &mut warm, &mut header)?, len)));
-            let (mut parser, bytes) = match started {
-                Ok((parser, len)) => (parser, &buf[..len]),
+        // Output buffers to fill again.
+        let mut free: Vec<Vec<u8>> = Vec::new();
+        while !self.stopped() {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            if k >= count {
+                return;
+            }
+            let len = match self.read_part(k, &mut file, &mut buf) {
+                Ok(len) => len,
                 Err(e) => {
                     self.broken();
-                    let failure = InputError::Io { name: self.context.name.clone(), source: e };
-                    let _ = sender.send(Message::Failed(Failure::Input(failure)));
+                    return self.fail(k, e);
+                }
+            };
+            let bytes = &buf[..len];
+            let at_the_head = k == 0 || (!GUESS_AT_THE_HEAD && self.head.load(Ordering::Acquire) == k);
+            let (mut parser, guess) = if at_the_head {
+                let Some(truth) = self.take_truth() else { return };
+                (truth, None)
+            } else {
+                match self.start(k, &mut file, &mut warm, &mut header) {
+                    Ok(guess) => (guess.clone(), Some(guess)),
+                    Err(e) => return self.fail(k, e),
+                }
+            };
+            let wrong = Cell::new(false);
+            let mut out = PartOut::new(self, w, k, guess, &wrong, &mut free);
+            let last = self.cuts[k + 1] >= self.context.len;
+            let stop = || wrong.get() || self.stopped();
+            let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut |c| out.send(c));
+            if !out.direct && !wrong.get() && !self.stopped() {
+                // Finished before its turn: parked, or its turn came.
+                let Some(done) = out.finished_early(parser, outcome, result) else { continue };
+                if out.direct {
+                    let (parser, outcome, result) = done;
+                    drop(out);
+                    self.complete(w, k, parser, outcome, result, &mut free);
                     continue;
                 }
-            };
-            let _ = sender.send(Message::Start((k > 0).then(|| Box::new(parser.clone()))));
-            let aborted = &self.aborted[k];
-            let mut send = |chunk: &mut Vec<u8>| {
-                if aborted.load(Ordering::Relaxed) {
-                    // A wrong guess's output: dropped.
-                    chunk.clear();
-                } else if !chunk.is_empty() {
-                    let mut fresh = free.try_recv().unwrap_or_default();
-                    fresh.clear();
-                    // Waits while AHEAD chunks wait for the writer.
-                    let _ = sender.send(Message::Chunk(std::mem::replace(chunk, fresh)));
+                // A wrong guess: parsed again below.
+            } else if out.direct {
+                drop(out);
+                if !self.stopped() {
+                    self.complete(w, k, parser, outcome, result, &mut free);
                 }
-                chunk.reserve(ROOM);
-            };
-            let last = self.cuts[k + 1] >= self.context.len;
-            let stop = || aborted.load(Ordering::Relaxed);
-            let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut send);
-            let _ = sender.send(Message::Done(Box::new(outcome), result, Box::new(parser)));
+                continue;
+            }
+            if self.stopped() {
+                return;
+            }
+            // A wrong guess, found at its turn: the part parsed again from the true state,
+            // here.
+            let Some(truth) = out.truth.take() else { return };
+            drop(out);
+            self.redone();
+            let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
+            let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, &mut sink, &mut free);
+            self.write_from(w, k, end, outcome, result, &mut sink, &mut free);
         }
     }
 
+    /// Whether the round stops early.
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Stop the round: a part failed, or the output's reader is gone.
+    fn halt(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _turn = self.lock_turn();
+        self.turn_moved.notify_all();
+    }
+
+    fn lock_turn(&self) -> std::sync::MutexGuard<'_, Turn<R>> {
+        self.turn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Wait on `turn` until it moves.
+    fn wait<'g>(&self, turn: std::sync::MutexGuard<'g, Turn<R>>) -> std::sync::MutexGuard<'g, Turn<R>> {
+        self.turn_moved.wait(turn).unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The true state at the head, left by the worker of the part before it.
+    fn take_truth(&self) -> Option<PushParser> {
+        let mut truth = self.lock_turn().truth.take()?;
+        truth.take_stats();
+        Some(truth)
+    }
+
+    /// Part `k` could not be read: report it once the parts before it are written, and
+    /// stop the round.
+    fn fail(&self, k: usize, e: io::Error) {
+        let mut turn = self.lock_turn();
+        while turn.head != k && !self.stopped() {
+            turn = self.wait(turn);
+        }
+        let failure = InputError::Io { name: self.context.name.clone(), source: e };
+        turn.failure.get_or_insert(Failure::Input(failure));
+        drop(turn);
+        self.halt();
+    }
+
+    /// A part was parsed again (its guess was wrong): the warm-ups were too short for
+    /// this input, longer from now on.
+    fn redone(&self) {
+        self.lock_turn().redone += 1;
+        let Context { plan, min_warm_up, .. } = self.context;
+        let longer = min_warm_up.load(Ordering::Relaxed).saturating_mul(4).min(plan.warm_up);
+        min_warm_up.fetch_max(longer, Ordering::Relaxed);
+    }
+
+    /// Parse part `k`'s `bytes` from the true state `truth`, at its turn, its output
+    /// written through `sink` as it comes. Returns its end state, outcome and result.
+    fn parse_at_the_head(
+        &self,
+        k: usize,
+        mut truth: PushParser,
+        bytes: &[u8],
+        sink: &mut Sink<'_, R>,
+        free: &mut Vec<Vec<u8>>,
+    ) -> (PushParser, Outcome, R) {
+        truth.take_stats();
+        let last = self.cuts[k + 1] >= self.context.len;
+        let stop = || self.stopped();
+        let mut write = |chunk: &mut Vec<u8>| {
+            if !chunk.is_empty() && !self.stopped() && !sink.write(chunk) {
+                self.halt();
+            }
+            chunk.clear();
+            room(chunk, free);
+        };
+        let (outcome, result) = (self.context.work)(&mut truth, bytes, last, &stop, &mut write);
+        (truth, outcome, result)
+    }
+
+    /// Part `k` (worker `w`'s), at its turn, is parsed and written: merge its `outcome`
+    /// and `result`, and leave its `end` state to the next.
+    fn complete(&self, w: usize, k: usize, end: PushParser, outcome: Outcome, result: R, free: &mut Vec<Vec<u8>>) {
+        let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
+        self.write_from(w, k, end, outcome, result, &mut sink, free);
+    }
+
+    /// [`Shared::complete`] with the output held: then write the parts parked after it
+    /// (checking each one's guess against the state the part before it ended in, and
+    /// parsing it again here when it is wrong), and move the head to the first part not
+    /// finished, with the state the parts before it end in.
+    #[allow(clippy::too_many_arguments)]
+    fn write_from(
+        &self,
+        w: usize,
+        k: usize,
+        end: PushParser,
+        outcome: Outcome,
+        result: R,
+        sink: &mut Sink<'_, R>,
+        free: &mut Vec<Vec<u8>>,
+    ) {
+        sink.merge(outcome, result);
+        let captures = self.context.plan.captures;
+        let mut end = end;
+        // The buffers of the parked part just written, to give back to their worker.
+        let mut written: Option<(usize, Vec<Vec<u8>>)> = None;
+        for j in k + 1.. {
+            let parked = {
+                let mut turn = self.lock_turn();
+                if let Some((owner, mut buffers)) = written.take() {
+                    buffers.iter_mut().for_each(Vec::clear);
+                    match owner == w {
+                        true => free.append(&mut buffers),
+                        false => turn.returned[owner].append(&mut buffers),
+                    }
+                }
+                let parked = turn.parked.get_mut(j).and_then(Option::take);
+                let Some(parked) = parked else {
+                    turn.truth = Some(end);
+                    turn.head = j;
+                    self.head.store(j, Ordering::Release);
+                    self.turn_moved.notify_all();
+                    return;
+                };
+                let by = &mut turn.parked_by[parked.worker];
+                *by = (by.0 - 1, by.1 - parked.held_bytes);
+                // Its worker may park more now.
+                self.turn_moved.notify_all();
+                parked
+            };
+            if self.stopped() {
+                return;
+            }
+            let Parked { worker, guess, end: parked_end, outcome, result, held, .. } = *parked;
+            if guess.agrees(&end, captures) {
+                for chunk in &held {
+                    if !sink.write(chunk) {
+                        return self.halt();
+                    }
+                }
+                sink.merge(outcome, result);
+                end = parked_end;
+            } else {
+                // A wrong guess: the part parsed again from the true state, here.
+                self.redone();
+                let (start, stop) = (self.cuts[j], self.cuts[j + 1]);
+                let bytes = match read_part(self.context.plan.path, start, stop) {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        let failure = InputError::Io { name: self.context.name.clone(), source: e };
+                        self.lock_turn().failure.get_or_insert(Failure::Input(failure));
+                        return self.halt();
+                    }
+                };
+                let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, sink, free);
+                sink.merge(outcome, result);
+                end = again;
+            }
+            written = Some((worker, held));
+        }
+    }
+}
+
+/// Give `chunk` (empty) room for a chunk: a recycled buffer from `free` when it has none.
+fn room(chunk: &mut Vec<u8>, free: &mut Vec<Vec<u8>>) {
+    if chunk.capacity() < ROOM {
+        if let Some(fresh) = free.pop() {
+            *chunk = fresh;
+        }
+    }
+    chunk.reserve(ROOM);
+}
+
+/// The output of a part being parsed by worker `w`: written as it comes at the part's
+/// turn (`direct`), else held until it comes.
+struct PartOut<'p, 's, R> {
+    shared: &'p Shared<'s, R>,
+    w: usize,
+    k: usize,
+    /// The guess the part started from, until it is checked.
+    guess: Option<PushParser>,
+    /// Whether the part's turn came and its start state is the true one: its output is
+    /// written as it comes.
+    direct: bool,
+    /// The output held until the part's turn.
+    held: Vec<Vec<u8>>,
+    held_bytes: usize,
+    /// Set when the guess was found wrong: the parse stops, its output is dropped, and
+    /// the part is parsed again from `truth`.
+    wrong: &'p Cell<bool>,
+    truth: Option<PushParser>,
+    free: &'p mut Vec<Vec<u8>>,
+}
+
+impl<'p, 's, R: Send> PartOut<'p, 's, R> {
+    /// The output of part `k`, started from `guess` (else the true state, at its turn).
+    fn new(
+        shared: &'p Shared<'s, R>,
+        w: usize,
+        k: usize,
+        guess: Option<PushParser>,
+        wrong: &'p Cell<bool>,
+        free: &'p mut Vec<Vec<u8>>,
+    ) -> Self {
+        let direct = guess.is_none();
+        PartOut { shared, w, k, guess, direct, held: Vec::new(), held_bytes: 0, wrong, truth: None, free }
+    }
+
+    /// The work's `send`: write `chunk` at the part's turn, else hold it (waiting for the
+    /// turn when [`HELD`] bytes would be held).
+    fn send(&mut self, chunk: &mut Vec<u8>) {
+        if !chunk.is_empty() && !self.wrong.get() && !self.shared.stopped() {
+            if !self.direct {
+                self.take_turn_if(chunk.len());
+            }
+            if self.direct {
+                let mut sink = self.shared.sink.lock().unwrap_or_else(PoisonError::into_inner);
+                if !sink.write(chunk) {
+                    drop(sink);
+                    self.shared.halt();
+                }
+            } else if !self.wrong.get() {
+                let fresh = self.fresh();
+                self.held_bytes += chunk.len();
+                self.held.push(std::mem::replace(chunk, fresh));
+            }
+        }
+        chunk.clear();
+        room(chunk, self.free);
+    }
+
+    /// An empty buffer: one of the worker's, or one the head gave back.
+    fn fresh(&mut self) -> Vec<u8> {
+        if self.free.is_empty() {
+            let mut turn = self.shared.lock_turn();
+            self.free.append(&mut turn.returned[self.w]);
+        }
+        self.free.pop().unwrap_or_default()
+    }
+
+    /// Take the part's turn if it has come, or wait for it when `more` bytes would hold
+    /// more than [`HELD`] (with those of the worker's parked parts).
+    fn take_turn_if(&mut self, more: usize) {
+        let shared = self.shared;
+        let mut turn = shared.lock_turn();
+        loop {
+            if shared.stopped() {
+                return;
+            }
+            if turn.head == self.k {
+                break;
+            }
+            if self.held_bytes + more + turn.parked_by[self.w].1 <= HELD {
+                return;
+            }
+            turn = shared.wait(turn);
+        }
+        let truth = turn.truth.take();
+        drop(turn);
+        self.check(truth);
+    }
+
+    /// The part's turn has come: check its guess against the true state. Right, write
+    /// what it held (and the rest as it comes); wrong, drop it and keep the true state to
+    /// parse the part again from.
+    fn check(&mut self, truth: Option<PushParser>) {
+        let captures = self.shared.context.plan.captures;
+        let right = matches!((&self.guess, &truth), (Some(guess), Some(truth)) if guess.agrees(truth, captures));
+        let mut held = std::mem::take(&mut self.held);
+        self.held_bytes = 0;
+        if right {
+            self.direct = true;
+            let mut sink = self.shared.sink.lock().unwrap_or_else(PoisonError::into_inner);
+            for chunk in &held {
+                if !sink.write(chunk) {
+                    drop(sink);
+                    self.shared.halt();
+                    break;
+                }
+            }
+        } else {
+            self.wrong.set(true);
+            self.truth = truth;
+        }
+        held.iter_mut().for_each(Vec::clear);
+        self.free.append(&mut held);
+    }
+
+    /// The part is parsed (from its guess) before its turn: park it for the worker of
+    /// the part before (`None`), or, when it may not park more, wait; if its turn comes
+    /// first, check the guess ([`PartOut::check`]) and give the parse back.
+    fn finished_early(&mut self, end: PushParser, outcome: Outcome, result: R) -> Option<(PushParser, Outcome, R)> {
+        let shared = self.shared;
+        let mut turn = shared.lock_turn();
+        loop {
+            if shared.stopped() {
+                return None;
+            }
+            if turn.head == self.k {
+                let truth = turn.truth.take();
+                drop(turn);
+                self.check(truth);
+                return Some((end, outcome, result));
+            }
+            if turn.parked_by[self.w].0 < PARKED {
+                let guess = self.guess.take()?;
+                let held = std::mem::take(&mut self.held);
+                let held_bytes = std::mem::replace(&mut self.held_bytes, 0);
+                let by = &mut turn.parked_by[self.w];
+                *by = (by.0 + 1, by.1 + held_bytes);
+                turn.parked[self.k] =
+                    Some(Box::new(Parked { worker: self.w, guess, end, outcome, result, held, held_bytes }));
+                return None;
+            }
+            turn = shared.wait(turn);
+        }
+    }
+}
+
+impl<R: Send> Shared<'_, R> {
     /// Read part `k` into the front of `buf` (through `file`, opened on first use), scan
     /// it on the way, [`READ_STEP`] bytes at a time (each step scanned while it is in the
     /// core's cache), and fold what the parts read so far leave at the cuts after them,
@@ -637,8 +982,8 @@ impl<R: Send> Shared<'_, R> {
         }
     }
 
-    /// The state part `k` starts from: the true one for the round's first part, else a
-    /// guess (reading its warm-up through `file`).
+    /// The guessed state part `k` (not the round's first) starts from, once the parts
+    /// before it are read (reading its warm-up through `file`).
     fn start(
         &self,
         k: usize,
@@ -646,10 +991,6 @@ impl<R: Send> Shared<'_, R> {
         warm: &mut Vec<u8>,
         header: &mut Option<(u64, Vec<u8>)>,
     ) -> io::Result<PushParser> {
-        if k == 0 {
-            let first = self.first.lock().unwrap_or_else(PoisonError::into_inner).take();
-            return first.ok_or_else(|| io::Error::other("no start state"));
-        }
         let before = self.before(k)?;
         let file = match file {
             Some(file) => file,
@@ -719,15 +1060,6 @@ fn read_part(path: &Path, start: u64, end: u64) -> io::Result<Vec<u8>> {
     let mut bytes = vec![0; usize::try_from(end - start).map_err(io::Error::other)?];
     file.read_exact(&mut bytes)?;
     Ok(bytes)
-}
-
-/// Receive and drop what a worker sends for a part, up to its end.
-fn drain<R>(receiver: &Receiver<Message<R>>) {
-    while let Ok(message) = receiver.recv() {
-        if matches!(message, Message::Done(..) | Message::Failed(_)) {
-            break;
-        }
-    }
 }
 
 /// What a part holds, found as it is read, before it is parsed (see [`PartScanner`]).
@@ -968,7 +1300,10 @@ mod tests {
             (outcome, ())
         };
         let mut all = Vec::new();
-        let mut deliver = |bytes: &[u8]| all.extend_from_slice(bytes);
+        let mut deliver = |bytes: &[u8]| {
+            all.extend_from_slice(bytes);
+            true
+        };
         let (_, redone) = match cuts {
             Some(cuts) => run_cut(plan, cuts, &work, &mut deliver, &mut |()| {}),
             None => run_parts(plan, &work, &mut deliver, &mut |()| {}),
@@ -1066,6 +1401,98 @@ mod tests {
                 assert_eq!(scan.found, expected, "chunks of {size}, tail of {}", tail.len());
             }
         }
+    }
+
+    #[test]
+    fn wrong_guesses_are_parsed_again_with_the_same_output() {
+        // Warm-ups of a line or none: most guesses of netstat -s and /proc parts are wrong
+        // (a part's first rows read without their section). A wrong guess is found by
+        // the part's own worker when its turn comes while it parses (its output is then
+        // dropped and the part parsed again), or by the worker of the part before it when
+        // the part was parked: part sizes from a few lines to a few kilobytes give both.
+        let mut proc = include_bytes!("../../tests/fixtures/captured/deb12_proc-net-netstat.txt").to_vec();
+        proc.extend_from_slice(include_bytes!("../../tests/fixtures/captured/deb12_proc-net-snmp.txt"));
+        let stat = include_bytes!("../../tests/fixtures/captured/deb12_periodic_netstat-s.txt");
+        let inputs = [
+            ("netstat-s", Format::NetstatS, stat[..stat.len().min(20_000)].to_vec()),
+            ("proc", Format::ProcNetstat, periodic(&proc, 3)),
+            ("ss", Format::Ss, ss_log(3, 40)),
+        ];
+        for (label, format, input) in inputs {
+            let path = std::env::temp_dir().join(format!("netsift-split-wrong-{label}-{}.txt", std::process::id()));
+            std::fs::write(&path, &input).expect("temp file");
+            let mut redone = 0;
+            for warm_up in [0, 100] {
+                let plan = Plan {
+                    path: &path,
+                    format,
+                    workers: 2,
+                    part_size: u64::MAX,
+                    captures: true,
+                    warm_up,
+                    min_warm_up: 0,
+                };
+                let (whole, _) = events_of(plan, Some(&[0, input.len() as u64]));
+                for workers in [2, 3] {
+                    for part_size in [150, 400, 1500, 5000] {
+                        let plan = Plan { workers, part_size, ..plan };
+                        let (split, again) = events_of(plan, None);
+                        assert!(split == whole, "{label} warm-up {warm_up}, {workers} workers, parts of {part_size}");
+                        redone += again;
+                    }
+                }
+            }
+            assert!(redone > 10, "{label}: {redone} parts parsed again");
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    #[test]
+    fn a_reader_that_stops_stops_the_workers() {
+        // The output's reader goes after the first bytes (a closed pipe): nothing more is
+        // handed over, and the workers stop within a few parts.
+        let input = ss_log(2, 4000);
+        let path = std::env::temp_dir().join(format!("netsift-split-stop-{}.txt", std::process::id()));
+        std::fs::write(&path, &input).expect("temp file");
+        let plan = Plan {
+            path: &path,
+            format: Format::Ss,
+            workers: 2,
+            part_size: 2048,
+            captures: true,
+            warm_up: WARM_UP,
+            min_warm_up: EVENTS_WARM_UP,
+        };
+        let parsed = AtomicU64::new(0);
+        let work = |parser: &mut PushParser,
+                    bytes: &[u8],
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    send: &mut dyn FnMut(&mut Vec<u8>)| {
+            let mut out = Vec::new();
+            let mut outcome = Outcome::default();
+            let mut sink = |_: &str, ev: &Event<'_>| {
+                netsift::events::json::write_event(&mut out, ev);
+                if out.len() >= 1 << 10 {
+                    send(&mut out);
+                }
+            };
+            parse_part(parser, bytes, "stop", last, &mut outcome, stop, &mut sink);
+            send(&mut out);
+            parsed.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            (outcome, ())
+        };
+        let mut calls = 0;
+        let mut deliver = |_: &[u8]| {
+            calls += 1;
+            false
+        };
+        let outcome = run(plan, &work, &mut deliver, &mut |()| {}).expect("no failure");
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(calls, 1, "output handed over after its reader went");
+        let parsed = parsed.load(Ordering::Relaxed);
+        assert!(parsed < 20 * 2048, "{parsed} of {} bytes parsed after the reader went", input.len());
+        assert!(outcome.bytes < input.len() as u64);
     }
 
     /// The inputs the scan tests read, with their format: periodic netstat -s, /proc and
