@@ -1,23 +1,35 @@
 //! One big file on many cores: `count --jobs N FILE` and `events --jobs N FILE`.
 //!
 //! The file is cut at line starts into parts, read in rounds of [`ROUND`] parts. Workers
-//! take a round's parts in order; a part after the first starts from a state guessed from
-//! the bytes just before it (see `netsift::push::split`), and the calling thread, the
-//! writer, which sees the parts in order, keeps a part's output only when its guess agrees
-//! with the state the parts before it ended in. Otherwise it drops that output and parses
-//! the part again itself from the true state. So the output is byte for byte that of one
-//! parse, and only the speed depends on the guesses.
+//! (the calling thread is one of them) take a round's parts in order. The *head* is the
+//! first part whose output is not all out: every part before it is written and merged,
+//! and the state they end in, the true state at its cut, is known. A part that is the
+//! head when its worker takes it starts from that true state and writes its output as
+//! it comes. Any other starts from a state guessed from the bytes just before it (see
+//! `netsift::push::split`) and holds its output; when its turn comes, its worker checks
+//! the guess against the true state: right, it writes what it held and the rest as it
+//! comes; wrong, it drops it and parses the part again from the true state. So the
+//! output is byte for byte that of one parse, and only the speed depends on the guesses.
 //!
 //! ```text
 //!   each round of parts, a worker takes the next part and:
 //!     reads it into memory, once; scans it ─▶ its lines (+ last ss headers, + capture
 //!       marks when the output shows capture numbers), folded with those of the parts
 //!       before it ─▶ line number, capture state, last header, last opening line at each cut
-//!     first part: the true state ─▶ Start [chunks…] Done(end state) ──────────┐
-//!     part 2: waits for part 1's scan (not its parse), guesses ─▶ Start(guess) ┼─▶ writer: guess = end
-//!       [chunks…] Done                                                         │   of part 1? keep : redo
-//!     part 3 …                                                                ┘
+//!     the head: the true state ─▶ parse, writing ─▶ end state E, the head moves on ──┐
+//!     a later part: waits for the scans before it (not the parses), guesses G ─▶    │
+//!       parse, holding ─▶ … its turn: G agrees with E? write, go on : drop, parse again ◀┘
+//!       from E, writing
 //! ```
+//!
+//! Each worker writes its own parts' output, from its own core's cache, a [`CHUNK`] per
+//! write, and waits only when it runs too far ahead: a worker whose part finishes before
+//! its turn waits for it (or, when the part has no output, as for `count`, parks it for
+//! the worker of the part before it to check and merge, up to [`PARKED`] parts, and
+//! takes the next). This replaced a writer thread fed 64 KiB chunks through channels,
+//! which cost `events --jobs 2` on 100 MB of /proc 12,000 context switches (now about
+//! 700, most of them the machine's other work) and the writer's copying of chunks that
+//! another core wrote.
 //!
 //! Each byte of a part goes through a read once: the scan and the parse read the part's
 //! copy in memory (the file read twice, a scan pass then a parse pass, cost as much CPU
@@ -42,19 +54,20 @@
 //! parsed twice, not every one. So parts can be small, which `events` needs: its output
 //! is up to 9× its input.
 //!
-//! Memory stays bounded: a worker holds one part (at most [`MAX_PART_SIZE`]); its output
-//! waits for the writer in at most [`AHEAD`] chunks of about [`CHUNK`] bytes (the writer
-//! gives each written chunk back to the worker that filled it, for its next one), and a
-//! worker ahead of the part being written waits when they are full; a round's scans keep
-//! a few hundred bytes per part, and the rounds keep the number of parts bounded whatever
-//! the file's size.
+//! Memory stays bounded: a worker holds one part (at most [`MAX_PART_SIZE`]); the output
+//! of a part not at the head waits in at most [`HELD`] bytes (then its worker waits for
+//! its turn), in buffers the worker fills again; a worker parks at most [`PARKED`] parts;
+//! a round's scans keep a few hundred bytes per part, and the rounds keep the number of
+//! parts bounded whatever the file's size. A failure to read a part is reported once the
+//! parts before it are out, and stops the workers; so does an output whose reader is
+//! gone (a closed pipe): `deliver` says so.
 
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use netsift::push::{CaptureMarks, CaptureState, Position};
 use netsift::{Event, Format, PushParser};
@@ -71,7 +84,7 @@ pub const PART_SIZE: u64 = 1 << 20;
 pub const MAX_PART_SIZE: u64 = 8 << 20;
 
 /// The parts' size for `events`: a part's output waits in memory while the part before it
-/// is written, and weighs up to 9× the part (see [`AHEAD`]).
+/// is written, and weighs up to 9× the part (see [`HELD`]).
 pub const EVENTS_PART_SIZE: u64 = 128 << 10;
 
 /// How many bytes before its part a guess reads, at most.
@@ -88,22 +101,24 @@ pub const EVENTS_WARM_UP: u64 = 4 << 10;
 pub const COUNT_WARM_UP: u64 = 8 << 10;
 
 /// The output a part's work hands over at a time (see [`PartWork`]): the worker of the
-/// part being written hands each to the output in one write.
-pub const CHUNK: usize = 256 << 10;
+/// part being written hands each to the output in one write (with 64 KiB chunks, 5,000
+/// wake-ups of a writer thread per 100 MB of /proc input were the cost of `--jobs 2`).
+pub const CHUNK: usize = 128 << 10;
 
 /// The room of an output buffer: a chunk, and the event that goes past [`CHUNK`].
 const ROOM: usize = CHUNK + (16 << 10);
 
-/// The output a worker may hold for parts that are not the head yet (the part it parses
-/// and the parts it parked): past it, it waits for its part's turn. A part of
-/// [`EVENTS_PART_SIZE`] writes at most about 1.2 MiB (/proc's JSON is 9× its bytes), so
-/// the worker ahead seldom waits. The unit tests below wait after 2 KiB, so that their
-/// parts do.
-const HELD: usize = if cfg!(test) { 2 << 10 } else { 2 << 20 };
+/// The output a worker may hold for a part that is not the head yet: past it, it waits
+/// for the part's turn. A part of [`EVENTS_PART_SIZE`] writes about 230 KiB of netstat's
+/// JSON and 1.2 MiB of /proc's (9× its bytes): the worker ahead seldom waits before the
+/// end of its part. Peak RSS of `events --jobs 2` on the four 100 MB inputs: 7.4 to 9.2
+/// MB (with 2 MiB and 256 KiB chunks, up to 14.5 MB). The unit tests below wait after 2
+/// KiB, so that their parts do.
+const HELD: usize = if cfg!(test) { 2 << 10 } else { 1 << 20 };
 
-/// The finished parts a worker may park, waiting for their turn, before it waits too:
-/// their results wait with them (a part's rows, for `view`). The unit tests below park
-/// one, so that their workers wait.
+/// The finished parts without output (`count`, `view`) a worker may park, waiting for
+/// their turn, before it waits too: their results wait with them (a part's rows, for
+/// `view`). The unit tests below park one, so that their workers wait.
 const PARKED: usize = if cfg!(test) { 1 } else { 4 };
 
 /// Whether a part whose turn has come when its worker takes it is guessed all the same
@@ -112,11 +127,12 @@ const PARKED: usize = if cfg!(test) { 1 } else { 4 };
 const GUESS_AT_THE_HEAD: bool = cfg!(test);
 
 /// Parts per round: a round keeps what its parts' scans leave at each cut, a few hundred
-/// bytes per part, and the end of a round, where a worker may wait for the other's last
-/// part, costs about half a part (the 100 parts of `count` on 100 MB are one round; with
-/// rounds of 64 they were two, the first ending with a worker idle for up to 1 MiB). The
-/// unit tests below use rounds of 3 parts, so that their parts cross rounds.
-const ROUND: usize = if cfg!(test) { 3 } else { 256 };
+/// bytes per part, and its workers' buffers, and the end of a round, where a worker may
+/// wait for the other's last part, costs about half a part (the 800 parts of `events` on
+/// 100 MB are one round; in rounds of 256, each round's new thread filled its buffers
+/// again: 4,500 page faults where one round takes 1,400). The unit tests below use
+/// rounds of 3 parts, so that their parts cross rounds.
+const ROUND: usize = if cfg!(test) { 3 } else { 1024 };
 
 /// The work on one part: parse its bytes with `parser` (finishing it when `last`),
 /// giving up when `stop` says so. Its output goes through `send`, which hands
@@ -176,7 +192,10 @@ pub struct Plan<'p> {
 }
 
 /// Parse the file in parts as `plan` says, with `work` on each part, handing the output
-/// to `deliver` in order and the parts' results to `merge`. Returns the outcome.
+/// to `deliver` in order and the parts' results to `merge` (both called by the worker
+/// of the part at the head, on its thread). `deliver` returns false when the output's
+/// reader is gone: then the workers stop, and the outcome is that of the parts read.
+/// Returns the outcome.
 pub fn run<R: Send>(
     plan: Plan<'_>,
     work: &PartWork<'_, R>,
@@ -306,7 +325,7 @@ struct Context<'c, R> {
     work: &'c PartWork<'c, R>,
 }
 
-/// Where the reading of the file is, between parts: the writer's.
+/// Where the reading of the file is, between rounds.
 struct Progress {
     /// What the parts so far leave to the next.
     before: Before,
@@ -415,10 +434,10 @@ fn round<R: Send>(
             head: 0,
             truth: Some(first),
             parked: (0..count).map(|_| None).collect(),
-            parked_by: vec![(0, 0); workers],
-            returned: (0..workers).map(|_| Vec::new()).collect(),
+            parked_by: vec![0; workers],
             redone: 0,
             failure: None,
+            waiting: 0,
         }),
         turn_moved: Condvar::new(),
         sink: Mutex::new(Sink { deliver, merge, outcome: Outcome::default() }),
@@ -491,16 +510,18 @@ struct Turn<R> {
     /// The parts finished before their turn, by part: the worker that writes the part
     /// before one writes it too.
     parked: Vec<Option<Box<Parked<R>>>>,
-    /// For each worker: how many of its parts are parked, and the bytes of their output.
-    parked_by: Vec<(usize, usize)>,
-    /// For each worker: the buffers of its parked parts, written and given back.
-    returned: Vec<Vec<Vec<u8>>>,
+    /// For each worker: how many of its parts are parked.
+    parked_by: Vec<usize>,
     /// Parts parsed again.
     redone: usize,
     failure: Option<Failure>,
+    /// Workers waiting for the turn to move.
+    waiting: usize,
 }
 
-/// A part finished before its turn, left by its worker for the worker of the part before.
+/// A part without output (`count`, `view`) finished before its turn, left by its worker
+/// for the worker of the part before. (A part with output waits for its turn: its worker
+/// writes it, so that no worker writes bytes another core made.)
 struct Parked<R> {
     worker: usize,
     /// The guessed state it started from (a part that starts from the true state is at
@@ -510,9 +531,6 @@ struct Parked<R> {
     end: PushParser,
     outcome: Outcome,
     result: R,
-    /// Its output.
-    held: Vec<Vec<u8>>,
-    held_bytes: usize,
 }
 
 /// Where the output and the parts' results go, in order.
@@ -590,14 +608,14 @@ impl<R: Send> Shared<'_, R> {
                 if out.direct {
                     let (parser, outcome, result) = done;
                     drop(out);
-                    self.complete(w, k, parser, outcome, result, &mut free);
+                    self.complete(k, parser, outcome, result, &mut free);
                     continue;
                 }
                 // A wrong guess: parsed again below.
             } else if out.direct {
                 drop(out);
                 if !self.stopped() {
-                    self.complete(w, k, parser, outcome, result, &mut free);
+                    self.complete(k, parser, outcome, result, &mut free);
                 }
                 continue;
             }
@@ -611,7 +629,7 @@ impl<R: Send> Shared<'_, R> {
             self.redone();
             let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
             let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, &mut sink, &mut free);
-            self.write_from(w, k, end, outcome, result, &mut sink, &mut free);
+            self.write_from(k, end, outcome, result, sink, &mut free);
         }
     }
 
@@ -623,17 +641,30 @@ impl<R: Send> Shared<'_, R> {
     /// Stop the round: a part failed, or the output's reader is gone.
     fn halt(&self) {
         self.stop.store(true, Ordering::Relaxed);
-        let _turn = self.lock_turn();
+        drop(self.lock_turn());
         self.turn_moved.notify_all();
     }
 
-    fn lock_turn(&self) -> std::sync::MutexGuard<'_, Turn<R>> {
+    fn lock_turn(&self) -> MutexGuard<'_, Turn<R>> {
         self.turn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Wait on `turn` until it moves.
-    fn wait<'g>(&self, turn: std::sync::MutexGuard<'g, Turn<R>>) -> std::sync::MutexGuard<'g, Turn<R>> {
-        self.turn_moved.wait(turn).unwrap_or_else(PoisonError::into_inner)
+    fn wait<'g>(&self, mut turn: MutexGuard<'g, Turn<R>>) -> MutexGuard<'g, Turn<R>> {
+        turn.waiting += 1;
+        let mut turn = self.turn_moved.wait(turn).unwrap_or_else(PoisonError::into_inner);
+        turn.waiting -= 1;
+        turn
+    }
+
+    /// `turn` moved: let it go, then wake the workers waiting for it, if any (after the
+    /// lock is let go, so that they do not wait for it again).
+    fn moved(&self, turn: MutexGuard<'_, Turn<R>>) {
+        let waiting = turn.waiting > 0;
+        drop(turn);
+        if waiting {
+            self.turn_moved.notify_all();
+        }
     }
 
     /// The true state at the head, left by the worker of the part before it.
@@ -691,84 +722,68 @@ impl<R: Send> Shared<'_, R> {
 
     /// Part `k` (worker `w`'s), at its turn, is parsed and written: merge its `outcome`
     /// and `result`, and leave its `end` state to the next.
-    fn complete(&self, w: usize, k: usize, end: PushParser, outcome: Outcome, result: R, free: &mut Vec<Vec<u8>>) {
-        let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
-        self.write_from(w, k, end, outcome, result, &mut sink, free);
+    fn complete(&self, k: usize, end: PushParser, outcome: Outcome, result: R, free: &mut Vec<Vec<u8>>) {
+        let sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
+        self.write_from(k, end, outcome, result, sink, free);
     }
 
-    /// [`Shared::complete`] with the output held: then write the parts parked after it
-    /// (checking each one's guess against the state the part before it ended in, and
-    /// parsing it again here when it is wrong), and move the head to the first part not
-    /// finished, with the state the parts before it end in.
+    /// [`Shared::complete`] with the output held (`sink`): then write the parts parked
+    /// after it (checking each one's guess against the state the part before it ended in,
+    /// and parsing it again here when it is wrong), and move the head to the first part
+    /// not finished, with the state the parts before it end in (the output let go first:
+    /// the new head's worker takes it at once).
     #[allow(clippy::too_many_arguments)]
     fn write_from(
         &self,
-        w: usize,
         k: usize,
         end: PushParser,
         outcome: Outcome,
         result: R,
-        sink: &mut Sink<'_, R>,
+        mut sink: MutexGuard<'_, Sink<'_, R>>,
         free: &mut Vec<Vec<u8>>,
     ) {
         sink.merge(outcome, result);
         let captures = self.context.plan.captures;
         let mut end = end;
-        // The buffers of the parked part just written, to give back to their worker.
-        let mut written: Option<(usize, Vec<Vec<u8>>)> = None;
         for j in k + 1.. {
             let parked = {
                 let mut turn = self.lock_turn();
-                if let Some((owner, mut buffers)) = written.take() {
-                    buffers.iter_mut().for_each(Vec::clear);
-                    match owner == w {
-                        true => free.append(&mut buffers),
-                        false => turn.returned[owner].append(&mut buffers),
-                    }
-                }
                 let parked = turn.parked.get_mut(j).and_then(Option::take);
                 let Some(parked) = parked else {
+                    drop(sink);
                     turn.truth = Some(end);
                     turn.head = j;
                     self.head.store(j, Ordering::Release);
-                    self.turn_moved.notify_all();
-                    return;
+                    return self.moved(turn);
                 };
-                let by = &mut turn.parked_by[parked.worker];
-                *by = (by.0 - 1, by.1 - parked.held_bytes);
+                turn.parked_by[parked.worker] -= 1;
                 // Its worker may park more now.
-                self.turn_moved.notify_all();
+                self.moved(turn);
                 parked
             };
             if self.stopped() {
                 return;
             }
-            let Parked { worker, guess, end: parked_end, outcome, result, held, .. } = *parked;
+            let Parked { guess, end: parked_end, outcome, result, .. } = *parked;
             if guess.agrees(&end, captures) {
-                for chunk in &held {
-                    if !sink.write(chunk) {
-                        return self.halt();
-                    }
-                }
                 sink.merge(outcome, result);
                 end = parked_end;
-            } else {
-                // A wrong guess: the part parsed again from the true state, here.
-                self.redone();
-                let (start, stop) = (self.cuts[j], self.cuts[j + 1]);
-                let bytes = match read_part(self.context.plan.path, start, stop) {
-                    Ok(bytes) => bytes,
-                    Err(e) => {
-                        let failure = InputError::Io { name: self.context.name.clone(), source: e };
-                        self.lock_turn().failure.get_or_insert(Failure::Input(failure));
-                        return self.halt();
-                    }
-                };
-                let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, sink, free);
-                sink.merge(outcome, result);
-                end = again;
+                continue;
             }
-            written = Some((worker, held));
+            // A wrong guess: the part parsed again from the true state, here.
+            self.redone();
+            let (start, stop) = (self.cuts[j], self.cuts[j + 1]);
+            let bytes = match read_part(self.context.plan.path, start, stop) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    let failure = InputError::Io { name: self.context.name.clone(), source: e };
+                    self.lock_turn().failure.get_or_insert(Failure::Input(failure));
+                    return self.halt();
+                }
+            };
+            let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, &mut sink, free);
+            sink.merge(outcome, result);
+            end = again;
         }
     }
 }
@@ -832,7 +847,7 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
                     self.shared.halt();
                 }
             } else if !self.wrong.get() {
-                let fresh = self.fresh();
+                let fresh = self.free.pop().unwrap_or_default();
                 self.held_bytes += chunk.len();
                 self.held.push(std::mem::replace(chunk, fresh));
             }
@@ -841,17 +856,8 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
         room(chunk, self.free);
     }
 
-    /// An empty buffer: one of the worker's, or one the head gave back.
-    fn fresh(&mut self) -> Vec<u8> {
-        if self.free.is_empty() {
-            let mut turn = self.shared.lock_turn();
-            self.free.append(&mut turn.returned[self.w]);
-        }
-        self.free.pop().unwrap_or_default()
-    }
-
     /// Take the part's turn if it has come, or wait for it when `more` bytes would hold
-    /// more than [`HELD`] (with those of the worker's parked parts).
+    /// more than [`HELD`].
     fn take_turn_if(&mut self, more: usize) {
         let shared = self.shared;
         let mut turn = shared.lock_turn();
@@ -862,7 +868,7 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
             if turn.head == self.k {
                 break;
             }
-            if self.held_bytes + more + turn.parked_by[self.w].1 <= HELD {
+            if self.held_bytes + more <= HELD {
                 return;
             }
             turn = shared.wait(turn);
@@ -899,8 +905,9 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
     }
 
     /// The part is parsed (from its guess) before its turn: park it for the worker of
-    /// the part before (`None`), or, when it may not park more, wait; if its turn comes
-    /// first, check the guess ([`PartOut::check`]) and give the parse back.
+    /// the part before (`None`) when it has no output and its worker may park more; else
+    /// wait for its turn, then check the guess ([`PartOut::check`]) and give the parse
+    /// back.
     fn finished_early(&mut self, end: PushParser, outcome: Outcome, result: R) -> Option<(PushParser, Outcome, R)> {
         let shared = self.shared;
         let mut turn = shared.lock_turn();
@@ -914,14 +921,10 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
                 self.check(truth);
                 return Some((end, outcome, result));
             }
-            if turn.parked_by[self.w].0 < PARKED {
+            if turn.parked_by[self.w] < PARKED && self.held.is_empty() {
                 let guess = self.guess.take()?;
-                let held = std::mem::take(&mut self.held);
-                let held_bytes = std::mem::replace(&mut self.held_bytes, 0);
-                let by = &mut turn.parked_by[self.w];
-                *by = (by.0 + 1, by.1 + held_bytes);
-                turn.parked[self.k] =
-                    Some(Box::new(Parked { worker: self.w, guess, end, outcome, result, held, held_bytes }));
+                turn.parked_by[self.w] += 1;
+                turn.parked[self.k] = Some(Box::new(Parked { worker: self.w, guess, end, outcome, result }));
                 return None;
             }
             turn = shared.wait(turn);
@@ -955,8 +958,14 @@ impl<R: Send> Shared<'_, R> {
             scan.feed(step, start + at as u64);
             at += step.len();
         }
-        self.scanned.lock().unwrap_or_else(PoisonError::into_inner).add(k, scan.finish(), self.cuts);
-        self.scanned_more.notify_all();
+        let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
+        scanned.add(k, scan.finish(), self.cuts);
+        // Woken only when a guess waits (seldom: the parts before it were taken first).
+        let waiting = scanned.waiting > 0;
+        drop(scanned);
+        if waiting {
+            self.scanned_more.notify_all();
+        }
         Ok(len)
     }
 
@@ -978,7 +987,9 @@ impl<R: Send> Shared<'_, R> {
             if scanned.broken {
                 return Err(io::Error::other("a part before could not be read"));
             }
+            scanned.waiting += 1;
             scanned = self.scanned_more.wait(scanned).unwrap_or_else(PoisonError::into_inner);
+            scanned.waiting -= 1;
         }
     }
 
@@ -1081,6 +1092,8 @@ struct Scanned {
     pending: Vec<Option<PartScan>>,
     /// Whether a part could not be read (the guesses after it wait no more).
     broken: bool,
+    /// Guesses waiting for more.
+    waiting: usize,
 }
 
 impl Scanned {
@@ -1088,7 +1101,7 @@ impl Scanned {
     /// `before` is what the parts before it leave.
     fn new(before: Before, cuts: &[u64]) -> Self {
         let count = cuts.len().saturating_sub(1);
-        Scanned { befores: vec![before], pending: (0..count).map(|_| None).collect(), broken: false }
+        Scanned { befores: vec![before], pending: (0..count).map(|_| None).collect(), broken: false, waiting: 0 }
     }
 
     /// Part `k` of the round (between `cuts[k]` and `cuts[k + 1]`) holds `found`: fold it,
@@ -1286,7 +1299,7 @@ mod tests {
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
             let mut out = Vec::new();
             let mut outcome = Outcome::default();
-            // Sent a kilobyte at a time: a worker ahead waits after two (AHEAD under test).
+            // Sent a kilobyte at a time: a worker ahead waits after two (HELD under test).
             let mut sink = |_: &str, ev: &Event<'_>| {
                 let capture = if captures { ev.capture } else { 0 };
                 netsift::events::json::write_event(&mut out, &Event { capture, ..*ev });
