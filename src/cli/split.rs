@@ -110,11 +110,11 @@ const ROOM: usize = CHUNK + (16 << 10);
 
 /// The output a worker may hold for a part that is not the head yet: past it, it waits
 /// for the part's turn. A part of [`EVENTS_PART_SIZE`] writes about 230 KiB of netstat's
-/// JSON and 1.2 MiB of /proc's (9× its bytes): the worker ahead seldom waits before the
-/// end of its part. Peak RSS of `events --jobs 2` on the four 100 MB inputs: 7.4 to 9.2
-/// MB (with 2 MiB and 256 KiB chunks, up to 14.5 MB). The unit tests below wait after 2
-/// KiB, so that their parts do.
-const HELD: usize = if cfg!(test) { 2 << 10 } else { 1 << 20 };
+/// JSON and 1.2 MiB of /proc's (9× its bytes), and the worker ahead is usually given its
+/// turn before the middle of its part. Peak RSS of `events --jobs 2` on the four 20 and
+/// 100 MB inputs: 7.1 to 8.7 MB (with 1 MiB, up to 9.7 MB; with 2 MiB and 256 KiB chunks,
+/// 14.5 MB). The unit tests below wait after 2 KiB, so that their parts do.
+const HELD: usize = if cfg!(test) { 2 << 10 } else { 768 << 10 };
 
 /// The finished parts without output (`count`, `view`) a worker may park, waiting for
 /// their turn, before it waits too: their results wait with them (a part's rows, for
