@@ -562,9 +562,10 @@ impl<R: Send> Shared<'_, R> {
     /// Any other starts from a guess, and its output is held, up to [`HELD`] bytes, until
     /// its turn comes; then its worker checks the guess against the true state and writes
     /// what it held and the rest as it comes (or, on a wrong guess, drops it and parses
-    /// the part again from the true state). A part finished before its turn is parked (up
-    /// to [`PARKED`] by worker) for the worker of the part before it to check and write,
-    /// and its worker takes the next part.
+    /// the part again from the true state). A part finished before its turn waits for it;
+    /// one without output (`count`, `view`) is parked instead (up to [`PARKED`] by worker)
+    /// for the worker of the part before it to check and merge, and its worker takes the
+    /// next part.
     fn worker(&self, w: usize) {
         let count = self.cuts.len() - 1;
         let mut file: Option<File> = None;
