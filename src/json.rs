@@ -130,10 +130,11 @@ fn short_string_body(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// [`string_body`] for long text that may need escaping (a row's line): the plain start is
-/// found and copied in one pass, and escaping goes on from the first byte that needs it,
-/// instead of asking first whether the whole line is plain.
+/// found 32 bytes at a time ([`long_plain_prefix`]; eight at a time, it was 5 % of
+/// `events -f ss`'s instructions) and copied in one pass, and escaping goes on from the
+/// first byte that needs it, instead of asking first whether the whole line is plain.
 pub fn long_string_body(out: &mut Vec<u8>, bytes: &[u8]) {
-    let plain = plain_prefix(bytes);
+    let plain = long_plain_prefix(bytes);
     out.extend_from_slice(&bytes[..plain]);
     if plain < bytes.len() {
         escaped_body(out, &bytes[plain..]);
@@ -1099,6 +1100,7 @@ mod tests {
             long_string_body(&mut long, &input);
             string_body(&mut short, &input);
             proptest::prop_assert_eq!(long, short);
+            proptest::prop_assert_eq!(long_plain_prefix(&input), plain_prefix(&input));
         }
     }
 
