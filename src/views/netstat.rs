@@ -507,11 +507,16 @@ fn listening_pid(tables: &[Table]) -> BTreeMap<String, Listener> {
 }
 
 /// PID → the last LISTEN row of that PID (with a program name) in the internet table.
-fn listening_rows(tables: &[Table]) -> BTreeMap<Cow<'_, str>, Row<'_>> {
+fn listening_rows<'t>(tables: &'t [Table]) -> BTreeMap<Cow<'t, str>, Row<'t>> {
     let mut map = BTreeMap::new();
     if let Some(t) = inet_table(tables) {
+        // The keys' places in each key list, found once (as in `running_names`).
+        let (pids, programs) = (t.rows.places("PID"), t.rows.places("Program name"));
+        let value = |places: &[Option<usize>], row: &Row<'t>| {
+            places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i))
+        };
         for row in t.rows.iter().filter(|r| r.listening()) {
-            let (Some(pid), Some(_)) = (row.get("PID"), row.get("Program name")) else { continue };
+            let (Some(pid), Some(_)) = (value(&pids, &row), value(&programs, &row)) else { continue };
             map.insert(String::from_utf8_lossy(pid), row);
         }
     }
