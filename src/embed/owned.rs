@@ -21,8 +21,15 @@
 //!   inside another slice of the event (the fields of a row inside its line) are copied
 //!   once, with it, and stay inside it.
 //!
-//! An event's *cart* is those two buffers behind one `Arc`: one reference count per event,
-//! no allocation, while the chunk and the copy stay the same.
+//! Events are made a *batch* at a time: [`OwnedEvents::feed`] parses its chunk a piece at a
+//! time (about 256 events' worth of bytes, to a line's end), and re-points the piece's
+//! events into one `Vec` yoked to one cart (the chunk, the copies as they were, and the
+//! copies re-made during the piece, chained). An [`OwnedEvent`] is its batch (an `Arc`)
+//! and its place in it: 16 bytes to move, one reference count to make, and no allocation
+//! per event; a kept event keeps its batch (~140 KB at most) and the chunk alive. An event
+//! that needs a copy while the batch's cart cannot take one, or the first of a batch that
+//! borrows nothing in the chunk (so that a row cut between chunks does not keep the next
+//! chunk), is made alone, a batch of one.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -85,6 +92,18 @@ struct Cart {
 struct Later {
     bytes: Bytes,
     next: OnceLock<Box<Later>>,
+}
+
+impl Drop for Cart {
+    /// The later copies one after the other: dropped the default way, a long chain (a
+    /// piece whose every line needed a copy) would be dropped recursively, a stack frame
+    /// per copy.
+    fn drop(&mut self) {
+        let mut next = self.later.take();
+        while let Some(mut node) = next {
+            next = node.next.take();
+        }
+    }
 }
 
 /// An empty copy, for a slot of the cart not set.
@@ -430,14 +449,14 @@ impl Repointer {
     /// The owned form of `event` alone (a batch of one): its slices re-pointed into the
     /// chunk and the copies, a copy first made of what they lack.
     ///
-    /// Copies it makes are not in the cart of the batch being made: the caller marks
-    /// that batch's copies stale.
+    /// Called where no batch is being made (`finish`, `copy_of`) or where the batch's
+    /// copies are stale already: the copies it makes go in no batch's cart.
     fn alone(&mut self, event: &Event<'_>) -> OwnedEvent {
         let cart = Cart {
             chunk: self.chunk.clone(),
             settled: self.settled.clone(),
             recent: self.recent.clone(),
-            ..Cart::default()
+            later: OnceLock::new(),
         };
         let sources = [&self.settled_sources[..], &self.recent_sources[..]];
         let (ranges, mut widest, mut borrows_chunk, mut missed) = (&mut self.ranges, None, false, false);
@@ -466,7 +485,7 @@ impl Repointer {
     /// kept only if it `borrows_chunk`.
     fn alone_copied(&mut self, event: &Event<'_>, borrows_chunk: bool) -> OwnedEvent {
         let chunk = if borrows_chunk { self.chunk.clone() } else { Bytes::new() };
-        let cart = Cart { chunk, settled: self.settled.clone(), recent: self.recent.clone(), ..Cart::default() };
+        let cart = Cart { chunk, settled: self.settled.clone(), recent: self.recent.clone(), later: OnceLock::new() };
         let sources = [&self.settled_sources[..], &self.recent_sources[..]];
         let (ranges, mut missed) = (&mut self.ranges, false);
         ranges.clear();
@@ -1102,6 +1121,53 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                 })
                 .collect();
             assert_eq!(values, (1..=10).collect::<Vec<_>>());
+        }
+    }
+
+    /// Handing an owned event on copies its batch's pointer and its place, not the event.
+    #[test]
+    fn an_owned_event_is_two_words() {
+        assert_eq!(std::mem::size_of::<OwnedEvent>(), 16);
+    }
+
+    /// A chunk of many pieces: each piece's events share one batch, every event equals the
+    /// borrowed one, in any chunking, with copies re-made in the middle of pieces.
+    #[test]
+    fn the_pieces_of_a_large_chunk_share_batches_and_equal_the_borrowed_events() {
+        let mut input = Vec::new();
+        // /proc: every values line needs its names line copied; the names differ per
+        // round, so some copies are re-made in the middle of a piece, and chained.
+        for round in 0..300 {
+            input.extend_from_slice(format!("TcpExt: SyncookiesSent R{round} SyncookiesFailed\n").as_bytes());
+            input.extend_from_slice(
+                format!("TcpExt: {round} 2 3\nIpExt: InNoRoutes InTruncatedPkts\nIpExt: 4 5\n").as_bytes(),
+            );
+        }
+        // netstat: its table, then many rows.
+        input.extend_from_slice(NETSTAT);
+        let row = NETSTAT.split_inclusive(|&b| b == b'\n').last().unwrap_or_default();
+        for _ in 0..400 {
+            input.extend_from_slice(row);
+        }
+        let input = input.as_slice();
+        for chunk in [997, 8192, input.len()] {
+            let owned = check_against_copies(input, chunk);
+            if chunk == input.len() {
+                let batches: Vec<_> = owned.iter().map(|e| Arc::as_ptr(&e.batch)).collect();
+                let distinct = batches.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+                // Many pieces, each of many events.
+                assert!(distinct > 3 && distinct * 20 < owned.len(), "{distinct} batches for {} events", owned.len());
+                let rows = owned.iter().filter(|e| matches!(e.kind(), EventKind::InetConn(_))).count();
+                assert_eq!(rows, 401);
+                // A counter's names are in the copy it says it keeps.
+                for e in &owned {
+                    if let EventKind::Counter(c) = e.kind() {
+                        let recent = e.copies()[1];
+                        let (r, n) = (recent.as_ptr() as usize, c.section.as_ptr() as usize);
+                        assert!(n >= r && n + c.section.len() <= r + recent.len(), "{e:?}");
+                    }
+                }
+            }
         }
     }
 
