@@ -829,7 +829,9 @@ impl OwnedEvents {
             parser.feed(bytes, &mut |ev: Event<'_>| repointer.take(&ev, &mut batch, pending));
             Events(batch.events)
         });
-        *room = (*room).max(batch.get().0.len());
+        // Room for as many as the largest batch so far had, within twice the usual size (a
+        // line of thousands of counters makes one large batch, not every later one).
+        *room = (*room).max(batch.get().0.len()).min(2 * BATCH);
         let batch = Arc::new(batch);
         let mut index = 0;
         for event in pending.drain(..) {
