@@ -1147,7 +1147,7 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
         }
         // netstat: its table, then many rows.
         input.extend_from_slice(NETSTAT);
-        let row = NETSTAT.split_inclusive(|&b| b == b'\n').last().unwrap_or_default();
+        let row = NETSTAT.split_inclusive(|&b| b == b'\n').next_back().unwrap_or_default();
         for _ in 0..400 {
             input.extend_from_slice(row);
         }
