@@ -69,8 +69,8 @@ use crate::push::{LineStats, PushParser};
 
 /// What an owned event's bytes live in: the chunk it was emitted from and the copies of the
 /// bytes it borrows outside that chunk. `Bytes` itself cannot be a yoke cart (it does not
-/// promise a stable address through the safe trait yoke needs), an `Arc` of this can, and
-/// cloning it for the events of one chunk is a reference count, not a copy.
+/// promise a stable address through the safe trait yoke needs), a `Box` of this can; one
+/// per batch, shared by its events through the batch's `Arc`.
 #[derive(Debug, Default)]
 struct Cart {
     /// The chunk fed (empty for an event that borrows nothing in it).
