@@ -587,20 +587,22 @@ pub fn parse_stream(
     let Until { strict, last_capture } = until;
     let stopped = std::cell::Cell::new(false);
     let cut_front = std::cell::Cell::new(false);
-    let mut on_event = |ev: Event<'_>| {
-        if stopped.get() {
-            return;
-        }
-        if last_capture.is_some_and(|n| ev.capture > n) {
-            stopped.set(true);
-            return;
-        }
-        if let EventKind::Malformed(m) = &ev.kind {
-            if !note_malformed(&ev, m, stream.name, strict, outcome, &cut_front, &stopped) {
+    let mut on_event = StreamSink {
+        take: |ev: &Event<'_>| {
+            if stopped.get() {
                 return;
             }
-        }
-        sink(stream.label, &ev);
+            if last_capture.is_some_and(|n| ev.capture > n) {
+                stopped.set(true);
+                return;
+            }
+            if let EventKind::Malformed(m) = &ev.kind {
+                if !note_malformed(ev, m, stream.name, strict, outcome, &cut_front, &stopped) {
+                    return;
+                }
+            }
+            sink(stream.label, ev);
+        },
     };
     let bytes = match netsift::input::feed_reader(&mut parser, reader, &mut on_event, || stopped.get()) {
         Ok(bytes) => bytes,
@@ -615,6 +617,25 @@ pub fn parse_stream(
     let stats = parser.stats();
     outcome.add(&stats);
     Ok(Parsed { stats, saw_table: parser.saw_table(), cut_front: cut_front.get(), stopped: stopped.get() })
+}
+
+/// The sink of [`parse_stream`] and [`parse_part`]: `take` reads each event where it is,
+/// whether it was handed over (`event`) or lent (`event_ref`), so that the events a
+/// machine lends are not copied on their way to the CLI's sink, which takes a reference.
+struct StreamSink<F> {
+    take: F,
+}
+
+impl<F: FnMut(&Event<'_>)> netsift::push::Sink for StreamSink<F> {
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_>) {
+        (self.take)(&event)
+    }
+
+    #[inline(always)]
+    fn event_ref(&mut self, event: &Event<'_>) {
+        (self.take)(event)
+    }
 }
 
 /// A malformed event of [`parse_stream`]: noted in `outcome` (or, the cut first line of a
@@ -659,14 +680,16 @@ pub fn parse_part(
     stop: &dyn Fn() -> bool,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) {
-    let mut on_event = |ev: Event<'_>| {
-        if let EventKind::Malformed(m) = &ev.kind {
-            outcome.malformed += 1;
-            if outcome.first_malformed.is_none() {
-                outcome.first_malformed = Some(report(name, &ev, m));
+    let mut on_event = StreamSink {
+        take: |ev: &Event<'_>| {
+            if let EventKind::Malformed(m) = &ev.kind {
+                outcome.malformed += 1;
+                if outcome.first_malformed.is_none() {
+                    outcome.first_malformed = Some(report(name, ev, m));
+                }
             }
-        }
-        sink(name, &ev);
+            sink(name, ev);
+        },
     };
     for step in bytes.chunks(PART_STEP) {
         parser.feed(step, &mut on_event);
