@@ -298,12 +298,14 @@ impl NetstatSMachine {
         unclaimed: Option<F>,
     ) -> Option<usize> {
         let index = self.shapes.expected()?;
-        let shape = *self.shapes.list.get(index as usize)?;
-        let head = self.shapes.bytes(shape.head)?;
+        let head = self.shapes.bytes(self.shapes.list.get(index as usize)?.head)?;
         if !same_bytes_inline(rest.get(..head.len())?, head) {
             return None;
         }
         let h = head.len();
+        // The rest of the shape read once the head matched: loaded before the compare, it
+        // was held on the stack through it.
+        let shape = *self.shapes.list.get(index as usize)?;
         if let Some(unclaimed) = unclaimed {
             // Without a number, the head is the whole line and its `\n`.
             if matches!(shape.what, What::Counter { .. }) || !unclaimed(rest.get(..h.checked_sub(1)?)?) {
