@@ -145,6 +145,14 @@ pub fn auto_skips_only_unclaimed(line: &[u8]) -> Option<bool> {
 /// skipped four at a time.
 #[inline(always)]
 fn indented_sl(line: &[u8]) -> bool {
+    // Fewer than eight spaces (netstat -s's four) read from one word: the spaces before
+    // its first other byte.
+    if let Some(word) = line.first_chunk::<8>() {
+        let spaces = (u64::from_le_bytes(*word) ^ 0x2020_2020_2020_2020).trailing_zeros() as usize / 8;
+        if word.get(spaces).is_some_and(|&b| b != b'\t') {
+            return line.get(spaces..spaces + 2) == Some(b"sl");
+        }
+    }
     let mut at = 0;
     while line.get(at..at + 4) == Some(b"    ") {
         at += 4;
@@ -527,6 +535,27 @@ impl AutoMachine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `indented_sl` (a word at a time for short indents) answers as its definition, the
+    /// first word after the blanks starts with `sl`, for every indent of spaces and tabs up
+    /// to twelve bytes and every line length around it.
+    #[test]
+    fn indented_sl_as_defined() {
+        let defined = |line: &[u8]| {
+            let start = line.iter().position(|&b| !netsift_grammar::lex::is_blank(b)).unwrap_or(line.len());
+            line[start..].starts_with(b"sl")
+        };
+        for indent in 0..13 {
+            for tabs in 0..(1u32 << indent.min(9)) {
+                let blanks: Vec<u8> =
+                    (0..indent).map(|i| if i < 9 && tabs & (1 << i) != 0 { b'\t' } else { b' ' }).collect();
+                for word in [&b"sl"[..], b"s", b"sx", b"xsl", b"", b"sl  local_address", b"0: 0100007F"] {
+                    let line = [&blanks[..], word].concat();
+                    assert_eq!(indented_sl(&line), defined(&line), "{:?}", String::from_utf8_lossy(&line));
+                }
+            }
+        }
+    }
 
     /// The remembered answers are `starts`' own: a title no format claims is answered from
     /// the cache under the format it was asked under only, and a line that opens a
