@@ -445,11 +445,10 @@ impl NetstatSMachine {
     ) {
         stats.rows += 1;
         self.saw_table = true;
-        let current: &[u8] = if self.in_section { &self.section } else { b"" };
         let (section, name) = match name {
             Name::Known(section, name) => (section.as_bytes(), Some(name.as_bytes())),
-            Name::Named(start, end) => (current, line.get(start as usize..end as usize)),
-            Name::Current => (current, None),
+            Name::Named(start, end) => (self.current_section(), line.get(start as usize..end as usize)),
+            Name::Current => (self.current_section(), None),
         };
         let counter = Counter {
             source: CounterSource::NetstatS,
@@ -463,6 +462,16 @@ impl NetstatSMachine {
             rate: None,
         };
         sink.event(Event { at, capture: self.capture, kind: EventKind::Counter(counter) });
+    }
+
+    /// The section a counter without a name of its own is read in (none before a title).
+    #[inline]
+    fn current_section(&self) -> &[u8] {
+        if self.in_section {
+            &self.section
+        } else {
+            b""
+        }
     }
 
     /// A line that is no entry of the open histogram closes it.
