@@ -67,6 +67,29 @@ fn byte_by_byte_equals_one_feed() {
     }
 }
 
+/// The `netstat -s` view of the last capture (its lines kept, parsed when asked; most
+/// taken by `NetstatSView::event` at once) describes what the view of every capture,
+/// which parses each line as it comes, has for its last one.
+#[test]
+fn netstat_s_last_capture_is_all_captures_last() {
+    let mut seen = 0;
+    for &(rel, format) in FIXTURES {
+        let input = read(rel);
+        for f in [format, Format::Auto] {
+            let mut last = NetstatSView::new(CaptureSelect::Last);
+            let mut all = NetstatSView::new(CaptureSelect::All);
+            json_lines(PushParser::new(f), &input, &[], |ev| {
+                last.event(ev);
+                all.event(ev);
+            });
+            let want = all.captures().pop().map(|(_, data)| data).unwrap_or_default();
+            seen += want.len();
+            assert_eq!(last.data(), want, "{rel} ({f})");
+        }
+    }
+    assert!(seen > 0);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 

@@ -27,6 +27,7 @@ mod sockstat;
 #[doc(hidden)]
 pub use auto::auto_skips_only_unclaimed;
 pub use framer::{Framed, LineFramer, LineReader, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
+pub(crate) use proc_net::read_pair;
 pub use resume::CUT_LINE;
 pub use split::{is_table_header, CaptureMarks, CaptureState, TABLE_HEADER_MARK};
 

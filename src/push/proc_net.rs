@@ -395,6 +395,19 @@ fn set_counter<'a>(event: &mut Event<'a>, position: usize, name: &'a [u8], value
     }
 }
 
+/// The events of one pair read on its own: its names line, then its values line, as a
+/// new machine reads them. The machine's reading of a pair depends on those two lines
+/// alone (what else it holds decides capture numbers, or is a cache), so these are the
+/// counters it gave for the pair in the input: the /proc view keeps a pair's two lines
+/// and reads them again when asked, instead of keeping each counter as it comes.
+pub(crate) fn read_pair<S: Sink + ?Sized>(names: &[u8], values: &[u8], sink: &mut S) {
+    let mut machine = ProcNetMachine::new();
+    let mut stats = LineStats::default();
+    machine.line(names, Position::default(), &mut stats, sink);
+    machine.line(values, Position::default(), &mut stats, sink);
+    machine.finish(&mut stats, sink);
+}
+
 /// A values line: the line, where its words start, and its prefix when it was read by
 /// `pair_line` (`None`: it starts with the held names line's prefix).
 struct Values<'a> {

@@ -348,7 +348,25 @@ impl NetstatSView {
 
     /// Take one event. Only `netstat -s` lines count: its sections and sub-titles, its
     /// counters, notices (except time stamps) and malformed lines.
+    #[inline]
     pub fn event(&mut self, event: &Event<'_>) {
+        // Most events are counters of the capture being kept: their line is kept here.
+        if let EventKind::Counter(c) = &event.kind {
+            if c.source == crate::events::CounterSource::NetstatS
+                && self.kept.number == Some(event.capture)
+                && self.select != CaptureSelect::All
+            {
+                self.kept.text.extend_from_slice(c.line);
+                self.kept.ends.push(self.kept.text.len());
+                return;
+            }
+        }
+        self.other_event(event);
+    }
+
+    /// An event that [`NetstatSView::event`] does not take at once.
+    #[inline(never)]
+    fn other_event(&mut self, event: &Event<'_>) {
         let line = match &event.kind {
             EventKind::Section(s) if matches!(s.table, Table::StatSection { .. }) => s.header,
             EventKind::Counter(c) if c.source == crate::events::CounterSource::NetstatS => Some(c.line),

@@ -31,7 +31,7 @@
 use super::netstat::CaptureSelect;
 use super::netstat_s::OrderedMap;
 use super::{Spill, Spool};
-use crate::events::{CounterSource, Event, EventKind, Table};
+use crate::events::{Counter, CounterSource, Event, EventKind, Table};
 use crate::json::{self, Object};
 
 /// The counters of one capture.
@@ -99,47 +99,136 @@ impl Capture {
     }
 }
 
-/// The steps of one capture, their names one after the other in `text`.
+/// The steps of one capture. A /proc pair keeps its two lines, copied once, and how many
+/// of the counters they hold came as events: its counters are read again from the lines
+/// when the capture is built (`push::read_pair`), so that a counter of a periodic log's
+/// earlier capture costs a few compares, nothing more. Any other counter keeps copies of
+/// its section and name.
 #[derive(Debug, Clone, Default)]
 struct KeptSteps {
     number: Option<u32>,
     text: Vec<u8>,
-    /// A pair (`None`), or a counter: source, section and name ends in `text`, value.
-    steps: Vec<Option<(CounterSource, usize, usize, i128)>>,
+    steps: Vec<KeptStep>,
+    /// The pair of the last step while its counters come.
+    open: Option<OpenPair>,
+}
+
+/// The pair whose counters are coming: its values line as their events hold it (address
+/// and length, compared, never read), its capture, and the position of the counter that
+/// would be its next.
+#[derive(Debug, Clone, Copy)]
+struct OpenPair {
+    addr: usize,
+    len: usize,
+    capture: u32,
+    next: u32,
+}
+
+/// A step of [`KeptSteps`]: ranges of its `text`.
+#[derive(Debug, Clone, Copy)]
+enum KeptStep {
+    /// A /proc pair starts: its names line; its values line once its first counter came,
+    /// and the counters at positions `1..=taken` of those lines are the ones that came
+    /// (while the pair is open, [`OpenPair::next`] counts them).
+    Pair { names: Option<(usize, usize)>, values: Option<(usize, usize)>, taken: u32 },
+    /// Any other named counter.
+    Counter { source: CounterSource, section: (usize, usize), name: (usize, usize), value: i128 },
 }
 
 impl KeptSteps {
-    fn push(&mut self, number: u32, step: Step<'_>) {
+    /// Start capture `number` unless it is the one kept.
+    fn at(&mut self, number: u32) {
+        self.close();
         if self.number != Some(number) {
             // Emptied, not freed: the next capture re-uses the memory.
             self.text.clear();
             self.steps.clear();
             self.number = Some(number);
         }
-        self.steps.push(match step {
-            Step::Pair => None,
-            Step::Counter { source, section, name, value } => {
-                self.text.extend_from_slice(section);
-                let section_end = self.text.len();
-                self.text.extend_from_slice(name);
-                Some((source, section_end, self.text.len(), value))
+    }
+
+    /// The open pair's counters have all come: their count goes to its step.
+    fn close(&mut self) {
+        if let (Some(open), Some(KeptStep::Pair { taken, .. })) = (self.open.take(), self.steps.last_mut()) {
+            *taken = open.next - 1;
+        }
+    }
+
+    /// Copy `bytes` to the end of `text`: their range there.
+    fn copy(&mut self, bytes: &[u8]) -> (usize, usize) {
+        let start = self.text.len();
+        self.text.extend_from_slice(bytes);
+        (start, self.text.len())
+    }
+
+    /// A /proc pair of capture `number` starts, with its names line.
+    fn pair(&mut self, number: u32, names: Option<&[u8]>) {
+        self.at(number);
+        let names = names.map(|n| self.copy(n));
+        self.steps.push(KeptStep::Pair { names, values: None, taken: 0 });
+    }
+
+    /// Whether `counter`, of capture `number`, is the open pair's next (then counted).
+    #[inline(always)]
+    fn next_of_pair(&mut self, number: u32, counter: &Counter<'_>) -> bool {
+        let Some(open) = &mut self.open else { return false };
+        let next = counter.line.as_ptr() as usize == open.addr
+            && counter.line.len() == open.len
+            && number == open.capture
+            && counter.position == Some(open.next)
+            && open.next < u32::MAX;
+        open.next += u32::from(next);
+        next
+    }
+
+    /// A named counter of capture `number` that is not the open pair's next.
+    fn counter(&mut self, number: u32, counter: &Counter<'_>, name: &[u8]) {
+        self.at(number);
+        // The first counter of a pair: its values line is kept, and the pair opened.
+        if counter.source == CounterSource::Proc && counter.position == Some(1) {
+            if let Some(&KeptStep::Pair { names: Some(names), values: None, taken: 0 }) = self.steps.last() {
+                let values = Some(self.copy(counter.line));
+                if let Some(last) = self.steps.last_mut() {
+                    *last = KeptStep::Pair { names: Some(names), values, taken: 0 };
+                }
+                let addr = counter.line.as_ptr() as usize;
+                self.open = Some(OpenPair { addr, len: counter.line.len(), capture: number, next: 2 });
+                return;
             }
-        });
+        }
+        let section = self.copy(counter.section);
+        let name = self.copy(name);
+        self.steps.push(KeptStep::Counter { source: counter.source, section, name, value: counter.value });
     }
 
     /// The capture built, as if its steps had been applied one by one.
     fn build(&self) -> Option<Capture> {
         let number = self.number?;
         let mut capture = Capture { number, ..Capture::default() };
-        let mut start = 0;
-        for step in &self.steps {
+        let text = |(start, end): (usize, usize)| self.text.get(start..end).unwrap_or_default();
+        for (i, step) in self.steps.iter().enumerate() {
             match *step {
-                None => capture.apply(Step::Pair),
-                Some((source, section_end, name_end, value)) => {
-                    let section = &self.text[start..section_end];
-                    let name = &self.text[section_end..name_end];
-                    capture.apply(Step::Counter { source, section, name, value });
-                    start = name_end;
+                KeptStep::Pair { names, values, taken } => {
+                    capture.apply(Step::Pair);
+                    let (Some(names), Some(values)) = (names, values) else { continue };
+                    let taken = match self.open {
+                        Some(open) if i + 1 == self.steps.len() => open.next - 1,
+                        _ => taken,
+                    };
+                    crate::push::read_pair(text(names), text(values), &mut |ev: Event<'_>| {
+                        if let EventKind::Counter(c) = &ev.kind {
+                            if let (Some(name), Some(1..)) = (c.name, c.position) {
+                                if c.position <= Some(taken) {
+                                    let step =
+                                        Step::Counter { source: c.source, section: c.section, name, value: c.value };
+                                    capture.apply(step);
+                                }
+                            }
+                        }
+                    });
+                }
+                KeptStep::Counter { source, section, name, value } => {
+                    capture.apply(Step::Counter { source, section: text(section), name: text(name), value });
                 }
             }
         }
@@ -154,38 +243,74 @@ impl ProcNetstatView {
     }
 
     /// Take one event: /proc sections and counters of either source.
+    #[inline]
     pub fn event(&mut self, event: &Event<'_>) {
-        let step = match &event.kind {
-            EventKind::Section(s) if s.table == Table::ProcSection => Step::Pair,
+        // Most events are the next counter of a /proc pair being kept: counted here.
+        if let EventKind::Counter(c) = &event.kind {
+            if self.built.get().is_none() && self.kept.next_of_pair(event.capture, c) {
+                return;
+            }
+        }
+        self.other_event(event);
+    }
+
+    /// An event that [`ProcNetstatView::event`] does not take at once.
+    #[inline(never)]
+    fn other_event(&mut self, event: &Event<'_>) {
+        match &event.kind {
             EventKind::Counter(counter) => {
                 let Some(name) = counter.name else { return };
-                Step::Counter { source: counter.source, section: counter.section, name, value: counter.value }
-            }
-            _ => return,
-        };
-        match self.select {
-            CaptureSelect::All => {
-                let number = event.capture;
-                if let Some(c) = super::capture_entry(
-                    &mut self.captures,
-                    self.select,
-                    number,
-                    |c| c.number,
-                    || Capture { number, ..Capture::default() },
-                ) {
-                    c.apply(step);
+                if self.keeps_steps(event.capture) {
+                    self.kept.counter(event.capture, counter, name);
+                } else {
+                    let step =
+                        Step::Counter { source: counter.source, section: counter.section, name, value: counter.value };
+                    self.take(event.capture, step);
                 }
             }
-            CaptureSelect::Number(n) if n != event.capture => {}
+            EventKind::Section(s) if s.table == Table::ProcSection => {
+                if self.keeps_steps(event.capture) {
+                    self.kept.pair(event.capture, s.header);
+                } else {
+                    self.take(event.capture, Step::Pair);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a step of capture `number` goes to `kept` (the one capture that may be
+    /// described, unbuilt); a capture built before (an accessor was called) is dropped
+    /// first. Taking an empty cell would still move the whole (empty) capture out, counter
+    /// after counter, hence the check.
+    #[inline(always)]
+    fn keeps_steps(&mut self, number: u32) -> bool {
+        match self.select {
+            CaptureSelect::All => false,
+            CaptureSelect::Number(n) if n != number => false,
             _ => {
-                // Only a capture built before (an accessor was called) is dropped: taking
-                // an empty cell still moves the whole (empty) capture out, counter after
-                // counter.
                 if self.built.get().is_some() {
                     self.built.take();
                 }
-                self.kept.push(event.capture, step);
+                true
             }
+        }
+    }
+
+    /// A step that does not go to `kept`: built into its capture with
+    /// `CaptureSelect::All`, dropped otherwise.
+    fn take(&mut self, number: u32, step: Step<'_>) {
+        if self.select != CaptureSelect::All {
+            return;
+        }
+        if let Some(c) = super::capture_entry(
+            &mut self.captures,
+            self.select,
+            number,
+            |c| c.number,
+            || Capture { number, ..Capture::default() },
+        ) {
+            c.apply(step);
         }
     }
 

@@ -202,8 +202,66 @@ impl ViewSet {
     }
 
     /// Feed one event to every view.
+    #[inline]
     pub fn event(&mut self, ev: &Event<'_>) {
-        self.dispatch(ev);
+        match &ev.kind {
+            EventKind::Counter(c) => self.counter(ev, c.source),
+            _ => self.dispatch(ev),
+        }
+        if self.spools.is_some() {
+            self.retire_finished();
+        }
+    }
+
+    /// A counter (most events of a counter format's log) goes straight to the views that
+    /// read its source; the others take no counter.
+    #[inline(always)]
+    fn counter(&mut self, ev: &Event<'_>, source: CounterSource) {
+        self.seen.max_capture = self.seen.max_capture.max(ev.capture);
+        match source {
+            CounterSource::Proc => {
+                if let Some(v) = &mut self.proc {
+                    v.event(ev);
+                }
+                if let Some(v) = &mut self.proc_snmp {
+                    v.event(ev);
+                }
+            }
+            CounterSource::NetstatS => self.netstat_s_counter(ev),
+            // The counter formats of issue 13 feed their own views, not `proc`'s.
+            CounterSource::Nstat => {
+                if let Some(v) = &mut self.nstat {
+                    v.event(ev);
+                }
+            }
+            CounterSource::Snmp6 => {
+                if let Some(v) = &mut self.snmp6 {
+                    v.event(ev);
+                }
+            }
+            CounterSource::Sockstat => {
+                if let Some(v) = &mut self.sockstat {
+                    v.event(ev);
+                }
+            }
+        }
+    }
+
+    /// A `netstat -s` counter. Out of line: inlined beside the /proc counter's path, it
+    /// made every counter's call save more registers, a /proc counter's too.
+    #[inline(never)]
+    fn netstat_s_counter(&mut self, ev: &Event<'_>) {
+        if let Some(v) = &mut self.stat {
+            v.event(ev);
+        }
+        if let Some(v) = &mut self.proc {
+            v.event(ev);
+        }
+    }
+
+    /// Spool the views' finished captures.
+    #[inline(never)]
+    fn retire_finished(&mut self) {
         if let Some(spools) = &mut self.spools {
             retire(&mut self.netstat, &mut spools.netstat, NetstatView::retire);
             retire(&mut self.iface, &mut spools.iface, NetstatIView::retire);
@@ -252,34 +310,9 @@ impl ViewSet {
         }
     }
 
+    /// Any event but a counter (see [`ViewSet::counter`]) to every view.
     fn dispatch(&mut self, ev: &Event<'_>) {
         self.seen.note(ev);
-        // The counter formats of issue 13 feed their own views, not `proc`'s.
-        let source = match &ev.kind {
-            EventKind::Counter(c) => Some(c.source),
-            _ => None,
-        };
-        match source {
-            Some(CounterSource::Nstat) => {
-                if let Some(v) = &mut self.nstat {
-                    v.event(ev);
-                }
-                return;
-            }
-            Some(CounterSource::Snmp6) => {
-                if let Some(v) = &mut self.snmp6 {
-                    v.event(ev);
-                }
-                return;
-            }
-            Some(CounterSource::Sockstat) => {
-                if let Some(v) = &mut self.sockstat {
-                    v.event(ev);
-                }
-                return;
-            }
-            _ => {}
-        }
         if let Some(v) = &mut self.sockstat {
             v.event(ev);
         }
