@@ -46,6 +46,7 @@ pub fn map_str<'a, 'b>(s: &'a str, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> &
 impl<'a, T: MapBytes<'a>> MapBytes<'a> for Option<T> {
     type Mapped<'b> = Option<T::Mapped<'b>>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         self.as_ref().map(|v| v.map_bytes(f))
     }
@@ -54,6 +55,7 @@ impl<'a, T: MapBytes<'a>> MapBytes<'a> for Option<T> {
 impl<'a> MapBytes<'a> for &'a [u8] {
     type Mapped<'b> = &'b [u8];
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> &'b [u8] {
         f(self)
     }
@@ -62,6 +64,7 @@ impl<'a> MapBytes<'a> for &'a [u8] {
 impl<'a> MapBytes<'a> for netstat::InetRow<'a> {
     type Mapped<'b> = netstat::InetRow<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         let netstat::InetRow {
             line,
@@ -101,6 +104,7 @@ impl<'a> MapBytes<'a> for netstat::InetRow<'a> {
 impl<'a> MapBytes<'a> for netstat::Endpoint<'a> {
     type Mapped<'b> = netstat::Endpoint<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         let netstat::Endpoint { host, port, maybe_truncated } = *self;
         netstat::Endpoint { host: host.map_bytes(f), port: port.map_bytes(f), maybe_truncated }
@@ -110,6 +114,7 @@ impl<'a> MapBytes<'a> for netstat::Endpoint<'a> {
 impl<'a> MapBytes<'a> for netstat::Host<'a> {
     type Mapped<'b> = netstat::Host<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         match *self {
             netstat::Host::Ip(ip) => netstat::Host::Ip(ip),
@@ -123,6 +128,7 @@ impl<'a> MapBytes<'a> for netstat::Host<'a> {
 impl<'a> MapBytes<'a> for netstat::Port<'a> {
     type Mapped<'b> = netstat::Port<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         match *self {
             netstat::Port::Number(n) => netstat::Port::Number(n),
@@ -135,6 +141,7 @@ impl<'a> MapBytes<'a> for netstat::Port<'a> {
 impl<'a> MapBytes<'a> for netstat::InetState<'a> {
     type Mapped<'b> = netstat::InetState<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         match *self {
             netstat::InetState::Empty => netstat::InetState::Empty,
@@ -148,6 +155,7 @@ impl<'a> MapBytes<'a> for netstat::InetState<'a> {
 impl<'a> MapBytes<'a> for netstat::User<'a> {
     type Mapped<'b> = netstat::User<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         match *self {
             netstat::User::Uid(uid) => netstat::User::Uid(uid),
@@ -159,6 +167,7 @@ impl<'a> MapBytes<'a> for netstat::User<'a> {
 impl<'a> MapBytes<'a> for netstat::Owner<'a> {
     type Mapped<'b> = netstat::Owner<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         match *self {
             netstat::Owner::Hidden => netstat::Owner::Hidden,
@@ -171,6 +180,7 @@ impl<'a> MapBytes<'a> for netstat::Owner<'a> {
 impl<'a> MapBytes<'a> for netstat::Timer<'a> {
     type Mapped<'b> = netstat::Timer<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         let netstat::Timer { kind, word, expires_ms, retransmits, probes } = *self;
         netstat::Timer { kind, word: f(word), expires_ms, retransmits, probes }
@@ -180,6 +190,7 @@ impl<'a> MapBytes<'a> for netstat::Timer<'a> {
 impl<'a> MapBytes<'a> for netstat::UnixRow<'a> {
     type Mapped<'b> = netstat::UnixRow<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         let netstat::UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel } =
             *self;
@@ -202,6 +213,7 @@ impl<'a> MapBytes<'a> for netstat::UnixRow<'a> {
 impl<'a> MapBytes<'a> for netstat::UnixType<'a> {
     type Mapped<'b> = netstat::UnixType<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         use netstat::UnixType as T;
         match *self {
@@ -219,6 +231,7 @@ impl<'a> MapBytes<'a> for netstat::UnixType<'a> {
 impl<'a> MapBytes<'a> for netstat::UnixState<'a> {
     type Mapped<'b> = netstat::UnixState<'b>;
 
+    #[inline]
     fn map_bytes<'b>(&self, f: &mut dyn FnMut(&'a [u8]) -> &'b [u8]) -> Self::Mapped<'b> {
         use netstat::UnixState as S;
         match *self {

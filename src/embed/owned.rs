@@ -21,8 +21,15 @@
 //!   inside another slice of the event (the fields of a row inside its line) are copied
 //!   once, with it, and stay inside it.
 //!
-//! An event's *cart* is those two buffers behind one `Arc`: one reference count per event,
-//! no allocation, while the chunk and the copy stay the same.
+//! Events are made a *batch* at a time: [`OwnedEvents::feed`] parses its chunk a piece at a
+//! time (about 256 events' worth of bytes, to a line's end), and re-points the piece's
+//! events into one `Vec` yoked to one cart (the chunk, the copies as they were, and the
+//! copies re-made during the piece, chained). An [`OwnedEvent`] is its batch (an `Arc`)
+//! and its place in it: 16 bytes to move, one reference count to make, and no allocation
+//! per event; a kept event keeps its batch (~140 KB at most) and the chunk alive. An event
+//! that needs a copy while the batch's cart cannot take one, or the first of a batch that
+//! borrows nothing in the chunk (so that a row cut between chunks does not keep the next
+//! chunk), is made alone, a batch of one.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -48,7 +55,8 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use bytes::{Bytes, BytesMut};
 use netsift_grammar::lex::same_bytes;
@@ -61,8 +69,8 @@ use crate::push::{LineStats, PushParser};
 
 /// What an owned event's bytes live in: the chunk it was emitted from and the copies of the
 /// bytes it borrows outside that chunk. `Bytes` itself cannot be a yoke cart (it does not
-/// promise a stable address through the safe trait yoke needs), an `Arc` of this can, and
-/// cloning it for the events of one chunk is a reference count, not a copy.
+/// promise a stable address through the safe trait yoke needs), a `Box` of this can; one
+/// per batch, shared by its events through the batch's `Arc`.
 #[derive(Debug, Default)]
 struct Cart {
     /// The chunk fed (empty for an event that borrows nothing in it).
@@ -73,7 +81,120 @@ struct Cart {
     /// Copies of the bytes from outside the chunk borrowed last (a names line, a section
     /// name a machine holds), re-made at each miss: small, so cheap to re-make.
     recent: Bytes,
+    /// The settled and recent copies re-made while the batch's piece was parsed (a /proc
+    /// names line per values line), each set once: the events after it in the batch
+    /// borrow from them.
+    later: OnceLock<Box<Later>>,
 }
+
+/// A copy re-made while a batch's piece was parsed, and the next one.
+#[derive(Debug)]
+struct Later {
+    bytes: Bytes,
+    next: OnceLock<Box<Later>>,
+}
+
+impl Drop for Cart {
+    /// The later copies one after the other: dropped the default way, a long chain (a
+    /// piece whose every line needed a copy) would be dropped recursively, a stack frame
+    /// per copy.
+    fn drop(&mut self) {
+        let mut next = self.later.take();
+        while let Some(mut node) = next {
+            next = node.next.take();
+        }
+    }
+}
+
+/// An empty copy, for a slot of the cart not set.
+static NO_BYTES: Bytes = Bytes::new();
+
+impl Cart {
+    /// The copy in `slot` (0: settled, 1: recent, then the later ones), if set.
+    #[inline(always)]
+    fn slot(&self, slot: u16) -> Option<&Bytes> {
+        match slot {
+            0 => Some(&self.settled),
+            1 => Some(&self.recent),
+            later => {
+                let mut node = self.later.get()?;
+                for _ in 2..later {
+                    node = node.next.get()?;
+                }
+                Some(&node.bytes)
+            }
+        }
+    }
+}
+
+/// The slots of a batch whose copies are no longer those the sources describe (past
+/// `u16::MAX` copies in one piece, which no input makes).
+const STALE: u16 = u16::MAX;
+
+/// A batch being made: its cart, its events so far, and where in the cart the copies the
+/// sources describe are.
+struct BatchState<'b> {
+    cart: &'b Cart,
+    events: Vec<Event<'b>>,
+    /// The settled and the recent copy, and their slots in the cart ([`STALE`] when
+    /// they are not in it).
+    copies: [Option<&'b Bytes>; 2],
+    at: [u16; 2],
+    /// Where the next copy re-made goes, and its slot.
+    tail: &'b OnceLock<Box<Later>>,
+    next: u16,
+}
+
+impl<'b> BatchState<'b> {
+    fn new(cart: &'b Cart, room: usize) -> Self {
+        BatchState {
+            cart,
+            events: Vec::with_capacity(room),
+            copies: [Some(&cart.settled), Some(&cart.recent)],
+            at: [0, 1],
+            tail: &cart.later,
+            next: 2,
+        }
+    }
+
+    /// Put `bytes` (a copy just re-made: `which` 0 settled, 1 recent) at the end of the
+    /// cart's later copies; past `STALE`, mark the batch's copies stale.
+    fn place(&mut self, which: usize, bytes: &Bytes) {
+        let node = Box::new(Later { bytes: bytes.clone(), next: OnceLock::new() });
+        // The tail is never set before: the set succeeds.
+        let _ = self.tail.set(node);
+        match (self.tail.get(), self.next) {
+            (Some(node), next) if next < STALE && self.at != [STALE; 2] => {
+                self.tail = &node.next;
+                self.at[which] = next;
+                self.copies[which] = Some(&node.bytes);
+                self.next += 1;
+            }
+            _ => {
+                self.at = [STALE; 2];
+                self.copies = [None; 2];
+            }
+        }
+    }
+}
+
+/// About how many events a batch holds: a kept event keeps its batch's events alive, so a
+/// batch stays small (~140 KB), and large enough that what each batch costs (its cart,
+/// its `Vec`, a row the ss machine holds at the piece's end) is spread thin.
+const BATCH: usize = 256;
+
+/// The bytes of input parsed into one batch (then to the end of its line): as many as
+/// held `BATCH` events in the last piece, within these bounds.
+const MIN_PIECE: usize = 2048;
+const MAX_PIECE: usize = 64 * 1024;
+
+/// The events of one piece of a chunk, re-pointed into one cart: what every owned event
+/// of the piece shares.
+type Batch = Yoke<Events<'static>, Box<Cart>>;
+
+/// The events of a batch, in input order (`Yokeable`: held re-pointed into the cart).
+#[derive(yoke::Yokeable)]
+struct Events<'a>(Vec<Event<'a>>);
 
 /// An event that owns (shares) the bytes it borrows: `Send + Sync + 'static`, cheap to
 /// clone, with the same typed API as [`Event`] through [`OwnedEvent::event`] and
@@ -89,30 +210,44 @@ struct Cart {
 /// assert_eq!((c.section, c.name, c.value), (&b"Ip"[..], Some(&b"Forwarding"[..]), 1));
 /// assert_eq!(events[1].at().line, 2);
 /// ```
+///
+/// It is its batch (the events of the piece of input it came from, re-pointed together into
+/// the bytes they share) and its place in it: 16 bytes, so that handing it on (a queue, an
+/// iterator's return, a `Vec`) copies 16 bytes, not the 544 of an `Event`.
 #[derive(Clone)]
 pub struct OwnedEvent {
-    yoke: Yoke<Event<'static>, Arc<Cart>>,
+    batch: Arc<Batch>,
+    /// Its place in the batch (always inside it: set when the batch was made).
+    index: u32,
+    /// Which of the cart's copies were the settled and the recent one when it was made.
+    copies: [u16; 2],
 }
 
 impl OwnedEvent {
+    /// The event held.
+    #[inline]
+    fn held(&self) -> &Event<'_> {
+        &self.batch.get().0[self.index as usize]
+    }
+
     /// The event, borrowing from this owned event: the same type the push parser emits.
     pub fn event(&self) -> Event<'_> {
-        *self.yoke.get()
+        *self.held()
     }
 
     /// What the event is.
     pub fn kind(&self) -> &EventKind<'_> {
-        &self.yoke.get().kind
+        &self.held().kind
     }
 
     /// Where its (first) line starts.
     pub fn at(&self) -> Position {
-        self.yoke.get().at
+        self.held().at
     }
 
     /// Which capture of the input it belongs to, from 1.
     pub fn capture(&self) -> u32 {
-        self.yoke.get().capture
+        self.held().capture
     }
 
     /// The chunk this event keeps alive: the one it was emitted from (empty for an event of
@@ -121,21 +256,21 @@ impl OwnedEvent {
     /// it, sharing the cart of the events that do). For memory accounting, with
     /// [`Self::copies`].
     pub fn chunk(&self) -> &Bytes {
-        &self.yoke.backing_cart().chunk
+        &self.batch.backing_cart().chunk
     }
 
     /// The copies of bytes from outside its chunk this event keeps alive (either may be
     /// empty), shared with the other events that borrow the same bytes (the counters of one
     /// values line). For memory accounting, with [`Self::chunk`].
     pub fn copies(&self) -> [&Bytes; 2] {
-        let cart = self.yoke.backing_cart();
-        [&cart.settled, &cart.recent]
+        let cart = self.batch.backing_cart();
+        self.copies.map(|slot| cart.slot(slot).unwrap_or(&NO_BYTES))
     }
 
-    /// Copy a borrowed event into an owned one (one allocation for its bytes, one for the
-    /// cart). [`OwnedEvents`] does better when it is the one feeding the parser.
+    /// Copy a borrowed event into an owned one (an allocation for its bytes, and its batch
+    /// of one). [`OwnedEvents`] does better when it is the one feeding the parser.
     pub fn copy_of(event: &Event<'_>) -> OwnedEvent {
-        Repointer::default().owned(event)
+        Repointer::default().alone(event)
     }
 }
 
@@ -217,11 +352,6 @@ struct Repointer {
     /// The recent copy and what it holds (the same order).
     recent: Bytes,
     recent_sources: Vec<Source>,
-    /// The cart of the chunk and the copies, made when first needed.
-    both: Option<Arc<Cart>>,
-    /// The cart of the copies alone, for an event that borrows nothing in the chunk: it
-    /// does not keep the chunk alive.
-    alone: Option<Arc<Cart>>,
     /// Where copies are made.
     arena: BytesMut,
     /// Scratch: the non-empty slices of an event that lie outside the chunk, as (address,
@@ -237,67 +367,144 @@ impl Repointer {
     /// Take `chunk` as the one the next events are emitted from.
     fn set_chunk(&mut self, chunk: Bytes) {
         self.chunk = chunk;
-        self.both = None;
     }
 
-    /// The owned form of `event`: its slices re-pointed into the chunk and the copies, a
-    /// copy first made of what they lack.
+    /// The cart of a new batch: the chunk and the copies as they are.
+    fn start_batch(&mut self) -> Box<Cart> {
+        Box::new(Cart {
+            chunk: self.chunk.clone(),
+            settled: self.settled.clone(),
+            recent: self.recent.clone(),
+            later: Default::default(),
+        })
+    }
+
+    /// Add `event` to the batch being made in `cart` (`events`), re-pointed into it, and
+    /// say so in `pending`; or, when it cannot be (it borrows nothing in the chunk and
+    /// needed a copy, or the cart could take no newer copy), put it in `pending` made alone.
     #[inline]
-    fn owned<'a>(&mut self, event: &Event<'a>) -> OwnedEvent {
-        let cart = self.both.get_or_insert_with(|| {
-            Arc::new(Cart { chunk: self.chunk.clone(), settled: self.settled.clone(), recent: self.recent.clone() })
-        });
+    fn take<'b>(&mut self, event: &Event<'_>, batch: &mut BatchState<'b>, pending: &mut Vec<Pending>) {
+        let (cart, copies, events) = (batch.cart, batch.copies, &mut batch.events);
         let sources = [&self.settled_sources[..], &self.recent_sources[..]];
         // Counters, the many small events, first: re-pointed field by field, no pass through
         // `map_bytes`.
         let mut missed = false;
         if let EventKind::Counter(c) = &event.kind {
-            let yoke = counter_repointed::<true>(event, c, cart.clone(), sources, &mut missed);
+            // Built where the batch keeps it (added, and taken back on a miss): built
+            // first and then pushed, it was a copy of the whole (544-byte) event more.
+            let counter = || counter_repointed::<true>(event, c, &cart.chunk, copies, sources, &mut missed);
+            events.extend(std::iter::once_with(counter));
             if !missed {
-                return OwnedEvent { yoke };
+                return pending.push(Pending::Shared(batch.at));
             }
+            events.pop();
         }
         self.ranges.clear();
         let (mut borrows_chunk, mut widest) = (false, None);
         let outside = (&mut self.ranges, &mut widest);
         // For a counter that missed above, this pass misses too: it gathers what to copy.
-        let yoke = repointed::<true>(event, cart.clone(), sources, outside, &mut borrows_chunk, &mut missed);
+        // (Pushed: added as the counters are, a row was written field by field, slower than
+        // the copy.)
+        events.push(repointed::<true>(event, &cart.chunk, copies, sources, outside, &mut borrows_chunk, &mut missed));
         if !missed {
-            return OwnedEvent { yoke };
+            return pending.push(Pending::Shared(batch.at));
         }
-        // A cart no event holds (the one just tried, when made for this event) is re-used
-        // for the new copies rather than freed and allocated again.
-        let spare = self.both.take();
+        events.pop();
+        if batch.at == [STALE; 2] {
+            // The copies it may find its bytes in are not in this cart.
+            return pending.push(Pending::Alone(self.alone(event)));
+        }
+        let settled = (self.settled.as_ptr(), self.settled.len());
         self.copy_outside(event, widest);
-        let chunk = if borrows_chunk { self.chunk.clone() } else { Bytes::new() };
-        let cart = Cart { chunk, settled: self.settled.clone(), recent: self.recent.clone() };
-        let cart = match spare.filter(|c| Arc::strong_count(c) == 1 && Arc::weak_count(c) == 0) {
-            Some(mut reused) => match Arc::get_mut(&mut reused) {
-                Some(inside) => {
-                    *inside = cart;
-                    reused
+        if settled != (self.settled.as_ptr(), self.settled.len()) {
+            batch.place(0, &self.settled);
+        }
+        batch.place(1, &self.recent);
+        let (placed, events) = (batch.at != [STALE; 2], &mut batch.events);
+        // An event that borrows nothing in the chunk (a row cut between chunks, a held
+        // one, a /proc names line) joins a batch that keeps the chunk alive for earlier
+        // events already; the first of a batch is made alone, so as not to keep the chunk.
+        if placed && (borrows_chunk || !events.is_empty()) {
+            let copies = batch.copies;
+            let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+            let mut missed = false;
+            let ev = match &event.kind {
+                EventKind::Counter(c) => {
+                    counter_repointed::<false>(event, c, &cart.chunk, copies, sources, &mut missed)
                 }
-                None => Arc::new(cart),
-            },
-            None => Arc::new(cart),
-        };
-        let cart = if borrows_chunk { self.both.insert(cart) } else { self.alone.insert(cart) };
-        // Every slice outside the chunk is in the recent copy now (just copied from it).
-        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
-        let mut missed = false;
-        if let EventKind::Counter(c) = &event.kind {
-            let yoke = counter_repointed::<false>(event, c, cart.clone(), sources, &mut missed);
+                _ => {
+                    self.ranges.clear();
+                    let outside = (&mut self.ranges, &mut None);
+                    repointed::<false>(event, &cart.chunk, copies, sources, outside, &mut false, &mut missed)
+                }
+            };
             if !missed {
-                return OwnedEvent { yoke };
+                events.push(ev);
+                return pending.push(Pending::Shared(batch.at));
             }
         }
-        self.ranges.clear();
-        let yoke =
-            repointed::<false>(event, cart.clone(), sources, (&mut self.ranges, &mut None), &mut false, &mut missed);
+        pending.push(Pending::Alone(self.alone_copied(event, borrows_chunk)));
+    }
+
+    /// The owned form of `event` alone (a batch of one): its slices re-pointed into the
+    /// chunk and the copies, a copy first made of what they lack.
+    ///
+    /// Called where no batch is being made (`finish`, `copy_of`) or where the batch's
+    /// copies are stale already: the copies it makes go in no batch's cart.
+    fn alone(&mut self, event: &Event<'_>) -> OwnedEvent {
+        let cart = Cart {
+            chunk: self.chunk.clone(),
+            settled: self.settled.clone(),
+            recent: self.recent.clone(),
+            later: OnceLock::new(),
+        };
+        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+        let (ranges, mut widest, mut borrows_chunk, mut missed) = (&mut self.ranges, None, false, false);
+        ranges.clear();
+        let batch = Yoke::attach_to_cart(Box::new(cart), |cart: &Cart| {
+            let copies = [Some(&cart.settled), Some(&cart.recent)];
+            let outside = (ranges, &mut widest);
+            Events(vec![repointed::<true>(
+                event,
+                &cart.chunk,
+                copies,
+                sources,
+                outside,
+                &mut borrows_chunk,
+                &mut missed,
+            )])
+        });
+        if !missed {
+            return OwnedEvent { batch: Arc::new(batch), index: 0, copies: [0, 1] };
+        }
+        self.copy_outside(event, widest);
+        self.alone_copied(event, borrows_chunk)
+    }
+
+    /// `event` alone, every slice outside the chunk in the copies just made; the chunk
+    /// kept only if it `borrows_chunk`.
+    fn alone_copied(&mut self, event: &Event<'_>, borrows_chunk: bool) -> OwnedEvent {
+        let chunk = if borrows_chunk { self.chunk.clone() } else { Bytes::new() };
+        let cart = Cart { chunk, settled: self.settled.clone(), recent: self.recent.clone(), later: OnceLock::new() };
+        let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+        let (ranges, mut missed) = (&mut self.ranges, false);
+        ranges.clear();
+        let batch = Yoke::attach_to_cart(Box::new(cart), |cart: &Cart| {
+            let copies = [Some(&cart.settled), Some(&cart.recent)];
+            Events(vec![repointed::<false>(
+                event,
+                &cart.chunk,
+                copies,
+                sources,
+                (ranges, &mut None),
+                &mut false,
+                &mut missed,
+            )])
+        });
         if missed {
             return OwnedEvent::empty_of(event);
         }
-        OwnedEvent { yoke }
+        OwnedEvent { batch: Arc::new(batch), index: 0, copies: [0, 1] }
     }
 
     /// Copy the bytes `event` borrows outside the chunk (`ranges`: every such slice) into
@@ -389,8 +596,6 @@ impl Repointer {
         self.recent_sources.extend_from_slice(&self.runs);
         self.recent_sources.sort_unstable_by_key(|s| s.at);
         self.recent = self.arena.split().freeze();
-        self.both = None;
-        self.alone = None;
     }
 
     /// Move what the recent copy holds to a new settled copy (with what the settled one
@@ -417,104 +622,108 @@ impl Repointer {
     }
 }
 
-/// Where `s` is in `cart`: in the chunk when it lies inside it, or in a copy where its
-/// `sources` (settled, recent) say its address was copied, if the copy holds the same bytes
-/// there (without `VERIFY`, taken as they are: they were just copied from the event); `None`
-/// when it is in neither.
+/// Where `s` is in a cart: in its `chunk` when it lies inside it, or in one of its
+/// `copies` (settled, recent; `None`: not in this cart) where its `sources` say its address
+/// was copied, if the copy holds the same bytes there (without `VERIFY`, taken as they are:
+/// they were just copied from the event); `None` when it is in neither.
 #[inline(always)]
-fn repointed_slice<'b, const VERIFY: bool>(cart: &'b Cart, sources: [&[Source]; 2], s: &[u8]) -> Option<&'b [u8]> {
-    let (base, len) = (cart.chunk.as_ptr() as usize, cart.chunk.len());
+fn repointed_slice<'b, const VERIFY: bool>(
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+    s: &[u8],
+) -> Option<&'b [u8]> {
+    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
     let at = s.as_ptr() as usize;
     let start = at.wrapping_sub(base);
     if start < len && s.len() <= len - start {
-        return Some(sub_slice(&cart.chunk, start, s.len()));
+        return Some(sub_slice(chunk, start, s.len()));
     }
     if s.is_empty() {
         return Some(&[]);
     }
     let [settled, recent] = sources;
+    let [settled_copy, recent_copy] = copies;
     let copy = match copied_at(recent, at, s.len()) {
-        Some(offset) => cart.recent.get(offset..offset + s.len()),
-        None => copied_at(settled, at, s.len()).and_then(|offset| cart.settled.get(offset..offset + s.len())),
+        Some(offset) => recent_copy?.get(offset..offset + s.len()),
+        None => settled_copy?.get(copied_at(settled, at, s.len())?..).and_then(|rest| rest.get(..s.len())),
     };
     copy.filter(|copy| !VERIFY || same_bytes(copy, s))
 }
 
-/// A counter event re-pointed into `cart` (see [`repointed_slice`]), field by field;
-/// `missed` set (and the slice left empty) when a slice is in neither the chunk nor the
-/// copies: not an `Option`, which would move the event once more. A counter's text that is its
-/// name (/proc's) is looked up once.
+/// A counter event re-pointed into a cart's `chunk` and `copies` (see
+/// [`repointed_slice`]), field by field; `missed` set (and the slice left empty) when a
+/// slice is in neither: not an `Option`, which would move the event once more. A counter's
+/// text that is its name (/proc's) is looked up once.
 #[inline(always)]
-fn counter_repointed<const VERIFY: bool>(
+fn counter_repointed<'b, const VERIFY: bool>(
     event: &Event<'_>,
     c: &Counter<'_>,
-    cart: Arc<Cart>,
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
     sources: [&[Source]; 2],
     missed: &mut bool,
-) -> Yoke<Event<'static>, Arc<Cart>> {
-    Yoke::attach_to_cart(cart, |cart: &Cart| {
-        let mut map = |s: &[u8]| {
-            repointed_slice::<VERIFY>(cart, sources, s).unwrap_or_else(|| {
-                *missed = true;
-                &[]
-            })
-        };
-        let name = c.name.map(&mut map);
-        let text = match (c.name, name) {
-            (Some(n), Some(mapped)) if n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len() => mapped,
-            _ => map(c.text),
-        };
-        let counter = Counter {
-            source: c.source,
-            section: map(c.section),
-            name,
-            subtable: c.subtable.map(&mut map),
-            value: c.value,
-            text,
-            line: map(c.line),
-            position: c.position,
-            rate: c.rate,
-        };
-        Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
-    })
+) -> Event<'b> {
+    let mut map = |s: &[u8]| {
+        repointed_slice::<VERIFY>(chunk, copies, sources, s).unwrap_or_else(|| {
+            *missed = true;
+            &[]
+        })
+    };
+    let name = c.name.map(&mut map);
+    let text = match (c.name, name) {
+        (Some(n), Some(mapped)) if n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len() => mapped,
+        _ => map(c.text),
+    };
+    let counter = Counter {
+        source: c.source,
+        section: map(c.section),
+        name,
+        subtable: c.subtable.map(&mut map),
+        value: c.value,
+        text,
+        line: map(c.line),
+        position: c.position,
+        rate: c.rate,
+    };
+    Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
 }
 
-/// `event` re-pointed into `cart`, every slice as [`repointed_slice`] says; `missed` set
-/// when a slice is in neither the chunk nor the copies. Also whether a slice lies in the chunk
-/// (`borrows_chunk`), and in `outside` every non-empty slice that does not (what a copy
-/// must hold), with the widest of them.
+/// `event` re-pointed into a cart's `chunk` and `copies`, every slice as
+/// [`repointed_slice`] says; `missed` set when a slice is in neither. Also whether a slice
+/// lies in the chunk (`borrows_chunk`), and in `outside` every non-empty slice that does not
+/// (what a copy must hold), with the widest of them.
 #[inline(always)]
-fn repointed<'a, const VERIFY: bool>(
+fn repointed<'a, 'b, const VERIFY: bool>(
     event: &Event<'a>,
-    cart: Arc<Cart>,
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
     sources: [&[Source]; 2],
     (outside, widest): (&mut Vec<(usize, usize)>, &mut Option<&'a [u8]>),
     borrows_chunk: &mut bool,
     missed: &mut bool,
-) -> Yoke<Event<'static>, Arc<Cart>> {
-    Yoke::attach_to_cart(cart, |cart: &Cart| {
-        let (base, len) = (cart.chunk.as_ptr() as usize, cart.chunk.len());
-        event.map_bytes(&mut |s| {
-            let at = s.as_ptr() as usize;
-            let start = at.wrapping_sub(base);
-            if start < len && s.len() <= len - start {
-                *borrows_chunk = true;
-                return sub_slice(&cart.chunk, start, s.len());
-            }
-            if s.is_empty() {
-                return &[];
-            }
-            outside.push((at, s.len()));
-            if widest.is_none_or(|w| w.len() < s.len()) {
-                *widest = Some(s);
-            }
-            if *missed {
-                return &[];
-            }
-            repointed_slice::<VERIFY>(cart, sources, s).unwrap_or_else(|| {
-                *missed = true;
-                &[]
-            })
+) -> Event<'b> {
+    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
+    event.map_bytes(&mut |s| {
+        let at = s.as_ptr() as usize;
+        let start = at.wrapping_sub(base);
+        if start < len && s.len() <= len - start {
+            *borrows_chunk = true;
+            return sub_slice(chunk, start, s.len());
+        }
+        if s.is_empty() {
+            return &[];
+        }
+        outside.push((at, s.len()));
+        if widest.is_none_or(|w| w.len() < s.len()) {
+            *widest = Some(s);
+        }
+        if *missed {
+            return &[];
+        }
+        repointed_slice::<VERIFY>(chunk, copies, sources, s).unwrap_or_else(|| {
+            *missed = true;
+            &[]
         })
     })
 }
@@ -523,8 +732,8 @@ impl OwnedEvent {
     /// `event` with every slice empty: what a slice that cannot be re-pointed (none can
     /// fail) would be, rather than a panic.
     fn empty_of(event: &Event<'_>) -> OwnedEvent {
-        let yoke = Yoke::attach_to_cart(Arc::new(Cart::default()), |_| event.map_bytes(&mut |_| &[]));
-        OwnedEvent { yoke }
+        let batch = Yoke::attach_to_cart(Box::default(), |_| Events(vec![event.map_bytes(&mut |_| &[])]));
+        OwnedEvent { batch: Arc::new(batch), index: 0, copies: [0, 1] }
     }
 }
 
@@ -555,6 +764,22 @@ fn sub_slice(bytes: &[u8], start: usize, len: usize) -> &[u8] {
 pub struct OwnedEvents {
     parser: PushParser,
     repointer: Repointer,
+    /// The events of the batch being made, in order: those in the batch, and those made
+    /// alone between them.
+    pending: Vec<Pending>,
+    /// Room for the next batch's events: as many as the largest one had.
+    room: usize,
+    /// The bytes of the next piece.
+    piece: usize,
+}
+
+/// An event of the batch being made, in input order.
+#[derive(Debug)]
+enum Pending {
+    /// The next event of the batch, with the slots of its copies.
+    Shared([u16; 2]),
+    /// An event made alone.
+    Alone(OwnedEvent),
 }
 
 impl OwnedEvents {
@@ -565,25 +790,66 @@ impl OwnedEvents {
 
     /// Wrap a push parser (one made with a line cap of your choice, say).
     pub fn from_parser(parser: PushParser) -> Self {
-        OwnedEvents { parser, repointer: Repointer::default() }
+        OwnedEvents { parser, repointer: Repointer::default(), pending: Vec::new(), room: 0, piece: MIN_PIECE }
     }
 
     /// Feed the next chunk; `out` gets every event it completes, in input order.
+    ///
+    /// The chunk is parsed a piece at a time (a few KiB, to a line's end), each piece's
+    /// events re-pointed into one batch that they share, and handed to `out` once the
+    /// piece is parsed.
     pub fn feed(&mut self, chunk: Bytes, mut out: impl FnMut(OwnedEvent)) {
         if chunk.is_empty() {
             return;
         }
-        let OwnedEvents { parser, repointer } = self;
-        repointer.set_chunk(chunk.clone());
-        parser.feed(&chunk, &mut |ev: Event<'_>| out(repointer.owned(&ev)));
+        self.repointer.set_chunk(chunk.clone());
+        let mut start = 0;
+        while start < chunk.len() {
+            let piece = self.piece.clamp(MIN_PIECE, MAX_PIECE);
+            let end = match chunk.get(start + piece..) {
+                Some(rest) => memchr::memchr(b'\n', rest).map_or(chunk.len(), |at| start + piece + at + 1),
+                None => chunk.len(),
+            };
+            let events = self.feed_piece(start..end, &mut out);
+            // The next piece: as many bytes as hold `BATCH` events, at this one's rate.
+            self.piece = (end - start).saturating_mul(BATCH) / events.max(1);
+            start = end;
+        }
         // The chunk is kept alive by its events only.
-        repointer.set_chunk(Bytes::new());
+        self.repointer.set_chunk(Bytes::new());
+    }
+
+    /// Parse `piece` of the repointer's chunk into one batch, and hand out its events.
+    fn feed_piece(&mut self, piece: Range<usize>, out: &mut impl FnMut(OwnedEvent)) -> usize {
+        let OwnedEvents { parser, repointer, pending, room, .. } = self;
+        let cart = repointer.start_batch();
+        let batch: Batch = Yoke::attach_to_cart(cart, |cart: &Cart| {
+            let mut batch = BatchState::new(cart, *room);
+            let bytes = cart.chunk.get(piece).unwrap_or_default();
+            parser.feed(bytes, &mut |ev: Event<'_>| repointer.take(&ev, &mut batch, pending));
+            Events(batch.events)
+        });
+        // Room for as many as the largest batch so far had, within twice the usual size (a
+        // line of thousands of counters makes one large batch, not every later one).
+        *room = (*room).max(batch.get().0.len()).min(2 * BATCH);
+        let batch = Arc::new(batch);
+        let mut index = 0;
+        for event in pending.drain(..) {
+            match event {
+                Pending::Shared(copies) => {
+                    out(OwnedEvent { batch: batch.clone(), index, copies });
+                    index += 1;
+                }
+                Pending::Alone(event) => out(event),
+            }
+        }
+        index as usize
     }
 
     /// Signal the end of input: the last line (without its newline) and anything held back.
     pub fn finish(&mut self, mut out: impl FnMut(OwnedEvent)) {
-        let OwnedEvents { parser, repointer } = self;
-        parser.finish(&mut |ev: Event<'_>| out(repointer.owned(&ev)));
+        let OwnedEvents { parser, repointer, .. } = self;
+        parser.finish(&mut |ev: Event<'_>| out(repointer.alone(&ev)));
     }
 
     /// How the lines seen so far were accounted for.
@@ -857,6 +1123,53 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                 })
                 .collect();
             assert_eq!(values, (1..=10).collect::<Vec<_>>());
+        }
+    }
+
+    /// Handing an owned event on copies its batch's pointer and its place, not the event.
+    #[test]
+    fn an_owned_event_is_two_words() {
+        assert_eq!(std::mem::size_of::<OwnedEvent>(), 16);
+    }
+
+    /// A chunk of many pieces: each piece's events share one batch, every event equals the
+    /// borrowed one, in any chunking, with copies re-made in the middle of pieces.
+    #[test]
+    fn the_pieces_of_a_large_chunk_share_batches_and_equal_the_borrowed_events() {
+        let mut input = Vec::new();
+        // /proc: every values line needs its names line copied; the names differ per
+        // round, so some copies are re-made in the middle of a piece, and chained.
+        for round in 0..300 {
+            input.extend_from_slice(format!("TcpExt: SyncookiesSent R{round} SyncookiesFailed\n").as_bytes());
+            input.extend_from_slice(
+                format!("TcpExt: {round} 2 3\nIpExt: InNoRoutes InTruncatedPkts\nIpExt: 4 5\n").as_bytes(),
+            );
+        }
+        // netstat: its table, then many rows.
+        input.extend_from_slice(NETSTAT);
+        let row = NETSTAT.split_inclusive(|&b| b == b'\n').next_back().unwrap_or_default();
+        for _ in 0..400 {
+            input.extend_from_slice(row);
+        }
+        let input = input.as_slice();
+        for chunk in [997, 8192, input.len()] {
+            let owned = check_against_copies(input, chunk);
+            if chunk == input.len() {
+                let batches: Vec<_> = owned.iter().map(|e| Arc::as_ptr(&e.batch)).collect();
+                let distinct = batches.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+                // Many pieces, each of many events.
+                assert!(distinct > 3 && distinct * 20 < owned.len(), "{distinct} batches for {} events", owned.len());
+                let rows = owned.iter().filter(|e| matches!(e.kind(), EventKind::InetConn(_))).count();
+                assert_eq!(rows, 401);
+                // A counter's names are in the copy it says it keeps.
+                for e in &owned {
+                    if let EventKind::Counter(c) = e.kind() {
+                        let recent = e.copies()[1];
+                        let (r, n) = (recent.as_ptr() as usize, c.section.as_ptr() as usize);
+                        assert!(n >= r && n + c.section.len() <= r + recent.len(), "{e:?}");
+                    }
+                }
+            }
         }
     }
 
