@@ -587,20 +587,8 @@ pub fn parse_stream(
     let Until { strict, last_capture } = until;
     let stopped = std::cell::Cell::new(false);
     let cut_front = std::cell::Cell::new(false);
-    let mut on_event = |ev: Event<'_>| {
-        if stopped.get() {
-            return;
-        }
-        if last_capture.is_some_and(|n| ev.capture > n) {
-            stopped.set(true);
-            return;
-        }
-        if let EventKind::Malformed(m) = &ev.kind {
-            if !note_malformed(&ev, m, stream.name, strict, outcome, &cut_front, &stopped) {
-                return;
-            }
-        }
-        sink(stream.label, &ev);
+    let mut on_event = StreamSink {
+        take: StreamEvents { stopped: &stopped, cut_front: &cut_front, last_capture, strict, stream, outcome, sink },
     };
     let bytes = match netsift::input::feed_reader(&mut parser, reader, &mut on_event, || stopped.get()) {
         Ok(bytes) => bytes,
@@ -615,6 +603,71 @@ pub fn parse_stream(
     let stats = parser.stats();
     outcome.add(&stats);
     Ok(Parsed { stats, saw_table: parser.saw_table(), cut_front: cut_front.get(), stopped: stopped.get() })
+}
+
+/// The sink of [`parse_stream`] and [`parse_part`]: `take` reads each event where it is,
+/// whether it was handed over (`event`) or lent (`event_ref`), so that the events a
+/// machine lends are not copied on their way to the CLI's sink, which takes a reference.
+struct StreamSink<T> {
+    take: T,
+}
+
+/// What a [`StreamSink`] does with an event.
+trait Take {
+    fn take(&mut self, event: &Event<'_>);
+}
+
+impl<F: FnMut(&Event<'_>)> Take for F {
+    #[inline(always)]
+    fn take(&mut self, event: &Event<'_>) {
+        self(event)
+    }
+}
+
+impl<T: Take> netsift::push::Sink for StreamSink<T> {
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_>) {
+        self.take.take(&event)
+    }
+
+    #[inline(always)]
+    fn event_ref(&mut self, event: &Event<'_>) {
+        self.take.take(event)
+    }
+}
+
+/// The events of [`parse_stream`]: until it stops (`--strict`'s first malformed line, or
+/// the capture after the last one wanted), each goes to `sink` with the stream's label.
+/// A type rather than a closure so that its method is always inlined where the machines
+/// make their events (a closure was called out of line from the netstat -s machine's
+/// read-through loop).
+struct StreamEvents<'s, 'o> {
+    stopped: &'s std::cell::Cell<bool>,
+    cut_front: &'s std::cell::Cell<bool>,
+    last_capture: Option<u32>,
+    strict: bool,
+    stream: Stream<'s>,
+    outcome: &'o mut Outcome,
+    sink: &'o mut dyn FnMut(&str, &Event<'_>),
+}
+
+impl Take for StreamEvents<'_, '_> {
+    #[inline(always)]
+    fn take(&mut self, ev: &Event<'_>) {
+        if self.stopped.get() {
+            return;
+        }
+        if self.last_capture.is_some_and(|n| ev.capture > n) {
+            self.stopped.set(true);
+            return;
+        }
+        if let EventKind::Malformed(m) = &ev.kind {
+            if !note_malformed(ev, m, self.stream.name, self.strict, self.outcome, self.cut_front, self.stopped) {
+                return;
+            }
+        }
+        (self.sink)(self.stream.label, ev);
+    }
 }
 
 /// A malformed event of [`parse_stream`]: noted in `outcome` (or, the cut first line of a
@@ -659,14 +712,16 @@ pub fn parse_part(
     stop: &dyn Fn() -> bool,
     sink: &mut dyn FnMut(&str, &Event<'_>),
 ) {
-    let mut on_event = |ev: Event<'_>| {
-        if let EventKind::Malformed(m) = &ev.kind {
-            outcome.malformed += 1;
-            if outcome.first_malformed.is_none() {
-                outcome.first_malformed = Some(report(name, &ev, m));
+    let mut on_event = StreamSink {
+        take: |ev: &Event<'_>| {
+            if let EventKind::Malformed(m) = &ev.kind {
+                outcome.malformed += 1;
+                if outcome.first_malformed.is_none() {
+                    outcome.first_malformed = Some(report(name, ev, m));
+                }
             }
-        }
-        sink(name, &ev);
+            sink(name, ev);
+        },
     };
     for step in bytes.chunks(PART_STEP) {
         parser.feed(step, &mut on_event);

@@ -116,12 +116,17 @@ fn plain_values_line(line: &[u8]) -> bool {
     if all_digits_or_blanks(body) {
         return true;
     }
-    // A sign (`Tcp: … -1 …`): after a blank, before a digit.
-    body.iter().enumerate().all(|(i, &b)| {
-        b.is_ascii_digit()
-            || is_blank(b)
-            || (b == b'-' && is_blank(body[i - 1]) && body.get(i + 1).is_some_and(u8::is_ascii_digit))
-    })
+    // A sign (`Tcp: … -1 …`): after a blank, before a digit; digits and blanks between the
+    // signs, checked a block at a time as above rather than byte by byte.
+    let mut from = 0;
+    for sign in memchr::memchr_iter(b'-', body) {
+        let signed = sign > 0 && is_blank(body[sign - 1]) && body.get(sign + 1).is_some_and(u8::is_ascii_digit);
+        if !signed || !all_digits_or_blanks(&body[from..sign]) {
+            return false;
+        }
+        from = sign + 1;
+    }
+    from > 0 && all_digits_or_blanks(&body[from..])
 }
 
 /// For a line that auto does not ask about ([`plain_values_line`]), whether
@@ -145,6 +150,14 @@ pub fn auto_skips_only_unclaimed(line: &[u8]) -> Option<bool> {
 /// skipped four at a time.
 #[inline(always)]
 fn indented_sl(line: &[u8]) -> bool {
+    // Fewer than eight spaces (netstat -s's four) read from one word: the spaces before
+    // its first other byte.
+    if let Some(word) = line.first_chunk::<8>() {
+        let spaces = (u64::from_le_bytes(*word) ^ 0x2020_2020_2020_2020).trailing_zeros() as usize / 8;
+        if word.get(spaces).is_some_and(|&b| b != b'\t') {
+            return line.get(spaces..spaces + 2) == Some(b"sl");
+        }
+    }
     let mut at = 0;
     while line.get(at..at + 4) == Some(b"    ") {
         at += 4;
@@ -527,6 +540,68 @@ impl AutoMachine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `plain_values_line` answers as its byte-by-byte definition (the signs checked where
+    /// each byte is) on values lines made of numbers, signs, blanks and stray bytes.
+    #[test]
+    fn plain_values_lines_as_defined() {
+        use netsift_grammar::lex::is_blank;
+        let defined = |line: &[u8]| {
+            let name = line.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
+            if !line.first().is_some_and(u8::is_ascii_alphabetic) || line.get(name) != Some(&b':') {
+                return false;
+            }
+            let body = &line[name + 1..];
+            body.first().copied().is_some_and(is_blank)
+                && body.last().is_some_and(u8::is_ascii_digit)
+                && body.iter().enumerate().all(|(i, &b)| {
+                    b.is_ascii_digit()
+                        || is_blank(b)
+                        || (b == b'-' && is_blank(body[i - 1]) && body.get(i + 1).is_some_and(u8::is_ascii_digit))
+                })
+        };
+        let words: [&[u8]; 10] = [b"0", b"-1", b"123456789012", b"-", b"--1", b"1-2", b"x", b"-x", b"7-", b"\t3"];
+        let mut seed = 7u64;
+        let mut seen = [0u32; 4];
+        for _ in 0..20_000 {
+            let mut line = b"Tcp:".to_vec();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let count = 1 + (seed >> 60) as usize;
+            for k in 0..count {
+                let pick = (seed >> (4 * k % 56)) as usize;
+                line.push(if pick & 16 == 0 { b' ' } else { b'\t' });
+                // Mostly plain words, so that long plain lines with a sign come up.
+                let word = if pick % 3 == 0 { words[pick / 3 % words.len()] } else { words[pick % 3 - 1] };
+                line.extend_from_slice(word);
+            }
+            let plain = plain_values_line(&line);
+            assert_eq!(plain, defined(&line), "{:?}", String::from_utf8_lossy(&line));
+            seen[usize::from(plain) * 2 + usize::from(line.contains(&b'-'))] += 1;
+        }
+        // Plain lines and others, each with and without signs.
+        assert!(seen.iter().all(|&n| n > 100), "{seen:?}");
+    }
+
+    /// `indented_sl` (a word at a time for short indents) answers as its definition, the
+    /// first word after the blanks starts with `sl`, for every indent of spaces and tabs up
+    /// to twelve bytes and every line length around it.
+    #[test]
+    fn indented_sl_as_defined() {
+        let defined = |line: &[u8]| {
+            let start = line.iter().position(|&b| !netsift_grammar::lex::is_blank(b)).unwrap_or(line.len());
+            line[start..].starts_with(b"sl")
+        };
+        for indent in 0..13 {
+            for tabs in 0..(1u32 << indent.min(9)) {
+                let blanks: Vec<u8> =
+                    (0..indent).map(|i| if i < 9 && tabs & (1 << i) != 0 { b'\t' } else { b' ' }).collect();
+                for word in [&b"sl"[..], b"s", b"sx", b"xsl", b"", b"sl  local_address", b"0: 0100007F"] {
+                    let line = [&blanks[..], word].concat();
+                    assert_eq!(indented_sl(&line), defined(&line), "{:?}", String::from_utf8_lossy(&line));
+                }
+            }
+        }
+    }
 
     /// The remembered answers are `starts`' own: a title no format claims is answered from
     /// the cache under the format it was asked under only, and a line that opens a

@@ -38,6 +38,15 @@ use crate::format::Format;
 pub trait Sink {
     /// Receive one event. It borrows from the input: copy what you keep.
     fn event(&mut self, event: Event<'_>);
+
+    /// Receive one event by reference: the same as [`Sink::event`] with a copy of it (what
+    /// this default does). A machine that emits many events differing in a few fields (the
+    /// counters of a /proc values line) keeps one event and changes only those, and hands
+    /// it over here; a sink that only reads the event takes it without the copy.
+    #[inline(always)]
+    fn event_ref(&mut self, event: &Event<'_>) {
+        self.event(*event)
+    }
 }
 
 impl<F: FnMut(Event<'_>)> Sink for F {

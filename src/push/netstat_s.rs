@@ -298,12 +298,14 @@ impl NetstatSMachine {
         unclaimed: Option<F>,
     ) -> Option<usize> {
         let index = self.shapes.expected()?;
-        let shape = *self.shapes.list.get(index as usize)?;
-        let head = self.shapes.bytes(shape.head)?;
+        let head = self.shapes.bytes(self.shapes.list.get(index as usize)?.head)?;
         if !same_bytes_inline(rest.get(..head.len())?, head) {
             return None;
         }
         let h = head.len();
+        // The rest of the shape read once the head matched: loaded before the compare, it
+        // was held on the stack through it.
+        let shape = *self.shapes.list.get(index as usize)?;
         if let Some(unclaimed) = unclaimed {
             // Without a number, the head is the whole line and its `\n`.
             if matches!(shape.what, What::Counter { .. }) || !unclaimed(rest.get(..h.checked_sub(1)?)?) {
@@ -443,11 +445,10 @@ impl NetstatSMachine {
     ) {
         stats.rows += 1;
         self.saw_table = true;
-        let current: &[u8] = if self.in_section { &self.section } else { b"" };
         let (section, name) = match name {
             Name::Known(section, name) => (section.as_bytes(), Some(name.as_bytes())),
-            Name::Named(start, end) => (current, line.get(start as usize..end as usize)),
-            Name::Current => (current, None),
+            Name::Named(start, end) => (self.current_section(), line.get(start as usize..end as usize)),
+            Name::Current => (self.current_section(), None),
         };
         let counter = Counter {
             source: CounterSource::NetstatS,
@@ -461,6 +462,16 @@ impl NetstatSMachine {
             rate: None,
         };
         sink.event(Event { at, capture: self.capture, kind: EventKind::Counter(counter) });
+    }
+
+    /// The section a counter without a name of its own is read in (none before a title).
+    #[inline]
+    fn current_section(&self) -> &[u8] {
+        if self.in_section {
+            &self.section
+        } else {
+            b""
+        }
     }
 
     /// A line that is no entry of the open histogram closes it.

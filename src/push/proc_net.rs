@@ -321,31 +321,38 @@ impl ProcNetMachine {
         let mut failed = false;
         let prefix_matches = prefix.is_none_or(|p| p == names_prefix);
         let mut items = fast_pairs_in(&self.names, spans, values, body, prefix_matches);
-        // Each counter's event is built where the sink takes it: a `kind` built first and
-        // then moved into the event is a copy of the whole (large) event per counter.
-        let counter = |position: usize, name, value: i128| Counter {
-            source: CounterSource::Proc,
-            section: names_prefix,
-            name: Some(name),
-            subtable: None,
-            value,
-            text: name,
-            line: values,
-            position: u32::try_from(position).ok(),
-            rate: None,
+        // One event for the line's counters: only the counter's name, value and position
+        // change from one to the next, and the sink reads it where it is (`event_ref`),
+        // instead of a whole event built and handed over per counter.
+        let mut event = Event {
+            at,
+            capture,
+            kind: EventKind::Counter(Counter {
+                source: CounterSource::Proc,
+                section: names_prefix,
+                name: None,
+                subtable: None,
+                value: 0,
+                text: &[],
+                line: values,
+                position: None,
+                rate: None,
+            }),
         };
         // The plain values in one loop, then whatever is left (an error, an odd value) as
         // the reference reads it.
         let mut position = 0;
         items.for_each_plain(|at_position, name, value| {
             position = at_position;
-            sink.event(Event { at, capture, kind: EventKind::Counter(counter(at_position, name, value)) });
+            set_counter(&mut event, at_position, name, value);
+            sink.event_ref(&event);
         });
         for item in items {
             position += 1;
             match item {
                 Ok((name, value)) => {
-                    sink.event(Event { at, capture, kind: EventKind::Counter(counter(position, name, value)) });
+                    set_counter(&mut event, position, name, value);
+                    sink.event_ref(&event);
                 }
                 Err(e) => {
                     failed = true;
@@ -373,6 +380,18 @@ impl ProcNetMachine {
 
     fn emit<S: Sink + ?Sized>(&self, at: Position, kind: EventKind<'_>, sink: &mut S) {
         sink.event(Event { at, capture: self.capture, kind });
+    }
+}
+
+/// The counter of `event` (a counter event) made the one at `position` of its line, with
+/// its name and value: the rest of it is the line's.
+#[inline(always)]
+fn set_counter<'a>(event: &mut Event<'a>, position: usize, name: &'a [u8], value: i128) {
+    if let EventKind::Counter(c) = &mut event.kind {
+        c.name = Some(name);
+        c.text = name;
+        c.value = value;
+        c.position = u32::try_from(position).ok();
     }
 }
 

@@ -861,17 +861,29 @@ impl crate::push::Sink for NetstatView {
     fn event(&mut self, event: Event<'_>) {
         NetstatView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        NetstatView::event(self, event);
+    }
 }
 
 impl crate::push::Sink for ListeningPids {
     fn event(&mut self, event: Event<'_>) {
         ListeningPids::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        ListeningPids::event(self, event);
+    }
 }
 
 impl crate::push::Sink for RunningProcesses {
     fn event(&mut self, event: Event<'_>) {
         RunningProcesses::event(self, &event);
+    }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        RunningProcesses::event(self, event);
     }
 }
 

@@ -153,4 +153,8 @@ impl crate::push::Sink for NetstatAgnView {
     fn event(&mut self, event: Event<'_>) {
         NetstatAgnView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        NetstatAgnView::event(self, event);
+    }
 }

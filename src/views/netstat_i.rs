@@ -170,4 +170,8 @@ impl crate::push::Sink for NetstatIView {
     fn event(&mut self, event: Event<'_>) {
         NetstatIView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        NetstatIView::event(self, event);
+    }
 }

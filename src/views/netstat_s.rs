@@ -452,6 +452,10 @@ impl crate::push::Sink for NetstatSView {
     fn event(&mut self, event: Event<'_>) {
         NetstatSView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        NetstatSView::event(self, event);
+    }
 }
 
 // Python `str` semantics on bytes: valid UTF-8 is read as characters, and each byte that is

@@ -457,6 +457,10 @@ impl crate::push::Sink for ProcNetstatView {
     fn event(&mut self, event: Event<'_>) {
         ProcNetstatView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        ProcNetstatView::event(self, event);
+    }
 }
 
 #[cfg(test)]

@@ -96,4 +96,8 @@ impl crate::push::Sink for ProcSnmpView {
     fn event(&mut self, event: Event<'_>) {
         ProcSnmpView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        ProcSnmpView::event(self, event);
+    }
 }

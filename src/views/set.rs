@@ -426,4 +426,8 @@ impl crate::push::Sink for ViewSet {
     fn event(&mut self, event: Event<'_>) {
         ViewSet::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        ViewSet::event(self, event);
+    }
 }

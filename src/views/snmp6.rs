@@ -87,4 +87,8 @@ impl crate::push::Sink for Snmp6View {
     fn event(&mut self, event: Event<'_>) {
         Snmp6View::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        Snmp6View::event(self, event);
+    }
 }

@@ -110,4 +110,8 @@ impl crate::push::Sink for SockstatView {
     fn event(&mut self, event: Event<'_>) {
         SockstatView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        SockstatView::event(self, event);
+    }
 }

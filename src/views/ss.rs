@@ -276,6 +276,10 @@ impl crate::push::Sink for SsView {
     fn event(&mut self, event: Event<'_>) {
         SsView::event(self, &event);
     }
+
+    fn event_ref(&mut self, event: &Event<'_>) {
+        SsView::event(self, event);
+    }
 }
 
 /// The key lists of [`ss_row`], by which optional columns the row has: bit 0 Netid, bit 1
