@@ -301,12 +301,13 @@ pub fn check_target(target: &str, data: &[u8]) {
         "fast_netstat" => check_fast_netstat(data),
         "ss_fast_row" => check_ss_fast_row(data),
         "proc_net_fast" => check_proc_net_fast(data),
+        "owned" => check_owned(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 19] = [
+pub const TARGETS: [&str; 20] = [
     "netstat",
     "ss",
     "netstat_s",
@@ -331,4 +332,49 @@ pub const TARGETS: [&str; 19] = [
     // Issue 11, the hand-written ss and /proc readers against the grammar's.
     "ss_fast_row",
     "proc_net_fast",
+    // Issue 11, owned events made a batch at a time against the borrowed ones.
+    "owned",
 ];
+
+/// The fuzzer chooses where the input is cut (its first 8 bytes) and the format (byte 9):
+/// the owned events, each kept until every chunk has been fed, must write the same JSON as
+/// the borrowed events of one feed, in the same order.
+pub fn check_owned(input: &[u8]) {
+    use netsift::OwnedEvents;
+    let (head, rest) = input.split_at(input.len().min(8));
+    let (choice, data) = rest.split_at(rest.len().min(1));
+    let format = [Format::Auto, Format::Netstat, Format::Ss, Format::NetstatS, Format::ProcNetstat]
+        [usize::from(choice.first().copied().unwrap_or(0)) % 5];
+    let mut cuts: Vec<usize> = head.iter().map(|&b| usize::from(b) * data.len() / 256).collect();
+    cuts.sort_unstable();
+
+    let mut borrowed = Vec::new();
+    let mut parser = PushParser::new(format);
+    let mut sink = |ev: Event<'_>| {
+        let mut buf = Vec::new();
+        write_event(&mut buf, &ev);
+        borrowed.push(buf);
+    };
+    parser.feed(data, &mut sink);
+    parser.finish(&mut sink);
+
+    let mut kept = Vec::new();
+    let mut owned = OwnedEvents::new(format);
+    let mut start = 0;
+    for cut in cuts.into_iter().chain([data.len()]) {
+        let cut = cut.clamp(start, data.len());
+        // A fresh copy of each chunk, dropped by this loop: the events must keep their bytes.
+        owned.feed(bytes::Bytes::copy_from_slice(&data[start..cut]), |ev| kept.push(ev));
+        start = cut;
+    }
+    owned.finish(|ev| kept.push(ev));
+    let written: Vec<Vec<u8>> = kept
+        .iter()
+        .map(|ev| {
+            let mut buf = Vec::new();
+            write_event(&mut buf, &ev.event());
+            buf
+        })
+        .collect();
+    assert_eq!(written, borrowed, "{format:?}");
+}
