@@ -302,12 +302,13 @@ pub fn check_target(target: &str, data: &[u8]) {
         "ss_fast_row" => check_ss_fast_row(data),
         "proc_net_fast" => check_proc_net_fast(data),
         "owned" => check_owned(data),
+        "auto_values" => check_auto_values(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
 
 /// Every fuzz target's name.
-pub const TARGETS: [&str; 20] = [
+pub const TARGETS: [&str; 21] = [
     "netstat",
     "ss",
     "netstat_s",
@@ -334,6 +335,8 @@ pub const TARGETS: [&str; 20] = [
     "proc_net_fast",
     // Issue 11, owned events made a batch at a time against the borrowed ones.
     "owned",
+    // Issue 11, auto leaves /proc values lines to the /proc machine only when no format claims them.
+    "auto_values",
 ];
 
 /// The fuzzer chooses where the input is cut (its first 8 bytes) and the format (byte 9):
@@ -377,4 +380,25 @@ pub fn check_owned(input: &[u8]) {
         })
         .collect();
     assert_eq!(written, borrowed, "{format:?}");
+}
+
+/// `auto` does not ask the formats about a /proc values line: each input line, as it is
+/// and made into a values line (its first word as the prefix, every other byte mapped to a
+/// digit, a blank or a sign), is either no such line or one that no format claims under
+/// any current format.
+pub fn check_auto_values(data: &[u8]) {
+    use netsift::push::auto_skips_only_unclaimed;
+    for line in data.split(|&b| b == b'\n') {
+        assert_ne!(auto_skips_only_unclaimed(line), Some(false), "{:?}", String::from_utf8_lossy(line));
+        let word = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+        let mut made = line[..word].to_vec();
+        made.push(b':');
+        made.extend(line[word..].iter().map(|&b| match b % 15 {
+            0..=2 => b' ',
+            3 => b'\t',
+            4 => b'-',
+            d => b'0' + (d - 5),
+        }));
+        assert_ne!(auto_skips_only_unclaimed(&made), Some(false), "{:?}", String::from_utf8_lossy(&made));
+    }
 }
