@@ -295,25 +295,11 @@ pub(crate) fn escape_into(room: &mut [u8], bytes: &[u8]) -> usize {
                     i += width;
                     continue;
                 }
-                room[w..w + 6].copy_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'd',
-                    b'c',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ]);
+                room[w..w + 6].copy_from_slice(&unicode_escape(b"\\udc", b));
                 w += 6;
             }
             _ => {
-                room[w..w + 6].copy_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ]);
+                room[w..w + 6].copy_from_slice(&unicode_escape(b"\\u00", b));
                 w += 6;
             }
         }
@@ -535,6 +521,12 @@ fn utf8_width(lead: u8) -> usize {
         0xf0..=0xf4 => 4,
         _ => 1,
     }
+}
+
+/// `prefix` (`\u00` or `\udc`) and the two hex digits of `b`.
+fn unicode_escape(prefix: &[u8; 4], b: u8) -> [u8; 6] {
+    let [a, u, c, d] = *prefix;
+    [a, u, c, d, HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]
 }
 
 fn push_hex(out: &mut Vec<u8>, b: u8) {
