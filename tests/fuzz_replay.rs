@@ -39,3 +39,25 @@ fn the_checks_hold_on_the_fixtures() {
     }
     assert!(n > 20);
 }
+
+#[test]
+fn every_fuzz_target_is_replayed_from_its_own_inputs() {
+    // A target added to fuzz/fuzz_targets but not to common::TARGETS, or without committed
+    // inputs, would be fuzzed on nightly and never checked in CI.
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut files: Vec<String> = std::fs::read_dir(fuzz.join("fuzz_targets"))
+        .expect("fuzz targets")
+        .filter_map(|entry| {
+            let name = entry.expect("entry").file_name().into_string().expect("utf-8 name");
+            name.strip_suffix(".rs").map(str::to_owned)
+        })
+        .collect();
+    files.sort();
+    let mut targets: Vec<String> = common::TARGETS.iter().map(|t| t.to_string()).collect();
+    targets.sort();
+    assert_eq!(files, targets, "fuzz/fuzz_targets/*.rs and common::TARGETS differ");
+    for target in common::TARGETS {
+        let inputs = std::fs::read_dir(fuzz.join("replay").join(target)).map(|dir| dir.count()).unwrap_or(0);
+        assert!(inputs > 0, "fuzz/replay/{target}/ holds no input");
+    }
+}
