@@ -276,6 +276,20 @@ fn timer_at(
     if middle_end > first_word_end && has_newline(line, first_word_end, middle_end) {
         return None;
     }
+    // The commonest timer, `off (0.00/0/0)` at the line's end, compared as two words.
+    if let (Some(head), Some(tail)) = (word_at(line, at), word_at(line, at + OFF_TIMER.len() - 8)) {
+        let end = at + OFF_TIMER.len();
+        if head == OFF_TIMER_HEAD && tail == OFF_TIMER_TAIL && matches!(line.get(end), None | Some(b'\n')) {
+            let off = Timer {
+                kind: super::TimerKind::Off,
+                word: &line[at..at + 3],
+                expires_ms: 0,
+                retransmits: 0,
+                probes: 0,
+            };
+            return Some((off, (at as u32, end as u32), middle_end, end));
+        }
+    }
     let word_stop = word_end(line, at);
     if line[word_stop - 1] == b'(' {
         return None;
@@ -296,6 +310,12 @@ fn timer_at(
     let kind = timer_kind(word);
     Some((Timer { kind, word, expires_ms, retransmits, probes }, (at as u32, close as u32), middle_end, line_end))
 }
+
+/// The timer of most sockets, as netstat prints it.
+const OFF_TIMER: &[u8; 14] = b"off (0.00/0/0)";
+/// Its first eight bytes and its last eight, little-endian.
+const OFF_TIMER_HEAD: u64 = u64::from_le_bytes(*b"off (0.0");
+const OFF_TIMER_TAIL: u64 = u64::from_le_bytes(*b".00/0/0)");
 
 /// [`plain_timer_numbers`] read where they lie, from `at` (after the `(`) to the `)` that
 /// ends the word: the numbers and the end of the word.
