@@ -208,7 +208,11 @@ fn timer(plain: bool) -> impl Strategy<Value = String> {
     ];
     let numbers =
         (0u64..100_000, 0u64..100, 0u64..20, 0u64..20).prop_map(|(s, c, r, p)| format!("({s}.{c:02}/{r}/{p})"));
-    let plain_timer = (words, numbers).prop_map(|(w, n)| format!("{w} {n}"));
+    // `off (0.00/0/0)`, most sockets' timer, often (the reader compares it whole).
+    let plain_timer = prop_oneof![
+        3 => (words, numbers).prop_map(|(w, n)| format!("{w} {n}")),
+        1 => Just("off (0.00/0/0)".to_string()),
+    ];
     if plain {
         plain_timer.boxed()
     } else {
@@ -223,6 +227,11 @@ fn timer(plain: bool) -> impl Strategy<Value = String> {
             1 => Just("off (0.1234/0/0)".to_string()),
             1 => Just("off (99999999999999999999.00/0/0)".to_string()),
             1 => Just("(0.00/0/0)".to_string()),
+            1 => Just("off (0.00/0/0)x".to_string()),
+            1 => Just("off (0.00/0/00)".to_string()),
+            1 => Just("off (0.00/0/0))".to_string()),
+            1 => Just("off (0.00/0/0)\t".to_string()),
+            1 => Just("off  (0.00/0/0)".to_string()),
         ]
         .boxed()
     }

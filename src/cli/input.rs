@@ -252,6 +252,16 @@ pub fn parse_file(
 
 /// Parse several files in turn, or standard input when there are none.
 pub fn parse_inputs(options: Options, files: &[PathBuf], sink: &mut dyn FnMut(&str, &Event<'_>)) -> Outcome {
+    parse_inputs_with(options, files, sink)
+}
+
+/// [`parse_inputs`] made for one `sink` type: where the sink reads little of an event
+/// (`count` reads its kind), the compiler leaves out building what it does not read.
+pub fn parse_inputs_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+    options: Options,
+    files: &[PathBuf],
+    sink: &mut K,
+) -> Outcome {
     let mut outcome = Outcome { format: Some(options.format), ..Outcome::default() };
     if files.is_empty() {
         if let Err(e) = parse_one(options, None, &mut outcome, sink) {
@@ -285,11 +295,11 @@ fn member_matches(path: &str, wanted: &str) -> bool {
     path == wanted || path.strip_suffix(wanted).is_some_and(|top| top.ends_with('/'))
 }
 
-fn parse_one(
+fn parse_one<K: FnMut(&str, &Event<'_>) + ?Sized>(
     options: Options,
     file: Option<&Path>,
     outcome: &mut Outcome,
-    sink: &mut dyn FnMut(&str, &Event<'_>),
+    sink: &mut K,
 ) -> Result<(), Failure> {
     let file = stdin_or(file);
     let name = input_name(file);
@@ -318,7 +328,7 @@ fn parse_one(
     }
     let stream = Stream { name: &name, label: &name, compression };
     let parser = PushParser::named(options.format, &name);
-    let parsed = parse_stream(parser, &mut reader, stream, options.until(), outcome, sink);
+    let parsed = parse_stream_with(parser, &mut reader, stream, options.until(), outcome, sink);
     progress.finish();
     let parsed = parsed?;
     if !parsed.has_view(options.format) {
@@ -577,12 +587,24 @@ impl Parsed {
 /// label. The cut first line of a resumed stream is an event like any other, but neither a
 /// malformed line for `--strict` nor for the summary: it is expected.
 pub fn parse_stream(
-    mut parser: PushParser,
+    parser: PushParser,
     reader: &mut dyn Read,
     stream: Stream<'_>,
     until: Until,
     outcome: &mut Outcome,
     sink: &mut dyn FnMut(&str, &Event<'_>),
+) -> Result<Parsed, Failure> {
+    parse_stream_with(parser, reader, stream, until, outcome, sink)
+}
+
+/// [`parse_stream`] made for one `sink` type (see [`parse_inputs_with`]).
+fn parse_stream_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+    mut parser: PushParser,
+    reader: &mut dyn Read,
+    stream: Stream<'_>,
+    until: Until,
+    outcome: &mut Outcome,
+    sink: &mut K,
 ) -> Result<Parsed, Failure> {
     let Until { strict, last_capture } = until;
     let stopped = std::cell::Cell::new(false);
@@ -641,17 +663,17 @@ impl<T: Take> netsift::push::Sink for StreamSink<T> {
 /// A type rather than a closure so that its method is always inlined where the machines
 /// make their events (a closure was called out of line from the netstat -s machine's
 /// read-through loop).
-struct StreamEvents<'s, 'o> {
+struct StreamEvents<'s, 'o, K: ?Sized> {
     stopped: &'s std::cell::Cell<bool>,
     cut_front: &'s std::cell::Cell<bool>,
     last_capture: Option<u32>,
     strict: bool,
     stream: Stream<'s>,
     outcome: &'o mut Outcome,
-    sink: &'o mut dyn FnMut(&str, &Event<'_>),
+    sink: &'o mut K,
 }
 
-impl Take for StreamEvents<'_, '_> {
+impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for StreamEvents<'_, '_, K> {
     #[inline(always)]
     fn take(&mut self, ev: &Event<'_>) {
         if self.stopped.get() {
@@ -711,6 +733,19 @@ pub fn parse_part(
     outcome: &mut Outcome,
     stop: &dyn Fn() -> bool,
     sink: &mut dyn FnMut(&str, &Event<'_>),
+) {
+    parse_part_with(parser, bytes, name, last, outcome, stop, sink)
+}
+
+/// [`parse_part`] made for one `sink` type (see [`parse_inputs_with`]).
+pub fn parse_part_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+    parser: &mut PushParser,
+    bytes: &[u8],
+    name: &str,
+    last: bool,
+    outcome: &mut Outcome,
+    stop: &dyn Fn() -> bool,
+    sink: &mut K,
 ) {
     let mut on_event = StreamSink {
         take: |ev: &Event<'_>| {

@@ -18,7 +18,10 @@ use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
 use netsift::{Event, Format};
 
-use input::{member_format, parse_file, parse_inputs, parse_part, Failure, InputError, Options, Outcome};
+use input::{
+    member_format, parse_file, parse_inputs, parse_inputs_with, parse_part, parse_part_with, Failure, InputError,
+    Options, Outcome,
+};
 use parallel::Delivery;
 
 /// Parse netstat and ss outputs into typed events and insights-compatible views.
@@ -730,7 +733,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             let mut part_counts = vec![0u64; EventKind::NAMES.len()];
             let mut outcome = Outcome::default();
             let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut part_counts, ev);
-            parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
+            parse_part_with(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
             (outcome, part_counts)
         };
         let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
@@ -751,7 +754,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
                 parse_file(common.options_for(member), archive, Some(path), &mut sink)?
             }
             (None, None) => {
-                parse_inputs(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
+                parse_inputs_with(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
             }
             (None, Some(workers)) => {
                 let options = Options { quiet: true, ..common.options() };
@@ -759,7 +762,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
                 let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
                     let mut file_counts = vec![0u64; EventKind::NAMES.len()];
                     let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
-                    let outcome = parse_inputs(options, std::slice::from_ref(file), &mut sink);
+                    let outcome = parse_inputs_with(options, std::slice::from_ref(file), &mut sink);
                     (outcome, file_counts)
                 };
                 parallel::run(files, workers, work, |_, delivery| {

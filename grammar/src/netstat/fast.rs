@@ -54,10 +54,7 @@ const MAX_REST_WORDS: usize = 12;
 #[inline(always)]
 pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
     // A framed line holds no `\n`: one that does is not a row this reader vouches for.
-    match inet_row_to(line, layout)? {
-        (row, end) if end == line.len() => Some(row),
-        _ => None,
-    }
+    inet_row_to(line, layout, LineEnd::Text).map(|(row, _)| row)
 }
 
 /// Read the row that starts `text` and ends at its first `\n`, as [`fast_inet_row`] reads
@@ -75,25 +72,41 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
 /// ```
 #[inline(always)]
 pub fn fast_inet_row_through(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> {
-    let (row, end) = inet_row_to(text, layout)?;
-    through(text, end).map(|n| (row, n))
+    inet_row_to(text, layout, LineEnd::Newline)
 }
 
-/// The length of the line that ends at `end` with its `\n`, if `text[end]` is that `\n`
-/// and the line does not end `\r\n`.
-#[inline(always)]
-fn through(text: &[u8], end: usize) -> Option<usize> {
-    if text.get(end) != Some(&b'\n') || (end > 0 && text[end - 1] == b'\r') {
-        return None;
+/// How a row's line must end where its last column does.
+#[derive(Clone, Copy)]
+enum LineEnd {
+    /// At the end of the text: a framed line (which holds no `\n`).
+    Text,
+    /// At a `\n`, not after a `\r` (the framer strips that; these lines are left to it).
+    Newline,
+}
+
+impl LineEnd {
+    /// The length of the line that ends at `end`, with its `\n` if it has one, when it
+    /// ends as `self` says. Checked before the row is built: the row is then built where
+    /// the caller takes it, not moved once more.
+    #[inline(always)]
+    fn length(self, text: &[u8], end: usize) -> Option<usize> {
+        match self {
+            LineEnd::Text => (end == text.len()).then_some(end),
+            LineEnd::Newline => {
+                if text.get(end) != Some(&b'\n') || (end > 0 && text[end - 1] == b'\r') {
+                    return None;
+                }
+                Some(end + 1)
+            }
+        }
     }
-    Some(end + 1)
 }
 
-/// [`fast_inet_row`] over `text` up to its first `\n` (or its end): the row and where its
-/// line ends. Every word stops at a `\n`, so the line's end is found where its last word
-/// ends.
+/// [`fast_inet_row`] over `text` up to its first `\n` (or its end), the line ending as
+/// `ends` says: the row and the line's length (see [`LineEnd::length`]). Every word stops
+/// at a `\n`, so the line's end is found where its last word ends.
 #[inline(always)]
-fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> {
+fn inet_row_to(text: &[u8], layout: InetLayout, ends: LineEnd) -> Option<(InetRow<'_>, usize)> {
     let mut spans = [(0u32, 0u32); 10];
     let line = text;
 
@@ -148,6 +161,7 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
     spans[InetCol::Inode as usize] = rest.spans[2];
     spans[InetCol::Program as usize] = rest.spans[3];
     spans[InetCol::Timer as usize] = rest.spans[4];
+    let length = ends.length(text, line_end)?;
     let line = &text[..line_end];
 
     let row = InetRow {
@@ -166,7 +180,7 @@ fn inet_row_to(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> 
         spans,
         kernel: None,
     };
-    Some((row, line_end))
+    Some((row, length))
 }
 
 /// What follows an internet row's addresses, read: the values, the spans of the state,
@@ -276,6 +290,20 @@ fn timer_at(
     if middle_end > first_word_end && has_newline(line, first_word_end, middle_end) {
         return None;
     }
+    // The commonest timer, `off (0.00/0/0)` at the line's end, compared as two words.
+    if let (Some(head), Some(tail)) = (word_at(line, at), word_at(line, at + OFF_TIMER.len() - 8)) {
+        let end = at + OFF_TIMER.len();
+        if head == OFF_TIMER_HEAD && tail == OFF_TIMER_TAIL && matches!(line.get(end), None | Some(b'\n')) {
+            let off = Timer {
+                kind: super::TimerKind::Off,
+                word: &line[at..at + 3],
+                expires_ms: 0,
+                retransmits: 0,
+                probes: 0,
+            };
+            return Some((off, (at as u32, end as u32), middle_end, end));
+        }
+    }
     let word_stop = word_end(line, at);
     if line[word_stop - 1] == b'(' {
         return None;
@@ -296,6 +324,12 @@ fn timer_at(
     let kind = timer_kind(word);
     Some((Timer { kind, word, expires_ms, retransmits, probes }, (at as u32, close as u32), middle_end, line_end))
 }
+
+/// The timer of most sockets, as netstat prints it.
+const OFF_TIMER: &[u8; 14] = b"off (0.00/0/0)";
+/// Its first eight bytes and its last eight, little-endian.
+const OFF_TIMER_HEAD: u64 = u64::from_le_bytes(*b"off (0.0");
+const OFF_TIMER_TAIL: u64 = u64::from_le_bytes(*b".00/0/0)");
 
 /// [`plain_timer_numbers`] read where they lie, from `at` (after the `(`) to the `)` that
 /// ends the word: the numbers and the end of the word.
@@ -562,10 +596,7 @@ fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: 
 #[inline(always)]
 pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     // A framed line holds no `\n`: one that does is not a row this reader vouches for.
-    match unix_row_to(line, layout)? {
-        (row, end) if end == line.len() => Some(row),
-        _ => None,
-    }
+    unix_row_to(line, layout, LineEnd::Text).map(|(row, _)| row)
 }
 
 /// Read the row that starts `text` and ends at its first `\n`, as [`fast_unix_row`] reads
@@ -576,14 +607,13 @@ pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
 /// `None`.
 #[inline(always)]
 pub fn fast_unix_row_through(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> {
-    let (row, end) = unix_row_to(text, layout)?;
-    through(text, end).map(|n| (row, n))
+    unix_row_to(text, layout, LineEnd::Newline)
 }
 
-/// [`fast_unix_row`] over `text` up to its first `\n` (or its end): the row and where its
-/// line ends.
+/// [`fast_unix_row`] over `text` up to its first `\n` (or its end), the line ending as
+/// `ends` says: the row and the line's length.
 #[inline(always)]
-fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> {
+fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRow<'_>, usize)> {
     let line = text;
     let mut spans = [(0u32, 0u32); 8];
     let proto_end = word_end(line, 0);
@@ -650,8 +680,9 @@ fn unix_row_to(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> 
     let path = &line[path_start..path_end];
     spans[UnixCol::Path as usize] = (path_start as u32, path_end as u32);
 
+    let length = ends.length(text, line_end)?;
     let row = UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None };
-    Some((row, line_end))
+    Some((row, length))
 }
 
 /// A TCP state as the C locale prints it (the words [`words::tcp_state`] matches first).
@@ -949,6 +980,11 @@ fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
     let port = if line.get(i) == Some(&b'*') {
         i += 1;
         Port::Any
+    } else if let Some(window) = line.get(i..i + 6).and_then(|w| <&[u8; 6]>::try_from(w).ok()) {
+        // Where the line holds six bytes: no length check per digit.
+        let (value, len) = port_digits(window)?;
+        i += len;
+        Port::Number(u16::try_from(value).ok()?)
     } else {
         let start = i;
         let mut value: u32 = 0;
@@ -969,6 +1005,21 @@ fn ipv4_endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
     }
     let host = Host::Ip(IpAddr::V4(v4));
     Some((Endpoint { host, port, maybe_truncated: false }, i))
+}
+
+/// The one to five digits that start `window`, and how many: `None` when it starts with
+/// no digit or with six.
+#[inline(always)]
+fn port_digits(window: &[u8; 6]) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    for (k, &b) in window.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return (k > 0).then_some((value, k));
+        }
+        value = value * 10 + u32::from(d);
+    }
+    None
 }
 
 /// Read `address:port` exactly as [`endpoint`](super::endpoint) does, for the forms this
