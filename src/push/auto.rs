@@ -97,6 +97,7 @@ fn ruled_out_by_first_byte(first: u8) -> bool {
 /// (`netstat_s::Shapes`), where it holds for every line of the same shape too: such a line
 /// has other digits where the remembered one has digits, and digits decide none of the
 /// three tests that way (`tests::claims_do_not_depend_on_digits`).
+#[inline(always)]
 pub(super) fn may_be_claimed(line: &[u8]) -> bool {
     let Some(&first) = line.first() else { return false };
     !ruled_out_by_first_byte(first)
@@ -121,6 +122,11 @@ pub(super) fn may_be_claimed(line: &[u8]) -> bool {
 /// ([`auto_skips_only_unclaimed`]).
 fn plain_values_line(line: &[u8]) -> bool {
     use netsift_grammar::lex::{all_digits_or_blanks, is_blank};
+    // The last byte first: a names line (half a /proc file's lines) ends with a letter,
+    // and is told from a values line before its name is read.
+    if !line.last().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let name = line.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
     if !line.first().is_some_and(u8::is_ascii_alphabetic) || line.get(name) != Some(&b':') {
         return false;
@@ -486,10 +492,10 @@ impl AutoMachine {
     /// format's reader, when no format can claim it, so that `line` would hand it to the
     /// current format as it is: it starts with a blank, a digit or a lower-case letter, and
     /// is neither of the two opening lines that start so (the kernel inet tables' header,
-    /// whose first word is `sl`, and sockstat's `sockets: `); or it is a line that
-    /// [`Unclaimed`] remembers under the current format (`starts` answered `None`), and
-    /// the one the netstat -s machine expects next, whole. `None` (nothing done)
-    /// otherwise: the framer then frames it and `line` reads it.
+    /// whose first word is `sl`, and sockstat's `sockets: `: [`may_be_claimed`]); or it is
+    /// a line that [`Unclaimed`] remembers under the current format (`starts` answered
+    /// `None`), and the one the netstat -s machine expects next, whole. `None` (nothing
+    /// done) otherwise: the framer then frames it and `line` reads it.
     #[inline]
     pub(super) fn read_through<S: Sink + ?Sized>(
         &mut self,
