@@ -88,6 +88,23 @@ fn ruled_out_by_first_byte(first: u8) -> bool {
     first.is_ascii_lowercase() || first == b' ' || first == b'\t' || first.is_ascii_digit()
 }
 
+/// Whether some format's `starts` may claim a line that starts `line` (and so `auto` must
+/// ask them before the current format reads it through): it starts with neither a blank,
+/// a digit nor a lower-case letter, or it is one of the two opening lines that start so
+/// (the kernel inet tables' header, whose first word is `sl`, and sockstat's `sockets: `).
+/// The same for a line and for the line with what follows its end: a `\n` ends its first
+/// word. The netstat -s machine keeps it for each line it remembers
+/// (`netstat_s::Shapes`), where it holds for every line of the same shape too: such a line
+/// has other digits where the remembered one has digits, and digits decide none of the
+/// three tests that way (`tests::claims_do_not_depend_on_digits`).
+#[inline(always)]
+pub(super) fn may_be_claimed(line: &[u8]) -> bool {
+    let Some(&first) = line.first() else { return false };
+    !ruled_out_by_first_byte(first)
+        || (first == b's' && line.starts_with(b"sockets: "))
+        || (first == b' ' && indented_sl(line))
+}
+
 /// A /proc values line as kernels print it: an identifier (a letter, then letters, digits
 /// and `_`) and its colon, then one or more numbers (`-?[0-9]+`), each after blanks, and
 /// nothing else. [`AutoMachine::starts`] answers `None` for every such line, whatever the
@@ -105,6 +122,11 @@ fn ruled_out_by_first_byte(first: u8) -> bool {
 /// ([`auto_skips_only_unclaimed`]).
 fn plain_values_line(line: &[u8]) -> bool {
     use netsift_grammar::lex::{all_digits_or_blanks, is_blank};
+    // The last byte first: a names line (half a /proc file's lines) ends with a letter,
+    // and is told from a values line before its name is read.
+    if !line.last().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let name = line.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
     if !line.first().is_some_and(u8::is_ascii_alphabetic) || line.get(name) != Some(&b':') {
         return false;
@@ -470,10 +492,10 @@ impl AutoMachine {
     /// format's reader, when no format can claim it, so that `line` would hand it to the
     /// current format as it is: it starts with a blank, a digit or a lower-case letter, and
     /// is neither of the two opening lines that start so (the kernel inet tables' header,
-    /// whose first word is `sl`, and sockstat's `sockets: `); or it is a line that
-    /// [`Unclaimed`] remembers under the current format (`starts` answered `None`), and
-    /// the one the netstat -s machine expects next, whole. `None` (nothing done)
-    /// otherwise: the framer then frames it and `line` reads it.
+    /// whose first word is `sl`, and sockstat's `sockets: `: [`may_be_claimed`]); or it is
+    /// a line that [`Unclaimed`] remembers under the current format (`starts` answered
+    /// `None`), and the one the netstat -s machine expects next, whole. `None` (nothing
+    /// done) otherwise: the framer then frames it and `line` reads it.
     #[inline]
     pub(super) fn read_through<S: Sink + ?Sized>(
         &mut self,
@@ -482,25 +504,21 @@ impl AutoMachine {
         stats: &mut LineStats,
         sink: &mut S,
     ) -> Option<usize> {
-        let first = *rest.first()?;
-        // The prefixes `starts` itself checks first for the two exceptions.
-        let claimable = !ruled_out_by_first_byte(first)
-            || (first == b's' && rest.starts_with(b"sockets: "))
-            || (first == b' ' && indented_sl(rest));
-        if claimable {
-            // A line that every format was asked about and none claimed is the current
-            // format's (`line` would hand it over as it is): netstat -s titles, which start
-            // with a capital, come back capture after capture. Only the netstat -s machine
-            // knows the whole line it expects there.
-            if self.current != Some(Kind::NetstatS) {
-                return None;
-            }
-            let (unclaimed, current) = (&self.unclaimed, self.current);
-            let known = |line: &[u8]| unclaimed.knows(current, line);
+        if self.current == Some(Kind::NetstatS) {
+            // The netstat -s machine knows the whole line it expects, and whether a line of
+            // that shape may be claimed ([`may_be_claimed`], kept with the shape, so not
+            // asked of each line here). One that may is read through when every format was
+            // asked about it and none claimed it: then it is the current format's (`line`
+            // would hand it over as it is): netstat -s titles, which start with a capital,
+            // come back capture after capture.
+            let unclaimed = &self.unclaimed;
+            let known = |line: &[u8]| unclaimed.knows(Some(Kind::NetstatS), line);
             return self.stat.read_through_if(rest, at, stats, sink, Some(known));
         }
+        if may_be_claimed(rest) {
+            return None;
+        }
         match self.current? {
-            Kind::NetstatS => self.stat.read_through(rest, at, stats, sink),
             Kind::Netstat => self.netstat.read_through(rest, at, stats, sink),
             Kind::Ss => self.ss.read_through(rest, at, stats, sink),
             _ => None,
@@ -580,6 +598,48 @@ mod tests {
         }
         // Plain lines and others, each with and without signs.
         assert!(seen.iter().all(|&n| n > 100), "{seen:?}");
+    }
+
+    /// What the netstat -s machine's shapes rest on (`may_be_claimed`): a line of a shape,
+    /// other digits where the remembered line has digits, is claimed or not alike, for
+    /// heads and tails near each of its three tests.
+    #[test]
+    fn claims_do_not_depend_on_digits() {
+        let heads: [&[u8]; 19] = [
+            b"",
+            b" ",
+            b"    ",
+            b"\t",
+            b"s",
+            b"sl",
+            b" s",
+            b"   s",
+            b"    sl",
+            b"sockets",
+            b"sockets:",
+            b"sockets: ",
+            b"sockets: used ",
+            b"soc",
+            b"T",
+            b"Tcp: ",
+            b"-",
+            b"    -",
+            b"  x ",
+        ];
+        let tails: [&[u8]; 8] = [b"", b" x", b"l", b"l x", b": 1", b"\nsl", b" sl", b"\t"];
+        let mut claimed = [0u32; 2];
+        for head in heads {
+            for tail in tails {
+                let answers: Vec<bool> = [&b"0"[..], b"7", b"42", b"123456789012345678"]
+                    .iter()
+                    .map(|digits| may_be_claimed(&[head, digits, tail].concat()))
+                    .collect();
+                assert!(answers.iter().all(|&a| a == answers[0]), "{:?} {:?}", head, tail);
+                claimed[usize::from(answers[0])] += 1;
+            }
+        }
+        // Lines that may be claimed and lines that may not.
+        assert!(claimed.iter().all(|&n| n > 10), "{claimed:?}");
     }
 
     /// `indented_sl` (a word at a time for short indents) answers as its definition, the

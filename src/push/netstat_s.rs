@@ -284,10 +284,11 @@ impl NetstatSMachine {
     }
 
     /// [`NetstatSMachine::read_through`], for a line that `unclaimed` must accept when it is
-    /// given: `auto` offers a line that another format could claim (a title, which starts
-    /// with a capital) only when it remembers that none does; that line, without its
-    /// `\n`, is read through only when it is one without a number (a title) and
-    /// `unclaimed` accepts it.
+    /// given and the line may be claimed by another format (`auto::may_be_claimed`, kept
+    /// with the shape): `auto` lets this machine read such a line (a title, which starts
+    /// with a capital) only when it remembers that no format claims it; that line, without
+    /// its `\n`, is read through only when it is one without a number (a title) that
+    /// `unclaimed` accepted once before (asked when the shape comes back the first time).
     #[inline(always)]
     pub(super) fn read_through_if<S: Sink + ?Sized, F: FnOnce(&[u8]) -> bool>(
         &mut self,
@@ -303,15 +304,17 @@ impl NetstatSMachine {
             return None;
         }
         let h = head.len();
-        // The rest of the shape read once the head matched: loaded before the compare, it
-        // was held on the stack through it.
-        let shape = *self.shapes.list.get(index as usize)?;
         if let Some(unclaimed) = unclaimed {
-            // Without a number, the head is the whole line and its `\n`.
-            if matches!(shape.what, What::Counter { .. }) || !unclaimed(rest.get(..h.checked_sub(1)?)?) {
+            if self.shapes.list.get(index as usize)?.claim == Claim::Ask {
+                // Framed and read by `line` this time (as a line that is not read through
+                // is), so that the lines read through change no shape.
+                self.shapes.vet(index, rest.get(..h.checked_sub(1)?)?, unclaimed);
                 return None;
             }
         }
+        // The rest of the shape read once the head matched: loaded before the compare, it
+        // was held on the stack through it.
+        let shape = *self.shapes.list.get(index as usize)?;
         let n = match shape.what {
             What::Counter { context, negative, closes, name, indent, trail } => {
                 if context != self.context {
@@ -562,8 +565,24 @@ struct Shape {
     /// The bytes after the number and the `\n` (empty without a number).
     tail: (u32, u32),
     what: What,
+    /// Whether `auto` must check that no other format claims a line of this shape.
+    claim: Claim,
     /// The line that came after this one last time ([`NONE`]: not known).
     next: u32,
+}
+
+/// Whether another format than netstat -s may claim a line of a shape
+/// (`auto::may_be_claimed`, the same for every line of the shape), for `auto`, which
+/// offers this machine the lines to read through ([`NetstatSMachine::read_through_if`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Claim {
+    /// No format may: the line is netstat -s's while netstat -s is current.
+    No,
+    /// One may: `auto` is asked whether it remembers that none does.
+    Ask,
+    /// One may, and `auto` remembered that none does: its memory of such lines only grows
+    /// (and is `auto`'s, which owns this machine), so the answer holds for good.
+    Vetted,
 }
 
 /// No shape.
@@ -661,7 +680,9 @@ impl Shapes {
                 tail.iter().for_each(|piece| self.bytes.extend_from_slice(piece));
                 let end = self.bytes.len() as u32;
                 let index = self.list.len() as u32;
-                self.list.push(Shape { head: (start, middle - start), tail: (middle, end - middle), what, next: NONE });
+                let claim = if super::auto::may_be_claimed(line) { Claim::Ask } else { Claim::No };
+                let (head, tail) = ((start, middle - start), (middle, end - middle));
+                self.list.push(Shape { head, tail, what, claim, next: NONE });
                 let mask = self.index.len() - 1;
                 let mut slot = hash as usize & mask;
                 while self.index[slot] != NONE {
@@ -675,6 +696,18 @@ impl Shapes {
             last.next = index;
         }
         self.last = index;
+    }
+
+    /// A line of the shape at `index` that may be claimed by another format is `line` (a
+    /// whole line, its `\n` left out, if the shape is not a counter's): when `unclaimed`
+    /// accepts it, lines of this shape are read through from now on ([`Claim::Vetted`]).
+    #[cold]
+    #[inline(never)]
+    fn vet(&mut self, index: u32, line: &[u8], unclaimed: impl FnOnce(&[u8]) -> bool) {
+        let Some(shape) = self.list.get_mut(index as usize) else { return };
+        if !matches!(shape.what, What::Counter { .. }) && unclaimed(line) {
+            shape.claim = Claim::Vetted;
+        }
     }
 
     /// The shape at `hash` that `same` accepts.
@@ -796,6 +829,46 @@ mod tests {
         let s = parser.stats();
         assert_eq!((s.lines, s.titles, s.rows, s.blank, s.malformed, s.notices), (6, 2, 1, 1, 1, 1));
         assert_eq!(NoticeKind::from(netsift_grammar::netstat_s::NoticeKind::Other), NoticeKind::Other);
+    }
+
+    /// Each remembered line knows whether `auto` must check that no other format claims
+    /// a line of its shape: `auto::may_be_claimed` of the line (titles, a line whose first
+    /// word is `sl` may be; indented counters, blank lines and lower-case notices may not).
+    #[test]
+    fn shapes_keep_whether_a_line_may_be_claimed() {
+        use super::{Claim, NetstatSMachine, What};
+        use crate::push::{LineStats, Position};
+        let lines: [&[u8]; 9] = [
+            b"Tcp:",
+            b"    236 active connection openings",
+            b"    sl: 5",
+            b"sockets: 12",
+            b"IpExt:",
+            b"    InOctets: 18446744073709551615",
+            b"",
+            b"banner text",
+            b"Some Banner",
+        ];
+        let mut machine = NetstatSMachine::remembering();
+        let mut stats = LineStats::default();
+        for (i, line) in lines.iter().enumerate() {
+            machine.line(line, Position { line: i as u64 + 1, offset: 0 }, &mut stats, &mut |_: Event<'_>| {});
+        }
+        let shapes = &machine.shapes;
+        let mut claims = [0; 2];
+        for shape in &shapes.list {
+            // The line again: a counter's with another number.
+            let (head, tail) = (shapes.bytes(shape.head).unwrap(), shapes.bytes(shape.tail).unwrap());
+            let line = match shape.what {
+                What::Counter { .. } => [head, b"1", tail].concat(),
+                _ => head.to_vec(),
+            };
+            let line = line.strip_suffix(b"\n").unwrap();
+            let expected = if crate::push::auto::may_be_claimed(line) { Claim::Ask } else { Claim::No };
+            assert_eq!(shape.claim, expected, "{:?}", String::from_utf8_lossy(line));
+            claims[usize::from(shape.claim == Claim::Ask)] += 1;
+        }
+        assert!(claims[0] >= 3 && claims[1] >= 3, "{claims:?}");
     }
 
     #[test]
