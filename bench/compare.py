@@ -10,7 +10,15 @@ address, columns pushed right by a wide field), so it is timed on a capture it c
 jc's own CentOS 7 test output repeated to the same size (`netstat-jc-SIZE.txt`).
 
 A second, smaller size (SMALL_MB) gives netsift's peak RSS on two sizes: memory is flat
-when the two are the same."""
+when the two are the same.
+
+`events` writes 2-9x its input as JSON, and writing that many bytes into a fresh file is
+not free on every machine: the "write ceiling" writes as many bytes as `events` wrote (in
+the same round, to the same place, removed first as `events`' output is), 128 KiB at a
+time, and `limits fields` / that time is the best ratio `events` could have with a parser
+and a JSON writer that took no time.
+
+With PYTHON_TOOLS=0, insights-core and jc are not run (a quick check of netsift alone)."""
 import os
 import re
 import statistics
@@ -20,6 +28,7 @@ import time
 
 SIZE, ROUNDS, SMALL = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 PY = sys.executable
+PYTHON_TOOLS = os.environ.get("PYTHON_TOOLS", "1") != "0"
 
 # Python tools: the file is read (and split into captures) before the clock starts.
 INSIGHTS = r'''
@@ -57,6 +66,22 @@ print(time.perf_counter() - t)
 '''
 
 
+# The write ceiling of `events`: BYTES written into a fresh file, a prebuilt 128 KiB block
+# at a time (as `events` writes its chunks); the time from opening to closing the file.
+WRITE = r'''
+import os, sys, time
+path, size = sys.argv[1], int(sys.argv[2])
+block = b"x" * (128 << 10)
+t = time.perf_counter()
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+left = size
+while left > 0:
+    left -= os.write(fd, block[:min(left, len(block))])
+os.close(fd)
+print(time.perf_counter() - t)
+'''
+
+
 def timed(cmd):
     """Seconds (wall, or what the tool printed as its parse time) and peak RSS in KB."""
     start = time.perf_counter()
@@ -90,6 +115,10 @@ def remove_events_out():
         pass
 
 
+def write_ceiling(size):
+    return [PY, "-c", WRITE, EVENTS_OUT, str(size)]
+
+
 def netsift(mode, fmt, path):
     if mode.startswith("count"):
         return ["target/release/netsift"] + mode.split() + ["-f", fmt, path]
@@ -116,7 +145,7 @@ summary = []
 for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
     path = f"target/bench-inputs/{fmt}-{SIZE}.txt"
     small = f"target/bench-inputs/{fmt}-{SMALL}.txt"
-    jc_path = f"target/bench-inputs/netstat-jc-{SIZE}.txt" if fmt == "netstat" else path
+    jc_path = f"target/bench-inputs/netstat-jc-{SIZE}.txt" if fmt == "netstat" and PYTHON_TOOLS else path
     # tool name -> (command, file it reads)
     tools = {
         "netsift count": (netsift("count", fmt, path), path),
@@ -126,26 +155,34 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
         "netsift count --jobs 2": (netsift("count --jobs 2", fmt, path), path),
         f"netsift count ({SMALL} MB input)": (netsift("count", fmt, small), small),
         f"netsift events ({SMALL} MB input)": (netsift("events", fmt, small), small),
-        "insights-core 3.8.4": ([PY, "-c", INSIGHTS, fmt, path], path),
+        # Its command is made in each round, once `events` has written (see WRITE).
+        "write ceiling (events output)": (None, path),
         "limits fields": (["bench/limits/target/release/limits", "fields", path], path),
         "limits lines": (["bench/limits/target/release/limits", "lines", path], path),
     }
-    if fmt != "netstat-s":
+    if PYTHON_TOOLS:
+        tools["insights-core 3.8.4"] = ([PY, "-c", INSIGHTS, fmt, path], path)
+    if PYTHON_TOOLS and fmt != "netstat-s":
         tools["jc 1.26.1"] = ([PY, "-c", JC, fmt, jc_path], jc_path)
     # Anchors for the other files read: the tokenizer on each of them, every round.
     for extra in {small, jc_path} - {path}:
         tools[f"limits fields ({os.path.basename(extra)})"] = (["bench/limits/target/release/limits", "fields", extra], extra)
     # The ratios of issue 11, each taken per round and the median reported.
     def round_ratio(num, den):
-        pairs = [d[0] / n[0] for n, d in zip(results[num], results[den]) if n and d]
+        pairs = [d[0] / n[0] for n, d in zip(results.get(num, []), results.get(den, [])) if n and d]
         return statistics.median(pairs) if pairs else float("nan")
 
     results = {name: [] for name in tools}
+    events_bytes = []
     for _ in range(ROUNDS):
         for name, (cmd, _) in tools.items():
-            if name.startswith("netsift events"):
+            if name.startswith("write ceiling"):
+                cmd = write_ceiling(events_bytes[-1]) if events_bytes else None
+            if name.startswith("netsift events") or name.startswith("write ceiling"):
                 remove_events_out()
-            results[name].append(timed(cmd))
+            results[name].append(timed(cmd) if cmd else None)
+            if name == "netsift events" and results[name][-1]:
+                events_bytes.append(os.path.getsize(EVENTS_OUT))
 
     def anchor_runs(file):
         key = "limits fields" if file == path else f"limits fields ({os.path.basename(file)})"
@@ -164,6 +201,8 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
         ratios = [a[0] / r[0] for r, a in zip(runs, anchor_runs(file)) if r and a]
         rss = max(r[1] for r in ok) / 1024
         note = "" if file == path else os.path.basename(file)
+        if name.startswith("write ceiling") and events_bytes:
+            note = f"{statistics.median(events_bytes) / 1e6:.0f} MB written"
         rows.append((fmt, name, f"{mbs:.0f}", f"{rss:.1f} MB", f"{statistics.median(ratios):.2f}", note))
 
     capture = last_capture_bytes(fmt, path)
@@ -172,6 +211,8 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
         fmt,
         f"{round_ratio('netsift count', 'limits fields'):.2f}",
         f"{round_ratio('netsift events', 'limits fields'):.2f}",
+        f"{round_ratio('write ceiling (events output)', 'limits fields'):.2f}"
+        + (f" ({statistics.median(events_bytes) / 1e6:.0f} MB)" if events_bytes else ""),
         f"{round_ratio('netsift view', 'limits fields'):.2f}",
         f"{view_rss / 1e6:.0f} MB / {capture / 1e3:.0f} kB"
         + (f" = {view_rss / capture:.2f}×" if capture > 1e6 else "")
@@ -191,7 +232,7 @@ for r in rows:
 print()
 print(f"Issue 11's ratios (median over the {ROUNDS} rounds of the per-round ratio; speed ratios are the tool's MB/s over the other's):")
 print()
-print("| input | count ÷ fields | events ÷ fields | view ÷ fields | view peak RSS ÷ last capture's bytes | count ÷ insights | view ÷ insights | count --jobs 2 ÷ --jobs 1 (one file) |")
-print("|---|---|---|---|---|---|---|---|")
+print("| input | count ÷ fields | events ÷ fields | events' write ceiling: fields ÷ write (bytes written) | view ÷ fields | view peak RSS ÷ last capture's bytes | count ÷ insights | view ÷ insights | count --jobs 2 ÷ --jobs 1 (one file) |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in summary:
     print("| " + " | ".join(r) + " |")

@@ -98,6 +98,59 @@ fn a_periodic_log_is_written_the_same_with_remembered_runs() {
     assert!(n > 500, "{n} events");
 }
 
+#[test]
+fn a_netstat_s_log_is_written_the_same_with_remembered_runs() {
+    // Captures of netstat -s whose section titles and sentences change between captures
+    // (a sentence mapped to another name, a section renamed): every remembered run from
+    // `source` to `value` is checked against its source, section and name before it is
+    // used.
+    let capture = common::fixtures::read("corpus/real/r1_netstat-s.txt");
+    let text = String::from_utf8_lossy(&capture);
+    let renamed = text.replace("Tcp:", "Udp:").replace("active connection", "passive connection");
+    let mut log = Vec::new();
+    for i in 0..6 {
+        log.extend_from_slice(if i % 3 == 1 { renamed.as_bytes() } else { text.as_bytes() });
+    }
+    let mut writer = EventWriter::new();
+    let (mut n, mut counters) = (0, 0);
+    let mut sink = |ev: Event<'_>| {
+        n += 1;
+        counters += usize::from(matches!(ev.kind, EventKind::Counter(_)));
+        check(&mut writer, &ev).expect("same bytes");
+    };
+    let mut parser = PushParser::new(Format::NetstatS);
+    parser.feed(&log, &mut sink);
+    parser.finish(&mut sink);
+    assert!(counters > 300, "{counters} counters of {n} events");
+}
+
+#[test]
+fn named_runs_are_made_again_for_another_section_or_source() {
+    // The same name under sections of the same length and last byte (`Tcp`, `Udp`), and
+    // under another source: each counter's run is its own, whatever was remembered.
+    let mut writer = EventWriter::new();
+    let cases = [
+        (CounterSource::NetstatS, "Tcp"),
+        (CounterSource::NetstatS, "Udp"),
+        (CounterSource::Nstat, "Udp"),
+        (CounterSource::NetstatS, "Tcp"),
+    ];
+    for (i, (source, section)) in cases.into_iter().enumerate() {
+        let c = Counter {
+            source,
+            section: section.as_bytes(),
+            name: Some(b"InErrors"),
+            subtable: None,
+            value: 3,
+            text: b"3 packet receive errors",
+            line: b"    3 packet receive errors",
+            position: None,
+            rate: None,
+        };
+        check(&mut writer, &event(EventKind::Counter(c), i as u64 + 1, 0, 1)).expect("same bytes");
+    }
+}
+
 /// Bytes a field may hold: mostly plain text, with quotes, backslashes, control bytes,
 /// UTF-8 and bytes that are not UTF-8 now and then.
 fn field() -> impl Strategy<Value = Vec<u8>> {

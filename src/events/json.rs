@@ -73,8 +73,10 @@ pub(super) fn other_members(o: &mut Object<'_>, kind: &EventKind<'_>) {
 /// made once per line and copied for the others; and the runs around each value
 /// (`","name":"PruneCalled","value":` and `,"text":"PruneCalled","position":5}`) are the
 /// same from one capture to the next, made once per section and position and copied while
-/// the name stays the same. Each copy is checked against what it was made from: the
-/// output never depends on what was remembered.
+/// the name stays the same. A counter of its own line (netstat -s, nstat) has its run from
+/// `source` to `value` remembered by source, section and name, as each capture of a log
+/// repeats them. Each copy is checked against what it was made from: the output never
+/// depends on what was remembered.
 ///
 /// ```
 /// use netsift::{events::json::{write_event, EventWriter}, Event, Format, PushParser};
@@ -103,6 +105,47 @@ pub struct EventWriter {
     section_runs: Option<usize>,
     /// The runs around the values of each section seen, by position.
     sections: Vec<SectionRuns>,
+    /// The runs from `source` to `value` of the counters of their own line, in
+    /// [`NAMED_SLOTS`] slots by [`named_slot`] (none before the first such counter).
+    named: Vec<NamedRun>,
+}
+
+/// `,"source":"…","section":"S","name":"N","value":` for one source, section and name,
+/// followed by [`NAMED_RUN_COPY`] bytes of padding (copied whole, then cut).
+#[derive(Debug, Default)]
+struct NamedRun {
+    source: Option<CounterSource>,
+    section: Vec<u8>,
+    name: Vec<u8>,
+    /// Whether the name is written as it is (no escaping).
+    name_plain: bool,
+    run: Vec<u8>,
+    /// The run's length, without the padding.
+    len: usize,
+}
+
+/// How many named runs are remembered (a netstat -s capture has a few hundred counters),
+/// and the longest section and name together that one is made for: memory stays bounded.
+const NAMED_SLOTS: usize = 1024;
+const NAMED_MAX_TEXT: usize = 48;
+
+/// The copy a named run is written with: its constant part (53 bytes for `netstat_s`)
+/// and a section and name of up to [`NAMED_MAX_TEXT`] bytes fit (a name that needs
+/// escaping may not: its run is copied as it is).
+const NAMED_RUN_COPY: usize = 112;
+
+/// The slot of a section and name's run: a hash of both (a collision only costs the run
+/// being made again).
+#[inline]
+fn named_slot(section: &[u8], name: &[u8]) -> usize {
+    use std::hash::Hasher as _;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(name);
+    h.write_usize(section.len());
+    if let Some(&b) = section.last() {
+        h.write_u8(b);
+    }
+    (h.finish() >> 32) as usize % NAMED_SLOTS
 }
 
 /// The scalars a counter's shared run is made from (with its section's bytes).
@@ -148,8 +191,50 @@ impl EventWriter {
     pub fn write(&mut self, out: &mut Vec<u8>, event: &Event<'_>) {
         match &event.kind {
             EventKind::Counter(c) if c.position.is_some() => self.positioned_counter(out, event, c),
+            EventKind::Counter(c) => self.named_counter(out, event, c),
             _ => write_event(out, event),
         }
+    }
+
+    /// A counter of its own line (netstat -s, nstat): the run from `source` to `value`
+    /// (`,"source":"netstat_s","section":"Ip","name":"InReceives","value":`) is copied
+    /// when it was made for the same source, section and name (checked byte for byte),
+    /// as each capture of a log repeats them.
+    fn named_counter(&mut self, out: &mut Vec<u8>, event: &Event<'_>, c: &Counter<'_>) {
+        head(out, COUNTER_HEAD, event);
+        let (Some(name), None) = (c.name, c.subtable) else {
+            counter_source(out, c);
+            return counter_rest(out, c);
+        };
+        if c.section.len() + name.len() > NAMED_MAX_TEXT {
+            counter_source(out, c);
+            return counter_rest(out, c);
+        }
+        if self.named.is_empty() {
+            self.named.resize_with(NAMED_SLOTS, NamedRun::default);
+        }
+        let slot = named_slot(c.section, name);
+        let Some(run) = self.named.get_mut(slot) else {
+            counter_source(out, c);
+            return counter_rest(out, c);
+        };
+        if run.source != Some(c.source) || !same_bytes(&run.section, c.section) || !same_bytes(&run.name, name) {
+            run.source = Some(c.source);
+            run.section.clear();
+            run.section.extend_from_slice(c.section);
+            run.name.clear();
+            run.name.extend_from_slice(name);
+            run.name_plain = json::is_plain(name);
+            run.run.clear();
+            counter_source(&mut run.run, c);
+            counter_name(&mut run.run, c);
+            put(&mut run.run, br#","value":"#);
+            run.len = run.run.len();
+            run.run.extend_from_slice(&[0; NAMED_RUN_COPY]);
+        }
+        json::piece_within::<NAMED_RUN_COPY>(out, &run.run, 0, run.len);
+        json::i128(out, c.value);
+        counter_after_value(out, c, run.name_plain);
     }
 
     /// A counter of a values line: the run it shares with the line's other counters is
@@ -658,6 +743,17 @@ fn counter_source(out: &mut Vec<u8>, c: &Counter<'_>) {
 /// `rate`; then the closing brace.
 #[inline]
 fn counter_rest(out: &mut Vec<u8>, c: &Counter<'_>) {
+    let name_plain = counter_name(out, c);
+    // Values beyond 2^53 stay exact: JSON numbers are text, and netsift writes every digit.
+    put(out, br#","value":"#);
+    json::i128(out, c.value);
+    counter_after_value(out, c, name_plain);
+}
+
+/// A counter's `name` (closing the section's string) and `subtable`; whether the name is
+/// written as it is.
+#[inline]
+fn counter_name(out: &mut Vec<u8>, c: &Counter<'_>) -> bool {
     // The name is often the text itself (/proc, nstat), and the text part of the line
     // (netstat -s): each is looked at for escaping once.
     let mut name_plain = false;
@@ -679,9 +775,13 @@ fn counter_rest(out: &mut Vec<u8>, c: &Counter<'_>) {
         json::string_body(out, t);
         put(out, br#"""#);
     }
-    // Values beyond 2^53 stay exact: JSON numbers are text, and netsift writes every digit.
-    put(out, br#","value":"#);
-    json::i128(out, c.value);
+    name_plain
+}
+
+/// The members of a counter after its value (`name_plain`: whether its name was written
+/// as it is), and the closing brace.
+#[inline]
+fn counter_after_value(out: &mut Vec<u8>, c: &Counter<'_>, name_plain: bool) {
     put(out, br#","text":""#);
     let line_plain = c.position.is_none() && json::is_plain(c.line);
     let same_as_name = c.name.is_some_and(|n| n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len());
