@@ -9,6 +9,7 @@ pub mod netstat;
 pub mod netstat_agn;
 pub mod netstat_i;
 pub mod netstat_s;
+mod ordered;
 pub mod proc_net;
 mod rows;
 pub mod search;

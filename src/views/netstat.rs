@@ -353,41 +353,43 @@ impl NetstatPart {
 }
 
 fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill: &mut Spill<'_>) {
-    if spill.two_threads {
-        // The program names and listeners (a pass over the internet rows each) are found
-        // on another thread while this one writes the tables.
+    // Which values need escaping, found once for the three times each row is written;
+    // and the program names and listeners (a pass over the internet rows each), found
+    // on another thread meanwhile, before the tables are written on two.
+    let plain = |tables: &[Table]| -> Vec<Vec<u32>> { tables.iter().map(|t| t.rows.plain()).collect() };
+    let found = || (running_names(tables), listening_rows(tables));
+    let (plain, found) = if spill.two_threads {
         std::thread::scope(|scope| {
-            let found = scope.spawn(|| (running_names(tables), listening_rows(tables)));
-            write_capture_with(out, number, tables, spill, || {
-                found.join().unwrap_or_else(|_| (running_names(tables), listening_rows(tables)))
-            });
-        });
+            let found_there = scope.spawn(found);
+            let plain = plain(tables);
+            (plain, found_there.join().unwrap_or_else(|_| found()))
+        })
     } else {
-        write_capture_with(out, number, tables, spill, || (running_names(tables), listening_rows(tables)));
-    }
+        (plain(tables), found())
+    };
+    write_capture_with(out, number, tables, spill, &plain, found);
 }
 
 /// The program names and the listening rows of a capture's tables.
 type Found<'t> = (BTreeSet<Cow<'t, str>>, BTreeMap<Cow<'t, str>, Row<'t>>);
 
-/// [`write_capture`], with `found` giving what `running_processes` and `listening_pid`
-/// are written from.
+/// [`write_capture`], with `plain` the masks of each table's rows (see [`Rows::plain`])
+/// and `found` what `running_processes` and `listening_pid` are written from.
 fn write_capture_with<'t>(
     out: &mut Vec<u8>,
     number: Option<u32>,
     tables: &'t [Table],
     spill: &mut Spill<'_>,
-    found: impl FnOnce() -> Found<'t>,
+    plain: &[Vec<u32>],
+    (names, listening): Found<'t>,
 ) {
     let mut o = Object::new(out);
     if let Some(n) = number {
         o.uint("capture", u64::from(n));
     }
-    // Which values need escaping, found once for the three times each row is written.
-    let plain: Vec<Vec<u32>> = tables.iter().map(|t| t.rows.plain_for(spill)).collect();
     {
         let mut data = Object::new(o.member("data"));
-        for (t, plain) in tables.iter().zip(&plain) {
+        for (t, plain) in tables.iter().zip(plain) {
             let mut cols = Object::new(data.member(t.title));
             for col in &t.columns {
                 t.rows.write_column(cols.member(col), col, plain, spill);
@@ -398,19 +400,18 @@ fn write_capture_with<'t>(
     }
     {
         let mut datalist = Object::new(o.member("datalist"));
-        for (t, plain) in tables.iter().zip(&plain) {
+        for (t, plain) in tables.iter().zip(plain) {
             t.rows.write_list(datalist.member(t.title), plain, spill);
         }
         datalist.end();
     }
     {
         let mut lines = Object::new(o.member("lines"));
-        for (t, plain) in tables.iter().zip(&plain) {
+        for (t, plain) in tables.iter().zip(plain) {
             t.rows.write_lines(lines.member(t.title), plain, spill);
         }
         lines.end();
     }
-    let (names, listening) = found();
     {
         let list = o.member("running_processes");
         list.push(b'[');

@@ -171,6 +171,27 @@ impl Rows {
     #[inline(always)]
     fn push_line_spans(&mut self, line: &[u8], keyset: u16, spans: &[(u32, u32)], listening: bool) {
         let len = line.len();
+        if len <= 0xff && spans.len() <= 32 {
+            // Most rows (a netstat line is shorter than 256 bytes): one-byte offsets made
+            // on the stack, and the header, line and offsets added in three copies.
+            let mut offsets = [0u8; 64];
+            for (pair, &span) in offsets.chunks_exact_mut(2).zip(spans) {
+                let (s, e) = span_in(span, len).unwrap_or((len, len));
+                pair.copy_from_slice(&[s as u8, e as u8]);
+            }
+            let mut header = [0u8; HEADER];
+            header[..4].copy_from_slice(&(len as u32).to_le_bytes());
+            header[4..6].copy_from_slice(&keyset.to_le_bytes());
+            header[6] = 1;
+            header[FLAGS] = flag(listening, LISTENING);
+            let offsets = offsets.get(..2 * spans.len()).unwrap_or_default();
+            self.starts.push(self.arena.len() as u64);
+            self.arena.reserve(HEADER + len + offsets.len());
+            self.arena.extend_from_slice(&header);
+            self.arena.extend_from_slice(line);
+            self.arena.extend_from_slice(offsets);
+            return;
+        }
         let inside = |&span: &(u32, u32)| span_in(span, len).unwrap_or((len, len));
         self.push(len, keyset, spans.iter().map(inside), flag(listening, LISTENING), |arena| {
             arena.extend_from_slice(line)
@@ -404,27 +425,6 @@ impl Rows {
         self.last_keyset
     }
 
-    /// Where in the arena the value of the key at `places` (see [`Rows::places`]) of the
-    /// row at `start` is, when the row has one-byte offsets and the value is at most 32 bytes and plain
-    /// in `mask` (see [`Rows::plain`]): what [`Rows::write_column`] copies for most cells.
-    #[inline(always)]
-    fn short_plain_cell(&self, start: usize, places: &[Option<usize>], mask: u32) -> Option<(usize, usize)> {
-        let head: [u8; HEADER] = self.arena.get(start..start + HEADER)?.try_into().ok()?;
-        let head = u64::from_le_bytes(head);
-        let (len, keyset, width) = ((head & 0xffff_ffff) as usize, (head >> 32) as u16, (head >> 48) as u8);
-        let i = (*places.get(usize::from(keyset))?)?;
-        if width != 1 || i >= 31 || mask & (1 << i) == 0 {
-            return None;
-        }
-        let text = start + HEADER;
-        let at = text + len + 2 * i;
-        let (s, e) = match self.arena.get(at..at + 2)? {
-            &[s, e] => (usize::from(s), usize::from(e)),
-            _ => return None,
-        };
-        (s <= e && e <= len && e - s <= 32).then_some((text + s, text + e))
-    }
-
     /// Where `key` is in each key list (by the list's index), for a pass that reads one key
     /// of every row.
     pub(crate) fn places(&self, key: &str) -> Vec<Option<usize>> {
@@ -465,7 +465,7 @@ impl Rows {
     /// [`Rows::plain`]; `out` is handed to `spill` as it fills.
     pub(crate) fn write_list(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
-        self.write_blocks(out, spill, |out, rows| {
+        self.write_blocks(out, spill, BLOCK_BYTES, |out, rows| {
             let mut scratch = [0u8; SCRATCH];
             for n in rows {
                 if n > 0 {
@@ -486,80 +486,81 @@ impl Rows {
     /// the columns of insights' `data` are; `plain` is [`Rows::plain`].
     pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u32], spill: &mut super::Spill<'_>) {
         // Rows of a table alternate between a few key lists (a program or none): the
-        // key's place in each is found once.
+        // key's place in each is found once, and kept as a byte for the short cells
+        // (31, whose mask bit is never set for a value, where it is past the 31st or
+        // missing).
         let places = self.places(key);
+        let short: Vec<u8> = places.iter().map(|p| p.filter(|&i| i < 31).map_or(31, |i| i as u8)).collect();
         out.push(b'[');
-        self.write_blocks(out, spill, |out, rows| {
-            // Cells are gathered on the stack and added to `out` a few kilobytes at a time.
-            let mut cells = [0u8; 4 * SCRATCH];
-            let mut w = 0;
-            let starts = self.starts.get(rows.clone()).unwrap_or_default();
-            for (n, &start) in rows.clone().zip(starts) {
-                if w > cells.len() - 40 {
-                    out.extend_from_slice(&cells[..w]);
-                    w = 0;
-                }
-                let mask = plain.get(n).copied().unwrap_or(0);
-                // Most cells: a plain value of a row with one-byte offsets, read from the
-                // row's header and offsets without decoding the rest, copied as 32 bytes
-                // between its quotes (after the comma).
-                if let Some((s, e)) = self.short_plain_cell(start as usize, &places, mask) {
-                    if let (Some(chunk), Some(cell)) = (self.arena.get(s..s + 32), cells.get_mut(w..w + 35)) {
-                        let len = (e - s).min(32);
-                        cell[0] = b',';
-                        cell[1] = b'"';
-                        cell[2..34].copy_from_slice(chunk);
-                        cell[2 + len] = b'"';
-                        let comma = usize::from(n == 0);
-                        if comma == 1 {
-                            cell.copy_within(1..3 + len, 0);
-                        }
-                        w += 3 + len - comma;
-                        continue;
-                    }
-                }
-                if n > 0 {
-                    cells[w] = b',';
-                    w += 1;
-                }
-                let d = Row { rows: self, index: n }.decoded(mask);
-                let Some(i) = places.get(d.h.keyset).copied().flatten() else {
-                    cells[w..w + 2].copy_from_slice(b"\"\"");
-                    w += 2;
-                    continue;
-                };
-                let (s, e) = d.span(i);
-                // Most cells: a short plain value, copied as 32 bytes between its quotes.
-                if d.plain(i) && e - s <= 32 {
-                    if let Some(chunk) = d.text.get(s..s + 32) {
-                        cells[w] = b'"';
-                        cells[w + 1..w + 33].copy_from_slice(chunk);
-                        w += 1 + e - s;
-                        cells[w] = b'"';
-                        w += 1;
-                        continue;
-                    }
-                }
-                out.extend_from_slice(&cells[..w]);
-                w = 0;
-                if d.plain(i) {
-                    quoted_piece(out, d.text, s, e);
-                } else {
-                    out.push(b'"');
-                    escaped_piece(out, d.text, s, e);
-                    out.push(b'"');
-                }
-            }
-            out.extend_from_slice(&cells[..w]);
+        self.write_blocks(out, spill, COLUMN_BLOCK_BYTES, |out, rows| {
+            self.write_cells(out, rows, &places, &short, plain)
         });
         out.push(b']');
+    }
+
+    /// The cells of `rows` of [`Rows::write_column`]'s column (at `places` in each key
+    /// list, `short` the same as bytes), each after a comma but the first row's.
+    fn write_cells(
+        &self,
+        out: &mut Vec<u8>,
+        rows: std::ops::Range<usize>,
+        places: &[Option<usize>],
+        short: &[u8],
+        plain: &[u32],
+    ) {
+        // Cells are gathered on the stack and added to `out` a few kilobytes at a time,
+        // without the comma before the table's first cell.
+        let mut cells = [0u8; 4 * SCRATCH];
+        let mut w = 0;
+        let mut skip = usize::from(rows.start == 0);
+        let arena = self.arena.as_slice();
+        let starts = self.starts.get(rows.clone()).unwrap_or_default();
+        let masks = plain.get(rows.clone()).unwrap_or_default();
+        for (k, &start) in starts.iter().enumerate() {
+            if w > cells.len() - 40 {
+                out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
+                (w, skip) = (0, 0);
+            }
+            let mask = masks.get(k).copied().unwrap_or(0);
+            // Most cells: a plain value of a row with one-byte offsets, read from the
+            // row's header and offsets without decoding the rest, copied as 32 bytes
+            // between its quotes (after the comma).
+            if let Some((s, e)) = short_plain_cell(arena, start as usize, short, mask) {
+                if let (Some(chunk), Some(cell)) = (arena.get(s..s + 32), cells.get_mut(w..w + 35)) {
+                    cell[..2].copy_from_slice(b",\"");
+                    cell[2..34].copy_from_slice(chunk);
+                    cell[2 + (e - s)] = b'"';
+                    w += 3 + (e - s);
+                    continue;
+                }
+            }
+            cells[w] = b',';
+            w += 1;
+            let d = Row { rows: self, index: rows.start + k }.decoded(mask);
+            let Some(i) = places.get(d.h.keyset).copied().flatten() else {
+                cells[w..w + 2].copy_from_slice(b"\"\"");
+                w += 2;
+                continue;
+            };
+            let (s, e) = d.span(i);
+            out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
+            (w, skip) = (0, 0);
+            if d.plain(i) {
+                quoted_piece(out, d.text, s, e);
+            } else {
+                out.push(b'"');
+                escaped_piece(out, d.text, s, e);
+                out.push(b'"');
+            }
+        }
+        out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
     }
 
     /// Write `[line, …]`: each row's line as a JSON string (insights' `lines`); `plain`
     /// is [`Rows::plain`].
     pub(crate) fn write_lines(&self, out: &mut Vec<u8>, plain: &[u32], spill: &mut super::Spill<'_>) {
         out.push(b'[');
-        self.write_blocks(out, spill, |out, rows| {
+        self.write_blocks(out, spill, BLOCK_BYTES, |out, rows| {
             for n in rows {
                 if n > 0 {
                     out.push(b',');
@@ -577,69 +578,32 @@ impl Rows {
         out.push(b']');
     }
 
-    /// The rows from `begin` whose text adds up to about [`BLOCK_BYTES`] (one at least).
-    fn block_from(&self, begin: usize) -> std::ops::Range<usize> {
+    /// The rows from `begin` whose text adds up to about `bytes` (one at least).
+    fn block_from(&self, begin: usize, bytes: u64) -> std::ops::Range<usize> {
         let Some(&at) = self.starts.get(begin) else { return begin..begin };
-        let end = self.starts.partition_point(|&s| s < at + BLOCK_BYTES).max(begin + 1);
+        let end = self.starts.partition_point(|&s| s < at + bytes).max(begin + 1);
         begin..end.min(self.starts.len())
     }
 
-    /// Call `write(out, rows)` for every row, a block of rows at a time (see
-    /// [`Rows::block_from`]), handing `out` to `spill` after each. With
-    /// `spill.two_threads`, a second thread writes every other block into a buffer of its
-    /// own while this one writes the block before it, and this one appends it in its
-    /// turn: the output is the same bytes in the same order.
-    fn write_blocks<W>(&self, out: &mut Vec<u8>, spill: &mut super::Spill<'_>, write: W)
+    /// Call `write(out, rows)` for every row, a block of rows of about `bytes` of text at
+    /// a time (see [`Rows::block_from`]), handing `out` to `spill` after each; with
+    /// `spill.two_threads`, on two threads (see [`super::ordered`]): the output is the
+    /// same bytes in the same order.
+    fn write_blocks<W>(&self, out: &mut Vec<u8>, spill: &mut super::Spill<'_>, bytes: u64, write: W)
     where
         W: Fn(&mut Vec<u8>, std::ops::Range<usize>) + Sync,
     {
-        let first = self.block_from(0);
-        if !spill.two_threads || first.end >= self.len() {
-            let mut block = first;
-            while !block.is_empty() {
-                let next = block.end;
-                write(out, block);
-                spill.check(out);
-                block = self.block_from(next);
-            }
-            return;
+        let mut blocks = Vec::new();
+        let mut block = self.block_from(0, bytes);
+        while !block.is_empty() {
+            let next = block.end;
+            blocks.push(block);
+            block = self.block_from(next, bytes);
         }
-        std::thread::scope(|scope| {
-            let (ask, asked) = std::sync::mpsc::channel::<(std::ops::Range<usize>, Vec<u8>)>();
-            let (give, given) = std::sync::mpsc::channel::<Vec<u8>>();
-            let write = &write;
-            scope.spawn(move || {
-                for (rows, mut buffer) in asked {
-                    buffer.clear();
-                    write(&mut buffer, rows);
-                    if give.send(buffer).is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut spare = Vec::new();
-            let mut block = first;
-            while !block.is_empty() {
-                let second = self.block_from(block.end);
-                let next = second.end;
-                // The second block goes to the other thread first, so that both work.
-                let sent = !second.is_empty() && ask.send((second.clone(), std::mem::take(&mut spare))).is_ok();
-                write(out, block);
-                spill.check(out);
-                if !second.is_empty() {
-                    match given.recv() {
-                        Ok(buffer) if sent => {
-                            spill.append(out, &buffer);
-                            spare = buffer;
-                        }
-                        // The other thread is gone (it panicked): this one writes the block.
-                        _ => write(out, second),
-                    }
-                    spill.check(out);
-                }
-                block = self.block_from(next);
+        super::ordered::write_pieces(out, spill, blocks.len(), |i, out| {
+            if let Some(rows) = blocks.get(i) {
+                write(out, rows.clone());
             }
-            drop(ask);
         });
     }
 }
@@ -647,6 +611,32 @@ impl Rows {
 /// The rows' text (bytes of the arena) a block of [`Rows::write_blocks`] takes: its JSON
 /// is a few times this.
 const BLOCK_BYTES: u64 = 128 << 10;
+
+/// [`BLOCK_BYTES`] for a column, whose JSON is a tenth of its rows' text.
+const COLUMN_BLOCK_BYTES: u64 = 1 << 20;
+
+/// Where in `arena` the value at `short` (the key's place in each key list as a byte,
+/// see [`Rows::write_column`]) of the row at `start` is, when the row has one-byte offsets
+/// and the value is at most 32 bytes and plain in `mask` (see [`Rows::plain`]): what
+/// [`Rows::write_column`] copies for most cells.
+#[inline(always)]
+fn short_plain_cell(arena: &[u8], start: usize, short: &[u8], mask: u32) -> Option<(usize, usize)> {
+    let head: [u8; HEADER] = arena.get(start..start + HEADER)?.try_into().ok()?;
+    let head = u64::from_le_bytes(head);
+    let (len, keyset, width) = ((head & 0xffff_ffff) as usize, (head >> 32) as u16, (head >> 48) as u8);
+    // A place of 31 (none) meets the line's bit, cleared here.
+    let place = *short.get(usize::from(keyset))? & 31;
+    if width != 1 || (mask & !LINE_PLAIN) >> place & 1 == 0 {
+        return None;
+    }
+    let text = start + HEADER;
+    let at = text + len + 2 * usize::from(place);
+    let (s, e) = match arena.get(at..at + 2)? {
+        &[s, e] => (usize::from(s), usize::from(e)),
+        _ => return None,
+    };
+    (s <= e && e <= len && e - s <= 32).then_some((text + s, text + e))
+}
 
 /// `bit` when `set`.
 fn flag(set: bool, bit: u8) -> u8 {
@@ -1124,7 +1114,7 @@ mod tests {
             let cells: Vec<(&'static str, &[u8])> = ["Proto", "N", "Odd", "Pad"].into_iter().zip(words).collect();
             rows.push_line(line, &cells, false);
         }
-        assert!(rows.block_from(0).end < rows.len() / 4, "several blocks");
+        assert!(rows.block_from(0, BLOCK_BYTES).end < rows.len() / 4, "several blocks");
         let plain = rows.plain();
         let write = |two_threads: bool| {
             let mut spill = super::super::Spill::none();
