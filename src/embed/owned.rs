@@ -716,6 +716,8 @@ fn counter_repointed<'b, const VERIFY: bool>(
 /// [`repointed_slice`], checked), field by field through a closure the compiler sees
 /// (not `map_bytes`'s `dyn`); `missed` set (and the slice left empty) when a slice is in
 /// neither.
+// The kernel's `match` (not `Option::map`) writes only `None` for a netstat row.
+#[allow(clippy::manual_map)]
 #[inline(always)]
 fn inet_repointed<'b>(
     event: &Event<'_>,
@@ -752,6 +754,8 @@ fn inet_repointed<'b>(
 
 /// A unix socket row's event re-pointed into a cart's `chunk` and `copies`, as
 /// [`inet_repointed`] does an internet row's.
+// The kernel's `match` (not `Option::map`) writes only `None` for a netstat row.
+#[allow(clippy::manual_map)]
 #[inline(always)]
 fn unix_repointed<'b>(
     event: &Event<'_>,
