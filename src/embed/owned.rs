@@ -399,6 +399,29 @@ impl Repointer {
             }
             events.pop();
         }
+        // netstat's rows, the many large events, the same way: built in place, not built and
+        // then moved (a row is ~500 bytes).
+        let row_built = match &event.kind {
+            EventKind::InetConn(row) => {
+                events.extend(std::iter::once_with(|| {
+                    inet_repointed(event, row, &cart.chunk, copies, sources, &mut missed)
+                }));
+                true
+            }
+            EventKind::UnixSocket(row) => {
+                events.extend(std::iter::once_with(|| {
+                    unix_repointed(event, row, &cart.chunk, copies, sources, &mut missed)
+                }));
+                true
+            }
+            _ => false,
+        };
+        if row_built {
+            if !missed {
+                return pending.push(Pending::Shared(batch.at));
+            }
+            events.pop();
+        }
         self.ranges.clear();
         let (mut borrows_chunk, mut widest) = (false, None);
         let outside = (&mut self.ranges, &mut widest);
@@ -687,6 +710,114 @@ fn counter_repointed<'b, const VERIFY: bool>(
         rate: c.rate,
     };
     Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+}
+
+/// An internet row's event re-pointed into a cart's `chunk` and `copies` (see
+/// [`repointed_slice`], checked), field by field through a closure the compiler sees
+/// (not `map_bytes`'s `dyn`); `missed` set (and the slice left empty) when a slice is in
+/// neither.
+// The kernel's `match` (not `Option::map`) writes only `None` for a netstat row.
+#[allow(clippy::manual_map)]
+#[inline(always)]
+fn inet_repointed<'b>(
+    event: &Event<'_>,
+    row: &netsift_grammar::netstat::InetRow<'_>,
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+    missed: &mut bool,
+) -> Event<'b> {
+    let mut map = |s: &[u8]| row_slice_repointed(chunk, copies, sources, s, missed);
+    let conn = netsift_grammar::netstat::InetRow {
+        line: map(row.line),
+        layout: row.layout,
+        proto: row.proto,
+        recv_q: row.recv_q,
+        send_q: row.send_q,
+        local: row.local.map_bytes(&mut map),
+        foreign: row.foreign.map_bytes(&mut map),
+        state: row.state.map_bytes(&mut map),
+        user: row.user.map_bytes(&mut map),
+        inode: row.inode,
+        owner: row.owner.map_bytes(&mut map),
+        timer: row.timer.map(|t| netsift_grammar::netstat::Timer { word: map(t.word), ..t }),
+        spans: row.spans,
+        // A netstat row has none: only the `None` written, not the ~200 bytes of a
+        // `KernelInet` copied.
+        kernel: match &row.kernel {
+            None => None,
+            Some(kernel) => Some(*kernel),
+        },
+    };
+    Event { at: event.at, capture: event.capture, kind: EventKind::InetConn(conn) }
+}
+
+/// A unix socket row's event re-pointed into a cart's `chunk` and `copies`, as
+/// [`inet_repointed`] does an internet row's.
+// The kernel's `match` (not `Option::map`) writes only `None` for a netstat row.
+#[allow(clippy::manual_map)]
+#[inline(always)]
+fn unix_repointed<'b>(
+    event: &Event<'_>,
+    row: &netsift_grammar::netstat::UnixRow<'_>,
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+    missed: &mut bool,
+) -> Event<'b> {
+    let mut map = |s: &[u8]| row_slice_repointed(chunk, copies, sources, s, missed);
+    let socket = netsift_grammar::netstat::UnixRow {
+        line: map(row.line),
+        layout: row.layout,
+        refcnt: row.refcnt,
+        flags: row.flags,
+        sock_type: row.sock_type.map_bytes(&mut map),
+        state: row.state.map_bytes(&mut map),
+        inode: row.inode,
+        owner: row.owner.map_bytes(&mut map),
+        path: map(row.path),
+        spans: row.spans,
+        // As an internet row's: `None` written, not copied.
+        kernel: match &row.kernel {
+            None => None,
+            Some(kernel) => Some(*kernel),
+        },
+    };
+    Event { at: event.at, capture: event.capture, kind: EventKind::UnixSocket(socket) }
+}
+
+/// A row's slice re-pointed as [`repointed_slice`] (checked) does, `missed` set (and the
+/// slice left empty) when it is in neither the chunk nor the copies. The usual slice (in
+/// the chunk) is checked here, the rest out of line: small enough to be inlined at each of
+/// a row's slices.
+#[inline(always)]
+fn row_slice_repointed<'b>(
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+    s: &[u8],
+    missed: &mut bool,
+) -> &'b [u8] {
+    let start = (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize);
+    if start < chunk.len() && s.len() <= chunk.len() - start {
+        return sub_slice(chunk, start, s.len());
+    }
+    outside_chunk(chunk, copies, sources, s).unwrap_or_else(|| {
+        *missed = true;
+        &[]
+    })
+}
+
+/// [`repointed_slice`] (checked) for a slice not in the chunk: the rare case, out of line.
+#[cold]
+#[inline(never)]
+fn outside_chunk<'b>(
+    chunk: &'b Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+    s: &[u8],
+) -> Option<&'b [u8]> {
+    repointed_slice::<true>(chunk, copies, sources, s)
 }
 
 /// `event` re-pointed into a cart's `chunk` and `copies`, every slice as
@@ -1169,6 +1300,34 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                         assert!(n >= r && n + c.section.len() <= r + recent.len(), "{e:?}");
                     }
                 }
+            }
+        }
+    }
+
+    /// netstat's rows take their own way into a batch (`inet_repointed`, `unix_repointed`):
+    /// every slice of theirs (names, programs, timers, paths) and a kernel table's fields
+    /// equal the borrowed event's, in any chunking (rows cut between chunks too).
+    #[test]
+    fn netstat_and_kernel_rows_equal_the_borrowed_events() {
+        let inputs: [(&[u8], bool); 5] = [
+            (include_bytes!("../../tests/fixtures/captured/deb12_netstat-neopa.txt"), false),
+            (include_bytes!("../../tests/fixtures/captured/deb12_longhosts_netstat-a.txt"), false),
+            (include_bytes!("../../tests/fixtures/corpus/jc/centos-7.7_netstat-sudo-lnp.out"), false),
+            (include_bytes!("../../tests/fixtures/corpus/jc/linux-proc_net_tcp"), true),
+            (include_bytes!("../../tests/fixtures/corpus/jc/linux-proc_net_unix"), true),
+        ];
+        for (input, kernel) in inputs {
+            for chunk in [1, 61, 4096, input.len()] {
+                let owned = check_against_copies(input, chunk);
+                let rows: Vec<_> = owned
+                    .iter()
+                    .filter_map(|e| match e.kind() {
+                        EventKind::InetConn(r) => Some(r.kernel.is_some()),
+                        EventKind::UnixSocket(r) => Some(r.kernel.is_some()),
+                        _ => None,
+                    })
+                    .collect();
+                assert!(rows.len() > 3 && rows.iter().all(|&k| k == kernel), "{rows:?}");
             }
         }
     }
