@@ -202,22 +202,19 @@ impl EventWriter {
     /// as each capture of a log repeats them.
     fn named_counter(&mut self, out: &mut Vec<u8>, event: &Event<'_>, c: &Counter<'_>) {
         head(out, COUNTER_HEAD, event);
-        let (Some(name), None) = (c.name, c.subtable) else {
-            counter_source(out, c);
-            return counter_rest(out, c);
+        // A sub-table's counter, or a section and name too long for a run, is written whole.
+        let name = match (c.name, c.subtable) {
+            (Some(name), None) if c.section.len() + name.len() <= NAMED_MAX_TEXT => name,
+            _ => {
+                counter_source(out, c);
+                return counter_rest(out, c);
+            }
         };
-        if c.section.len() + name.len() > NAMED_MAX_TEXT {
-            counter_source(out, c);
-            return counter_rest(out, c);
-        }
         if self.named.is_empty() {
             self.named.resize_with(NAMED_SLOTS, NamedRun::default);
         }
-        let slot = named_slot(c.section, name);
-        let Some(run) = self.named.get_mut(slot) else {
-            counter_source(out, c);
-            return counter_rest(out, c);
-        };
+        // `named_slot` is below NAMED_SLOTS, the length just made.
+        let run = &mut self.named[named_slot(c.section, name)];
         if run.source != Some(c.source) || !same_bytes(&run.section, c.section) || !same_bytes(&run.name, name) {
             run.source = Some(c.source);
             run.section.clear();
