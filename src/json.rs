@@ -608,6 +608,41 @@ fn long_uint(out: &mut Vec<u8>, n: u64) {
     }
 }
 
+/// The text of [`uint`] written at the start of `window` (a `u64` has at most 20 digits):
+/// how many bytes it is. The bytes after those are left as whatever was stored last (up
+/// to 8 of them are written over), for a writer that builds a line in a window of its own
+/// and copies it out whole.
+#[inline(always)]
+pub(crate) fn uint_into(window: &mut [u8; 24], n: u64) -> usize {
+    if n < 10 {
+        window[0] = b'0' + n as u8;
+        1
+    } else if n < 100_000_000 {
+        let (word, len) = digits8(n as u32);
+        window[..8].copy_from_slice(&word.to_le_bytes());
+        len
+    } else if n < 10_000_000_000_000_000 {
+        let (word, len) = digits8((n / 100_000_000) as u32);
+        window[..8].copy_from_slice(&word.to_le_bytes());
+        // `len` is 1 to 8: the low eight digits follow the high ones.
+        let len = len.min(8);
+        window[len..len + 8].copy_from_slice(&digits8_padded((n % 100_000_000) as u32).to_le_bytes());
+        len + 8
+    } else {
+        long_uint_into(window, n)
+    }
+}
+
+/// [`uint_into`] of a number of seventeen digits or more.
+#[inline(never)]
+fn long_uint_into(window: &mut [u8; 24], n: u64) -> usize {
+    let mut text = itoa::Buffer::new();
+    let digits = text.format(n).as_bytes();
+    let len = digits.len().min(window.len());
+    window[..len].copy_from_slice(&digits[..len]);
+    len
+}
+
 /// Append the first `len` bytes of `word` (little-endian): one 8-byte store, then the
 /// length set back.
 #[inline]
@@ -1213,6 +1248,10 @@ mod tests {
                 let mut out = b"x".to_vec();
                 uint(&mut out, n);
                 proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), format!("x{n}"));
+                // The same text into a window that holds other bytes.
+                let mut window = [b'#'; 24];
+                let len = uint_into(&mut window, n);
+                proptest::prop_assert_eq!(String::from_utf8(window[..len].to_vec()).unwrap(), n.to_string());
             }
         }
     }

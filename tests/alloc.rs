@@ -252,4 +252,7 @@ fn the_cli_event_writer_allocates_nothing_after_warm_up() {
     // lines' counters: it does so in buffers it keeps, made during the warm-up.
     let mut writer = netsift::events::json::EventWriter::new();
     json_allocates_nothing_after_warm_up(|out, ev| writer.write(out, ev));
+    // And as lines, as `netsift events` writes them.
+    let mut writer = netsift::events::json::EventWriter::new();
+    json_allocates_nothing_after_warm_up(|out, ev| writer.write_line(out, ev));
 }

@@ -28,12 +28,16 @@ use proptest::strategy::ValueTree;
 /// The three writers on one event: `write_event` and `EventWriter` must give the bytes of the
 /// reference, which must be valid JSON.
 fn check(writer: &mut EventWriter, ev: &Event<'_>) -> Result<(), TestCaseError> {
-    let (mut reference, mut fast, mut remembered) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut reference, mut fast, mut remembered, mut line) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     write_event_reference(&mut reference, ev);
     write_event(&mut fast, ev);
     writer.write(&mut remembered, ev);
+    // As `netsift events` writes it: the object and its newline.
+    writer.write_line(&mut line, ev);
     prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&reference));
     prop_assert_eq!(String::from_utf8_lossy(&remembered), String::from_utf8_lossy(&reference));
+    prop_assert_eq!(line.pop(), Some(b'\n'));
+    prop_assert_eq!(String::from_utf8_lossy(&line), String::from_utf8_lossy(&reference));
     prop_assert!(valid_json(&reference), "not JSON: {}", String::from_utf8_lossy(&reference));
     Ok(())
 }
@@ -96,6 +100,136 @@ fn a_periodic_log_is_written_the_same_with_remembered_runs() {
     parser.feed(&log, &mut sink);
     parser.finish(&mut sink);
     assert!(n > 500, "{n} events");
+}
+
+#[test]
+fn values_lines_are_written_the_same_whatever_the_runs_remembered() {
+    // The counter lines of a values line are put together from runs remembered by
+    // section and position: a position whose name changes from one capture to the next,
+    // a name to escape, a name too long for the runs' windows, values lines shorter and
+    // longer than their names line, values beyond `u64`, and the same section's line
+    // numbers and offsets changing: every counter as the reference writes it, the
+    // objects alone and as lines.
+    let captures: [&[u8]; 6] = [
+        b"TcpExt: SyncookiesSent SyncookiesRecv TW\nTcpExt: 0 7 18446744073709551615\n",
+        b"TcpExt: SyncookiesSent SyncookiesRecv TW\nTcpExt: 12345678901 99999999 100000000\n",
+        b"TcpExt: SyncookiesSent Syncookies\"Recv TW\nTcpExt: 1 2 3\n",
+        b"TcpExt: SyncookiesSent AVeryLongCounterNameThatIsLongerThanAnyKernelHas TW\nTcpExt: 1 2 3\n",
+        b"TcpExt: SyncookiesSent SyncookiesRecv TW\nTcpExt: 1 2\n",
+        b"TcpExt: SyncookiesSent SyncookiesRecv TW\nTcpExt: 1 2 3 4\nIp: Forwarding TW\nIp: 1 -2\nIp: Forwarding TW\nIp: 1 1180591620717411303424\n",
+    ];
+    let mut log = Vec::new();
+    for round in 0..3 {
+        for (i, capture) in captures.iter().enumerate() {
+            if (i + round) % 2 == 0 {
+                log.extend_from_slice(b"Ip: Forwarding\nIp: 2\n");
+            }
+            log.extend_from_slice(capture);
+        }
+    }
+    let mut writer = EventWriter::new();
+    let mut counters = 0;
+    let mut sink = |ev: Event<'_>| {
+        counters += usize::from(matches!(ev.kind, EventKind::Counter(_)));
+        check(&mut writer, &ev).expect("same bytes");
+    };
+    let mut parser = PushParser::new(Format::ProcNetstat);
+    parser.feed(&log, &mut sink);
+    parser.finish(&mut sink);
+    assert!(counters > 60, "{counters} counters");
+    // And by a writer that only ever writes lines, as `netsift events` does, one by one
+    // and a values line's counters together.
+    let (mut lines, mut reference) = (Vec::new(), Vec::new());
+    let mut writer = EventWriter::new();
+    let mut sink = |ev: Event<'_>| {
+        writer.write_line(&mut lines, &ev);
+        write_event_reference(&mut reference, &ev);
+        reference.push(b'\n');
+    };
+    let mut parser = PushParser::new(Format::ProcNetstat);
+    parser.feed(&log, &mut sink);
+    parser.finish(&mut sink);
+    assert_eq!(String::from_utf8_lossy(&lines), String::from_utf8_lossy(&reference));
+    let together = LinesTogether::write(Format::ProcNetstat, &log, 7);
+    assert_eq!(String::from_utf8_lossy(&together.lines), String::from_utf8_lossy(&reference));
+    assert!(together.lines_given > 20, "{} values lines given together", together.lines_given);
+}
+
+/// `netsift events`' writing: each event as a line through an `EventWriter`, a values
+/// line's counters together (`write_counter_lines`), into a buffer handed on ("spilled")
+/// whenever it holds `spill_at` bytes or more.
+struct LinesTogether {
+    writer: EventWriter,
+    buf: Vec<u8>,
+    lines: Vec<u8>,
+    spill_at: usize,
+    lines_given: usize,
+}
+
+impl LinesTogether {
+    fn write(format: Format, input: &[u8], spill_at: usize) -> Self {
+        let mut sink =
+            LinesTogether { writer: EventWriter::new(), buf: Vec::new(), lines: Vec::new(), spill_at, lines_given: 0 };
+        let mut parser = PushParser::new(format);
+        parser.feed(input, &mut sink);
+        parser.finish(&mut sink);
+        let rest = std::mem::take(&mut sink.buf);
+        sink.lines.extend_from_slice(&rest);
+        sink
+    }
+}
+
+impl netsift::push::Sink for LinesTogether {
+    fn event(&mut self, event: Event<'_>) {
+        self.writer.write_line(&mut self.buf, &event);
+    }
+
+    fn counters(&mut self, counters: netsift::push::CounterLine<'_, '_>) {
+        self.lines_given += 1;
+        let (lines, at) = (&mut self.lines, self.spill_at);
+        self.writer.write_counter_lines(&mut self.buf, counters, |buf| {
+            if buf.len() >= at {
+                lines.append(buf);
+            }
+        });
+    }
+}
+
+#[test]
+fn every_fixture_is_written_the_same_with_values_lines_together() {
+    // Each fixture, and then the /proc/net/{netstat,snmp} ones one after the other as one
+    // input (the writer's runs carried from one kernel's names lines to another's),
+    // written with a values line's counters together against each event through the
+    // reference writer.
+    let files = common::fixtures::find(|p| p.extension().is_none_or(|e| e != "md5" && e != "md"));
+    let mut given = 0;
+    let mut all_proc = Vec::new();
+    let same = |format: Format, data: &[u8], what: &str| {
+        let mut reference = Vec::new();
+        let mut sink = |ev: Event<'_>| {
+            write_event_reference(&mut reference, &ev);
+            reference.push(b'\n');
+        };
+        let mut parser = PushParser::new(format);
+        parser.feed(data, &mut sink);
+        parser.finish(&mut sink);
+        let together = LinesTogether::write(format, data, 1 << 12);
+        assert_eq!(String::from_utf8_lossy(&together.lines), String::from_utf8_lossy(&reference), "{what}");
+        together.lines_given
+    };
+    for file in &files {
+        let data = std::fs::read(file).expect("fixture");
+        given += same(Format::Auto, &data, &file.display().to_string());
+        let name = file.to_string_lossy();
+        if name.contains("proc-net-netstat") || name.contains("proc-net-snmp") || name.contains("proc_net_netstat") {
+            all_proc.extend_from_slice(&data);
+            all_proc.push(b'\n');
+        }
+    }
+    assert!(given > 100, "{given} values lines given together");
+    assert!(all_proc.len() > 20_000, "{} bytes of /proc fixtures", all_proc.len());
+    let given = same(Format::ProcNetstat, &all_proc, "the /proc fixtures as one input");
+    assert!(given > 40, "{given} values lines of the /proc fixtures given together");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use netsift::archive::{self, Member, MemberKind};
 use netsift::events::{EventKind, Malformed, Problem};
 use netsift::input::Compression;
-use netsift::push::{LineStats, CUT_LINE};
+use netsift::push::{CounterLine, LineStats, CUT_LINE};
 use netsift::{Event, Format, PushParser};
 
 use super::progress::Progress;
@@ -257,11 +257,7 @@ pub fn parse_inputs(options: Options, files: &[PathBuf], sink: &mut dyn FnMut(&s
 
 /// [`parse_inputs`] made for one `sink` type: where the sink reads little of an event
 /// (`count` reads its kind), the compiler leaves out building what it does not read.
-pub fn parse_inputs_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
-    options: Options,
-    files: &[PathBuf],
-    sink: &mut K,
-) -> Outcome {
+pub fn parse_inputs_with<K: EventSink + ?Sized>(options: Options, files: &[PathBuf], sink: &mut K) -> Outcome {
     let mut outcome = Outcome { format: Some(options.format), ..Outcome::default() };
     if files.is_empty() {
         if let Err(e) = parse_one(options, None, &mut outcome, sink) {
@@ -295,7 +291,7 @@ fn member_matches(path: &str, wanted: &str) -> bool {
     path == wanted || path.strip_suffix(wanted).is_some_and(|top| top.ends_with('/'))
 }
 
-fn parse_one<K: FnMut(&str, &Event<'_>) + ?Sized>(
+fn parse_one<K: EventSink + ?Sized>(
     options: Options,
     file: Option<&Path>,
     outcome: &mut Outcome,
@@ -598,7 +594,7 @@ pub fn parse_stream(
 }
 
 /// [`parse_stream`] made for one `sink` type (see [`parse_inputs_with`]).
-fn parse_stream_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+fn parse_stream_with<K: EventSink + ?Sized>(
     mut parser: PushParser,
     reader: &mut dyn Read,
     stream: Stream<'_>,
@@ -634,15 +630,43 @@ struct StreamSink<T> {
     take: T,
 }
 
-/// What a [`StreamSink`] does with an event.
+/// What a [`StreamSink`] does with an event, and with a values line's counters (by
+/// default, each in turn).
 trait Take {
     fn take(&mut self, event: &Event<'_>);
+
+    #[inline(always)]
+    fn take_counters(&mut self, counters: CounterLine<'_, '_>) {
+        counters.each(|ev| self.take(ev));
+    }
 }
 
 impl<F: FnMut(&Event<'_>)> Take for F {
     #[inline(always)]
     fn take(&mut self, event: &Event<'_>) {
         self(event)
+    }
+}
+
+/// Where the events of the commands' inputs go: a closure of the input's label and the
+/// event, or a type that also takes a /proc values line's counters together (`netsift
+/// events` writes them all from what the line's counters share; see
+/// [`netsift::push::Sink::counters`]).
+pub trait EventSink {
+    /// One event, from the input labelled `label`.
+    fn event(&mut self, label: &str, event: &Event<'_>);
+
+    /// The counters of one values line: by default, each in turn.
+    #[inline(always)]
+    fn counters(&mut self, label: &str, counters: CounterLine<'_, '_>) {
+        counters.each(|ev| self.event(label, ev));
+    }
+}
+
+impl<F: FnMut(&str, &Event<'_>) + ?Sized> EventSink for F {
+    #[inline(always)]
+    fn event(&mut self, label: &str, event: &Event<'_>) {
+        self(label, event)
     }
 }
 
@@ -655,6 +679,11 @@ impl<T: Take> netsift::push::Sink for StreamSink<T> {
     #[inline(always)]
     fn event_ref(&mut self, event: &Event<'_>) {
         self.take.take(event)
+    }
+
+    #[inline(always)]
+    fn counters(&mut self, counters: CounterLine<'_, '_>) {
+        self.take.take_counters(counters)
     }
 }
 
@@ -673,7 +702,7 @@ struct StreamEvents<'s, 'o, K: ?Sized> {
     sink: &'o mut K,
 }
 
-impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for StreamEvents<'_, '_, K> {
+impl<K: EventSink + ?Sized> Take for StreamEvents<'_, '_, K> {
     #[inline(always)]
     fn take(&mut self, ev: &Event<'_>) {
         if self.stopped.get() {
@@ -688,7 +717,17 @@ impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for StreamEvents<'_, '_, K> {
                 return;
             }
         }
-        (self.sink)(self.stream.label, ev);
+        self.sink.event(self.stream.label, ev);
+    }
+
+    #[inline(always)]
+    fn take_counters(&mut self, counters: CounterLine<'_, '_>) {
+        // A values line's counters are neither malformed nor of different captures: they
+        // go to the sink together unless the stream stops here (then each as above).
+        if self.stopped.get() || self.last_capture.is_some_and(|n| counters.event().capture > n) {
+            return counters.each(|ev| self.take(ev));
+        }
+        self.sink.counters(self.stream.label, counters);
     }
 }
 
@@ -738,7 +777,7 @@ pub fn parse_part(
 }
 
 /// [`parse_part`] made for one `sink` type (see [`parse_inputs_with`]).
-pub fn parse_part_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+pub fn parse_part_with<K: EventSink + ?Sized>(
     parser: &mut PushParser,
     bytes: &[u8],
     name: &str,
@@ -765,19 +804,24 @@ pub fn parse_part_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
 /// in `outcome` first. A type rather than a closure for the reason [`StreamEvents`] is:
 /// the closure was called out of line, once per event, from the machines (a tenth of
 /// `count --jobs 2`'s instructions on /proc, where `--jobs 1` has none of it).
-struct PartEvents<'p, 'o, K: FnMut(&str, &Event<'_>) + ?Sized> {
+struct PartEvents<'p, 'o, K: EventSink + ?Sized> {
     name: &'p str,
     outcome: &'o mut Outcome,
     sink: &'o mut K,
 }
 
-impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for PartEvents<'_, '_, K> {
+impl<K: EventSink + ?Sized> Take for PartEvents<'_, '_, K> {
     #[inline(always)]
     fn take(&mut self, ev: &Event<'_>) {
         if let EventKind::Malformed(m) = &ev.kind {
             note_part_malformed(ev, m, self.name, self.outcome);
         }
-        (self.sink)(self.name, ev);
+        self.sink.event(self.name, ev);
+    }
+
+    #[inline(always)]
+    fn take_counters(&mut self, counters: CounterLine<'_, '_>) {
+        self.sink.counters(self.name, counters);
     }
 }
 

@@ -14,13 +14,14 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use netsift::events::json::EventWriter;
 use netsift::events::{EventKind, TableKind};
+use netsift::push::CounterLine;
 use netsift::views::search::Term;
 use netsift::views::{netstat::write_rows, CaptureSelect, NetstatView};
 use netsift::{Event, Format};
 
 use input::{
-    member_format, parse_file, parse_inputs, parse_inputs_with, parse_part, parse_part_with, Failure, InputError,
-    Options, Outcome,
+    member_format, parse_file, parse_inputs, parse_inputs_with, parse_part, parse_part_with, EventSink, Failure,
+    InputError, Options, Outcome,
 };
 use parallel::Delivery;
 
@@ -344,13 +345,9 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             let mut outcome = Outcome::default();
             PART_WRITER.with_borrow_mut(|(writer, chunk)| {
                 send(chunk);
-                let mut sink = |_: &str, ev: &Event<'_>| {
-                    write_event_line(writer, chunk, ev, None);
-                    if chunk.len() >= split::CHUNK {
-                        send(chunk);
-                    }
-                };
-                parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
+                let mut sink =
+                    EventLines { writer, buf: &mut *chunk, at: split::CHUNK, full: |c: &mut Vec<u8>| send(c) };
+                parse_part_with(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
                 send(chunk);
             });
             (outcome, ())
@@ -393,10 +390,16 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
                 // output a megabyte at a time.
                 let mut buf = Vec::with_capacity(OUT + (64 << 10));
                 let mut writer = EventWriter::new();
-                let outcome = parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
-                    write_event_line(&mut writer, &mut buf, ev, many.then_some(("file", name)));
-                    hand_over(&mut buf, &mut out, &mut write_error, OUT);
-                });
+                let outcome = if many {
+                    parse_inputs(common.options(), files, &mut |name: &str, ev: &Event<'_>| {
+                        write_event_line(&mut writer, &mut buf, ev, Some(("file", name)));
+                        hand_over(&mut buf, &mut out, &mut write_error, OUT);
+                    })
+                } else {
+                    let full = |buf: &mut Vec<u8>| hand_over(buf, &mut out, &mut write_error, 0);
+                    let mut sink = EventLines { writer: &mut writer, buf: &mut buf, at: OUT, full };
+                    parse_inputs_with(common.options(), files, &mut sink)
+                };
                 hand_over(&mut buf, &mut out, &mut write_error, 0);
                 outcome
             }
@@ -467,20 +470,51 @@ fn hand_over(buf: &mut Vec<u8>, out: &mut impl Write, write_error: &mut Option<i
     }
 }
 
+/// The sink of `events` for one input (no tag): each event written as a JSON line into
+/// `buf`, a values line's counters together (see `EventWriter::write_counter_lines`);
+/// `full` is given `buf` whenever it holds `at` bytes or more, to hand it on.
+struct EventLines<'w, F: FnMut(&mut Vec<u8>)> {
+    writer: &'w mut EventWriter,
+    buf: &'w mut Vec<u8>,
+    at: usize,
+    full: F,
+}
+
+impl<F: FnMut(&mut Vec<u8>)> EventSink for EventLines<'_, F> {
+    #[inline(always)]
+    fn event(&mut self, _: &str, ev: &Event<'_>) {
+        self.writer.write_line(self.buf, ev);
+        if self.buf.len() >= self.at {
+            (self.full)(self.buf);
+        }
+    }
+
+    #[inline(always)]
+    fn counters(&mut self, _: &str, counters: CounterLine<'_, '_>) {
+        let (at, full) = (self.at, &mut self.full);
+        self.writer.write_counter_lines(self.buf, counters, |buf| {
+            if buf.len() >= at {
+                full(buf);
+            }
+        });
+    }
+}
+
 /// Append `ev` as one JSON line to `buf` with `writer`; `tag` names where it came from
 /// (`"file"` among several files, `"member"` of an archive) as the object's last member.
+#[inline]
 fn write_event_line(writer: &mut EventWriter, buf: &mut Vec<u8>, ev: &Event<'_>, tag: Option<(&str, &str)>) {
+    let Some((key, value)) = tag else {
+        return writer.write_line(buf, ev);
+    };
     writer.write(buf, ev);
-    if let Some((key, value)) = tag {
-        // Inside the object: replace the closing brace.
-        buf.pop();
-        buf.push(b',');
-        netsift::json::string(buf, key.as_bytes());
-        buf.push(b':');
-        netsift::json::string(buf, value.as_bytes());
-        buf.push(b'}');
-    }
-    buf.push(b'\n');
+    // Inside the object: replace the closing brace.
+    buf.pop();
+    buf.push(b',');
+    netsift::json::string(buf, key.as_bytes());
+    buf.push(b':');
+    netsift::json::string(buf, value.as_bytes());
+    buf.extend_from_slice(b"}\n");
 }
 
 /// The parts `view` cuts one large netstat or ss file into (see `split`).

@@ -6,11 +6,12 @@
 //! Bytes that are not UTF-8 follow the convention of [`crate::json`].
 
 use super::{
-    Columns, Counter, CounterSource, Event, EventKind, InetConn, Interface, Malformed, Membership, Notice, Section,
-    UnixSocket,
+    Columns, Counter, CounterSource, Event, EventKind, InetConn, Interface, Lang, Malformed, Membership, Notice,
+    Section, Table, UnixSocket,
 };
 use crate::json::{self, Object};
 use crate::key;
+use crate::push::CounterLine;
 use netsift_grammar::lex::same_bytes;
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, User};
 use netsift_grammar::netstat_agn::Group;
@@ -93,11 +94,22 @@ pub(super) fn other_members(o: &mut Object<'_>, kind: &EventKind<'_>) {
 /// parser.finish(&mut sink);
 /// assert_eq!(fresh, remembered);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EventWriter {
-    /// The shared run of the last counter with a position, as written.
-    shared: Vec<u8>,
-    /// What `shared` was made from (its section in `shared_section`).
+    /// The counter line being written: the run shared by the counters of the last values
+    /// line (`line[..shared_len]`, as written), then [`COUNTER_ROOM`] bytes where each of
+    /// its counters' own part is put together before the line is copied out in one piece.
+    line: Vec<u8>,
+    shared_len: usize,
+    /// Where the runs around a value are made before they go into their windows.
+    making: Vec<u8>,
+    /// The shared run of the values line whose counters are given together, at the start
+    /// of its window (`shared_window_len` bytes), and the buffer of [`LINES_ROOM`] bytes
+    /// their lines are put together in.
+    shared_window: [u8; SHARED_WINDOW],
+    shared_window_len: usize,
+    lines: Vec<u8>,
+    /// What the shared run was made from (its section in `shared_section`).
     shared_of: Option<SharedKey>,
     shared_section: Vec<u8>,
     /// Which of `sections` holds the runs of `shared_section`'s positions (`None`: too
@@ -108,6 +120,32 @@ pub struct EventWriter {
     /// The runs from `source` to `value` of the counters of their own line, in
     /// [`NAMED_SLOTS`] slots by [`named_slot`] (none before the first such counter).
     named: Vec<NamedRun>,
+    /// The members after the head of the counter sections seen (at most
+    /// [`MAX_SECTION_TAILS`]; then each new one replaces the oldest).
+    section_tails: Vec<SectionTail>,
+    next_section_tail: usize,
+}
+
+/// A counter section's members after its head (`,"table":"proc_section",…,"columns":[]}`),
+/// for its table, language, name and header: a periodic log repeats them capture after
+/// capture (a /proc section's header is its names line, 3 KiB for `TcpExt`).
+#[derive(Debug)]
+struct SectionTail {
+    table: Table,
+    lang: Lang,
+    name: Vec<u8>,
+    header: Option<Vec<u8>>,
+    tail: Vec<u8>,
+}
+
+/// How many counter sections' tails are remembered: the dozen of /proc/net/netstat and
+/// snmp, or of a netstat -s capture, with room to spare.
+const MAX_SECTION_TAILS: usize = 32;
+
+impl Default for EventWriter {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// `,"source":"…","section":"S","name":"N","value":` for one source, section and name,
@@ -162,18 +200,64 @@ struct SharedKey {
 struct SectionRuns {
     source: Option<CounterSource>,
     section: Vec<u8>,
+    /// The names line every run of `by_position` that fits was made for, word by word
+    /// (the counters of a values line given together, see
+    /// [`EventWriter::write_counter_lines`]); `None` once a run was made for a counter
+    /// given alone, whose name may be no word of it.
+    header: Option<Vec<u8>>,
     by_position: Vec<ValueRuns>,
 }
 
-/// `","name":"N","value":` and `,"text":"N","position":P}` of the counter at one position,
-/// for the name `name` (whose text is the name itself, as in /proc and sockstat).
-#[derive(Debug, Default)]
+/// `","name":"N","value":` and `,"text":"N","position":P}` and a newline, of the counter at
+/// one position, for the name `name` (whose text is the name itself, as in /proc and
+/// sockstat). Each is kept at the start of a window of [`RUN_WINDOW`] bytes, copied whole
+/// (a fixed-length copy, no call) and then cut to its length.
+#[derive(Debug)]
 struct ValueRuns {
     name: Vec<u8>,
-    /// The two runs one after the other; the first `split` bytes are the first.
-    runs: Vec<u8>,
-    split: usize,
+    /// Whether runs were made (for `name`) and both fit their windows; if not, the
+    /// counter is written member by member.
+    fits: bool,
+    before: [u8; RUN_WINDOW],
+    before_len: usize,
+    /// The second run, its newline last (`after_len` does not count it).
+    after: [u8; RUN_WINDOW],
+    after_len: usize,
 }
+
+impl Default for ValueRuns {
+    fn default() -> Self {
+        ValueRuns {
+            name: Vec::new(),
+            fits: false,
+            before: [0; RUN_WINDOW],
+            before_len: 0,
+            after: [0; RUN_WINDOW],
+            after_len: 0,
+        }
+    }
+}
+
+/// The window a counter's run before or after its value is kept in: a name of up to 36
+/// bytes fits both (the longest kernel counter names have 25), a longer one is written
+/// member by member.
+const RUN_WINDOW: usize = 64;
+
+/// The window of the shared run of a values line's counters given together: a run of up to
+/// 128 bytes (about 100 for /proc's sections) is copied whole; a longer one is written
+/// counter by counter.
+const SHARED_WINDOW: usize = 128;
+
+/// The most a counter line given with its values line takes in the writer's buffer while
+/// it is put together (each run as its whole window), and the buffer's size: under 4 KiB,
+/// where glibc's `memcpy` copies with vector moves (above, with `rep movsb`, which
+/// callgrind counts byte by byte).
+const COUNTER_MAX: usize = SHARED_WINDOW + RUN_WINDOW + 24 + RUN_WINDOW;
+const LINES_ROOM: usize = 4000;
+
+/// The room after the shared run of a counter line: the run before the value, the value
+/// (at most 20 digits, written as 24 bytes) and the run after it, each as its whole window.
+const COUNTER_ROOM: usize = RUN_WINDOW + 24 + RUN_WINDOW;
 
 /// At most this many sections and positions are remembered (a /proc file has about ten
 /// sections of at most a few hundred counters): memory stays bounded whatever the input.
@@ -183,16 +267,87 @@ const MAX_POSITIONS: usize = 1024;
 impl EventWriter {
     /// A writer that remembers nothing yet.
     pub fn new() -> Self {
-        Self::default()
+        EventWriter {
+            line: Vec::new(),
+            shared_len: 0,
+            making: Vec::new(),
+            shared_window: [0; SHARED_WINDOW],
+            shared_window_len: 0,
+            lines: Vec::new(),
+            shared_of: None,
+            shared_section: Vec::new(),
+            section_runs: None,
+            sections: Vec::new(),
+            named: Vec::new(),
+            section_tails: Vec::new(),
+            next_section_tail: 0,
+        }
     }
 
     /// Append `event` as a JSON object (no newline): the bytes of [`write_event`].
     #[inline]
     pub fn write(&mut self, out: &mut Vec<u8>, event: &Event<'_>) {
         match &event.kind {
-            EventKind::Counter(c) if c.position.is_some() => self.positioned_counter(out, event, c),
+            EventKind::Counter(c) if c.position.is_some() => self.positioned_counter(out, event, c, false),
             EventKind::Counter(c) => self.named_counter(out, event, c),
+            EventKind::Section(s) if s.columns == Columns::Counters => self.counter_section(out, event, s),
             _ => write_event(out, event),
+        }
+    }
+
+    /// A counter section: its members after the head copied when a section of the same
+    /// table, language, name and header was written before (checked byte for byte).
+    fn counter_section(&mut self, out: &mut Vec<u8>, event: &Event<'_>, s: &Section<'_>) {
+        head(out, HEADS[0], event);
+        let seen = self.section_tails.iter().find(|t| {
+            t.table == s.table && t.lang == s.lang && same_bytes(&t.name, s.name) && t.header.as_deref() == s.header
+        });
+        if let Some(seen) = seen {
+            return out.extend_from_slice(&seen.tail);
+        }
+        let start = out.len();
+        let mut o = Object::after_members(out);
+        section(&mut o, s);
+        o.end();
+        // Kept in a new entry, or in the oldest one's buffers.
+        let i = self.next_section_tail;
+        self.next_section_tail = (i + 1) % MAX_SECTION_TAILS;
+        if self.section_tails.len() <= i {
+            self.section_tails.push(SectionTail {
+                table: s.table,
+                lang: s.lang,
+                name: Vec::new(),
+                header: None,
+                tail: Vec::new(),
+            });
+        }
+        let Some(kept) = self.section_tails.get_mut(i) else { return };
+        kept.table = s.table;
+        kept.lang = s.lang;
+        kept.name.clear();
+        kept.name.extend_from_slice(s.name);
+        match (&mut kept.header, s.header) {
+            (Some(kept), Some(header)) => {
+                kept.clear();
+                kept.extend_from_slice(header);
+            }
+            (kept, header) => *kept = header.map(<[u8]>::to_vec),
+        }
+        kept.tail.clear();
+        kept.tail.extend_from_slice(out.get(start..).unwrap_or_default());
+    }
+
+    /// Append `event` as a JSON object and a newline (a line of JSON Lines): the bytes of
+    /// [`EventWriter::write`] and `\n`, the newline of a values line's counter copied with
+    /// the run it ends.
+    #[inline]
+    pub fn write_line(&mut self, out: &mut Vec<u8>, event: &Event<'_>) {
+        match &event.kind {
+            EventKind::Counter(c) if c.position.is_some() => self.positioned_counter(out, event, c, true),
+            _ => {
+                self.write(out, event);
+                out.push(b'\n');
+            }
         }
     }
 
@@ -234,52 +389,84 @@ impl EventWriter {
         counter_after_value(out, c, run.name_plain);
     }
 
-    /// A counter of a values line: the run it shares with the line's other counters is
-    /// copied when the previous counter had the same (checked member by member), and the
-    /// runs around its value when its position had the same name before.
-    fn positioned_counter(&mut self, out: &mut Vec<u8>, event: &Event<'_>, c: &Counter<'_>) {
+    /// A counter of a values line (and a newline, if `newline`): the run it shares with the
+    /// line's other counters is kept when the previous counter had the same (checked member
+    /// by member), and the runs around its value when its position had the same name
+    /// before; the value is written between them in the writer's own line, which is then
+    /// copied out in one piece.
+    #[inline]
+    fn positioned_counter(&mut self, out: &mut Vec<u8>, event: &Event<'_>, c: &Counter<'_>, newline: bool) {
         let key = SharedKey { line: event.at.line, offset: event.at.offset, capture: event.capture, source: c.source };
-        if self.shared_of == Some(key) && same_bytes(&self.shared_section, c.section) {
-            out.extend_from_slice(&self.shared);
-        } else {
-            let start = out.len();
-            head(out, COUNTER_HEAD, event);
-            counter_source(out, c);
-            self.shared.clear();
-            self.shared.extend_from_slice(&out[start..]);
-            self.shared_section.clear();
-            self.shared_section.extend_from_slice(c.section);
-            self.shared_of = Some(key);
-            self.section_runs = self.find_section(c.source, c.section);
+        if self.shared_of != Some(key) || !same_bytes(&self.shared_section, c.section) {
+            self.new_shared_run(event, c, key);
         }
         // The runs are for a counter whose text is its name, at a position, with nothing
-        // else (no subtable, no rate).
-        let (Some(name), Some(position), None, None) = (c.name, c.position, c.subtable, c.rate) else {
-            return counter_rest(out, c);
+        // else (no subtable, no rate), and a value that is a `u64`.
+        let (Some(name), Some(position), None, None, Ok(value)) =
+            (c.name, c.position, c.subtable, c.rate, u64::try_from(c.value))
+        else {
+            return self.counter_by_members(out, c, newline);
         };
         let same_text = name.as_ptr() == c.text.as_ptr() && name.len() == c.text.len();
         let slot = position as usize;
-        let Some(runs) = self.section_runs.and_then(|s| self.sections[s].at(slot)).filter(|_| same_text) else {
-            return counter_rest(out, c);
+        let Some(SectionRuns { header, by_position, .. }) =
+            self.section_runs.and_then(|s| self.sections.get_mut(s)).filter(|_| same_text)
+        else {
+            return self.counter_by_members(out, c, newline);
         };
-        // (A run never made is empty, whatever the name.)
-        if runs.runs.is_empty() || !same_bytes(&runs.name, name) {
-            runs.name.clear();
-            runs.name.extend_from_slice(name);
-            runs.runs.clear();
-            put(&mut runs.runs, br#"","name":""#);
-            json::string_body(&mut runs.runs, name);
-            put(&mut runs.runs, br#"","value":"#);
-            runs.split = runs.runs.len();
-            put(&mut runs.runs, br#","text":""#);
-            json::string_body(&mut runs.runs, name);
-            put(&mut runs.runs, br#"","position":"#);
-            json::uint(&mut runs.runs, u64::from(position));
-            put(&mut runs.runs, b"}");
+        let Some(runs) = runs_at(by_position, slot) else {
+            return self.counter_by_members(out, c, newline);
+        };
+        // (Runs never made do not fit, whatever the name.)
+        if !runs.fits || !same_bytes(&runs.name, name) {
+            // Made for this counter alone: the section's runs are no longer those of a
+            // names line's words.
+            *header = None;
+            runs.make(&mut self.making, name, position);
+            if !runs.fits {
+                return self.counter_by_members(out, c, newline);
+            }
         }
-        out.extend_from_slice(&runs.runs[..runs.split]);
-        json::i128(out, c.value);
-        out.extend_from_slice(&runs.runs[runs.split..]);
+        let shared_len = self.shared_len;
+        let Some(room) = self.line.get_mut(shared_len..).and_then(|r| <&mut [u8; COUNTER_ROOM]>::try_from(r).ok())
+        else {
+            return self.counter_by_members(out, c, newline);
+        };
+        room[..RUN_WINDOW].copy_from_slice(&runs.before);
+        let at = runs.before_len.min(RUN_WINDOW);
+        let Some(digits) = room.get_mut(at..).and_then(|r| r.first_chunk_mut::<24>()) else {
+            return self.counter_by_members(out, c, newline);
+        };
+        let at = at + json::uint_into(digits, value).min(24);
+        room[at..at + RUN_WINDOW].copy_from_slice(&runs.after);
+        let end = shared_len + at + runs.after_len.min(RUN_WINDOW - 1) + usize::from(newline);
+        out.extend_from_slice(self.line.get(..end).unwrap_or_default());
+    }
+
+    /// The shared run of a counter of a new values line (`key` and `c`'s section): made
+    /// at the start of the writer's line, and the runs of its section's positions found.
+    #[cold]
+    fn new_shared_run(&mut self, event: &Event<'_>, c: &Counter<'_>, key: SharedKey) {
+        self.line.clear();
+        head(&mut self.line, COUNTER_HEAD, event);
+        counter_source(&mut self.line, c);
+        self.shared_len = self.line.len();
+        self.line.resize(self.shared_len + COUNTER_ROOM, 0);
+        self.shared_section.clear();
+        self.shared_section.extend_from_slice(c.section);
+        self.shared_of = Some(key);
+        self.section_runs = self.find_section(c.source, c.section);
+    }
+
+    /// A counter of a values line whose runs are not remembered: its shared run, then the
+    /// rest member by member.
+    #[cold]
+    fn counter_by_members(&self, out: &mut Vec<u8>, c: &Counter<'_>, newline: bool) {
+        out.extend_from_slice(self.line.get(..self.shared_len).unwrap_or_default());
+        counter_rest(out, c);
+        if newline {
+            out.push(b'\n');
+        }
     }
 
     /// The runs of `section`'s positions: found, or made while fewer than
@@ -291,22 +478,188 @@ impl EventWriter {
         if self.sections.len() >= MAX_SECTIONS {
             return None;
         }
-        self.sections.push(SectionRuns { source: Some(source), section: section.to_vec(), by_position: Vec::new() });
+        self.sections.push(SectionRuns {
+            source: Some(source),
+            section: section.to_vec(),
+            header: None,
+            by_position: Vec::new(),
+        });
         Some(self.sections.len() - 1)
+    }
+
+    /// Append the counters of a values line as JSON Lines: the bytes [`EventWriter::write_line`]
+    /// writes for each of them (what `netsift events` writes). The run they share is made
+    /// once for the line; the runs around each value (`","name":"N","value":` and
+    /// `,"text":"N","position":P}`) are kept by section and position while the section's
+    /// names line stays the same, byte for byte, so that each counter is three copies and
+    /// its value's digits, put together in the writer's own buffer and copied out a few
+    /// kilobytes at a time. `spill` is given `out` after each such copy (to hand it on:
+    /// what one line writes is bounded by it, not by the line).
+    pub fn write_counter_lines(
+        &mut self,
+        out: &mut Vec<u8>,
+        counters: CounterLine<'_, '_>,
+        mut spill: impl FnMut(&mut Vec<u8>),
+    ) {
+        let event = *counters.event();
+        let section = match &event.kind {
+            EventKind::Counter(c) if self.start_counter_lines(&event, c, counters.names_line()) => self.section_runs,
+            _ => None,
+        };
+        let Some(runs) = section.and_then(|s| self.sections.get_mut(s)) else {
+            return counters.each(|ev| {
+                self.write_line(out, ev);
+                spill(out);
+            });
+        };
+        let EventWriter { lines, making, shared_window, shared_window_len, .. } = self;
+        let shared_len = (*shared_window_len).min(SHARED_WINDOW);
+        let by_position = &mut runs.by_position;
+        let mut filled = 0;
+        counters.each_value(|position, name, value| {
+            if filled > LINES_ROOM - COUNTER_MAX {
+                out.extend_from_slice(lines.get(..filled).unwrap_or_default());
+                filled = 0;
+                spill(out);
+            }
+            let Some(run) = fitting_runs(by_position, making, position, name) else {
+                out.extend_from_slice(lines.get(..filled).unwrap_or_default());
+                filled = 0;
+                lone_counter_line(out, event, position, name, value);
+                return spill(out);
+            };
+            let (Ok(value), Some(room)) = (
+                u64::try_from(value),
+                lines.get_mut(filled..filled + COUNTER_MAX).and_then(|r| <&mut [u8; COUNTER_MAX]>::try_from(r).ok()),
+            ) else {
+                out.extend_from_slice(lines.get(..filled).unwrap_or_default());
+                filled = 0;
+                lone_counter_line(out, event, position, name, value);
+                return spill(out);
+            };
+            room[..SHARED_WINDOW].copy_from_slice(shared_window);
+            let at = shared_len;
+            room[at..at + RUN_WINDOW].copy_from_slice(&run.before);
+            let at = at + run.before_len.min(RUN_WINDOW);
+            let mut digits = [0u8; 24];
+            let len = json::uint_into(&mut digits, value).min(24);
+            room[at..at + 24].copy_from_slice(&digits);
+            let at = at + len;
+            room[at..at + RUN_WINDOW].copy_from_slice(&run.after);
+            filled += at + run.after_len.min(RUN_WINDOW - 1) + 1;
+        });
+        out.extend_from_slice(lines.get(..filled).unwrap_or_default());
+        spill(out);
+    }
+
+    /// Before the counters of a values line (`c`, the line's counter event, and the names
+    /// line): its shared run made into `shared_window`, the runs of its section found and
+    /// kept only if they were made for this names line. False when the line's counters
+    /// cannot be written from runs (a shared run longer than its window, too many sections).
+    fn start_counter_lines(&mut self, event: &Event<'_>, c: &Counter<'_>, names_line: &[u8]) -> bool {
+        self.making.clear();
+        head(&mut self.making, COUNTER_HEAD, event);
+        counter_source(&mut self.making, c);
+        self.shared_window_len = self.making.len();
+        if !keep_in_window(&mut self.shared_window, &self.making) {
+            return false;
+        }
+        if self.lines.len() < LINES_ROOM {
+            self.lines.resize(LINES_ROOM, 0);
+        }
+        self.section_runs = self.find_section(c.source, c.section);
+        let Some(runs) = self.section_runs.and_then(|s| self.sections.get_mut(s)) else { return false };
+        if runs.header.as_deref() != Some(names_line) {
+            // Another names line: no run is taken for one of its words until made again.
+            runs.by_position.iter_mut().for_each(|r| r.fits = false);
+            let header = runs.header.get_or_insert_with(Vec::new);
+            header.clear();
+            header.extend_from_slice(names_line);
+        }
+        true
     }
 }
 
-impl SectionRuns {
-    /// The runs of `position` (from 1), made empty when first asked for; `None` past
-    /// [`MAX_POSITIONS`].
-    fn at(&mut self, position: usize) -> Option<&mut ValueRuns> {
-        if position == 0 || position > MAX_POSITIONS {
-            return None;
+/// The runs of `position` (from 1) in `by_position`, made empty when first asked for;
+/// `None` past [`MAX_POSITIONS`].
+#[inline]
+fn runs_at(by_position: &mut Vec<ValueRuns>, position: usize) -> Option<&mut ValueRuns> {
+    if position == 0 || position > MAX_POSITIONS {
+        return None;
+    }
+    if by_position.len() < position {
+        by_position.resize_with(position, ValueRuns::default);
+    }
+    by_position.get_mut(position - 1)
+}
+
+/// The runs of the counter at `position` of a names line whose runs `by_position` holds,
+/// `name` being its word there: those kept, or made now; `None` when they do not fit
+/// their windows (or the position is past [`MAX_POSITIONS`]).
+#[inline(always)]
+fn fitting_runs<'r>(
+    by_position: &'r mut Vec<ValueRuns>,
+    making: &mut Vec<u8>,
+    position: usize,
+    name: &[u8],
+) -> Option<&'r ValueRuns> {
+    match position.checked_sub(1).and_then(|i| by_position.get(i)) {
+        Some(run) if run.fits => by_position.get(position - 1),
+        _ => {
+            let run = runs_at(by_position, position)?;
+            run.make(making, name, u32::try_from(position).ok()?);
+            run.fits.then_some(&*run)
         }
-        if self.by_position.len() < position {
-            self.by_position.resize_with(position, ValueRuns::default);
+    }
+}
+
+/// A counter of a values line written as [`write_event`] writes it, and a newline: the
+/// one at `position`, named `name`, of the line's counter event `line`.
+#[cold]
+fn lone_counter_line(out: &mut Vec<u8>, line: Event<'_>, position: usize, name: &[u8], value: i128) {
+    let mut event = line;
+    if let EventKind::Counter(c) = &mut event.kind {
+        c.name = Some(name);
+        c.text = name;
+        c.value = value;
+        c.position = u32::try_from(position).ok();
+    }
+    write_event(out, &event);
+    out.push(b'\n');
+}
+
+impl ValueRuns {
+    /// Make the runs around the value of the counter `name` at `position` (in `making`),
+    /// and keep them in their windows if they fit.
+    fn make(&mut self, making: &mut Vec<u8>, name: &[u8], position: u32) {
+        self.name.clear();
+        self.name.extend_from_slice(name);
+        making.clear();
+        put(making, br#"","name":""#);
+        json::string_body(making, name);
+        put(making, br#"","value":"#);
+        let before_fits = keep_in_window(&mut self.before, making);
+        self.before_len = making.len();
+        making.clear();
+        put(making, br#","text":""#);
+        json::string_body(making, name);
+        put(making, br#"","position":"#);
+        json::uint(making, u64::from(position));
+        put(making, b"}\n");
+        let after_fits = keep_in_window(&mut self.after, making);
+        self.after_len = making.len() - 1;
+        self.fits = before_fits && after_fits;
+    }
+}
+
+/// Copy `run` to the start of `window` if it fits (whether it did).
+fn keep_in_window(window: &mut [u8], run: &[u8]) -> bool {
+    match window.get_mut(..run.len()) {
+        Some(start) => {
+            start.copy_from_slice(run);
+            true
         }
-        self.by_position.get_mut(position - 1)
+        None => false,
     }
 }
 

@@ -28,6 +28,7 @@ mod sockstat;
 pub use auto::auto_skips_only_unclaimed;
 pub use framer::{Framed, LineFramer, LineReader, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
 pub(crate) use proc_net::read_pair;
+pub use proc_net::CounterLine;
 pub use resume::CUT_LINE;
 pub use split::{is_table_header, CaptureMarks, CaptureState, TABLE_HEADER_MARK};
 
@@ -46,6 +47,17 @@ pub trait Sink {
     #[inline(always)]
     fn event_ref(&mut self, event: &Event<'_>) {
         self.event(*event)
+    }
+
+    /// Receive the counters of a /proc values line at once: what this default does, each
+    /// lent to [`Sink::event_ref`] in turn, is what a sink gets that does not take them
+    /// here. A sink that writes every counter alike (`netsift events`) does the work that
+    /// all of the line's counters share once, and then only what changes from one to the
+    /// next. Counters it does not take from `counters` are lent to [`Sink::event_ref`]
+    /// afterwards, one by one.
+    #[inline(always)]
+    fn counters(&mut self, counters: CounterLine<'_, '_>) {
+        counters.each(|event| self.event_ref(event));
     }
 }
 

@@ -17,7 +17,7 @@
 //! machine holds at most one line (the names line) between calls.
 
 use netsift_grammar::netstat_s::{self, StatLine, KERNEL_SECTIONS};
-use netsift_grammar::proc_net::{fast_pairs_in, name_spans, pair_line, values_body, PairKind};
+use netsift_grammar::proc_net::{fast_pairs_in, name_spans, pair_line, values_body, FastPairs, PairKind};
 
 use super::netstat_s::SeenNames;
 use super::{LineStats, Position, Sink};
@@ -339,13 +339,15 @@ impl ProcNetMachine {
                 rate: None,
             }),
         };
-        // The plain values in one loop, then whatever is left (an error, an odd value) as
-        // the reference reads it.
+        // The plain values in one loop (given to the sink as the line's counters), then
+        // whatever is left (an error, an odd value, a counter the sink did not take) as the
+        // reference reads it.
         let mut position = 0;
-        items.for_each_plain(|at_position, name, value| {
-            position = at_position;
-            set_counter(&mut event, at_position, name, value);
-            sink.event_ref(&event);
+        sink.counters(CounterLine {
+            event: &mut event,
+            names: &self.names,
+            pairs: &mut items,
+            position: &mut position,
         });
         for item in items {
             position += 1;
@@ -380,6 +382,54 @@ impl ProcNetMachine {
 
     fn emit<S: Sink + ?Sized>(&self, at: Position, kind: EventKind<'_>, sink: &mut S) {
         sink.event(Event { at, capture: self.capture, kind });
+    }
+}
+
+/// The plain counters of one /proc values line (see [`Sink::counters`]): the event every
+/// one of them is made from (where the line is, its capture, source and section), and each
+/// counter's position, name and value in turn. A counter's name is the word of the names
+/// line at its position, so that what a sink makes of the names line (`names_line`) holds
+/// for each of its counters.
+pub struct CounterLine<'l, 'a> {
+    event: &'l mut Event<'a>,
+    names: &'a [u8],
+    pairs: &'l mut FastPairs<'a>,
+    /// The position of the last counter taken.
+    position: &'l mut usize,
+}
+
+impl<'a> CounterLine<'_, 'a> {
+    /// The line's counter event: the members its counters share are those of every one of
+    /// them (its name, value, text and position are not yet any counter's).
+    pub fn event(&self) -> &Event<'a> {
+        self.event
+    }
+
+    /// The names line the counters' names are the words of, by position.
+    pub fn names_line(&self) -> &'a [u8] {
+        self.names
+    }
+
+    /// Each counter as its event, in order.
+    #[inline(always)]
+    pub fn each(self, mut each: impl FnMut(&Event<'a>)) {
+        let CounterLine { event, pairs, position, .. } = self;
+        pairs.for_each_plain(|at, name, value| {
+            *position = at;
+            set_counter(event, at, name, value);
+            each(event);
+        });
+    }
+
+    /// Each counter as its position (from 1), name and value, in order: the rest of it is
+    /// [`CounterLine::event`]'s, and its text is its name.
+    #[inline(always)]
+    pub fn each_value(self, mut each: impl FnMut(usize, &'a [u8], i128)) {
+        let CounterLine { pairs, position, .. } = self;
+        pairs.for_each_plain(|at, name, value| {
+            *position = at;
+            each(at, name, value);
+        });
     }
 }
 
