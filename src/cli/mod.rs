@@ -371,6 +371,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             workers,
             part_size,
             captures: true,
+            lines: true,
             warm_up: split::WARM_UP,
             min_warm_up: split::EVENTS_WARM_UP,
         };
@@ -541,6 +542,7 @@ fn view(
                 workers,
                 part_size,
                 captures: true,
+                lines: true,
                 warm_up: split::WARM_UP,
                 // Back to the table's opening line, as `events`' parts (the guesses are
                 // checked all the same).
@@ -743,6 +745,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             workers,
             part_size,
             captures: false,
+            lines: false,
             warm_up: split::WARM_UP,
             min_warm_up: split::COUNT_WARM_UP,
         };

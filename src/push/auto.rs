@@ -320,6 +320,17 @@ impl AutoMachine {
         self.unix.canonical(captures);
     }
 
+    /// Every machine's held positions without their line numbers (see
+    /// `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        self.netstat.forget_lines();
+        self.ss.forget_lines();
+        self.proc.forget_lines();
+        self.iface.forget_lines();
+        self.agn.forget_lines();
+        self.unix.forget_lines();
+    }
+
     /// The format whose section this line begins, if any. Rows of connection tables start
     /// with a lower-case protocol word and counter sentences with blanks, so most lines are
     /// ruled out by their first byte.

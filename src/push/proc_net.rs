@@ -95,6 +95,12 @@ impl ProcNetMachine {
         }
     }
 
+    /// Put the held names line's line number at 0 (see
+    /// `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        self.names_at.line = 0;
+    }
+
     pub(super) fn new() -> Self {
         ProcNetMachine {
             capture: 1,

@@ -106,13 +106,34 @@ impl PushParser {
     /// not look at it; the captures still start at the same lines). Caches, scratch space
     /// and the line accounting are not compared.
     pub fn agrees(&self, truth: &PushParser, captures: bool) -> bool {
-        if self.front != truth.front || self.front != resume::Front::Settled || !self.framer.same_place(&truth.framer) {
+        self.agrees_as(truth, captures, true)
+    }
+
+    /// [`PushParser::agrees`], but for the line numbers: the two parsers may number their
+    /// lines differently (the events from here on are then the same but for their line
+    /// numbers, which differ by the same amount throughout). For consumers that do not
+    /// read line numbers, or find the few they need again from the byte offsets (`netsift
+    /// count` reports the first malformed line): the parts' line numbers need not be
+    /// counted before the parts are parsed.
+    pub fn agrees_but_for_line_numbers(&self, truth: &PushParser, captures: bool) -> bool {
+        self.agrees_as(truth, captures, false)
+    }
+
+    fn agrees_as(&self, truth: &PushParser, captures: bool, lines: bool) -> bool {
+        if self.front != truth.front
+            || self.front != resume::Front::Settled
+            || !self.framer.same_place(&truth.framer, lines)
+        {
             return false;
         }
         let mut guess = self.machine.clone();
         let mut truth = truth.machine.clone();
         guess.canonical(captures);
         truth.canonical(captures);
+        if !lines {
+            guess.forget_lines();
+            truth.forget_lines();
+        }
         guess == truth
     }
 
@@ -554,6 +575,27 @@ impl Machine {
             Machine::ProcInet(m) => m.canonical(captures),
             Machine::ProcUnix(m) => m.canonical(captures),
             Machine::Auto(m) => m.canonical(captures),
+        }
+    }
+
+    /// Put the line number of every position the machine holds at 0: machines keep
+    /// positions only to put them on events, and never read their line numbers.
+    fn forget_lines(&mut self) {
+        match self {
+            Machine::Netstat(m) => m.forget_lines(),
+            Machine::Ss(m) => m.forget_lines(),
+            Machine::ProcNet(m) => m.forget_lines(),
+            Machine::NetstatI(m) => m.forget_lines(),
+            Machine::NetstatAgn(m) => m.forget_lines(),
+            Machine::ProcUnix(m) => m.forget_lines(),
+            Machine::Auto(m) => m.forget_lines(),
+            // They hold no position.
+            Machine::NetstatS(_)
+            | Machine::Nstat(_)
+            | Machine::Snmp6(_)
+            | Machine::Sockstat(_)
+            | Machine::ProcNetDev(_)
+            | Machine::ProcInet(_) => {}
         }
     }
 }
