@@ -600,6 +600,9 @@ impl<R: Send> Shared<'_, R> {
         let mut buf = Vec::new();
         // Output buffers to fill again.
         let mut free: Vec<Vec<u8>> = Vec::new();
+        // What the parsers of this worker's parts remembered of the lines they read (netstat
+        // -s line shapes, /proc names lines), for its next guess to start with.
+        let mut learnt: Option<PushParser> = None;
         while !self.stopped() {
             let k = self.next.fetch_add(1, Ordering::Relaxed);
             if k >= count {
@@ -615,11 +618,18 @@ impl<R: Send> Shared<'_, R> {
             let bytes = &buf[..len];
             let at_the_head = k == 0 || (!GUESS_AT_THE_HEAD && self.head.load(Ordering::Acquire) == k);
             let (mut parser, guess) = if at_the_head {
-                let Some(truth) = self.take_truth() else { return };
+                let Some(mut truth) = self.take_truth() else { return };
+                if let Some(learnt) = learnt.as_mut() {
+                    truth.exchange_caches(learnt);
+                }
                 (truth, None)
             } else {
-                match self.start(k, &mut file, &mut warm, &mut header) {
-                    Ok(guess) => (guess.clone(), Some(guess)),
+                match self.start(k, &mut file, &mut warm, &mut header, learnt.as_mut()) {
+                    // The start state kept to be checked needs no caches.
+                    Ok(guess) => {
+                        let start = guess.clone_without_caches();
+                        (guess, Some(start))
+                    }
                     Err(e) => return self.fail(k, e),
                 }
             };
@@ -628,6 +638,10 @@ impl<R: Send> Shared<'_, R> {
             let last = self.cuts[k + 1] >= self.context.len;
             let stop = || wrong.get() || self.stopped();
             let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut |c| out.send(c));
+            // The caches back to this worker, for its next part (the end state keeps those
+            // the part's parser had before: it is parsed on only when a wrong guess after it
+            // is parsed again).
+            learnt.get_or_insert_with(|| PushParser::new(self.context.plan.format)).exchange_caches(&mut parser);
             if !out.direct && !wrong.get() && !self.stopped() {
                 // Finished before its turn: parked, or its turn came.
                 let Some(done) = out.finished_early(parser, outcome, result) else { continue };
@@ -1043,18 +1057,21 @@ impl<R: Send> Shared<'_, R> {
         file: &mut Option<File>,
         warm: &mut Vec<u8>,
         header: &mut Option<(u64, Vec<u8>)>,
+        learnt: Option<&mut PushParser>,
     ) -> io::Result<PushParser> {
         let before = self.before(k)?;
         let file = match file {
             Some(file) => file,
             None => file.insert(File::open(self.context.plan.path)?),
         };
-        self.guess(k, &before, file, warm, header)
+        self.guess(k, &before, file, warm, header, learnt)
     }
 
     /// The guessed start state of part `k` (not the round's first): a parser that read
     /// the part's warm-up (read from `file` into `warm`) and the table header it is
-    /// under (read once into `header`), with the capture state at the cut.
+    /// under (read once into `header`), with the capture state at the cut, its machine
+    /// given what `learnt` remembered of the lines it read (see
+    /// `PushParser::exchange_caches`).
     fn guess(
         &self,
         k: usize,
@@ -1062,6 +1079,7 @@ impl<R: Send> Shared<'_, R> {
         file: &mut File,
         warm: &mut Vec<u8>,
         header: &mut Option<(u64, Vec<u8>)>,
+        learnt: Option<&mut PushParser>,
     ) -> io::Result<PushParser> {
         let Context { plan, inside, .. } = *self.context;
         let cut = self.cuts[k];
@@ -1098,7 +1116,10 @@ impl<R: Send> Shared<'_, R> {
             _ => None,
         };
         let at = Position { line: before.line, offset: cut };
-        let mut guess = PushParser::guess_for_part_under(plan.format, inside, header, warm, at);
+        let mut guess = match learnt {
+            Some(learnt) => PushParser::guess_for_part_learnt(plan.format, inside, header, warm, at, learnt),
+            None => PushParser::guess_for_part_under(plan.format, inside, header, warm, at),
+        };
         if let Some(state) = &before.state {
             guess.set_capture_state(state);
         }

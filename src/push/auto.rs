@@ -320,6 +320,48 @@ impl AutoMachine {
         self.unix.canonical(captures);
     }
 
+    /// A copy without its machines' caches (see `PushParser::clone_without_caches`).
+    pub(super) fn clone_without_caches(&self) -> Self {
+        let AutoMachine {
+            current,
+            unclaimed,
+            netstat,
+            ss,
+            stat,
+            proc,
+            iface,
+            agn,
+            inet,
+            unix,
+            nstat,
+            snmp6,
+            sockstat,
+            dev,
+        } = self;
+        AutoMachine {
+            current: *current,
+            unclaimed: unclaimed.clone(),
+            netstat: netstat.clone(),
+            ss: ss.clone(),
+            stat: stat.clone_without_caches(),
+            proc: proc.clone_without_caches(),
+            iface: iface.clone(),
+            agn: agn.clone(),
+            inet: inet.clone(),
+            unix: unix.clone(),
+            nstat: nstat.clone(),
+            snmp6: snmp6.clone(),
+            sockstat: sockstat.clone(),
+            dev: dev.clone(),
+        }
+    }
+
+    /// Swap its machines' caches with `other`'s (see `PushParser::exchange_caches`).
+    pub(super) fn exchange_caches(&mut self, other: &mut AutoMachine) {
+        self.stat.exchange_caches(&mut other.stat, true);
+        self.proc.exchange_caches(&mut other.proc);
+    }
+
     /// Every machine's held positions without their line numbers (see
     /// `PushParser::agrees_but_for_line_numbers`).
     pub(super) fn forget_lines(&mut self) {
