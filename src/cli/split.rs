@@ -37,6 +37,18 @@
 //! 1`). Parts are taken in order and each is scanned as soon as it is read, so a guess
 //! waits only for the reads of the parts before it, never for their parses.
 //!
+//! `count` shows one line number, the first malformed line's, and no capture number: when
+//! nothing else is scanned for (no ss headers), its parts are not scanned at all (the
+//! newline count was about a third of `count --jobs 2`'s extra CPU). A guess then numbers
+//! its lines from anywhere and is checked but for line numbers, and the first malformed
+//! line is numbered again from its byte offset at the end (see [`Plan::lines`]).
+//!
+//! A guess starts from a fresh machine, which would learn again what its worker's parts
+//! already taught theirs (netstat -s line shapes, /proc names lines: over half of what a
+//! guess cost). Each worker keeps those caches, and swaps them into each part's parser
+//! and back out after it (`PushParser::exchange_caches`); the start state kept to check a
+//! guess is a copy without them (`PushParser::clone_without_caches`).
+//!
 //! A guess reads its warm-up from a state that knows nothing of what came before, so it
 //! counts captures from 1, and in a periodic log starts its capture in the wrong place.
 //! For `events` (whose output shows capture numbers), the pass that counts each part's

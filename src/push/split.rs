@@ -16,7 +16,9 @@
 //!
 //! A state holds positions (a held ss row, a title waiting for its header), so a part's
 //! parser must count lines as the whole parse does: the caller gives each part its first
-//! line number ([`PushParser::starting_at`]).
+//! line number ([`PushParser::starting_at`]). A caller that reads no line numbers but the
+//! few it can find again from their byte offsets may number a part's lines from anywhere
+//! and check its guess with [`PushParser::agrees_but_for_line_numbers`].
 //!
 //! It also holds the capture number, and what decides where the next capture starts
 //! (netstat -s: the titles seen in the capture; /proc: the prefixes paired). A warm-up
