@@ -239,3 +239,57 @@ fn an_ss_guess_under_its_tables_header_is_taken() {
         assert!(tried > 20, "{tried} cuts tried");
     }
 }
+
+/// The events (JSON lines, capture numbers included) of `input` read by `parser`, which
+/// swaps its caches with `other` before every line (`PushParser::exchange_caches`), and
+/// keeps only a copy without caches of itself every fourth line
+/// (`PushParser::clone_without_caches`).
+fn with_caches_swapped(mut parser: PushParser, other: &mut PushParser, input: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, end) in line_starts(input).chain([input.len()]).enumerate() {
+        parser.exchange_caches(other);
+        if i % 4 == 3 {
+            parser = parser.clone_without_caches();
+        }
+        parser.feed(&input[start..end], &mut |ev: Event<'_>| collect(&mut out, ev, true));
+        start = end;
+    }
+    parser.finish(&mut |ev: Event<'_>| collect(&mut out, ev, true));
+    out
+}
+
+#[test]
+fn caches_swapped_or_dropped_at_any_line_change_no_event() {
+    // The parts of one file take the caches of the parts read before (netstat -s line
+    // shapes, /proc names lines: `guess_for_part_learnt`), and hand them back after their
+    // part, in the middle of a pair or a section; their start states are kept without
+    // caches. At every line of periodic logs, with caches learnt from the whole log, from
+    // another log and none, under the format's machine and `auto`.
+    let mut proc = Vec::new();
+    for _ in 0..3 {
+        proc.extend_from_slice(&fixtures::read("captured/deb12_proc-net-netstat.txt"));
+        proc.extend_from_slice(&fixtures::read("captured/deb12_proc-net-snmp.txt"));
+    }
+    let stat = fixtures::read("captured/deb12_periodic_netstat-s.txt");
+    let stat = &stat[..stat.len().min(30_000)];
+    let inputs = [(Format::ProcNetstat, &proc[..]), (Format::NetstatS, stat)];
+    for (format, input) in inputs {
+        for format in [format, Format::Auto] {
+            let mut whole = Vec::new();
+            let mut parser = PushParser::new(format);
+            parser.feed(input, &mut |ev: Event<'_>| collect(&mut whole, ev, true));
+            parser.finish(&mut |ev: Event<'_>| collect(&mut whole, ev, true));
+            let mut learnt_here = PushParser::new(format);
+            learnt_here.feed(input, &mut |_: Event<'_>| {});
+            let mut learnt_elsewhere = PushParser::new(format);
+            learnt_elsewhere.feed(&[stat, &proc[..]].concat(), &mut |_: Event<'_>| {});
+            for (how, mut other) in
+                [("here", learnt_here), ("elsewhere", learnt_elsewhere), ("none", PushParser::new(format))]
+            {
+                let swapped = with_caches_swapped(PushParser::new(format), &mut other, input);
+                assert!(swapped == whole, "{format:?}, caches learnt {how}: the events differ");
+            }
+        }
+    }
+}

@@ -88,6 +88,8 @@ pub enum InputError {
 struct MalformedReport {
     name: String,
     line: u64,
+    /// Where the line starts in the input.
+    offset: u64,
     column: usize,
     reason: String,
     text: Vec<u8>,
@@ -133,6 +135,25 @@ impl Outcome {
     /// Remember that the input `name` held no table (an error at the end).
     pub fn no_table(&mut self, name: String) {
         self.no_table.push(name);
+    }
+
+    /// Where the first malformed line starts in its input, if there is one.
+    pub fn first_malformed_offset(&self) -> Option<u64> {
+        self.first_malformed.as_ref().map(|report| report.offset)
+    }
+
+    /// Give the first malformed line its number, found from its offset (see
+    /// `split::Plan::lines`).
+    pub fn number_first_malformed(&mut self, line: u64) {
+        if let Some(report) = &mut self.first_malformed {
+            report.line = line;
+        }
+    }
+
+    /// The first malformed line's number, column and offset (for tests).
+    #[cfg(test)]
+    pub fn first_malformed_at(&self) -> Option<(u64, usize, u64)> {
+        self.first_malformed.as_ref().map(|r| (r.line, r.column, r.offset))
     }
 
     /// Whether `--strict` stopped at a malformed line.
@@ -853,6 +874,7 @@ fn report(name: &str, ev: &Event<'_>, m: &Malformed<'_>) -> MalformedReport {
     MalformedReport {
         name: name.to_string(),
         line: ev.at.line,
+        offset: ev.at.offset,
         column: m.column(),
         reason: m.reason(),
         text: m.raw.to_vec(),

@@ -368,6 +368,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             workers,
             part_size,
             captures: true,
+            lines: true,
             warm_up: split::WARM_UP,
             min_warm_up: split::EVENTS_WARM_UP,
         };
@@ -575,6 +576,7 @@ fn view(
                 workers,
                 part_size,
                 captures: true,
+                lines: true,
                 warm_up: split::WARM_UP,
                 // Back to the table's opening line, as `events`' parts (the guesses are
                 // checked all the same).
@@ -777,6 +779,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             workers,
             part_size,
             captures: false,
+            lines: false,
             warm_up: split::WARM_UP,
             min_warm_up: split::COUNT_WARM_UP,
         };

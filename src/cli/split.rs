@@ -37,6 +37,18 @@
 //! 1`). Parts are taken in order and each is scanned as soon as it is read, so a guess
 //! waits only for the reads of the parts before it, never for their parses.
 //!
+//! `count` shows one line number, the first malformed line's, and no capture number: when
+//! nothing else is scanned for (no ss headers), its parts are not scanned at all (the
+//! newline count was about a third of `count --jobs 2`'s extra CPU). A guess then numbers
+//! its lines from anywhere and is checked but for line numbers, and the first malformed
+//! line is numbered again from its byte offset at the end (see [`Plan::lines`]).
+//!
+//! A guess starts from a fresh machine, which would learn again what its worker's parts
+//! already taught theirs (netstat -s line shapes, /proc names lines: over half of what a
+//! guess cost). Each worker keeps those caches, and swaps them into each part's parser
+//! and back out after it (`PushParser::exchange_caches`); the start state kept to check a
+//! guess is a copy without them (`PushParser::clone_without_caches`).
+//!
 //! A guess reads its warm-up from a state that knows nothing of what came before, so it
 //! counts captures from 1, and in a periodic log starts its capture in the wrong place.
 //! For `events` (whose output shows capture numbers), the pass that counts each part's
@@ -184,6 +196,12 @@ pub struct Plan<'p> {
     pub part_size: u64,
     /// Whether the output shows capture numbers: a guess must then have them right too.
     pub captures: bool,
+    /// Whether the parts' events need their line numbers right as they are made (`events`
+    /// and `view` write them). Without (`count`), a part that needs no other scan is
+    /// not scanned for its newlines before it is parsed: its lines are numbered from
+    /// wherever its guess starts, and the first malformed line's number, the only one
+    /// `count` shows, is found again from its byte offset at the end.
+    pub lines: bool,
     /// How many bytes before its part a guess reads, at most ([`WARM_UP`]; less in tests,
     /// so that the guesses of small inputs are guesses).
     pub warm_up: u64,
@@ -321,6 +339,10 @@ struct Context<'c, R> {
     headers: bool,
     /// The capture marks of an empty part, when the output shows capture numbers.
     marks: Option<CaptureMarks>,
+    /// Whether a part is scanned as it is read (for its newlines, ss headers or capture
+    /// marks), so that the guesses after it know their first line number: else a guess
+    /// agrees with the true state but for line numbers (see [`Plan::lines`]).
+    numbered: bool,
     /// How many bytes before its part a guess reads at least now.
     min_warm_up: AtomicU64,
     work: &'c PartWork<'c, R>,
@@ -353,22 +375,30 @@ fn run_cuts<R: Send>(
     let Plan { path, format, captures, .. } = plan;
     let name = path.display().to_string();
     let io_error = |source| Failure::Input(InputError::Io { name: name.clone(), source });
-    let inside = {
+    // Only `auto` learns its section from the input: any other parser is in its own
+    // format from the start, and the 64 KiB read and parse (half a millisecond before a
+    // worker starts) would tell nothing more.
+    let inside = if format != Format::Auto {
+        PushParser::new(format).section_format()
+    } else {
         let mut head = vec![0u8; 64 << 10];
         let n = read_full(&mut File::open(path).map_err(io_error)?, &mut head).map_err(io_error)?;
         let mut sniff = PushParser::new(format);
         sniff.feed(&head[..n], &mut |_: Event<'_>| {});
         sniff.section_format()
     };
+    let headers = matches!(format, Format::Ss | Format::SsTulpn)
+        || (format == Format::Auto && matches!(inside, Some(Format::Ss) | None));
+    // Where the captures start matters only when the output shows their numbers.
+    let marks = if captures { CaptureMarks::new(format, inside) } else { None };
     let context = Context {
         plan,
         name: name.clone(),
         len,
         inside,
-        headers: matches!(format, Format::Ss | Format::SsTulpn)
-            || (format == Format::Auto && matches!(inside, Some(Format::Ss) | None)),
-        // Where the captures start matters only when the output shows their numbers.
-        marks: if captures { CaptureMarks::new(format, inside) } else { None },
+        headers,
+        numbered: plan.lines || headers || marks.is_some(),
+        marks,
         min_warm_up: AtomicU64::new(plan.min_warm_up.min(plan.warm_up)),
         work,
     };
@@ -394,6 +424,12 @@ fn run_cuts<R: Send>(
     }
     if let Some(truth) = &progress.truth {
         parts_done(&mut progress.outcome, &name, format, truth.saw_table());
+    }
+    if !context.numbered && progress.failure.is_none() {
+        if let Some(offset) = progress.outcome.first_malformed_offset() {
+            let line = line_number_at(path, offset).map_err(io_error)?;
+            progress.outcome.number_first_malformed(line);
+        }
     }
     match progress.failure {
         Some(f) => Err(f),
@@ -576,6 +612,9 @@ impl<R: Send> Shared<'_, R> {
         let mut buf = Vec::new();
         // Output buffers to fill again.
         let mut free: Vec<Vec<u8>> = Vec::new();
+        // What the parsers of this worker's parts remembered of the lines they read (netstat
+        // -s line shapes, /proc names lines), for its next guess to start with.
+        let mut learnt: Option<PushParser> = None;
         while !self.stopped() {
             let k = self.next.fetch_add(1, Ordering::Relaxed);
             if k >= count {
@@ -591,11 +630,18 @@ impl<R: Send> Shared<'_, R> {
             let bytes = &buf[..len];
             let at_the_head = k == 0 || (!GUESS_AT_THE_HEAD && self.head.load(Ordering::Acquire) == k);
             let (mut parser, guess) = if at_the_head {
-                let Some(truth) = self.take_truth() else { return };
+                let Some(mut truth) = self.take_truth() else { return };
+                if let Some(learnt) = learnt.as_mut() {
+                    truth.exchange_caches(learnt);
+                }
                 (truth, None)
             } else {
-                match self.start(k, &mut file, &mut warm, &mut header) {
-                    Ok(guess) => (guess.clone(), Some(guess)),
+                match self.start(k, &mut file, &mut warm, &mut header, learnt.as_mut()) {
+                    // The start state kept to be checked needs no caches.
+                    Ok(guess) => {
+                        let start = guess.clone_without_caches();
+                        (guess, Some(start))
+                    }
                     Err(e) => return self.fail(k, e),
                 }
             };
@@ -604,6 +650,10 @@ impl<R: Send> Shared<'_, R> {
             let last = self.cuts[k + 1] >= self.context.len;
             let stop = || wrong.get() || self.stopped();
             let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut |c| out.send(c));
+            // The caches back to this worker, for its next part (the end state keeps those
+            // the part's parser had before: it is parsed on only when a wrong guess after it
+            // is parsed again).
+            learnt.get_or_insert_with(|| PushParser::new(self.context.plan.format)).exchange_caches(&mut parser);
             if !out.direct && !wrong.get() && !self.stopped() {
                 // Finished before its turn: parked, or its turn came.
                 let Some(done) = out.finished_early(parser, outcome, result) else { continue };
@@ -632,6 +682,17 @@ impl<R: Send> Shared<'_, R> {
             let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
             let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, &mut sink, &mut free);
             self.write_from(k, end, outcome, result, sink, &mut free);
+        }
+    }
+
+    /// Whether a part guessed from `guess` gives the events it would from `truth`, the true
+    /// state at its start: with the same line numbers when they are counted ahead.
+    fn agree(&self, guess: &PushParser, truth: &PushParser) -> bool {
+        let Context { plan, numbered, .. } = self.context;
+        if *numbered {
+            guess.agrees(truth, plan.captures)
+        } else {
+            guess.agrees_but_for_line_numbers(truth, plan.captures)
         }
     }
 
@@ -745,7 +806,6 @@ impl<R: Send> Shared<'_, R> {
         free: &mut Vec<Vec<u8>>,
     ) {
         sink.merge(outcome, result);
-        let captures = self.context.plan.captures;
         let mut end = end;
         for j in k + 1.. {
             let parked = {
@@ -767,7 +827,7 @@ impl<R: Send> Shared<'_, R> {
                 return;
             }
             let Parked { guess, end: parked_end, outcome, result, .. } = *parked;
-            if guess.agrees(&end, captures) {
+            if self.agree(&guess, &end) {
                 sink.merge(outcome, result);
                 end = parked_end;
                 continue;
@@ -884,8 +944,7 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
     /// what it held (and the rest as it comes); wrong, drop it and keep the true state to
     /// parse the part again from.
     fn check(&mut self, truth: Option<PushParser>) {
-        let captures = self.shared.context.plan.captures;
-        let right = matches!((&self.guess, &truth), (Some(guess), Some(truth)) if guess.agrees(truth, captures));
+        let right = matches!((&self.guess, &truth), (Some(guess), Some(truth)) if self.shared.agree(guess, truth));
         let mut held = std::mem::take(&mut self.held);
         self.held_bytes = 0;
         if right {
@@ -951,17 +1010,24 @@ impl<R: Send> Shared<'_, R> {
             buf.resize(len, 0);
         }
         file.seek(SeekFrom::Start(start))?;
-        let Context { headers, marks, .. } = self.context;
-        let mut scan = PartScanner::new(start, *headers, marks.as_ref());
-        let mut at = 0;
-        while at < len {
-            let step = &mut buf[at..len.min(at + READ_STEP)];
-            file.read_exact(step)?;
-            scan.feed(step, start + at as u64);
-            at += step.len();
-        }
+        let Context { headers, marks, numbered, .. } = self.context;
+        let found = if *numbered {
+            let mut scan = PartScanner::new(start, *headers, marks.as_ref());
+            let mut at = 0;
+            while at < len {
+                let step = &mut buf[at..len.min(at + READ_STEP)];
+                file.read_exact(step)?;
+                scan.feed(step, start + at as u64);
+                at += step.len();
+            }
+            scan.finish()
+        } else {
+            // Nothing to scan: the guesses after it wait for nothing but its read.
+            file.read_exact(&mut buf[..len])?;
+            PartScan { newlines: 0, headers: [None, None], marks: None }
+        };
         let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
-        scanned.add(k, scan.finish(), self.cuts);
+        scanned.add(k, found, self.cuts);
         // Woken only when a guess waits (seldom: the parts before it were taken first).
         let waiting = scanned.waiting > 0;
         drop(scanned);
@@ -1003,18 +1069,21 @@ impl<R: Send> Shared<'_, R> {
         file: &mut Option<File>,
         warm: &mut Vec<u8>,
         header: &mut Option<(u64, Vec<u8>)>,
+        learnt: Option<&mut PushParser>,
     ) -> io::Result<PushParser> {
         let before = self.before(k)?;
         let file = match file {
             Some(file) => file,
             None => file.insert(File::open(self.context.plan.path)?),
         };
-        self.guess(k, &before, file, warm, header)
+        self.guess(k, &before, file, warm, header, learnt)
     }
 
     /// The guessed start state of part `k` (not the round's first): a parser that read
     /// the part's warm-up (read from `file` into `warm`) and the table header it is
-    /// under (read once into `header`), with the capture state at the cut.
+    /// under (read once into `header`), with the capture state at the cut, its machine
+    /// given what `learnt` remembered of the lines it read (see
+    /// `PushParser::exchange_caches`).
     fn guess(
         &self,
         k: usize,
@@ -1022,6 +1091,7 @@ impl<R: Send> Shared<'_, R> {
         file: &mut File,
         warm: &mut Vec<u8>,
         header: &mut Option<(u64, Vec<u8>)>,
+        learnt: Option<&mut PushParser>,
     ) -> io::Result<PushParser> {
         let Context { plan, inside, .. } = *self.context;
         let cut = self.cuts[k];
@@ -1058,7 +1128,10 @@ impl<R: Send> Shared<'_, R> {
             _ => None,
         };
         let at = Position { line: before.line, offset: cut };
-        let mut guess = PushParser::guess_for_part_under(plan.format, inside, header, warm, at);
+        let mut guess = match learnt {
+            Some(learnt) => PushParser::guess_for_part_learnt(plan.format, inside, header, warm, at, learnt),
+            None => PushParser::guess_for_part_under(plan.format, inside, header, warm, at),
+        };
         if let Some(state) = &before.state {
             guess.set_capture_state(state);
         }
@@ -1242,6 +1315,25 @@ impl HeaderScan {
     }
 }
 
+/// The number of the line that starts at `offset` of the file (1 plus the newlines before).
+fn line_number_at(path: &Path, offset: u64) -> io::Result<u64> {
+    let mut file = File::open(path)?.take(offset);
+    let mut buf = vec![0u8; 64 << 10];
+    let mut newlines = 0;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => newlines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if file.limit() > 0 {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file got shorter while it was read"));
+    }
+    Ok(1 + newlines)
+}
+
 /// The line that starts at `offset` (without its newline; at most 64 KiB of it).
 fn line_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
     let mut f = File::open(path)?;
@@ -1285,7 +1377,16 @@ mod tests {
     /// The JSON lines of every event (without capture numbers), the parser's own way or
     /// cut in parts.
     fn events(path: &Path, format: Format, workers: usize, part_size: u64) -> (Vec<u8>, usize) {
-        let plan = Plan { path, format, workers, part_size, captures: false, warm_up: WARM_UP, min_warm_up: WARM_UP };
+        let plan = Plan {
+            path,
+            format,
+            workers,
+            part_size,
+            captures: false,
+            lines: true,
+            warm_up: WARM_UP,
+            min_warm_up: WARM_UP,
+        };
         events_of(plan, None)
     }
 
@@ -1339,8 +1440,16 @@ mod tests {
         // A fixed warm-up, and one from the line that opens the part's context (at least
         // a line before the cut).
         for (&format, min_warm_up) in formats.iter().flat_map(|f| [(f, warm_up), (f, 256)]) {
-            let plan =
-                Plan { path: &path, format, workers: 2, part_size: u64::MAX, captures: true, warm_up, min_warm_up };
+            let plan = Plan {
+                path: &path,
+                format,
+                workers: 2,
+                part_size: u64::MAX,
+                captures: true,
+                lines: true,
+                warm_up,
+                min_warm_up,
+            };
             let (whole, _) = events_of(plan, Some(&[0, len]));
             assert!(whole.windows(11).any(|w| w == b"\"capture\":3"), "{label} {format:?}: fewer than 3 captures");
             let starts = input.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i as u64 + 1);
@@ -1361,6 +1470,92 @@ mod tests {
         }
         let _ = std::fs::remove_file(&path);
         guessed
+    }
+
+    /// What `count` takes from a file read as `plan` says (cut at `cuts`): the events of
+    /// each kind, the line accounting, the bytes and where the first malformed line is,
+    /// and how many parts were parsed again.
+    fn counts_of(plan: Plan<'_>, cuts: Option<&[u64]>) -> (String, usize) {
+        let name = plan.path.display().to_string();
+        let work = |parser: &mut PushParser,
+                    bytes: &[u8],
+                    last: bool,
+                    stop: &dyn Fn() -> bool,
+                    _: &mut dyn FnMut(&mut Vec<u8>)| {
+            let mut counts = vec![0u64; netsift::events::EventKind::NAMES.len()];
+            let mut outcome = Outcome::default();
+            let mut sink = |_: &str, ev: &Event<'_>| counts[ev.kind.index()] += 1;
+            parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
+            (outcome, counts)
+        };
+        let mut counts = vec![0u64; netsift::events::EventKind::NAMES.len()];
+        let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
+        let (outcome, redone) = match cuts {
+            Some(cuts) => run_cut(plan, cuts, &work, &mut |_| true, &mut add),
+            None => run_parts(plan, &work, &mut |_| true, &mut add),
+        }
+        .expect("no failure");
+        let seen = format!("{counts:?} {:?} {} {:?}", outcome.stats, outcome.bytes, outcome.first_malformed_at());
+        (seen, redone)
+    }
+
+    #[test]
+    fn count_parts_numbered_from_anywhere_count_as_one_parse() {
+        // `count` does not count a part's newlines before parsing it (`Plan::lines`): each
+        // guess numbers its lines from anywhere, is checked but for line numbers, and the
+        // first malformed line's number is found again from its offset. At every cut of
+        // inputs with malformed lines, for the machines that hold positions across lines
+        // (netstat's title before its header and sctp rows, /proc's names line, a unix
+        // row held for its path) and the counter formats; the guess must be taken at
+        // every cut (a held position compared with its line number would refuse it).
+        let mut netstat = include_bytes!("../../tests/fixtures/captured/deb12_netstat-neopa.txt").to_vec();
+        netstat.extend_from_slice(b"tcp  this line is no row\n");
+        netstat.extend_from_slice(include_bytes!("../../tests/fixtures/captured/deb12_netstat-neopa.txt"));
+        let mut proc = include_bytes!("../../tests/fixtures/captured/deb12_proc-net-netstat.txt").to_vec();
+        proc.extend_from_slice(b"TcpExt: 1 2 3\n");
+        proc.extend_from_slice(include_bytes!("../../tests/fixtures/captured/deb12_proc-net-snmp.txt"));
+        let stat = include_bytes!("../../tests/fixtures/captured/deb12_periodic_netstat-s.txt");
+        let mut stat = stat[..stat.len().min(6_000)].to_vec();
+        stat.extend_from_slice(b"Tcp:\n    active connections openings: x\n    99 active connection openings\n");
+        let mut unix = include_bytes!("../../tests/fixtures/corpus/kernel/r1_proc_net_unix").to_vec();
+        unix.extend_from_slice(b"0000000012345678: 00000003 00000000 00000000 0001 03 x\n");
+        unix.extend_from_slice(&include_bytes!("../../tests/fixtures/corpus/kernel/r1_proc_net_unix")[55..]);
+        let inputs = [
+            ("netstat", netstat, vec![Format::Netstat, Format::Auto]),
+            ("proc", periodic(&proc, 2), vec![Format::ProcNetstat, Format::Auto]),
+            ("netstat-s", stat, vec![Format::NetstatS, Format::Auto]),
+            ("unix", unix, vec![Format::ProcNetUnix]),
+        ];
+        for (label, input, formats) in inputs {
+            let path = std::env::temp_dir().join(format!("netsift-split-count-{label}-{}.txt", std::process::id()));
+            std::fs::write(&path, &input).expect("temp file");
+            let len = input.len() as u64;
+            for format in formats {
+                let plan = Plan {
+                    path: &path,
+                    format,
+                    workers: 2,
+                    part_size: u64::MAX,
+                    captures: false,
+                    lines: false,
+                    warm_up: 4096,
+                    min_warm_up: 4096,
+                };
+                let (whole, _) = counts_of(plan, Some(&[0, len]));
+                assert!(whole.contains("Some(("), "{label} {format:?}: no malformed line in {whole}");
+                for cut in line_starts(&input).map(|c| c as u64) {
+                    let (split, redone) = counts_of(plan, Some(&[0, cut, len]));
+                    assert_eq!(split, whole, "{label} {format:?} cut at {cut}");
+                    assert_eq!(redone, 0, "{label} {format:?} cut at {cut}: the guess was not taken");
+                }
+                for part_size in [100, 333, 1000] {
+                    let plan = Plan { part_size, warm_up: 300, min_warm_up: 300, ..plan };
+                    let (split, _) = counts_of(plan, None);
+                    assert_eq!(split, whole, "{label} {format:?} in parts of {part_size}");
+                }
+            }
+            let _ = std::fs::remove_file(&path);
+        }
     }
 
     /// `copies` copies of `capture`, each after a time stamp line, as periodic logs are.
@@ -1444,6 +1639,7 @@ mod tests {
                     workers: 2,
                     part_size: u64::MAX,
                     captures: true,
+                    lines: true,
                     warm_up,
                     min_warm_up: 0,
                 };
@@ -1475,6 +1671,7 @@ mod tests {
             workers: 2,
             part_size: 2048,
             captures: true,
+            lines: true,
             warm_up: WARM_UP,
             min_warm_up: EVENTS_WARM_UP,
         };

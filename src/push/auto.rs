@@ -320,6 +320,59 @@ impl AutoMachine {
         self.unix.canonical(captures);
     }
 
+    /// A copy without its machines' caches (see `PushParser::clone_without_caches`).
+    pub(super) fn clone_without_caches(&self) -> Self {
+        let AutoMachine {
+            current,
+            unclaimed,
+            netstat,
+            ss,
+            stat,
+            proc,
+            iface,
+            agn,
+            inet,
+            unix,
+            nstat,
+            snmp6,
+            sockstat,
+            dev,
+        } = self;
+        AutoMachine {
+            current: *current,
+            unclaimed: unclaimed.clone(),
+            netstat: netstat.clone(),
+            ss: ss.clone(),
+            stat: stat.clone_without_caches(),
+            proc: proc.clone_without_caches(),
+            iface: iface.clone(),
+            agn: agn.clone(),
+            inet: inet.clone(),
+            unix: unix.clone(),
+            nstat: nstat.clone(),
+            snmp6: snmp6.clone(),
+            sockstat: sockstat.clone(),
+            dev: dev.clone(),
+        }
+    }
+
+    /// Swap its machines' caches with `other`'s (see `PushParser::exchange_caches`).
+    pub(super) fn exchange_caches(&mut self, other: &mut AutoMachine) {
+        self.stat.exchange_caches(&mut other.stat, true);
+        self.proc.exchange_caches(&mut other.proc);
+    }
+
+    /// Every machine's held positions without their line numbers (see
+    /// `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        self.netstat.forget_lines();
+        self.ss.forget_lines();
+        self.proc.forget_lines();
+        self.iface.forget_lines();
+        self.agn.forget_lines();
+        self.unix.forget_lines();
+    }
+
     /// The format whose section this line begins, if any. Rows of connection tables start
     /// with a lower-case protocol word and counter sentences with blanks, so most lines are
     /// ruled out by their first byte.

@@ -110,10 +110,12 @@ impl LineFramer {
         self.next = at;
     }
 
-    /// Whether both framers are between the same two lines, with nothing carried over.
-    pub(super) fn same_place(&self, other: &LineFramer) -> bool {
+    /// Whether both framers are between the same two lines, with nothing carried over; with
+    /// the same line numbers unless `lines` is false (then the byte offsets alone).
+    pub(super) fn same_place(&self, other: &LineFramer, lines: bool) -> bool {
         let idle = |f: &LineFramer| f.carry.is_empty() && f.overlong.is_none();
-        idle(self) && idle(other) && self.next == other.next && self.cap == other.cap
+        let numbered = !lines || self.next.line == other.next.line;
+        idle(self) && idle(other) && self.next.offset == other.next.offset && numbered && self.cap == other.cap
     }
 
     /// The longest line this framer hands out.

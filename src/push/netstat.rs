@@ -101,6 +101,19 @@ impl NetstatMachine {
         }
     }
 
+    /// Put every held position's line number at 0 (see `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        if let Table::ExpectHeader { at, .. } = &mut self.table {
+            at.line = 0;
+        }
+        if let Some((_, at)) = &mut self.splice {
+            at.line = 0;
+        }
+        if let Some((at, _)) = &mut self.sctp {
+            at.line = 0;
+        }
+    }
+
     /// Does this line begin a netstat connection table? (auto-detection)
     pub(super) fn starts(line: &[u8]) -> bool {
         // Fast rejection first (auto-detection asks this of every title and /proc line, and

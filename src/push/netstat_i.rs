@@ -39,6 +39,13 @@ impl NetstatIMachine {
         }
     }
 
+    /// Put a held title's line number at 0 (see `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        if let State::Title { at, .. } = &mut self.state {
+            at.line = 0;
+        }
+    }
+
     pub(super) fn new() -> Self {
         NetstatIMachine { state: State::Outside, capture: 1, rows_in_capture: false, saw_table: false }
     }

@@ -140,6 +140,57 @@ impl NetstatSMachine {
         }
     }
 
+    /// Swap the line shapes learnt with `other`'s (a cache, see
+    /// `PushParser::exchange_caches`). Under `auto` (`vetted`), which shapes `auto` vetted is
+    /// forgotten: that is the memory of the `auto` that owns each machine (they are asked
+    /// again).
+    pub(super) fn exchange_caches(&mut self, other: &mut NetstatSMachine, vetted: bool) {
+        std::mem::swap(&mut self.shapes, &mut other.shapes);
+        for shapes in [&mut self.shapes, &mut other.shapes] {
+            shapes.last = NONE;
+            if vetted {
+                for shape in &mut shapes.list {
+                    if shape.claim == Claim::Vetted {
+                        shape.claim = Claim::Ask;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A copy without the line shapes (a cache, up to 64 KiB and more: see
+    /// `PushParser::clone_without_caches`).
+    pub(super) fn clone_without_caches(&self) -> Self {
+        let NetstatSMachine {
+            capture,
+            saw_table,
+            section,
+            in_section,
+            subtable,
+            sub_open,
+            direction,
+            section_id,
+            context,
+            seen,
+            shapes: _,
+            remember,
+        } = self;
+        NetstatSMachine {
+            capture: *capture,
+            saw_table: *saw_table,
+            section: section.clone(),
+            in_section: *in_section,
+            subtable: subtable.clone(),
+            sub_open: *sub_open,
+            direction: *direction,
+            section_id: *section_id,
+            context: *context,
+            seen: seen.clone(),
+            shapes: Shapes::new(),
+            remember: *remember,
+        }
+    }
+
     pub(super) fn new() -> Self {
         NetstatSMachine {
             capture: 1,

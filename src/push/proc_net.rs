@@ -95,6 +95,55 @@ impl ProcNetMachine {
         }
     }
 
+    /// Swap the names lines remembered with `other`'s (a cache, see
+    /// `PushParser::exchange_caches`).
+    pub(super) fn exchange_caches(&mut self, other: &mut ProcNetMachine) {
+        std::mem::swap(&mut self.known_names, &mut other.known_names);
+        std::mem::swap(&mut self.next_replaced, &mut other.next_replaced);
+        // They pointed into the names lines just swapped: a held line is looked for again.
+        self.held_known = None;
+        other.held_known = None;
+    }
+
+    /// A copy without the names lines remembered (a cache: see
+    /// `PushParser::clone_without_caches`).
+    pub(super) fn clone_without_caches(&self) -> Self {
+        let ProcNetMachine {
+            capture,
+            saw_table,
+            names,
+            holding,
+            prefix_len,
+            names_prefix,
+            names_at,
+            seen,
+            last_prefix,
+            known_names: _,
+            next_replaced: _,
+            held_known: _,
+        } = self;
+        ProcNetMachine {
+            capture: *capture,
+            saw_table: *saw_table,
+            names: names.clone(),
+            holding: *holding,
+            prefix_len: *prefix_len,
+            names_prefix: *names_prefix,
+            names_at: *names_at,
+            seen: seen.clone(),
+            last_prefix: last_prefix.clone(),
+            known_names: Vec::new(),
+            next_replaced: 0,
+            held_known: None,
+        }
+    }
+
+    /// Put the held names line's line number at 0 (see
+    /// `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        self.names_at.line = 0;
+    }
+
     pub(super) fn new() -> Self {
         ProcNetMachine {
             capture: 1,

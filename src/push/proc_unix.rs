@@ -49,6 +49,11 @@ impl ProcUnixMachine {
         }
     }
 
+    /// Put the held row's line number at 0 (see `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        self.held_at.line = 0;
+    }
+
     pub(super) fn new() -> Self {
         ProcUnixMachine {
             capture: 1,

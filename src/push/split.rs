@@ -16,7 +16,9 @@
 //!
 //! A state holds positions (a held ss row, a title waiting for its header), so a part's
 //! parser must count lines as the whole parse does: the caller gives each part its first
-//! line number ([`PushParser::starting_at`]).
+//! line number ([`PushParser::starting_at`]). A caller that reads no line numbers but the
+//! few it can find again from their byte offsets may number a part's lines from anywhere
+//! and check its guess with [`PushParser::agrees_but_for_line_numbers`].
 //!
 //! It also holds the capture number, and what decides where the next capture starts
 //! (netstat -s: the titles seen in the capture; /proc: the prefixes paired). A warm-up
@@ -75,6 +77,34 @@ impl PushParser {
         warm_up: &[u8],
         at: Position,
     ) -> Self {
+        Self::guess(format, inside, header, warm_up, at, None)
+    }
+
+    /// [`PushParser::guess_for_part_under`], its machine first given the caches of `learnt`,
+    /// a parser of the same input that read other parts of it, in exchange for its own
+    /// empty ones (see [`PushParser::exchange_caches`]): the warm-up and the part's first
+    /// lines are then read as fast as the rest, not learnt again (on a periodic netstat -s
+    /// log, learning the lines' shapes again cost each 1 MiB part of `netsift count --jobs
+    /// 2` 1–2 %). Give the caches back to `learnt` after the part, the same way.
+    pub fn guess_for_part_learnt(
+        format: Format,
+        inside: Option<Format>,
+        header: Option<&[u8]>,
+        warm_up: &[u8],
+        at: Position,
+        learnt: &mut PushParser,
+    ) -> Self {
+        Self::guess(format, inside, header, warm_up, at, Some(learnt))
+    }
+
+    fn guess(
+        format: Format,
+        inside: Option<Format>,
+        header: Option<&[u8]>,
+        warm_up: &[u8],
+        at: Position,
+        learnt: Option<&mut PushParser>,
+    ) -> Self {
         let lines = memchr::memchr_iter(b'\n', warm_up).count() as u64;
         let from = Position { line: at.line.saturating_sub(lines).max(1), offset: at.offset - warm_up.len() as u64 };
         let mut parser = PushParser::new(format);
@@ -84,6 +114,11 @@ impl PushParser {
                 Format::Auto => Machine::Auto(Box::new(auto::AutoMachine::inside(inside))),
                 _ => parser.machine,
             };
+        }
+        if let Some(learnt) = learnt {
+            parser.exchange_caches(learnt);
+        }
+        if from.offset > 0 {
             let ss = matches!(parser.machine, Machine::Ss(_) | Machine::Auto(_));
             if let Some(header) = header.filter(|h| ss && is_table_header(h)) {
                 // Read as the line before the warm-up: the table is then open, with the
@@ -106,14 +141,63 @@ impl PushParser {
     /// not look at it; the captures still start at the same lines). Caches, scratch space
     /// and the line accounting are not compared.
     pub fn agrees(&self, truth: &PushParser, captures: bool) -> bool {
-        if self.front != truth.front || self.front != resume::Front::Settled || !self.framer.same_place(&truth.framer) {
+        self.agrees_as(truth, captures, true)
+    }
+
+    /// [`PushParser::agrees`], but for the line numbers: the two parsers may number their
+    /// lines differently (the events from here on are then the same but for their line
+    /// numbers, which differ by the same amount throughout). For consumers that do not
+    /// read line numbers, or find the few they need again from the byte offsets (`netsift
+    /// count` reports the first malformed line): the parts' line numbers need not be
+    /// counted before the parts are parsed.
+    pub fn agrees_but_for_line_numbers(&self, truth: &PushParser, captures: bool) -> bool {
+        self.agrees_as(truth, captures, false)
+    }
+
+    fn agrees_as(&self, truth: &PushParser, captures: bool, lines: bool) -> bool {
+        if self.front != truth.front
+            || self.front != resume::Front::Settled
+            || !self.framer.same_place(&truth.framer, lines)
+        {
             return false;
         }
-        let mut guess = self.machine.clone();
-        let mut truth = truth.machine.clone();
+        let mut guess = self.machine.clone_without_caches();
+        let mut truth = truth.machine.clone_without_caches();
         guess.canonical(captures);
         truth.canonical(captures);
+        if !lines {
+            guess.forget_lines();
+            truth.forget_lines();
+        }
         guess == truth
+    }
+
+    /// A copy of this parser without what its machine remembered of the lines it read to
+    /// read them again faster (see [`PushParser::exchange_caches`]): it gives the same events,
+    /// and is as cheap to make as the state is small. For a part's start state kept to be
+    /// checked with [`PushParser::agrees`] (a netstat -s machine's line shapes made each
+    /// copy of `netsift count --jobs 2` copy up to 100 KiB).
+    pub fn clone_without_caches(&self) -> PushParser {
+        PushParser {
+            framer: self.framer.clone(),
+            machine: self.machine.clone_without_caches(),
+            stats: self.stats,
+            front: self.front,
+        }
+    }
+
+    /// Swap what the two parsers' machines remembered of the lines they read to read them
+    /// again faster (netstat -s line shapes, /proc names lines; nothing is copied): caches,
+    /// which change no event and which [`PushParser::agrees`] does not compare. For the
+    /// parsers of the parts of one input, which read the same lines (see
+    /// [`PushParser::guess_for_part_learnt`]). Machines of different formats swap nothing.
+    pub fn exchange_caches(&mut self, other: &mut PushParser) {
+        match (&mut self.machine, &mut other.machine) {
+            (Machine::NetstatS(m), Machine::NetstatS(o)) => m.exchange_caches(o, false),
+            (Machine::ProcNet(m), Machine::ProcNet(o)) => m.exchange_caches(o),
+            (Machine::Auto(m), Machine::Auto(o)) => m.exchange_caches(o),
+            _ => {}
+        }
     }
 
     /// The line accounting so far, which starts again from zero: a part's parser that
@@ -554,6 +638,38 @@ impl Machine {
             Machine::ProcInet(m) => m.canonical(captures),
             Machine::ProcUnix(m) => m.canonical(captures),
             Machine::Auto(m) => m.canonical(captures),
+        }
+    }
+
+    /// A copy without the caches, which [`Machine::canonical`] would drop (see
+    /// `PushParser::clone_without_caches`).
+    fn clone_without_caches(&self) -> Machine {
+        match self {
+            Machine::NetstatS(m) => Machine::NetstatS(m.clone_without_caches()),
+            Machine::ProcNet(m) => Machine::ProcNet(m.clone_without_caches()),
+            Machine::Auto(m) => Machine::Auto(Box::new(m.clone_without_caches())),
+            other => other.clone(),
+        }
+    }
+
+    /// Put the line number of every position the machine holds at 0: machines keep
+    /// positions only to put them on events, and never read their line numbers.
+    fn forget_lines(&mut self) {
+        match self {
+            Machine::Netstat(m) => m.forget_lines(),
+            Machine::Ss(m) => m.forget_lines(),
+            Machine::ProcNet(m) => m.forget_lines(),
+            Machine::NetstatI(m) => m.forget_lines(),
+            Machine::NetstatAgn(m) => m.forget_lines(),
+            Machine::ProcUnix(m) => m.forget_lines(),
+            Machine::Auto(m) => m.forget_lines(),
+            // They hold no position.
+            Machine::NetstatS(_)
+            | Machine::Nstat(_)
+            | Machine::Snmp6(_)
+            | Machine::Sockstat(_)
+            | Machine::ProcNetDev(_)
+            | Machine::ProcInet(_) => {}
         }
     }
 }

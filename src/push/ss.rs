@@ -96,6 +96,14 @@ impl SsMachine {
         }
     }
 
+    /// Put the held lines' line numbers at 0 (see `PushParser::agrees_but_for_line_numbers`).
+    pub(super) fn forget_lines(&mut self) {
+        if let Some(at) = &mut self.held_at {
+            at.line = 0;
+        }
+        self.info_at.iter_mut().for_each(|at| at.line = 0);
+    }
+
     pub(super) fn new() -> Self {
         SsMachine {
             capture: 1,
