@@ -15,6 +15,31 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+fn captured(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/captured/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every other counter format (names in the line, or a section the machine holds), each
+/// twice so that the second round finds the first's copies.
+fn other_counter_inputs() -> Vec<(&'static str, Format, Vec<u8>)> {
+    let twice = |name: &str| captured(name).repeat(2);
+    vec![
+        ("nstat -a", Format::Nstat, twice("deb12_nstat-a.txt")),
+        ("nstat daemon", Format::Nstat, twice("deb12_nstat-daemon-a.txt")),
+        ("/proc/net/snmp6", Format::ProcSnmp6, twice("deb12_proc-net-snmp6.txt")),
+        ("/proc/net/sockstat", Format::Sockstat, twice("deb12_proc-net-sockstat.txt")),
+        ("/proc/net/sockstat6", Format::Sockstat, twice("deb12_proc-net-sockstat6.txt")),
+        ("german netstat -s", Format::NetstatS, twice("deb12_de_netstat-s.txt")),
+        ("periodic netstat -s (deb12)", Format::NetstatS, captured("deb12_periodic_netstat-s.txt")),
+        (
+            "/proc/net/netstat + snmp (deb12)",
+            Format::ProcNetstat,
+            [captured("deb12_proc-net-netstat.txt"), captured("deb12_proc-net-snmp.txt")].concat().repeat(2),
+        ),
+    ]
+}
+
 /// The inputs: each counter capture, and a periodic log of them (the same names again
 /// after other sections), with the format each is read as.
 fn inputs() -> Vec<(&'static str, Format, Vec<u8>)> {
@@ -73,9 +98,26 @@ fn every_counter_input_in_fixed_chunk_sizes() {
     }
 }
 
+/// The counters' fast paths (a names line's run, the grammar's table names, the held
+/// section) against the borrowed events, for every counter format, in chunks that cut
+/// lines (1, 61 bytes), a page, and whole.
+#[test]
+fn every_counter_format_in_chunks_of_1_61_4096_and_whole() {
+    let counter_inputs = inputs().into_iter().filter(|(_, format, _)| *format != Format::Ss);
+    for (what, format, input) in counter_inputs.chain(other_counter_inputs()) {
+        let input = Bytes::from(input);
+        for size in [1, 61, 4096, input.len()] {
+            let owned = owned_in(format, &input, &[size]);
+            let n = assert_same(format, &input, &owned, &format!("{what} in {size}-byte chunks"));
+            let counters = owned.iter().filter(|e| matches!(e.kind(), netsift::EventKind::Counter(_))).count();
+            assert!(n > 20 && counters > 10, "{what}: {n} events, {counters} counters");
+        }
+    }
+}
+
 #[test]
 fn read_events_of_every_counter_input() {
-    for (what, format, input) in inputs() {
+    for (what, format, input) in inputs().into_iter().chain(other_counter_inputs()) {
         let owned: Vec<OwnedEvent> = netsift::read_events(&input[..], format).map(Result::unwrap).collect();
         assert_same(format, &input, &owned, what);
     }

@@ -11,15 +11,19 @@
 //! - the caller fed a [`Bytes`] chunk to [`OwnedEvents::feed`] and the slice lies inside it
 //!   (the usual case: a line the chunk holds whole): the event shares the chunk, nothing is
 //!   copied — the chunk stays alive as long as one of its events does;
+//! - a counter's section and name that `netstat -s` takes from the grammar's tables are
+//!   kept as they are (found by address among the tables' names: memory that never
+//!   changes), not copied;
 //! - otherwise (a counter's section and name, which the /proc machine holds with the names
-//!   line or `netstat -s` takes from the grammar's tables; a line cut between two chunks; an
-//!   ss row held for its continuation lines) the bytes are copied, once, into a small buffer
-//!   beside the chunk, and the events after it share that copy while the bytes they borrow
-//!   outside the chunk are found in it (same place, same bytes: checked byte for byte). So
-//!   a values line's hundred counters share one copy of its names line and one cart, and a
-//!   periodic `netstat -s` log's names are copied once, not once per counter. Slices that lie
-//!   inside another slice of the event (the fields of a row inside its line) are copied
-//!   once, with it, and stay inside it.
+//!   line; a line cut between two chunks; an ss row held for its continuation lines) the
+//!   bytes are copied, once, into a small buffer beside the chunk, and the events after it
+//!   share that copy while the bytes they borrow outside the chunk are found in it (same
+//!   place, same bytes: checked byte for byte). So a values line's hundred counters share
+//!   one copy of its names line and one cart, and a periodic `netstat -s` log's held names
+//!   are copied once, not once per counter. A counter looks first in the run of the copies
+//!   the last one was found in (the names line), its bytes compared, before any search.
+//!   Slices that lie inside another slice of the event (the fields of a row inside its
+//!   line) are copied once, with it, and stay inside it.
 //!
 //! Events are made a *batch* at a time: [`OwnedEvents::feed`] parses its chunk a piece at a
 //! time (about 256 events' worth of bytes, to a line's end), and re-points the piece's
@@ -143,6 +147,16 @@ struct BatchState<'b> {
     /// Where the next copy re-made goes, and its slot.
     tail: &'b OnceLock<Box<Later>>,
     next: u16,
+    /// The copy of the run of outside bytes the last counter found in the copies borrowed
+    /// from (a /proc names line, a held section name): the next counters look there first.
+    run: Run<'b>,
+}
+
+/// A run of bytes from outside the chunk (`at`: its address there) and its copy in a cart.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run<'b> {
+    at: usize,
+    copy: &'b [u8],
 }
 
 impl<'b> BatchState<'b> {
@@ -154,6 +168,7 @@ impl<'b> BatchState<'b> {
             at: [0, 1],
             tail: &cart.later,
             next: 2,
+            run: Run::default(),
         }
     }
 
@@ -392,9 +407,19 @@ impl Repointer {
         if let EventKind::Counter(c) = &event.kind {
             // Built where the batch keeps it (added, and taken back on a miss): built
             // first and then pushed, it was a copy of the whole (544-byte) event more.
+            // First with no search: its slices in the chunk, the last counter's run or the
+            // grammar's tables (a /proc values line's counters, most of `netstat -s`'s).
+            let run = batch.run;
+            events.extend(std::iter::once_with(|| counter_in_run(event, c, &cart.chunk, run, &mut missed)));
+            if !missed {
+                return pending.push(Pending::Shared(batch.at));
+            }
+            events.pop();
+            missed = false;
             let counter = || counter_repointed::<true>(event, c, &cart.chunk, copies, sources, &mut missed);
             events.extend(std::iter::once_with(counter));
             if !missed {
+                batch.run = run_of_counter(c, &cart.chunk, copies, sources).unwrap_or(run);
                 return pending.push(Pending::Shared(batch.at));
             }
             events.pop();
@@ -430,6 +455,9 @@ impl Repointer {
         // the copy.)
         events.push(repointed::<true>(event, &cart.chunk, copies, sources, outside, &mut borrows_chunk, &mut missed));
         if !missed {
+            if let EventKind::Section(Section { header: Some(header), .. }) = &event.kind {
+                batch.run = run_of_header(header, &cart.chunk, copies, sources).unwrap_or(batch.run);
+            }
             return pending.push(Pending::Shared(batch.at));
         }
         events.pop();
@@ -463,6 +491,9 @@ impl Repointer {
             };
             if !missed {
                 events.push(ev);
+                if let EventKind::Section(Section { header: Some(header), .. }) = &event.kind {
+                    batch.run = run_of_header(header, &cart.chunk, copies, sources).unwrap_or(batch.run);
+                }
                 return pending.push(Pending::Shared(batch.at));
             }
         }
@@ -674,6 +705,184 @@ fn repointed_slice<'b, const VERIFY: bool>(
     copy.filter(|copy| !VERIFY || same_bytes(copy, s))
 }
 
+/// A counter event re-pointed with no search: each slice in the `chunk`, in the last
+/// counter's `run` (its bytes compared) or one of the grammar's table names (see
+/// [`static_name`]); `missed` set (and the slice left empty) when one is in none of them.
+#[inline(always)]
+fn counter_in_run<'b>(
+    event: &Event<'_>,
+    c: &Counter<'_>,
+    chunk: &'b Bytes,
+    run: Run<'b>,
+    missed: &mut bool,
+) -> Event<'b> {
+    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
+    let mut map = |s: &[u8]| {
+        let start = (s.as_ptr() as usize).wrapping_sub(base);
+        if start < len && s.len() <= len - start {
+            return sub_slice(chunk, start, s.len());
+        }
+        outside_in_run(run, s).unwrap_or_else(|| {
+            *missed = true;
+            &[]
+        })
+    };
+    let name = c.name.map(&mut map);
+    let text = match (c.name, name) {
+        (Some(n), Some(mapped)) if n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len() => mapped,
+        _ => map(c.text),
+    };
+    let counter = Counter {
+        source: c.source,
+        section: map(c.section),
+        name,
+        subtable: c.subtable.map(&mut map),
+        value: c.value,
+        text,
+        line: map(c.line),
+        position: c.position,
+        rate: c.rate,
+    };
+    Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+}
+
+/// `s` (outside the chunk) in `run` (the same bytes there) or among the grammar's table
+/// names, or empty; `None` otherwise.
+#[inline(always)]
+fn outside_in_run<'b>(run: Run<'b>, s: &[u8]) -> Option<&'b [u8]> {
+    let rel = (s.as_ptr() as usize).wrapping_sub(run.at);
+    if rel < run.copy.len() && s.len() <= run.copy.len() - rel {
+        let copy = sub_slice(run.copy, rel, s.len());
+        if copy == s {
+            return Some(copy);
+        }
+    }
+    not_in_run(s)
+}
+
+/// [`outside_in_run`] for a slice not in the run: empty, or one of the grammar's names.
+#[inline(never)]
+fn not_in_run<'b>(s: &[u8]) -> Option<&'b [u8]> {
+    if s.is_empty() {
+        return Some(&[]);
+    }
+    static_name(s)
+}
+
+/// The run of the copies that the first of `c`'s slices found there lies in (outside the
+/// chunk, not one of the grammar's names), for the counters after it.
+fn run_of_counter<'b>(
+    c: &Counter<'_>,
+    chunk: &Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+) -> Option<Run<'b>> {
+    let outside = [Some(c.section), c.name, c.subtable]
+        .into_iter()
+        .flatten()
+        .find(|s| !s.is_empty() && !in_chunk(chunk, s) && static_name(s).is_none())?;
+    run_of_slice(outside, copies, sources)
+}
+
+/// The run of the copies that a section's header lies in, when it lies outside the chunk
+/// (a /proc names line, which the counters of its values line, next, borrow their names
+/// from).
+fn run_of_header<'b>(
+    header: &[u8],
+    chunk: &Bytes,
+    copies: [Option<&'b Bytes>; 2],
+    sources: [&[Source]; 2],
+) -> Option<Run<'b>> {
+    if header.is_empty() || in_chunk(chunk, header) {
+        return None;
+    }
+    run_of_slice(header, copies, sources)
+}
+
+/// Whether `s` lies in `chunk`.
+#[inline(always)]
+fn in_chunk(chunk: &[u8], s: &[u8]) -> bool {
+    let start = (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize);
+    start < chunk.len() && s.len() <= chunk.len() - start
+}
+
+/// The run of the copies that `s` lies in (the recent copy's first).
+fn run_of_slice<'b>(s: &[u8], copies: [Option<&'b Bytes>; 2], sources: [&[Source]; 2]) -> Option<Run<'b>> {
+    let (at, len) = (s.as_ptr() as usize, s.len());
+    let [settled, recent] = sources;
+    let [settled_copy, recent_copy] = copies;
+    let (copy, run) = match run_of(recent, at, len) {
+        Some(run) => (recent_copy?, run),
+        None => (settled_copy?, run_of(settled, at, len)?),
+    };
+    Some(Run { at: run.at, copy: copy.get(run.offset..run.offset + run.len)? })
+}
+
+/// The one of `sources` (in order of address, none overlapping) that holds the `len` bytes
+/// at `at`.
+fn run_of(sources: &[Source], at: usize, len: usize) -> Option<&Source> {
+    let i = sources.partition_point(|s| s.at <= at);
+    let s = sources.get(i.checked_sub(1)?)?;
+    (at + len <= s.at + s.len).then_some(s)
+}
+
+/// The grammar's table names (the kernel sections, and the section and name each of
+/// `netstat -s`'s sentences maps to), by address and length, in a table of open addressing
+/// four times their number, built on first use.
+static STATIC_NAMES: OnceLock<Box<[Option<&'static [u8]>]>> = OnceLock::new();
+
+/// `s` when it is one of the grammar's table names, that very name (the same address and
+/// length: the same bytes, which never change), kept as it is rather than copied.
+#[inline]
+fn static_name<'b>(s: &[u8]) -> Option<&'b [u8]> {
+    let slots = STATIC_NAMES.get_or_init(static_names);
+    let mask = slots.len().checked_sub(1)?;
+    let mut i = static_slot(s.as_ptr() as usize) & mask;
+    // Never more probes than slots: there is always an empty one to end on.
+    for _ in 0..slots.len() {
+        match slots.get(i).copied().flatten() {
+            None => return None,
+            Some(n) if n.as_ptr() == s.as_ptr() && n.len() == s.len() => return Some(n),
+            Some(_) => i = (i + 1) & mask,
+        }
+    }
+    None
+}
+
+/// Where the probes for the name at `at` start.
+#[inline(always)]
+fn static_slot(at: usize) -> usize {
+    (at as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(20) as usize
+}
+
+/// [`STATIC_NAMES`]' table.
+fn static_names() -> Box<[Option<&'static [u8]>]> {
+    use netsift_grammar::netstat_s::{templates, WordSentence, KERNEL_SECTIONS};
+    let words = [WordSentence::Forwarding, WordSentence::RtoAlgorithm].map(WordSentence::counter);
+    let names: Vec<&'static str> = KERNEL_SECTIONS
+        .iter()
+        .copied()
+        .chain(templates().iter().flat_map(|t| [t.section, t.name]))
+        .chain(words.into_iter().flat_map(|(section, name)| [section, name]))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut slots: Box<[Option<&'static [u8]>]> = vec![None; (names.len() * 4).next_power_of_two()].into();
+    let mask = slots.len() - 1;
+    for name in names {
+        let mut i = static_slot(name.as_ptr() as usize) & mask;
+        while let Some(Some(held)) = slots.get(i) {
+            if held.as_ptr() == name.as_ptr() && held.len() == name.len() {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(name.as_bytes());
+        }
+    }
+    slots
+}
+
 /// A counter event re-pointed into a cart's `chunk` and `copies` (see
 /// [`repointed_slice`]), field by field; `missed` set (and the slice left empty) when a
 /// slice is in neither: not an `Option`, which would move the event once more. A counter's
@@ -822,8 +1031,8 @@ fn outside_chunk<'b>(
 
 /// `event` re-pointed into a cart's `chunk` and `copies`, every slice as
 /// [`repointed_slice`] says; `missed` set when a slice is in neither. Also whether a slice
-/// lies in the chunk (`borrows_chunk`), and in `outside` every non-empty slice that does not
-/// (what a copy must hold), with the widest of them.
+/// lies in the chunk (`borrows_chunk`), and in `outside` every non-empty slice that is in
+/// neither (what a copy must hold), with the widest of them.
 #[inline(always)]
 fn repointed<'a, 'b, const VERIFY: bool>(
     event: &Event<'a>,
@@ -845,14 +1054,15 @@ fn repointed<'a, 'b, const VERIFY: bool>(
         if s.is_empty() {
             return &[];
         }
-        outside.push((at, s.len()));
-        if widest.is_none_or(|w| w.len() < s.len()) {
-            *widest = Some(s);
-        }
-        if *missed {
-            return &[];
-        }
         repointed_slice::<VERIFY>(chunk, copies, sources, s).unwrap_or_else(|| {
+            // Only what the copies lack is copied: copying again what they hold (a /proc
+            // counter's names, when its values line was cut between chunks) would replace
+            // the run they lie in (the whole names line) with these few bytes, and the
+            // line's next counter would miss too.
+            outside.push((at, s.len()));
+            if widest.is_none_or(|w| w.len() < s.len()) {
+                *widest = Some(s);
+            }
             *missed = true;
             &[]
         })
@@ -1138,23 +1348,24 @@ tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      
     }
 
     #[test]
-    fn a_counter_with_names_from_the_tables_copies_them_apart() {
+    fn a_counter_with_names_from_the_tables_borrows_them_there() {
         let input = b"Tcp:\n    9 active connection openings\n";
         let events = owned_of(input, &[]);
         let EventKind::Counter(c) = events[1].kind() else { panic!("{:?}", events[1]) };
         assert_eq!((c.section, c.name, c.value), (&b"Tcp"[..], Some(&b"ActiveOpens"[..]), 9));
         assert_eq!(c.text, b"9 active connection openings");
-        // `ActiveOpens` is not in the input: it is copied beside the chunk, which the
-        // event shares for its line and text.
+        // `ActiveOpens` is not in the input: it is the grammar's table's own (which never
+        // changes, so nothing is copied), and the event shares the chunk for its line and
+        // text.
         assert_eq!(events[1].chunk().as_ptr(), input.as_ptr());
-        let [_, copy] = events[1].copies();
-        assert!(copy.windows(11).any(|w| w == b"ActiveOpens"));
+        assert!(events[1].copies().iter().all(|c| c.is_empty()));
+        assert_eq!(static_name(c.name.unwrap()).map(<[u8]>::as_ptr), c.name.map(<[u8]>::as_ptr));
+        assert_eq!(static_name(c.section).map(<[u8]>::as_ptr), Some(c.section.as_ptr()));
         let inside = |s: &[u8], b: &Bytes| {
             let (c, p) = (b.as_ptr() as usize, s.as_ptr() as usize);
             p >= c && p + s.len() <= c + b.len()
         };
         assert!(inside(c.line, events[1].chunk()) && inside(c.text, events[1].chunk()));
-        assert!(inside(c.name.unwrap(), copy) && inside(c.section, copy));
     }
 
     #[test]
@@ -1328,6 +1539,41 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                     })
                     .collect();
                 assert!(rows.len() > 3 && rows.iter().all(|&k| k == kernel), "{rows:?}");
+            }
+        }
+    }
+
+    /// `netstat -s`'s counters named from the grammar's tables borrow those very names (no
+    /// copy), and equal the borrowed events; the table finds exactly its names.
+    #[test]
+    fn table_names_are_kept_as_they_are() {
+        use netsift_grammar::netstat_s::templates;
+        let input = include_bytes!("../../tests/fixtures/captured/deb12_netstat-s.txt");
+        check_against_copies(input, 61);
+        let owned = check_against_copies(input, input.len());
+        let tables: std::collections::HashSet<(usize, usize)> =
+            templates().iter().flat_map(|t| [t.section, t.name]).map(|n| (n.as_ptr() as usize, n.len())).collect();
+        let from_tables = owned
+            .iter()
+            .filter(|e| match e.kind() {
+                EventKind::Counter(c) => c.name.is_some_and(|n| tables.contains(&(n.as_ptr() as usize, n.len()))),
+                _ => false,
+            })
+            .count();
+        assert!(from_tables > 15, "{from_tables} counters named from the tables");
+        for t in templates() {
+            for name in [t.section, t.name] {
+                assert_eq!(static_name(name.as_bytes()).map(<[u8]>::as_ptr), Some(name.as_ptr()));
+                // The same bytes elsewhere are not the table's.
+                assert_eq!(static_name(name.to_owned().as_bytes()), None);
+            }
+        }
+        // Nor is any other slice, whatever its address and length (most of these land on a
+        // slot the table holds a name in).
+        let elsewhere = vec![b'x'; 4096];
+        for at in 0..elsewhere.len() - 32 {
+            for len in 0..32 {
+                assert_eq!(static_name(&elsewhere[at..at + len]), None, "{at} {len}");
             }
         }
     }
