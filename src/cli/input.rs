@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use netsift::archive::{self, Member, MemberKind};
 use netsift::events::{EventKind, Malformed, Problem};
 use netsift::input::Compression;
-use netsift::push::{LineStats, CUT_LINE};
+use netsift::push::{LineStats, Position, CUT_LINE};
 use netsift::{Event, Format, PushParser};
 
 use super::progress::Progress;
@@ -255,13 +255,37 @@ pub fn parse_inputs(options: Options, files: &[PathBuf], sink: &mut dyn FnMut(&s
     parse_inputs_with(options, files, sink)
 }
 
+/// Where the CLI's parses hand their events, each with its input's label: any
+/// `FnMut(&str, &Event)`, or a type that also counts rows it does not read (`count`).
+pub trait EventSink {
+    /// One event, labelled with the input (or archive member) it came from.
+    fn event(&mut self, label: &str, event: &Event<'_>);
+
+    /// Whether it reads the values of netstat's internet rows: see
+    /// [`netsift::push::Sink::reads_inet_rows`].
+    #[inline(always)]
+    fn reads_inet_rows(&self) -> bool {
+        true
+    }
+
+    /// An internet row checked but not read, for a sink whose
+    /// [`EventSink::reads_inet_rows`] is `false`: it stands for an `inet_conn` event.
+    #[inline(always)]
+    fn inet_row_checked(&mut self, label: &str, at: Position) {
+        let _ = (label, at);
+    }
+}
+
+impl<F: FnMut(&str, &Event<'_>) + ?Sized> EventSink for F {
+    #[inline(always)]
+    fn event(&mut self, label: &str, event: &Event<'_>) {
+        self(label, event)
+    }
+}
+
 /// [`parse_inputs`] made for one `sink` type: where the sink reads little of an event
 /// (`count` reads its kind), the compiler leaves out building what it does not read.
-pub fn parse_inputs_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
-    options: Options,
-    files: &[PathBuf],
-    sink: &mut K,
-) -> Outcome {
+pub fn parse_inputs_with<K: EventSink + ?Sized>(options: Options, files: &[PathBuf], sink: &mut K) -> Outcome {
     let mut outcome = Outcome { format: Some(options.format), ..Outcome::default() };
     if files.is_empty() {
         if let Err(e) = parse_one(options, None, &mut outcome, sink) {
@@ -295,7 +319,7 @@ fn member_matches(path: &str, wanted: &str) -> bool {
     path == wanted || path.strip_suffix(wanted).is_some_and(|top| top.ends_with('/'))
 }
 
-fn parse_one<K: FnMut(&str, &Event<'_>) + ?Sized>(
+fn parse_one<K: EventSink + ?Sized>(
     options: Options,
     file: Option<&Path>,
     outcome: &mut Outcome,
@@ -598,7 +622,7 @@ pub fn parse_stream(
 }
 
 /// [`parse_stream`] made for one `sink` type (see [`parse_inputs_with`]).
-fn parse_stream_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+fn parse_stream_with<K: EventSink + ?Sized>(
     mut parser: PushParser,
     reader: &mut dyn Read,
     stream: Stream<'_>,
@@ -634,9 +658,19 @@ struct StreamSink<T> {
     take: T,
 }
 
-/// What a [`StreamSink`] does with an event.
+/// What a [`StreamSink`] does with an event, and with an internet row it only checked.
 trait Take {
     fn take(&mut self, event: &Event<'_>);
+
+    #[inline(always)]
+    fn reads_inet_rows(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn inet_row_checked(&mut self, at: Position, capture: u32) {
+        let _ = (at, capture);
+    }
 }
 
 impl<F: FnMut(&Event<'_>)> Take for F {
@@ -656,6 +690,16 @@ impl<T: Take> netsift::push::Sink for StreamSink<T> {
     fn event_ref(&mut self, event: &Event<'_>) {
         self.take.take(event)
     }
+
+    #[inline(always)]
+    fn reads_inet_rows(&self) -> bool {
+        self.take.reads_inet_rows()
+    }
+
+    #[inline(always)]
+    fn inet_row_checked(&mut self, at: Position, capture: u32) {
+        self.take.inet_row_checked(at, capture)
+    }
 }
 
 /// The events of [`parse_stream`]: until it stops (`--strict`'s first malformed line, or
@@ -673,7 +717,7 @@ struct StreamEvents<'s, 'o, K: ?Sized> {
     sink: &'o mut K,
 }
 
-impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for StreamEvents<'_, '_, K> {
+impl<K: EventSink + ?Sized> Take for StreamEvents<'_, '_, K> {
     #[inline(always)]
     fn take(&mut self, ev: &Event<'_>) {
         if self.stopped.get() {
@@ -688,7 +732,25 @@ impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for StreamEvents<'_, '_, K> {
                 return;
             }
         }
-        (self.sink)(self.stream.label, ev);
+        self.sink.event(self.stream.label, ev);
+    }
+
+    #[inline(always)]
+    fn reads_inet_rows(&self) -> bool {
+        self.sink.reads_inet_rows()
+    }
+
+    /// As [`Take::take`] takes the row's `inet_conn` event (which is never malformed).
+    #[inline(always)]
+    fn inet_row_checked(&mut self, at: Position, capture: u32) {
+        if self.stopped.get() {
+            return;
+        }
+        if self.last_capture.is_some_and(|n| capture > n) {
+            self.stopped.set(true);
+            return;
+        }
+        self.sink.inet_row_checked(self.stream.label, at);
     }
 }
 
@@ -738,7 +800,7 @@ pub fn parse_part(
 }
 
 /// [`parse_part`] made for one `sink` type (see [`parse_inputs_with`]).
-pub fn parse_part_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
+pub fn parse_part_with<K: EventSink + ?Sized>(
     parser: &mut PushParser,
     bytes: &[u8],
     name: &str,
@@ -765,19 +827,29 @@ pub fn parse_part_with<K: FnMut(&str, &Event<'_>) + ?Sized>(
 /// in `outcome` first. A type rather than a closure for the reason [`StreamEvents`] is:
 /// the closure was called out of line, once per event, from the machines (a tenth of
 /// `count --jobs 2`'s instructions on /proc, where `--jobs 1` has none of it).
-struct PartEvents<'p, 'o, K: FnMut(&str, &Event<'_>) + ?Sized> {
+struct PartEvents<'p, 'o, K: EventSink + ?Sized> {
     name: &'p str,
     outcome: &'o mut Outcome,
     sink: &'o mut K,
 }
 
-impl<K: FnMut(&str, &Event<'_>) + ?Sized> Take for PartEvents<'_, '_, K> {
+impl<K: EventSink + ?Sized> Take for PartEvents<'_, '_, K> {
     #[inline(always)]
     fn take(&mut self, ev: &Event<'_>) {
         if let EventKind::Malformed(m) = &ev.kind {
             note_part_malformed(ev, m, self.name, self.outcome);
         }
-        (self.sink)(self.name, ev);
+        self.sink.event(self.name, ev);
+    }
+
+    #[inline(always)]
+    fn reads_inet_rows(&self) -> bool {
+        self.sink.reads_inet_rows()
+    }
+
+    #[inline(always)]
+    fn inet_row_checked(&mut self, at: Position, _: u32) {
+        self.sink.inet_row_checked(self.name, at);
     }
 }
 

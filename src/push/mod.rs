@@ -47,6 +47,27 @@ pub trait Sink {
     fn event_ref(&mut self, event: &Event<'_>) {
         self.event(*event)
     }
+
+    /// Whether this sink reads the values of netstat's internet rows
+    /// ([`EventKind::InetConn`]). One that only counts them (by kind, position or capture,
+    /// as `netsift count` does) says `false`, and is then handed the rows netstat's
+    /// hand-written reader reads through as [`Sink::inet_row_checked`] instead of as
+    /// events: each row is read and checked exactly as strictly (a line that is no row
+    /// still comes as the same event, malformed or other), but its addresses' values, the
+    /// largest part of reading a row, are not computed. A row that reader declines comes
+    /// as an event all the same.
+    #[inline(always)]
+    fn reads_inet_rows(&self) -> bool {
+        true
+    }
+
+    /// An internet row of netstat read and checked in full, at `at` in capture `capture`,
+    /// for a sink whose [`Sink::reads_inet_rows`] is `false`: it stands for the
+    /// [`EventKind::InetConn`] event a sink that reads rows is handed there.
+    #[inline(always)]
+    fn inet_row_checked(&mut self, at: Position, capture: u32) {
+        let _ = (at, capture);
+    }
 }
 
 impl<F: FnMut(Event<'_>)> Sink for F {

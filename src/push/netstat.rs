@@ -230,7 +230,8 @@ impl NetstatMachine {
     /// `None` (nothing done) for any other line, and whenever a spliced row or an sctp row
     /// is pending (the line may continue them): the framer then frames it and
     /// [`NetstatMachine::line`] reads it. A row read here is the event `line` gives for it
-    /// (the fast readers' rows, through the same checks in the same order).
+    /// (the fast readers' rows, through the same checks in the same order); an internet
+    /// row, to a sink that does not read them, only checked ([`Sink::reads_inet_rows`]).
     #[inline]
     pub(super) fn read_through<S: Sink + ?Sized>(
         &mut self,
@@ -245,6 +246,11 @@ impl NetstatMachine {
         }
         let capture = self.capture;
         let n = match columns {
+            Columns::Inet(layout) if !sink.reads_inet_rows() => {
+                let n = netstat::check_inet_row_through(rest, layout)?;
+                sink.inet_row_checked(at, capture);
+                n
+            }
             Columns::Inet(layout) => {
                 let (row, n) = netstat::fast_inet_row_through(rest, layout)?;
                 sink.event(Event { at, capture, kind: EventKind::InetConn(row) });
