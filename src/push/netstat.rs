@@ -448,6 +448,7 @@ impl NetstatMachine {
 }
 
 /// Does the line start with a protocol word of the table's rows?
+#[inline(always)]
 fn looks_like_row(columns: Columns, line: &[u8]) -> bool {
     match columns {
         Columns::Inet(_) => matches!(line.first(), Some(b't' | b'u' | b'r' | b's')),
