@@ -171,9 +171,13 @@ fn inet_row_to<const ADDRESSES: bool>(text: &[u8], layout: InetLayout, ends: Lin
 
     // The rest: read in place where the row has the `-neopa` shape, else cut into words.
     let rest_start = skip_blanks(line, foreign_end);
-    let rest = match full_rest(text, proto, layout, rest_start) {
-        Some(rest) => rest,
-        None => words_rest(text, proto, layout, rest_start)?,
+    let rest = if ADDRESSES {
+        match full_rest(text, proto, layout, rest_start) {
+            Some(rest) => rest,
+            None => words_rest(text, proto, layout, rest_start)?,
+        }
+    } else {
+        Rest::stand_in(rest_end_at(text, proto, layout, rest_start)?)
     };
     let Rest { state, user, inode, owner, timer, line_end, .. } = rest;
     spans[InetCol::State as usize] = rest.spans[0];
@@ -213,6 +217,32 @@ struct Rest<'a> {
     timer: Option<Timer<'a>>,
     spans: [(u32, u32); 5],
     line_end: usize,
+}
+
+impl Rest<'_> {
+    /// Stand-in values for a rest that was only checked ([`rest_end_at`]).
+    fn stand_in(line_end: usize) -> Self {
+        Rest {
+            state: InetState::Empty,
+            user: None,
+            inode: None,
+            owner: None,
+            timer: None,
+            spans: [(0, 0); 5],
+            line_end,
+        }
+    }
+}
+
+/// Where the line ends when the rest of a row (after its addresses) reads as
+/// [`full_rest`] or else [`words_rest`] read it: those readings compiled without their
+/// values, out of line (the row reader around them then keeps its positions in registers).
+#[inline(never)]
+fn rest_end_at(text: &[u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<usize> {
+    match full_rest(text, proto, layout, rest_start) {
+        Some(rest) => Some(rest.line_end),
+        None => words_rest(text, proto, layout, rest_start).map(|rest| rest.line_end),
+    }
 }
 
 /// The rest of a row of the full layout (`-neopa`: state, user, inode, program, timer)
