@@ -122,11 +122,11 @@ impl LineEnd {
 
 /// [`fast_inet_row`] over `text` up to its first `\n` (or its end), the line ending as
 /// `ends` says: the row and the line's length (see [`LineEnd::length`]). Every word stops
-/// at a `\n`, so the line's end is found where its last word ends. Without `ADDRESSES`,
-/// the endpoints are checked by [`endpoint_end_at`] and the row holds stand-ins for them
-/// (see [`check_inet_row_through`]).
+/// at a `\n`, so the line's end is found where its last word ends. Without `VALUES`,
+/// the endpoints are checked by [`endpoint_end_at`], the rest by [`rest_end_at`], and the
+/// row holds stand-ins for their values (see [`check_inet_row_through`]).
 #[inline(always)]
-fn inet_row_to<const ADDRESSES: bool>(text: &[u8], layout: InetLayout, ends: LineEnd) -> Option<(InetRow<'_>, usize)> {
+fn inet_row_to<const VALUES: bool>(text: &[u8], layout: InetLayout, ends: LineEnd) -> Option<(InetRow<'_>, usize)> {
     let mut spans = [(0u32, 0u32); 10];
     let line = text;
 
@@ -160,21 +160,21 @@ fn inet_row_to<const ADDRESSES: bool>(text: &[u8], layout: InetLayout, ends: Lin
     spans[InetCol::SendQ as usize] = send_span;
 
     // The addresses: the local one is followed by blanks, the foreign one may end the line.
-    let (local, local_end) = endpoint_or_end::<ADDRESSES>(line, pos)?;
+    let (local, local_end) = endpoint_or_end::<VALUES>(line, pos)?;
     if local_end == line.len() || line[local_end] == b'\n' {
         return None;
     }
     spans[InetCol::Local as usize] = (pos as u32, local_end as u32);
     let foreign_start = skip_blanks(line, local_end);
-    let (foreign, foreign_end) = endpoint_or_end::<ADDRESSES>(line, foreign_start)?;
+    let (foreign, foreign_end) = endpoint_or_end::<VALUES>(line, foreign_start)?;
     spans[InetCol::Foreign as usize] = (foreign_start as u32, foreign_end as u32);
 
     // The rest: read in place where the row has the `-neopa` shape, else cut into words.
     let rest_start = skip_blanks(line, foreign_end);
-    let rest = if ADDRESSES {
-        match full_rest(text, proto, layout, rest_start) {
+    let rest = if VALUES {
+        match full_rest::<true>(text, proto, layout, rest_start) {
             Some(rest) => rest,
-            None => words_rest(text, proto, layout, rest_start)?,
+            None => words_rest::<true>(text, proto, layout, rest_start)?,
         }
     } else {
         Rest::stand_in(rest_end_at(text, proto, layout, rest_start)?)
@@ -239,9 +239,9 @@ impl Rest<'_> {
 /// values, out of line (the row reader around them then keeps its positions in registers).
 #[inline(never)]
 fn rest_end_at(text: &[u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<usize> {
-    match full_rest(text, proto, layout, rest_start) {
+    match full_rest::<false>(text, proto, layout, rest_start) {
         Some(rest) => Some(rest.line_end),
-        None => words_rest(text, proto, layout, rest_start).map(|rest| rest.line_end),
+        None => words_rest::<false>(text, proto, layout, rest_start).map(|rest| rest.line_end),
     }
 }
 
@@ -251,9 +251,15 @@ fn rest_end_at(text: &[u8], proto: Proto, layout: InetLayout, rest_start: usize)
 /// digits or a name for the user, an inode, a program, a plain timer. `None` for anything
 /// else, which [`words_rest`] then reads: this reader gives what that one gives, taking
 /// the same decisions (the state first, as `c_state`; the program to the timer's word,
-/// the last but one word of the line) on the values where they lie.
+/// the last but one word of the line) on the values where they lie. Without `VALUES`, the
+/// program's owner (which cannot fail) is not read.
 #[inline(always)]
-fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<Rest<'a>> {
+fn full_rest<'a, const VALUES: bool>(
+    text: &'a [u8],
+    proto: Proto,
+    layout: InetLayout,
+    rest_start: usize,
+) -> Option<Rest<'a>> {
     if layout != InetLayout::FULL {
         return None;
     }
@@ -301,7 +307,7 @@ fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: u
         state,
         user: Some(user(user_text)),
         inode: Some(inode),
-        owner: Some(owner(&line[program_start..middle_end])),
+        owner: if VALUES { Some(owner(&line[program_start..middle_end])) } else { None },
         timer: Some(timer),
         spans: [
             state_span,
@@ -501,9 +507,15 @@ fn trim_end_in(line: &[u8], from: usize, mut to: usize) -> usize {
 }
 
 /// The rest of a row of any layout (after its addresses, from `rest_start`), cut into
-/// words once and decided on them as the reference decides.
+/// words once and decided on them as the reference decides. Without `VALUES`, the
+/// program's owner (which cannot fail) is not read.
 #[inline(always)]
-fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<Rest<'a>> {
+fn words_rest<'a, const VALUES: bool>(
+    text: &'a [u8],
+    proto: Proto,
+    layout: InetLayout,
+    rest_start: usize,
+) -> Option<Rest<'a>> {
     let line = text;
     let mut spans = [(0u32, 0u32); 10];
     // The rest, cut into words once.
@@ -608,7 +620,11 @@ fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: 
     let owner = if layout.program {
         let start = if next < count { toks[next].0 } else { middle_end };
         spans[InetCol::Program as usize] = (start as u32, middle_end as u32);
-        Some(owner(&line[start..middle_end]))
+        if VALUES {
+            Some(owner(&line[start..middle_end]))
+        } else {
+            None
+        }
     } else {
         if next < count {
             return None;
@@ -997,11 +1013,11 @@ fn program_field(line: &[u8], start: usize) -> (usize, usize) {
     (word_stop, skip_blanks(line, word_stop))
 }
 
-/// [`endpoint_at`] with `ADDRESSES`, else [`endpoint_end_at`] and a stand-in endpoint
+/// [`endpoint_at`] with `VALUES`, else [`endpoint_end_at`] and a stand-in endpoint
 /// (`*:*`), which only [`check_inet_row_through`]'s dropped row holds.
 #[inline(always)]
-fn endpoint_or_end<const ADDRESSES: bool>(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
-    if ADDRESSES {
+fn endpoint_or_end<const VALUES: bool>(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    if VALUES {
         endpoint_at(line, pos)
     } else {
         let end = endpoint_end_at(line, pos)?;
