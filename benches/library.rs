@@ -52,7 +52,7 @@ fn fields(input: &[u8]) -> u64 {
 }
 
 /// Events counted by kind, as `netsift count` counts them: it reads no row's values, so
-/// netstat's internet rows are only checked for it (`Sink::reads_inet_rows`).
+/// netstat's rows are only checked for it (`Sink::reads_rows`).
 struct KindCounts(Vec<u64>);
 
 impl netsift::push::Sink for KindCounts {
@@ -60,13 +60,12 @@ impl netsift::push::Sink for KindCounts {
         self.0[ev.kind.index()] += 1;
     }
 
-    fn reads_inet_rows(&self) -> bool {
+    fn reads_rows(&self) -> bool {
         false
     }
 
-    fn inet_row_checked(&mut self, _: netsift::push::Position, _: u32) {
-        // Where `inet_conn` is in `EventKind::NAMES`.
-        self.0[1] += 1;
+    fn row_checked(&mut self, _: netsift::push::Position, _: u32, row: netsift::push::CheckedRow) {
+        self.0[row.index()] += 1;
     }
 }
 

@@ -22,7 +22,7 @@ use netsift::{Event, Format, OwnedEvents, PushParser};
 const CHUNK: usize = 1 << 20;
 
 /// A sink that counts events, as `netsift count` does: it reads no row's values, so it says
-/// so, and netstat's internet rows are only checked for it (`Sink::reads_inet_rows`).
+/// so, and netstat's rows are only checked for it (`Sink::reads_rows`).
 struct Counting<'n>(&'n mut u64);
 
 impl netsift::push::Sink for Counting<'_> {
@@ -30,11 +30,11 @@ impl netsift::push::Sink for Counting<'_> {
         *self.0 += 1;
     }
 
-    fn reads_inet_rows(&self) -> bool {
+    fn reads_rows(&self) -> bool {
         false
     }
 
-    fn inet_row_checked(&mut self, _: netsift::push::Position, _: u32) {
+    fn row_checked(&mut self, _: netsift::push::Position, _: u32, _: netsift::push::CheckedRow) {
         *self.0 += 1;
     }
 }

@@ -32,14 +32,15 @@ fn events(format: Format, input: &[u8], chunk: usize, cap: usize) -> (Vec<Vec<u8
     (out, stats)
 }
 
-/// The events of `input` as a sink that reads internet rows sees them (each `inet_conn` as
-/// its position and capture, every other event as JSON), and as one that does not
-/// (`Sink::reads_inet_rows`: `count`), which is handed the rows netstat's reader only
-/// checks as `inet_row_checked`: both must see the same.
+/// The events of `input` as a sink that reads rows sees them (each `inet_conn` and
+/// `unix_socket` as its kind, position and capture, every other event as JSON), and as
+/// one that does not (`Sink::reads_rows`: `count`), which is handed the rows netstat's
+/// readers only check as `row_checked`: both must see the same.
 fn rows_checked_as_read(format: Format, input: &[u8], chunk: usize, cap: usize) -> Result<(), TestCaseError> {
+    use netsift::push::CheckedRow;
     /// A row event, or a row only checked, as the same text.
-    fn row(at: netsift::push::Position, capture: u32) -> Vec<u8> {
-        format!("inet_conn at {}:{} in {capture}", at.line, at.offset).into_bytes()
+    fn row(at: netsift::push::Position, capture: u32, kind: CheckedRow) -> Vec<u8> {
+        format!("{kind:?} at {}:{} in {capture}", at.line, at.offset).into_bytes()
     }
     struct Record {
         events: Vec<Vec<u8>>,
@@ -49,17 +50,18 @@ fn rows_checked_as_read(format: Format, input: &[u8], chunk: usize, cap: usize) 
         fn event(&mut self, ev: Event<'_>) {
             let mut buf = Vec::new();
             match ev.kind {
-                netsift::events::EventKind::InetConn(_) => buf = row(ev.at, ev.capture),
+                netsift::events::EventKind::InetConn(_) => buf = row(ev.at, ev.capture, CheckedRow::Inet),
+                netsift::events::EventKind::UnixSocket(_) => buf = row(ev.at, ev.capture, CheckedRow::Unix),
                 _ => write_event(&mut buf, &ev),
             }
             self.events.push(buf);
         }
-        fn reads_inet_rows(&self) -> bool {
+        fn reads_rows(&self) -> bool {
             self.reads_rows
         }
-        fn inet_row_checked(&mut self, at: netsift::push::Position, capture: u32) {
+        fn row_checked(&mut self, at: netsift::push::Position, capture: u32, kind: CheckedRow) {
             assert!(!self.reads_rows, "a row only checked for a sink that reads them");
-            self.events.push(row(at, capture));
+            self.events.push(row(at, capture, kind));
         }
     }
     let mut seen = Vec::new();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use netsift::archive::{self, Member, MemberKind};
 use netsift::events::{EventKind, Malformed, Problem};
 use netsift::input::Compression;
-use netsift::push::{LineStats, Position, CUT_LINE};
+use netsift::push::{CheckedRow, LineStats, Position, CUT_LINE};
 use netsift::{Event, Format, PushParser};
 
 use super::progress::Progress;
@@ -261,18 +261,18 @@ pub trait EventSink {
     /// One event, labelled with the input (or archive member) it came from.
     fn event(&mut self, label: &str, event: &Event<'_>);
 
-    /// Whether it reads the values of netstat's internet rows: see
-    /// [`netsift::push::Sink::reads_inet_rows`].
+    /// Whether it reads the values of netstat's rows: see
+    /// [`netsift::push::Sink::reads_rows`].
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
+    fn reads_rows(&self) -> bool {
         true
     }
 
-    /// An internet row checked but not read, for a sink whose
-    /// [`EventSink::reads_inet_rows`] is `false`: it stands for an `inet_conn` event.
+    /// A netstat row checked but not read, for a sink whose [`EventSink::reads_rows`] is
+    /// `false`: it stands for an event of kind `row`.
     #[inline(always)]
-    fn inet_row_checked(&mut self, label: &str, at: Position) {
-        let _ = (label, at);
+    fn row_checked(&mut self, label: &str, at: Position, row: CheckedRow) {
+        let _ = (label, at, row);
     }
 }
 
@@ -658,18 +658,18 @@ struct StreamSink<T> {
     take: T,
 }
 
-/// What a [`StreamSink`] does with an event, and with an internet row it only checked.
+/// What a [`StreamSink`] does with an event, and with a row that was only checked.
 trait Take {
     fn take(&mut self, event: &Event<'_>);
 
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
+    fn reads_rows(&self) -> bool {
         true
     }
 
     #[inline(always)]
-    fn inet_row_checked(&mut self, at: Position, capture: u32) {
-        let _ = (at, capture);
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        let _ = (at, capture, row);
     }
 }
 
@@ -692,13 +692,13 @@ impl<T: Take> netsift::push::Sink for StreamSink<T> {
     }
 
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
-        self.take.reads_inet_rows()
+    fn reads_rows(&self) -> bool {
+        self.take.reads_rows()
     }
 
     #[inline(always)]
-    fn inet_row_checked(&mut self, at: Position, capture: u32) {
-        self.take.inet_row_checked(at, capture)
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        self.take.row_checked(at, capture, row)
     }
 }
 
@@ -736,13 +736,13 @@ impl<K: EventSink + ?Sized> Take for StreamEvents<'_, '_, K> {
     }
 
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
-        self.sink.reads_inet_rows()
+    fn reads_rows(&self) -> bool {
+        self.sink.reads_rows()
     }
 
-    /// As [`Take::take`] takes the row's `inet_conn` event (which is never malformed).
+    /// As [`Take::take`] takes the row's event (which is never malformed).
     #[inline(always)]
-    fn inet_row_checked(&mut self, at: Position, capture: u32) {
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
         if self.stopped.get() {
             return;
         }
@@ -750,7 +750,7 @@ impl<K: EventSink + ?Sized> Take for StreamEvents<'_, '_, K> {
             self.stopped.set(true);
             return;
         }
-        self.sink.inet_row_checked(self.stream.label, at);
+        self.sink.row_checked(self.stream.label, at, row);
     }
 }
 
@@ -843,13 +843,13 @@ impl<K: EventSink + ?Sized> Take for PartEvents<'_, '_, K> {
     }
 
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
-        self.sink.reads_inet_rows()
+    fn reads_rows(&self) -> bool {
+        self.sink.reads_rows()
     }
 
     #[inline(always)]
-    fn inet_row_checked(&mut self, at: Position, _: u32) {
-        self.sink.inet_row_checked(self.name, at);
+    fn row_checked(&mut self, at: Position, _: u32, row: CheckedRow) {
+        self.sink.row_checked(self.name, at, row);
     }
 }
 

@@ -714,12 +714,9 @@ fn filters_match(f: &PortFilters, row: &netsift::views::Row<'_>) -> bool {
     true
 }
 
-/// `count`'s sink: the events by kind. It reads no row's values, so netstat's internet
-/// rows only have to be checked (see `push::Sink::reads_inet_rows`).
+/// `count`'s sink: the events by kind. It reads no row's values, so netstat's rows only
+/// have to be checked (see `push::Sink::reads_rows`).
 struct KindCounts<'c>(&'c mut [u64]);
-
-/// Where `inet_conn` is in [`EventKind::NAMES`].
-const INET_CONN: usize = 1;
 
 impl EventSink for KindCounts<'_> {
     #[inline(always)]
@@ -730,13 +727,13 @@ impl EventSink for KindCounts<'_> {
     }
 
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
+    fn reads_rows(&self) -> bool {
         false
     }
 
     #[inline(always)]
-    fn inet_row_checked(&mut self, _: &str, _: netsift::push::Position) {
-        if let Some(slot) = self.0.get_mut(INET_CONN) {
+    fn row_checked(&mut self, _: &str, _: netsift::push::Position, row: netsift::push::CheckedRow) {
+        if let Some(slot) = self.0.get_mut(row.index()) {
             *slot += 1;
         }
     }
@@ -856,13 +853,5 @@ impl Failure {
 impl From<InputError> for Failure {
     fn from(e: InputError) -> Self {
         Failure::Input(e)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn count_counts_checked_inet_rows_as_inet_conn() {
-        assert_eq!(netsift::events::EventKind::NAMES[super::INET_CONN], "inet_conn");
     }
 }

@@ -27,6 +27,7 @@ mod sockstat;
 #[doc(hidden)]
 pub use auto::auto_skips_only_unclaimed;
 pub use framer::{Framed, LineFramer, LineReader, Position, DEFAULT_LINE_CAP, TOO_LONG_PREFIX};
+
 pub(crate) use proc_net::read_pair;
 pub use resume::CUT_LINE;
 pub use split::{is_table_header, CaptureMarks, CaptureState, TABLE_HEADER_MARK};
@@ -48,25 +49,44 @@ pub trait Sink {
         self.event(*event)
     }
 
-    /// Whether this sink reads the values of netstat's internet rows
-    /// ([`EventKind::InetConn`]). One that only counts them (by kind, position or capture,
-    /// as `netsift count` does) says `false`, and is then handed the rows netstat's
-    /// hand-written reader reads through as [`Sink::inet_row_checked`] instead of as
+    /// Whether this sink reads the values of netstat's table rows ([`EventKind::InetConn`],
+    /// [`EventKind::UnixSocket`]). One that only counts them (by kind, position or
+    /// capture, as `netsift count` does) says `false`, and is then handed the rows
+    /// netstat's hand-written readers read through as [`Sink::row_checked`] instead of as
     /// events: each row is read and checked exactly as strictly (a line that is no row
-    /// still comes as the same event, malformed or other), but its addresses' values, the
-    /// largest part of reading a row, are not computed. A row that reader declines comes
-    /// as an event all the same.
+    /// still comes as the same event, malformed or other), but the values that cannot
+    /// fail (an address's value, a program's owner, a path), much of reading a row, are
+    /// not computed. A row those readers decline comes as an event all the same.
     #[inline(always)]
-    fn reads_inet_rows(&self) -> bool {
+    fn reads_rows(&self) -> bool {
         true
     }
 
-    /// An internet row of netstat read and checked in full, at `at` in capture `capture`,
-    /// for a sink whose [`Sink::reads_inet_rows`] is `false`: it stands for the
-    /// [`EventKind::InetConn`] event a sink that reads rows is handed there.
+    /// A netstat row read and checked in full, at `at` in capture `capture`, for a sink
+    /// whose [`Sink::reads_rows`] is `false`: it stands for the event of kind `row` a sink
+    /// that reads rows is handed there.
     #[inline(always)]
-    fn inet_row_checked(&mut self, at: Position, capture: u32) {
-        let _ = (at, capture);
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        let _ = (at, capture, row);
+    }
+}
+
+/// The kind of a row handed to [`Sink::row_checked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckedRow {
+    /// A row of netstat's internet table: an [`EventKind::InetConn`] event.
+    Inet,
+    /// A row of netstat's unix table: an [`EventKind::UnixSocket`] event.
+    Unix,
+}
+
+impl CheckedRow {
+    /// Where the event it stands for is in [`EventKind::NAMES`] (as [`EventKind::index`]).
+    pub fn index(self) -> usize {
+        match self {
+            CheckedRow::Inet => 1,
+            CheckedRow::Unix => 2,
+        }
     }
 }
 

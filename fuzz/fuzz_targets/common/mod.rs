@@ -190,13 +190,13 @@ pub fn check_split(input: &[u8]) {
 
 /// Every line of `data` through the hand-written netstat row readers and the grammar's,
 /// in every layout: a row the fast reader returns must be the grammar's row, field for
-/// field and span for span (it may decline any line; the grammar then reads it); the
-/// internet row checked for `count` (`check_inet_row_through`) must be taken or declined
-/// with the same length as the row read in full from the same place.
+/// field and span for span (it may decline any line; the grammar then reads it); a row
+/// checked for `count` (`check_inet_row_through`, `check_unix_row_through`) must be taken
+/// or declined with the same length as the row read in full from the same place.
 pub fn check_fast_netstat(data: &[u8]) {
     use netsift::netsift_grammar::netstat::{
-        check_inet_row_through, fast_inet_row, fast_inet_row_through, fast_unix_row, inet_row, unix_row, InetLayout,
-        UnixLayout,
+        check_inet_row_through, check_unix_row_through, fast_inet_row, fast_inet_row_through, fast_unix_row,
+        fast_unix_row_through, inet_row, unix_row, InetLayout, UnixLayout,
     };
     let mut start = 0;
     for line in data.split(|&b| b == b'\n') {
@@ -219,6 +219,8 @@ pub fn check_fast_netstat(data: &[u8]) {
             if let Some(row) = fast_unix_row(line, layout) {
                 assert_eq!(Ok(row), unix_row(line, layout), "{layout:?} {:?}", String::from_utf8_lossy(line));
             }
+            let read = fast_unix_row_through(rest, layout).map(|(_, n)| n);
+            assert_eq!(check_unix_row_through(rest, layout), read, "{layout:?} {:?}", String::from_utf8_lossy(rest));
         }
     }
 }

@@ -662,7 +662,7 @@ fn words_rest<'a, const VALUES: bool>(
 #[inline(always)]
 pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     // A framed line holds no `\n`: one that does is not a row this reader vouches for.
-    unix_row_to(line, layout, LineEnd::Text).map(|(row, _)| row)
+    unix_row_to::<true>(line, layout, LineEnd::Text).map(|(row, _)| row)
 }
 
 /// Read the row that starts `text` and ends at its first `\n`, as [`fast_unix_row`] reads
@@ -673,13 +673,31 @@ pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
 /// `None`.
 #[inline(always)]
 pub fn fast_unix_row_through(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> {
-    unix_row_to(text, layout, LineEnd::Newline)
+    unix_row_to::<true>(text, layout, LineEnd::Newline)
+}
+
+/// [`fast_unix_row_through`] for a reader that needs no values, only whether the line is
+/// a row and where it ends (`count`), as [`check_inet_row_through`] is for internet rows:
+/// every column up to the inode read and checked as that one checks it; the program and
+/// path after it, which cannot fail, not read.
+///
+/// ```
+/// use netsift_grammar::netstat::{check_unix_row_through, fast_unix_row_through, UnixLayout};
+/// let text = b"unix  2      [ ACC ]     STREAM     LISTENING     16411    738/NetworkManager   /var/run/x\nunix ...";
+/// let layout = UnixLayout { program: true };
+/// assert_eq!(check_unix_row_through(text, layout), fast_unix_row_through(text, layout).map(|(_, n)| n));
+/// ```
+#[inline(always)]
+pub fn check_unix_row_through(text: &[u8], layout: UnixLayout) -> Option<usize> {
+    unix_row_to::<false>(text, layout, LineEnd::Newline).map(|(_, n)| n)
 }
 
 /// [`fast_unix_row`] over `text` up to its first `\n` (or its end), the line ending as
-/// `ends` says: the row and the line's length.
+/// `ends` says: the row and the line's length. Without `VALUES`, the words that cannot
+/// fail (a type or state of another language, the program, the path) are not read, and
+/// the row holds stand-ins for them.
 #[inline(always)]
-fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRow<'_>, usize)> {
+fn unix_row_to<const VALUES: bool>(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRow<'_>, usize)> {
     let line = text;
     let mut spans = [(0u32, 0u32); 8];
     let proto_end = word_end(line, 0);
@@ -703,7 +721,8 @@ fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRo
     let sock_type = match type_text {
         b"STREAM" => UnixType::Stream,
         b"DGRAM" => UnixType::Dgram,
-        _ => words::unix_type(type_text).unwrap_or(UnixType::Other(type_text)),
+        _ if VALUES => words::unix_type(type_text).unwrap_or(UnixType::Other(type_text)),
+        _ => UnixType::Other(type_text),
     };
     spans[UnixCol::Type as usize] = (pos as u32, type_end as u32);
 
@@ -721,7 +740,8 @@ fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRo
         let state = match next {
             b"CONNECTED" => UnixState::Connected,
             b"LISTENING" => UnixState::Listening,
-            _ => words::unix_state(next).unwrap_or(UnixState::Other(next)),
+            _ if VALUES => words::unix_state(next).unwrap_or(UnixState::Other(next)),
+            _ => UnixState::Other(next),
         };
         let at = blanks1(line, next_end)?;
         let end = word_end(line, at);
@@ -732,6 +752,12 @@ fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRo
     // The program and the path may hold any byte but `\n`: the line ends at the first.
     let line_end = memchr::memchr(b'\n', &text[inode_end..]).map_or(text.len(), |i| inode_end + i);
     let line = &text[..line_end];
+    if !VALUES {
+        let length = ends.length(text, line_end)?;
+        let (owner, path) = (None, &line[..0]);
+        let row = UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None };
+        return Some((row, length));
+    }
 
     let field_start = skip_blanks(line, inode_end);
     let (owner, path_start) = if layout.program {
