@@ -51,16 +51,33 @@ fn fields(input: &[u8]) -> u64 {
     n
 }
 
+/// Events counted by kind, as `netsift count` counts them: it reads no row's values, so
+/// netstat's rows are only checked for it (`Sink::reads_rows`).
+struct KindCounts(Vec<u64>);
+
+impl netsift::push::Sink for KindCounts {
+    fn event(&mut self, ev: Event<'_>) {
+        self.0[ev.kind.index()] += 1;
+    }
+
+    fn reads_rows(&self) -> bool {
+        false
+    }
+
+    fn row_checked(&mut self, _: netsift::push::Position, _: u32, row: netsift::push::CheckedRow) {
+        self.0[row.index()] += 1;
+    }
+}
+
 /// What `netsift count` does: feed 1 MiB chunks, count the events by kind.
 fn feed_counting(format: Format, input: &[u8]) -> Vec<u64> {
-    let mut counts = vec![0u64; EventKind::NAMES.len()];
+    let mut sink = KindCounts(vec![0u64; EventKind::NAMES.len()]);
     let mut parser = PushParser::new(format);
-    let mut sink = |ev: Event<'_>| counts[ev.kind.index()] += 1;
     for chunk in input.chunks(1 << 20) {
         parser.feed(chunk, &mut sink);
     }
     parser.finish(&mut sink);
-    counts
+    sink.0
 }
 
 /// What `netsift events` does: feed 1 MiB chunks, write each event as a JSON line into a

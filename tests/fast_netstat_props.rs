@@ -6,7 +6,8 @@
 //! must be accepted (else the fast path would quietly be the slow one).
 
 use netsift::netsift_grammar::netstat::{
-    fast_inet_row, fast_unix_row, inet_row, unix_row, InetLayout, InetRow, UnixLayout, UnixRow,
+    check_inet_row_through, check_unix_row_through, fast_inet_row, fast_inet_row_through, fast_unix_row,
+    fast_unix_row_through, inet_row, unix_row, InetLayout, InetRow, UnixLayout, UnixRow,
 };
 use netsift::netsift_grammar::LineError;
 use proptest::prelude::*;
@@ -311,7 +312,37 @@ fn check_inet(layout: InetLayout, line: &str) -> Result<Option<InetRow<'_>>, Tes
     if let Some(row) = fast {
         prop_assert_eq!(Ok(row), reference, "{:?} {}", layout, line);
     }
+    checked_as_read(layout, line.as_bytes())?;
     Ok(fast)
+}
+
+/// `line` read through from a chunk: followed by `\n` and another line, by `\r\n`, by
+/// nothing, by `\n` alone.
+fn through_texts(line: &[u8]) -> Vec<Vec<u8>> {
+    [&b"\ntcp        0      0 1.2.3.4:5 "[..], b"\r\nx", b"", b"\n"]
+        .iter()
+        .map(|follow| [line, follow].concat())
+        .collect()
+}
+
+/// `count`'s reading of an internet row, which checks it without building its values
+/// (`check_inet_row_through`), answers as the full reading does (`fast_inet_row_through`)
+/// for `line` read through from a chunk.
+fn checked_as_read(layout: InetLayout, line: &[u8]) -> Result<(), TestCaseError> {
+    for text in &through_texts(line) {
+        let read = fast_inet_row_through(text, layout).map(|(_, n)| n);
+        prop_assert_eq!(check_inet_row_through(text, layout), read, "{:?} {:?}", layout, String::from_utf8_lossy(text));
+    }
+    Ok(())
+}
+
+/// [`checked_as_read`] for a unix row (`check_unix_row_through`).
+fn unix_checked_as_read(layout: UnixLayout, line: &[u8]) -> Result<(), TestCaseError> {
+    for text in &through_texts(line) {
+        let read = fast_unix_row_through(text, layout).map(|(_, n)| n);
+        prop_assert_eq!(check_unix_row_through(text, layout), read, "{:?} {:?}", layout, String::from_utf8_lossy(text));
+    }
+    Ok(())
 }
 
 fn unix_line(plain: bool) -> impl Strategy<Value = (UnixLayout, String)> {
@@ -381,6 +412,7 @@ fn check_unix(layout: UnixLayout, line: &str) -> Result<Option<UnixRow<'_>>, Tes
     if let Some(row) = fast {
         prop_assert_eq!(Ok(row), reference, "{:?} {}", layout, line);
     }
+    unix_checked_as_read(layout, line.as_bytes())?;
     Ok(fast)
 }
 
@@ -431,10 +463,12 @@ proptest! {
         if let Some(row) = fast {
             prop_assert_eq!(Ok(row), inet_row(&bytes, layout));
         }
+        checked_as_read(layout, &bytes)?;
         let unix_layout = UnixLayout { program };
         if let Some(row) = fast_unix_row(&bytes, unix_layout) {
             prop_assert_eq!(Ok(row), unix_row(&bytes, unix_layout));
         }
+        unix_checked_as_read(unix_layout, &bytes)?;
     }
 }
 
@@ -455,9 +489,15 @@ fn fixture_rows_agree() {
                 continue;
             }
             let Ok(text) = std::fs::read(&path) else { continue };
+            let mut start = 0;
             for line in text.split(|&b| b == b'\n') {
+                // Read through from the line's start to the end of the file, as from a chunk.
+                let rest = &text[start..];
+                start += line.len() + 1;
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
                 for layout in [InetLayout::FULL, InetLayout { user_inode: false, program: true, timer: false }] {
+                    let read = fast_inet_row_through(rest, layout).map(|(_, n)| n);
+                    assert_eq!(check_inet_row_through(rest, layout), read, "{}", String::from_utf8_lossy(line));
                     if let Some(row) = fast_inet_row(line, layout) {
                         assert_eq!(Ok(row), inet_row(line, layout), "{}", String::from_utf8_lossy(line));
                         accepted += 1;
@@ -465,6 +505,8 @@ fn fixture_rows_agree() {
                     checked += 1;
                 }
                 for layout in [UnixLayout { program: true }, UnixLayout { program: false }] {
+                    let read = fast_unix_row_through(rest, layout).map(|(_, n)| n);
+                    assert_eq!(check_unix_row_through(rest, layout), read, "{}", String::from_utf8_lossy(line));
                     if let Some(row) = fast_unix_row(line, layout) {
                         assert_eq!(Ok(row), unix_row(line, layout), "{}", String::from_utf8_lossy(line));
                         accepted += 1;

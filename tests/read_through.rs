@@ -32,6 +32,53 @@ fn events(format: Format, input: &[u8], chunk: usize, cap: usize) -> (Vec<Vec<u8
     (out, stats)
 }
 
+/// The events of `input` as a sink that reads rows sees them (each `inet_conn` and
+/// `unix_socket` as its kind, position and capture, every other event as JSON), and as
+/// one that does not (`Sink::reads_rows`: `count`), which is handed the rows netstat's
+/// readers only check as `row_checked`: both must see the same.
+fn rows_checked_as_read(format: Format, input: &[u8], chunk: usize, cap: usize) -> Result<(), TestCaseError> {
+    use netsift::push::CheckedRow;
+    /// A row event, or a row only checked, as the same text.
+    fn row(at: netsift::push::Position, capture: u32, kind: CheckedRow) -> Vec<u8> {
+        format!("{kind:?} at {}:{} in {capture}", at.line, at.offset).into_bytes()
+    }
+    struct Record {
+        events: Vec<Vec<u8>>,
+        reads_rows: bool,
+    }
+    impl netsift::push::Sink for Record {
+        fn event(&mut self, ev: Event<'_>) {
+            let mut buf = Vec::new();
+            match ev.kind {
+                netsift::events::EventKind::InetConn(_) => buf = row(ev.at, ev.capture, CheckedRow::Inet),
+                netsift::events::EventKind::UnixSocket(_) => buf = row(ev.at, ev.capture, CheckedRow::Unix),
+                _ => write_event(&mut buf, &ev),
+            }
+            self.events.push(buf);
+        }
+        fn reads_rows(&self) -> bool {
+            self.reads_rows
+        }
+        fn row_checked(&mut self, at: netsift::push::Position, capture: u32, kind: CheckedRow) {
+            assert!(!self.reads_rows, "a row only checked for a sink that reads them");
+            self.events.push(row(at, capture, kind));
+        }
+    }
+    let mut seen = Vec::new();
+    for reads_rows in [true, false] {
+        let mut sink = Record { events: Vec::new(), reads_rows };
+        let mut parser = PushParser::with_line_cap(format, cap);
+        match chunk {
+            0 => parser.feed(input, &mut sink),
+            n => input.chunks(n).for_each(|c| parser.feed(c, &mut sink)),
+        }
+        parser.finish(&mut sink);
+        seen.push((sink.events, parser.stats()));
+    }
+    prop_assert!(seen[0] == seen[1], "{:?}, chunks of {}: rows checked differ from rows read", format, chunk);
+    Ok(())
+}
+
 fn same_as_byte_by_byte(format: Format, input: &[u8], cap: usize) {
     let reference = events(format, input, 1, cap);
     for chunk in [0, 4096, 61] {
@@ -174,6 +221,11 @@ fn netstat_real_captures() {
         for input in [&twice[..], &crlf[..], cut] {
             same_in_any_chunks(Format::Netstat, input, &[0, 4096, 97, 2]);
             same_in_any_chunks(Format::Auto, input, &[0, 4096, 97, 2]);
+            for format in [Format::Netstat, Format::Auto] {
+                for chunk in [0, 97] {
+                    rows_checked_as_read(format, input, chunk, 1 << 20).expect("rows checked as read");
+                }
+            }
             let (_, stats) = events(Format::Netstat, input, 0, 1 << 20);
             assert!(stats.rows > 0);
         }
@@ -247,7 +299,11 @@ proptest! {
         cap in prop_oneof![Just(1usize << 20), 40usize..200],
         crlf in any::<bool>(),
     ) {
-        chunked_as_byte_by_byte(Format::Netstat, &table_input(&lines, seed, crlf), chunk, cap)?;
+        let input = table_input(&lines, seed, crlf);
+        chunked_as_byte_by_byte(Format::Netstat, &input, chunk, cap)?;
+        for format in [Format::Netstat, Format::Auto] {
+            rows_checked_as_read(format, input.as_bytes(), chunk, cap)?;
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use netsift::archive::{self, Member, MemberKind};
 use netsift::events::{EventKind, Malformed, Problem};
 use netsift::input::Compression;
-use netsift::push::{CounterLine, LineStats, CUT_LINE};
+use netsift::push::{CheckedRow, CounterLine, LineStats, Position, CUT_LINE};
 use netsift::{Event, Format, PushParser};
 
 use super::progress::Progress;
@@ -274,6 +274,42 @@ pub fn parse_file(
 /// Parse several files in turn, or standard input when there are none.
 pub fn parse_inputs(options: Options, files: &[PathBuf], sink: &mut dyn FnMut(&str, &Event<'_>)) -> Outcome {
     parse_inputs_with(options, files, sink)
+}
+
+/// Where the CLI's parses hand their events, each with its input's label: any
+/// `FnMut(&str, &Event)`, or a type that also takes a /proc values line's counters
+/// together (`events` writes them all from what the line's counters share; see
+/// [`netsift::push::Sink::counters`]) or counts rows it does not read (`count`).
+pub trait EventSink {
+    /// One event, labelled with the input (or archive member) it came from.
+    fn event(&mut self, label: &str, event: &Event<'_>);
+
+    /// The counters of one values line: by default, each in turn.
+    #[inline(always)]
+    fn counters(&mut self, label: &str, counters: CounterLine<'_, '_>) {
+        counters.each(|ev| self.event(label, ev));
+    }
+
+    /// Whether it reads the values of netstat's rows: see
+    /// [`netsift::push::Sink::reads_rows`].
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        true
+    }
+
+    /// A netstat row checked but not read, for a sink whose [`EventSink::reads_rows`] is
+    /// `false`: it stands for an event of kind `row`.
+    #[inline(always)]
+    fn row_checked(&mut self, label: &str, at: Position, row: CheckedRow) {
+        let _ = (label, at, row);
+    }
+}
+
+impl<F: FnMut(&str, &Event<'_>) + ?Sized> EventSink for F {
+    #[inline(always)]
+    fn event(&mut self, label: &str, event: &Event<'_>) {
+        self(label, event)
+    }
 }
 
 /// [`parse_inputs`] made for one `sink` type: where the sink reads little of an event
@@ -651,8 +687,8 @@ struct StreamSink<T> {
     take: T,
 }
 
-/// What a [`StreamSink`] does with an event, and with a values line's counters (by
-/// default, each in turn).
+/// What a [`StreamSink`] does with an event, with a values line's counters (by
+/// default, each in turn), and with a row that was only checked.
 trait Take {
     fn take(&mut self, event: &Event<'_>);
 
@@ -660,34 +696,22 @@ trait Take {
     fn take_counters(&mut self, counters: CounterLine<'_, '_>) {
         counters.each(|ev| self.take(ev));
     }
+
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        let _ = (at, capture, row);
+    }
 }
 
 impl<F: FnMut(&Event<'_>)> Take for F {
     #[inline(always)]
     fn take(&mut self, event: &Event<'_>) {
         self(event)
-    }
-}
-
-/// Where the events of the commands' inputs go: a closure of the input's label and the
-/// event, or a type that also takes a /proc values line's counters together (`netsift
-/// events` writes them all from what the line's counters share; see
-/// [`netsift::push::Sink::counters`]).
-pub trait EventSink {
-    /// One event, from the input labelled `label`.
-    fn event(&mut self, label: &str, event: &Event<'_>);
-
-    /// The counters of one values line: by default, each in turn.
-    #[inline(always)]
-    fn counters(&mut self, label: &str, counters: CounterLine<'_, '_>) {
-        counters.each(|ev| self.event(label, ev));
-    }
-}
-
-impl<F: FnMut(&str, &Event<'_>) + ?Sized> EventSink for F {
-    #[inline(always)]
-    fn event(&mut self, label: &str, event: &Event<'_>) {
-        self(label, event)
     }
 }
 
@@ -705,6 +729,16 @@ impl<T: Take> netsift::push::Sink for StreamSink<T> {
     #[inline(always)]
     fn counters(&mut self, counters: CounterLine<'_, '_>) {
         self.take.take_counters(counters)
+    }
+
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        self.take.reads_rows()
+    }
+
+    #[inline(always)]
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        self.take.row_checked(at, capture, row)
     }
 }
 
@@ -749,6 +783,24 @@ impl<K: EventSink + ?Sized> Take for StreamEvents<'_, '_, K> {
             return counters.each(|ev| self.take(ev));
         }
         self.sink.counters(self.stream.label, counters);
+    }
+
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        self.sink.reads_rows()
+    }
+
+    /// As [`Take::take`] takes the row's event (which is never malformed).
+    #[inline(always)]
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        if self.stopped.get() {
+            return;
+        }
+        if self.last_capture.is_some_and(|n| capture > n) {
+            self.stopped.set(true);
+            return;
+        }
+        self.sink.row_checked(self.stream.label, at, row);
     }
 }
 
@@ -843,6 +895,16 @@ impl<K: EventSink + ?Sized> Take for PartEvents<'_, '_, K> {
     #[inline(always)]
     fn take_counters(&mut self, counters: CounterLine<'_, '_>) {
         self.sink.counters(self.name, counters);
+    }
+
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        self.sink.reads_rows()
+    }
+
+    #[inline(always)]
+    fn row_checked(&mut self, at: Position, _: u32, row: CheckedRow) {
+        self.sink.row_checked(self.name, at, row);
     }
 }
 

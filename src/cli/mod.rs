@@ -750,12 +750,33 @@ fn filters_match(f: &PortFilters, row: &netsift::views::Row<'_>) -> bool {
     true
 }
 
-fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
-    let count_into = |counts: &mut [u64], ev: &Event<'_>| {
-        if let Some(slot) = counts.get_mut(ev.kind.index()) {
+/// `count`'s sink: the events by kind. It reads no row's values, so netstat's rows only
+/// have to be checked (see `push::Sink::reads_rows`).
+struct KindCounts<'c>(&'c mut [u64]);
+
+impl EventSink for KindCounts<'_> {
+    #[inline(always)]
+    fn event(&mut self, _: &str, event: &Event<'_>) {
+        if let Some(slot) = self.0.get_mut(event.kind.index()) {
             *slot += 1;
         }
-    };
+    }
+
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn row_checked(&mut self, _: &str, _: netsift::push::Position, row: netsift::push::CheckedRow) {
+        if let Some(slot) = self.0.get_mut(row.index()) {
+            *slot += 1;
+        }
+    }
+}
+
+fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> Result<(), Failure> {
+    let count_into = |counts: &mut [u64], ev: &Event<'_>| KindCounts(counts).event("", ev);
     let mut counts = vec![0u64; EventKind::NAMES.len()];
     let from_member = member_archive(member, files)?;
     let split = if from_member.is_none() { jobs.split(files, common.strict, split::PART_SIZE) } else { None };
@@ -768,8 +789,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
                     _: &mut dyn FnMut(&mut Vec<u8>)| {
             let mut part_counts = vec![0u64; EventKind::NAMES.len()];
             let mut outcome = Outcome::default();
-            let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut part_counts, ev);
-            parse_part_with(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
+            parse_part_with(parser, bytes, &name, last, &mut outcome, stop, &mut KindCounts(&mut part_counts));
             (outcome, part_counts)
         };
         let mut add = |part: Vec<u64>| counts.iter_mut().zip(part).for_each(|(total, n)| *total += n);
@@ -790,16 +810,14 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
                 let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut counts, ev);
                 parse_file(common.options_for(member), archive, Some(path), &mut sink)?
             }
-            (None, None) => {
-                parse_inputs_with(common.options(), files, &mut |_: &str, ev: &Event<'_>| count_into(&mut counts, ev))
-            }
+            (None, None) => parse_inputs_with(common.options(), files, &mut KindCounts(&mut counts)),
             (None, Some(workers)) => {
                 let options = Options { quiet: true, ..common.options() };
                 let mut outcome = Outcome::default();
                 let work = |file: &PathBuf, _: &mut dyn FnMut(Vec<u8>)| {
                     let mut file_counts = vec![0u64; EventKind::NAMES.len()];
-                    let mut sink = |_: &str, ev: &Event<'_>| count_into(&mut file_counts, ev);
-                    let outcome = parse_inputs_with(options, std::slice::from_ref(file), &mut sink);
+                    let outcome =
+                        parse_inputs_with(options, std::slice::from_ref(file), &mut KindCounts(&mut file_counts));
                     (outcome, file_counts)
                 };
                 parallel::run(files, workers, work, |_, delivery| {

@@ -59,6 +59,46 @@ pub trait Sink {
     fn counters(&mut self, counters: CounterLine<'_, '_>) {
         counters.each(|event| self.event_ref(event));
     }
+
+    /// Whether this sink reads the values of netstat's table rows ([`EventKind::InetConn`],
+    /// [`EventKind::UnixSocket`]). One that only counts them (by kind, position or
+    /// capture, as `netsift count` does) says `false`, and is then handed the rows
+    /// netstat's hand-written readers read through as [`Sink::row_checked`] instead of as
+    /// events: each row is read and checked exactly as strictly (a line that is no row
+    /// still comes as the same event, malformed or other), but the values that cannot
+    /// fail (an address's value, a program's owner, a path), much of reading a row, are
+    /// not computed. A row those readers decline comes as an event all the same.
+    #[inline(always)]
+    fn reads_rows(&self) -> bool {
+        true
+    }
+
+    /// A netstat row read and checked in full, at `at` in capture `capture`, for a sink
+    /// whose [`Sink::reads_rows`] is `false`: it stands for the event of kind `row` a sink
+    /// that reads rows is handed there.
+    #[inline(always)]
+    fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
+        let _ = (at, capture, row);
+    }
+}
+
+/// The kind of a row handed to [`Sink::row_checked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckedRow {
+    /// A row of netstat's internet table: an [`EventKind::InetConn`] event.
+    Inet,
+    /// A row of netstat's unix table: an [`EventKind::UnixSocket`] event.
+    Unix,
+}
+
+impl CheckedRow {
+    /// Where the event it stands for is in [`EventKind::NAMES`] (as [`EventKind::index`]).
+    pub fn index(self) -> usize {
+        match self {
+            CheckedRow::Inet => 1,
+            CheckedRow::Unix => 2,
+        }
+    }
 }
 
 impl<F: FnMut(Event<'_>)> Sink for F {

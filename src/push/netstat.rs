@@ -16,7 +16,7 @@
 
 use netsift_grammar::netstat::{self, Header, InetLayout, Scope, TableKind, Title, UnixLayout};
 
-use super::{LineStats, Position, Sink};
+use super::{CheckedRow, LineStats, Position, Sink};
 use crate::events::{
     Columns, Event, EventKind, Malformed, Notice, NoticeKind, Problem, Section, Table as SectionTable,
 };
@@ -243,7 +243,8 @@ impl NetstatMachine {
     /// `None` (nothing done) for any other line, and whenever a spliced row or an sctp row
     /// is pending (the line may continue them): the framer then frames it and
     /// [`NetstatMachine::line`] reads it. A row read here is the event `line` gives for it
-    /// (the fast readers' rows, through the same checks in the same order).
+    /// (the fast readers' rows, through the same checks in the same order); to a sink that
+    /// does not read rows, a row only checked ([`Sink::reads_rows`]).
     #[inline]
     pub(super) fn read_through<S: Sink + ?Sized>(
         &mut self,
@@ -258,9 +259,19 @@ impl NetstatMachine {
         }
         let capture = self.capture;
         let n = match columns {
+            Columns::Inet(layout) if !sink.reads_rows() => {
+                let n = netstat::check_inet_row_through(rest, layout)?;
+                sink.row_checked(at, capture, CheckedRow::Inet);
+                n
+            }
             Columns::Inet(layout) => {
                 let (row, n) = netstat::fast_inet_row_through(rest, layout)?;
                 sink.event(Event { at, capture, kind: EventKind::InetConn(row) });
+                n
+            }
+            Columns::Unix(layout) if !sink.reads_rows() => {
+                let n = netstat::check_unix_row_through(rest, layout)?;
+                sink.row_checked(at, capture, CheckedRow::Unix);
                 n
             }
             Columns::Unix(layout) => {
@@ -455,6 +466,7 @@ impl NetstatMachine {
 }
 
 /// Does the line start with a protocol word of the table's rows?
+#[inline(always)]
 fn looks_like_row(columns: Columns, line: &[u8]) -> bool {
     match columns {
         Columns::Inet(_) => matches!(line.first(), Some(b't' | b'u' | b'r' | b's')),

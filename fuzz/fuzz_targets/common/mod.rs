@@ -190,22 +190,37 @@ pub fn check_split(input: &[u8]) {
 
 /// Every line of `data` through the hand-written netstat row readers and the grammar's,
 /// in every layout: a row the fast reader returns must be the grammar's row, field for
-/// field and span for span (it may decline any line; the grammar then reads it).
+/// field and span for span (it may decline any line; the grammar then reads it); a row
+/// checked for `count` (`check_inet_row_through`, `check_unix_row_through`) must be taken
+/// or declined with the same length as the row read in full from the same place.
 pub fn check_fast_netstat(data: &[u8]) {
-    use netsift::netsift_grammar::netstat::{fast_inet_row, fast_unix_row, inet_row, unix_row, InetLayout, UnixLayout};
+    use netsift::netsift_grammar::netstat::{
+        check_inet_row_through, check_unix_row_through, fast_inet_row, fast_inet_row_through, fast_unix_row,
+        fast_unix_row_through, inet_row, unix_row, InetLayout, UnixLayout,
+    };
+    let mut start = 0;
     for line in data.split(|&b| b == b'\n') {
+        // What follows the line, read through as from a chunk.
+        let rest = &data[start..];
+        start += line.len() + 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         for bits in 0..8u8 {
             let layout = InetLayout { user_inode: bits & 1 != 0, program: bits & 2 != 0, timer: bits & 4 != 0 };
             if let Some(row) = fast_inet_row(line, layout) {
                 assert_eq!(Ok(row), inet_row(line, layout), "{layout:?} {:?}", String::from_utf8_lossy(line));
             }
+            // `count`'s reading (the row checked, its addresses not built) answers as the
+            // full reading does.
+            let read = fast_inet_row_through(rest, layout).map(|(_, n)| n);
+            assert_eq!(check_inet_row_through(rest, layout), read, "{layout:?} {:?}", String::from_utf8_lossy(rest));
         }
         for program in [false, true] {
             let layout = UnixLayout { program };
             if let Some(row) = fast_unix_row(line, layout) {
                 assert_eq!(Ok(row), unix_row(line, layout), "{layout:?} {:?}", String::from_utf8_lossy(line));
             }
+            let read = fast_unix_row_through(rest, layout).map(|(_, n)| n);
+            assert_eq!(check_unix_row_through(rest, layout), read, "{layout:?} {:?}", String::from_utf8_lossy(rest));
         }
     }
 }

@@ -54,7 +54,7 @@ const MAX_REST_WORDS: usize = 12;
 #[inline(always)]
 pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
     // A framed line holds no `\n`: one that does is not a row this reader vouches for.
-    inet_row_to(line, layout, LineEnd::Text).map(|(row, _)| row)
+    inet_row_to::<true>(line, layout, LineEnd::Text).map(|(row, _)| row)
 }
 
 /// Read the row that starts `text` and ends at its first `\n`, as [`fast_inet_row`] reads
@@ -72,7 +72,25 @@ pub fn fast_inet_row(line: &[u8], layout: InetLayout) -> Option<InetRow<'_>> {
 /// ```
 #[inline(always)]
 pub fn fast_inet_row_through(text: &[u8], layout: InetLayout) -> Option<(InetRow<'_>, usize)> {
-    inet_row_to(text, layout, LineEnd::Newline)
+    inet_row_to::<true>(text, layout, LineEnd::Newline)
+}
+
+/// [`fast_inet_row_through`] for a reader that needs no values, only whether the line is a
+/// row and where it ends (`count`): every field is read and checked as that one checks it,
+/// and the answer is the length it gives, `None` wherever it says `None`; but the
+/// addresses' values (the largest part of reading a row) are not computed.
+///
+/// ```
+/// use netsift_grammar::netstat::{check_inet_row_through, fast_inet_row_through, InetLayout};
+/// let text = b"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          1578       900/sshd             off (0.00/0/0)\nudp ...";
+/// let read = fast_inet_row_through(text, InetLayout::FULL).map(|(_, n)| n);
+/// assert_eq!(check_inet_row_through(text, InetLayout::FULL), read);
+/// ```
+#[inline(always)]
+pub fn check_inet_row_through(text: &[u8], layout: InetLayout) -> Option<usize> {
+    // The row, built with stand-in endpoints, goes no further than here: only its length
+    // is used, and the compiler drops the rest.
+    inet_row_to::<false>(text, layout, LineEnd::Newline).map(|(_, n)| n)
 }
 
 /// How a row's line must end where its last column does.
@@ -104,9 +122,11 @@ impl LineEnd {
 
 /// [`fast_inet_row`] over `text` up to its first `\n` (or its end), the line ending as
 /// `ends` says: the row and the line's length (see [`LineEnd::length`]). Every word stops
-/// at a `\n`, so the line's end is found where its last word ends.
+/// at a `\n`, so the line's end is found where its last word ends. Without `VALUES`,
+/// the endpoints are checked by [`endpoint_end_at`], the rest by [`rest_end_at`], and the
+/// row holds stand-ins for their values (see [`check_inet_row_through`]).
 #[inline(always)]
-fn inet_row_to(text: &[u8], layout: InetLayout, ends: LineEnd) -> Option<(InetRow<'_>, usize)> {
+fn inet_row_to<const VALUES: bool>(text: &[u8], layout: InetLayout, ends: LineEnd) -> Option<(InetRow<'_>, usize)> {
     let mut spans = [(0u32, 0u32); 10];
     let line = text;
 
@@ -140,20 +160,24 @@ fn inet_row_to(text: &[u8], layout: InetLayout, ends: LineEnd) -> Option<(InetRo
     spans[InetCol::SendQ as usize] = send_span;
 
     // The addresses: the local one is followed by blanks, the foreign one may end the line.
-    let (local, local_end) = endpoint_at(line, pos)?;
+    let (local, local_end) = endpoint_or_end::<VALUES>(line, pos)?;
     if local_end == line.len() || line[local_end] == b'\n' {
         return None;
     }
     spans[InetCol::Local as usize] = (pos as u32, local_end as u32);
     let foreign_start = skip_blanks(line, local_end);
-    let (foreign, foreign_end) = endpoint_at(line, foreign_start)?;
+    let (foreign, foreign_end) = endpoint_or_end::<VALUES>(line, foreign_start)?;
     spans[InetCol::Foreign as usize] = (foreign_start as u32, foreign_end as u32);
 
     // The rest: read in place where the row has the `-neopa` shape, else cut into words.
     let rest_start = skip_blanks(line, foreign_end);
-    let rest = match full_rest(text, proto, layout, rest_start) {
-        Some(rest) => rest,
-        None => words_rest(text, proto, layout, rest_start)?,
+    let rest = if VALUES {
+        match full_rest::<true>(text, proto, layout, rest_start) {
+            Some(rest) => rest,
+            None => words_rest::<true>(text, proto, layout, rest_start)?,
+        }
+    } else {
+        Rest::stand_in(rest_end_at(text, proto, layout, rest_start)?)
     };
     let Rest { state, user, inode, owner, timer, line_end, .. } = rest;
     spans[InetCol::State as usize] = rest.spans[0];
@@ -195,15 +219,47 @@ struct Rest<'a> {
     line_end: usize,
 }
 
+impl Rest<'_> {
+    /// Stand-in values for a rest that was only checked ([`rest_end_at`]).
+    fn stand_in(line_end: usize) -> Self {
+        Rest {
+            state: InetState::Empty,
+            user: None,
+            inode: None,
+            owner: None,
+            timer: None,
+            spans: [(0, 0); 5],
+            line_end,
+        }
+    }
+}
+
+/// Where the line ends when the rest of a row (after its addresses) reads as
+/// [`full_rest`] or else [`words_rest`] read it: those readings compiled without their
+/// values, out of line (the row reader around them then keeps its positions in registers).
+#[inline(never)]
+fn rest_end_at(text: &[u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<usize> {
+    match full_rest::<false>(text, proto, layout, rest_start) {
+        Some(rest) => Some(rest.line_end),
+        None => words_rest::<false>(text, proto, layout, rest_start).map(|rest| rest.line_end),
+    }
+}
+
 /// The rest of a row of the full layout (`-neopa`: state, user, inode, program, timer)
 /// read in place, value after value, when it has the shape netstat prints in the C
 /// locale: a C state word or none (a user's digits first, on a protocol that is not raw),
 /// digits or a name for the user, an inode, a program, a plain timer. `None` for anything
 /// else, which [`words_rest`] then reads: this reader gives what that one gives, taking
 /// the same decisions (the state first, as `c_state`; the program to the timer's word,
-/// the last but one word of the line) on the values where they lie.
+/// the last but one word of the line) on the values where they lie. Without `VALUES`, the
+/// program's owner (which cannot fail) is not read.
 #[inline(always)]
-fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<Rest<'a>> {
+fn full_rest<'a, const VALUES: bool>(
+    text: &'a [u8],
+    proto: Proto,
+    layout: InetLayout,
+    rest_start: usize,
+) -> Option<Rest<'a>> {
     if layout != InetLayout::FULL {
         return None;
     }
@@ -251,7 +307,7 @@ fn full_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: u
         state,
         user: Some(user(user_text)),
         inode: Some(inode),
-        owner: Some(owner(&line[program_start..middle_end])),
+        owner: if VALUES { Some(owner(&line[program_start..middle_end])) } else { None },
         timer: Some(timer),
         spans: [
             state_span,
@@ -451,9 +507,15 @@ fn trim_end_in(line: &[u8], from: usize, mut to: usize) -> usize {
 }
 
 /// The rest of a row of any layout (after its addresses, from `rest_start`), cut into
-/// words once and decided on them as the reference decides.
+/// words once and decided on them as the reference decides. Without `VALUES`, the
+/// program's owner (which cannot fail) is not read.
 #[inline(always)]
-fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<Rest<'a>> {
+fn words_rest<'a, const VALUES: bool>(
+    text: &'a [u8],
+    proto: Proto,
+    layout: InetLayout,
+    rest_start: usize,
+) -> Option<Rest<'a>> {
     let line = text;
     let mut spans = [(0u32, 0u32); 10];
     // The rest, cut into words once.
@@ -558,7 +620,11 @@ fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: 
     let owner = if layout.program {
         let start = if next < count { toks[next].0 } else { middle_end };
         spans[InetCol::Program as usize] = (start as u32, middle_end as u32);
-        Some(owner(&line[start..middle_end]))
+        if VALUES {
+            Some(owner(&line[start..middle_end]))
+        } else {
+            None
+        }
     } else {
         if next < count {
             return None;
@@ -596,7 +662,7 @@ fn words_rest<'a>(text: &'a [u8], proto: Proto, layout: InetLayout, rest_start: 
 #[inline(always)]
 pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
     // A framed line holds no `\n`: one that does is not a row this reader vouches for.
-    unix_row_to(line, layout, LineEnd::Text).map(|(row, _)| row)
+    unix_row_to::<true>(line, layout, LineEnd::Text).map(|(row, _)| row)
 }
 
 /// Read the row that starts `text` and ends at its first `\n`, as [`fast_unix_row`] reads
@@ -607,13 +673,31 @@ pub fn fast_unix_row(line: &[u8], layout: UnixLayout) -> Option<UnixRow<'_>> {
 /// `None`.
 #[inline(always)]
 pub fn fast_unix_row_through(text: &[u8], layout: UnixLayout) -> Option<(UnixRow<'_>, usize)> {
-    unix_row_to(text, layout, LineEnd::Newline)
+    unix_row_to::<true>(text, layout, LineEnd::Newline)
+}
+
+/// [`fast_unix_row_through`] for a reader that needs no values, only whether the line is
+/// a row and where it ends (`count`), as [`check_inet_row_through`] is for internet rows:
+/// every column up to the inode read and checked as that one checks it; the program and
+/// path after it, which cannot fail, not read.
+///
+/// ```
+/// use netsift_grammar::netstat::{check_unix_row_through, fast_unix_row_through, UnixLayout};
+/// let text = b"unix  2      [ ACC ]     STREAM     LISTENING     16411    738/NetworkManager   /var/run/x\nunix ...";
+/// let layout = UnixLayout { program: true };
+/// assert_eq!(check_unix_row_through(text, layout), fast_unix_row_through(text, layout).map(|(_, n)| n));
+/// ```
+#[inline(always)]
+pub fn check_unix_row_through(text: &[u8], layout: UnixLayout) -> Option<usize> {
+    unix_row_to::<false>(text, layout, LineEnd::Newline).map(|(_, n)| n)
 }
 
 /// [`fast_unix_row`] over `text` up to its first `\n` (or its end), the line ending as
-/// `ends` says: the row and the line's length.
+/// `ends` says: the row and the line's length. Without `VALUES`, the words that cannot
+/// fail (a type or state of another language, the program, the path) are not read, and
+/// the row holds stand-ins for them.
 #[inline(always)]
-fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRow<'_>, usize)> {
+fn unix_row_to<const VALUES: bool>(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRow<'_>, usize)> {
     let line = text;
     let mut spans = [(0u32, 0u32); 8];
     let proto_end = word_end(line, 0);
@@ -637,7 +721,8 @@ fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRo
     let sock_type = match type_text {
         b"STREAM" => UnixType::Stream,
         b"DGRAM" => UnixType::Dgram,
-        _ => words::unix_type(type_text).unwrap_or(UnixType::Other(type_text)),
+        _ if VALUES => words::unix_type(type_text).unwrap_or(UnixType::Other(type_text)),
+        _ => UnixType::Other(type_text),
     };
     spans[UnixCol::Type as usize] = (pos as u32, type_end as u32);
 
@@ -655,7 +740,8 @@ fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRo
         let state = match next {
             b"CONNECTED" => UnixState::Connected,
             b"LISTENING" => UnixState::Listening,
-            _ => words::unix_state(next).unwrap_or(UnixState::Other(next)),
+            _ if VALUES => words::unix_state(next).unwrap_or(UnixState::Other(next)),
+            _ => UnixState::Other(next),
         };
         let at = blanks1(line, next_end)?;
         let end = word_end(line, at);
@@ -666,6 +752,12 @@ fn unix_row_to(text: &[u8], layout: UnixLayout, ends: LineEnd) -> Option<(UnixRo
     // The program and the path may hold any byte but `\n`: the line ends at the first.
     let line_end = memchr::memchr(b'\n', &text[inode_end..]).map_or(text.len(), |i| inode_end + i);
     let line = &text[..line_end];
+    if !VALUES {
+        let length = ends.length(text, line_end)?;
+        let (owner, path) = (None, &line[..0]);
+        let row = UnixRow { line, layout, refcnt, flags, sock_type, state, inode, owner, path, spans, kernel: None };
+        return Some((row, length));
+    }
 
     let field_start = skip_blanks(line, inode_end);
     let (owner, path_start) = if layout.program {
@@ -947,11 +1039,38 @@ fn program_field(line: &[u8], start: usize) -> (usize, usize) {
     (word_stop, skip_blanks(line, word_stop))
 }
 
+/// [`endpoint_at`] with `VALUES`, else [`endpoint_end_at`] and a stand-in endpoint
+/// (`*:*`), which only [`check_inet_row_through`]'s dropped row holds.
+#[inline(always)]
+fn endpoint_or_end<const VALUES: bool>(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    if VALUES {
+        endpoint_at(line, pos)
+    } else {
+        let end = endpoint_end_at(line, pos)?;
+        Some((Endpoint { host: Host::Any, port: Port::Any, maybe_truncated: false }, end))
+    }
+}
+
 /// The endpoint that starts at `pos` and where it ends (at a blank or the line's end).
-/// The commonest forms, `a.b.c.d:port` and numeric IPv6 `addr:port` (or `:*`), are read
-/// in one pass from the left; any other goes through [`endpoint`] once its end is known.
 #[inline]
 fn endpoint_at(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
+    endpoint_in(line, pos)
+}
+
+/// Where the endpoint that starts at `pos` ends, when [`endpoint_at`] reads one there: the
+/// same reading, compiled without the values (an address's value was ~40 of the ~275
+/// instructions an endpoint took). Out of line as `endpoint_at` is: inlined, both calls
+/// made the row reader spill more than the call costs.
+#[inline(never)]
+fn endpoint_end_at(line: &[u8], pos: usize) -> Option<usize> {
+    endpoint_in(line, pos).map(|(_, end)| end)
+}
+
+/// [`endpoint_at`]'s body, inlined into it and into [`endpoint_end_at`]. The commonest
+/// forms, `a.b.c.d:port` and numeric IPv6 `addr:port` (or `:*`), are read in one pass
+/// from the left; any other goes through [`endpoint`] once its end is known.
+#[inline(always)]
+fn endpoint_in(line: &[u8], pos: usize) -> Option<(Endpoint<'_>, usize)> {
     if let Some(found) = ipv4_endpoint_at(line, pos) {
         return Some(found);
     }

@@ -18,7 +18,10 @@ pub mod words;
 mod words_data;
 
 pub use addr::{endpoint, Endpoint, Host, Port};
-pub use fast::{fast_inet_row, fast_inet_row_through, fast_unix_row, fast_unix_row_through};
+pub use fast::{
+    check_inet_row_through, check_unix_row_through, fast_inet_row, fast_inet_row_through, fast_unix_row,
+    fast_unix_row_through,
+};
 pub use inet::{inet_row, InetCol, InetLayout, InetRow, InetState, Proto, TcpState, Timer, TimerKind};
 pub use owner::{Owner, User};
 pub use sctp::{more_addresses, sctp_continuation, sctp_row, AddressPair};
