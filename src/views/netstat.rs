@@ -170,7 +170,7 @@ impl NetstatView {
         self.current = None;
         let Some((title, kind, columns)) = table else { return };
         let Some(capture) = self.capture_for(capture) else { return };
-        let table = Table { title, kind, columns, rows: Rows::new() };
+        let table = Table { title, kind, columns, rows: Rows::by_column() };
         let index = match capture.tables.iter().position(|t| t.title == table.title) {
             Some(i) => {
                 capture.tables[i] = table;
@@ -341,7 +341,7 @@ impl NetstatPart {
         if !matches!(&self.open, Some((c, k, _)) if *c == capture && *k == kind) {
             self.close();
         }
-        &mut self.open.get_or_insert_with(|| (capture, kind, Rows::new())).2
+        &mut self.open.get_or_insert_with(|| (capture, kind, Rows::by_column())).2
     }
 
     /// The rows being added become an item.
@@ -975,7 +975,7 @@ mod tests {
                     continue;
                 }
                 let Ok(input) = std::fs::read(entry.path()) else { continue };
-                let (mut fast, mut general) = (Rows::new(), Rows::new());
+                let (mut fast, mut general) = (Rows::by_column(), Rows::new());
                 let mut sink = |event: Event<'_>| match &event.kind {
                     EventKind::InetConn(c) if c.kernel.is_none() => {
                         inet_row(&mut fast, c);

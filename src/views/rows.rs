@@ -1,8 +1,15 @@
 //! The rows of a table, kept in one arena: each row's text (its line, or its values one
-//! after the other) followed by where each value lies in it, with offsets one, two or four
-//! bytes wide as the text's length needs. A row costs its text plus 8 bytes of header,
-//! 8 bytes of index and 2 to 8 bytes per value: about 1.3× the input for `netstat -neopa`,
-//! where one allocation per row and a `Vec` of cells cost 7×.
+//! after the other) after an 8-byte header. Where each value lies in its row's text is kept
+//! outside the arena, in a small table of its own: a column per key of the table, and for
+//! each row a pair of one-byte offsets per column. The views write `data` one column at a
+//! time, a pass over every row for each column: such a pass reads the pairs (a few dozen
+//! bytes a row, in order) and one piece of each row's text, where offsets kept after each
+//! row's text made it read the row's header, then its offsets, then its value, three
+//! dependent reads per row and per column in the whole arena. A row longer than 255 bytes
+//! (or of a key list that cannot have columns) keeps its offsets, two or four bytes wide as
+//! its length needs, after its text. A row costs its text plus 8 bytes of header, 8 bytes
+//! of index and 2 bytes per column of the table: about 1.3× the input for `netstat
+//! -neopa`, where one allocation per row and a `Vec` of cells cost 7×.
 //!
 //! The views write hundreds of megabytes of JSON from these rows: before a table is
 //! written, one pass finds which values of each row need no escaping ([`Rows::plain`],
@@ -17,16 +24,27 @@ use std::fmt;
 use super::search::{search_name, Searchable};
 use crate::json::{escaped_piece, piece, quoted_piece};
 
-/// Bytes before a row's text: its length (u32), its key set (u16), its offsets' width (u8)
+/// Bytes before a row's text: its length (u32), its key set (u16), its offsets' width (u8:
+/// 0 for one-byte offsets kept in the columns, else 1, 2 or 4 for offsets after the text)
 /// and its flags (u8).
 const HEADER: usize = 8;
+/// A row's offsets' width when they are kept in the columns.
+const IN_COLUMNS: usize = 0;
+/// The pair of a column for a row whose value of that key is not found there (its offsets
+/// are after its text, or the column was made after it): an end before the start, which no
+/// value has. Readers of the column find it through the row's key list.
+const ELSEWHERE: [u8; 2] = [1, 0];
+/// The most columns a table has (a key list that would make more keeps its offsets after
+/// its rows' texts): every row adds a pair to each column.
+const MAX_COLUMNS: usize = 32;
 /// Flag: the row's state was LISTEN.
 const LISTENING: u8 = 1;
 /// Flag: the row's values are not pieces of its line (a kernel table's row, decoded from
 /// hex): its text is the line then the values, and the line's length follows the offsets.
 const DECODED: u8 = 2;
 /// Bit of a [`Rows::plain`] mask: the row's line needs no escaping in JSON (bits 0–30
-/// are its first 31 values).
+/// are its values of the table's first 31 columns, or its first 31 values when its key
+/// list has no columns).
 const LINE_PLAIN: u32 = 1 << 31;
 
 /// One key list of a table, and its keys as JSON members that open a string value: the
@@ -41,6 +59,13 @@ struct KeySet {
     /// The members again, each in 32 bytes with its length, for [`Decoded::write_short`];
     /// empty when one is longer.
     short: Box<[([u8; 32], u8)]>,
+    /// The column of each key (see [`Rows::pairs`]); `None` when the list cannot have
+    /// columns (a key twice, or too many columns), and its rows keep their offsets after
+    /// their texts.
+    columns: Option<Box<[u8]>>,
+    /// The list's ith key is column i (most lists: the table's columns in order): a row's
+    /// first pairs are its offsets in key order.
+    in_order: bool,
 }
 
 impl KeySet {
@@ -67,7 +92,7 @@ impl KeySet {
             short.push((member, (end - start) as u8));
             start = end;
         }
-        KeySet { keys, members: members.into(), ends: ends.into(), short: short.into() }
+        KeySet { keys, members: members.into(), ends: ends.into(), short: short.into(), columns: None, in_order: false }
     }
 }
 
@@ -85,16 +110,39 @@ pub struct Rows {
     /// Static key lists seen by [`Rows::push_static_spans`], by address and length, and
     /// the index of their list.
     sources: Vec<(usize, usize, u16)>,
+    /// For each row, one pair per column (`column_keys.len()` pairs a row): the start and
+    /// end (one byte each) in its text of its value of column c's key; `0, 0` (empty) when
+    /// its key list has no such key, and [`ELSEWHERE`] when its offsets are after its text.
+    pairs: Vec<[u8; 2]>,
+    /// The key of each column.
+    column_keys: Vec<&'static str>,
+    /// Whether rows keep their offsets in columns (see [`Rows::by_column`]).
+    by_column: bool,
 }
 
 impl Rows {
     /// No rows, as a constant (for a view with no table to lend).
-    pub(crate) const EMPTY: Rows =
-        Rows { arena: Vec::new(), starts: Vec::new(), keysets: Vec::new(), last_keyset: 0, sources: Vec::new() };
+    pub(crate) const EMPTY: Rows = Rows {
+        arena: Vec::new(),
+        starts: Vec::new(),
+        keysets: Vec::new(),
+        last_keyset: 0,
+        sources: Vec::new(),
+        pairs: Vec::new(),
+        column_keys: Vec::new(),
+        by_column: false,
+    };
 
     /// No rows.
     pub fn new() -> Self {
         Rows::default()
+    }
+
+    /// No rows, whose offsets will be kept in columns: for a table written a column at a
+    /// time (netstat's `data`). The rows of a table only written row by row (ss's) keep
+    /// their offsets after their texts, which is cheaper to add and to write that way.
+    pub(crate) fn by_column() -> Self {
+        Rows { by_column: true, ..Rows::default() }
     }
 
     /// How many rows.
@@ -121,11 +169,13 @@ impl Rows {
     pub fn clear(&mut self) {
         self.arena.clear();
         self.starts.clear();
+        self.pairs.clear();
     }
 
-    /// Bytes held (capacity of the arena and the index), for tests of the memory bound.
+    /// Bytes held (capacity of the arena, the index and the columns), for tests of the
+    /// memory bound.
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.starts.capacity() * 8
+        self.arena.capacity() + self.starts.capacity() * 8 + 2 * self.pairs.capacity()
     }
 
     /// Add a row whose values are pieces of `line` (checked by address: a value outside
@@ -171,31 +221,75 @@ impl Rows {
     #[inline(always)]
     fn push_line_spans(&mut self, line: &[u8], keyset: u16, spans: &[(u32, u32)], listening: bool) {
         let len = line.len();
-        if len <= 0xff && spans.len() <= 32 {
-            // Most rows (a netstat line is shorter than 256 bytes): one-byte offsets made
-            // on the stack, and the header, line and offsets added in three copies.
-            let mut offsets = [0u8; 64];
-            for (pair, &span) in offsets.chunks_exact_mut(2).zip(spans) {
-                let (s, e) = span_in(span, len).unwrap_or((len, len));
-                pair.copy_from_slice(&[s as u8, e as u8]);
-            }
-            let mut header = [0u8; HEADER];
-            header[..4].copy_from_slice(&(len as u32).to_le_bytes());
-            header[4..6].copy_from_slice(&keyset.to_le_bytes());
-            header[6] = 1;
-            header[FLAGS] = flag(listening, LISTENING);
-            let offsets = offsets.get(..2 * spans.len()).unwrap_or_default();
-            self.starts.push(self.arena.len() as u64);
-            self.arena.reserve(HEADER + len + offsets.len());
-            self.arena.extend_from_slice(&header);
-            self.arena.extend_from_slice(line);
-            self.arena.extend_from_slice(offsets);
+        let inside = |&span: &(u32, u32)| span_in(span, len).unwrap_or((len, len));
+        if len <= 0xff && self.has_columns(keyset) {
+            // Most rows (a netstat line is shorter than 256 bytes): the header and the
+            // line in the arena, the offsets in the columns.
+            self.push_text(&header(len, keyset, IN_COLUMNS, flag(listening, LISTENING)), line);
+            self.add_to_columns(keyset, spans.iter().map(inside));
             return;
         }
-        let inside = |&span: &(u32, u32)| span_in(span, len).unwrap_or((len, len));
+        if len <= 0xff && spans.len() <= 32 {
+            // The same rows without columns: one-byte offsets made on the stack, and the
+            // header, line and offsets added in three copies.
+            let mut offsets = [0u8; 64];
+            for (pair, span) in offsets.chunks_exact_mut(2).zip(spans) {
+                let (s, e) = inside(span);
+                pair.copy_from_slice(&[s as u8, e as u8]);
+            }
+            self.push_text(&header(len, keyset, 1, flag(listening, LISTENING)), line);
+            self.arena.extend_from_slice(offsets.get(..2 * spans.len()).unwrap_or_default());
+            return self.add_elsewhere();
+        }
         self.push(len, keyset, spans.iter().map(inside), flag(listening, LISTENING), |arena| {
             arena.extend_from_slice(line)
         });
+    }
+
+    /// Start a row: its header and `text` in the arena.
+    #[inline(always)]
+    fn push_text(&mut self, header: &[u8; HEADER], text: &[u8]) {
+        self.starts.push(self.arena.len() as u64);
+        self.arena.reserve(HEADER + text.len());
+        self.arena.extend_from_slice(header);
+        self.arena.extend_from_slice(text);
+    }
+
+    /// Whether the rows of key list `keyset` keep their offsets in the columns.
+    #[inline(always)]
+    fn has_columns(&self, keyset: u16) -> bool {
+        self.keysets.get(usize::from(keyset)).is_some_and(|k| k.columns.is_some())
+    }
+
+    /// The offsets of the row just started, of key list `keyset` (one with columns), one
+    /// (start, end) per key, each below 256: its pairs, `0, 0` in the columns of the keys
+    /// it does not have.
+    #[inline(always)]
+    fn add_to_columns(&mut self, keyset: u16, spans: impl Iterator<Item = (usize, usize)>) {
+        let n = self.column_keys.len();
+        let Some(set) = self.keysets.get(usize::from(keyset)) else { return };
+        if set.in_order {
+            let at = self.pairs.len();
+            self.pairs.extend(spans.take(n).map(|(s, e)| [s as u8, e as u8]));
+            self.pairs.resize(at + n, [0, 0]);
+            return;
+        }
+        let mut pairs = [[0u8; 2]; MAX_COLUMNS];
+        let keys = set.columns.as_deref().unwrap_or_default();
+        for (&c, (s, e)) in keys.iter().zip(spans) {
+            if let Some(pair) = pairs.get_mut(usize::from(c)) {
+                *pair = [s as u8, e as u8];
+            }
+        }
+        self.pairs.extend_from_slice(pairs.get(..n).unwrap_or_default());
+    }
+
+    /// The row just started keeps its offsets after its text: its pairs are
+    /// [`ELSEWHERE`].
+    fn add_elsewhere(&mut self) {
+        if !self.column_keys.is_empty() {
+            self.pairs.resize(self.pairs.len() + self.column_keys.len(), ELSEWHERE);
+        }
     }
 
     /// Add a row whose values are the pieces of `line` at `spans` (one per key of the
@@ -210,11 +304,11 @@ impl Rows {
         let len: usize = spans.iter().map(|span| inside(span).1 - inside(span).0).sum();
         if len <= 0xff && n <= 32 {
             // Most rows: header, text and one-byte offsets made on the stack, each value
-            // copied as 32 bytes of the line where it has them, and added in one copy.
+            // copied as 32 bytes of the line where it has them, and added in one copy
+            // (the offsets to the columns when the rows have them).
+            let in_columns = self.has_columns(keyset);
             let mut row = [0u8; HEADER + 0xff + 32 + 64];
-            row[..4].copy_from_slice(&(len as u32).to_le_bytes());
-            row[4..6].copy_from_slice(&keyset.to_le_bytes());
-            row[6] = 1;
+            row[..HEADER].copy_from_slice(&header(len, keyset, if in_columns { IN_COLUMNS } else { 1 }, 0));
             let mut offsets = [0u8; 64];
             let mut at = 0;
             for (k, span) in spans.iter().enumerate() {
@@ -228,11 +322,16 @@ impl Rows {
                 at += e - s;
                 offsets[2 * k + 1] = at as u8;
             }
+            self.starts.push(self.arena.len() as u64);
+            if in_columns {
+                self.arena.extend_from_slice(&row[..HEADER + len]);
+                let pairs = offsets[..2 * n].chunks_exact(2).map(|p| (usize::from(p[0]), usize::from(p[1])));
+                return self.add_to_columns(keyset, pairs);
+            }
             let end = HEADER + len;
             row[end..end + 2 * n].copy_from_slice(&offsets[..2 * n]);
-            self.starts.push(self.arena.len() as u64);
             self.arena.extend_from_slice(&row[..end + 2 * n]);
-            return;
+            return self.add_elsewhere();
         }
         let mut at = 0;
         let offsets = spans.iter().map(|span| {
@@ -303,6 +402,9 @@ impl Rows {
         }
     }
 
+    /// Add a row of key list `keyset` whose text, `len` bytes, `text` appends to the arena,
+    /// and whose values are at `spans` in it: its offsets in the columns when they fit in a
+    /// byte and the list has columns, else after its text, as wide as `len` needs.
     fn push(
         &mut self,
         len: usize,
@@ -312,7 +414,10 @@ impl Rows {
         text: impl FnOnce(&mut Vec<u8>),
     ) {
         let n = spans.len();
-        let width: usize = if len <= 0xff {
+        let in_columns = len <= 0xff && self.has_columns(keyset);
+        let width: usize = if in_columns {
+            IN_COLUMNS
+        } else if len <= 0xff {
             1
         } else if len <= 0xffff {
             2
@@ -321,15 +426,11 @@ impl Rows {
         };
         let start = self.arena.len();
         self.arena.reserve(HEADER + len + n * 2 * width);
-        // A row's text is at most a line (capped) or a spliced row: below 4 GiB.
-        let mut header = [0u8; HEADER];
-        header[..4].copy_from_slice(&(len as u32).to_le_bytes());
-        header[4..6].copy_from_slice(&keyset.to_le_bytes());
-        header[6] = width as u8;
-        header[FLAGS] = flags;
-        self.arena.extend_from_slice(&header);
+        self.arena.extend_from_slice(&header(len, keyset, width, flags));
         text(&mut self.arena);
+        self.starts.push(start as u64);
         match width {
+            IN_COLUMNS => return self.add_to_columns(keyset, spans),
             // Offsets are at most `len`, which `width` was chosen to hold. A row's offsets
             // (a few dozen bytes) are gathered on the stack and added in one copy.
             1 if n <= 32 => {
@@ -358,18 +459,28 @@ impl Rows {
                 }
             }
         }
-        self.starts.push(start as u64);
+        self.add_elsewhere();
     }
 
     /// Add the rows of `other` after these (the rows of a part of the input built on
-    /// another thread): its arena is copied, and its rows' key lists renumbered as this
-    /// one's where they differ.
+    /// another thread): its arena and its columns are copied, and its rows' key lists
+    /// renumbered as this one's where they differ.
     pub(crate) fn append(&mut self, other: Rows) {
         if self.starts.is_empty() && self.keysets.is_empty() {
             *self = other;
             return;
         }
         let lists: Vec<u16> = other.keysets.iter().map(|k| self.keyset_of(&k.keys)).collect();
+        let same_columns =
+            other.keysets.iter().zip(&lists).all(|(k, &now)| k.columns.is_none() || self.has_columns(now));
+        if !same_columns {
+            // A list of `other` with columns has none here (these rows have all the
+            // columns a table may have): its rows are added one by one.
+            for row in other.iter() {
+                self.push_copy(row);
+            }
+            return;
+        }
         let base = self.arena.len();
         self.arena.extend_from_slice(&other.arena);
         self.starts.reserve(other.starts.len());
@@ -382,6 +493,32 @@ impl Rows {
                 }
             }
             self.starts.push(at as u64);
+        }
+        // Every column of `other` is one of these (its lists' keys are), with the same
+        // pairs: its rows' offsets are relative to their texts.
+        if other.column_keys == self.column_keys {
+            self.pairs.extend_from_slice(&other.pairs);
+            return;
+        }
+        let theirs: Vec<Option<usize>> =
+            self.column_keys.iter().map(|key| other.column_keys.iter().position(|k| k == key)).collect();
+        let n = other.column_keys.len();
+        for row in 0..other.starts.len() {
+            let pairs = other.pairs.get(row * n..row * n + n).unwrap_or_default();
+            self.pairs.extend(theirs.iter().map(|c| c.and_then(|c| pairs.get(c).copied()).unwrap_or(ELSEWHERE)));
+        }
+    }
+
+    /// Add a copy of `row` (of other rows).
+    fn push_copy(&mut self, row: Row<'_>) {
+        let d = row.decoded(0);
+        let keyset = self.keyset_of(row.keys());
+        let text = d.text.get(..d.h.len).unwrap_or_default();
+        let spans = (0..row.keys().len()).map(|i| d.span(i));
+        self.push(d.h.len, keyset, spans, d.h.flags, |arena| arena.extend_from_slice(text));
+        if d.h.flags & DECODED != 0 {
+            // As `push_decoded` adds it: the line's length, below 4 GiB.
+            self.arena.extend_from_slice(&(row.line().len() as u32).to_le_bytes());
         }
     }
 
@@ -420,9 +557,44 @@ impl Rows {
         }
         // Key lists come from a table's layout: a handful per table. Should one ever pass
         // u16, the last list's index is re-used with this row's own keys (see `Row::keys`).
-        self.keysets.push(KeySet::new((0..n).map(key).collect()));
+        let mut set = KeySet::new((0..n).map(key).collect());
+        set.columns = self.columns_of(&set.keys);
+        set.in_order = set.columns.as_deref().is_some_and(|c| c.iter().enumerate().all(|(i, &c)| usize::from(c) == i));
+        self.keysets.push(set);
         self.last_keyset = (self.keysets.len() - 1).min(usize::from(u16::MAX)) as u16;
         self.last_keyset
+    }
+
+    /// The column of each of `keys` (a new key list), made when new; `None` when the list
+    /// cannot have columns: a key twice, or more columns than [`MAX_COLUMNS`].
+    fn columns_of(&mut self, keys: &[&'static str]) -> Option<Box<[u8]>> {
+        if !self.by_column || keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)) {
+            return None;
+        }
+        let mut of_keys = Vec::with_capacity(keys.len());
+        for &key in keys {
+            let c = match self.column_keys.iter().position(|&k| k == key) {
+                Some(c) => c,
+                None if self.column_keys.len() < MAX_COLUMNS => {
+                    // The rows before have no value there that the column would give.
+                    let n = self.column_keys.len();
+                    self.column_keys.push(key);
+                    let rows = self.starts.len();
+                    if rows > 0 {
+                        let mut pairs = Vec::with_capacity(rows * (n + 1));
+                        for row in 0..rows {
+                            pairs.extend_from_slice(self.pairs.get(row * n..row * n + n).unwrap_or_default());
+                            pairs.push(ELSEWHERE);
+                        }
+                        self.pairs = pairs;
+                    }
+                    n
+                }
+                None => return None,
+            };
+            of_keys.push(c as u8);
+        }
+        Some(of_keys.into())
     }
 
     /// Where `key` is in each key list (by the list's index), for a pass that reads one key
@@ -432,7 +604,8 @@ impl Rows {
     }
 
     /// Which values of each row, and whether its line, are known to need no escaping in
-    /// JSON (a mask per row: bit i for value i, [`LINE_PLAIN`] for the line; see
+    /// JSON (a mask per row: bit c for its value of column c, or bit i for its ith value
+    /// when its key list has no columns, [`LINE_PLAIN`] for the line; see
     /// [`Row::plain`]), for the writers below.
     pub(crate) fn plain(&self) -> Vec<u32> {
         self.iter().map(|row| row.plain()).collect()
@@ -485,27 +658,26 @@ impl Rows {
     /// Write `[v, …]`: the value of key `key` in each row (`""` where a row has none), as
     /// the columns of insights' `data` are; `plain` is [`Rows::plain`].
     pub(crate) fn write_column(&self, out: &mut Vec<u8>, key: &str, plain: &[u32], spill: &mut super::Spill<'_>) {
-        // Rows of a table alternate between a few key lists (a program or none): the
-        // key's place in each is found once, and kept as a byte for the short cells
-        // (31, whose mask bit is never set for a value, where it is past the 31st or
-        // missing).
+        // Most rows have the key's offsets in its column. Rows of a table alternate
+        // between a few key lists (a program or none): for the others, the key's place in
+        // each list is found once.
         let places = self.places(key);
-        let short: Vec<u8> = places.iter().map(|p| p.filter(|&i| i < 31).map_or(31, |i| i as u8)).collect();
+        let column = self.column_keys.iter().position(|&k| k == key);
         out.push(b'[');
         self.write_blocks(out, spill, COLUMN_BLOCK_BYTES, |out, rows| {
-            self.write_cells(out, rows, &places, &short, plain)
+            self.write_cells(out, rows, column, &places, plain)
         });
         out.push(b']');
     }
 
-    /// The cells of `rows` of [`Rows::write_column`]'s column (at `places` in each key
-    /// list, `short` the same as bytes), each after a comma but the first row's.
+    /// The cells of `rows` of [`Rows::write_column`]'s column (`column` of these, at
+    /// `places` in each key list), each after a comma but the first row's.
     fn write_cells(
         &self,
         out: &mut Vec<u8>,
         rows: std::ops::Range<usize>,
+        column: Option<usize>,
         places: &[Option<usize>],
-        short: &[u8],
         plain: &[u32],
     ) {
         // Cells are gathered on the stack and added to `out` a few kilobytes at a time,
@@ -516,24 +688,51 @@ impl Rows {
         let arena = self.arena.as_slice();
         let starts = self.starts.get(rows.clone()).unwrap_or_default();
         let masks = plain.get(rows.clone()).unwrap_or_default();
+        // The rows' pairs of the column, one every `stride`.
+        let stride = self.column_keys.len().max(1);
+        let pairs = match column {
+            Some(c) => self.pairs.get(rows.start * stride + c..rows.end * stride).unwrap_or_default(),
+            None => &[],
+        };
+        // The mask bit of the column's values; none past the 31st column.
+        let bit = column.filter(|&c| c < 31).map_or(0, |c| 1u32 << c);
         for (k, &start) in starts.iter().enumerate() {
             if w > cells.len() - 40 {
                 out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
                 (w, skip) = (0, 0);
             }
             let mask = masks.get(k).copied().unwrap_or(0);
-            // Most cells: a plain value of a row with one-byte offsets, read from the
-            // row's header and offsets without decoding the rest, copied as 32 bytes
-            // between its quotes (after the comma).
-            if let Some((s, e)) = short_plain_cell(arena, start as usize, short, mask) {
-                if let (Some(chunk), Some(cell)) = (arena.get(s..s + 32), cells.get_mut(w..w + 35)) {
-                    cell[..2].copy_from_slice(b",\"");
-                    cell[2..34].copy_from_slice(chunk);
-                    cell[2 + (e - s)] = b'"';
-                    w += 3 + (e - s);
-                    continue;
+            let text = start as usize + HEADER;
+            let [s, e] = pairs.get(k * stride).copied().unwrap_or(ELSEWHERE);
+            let (s, e) = (usize::from(s), usize::from(e));
+            if s <= e {
+                // The value is at `s..e` of the row's text: most cells, a plain value of
+                // at most 32 bytes (or none), copied as 32 bytes between its quotes (after
+                // the comma) without a look at the row's header.
+                if (s == e || mask & bit != 0) && e - s <= 32 {
+                    if let (Some(chunk), Some(cell)) = (arena.get(text + s..text + s + 32), cells.get_mut(w..w + 35)) {
+                        cell[..2].copy_from_slice(b",\"");
+                        cell[2..34].copy_from_slice(chunk);
+                        cell[2 + (e - s)] = b'"';
+                        w += 3 + (e - s);
+                        continue;
+                    }
                 }
+                cells[w] = b',';
+                w += 1;
+                out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
+                (w, skip) = (0, 0);
+                let text = arena.get(text..).unwrap_or_default();
+                if mask & bit != 0 {
+                    quoted_piece(out, text, s, e);
+                } else {
+                    out.push(b'"');
+                    escaped_piece(out, text, s, e);
+                    out.push(b'"');
+                }
+                continue;
             }
+            // Offsets after the row's text (or a column made after the row).
             cells[w] = b',';
             w += 1;
             let d = Row { rows: self, index: rows.start + k }.decoded(mask);
@@ -615,27 +814,16 @@ const BLOCK_BYTES: u64 = 128 << 10;
 /// [`BLOCK_BYTES`] for a column, whose JSON is a tenth of its rows' text.
 const COLUMN_BLOCK_BYTES: u64 = 1 << 20;
 
-/// Where in `arena` the value at `short` (the key's place in each key list as a byte,
-/// see [`Rows::write_column`]) of the row at `start` is, when the row has one-byte offsets
-/// and the value is at most 32 bytes and plain in `mask` (see [`Rows::plain`]): what
-/// [`Rows::write_column`] copies for most cells.
+/// A row's header: its text's length (below 4 GiB: a line, capped, or a row's values),
+/// key list, offsets' width and flags.
 #[inline(always)]
-fn short_plain_cell(arena: &[u8], start: usize, short: &[u8], mask: u32) -> Option<(usize, usize)> {
-    let head: [u8; HEADER] = arena.get(start..start + HEADER)?.try_into().ok()?;
-    let head = u64::from_le_bytes(head);
-    let (len, keyset, width) = ((head & 0xffff_ffff) as usize, (head >> 32) as u16, (head >> 48) as u8);
-    // A place of 31 (none) meets the line's bit, cleared here.
-    let place = *short.get(usize::from(keyset))? & 31;
-    if width != 1 || (mask & !LINE_PLAIN) >> place & 1 == 0 {
-        return None;
-    }
-    let text = start + HEADER;
-    let at = text + len + 2 * usize::from(place);
-    let (s, e) = match arena.get(at..at + 2)? {
-        &[s, e] => (usize::from(s), usize::from(e)),
-        _ => return None,
-    };
-    (s <= e && e <= len && e - s <= 32).then_some((text + s, text + e))
+fn header(len: usize, keyset: u16, width: usize, flags: u8) -> [u8; HEADER] {
+    let mut header = [0u8; HEADER];
+    header[..4].copy_from_slice(&(len as u32).to_le_bytes());
+    header[4..6].copy_from_slice(&keyset.to_le_bytes());
+    header[6] = width as u8;
+    header[FLAGS] = flags;
+    header
 }
 
 /// `bit` when `set`.
@@ -661,6 +849,7 @@ const SCRATCH: usize = 1024;
 const FLAGS: usize = 7;
 
 /// A row's header, decoded.
+#[derive(Clone, Copy)]
 struct Header {
     len: usize,
     keyset: usize,
@@ -716,15 +905,15 @@ impl<'r> Row<'r> {
     /// The line the row was read from, exactly as read (netstat rows); the values one
     /// after the other (ss rows).
     pub fn line(&self) -> &'r [u8] {
-        let Header { len, keyset, width, flags, .. } = self.header();
-        let text = self.start() + HEADER;
-        if flags & DECODED != 0 {
-            let at = text + len + self.rows.keysets[keyset].keys.len() * 2 * width;
-            let b = &self.rows.arena[at..at + 4];
-            let line_len = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
-            return &self.rows.arena[text..text + line_len.min(len)];
+        let d = self.decoded(0);
+        let len = d.h.len;
+        if d.h.flags & DECODED != 0 {
+            // The line's length follows the text and the offsets.
+            let at = len + d.after_text;
+            let line_len = d.text.get(at..at + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+            return d.text.get(..line_len.min(len)).unwrap_or_default();
         }
-        &self.rows.arena[text..text + len]
+        d.text.get(..len).unwrap_or_default()
     }
 
     /// The index of the row's key list, for [`Rows::places`].
@@ -742,43 +931,25 @@ impl<'r> Row<'r> {
         self.header().flags & LISTENING != 0
     }
 
-    /// The value of cell `i`.
-    fn value(&self, text: &'r [u8], spans: &'r [u8], width: usize, i: usize) -> &'r [u8] {
-        let (s, e) = span(spans, width, i);
-        text.get(s..e).unwrap_or_default()
-    }
-
-    /// The row's text, keys, value offsets and their width.
-    fn parts(&self) -> (&'r [u8], &'r [&'static str], &'r [u8], usize) {
-        let Header { len, keyset, width, .. } = self.header();
-        let rows: &'r Rows = self.rows;
-        let text_at = self.start() + HEADER;
-        let text = &rows.arena[text_at..text_at + len];
-        let keys: &'r [&'static str] = &rows.keysets[keyset].keys;
-        let spans = &rows.arena[text_at + len..text_at + len + keys.len() * 2 * width];
-        (text, keys, spans, width)
-    }
-
     /// The value of cell `i` (in [`Row::keys`] order).
     pub fn value_at(&self, i: usize) -> Option<&'r [u8]> {
-        let (text, keys, spans, width) = self.parts();
-        (i < keys.len()).then(|| self.value(text, spans, width, i))
+        let d = self.decoded(0);
+        (i < d.keys.len()).then(|| d.value(i))
     }
 
     /// The (key, value) cells in display order.
     pub fn cells(&self) -> impl ExactSizeIterator<Item = (&'static str, &'r [u8])> + Clone + 'r {
-        let (text, keys, spans, width) = self.parts();
-        let me = *self;
-        keys.iter().enumerate().map(move |(i, &k)| (k, me.value(text, spans, width, i)))
+        let d = self.decoded(0);
+        d.keys.iter().enumerate().map(move |(i, &k)| (k, d.value(i)))
     }
 
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&'r [u8]> {
         // Keys are the views' constants: the same address, usually, before the same text.
         let same = |k: &str| (k.as_ptr() == key.as_ptr() && k.len() == key.len()) || k == key;
-        let (text, keys, spans, width) = self.parts();
-        let i = keys.iter().position(|k| same(k))?;
-        Some(self.value(text, spans, width, i))
+        let d = self.decoded(0);
+        let i = d.keys.iter().position(|k| same(k))?;
+        Some(d.value(i))
     }
 
     /// How many cells the row has.
@@ -794,7 +965,8 @@ impl<'r> Row<'r> {
     /// Which values, and whether the line, are known to need no escaping (see
     /// [`Rows::plain`]): all of them when the whole text needs none (values are pieces of
     /// it), else those that end before its first byte to escape. The others (and values
-    /// past the 31st) are written through the escaping writer, which gives the same text.
+    /// past the 31st column, or past the 31st value of a list without columns) are written
+    /// through the escaping writer, which gives the same text.
     fn plain(&self) -> u32 {
         let d = self.decoded(0);
         let text = d.text.get(..d.h.len).unwrap_or_default();
@@ -804,12 +976,12 @@ impl<'r> Row<'r> {
         if first == text.len() {
             return u32::MAX;
         }
-        let n = self.rows.keysets.get(d.h.keyset).map_or(0, |k| k.keys.len()).min(31);
         // A value after it is written through the escaping writer, which gives the same
         // bytes for one that needs no escaping, without a look of its own here.
-        let values = (0..n).fold(0, |mask, i| {
-            let (s, e) = span(d.spans, d.h.width, i);
-            mask | (u32::from(s <= e && e <= first) << i)
+        let values = (0..d.keys.len()).fold(0, |mask, i| {
+            let (s, e) = d.raw(i);
+            let bit = if d.cols.is_empty() { i } else { d.cols.get(i).map_or(31, |&c| usize::from(c)) };
+            mask | if bit < 31 && s <= e && e <= first { 1 << bit } else { 0 }
         });
         // The line is the text (not plain), or a decoded row's first part.
         let line_plain = d.h.flags & DECODED != 0 && crate::json::is_plain(self.line());
@@ -817,16 +989,30 @@ impl<'r> Row<'r> {
     }
 
     /// The row's parts for writing it: its header, its text (with the rest of the arena
-    /// after it, for [`put`]), its offsets, and its `plain` mask.
+    /// after it, for [`put`]), its keys and where their values are, and its `plain` mask.
     #[inline(always)]
     fn decoded(&self, plain: u32) -> Decoded<'r> {
         let h = self.header();
         let rows: &'r Rows = self.rows;
-        let text_at = self.start() + HEADER;
-        let text = rows.arena.get(text_at..).unwrap_or_default();
-        let n = rows.keysets.get(h.keyset).map_or(0, |k| k.keys.len());
-        let spans = text.get(h.len..h.len + n * 2 * h.width).unwrap_or_default();
-        Decoded { h, text, spans, plain }
+        let text = rows.arena.get(self.start() + HEADER..).unwrap_or_default();
+        let set = rows.keysets.get(h.keyset);
+        let keys: &'r [&'static str] = set.map_or(&[], |k| &k.keys);
+        let cols: &'r [u8] = set.and_then(|k| k.columns.as_deref()).unwrap_or_default();
+        // Empty when the offsets are in the columns (a width of 0).
+        let after_text = text.get(h.len..h.len + keys.len() * 2 * h.width).unwrap_or_default();
+        // Else the row's pairs, one per column: when its keys are the first columns in
+        // order, its offsets in key order, as they would be after the text.
+        let (spans, width, pairs) = if h.width == IN_COLUMNS {
+            let n = rows.column_keys.len();
+            let pairs = rows.pairs.get(self.index * n..self.index * n + n).unwrap_or_default();
+            match set {
+                Some(k) if k.in_order => (pairs.get(..keys.len()).unwrap_or_default().as_flattened(), 1, pairs),
+                _ => (after_text, IN_COLUMNS, pairs),
+            }
+        } else {
+            (after_text, h.width, &[][..])
+        };
+        Decoded { h, text, spans, width, after_text: after_text.len(), keys, cols, pairs, plain }
     }
 
     /// Write the row as a JSON object.
@@ -839,11 +1025,23 @@ impl<'r> Row<'r> {
 }
 
 /// A row decoded for writing (see [`Row::decoded`]).
+#[derive(Clone, Copy)]
 struct Decoded<'r> {
     h: Header,
     /// The row's text, then the rest of the arena.
     text: &'r [u8],
+    /// The offsets of the keys in order, `width` bytes each: after the text, or the
+    /// row's pairs (then one byte); none when they are pairs in another order (then
+    /// `width` is 0, [`IN_COLUMNS`]).
     spans: &'r [u8],
+    width: usize,
+    /// Bytes of offsets after the text.
+    after_text: usize,
+    keys: &'r [&'static str],
+    /// The column of each key (none for a key list without columns).
+    cols: &'r [u8],
+    /// The row's pair of each column (see [`Rows::pairs`]).
+    pairs: &'r [[u8; 2]],
     /// See [`Rows::plain`].
     plain: u32,
 }
@@ -852,7 +1050,26 @@ impl<'r> Decoded<'r> {
     /// Whether value `i` needs no escaping.
     #[inline(always)]
     fn plain(&self, i: usize) -> bool {
-        i < 31 && self.plain & (1 << i) != 0
+        let bit = if self.cols.is_empty() { i } else { self.cols.get(i).map_or(31, |&c| usize::from(c)) };
+        bit < 31 && self.plain & (1 << bit) != 0
+    }
+
+    /// Value `i`'s (start, end) as stored, in its column or after the text.
+    #[inline(always)]
+    fn raw(&self, i: usize) -> (usize, usize) {
+        if self.width == IN_COLUMNS {
+            let pair = self.cols.get(i).and_then(|&c| self.pairs.get(usize::from(c)));
+            let [s, e] = pair.copied().unwrap_or_default();
+            return (usize::from(s), usize::from(e));
+        }
+        span(self.spans, self.width, i)
+    }
+
+    /// Value `i`.
+    #[inline]
+    fn value(&self, i: usize) -> &'r [u8] {
+        let (s, e) = self.span(i);
+        self.text.get(s..e).unwrap_or_default()
     }
 
     /// Write the row as a JSON object: the pre-encoded members of its key list, each
@@ -884,21 +1101,43 @@ impl<'r> Decoded<'r> {
     /// with nothing written, for a row it does not take.
     #[inline]
     fn write_short(&self, out: &mut Vec<u8>, set: &KeySet, scratch: &mut [u8; SCRATCH]) -> bool {
-        if self.h.width != 1 || set.short.is_empty() || self.spans.len() != 2 * set.short.len() {
+        if set.short.is_empty() {
             return false;
         }
+        if self.width == 1 && self.spans.len() == 2 * set.short.len() {
+            let spans = self.spans.chunks_exact(2).map(|p| (usize::from(p[0]), usize::from(p[1])));
+            self.write_short_with(out, set, scratch, spans);
+            return true;
+        }
+        if self.width == IN_COLUMNS && self.cols.len() == set.short.len() {
+            self.write_short_with(out, set, scratch, (0..set.short.len()).map(|i| self.raw(i)));
+            return true;
+        }
+        false
+    }
+
+    /// [`Decoded::write_short`] with the values' offsets, one per member.
+    #[inline(always)]
+    fn write_short_with(
+        &self,
+        out: &mut Vec<u8>,
+        set: &KeySet,
+        scratch: &mut [u8; SCRATCH],
+        spans: impl Iterator<Item = (usize, usize)>,
+    ) {
         let len = self.h.len;
+        // Most rows: every value plain.
+        let all_plain = self.plain == u32::MAX;
         let mut w = 0;
-        for (i, ((member, member_len), pair)) in set.short.iter().zip(self.spans.chunks_exact(2)).enumerate() {
+        for (i, ((member, member_len), (s, e))) in set.short.iter().zip(spans).enumerate() {
             if w > SCRATCH - 66 {
                 out.extend_from_slice(&scratch[..w]);
                 w = 0;
             }
             scratch[w..w + 32].copy_from_slice(member);
             w += usize::from(*member_len);
-            let (s, e) = (usize::from(pair[0]), usize::from(pair[1]));
             let (s, e) = if s <= e && e <= len { (s, e) } else { (0, 0) };
-            let plain = self.plain(i);
+            let plain = all_plain || self.plain(i);
             if plain && e - s <= 32 {
                 if let Some(chunk) = self.text.get(s..s + 32) {
                     scratch[w..w + 32].copy_from_slice(chunk);
@@ -910,7 +1149,6 @@ impl<'r> Decoded<'r> {
         }
         scratch[w..w + 2].copy_from_slice(b"\"}");
         out.extend_from_slice(&scratch[..w + 2]);
-        true
     }
 
     /// [`Decoded::write_short`]'s value at `s..e` of the text that is not a short plain
@@ -942,7 +1180,7 @@ impl<'r> Decoded<'r> {
     /// Where value `i` is in the text; empty when its offsets are not in the text.
     #[inline(always)]
     fn span(&self, i: usize) -> (usize, usize) {
-        let (s, e) = span(self.spans, self.h.width, i);
+        let (s, e) = self.raw(i);
         if s <= e && e <= self.h.len {
             (s, e)
         } else {
@@ -1096,6 +1334,180 @@ mod tests {
         }
         expected.push(b']');
         assert_eq!(out, expected);
+    }
+
+    /// The JSON of `rows` that the writers give: every column (and a key no row has),
+    /// the list, the lines.
+    fn written(rows: &Rows, keys: &[&'static str]) -> Vec<u8> {
+        let mut spill = super::super::Spill::none();
+        let plain = rows.plain();
+        let mut out = Vec::new();
+        for key in keys.iter().chain(&["no such key"]) {
+            rows.write_column(&mut out, key, &plain, &mut spill);
+        }
+        rows.write_list(&mut out, &plain, &mut spill);
+        rows.write_lines(&mut out, &plain, &mut spill);
+        out
+    }
+
+    /// What the writers should give for rows holding `cells` (and `lines`), from the
+    /// escaping writer.
+    fn expected(lines: &[Vec<u8>], cells: &[Cells], keys: &[&'static str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let array = |out: &mut Vec<u8>, items: Vec<Vec<u8>>| {
+            out.push(b'[');
+            out.extend_from_slice(&items.join(&b","[..]));
+            out.push(b']');
+        };
+        let string = |v: &[u8]| {
+            let mut s = Vec::new();
+            crate::json::string(&mut s, v);
+            s
+        };
+        for key in keys.iter().chain(&["no such key"]) {
+            let column = cells
+                .iter()
+                .map(|row| string(row.iter().find(|(k, _)| k == key).map_or(&b""[..], |(_, v)| v.as_slice())));
+            array(&mut out, column.collect());
+        }
+        let objects = cells.iter().map(|row| {
+            let mut o = Vec::new();
+            let mut object = crate::json::Object::new(&mut o);
+            for (k, v) in row {
+                object.bytes(k, v);
+            }
+            object.end();
+            o
+        });
+        array(&mut out, objects.collect());
+        array(&mut out, lines.iter().map(|l| string(l)).collect());
+        out
+    }
+
+    /// A row to add: its key list, its line, its values' spans, and how it is added.
+    type Made = (&'static [&'static str], Vec<u8>, Vec<(u32, u32)>, u64);
+
+    /// A row's (key, value) cells.
+    type Cells = Vec<(&'static str, Vec<u8>)>;
+
+    /// Rows of key lists in and out of the columns' order, with a key twice, with more
+    /// keys than columns may be, lines short and long, values to escape, decoded rows:
+    /// the columns give what the rows hold, whole and appended from parts cut anywhere.
+    #[test]
+    fn columns_give_what_the_rows_hold() {
+        let many: &'static [&'static str] =
+            Box::leak((0..40).map(|i| &*Box::leak(format!("K{i}").into_boxed_str())).collect::<Vec<_>>().into());
+        let lists: [&'static [&'static str]; 6] = [
+            &["Proto", "Local", "State"],
+            &["Proto", "Local", "State", "PID", "Program"],
+            &["Local", "Proto", "Timer"],
+            &["Proto", "Proto"],
+            many,
+            &["Program"],
+        ];
+        let keys: Vec<&'static str> = {
+            let mut keys: Vec<&'static str> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        };
+        // A row: its list, its line (words after a few bytes of padding), how it is added.
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut made = Vec::new();
+        for r in 0..400 {
+            let list = lists[next(lists.len() as u64) as usize];
+            let pad = match next(10) {
+                0 => 300,
+                1 => 70_000,
+                _ => 1 + next(6) as usize,
+            };
+            let mut line = b"  ".to_vec();
+            let mut spans = Vec::new();
+            for (k, _) in list.iter().enumerate() {
+                let word: Vec<u8> = match next(8) {
+                    0 => b"say \"hi\"".to_vec(),
+                    1 => Vec::new(),
+                    2 => b"caf\xc3\xa9\xff".to_vec(),
+                    _ => format!("w{r}-{k}").into_bytes(),
+                };
+                let start = line.len() as u32;
+                line.extend_from_slice(&word);
+                spans.push((start, line.len() as u32));
+                line.extend(std::iter::repeat_n(b' ', pad.min(if k == 0 { pad } else { 3 })));
+            }
+            made.push((list, line, spans, next(3)));
+        }
+        let add = |rows: &mut Rows, (list, line, spans, how): &Made| {
+            let cells: Vec<(&'static str, &[u8])> =
+                list.iter().zip(spans).map(|(&k, &(s, e))| (k, &line[s as usize..e as usize])).collect();
+            match how {
+                0 => rows.push_static_spans(line, list, spans, false),
+                1 => rows.push_static_pieces(line, list, spans),
+                _ => rows.push_decoded(line, &cells, true),
+            }
+        };
+        let truth: Vec<(Vec<u8>, Cells)> = made
+            .iter()
+            .map(|(list, line, spans, how)| {
+                let cells: Vec<(&'static str, Vec<u8>)> =
+                    list.iter().zip(spans).map(|(&k, &(s, e))| (k, line[s as usize..e as usize].to_vec())).collect();
+                let line = match how {
+                    1 => cells.iter().flat_map(|(_, v)| v.clone()).collect(),
+                    _ => line.clone(),
+                };
+                (line, cells)
+            })
+            .collect();
+        let (lines, cells): (Vec<_>, Vec<_>) = truth.into_iter().unzip();
+        let want = expected(&lines, &cells, &keys);
+        for empty in [Rows::by_column, Rows::new] {
+            let mut whole = empty();
+            for row in &made {
+                add(&mut whole, row);
+            }
+            for (i, row) in whole.iter().enumerate() {
+                let got: Vec<(&str, Vec<u8>)> = row.cells().map(|(k, v)| (k, v.to_vec())).collect();
+                assert_eq!(got, cells[i], "row {i}");
+                assert_eq!(row.line(), lines[i], "row {i}");
+            }
+            assert!(written(&whole, &keys) == want, "whole");
+            for cut in (0..made.len()).step_by(7).chain([1, made.len() - 1]) {
+                // Each part makes its columns in the order its rows bring their keys: most
+                // often another order than the first part's.
+                let (mut first, mut rest) = (empty(), empty());
+                for row in &made[..cut] {
+                    add(&mut first, row);
+                }
+                for row in &made[cut..] {
+                    add(&mut rest, row);
+                }
+                first.append(rest);
+                assert!(written(&first, &keys) == want, "cut at {cut}");
+            }
+        }
+        // Two parts with the same columns in another order (the first begins with a row
+        // of the first list, the other with one of the third): the pairs are remapped.
+        let of = |list: &'static [&'static str]| -> Vec<usize> {
+            made.iter().enumerate().filter(|(_, m)| m.0 == list).map(|(i, _)| i).take(3).collect()
+        };
+        let (a, c) = (of(lists[0]), of(lists[2]));
+        let order = [a[0], c[0], a[1], c[1], a[2], c[2]];
+        let (mut first, mut rest) = (Rows::by_column(), Rows::by_column());
+        for &i in &order[..3] {
+            add(&mut first, &made[i]);
+        }
+        for &i in &order[3..] {
+            add(&mut rest, &made[i]);
+        }
+        assert!(first.column_keys != rest.column_keys && first.column_keys.len() == rest.column_keys.len());
+        first.append(rest);
+        let lines: Vec<Vec<u8>> = order.iter().map(|&i| lines[i].clone()).collect();
+        let cells: Vec<Cells> = order.iter().map(|&i| cells[i].clone()).collect();
+        assert!(written(&first, &keys) == expected(&lines, &cells, &keys), "columns in another order");
     }
 
     #[test]
