@@ -705,28 +705,10 @@ fn repointed_slice<'b, const VERIFY: bool>(
     copy.filter(|copy| !VERIFY || same_bytes(copy, s))
 }
 
-/// A counter event re-pointed with no search: each slice in the `chunk`, in the last
-/// counter's `run` (its bytes compared) or one of the grammar's table names (see
-/// [`static_name`]); `missed` set (and the slice left empty) when one is in none of them.
+/// A counter event with each of its slices put through `map` (the two re-pointers'
+/// shared part): a counter's text that is its name (/proc's) is mapped once.
 #[inline(always)]
-fn counter_in_run<'b>(
-    event: &Event<'_>,
-    c: &Counter<'_>,
-    chunk: &'b Bytes,
-    run: Run<'b>,
-    missed: &mut bool,
-) -> Event<'b> {
-    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
-    let mut map = |s: &[u8]| {
-        let start = (s.as_ptr() as usize).wrapping_sub(base);
-        if start < len && s.len() <= len - start {
-            return sub_slice(chunk, start, s.len());
-        }
-        outside_in_run(run, s).unwrap_or_else(|| {
-            *missed = true;
-            &[]
-        })
-    };
+fn counter_mapped<'b>(event: &Event<'_>, c: &Counter<'_>, mut map: impl FnMut(&[u8]) -> &'b [u8]) -> Event<'b> {
     let name = c.name.map(&mut map);
     let text = match (c.name, name) {
         (Some(n), Some(mapped)) if n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len() => mapped,
@@ -744,6 +726,31 @@ fn counter_in_run<'b>(
         rate: c.rate,
     };
     Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+}
+
+/// A counter event re-pointed with no search: each slice in the `chunk`, in the last
+/// counter's `run` (its bytes compared) or one of the grammar's table names (see
+/// [`static_name`]); `missed` set (and the slice left empty) when one is in none of them.
+#[inline(always)]
+fn counter_in_run<'b>(
+    event: &Event<'_>,
+    c: &Counter<'_>,
+    chunk: &'b Bytes,
+    run: Run<'b>,
+    missed: &mut bool,
+) -> Event<'b> {
+    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
+    let map = |s: &[u8]| {
+        let start = (s.as_ptr() as usize).wrapping_sub(base);
+        if start < len && s.len() <= len - start {
+            return sub_slice(chunk, start, s.len());
+        }
+        outside_in_run(run, s).unwrap_or_else(|| {
+            *missed = true;
+            &[]
+        })
+    };
+    counter_mapped(event, c, map)
 }
 
 /// `s` (outside the chunk) in `run` (the same bytes there) or among the grammar's table
@@ -896,29 +903,13 @@ fn counter_repointed<'b, const VERIFY: bool>(
     sources: [&[Source]; 2],
     missed: &mut bool,
 ) -> Event<'b> {
-    let mut map = |s: &[u8]| {
+    let map = |s: &[u8]| {
         repointed_slice::<VERIFY>(chunk, copies, sources, s).unwrap_or_else(|| {
             *missed = true;
             &[]
         })
     };
-    let name = c.name.map(&mut map);
-    let text = match (c.name, name) {
-        (Some(n), Some(mapped)) if n.as_ptr() == c.text.as_ptr() && n.len() == c.text.len() => mapped,
-        _ => map(c.text),
-    };
-    let counter = Counter {
-        source: c.source,
-        section: map(c.section),
-        name,
-        subtable: c.subtable.map(&mut map),
-        value: c.value,
-        text,
-        line: map(c.line),
-        position: c.position,
-        rate: c.rate,
-    };
-    Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+    counter_mapped(event, c, map)
 }
 
 /// An internet row's event re-pointed into a cart's `chunk` and `copies` (see
