@@ -1440,16 +1440,7 @@ mod tests {
         // A fixed warm-up, and one from the line that opens the part's context (at least
         // a line before the cut).
         for (&format, min_warm_up) in formats.iter().flat_map(|f| [(f, warm_up), (f, 256)]) {
-            let plan = Plan {
-                path: &path,
-                format,
-                workers: 2,
-                part_size: u64::MAX,
-                captures: true,
-                lines: true,
-                warm_up,
-                min_warm_up,
-            };
+            let plan = whole_file(&path, format, true, warm_up, min_warm_up);
             let (whole, _) = events_of(plan, Some(&[0, len]));
             assert!(whole.windows(11).any(|w| w == b"\"capture\":3"), "{label} {format:?}: fewer than 3 captures");
             let starts = input.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i as u64 + 1);
@@ -1531,16 +1522,7 @@ mod tests {
             std::fs::write(&path, &input).expect("temp file");
             let len = input.len() as u64;
             for format in formats {
-                let plan = Plan {
-                    path: &path,
-                    format,
-                    workers: 2,
-                    part_size: u64::MAX,
-                    captures: false,
-                    lines: false,
-                    warm_up: 4096,
-                    min_warm_up: 4096,
-                };
+                let plan = whole_file(&path, format, false, 4096, 4096);
                 let (whole, _) = counts_of(plan, Some(&[0, len]));
                 assert!(whole.contains("Some(("), "{label} {format:?}: no malformed line in {whole}");
                 for cut in line_starts(&input).map(|c| c as u64) {
@@ -1555,6 +1537,21 @@ mod tests {
                 }
             }
             let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    /// A plan of the whole file as one part (the reference a split parse is held to), for
+    /// `events` (`numbered`: captures and line numbers shown) or for `count`.
+    fn whole_file(path: &Path, format: Format, numbered: bool, warm_up: u64, min_warm_up: u64) -> Plan<'_> {
+        Plan {
+            path,
+            format,
+            workers: 2,
+            part_size: u64::MAX,
+            captures: numbered,
+            lines: numbered,
+            warm_up,
+            min_warm_up,
         }
     }
 
@@ -1633,16 +1630,7 @@ mod tests {
             std::fs::write(&path, &input).expect("temp file");
             let mut redone = 0;
             for warm_up in [0, 100] {
-                let plan = Plan {
-                    path: &path,
-                    format,
-                    workers: 2,
-                    part_size: u64::MAX,
-                    captures: true,
-                    lines: true,
-                    warm_up,
-                    min_warm_up: 0,
-                };
+                let plan = whole_file(&path, format, true, warm_up, 0);
                 let (whole, _) = events_of(plan, Some(&[0, input.len() as u64]));
                 for workers in [2, 3] {
                     for part_size in [150, 400, 1500, 5000] {
