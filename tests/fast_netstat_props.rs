@@ -416,6 +416,52 @@ fn check_unix(layout: UnixLayout, line: &str) -> Result<Option<UnixRow<'_>>, Tes
     Ok(fast)
 }
 
+/// A row of the full layout as netstat prints it (`%-5s %6lu %6lu %-23s %-23s %-11s %-10s
+/// %-10lu %-20s %s`: every value in its column, wider ones pushing the next on), where
+/// `count`'s reader checks the columns after the addresses where they start; then, at
+/// random, one byte replaced, inserted or removed, so that every column check fails once.
+fn printed_inet_line() -> impl Strategy<Value = (String, bool)> {
+    let proto = proptest::sample::select(&["tcp", "tcp6", "udp", "udp6", "udpl", "raw", "raw6"][..]);
+    let user = prop_oneof![
+        4 => (0u32..70000).prop_map(|n| n.to_string()),
+        1 => Just("root".to_string()),
+        1 => Just("systemd-resolve".to_string()),
+        1 => "[0-9]{9,12}",
+        1 => Just("-".to_string()),
+    ];
+    let inode = prop_oneof![3 => "[1-9][0-9]{0,9}", 1 => "[0-9]{1,21}"];
+    // A program of digits only, which may be taken for the inode of a row without a state.
+    let owner = prop_oneof![6 => program(true), 1 => "[0-9]{1,20}"];
+    let edit = (0usize..3, any::<prop::sample::Index>(), proptest::sample::select(&EDIT_BYTES[..]));
+    (
+        (proto, any::<bool>(), digits(), digits(), endpoint(false, true), endpoint(true, true)),
+        (state(true), user, inode, owner, timer(true)),
+        proptest::option::weighted(0.7, edit),
+    )
+        .prop_map(|((proto, v6, recv, send, local4, local6), (state, user, inode, owner, timer), edit)| {
+            let (local, foreign) = if v6 { (local6, local4) } else { (local4, local6) };
+            let line = format!(
+                "{proto:<5} {recv:>6} {send:>6} {local:<23} {foreign:<23} {state:<11} {user:<10} {inode:<10} {owner:<20} {timer}"
+            );
+            let mut bytes = line.into_bytes();
+            let edited = edit.is_some();
+            if let Some((op, at, byte)) = edit {
+                let at = at.index(bytes.len());
+                match op {
+                    0 => bytes[at] = byte,
+                    1 => bytes.insert(at, byte),
+                    _ => {
+                        bytes.remove(at);
+                    }
+                }
+            }
+            (String::from_utf8_lossy(&bytes).into_owned(), edited)
+        })
+}
+
+/// Bytes a column check must tell apart from what it expects.
+const EDIT_BYTES: [u8; 14] = [b' ', b'\t', b'\n', b'\r', 0x01, b'0', b'9', b'x', b'(', b'/', b'.', b':', b'-', 0xc3];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4096))]
 
@@ -447,6 +493,17 @@ proptest! {
     #[test]
     fn any_unix_row_is_the_reference_row_or_declined((layout, line) in unix_line(false)) {
         check_unix(layout, &line)?;
+    }
+
+    /// Rows in netstat's own columns, one byte changed or not: `count`'s reading, which
+    /// checks them where the columns start, answers as the full reading does; unchanged,
+    /// both take the row.
+    #[test]
+    fn printed_inet_rows_are_checked_as_read((line, edited) in printed_inet_line()) {
+        let row = check_inet(InetLayout::FULL, &line)?;
+        if !edited && inet_row(line.as_bytes(), InetLayout::FULL).is_ok() {
+            prop_assert!(row.is_some(), "declined {}", line);
+        }
     }
 
     /// Arbitrary bytes around netstat's alphabet, cut into a row at random.

@@ -239,6 +239,11 @@ impl Rest<'_> {
 /// values, out of line (the row reader around them then keeps its positions in registers).
 #[inline(never)]
 fn rest_end_at(text: &[u8], proto: Proto, layout: InetLayout, rest_start: usize) -> Option<usize> {
+    if layout == InetLayout::FULL {
+        if let Some(line_end) = rest_end_in_columns(text, proto, rest_start) {
+            return Some(line_end);
+        }
+    }
     match full_rest::<false>(text, proto, layout, rest_start) {
         Some(rest) => Some(rest.line_end),
         None => words_rest::<false>(text, proto, layout, rest_start).map(|rest| rest.line_end),
@@ -320,6 +325,171 @@ fn full_rest<'a, const VALUES: bool>(
     })
 }
 
+/// Where the line ends when the rest of a row of the full layout lies in netstat's own
+/// columns (`%-11s %-10s %-10lu %-20s %s`: the state or its blanks, the user, the inode
+/// and the program each padded to its width and a blank), as [`full_rest`] finds it: each
+/// column is checked in one or two words where it must start, without looking for the
+/// end of one value and the start of the next. `None` (the caller then reads the rest as
+/// `full_rest` does) where a column is not so: a value wider than its column, a tab or a
+/// control byte, a state `full_rest` does not take, a line that ends early.
+#[inline(always)]
+fn rest_end_in_columns(line: &[u8], proto: Proto, rest_start: usize) -> Option<usize> {
+    // The columns up to the timer's word, taken at once: the words in it are read without
+    // a bounds check each.
+    let columns: &[u8; COLUMNS] = line.get(rest_start..rest_start + COLUMNS)?.try_into().ok()?;
+    // The state, or none: the user's digits first, as `full_rest` decides.
+    let (stated, user_at) = if padded_c_state(word_in(columns, 0), word_in(columns, 4)) {
+        (true, STATE_COLUMN)
+    } else if columns[0].is_ascii_digit() && !proto.is_raw() {
+        (false, 0)
+    } else {
+        return None;
+    };
+    // The user and the inode: a word (digits for the inode), blanks to the column's end.
+    let inode_at = user_at + USER_COLUMN;
+    let program_at = inode_at + INODE_COLUMN;
+    if !padded_word(word_in(columns, user_at), word_in(columns, inode_at - 8), lanes_above_blank)
+        || !padded_word(word_in(columns, inode_at), word_in(columns, program_at - 8), digit_lanes)
+    {
+        return None;
+    }
+    // The program starts with a word byte; without a state, its first word is not digits
+    // only (else `full_rest` leaves the row to the reference's decision).
+    let program = word_in(columns, program_at);
+    if lanes_above_blank(program) & 0x80 == 0 {
+        return None;
+    }
+    if !stated {
+        let other = !digit_lanes(program) & lanes(0x80);
+        let shift = other.trailing_zeros();
+        if shift == 64 || matches!((program >> (shift & !7)) as u8, b' ' | b'\t' | b'\n') {
+            return None;
+        }
+    }
+    // The program's column, then the timer, as `timer_at` reads them: the program's text
+    // holds no `\n` (`timer_at` looks in the text after its first word, which holds none,
+    // to its last non-blank, followed by blanks only); a space ends the column.
+    let timer_at = program_at + PROGRAM_COLUMN;
+    let newlines = [program, word_in(columns, program_at + 8), word_in(columns, timer_at - 8)]
+        .iter()
+        .fold(0, |found, &w| found | !nonzero_lanes(w ^ lanes(b'\n')));
+    if newlines & lanes(0x80) != 0 || columns[timer_at - 1] != b' ' || !is_word_byte(columns[timer_at]) {
+        return None;
+    }
+    timer_word_at::<false>(line, rest_start + timer_at).map(|(.., line_end)| line_end)
+}
+
+/// The bytes [`rest_end_in_columns`] reads at once: up to the timer's first byte when
+/// every column before it is its width.
+const COLUMNS: usize = STATE_COLUMN + USER_COLUMN + INODE_COLUMN + PROGRAM_COLUMN + 1;
+
+/// The eight bytes of `window` at `at`, little-endian.
+#[inline(always)]
+fn word_in<const N: usize>(window: &[u8; N], at: usize) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&window[at..at + 8]);
+    u64::from_le_bytes(bytes)
+}
+
+/// A byte a word holds: no blank, no `\n`, no other control byte.
+#[inline(always)]
+fn is_word_byte(b: u8) -> bool {
+    b > b' '
+}
+
+/// The state column's width with its blank (`%-11s `), the user's (`%-10s `), the
+/// inode's (`%-10lu `).
+const STATE_COLUMN: usize = 12;
+const USER_COLUMN: usize = 11;
+const INODE_COLUMN: usize = 11;
+
+/// Whether twelve bytes, given as the word at their start and the word that ends with
+/// them, are a state as the C locale prints it, padded to its column with spaces (`%-11s`
+/// and a blank): the word [`c_state`] takes, then blanks.
+#[inline(always)]
+fn padded_c_state(head: u64, tail: u64) -> bool {
+    const fn head_tail(padded: &[u8; 12]) -> (u64, u64) {
+        let mut head = [0u8; 8];
+        let mut tail = [0u8; 8];
+        let mut k = 0;
+        while k < 8 {
+            head[k] = padded[k];
+            tail[k] = padded[k + 4];
+            k += 1;
+        }
+        (u64::from_le_bytes(head), u64::from_le_bytes(tail))
+    }
+    const STATES: [(u64, u64); 12] = [
+        head_tail(b"ESTABLISHED "),
+        head_tail(b"LISTEN      "),
+        head_tail(b"TIME_WAIT   "),
+        head_tail(b"SYN_SENT    "),
+        head_tail(b"SYN_RECV    "),
+        head_tail(b"FIN_WAIT1   "),
+        head_tail(b"FIN_WAIT2   "),
+        head_tail(b"LAST_ACK    "),
+        head_tail(b"UNKNOWN     "),
+        head_tail(b"CLOSE_WAIT  "),
+        head_tail(b"CLOSE       "),
+        head_tail(b"CLOSING     "),
+    ];
+    // The first four bytes tell the states apart but for those that share them: they
+    // choose the few to compare whole.
+    const fn key(prefix: &[u8; 4]) -> u32 {
+        u32::from_le_bytes(*prefix)
+    }
+    const ESTA: u32 = key(b"ESTA");
+    const LIST: u32 = key(b"LIST");
+    const TIME: u32 = key(b"TIME");
+    const SYN_: u32 = key(b"SYN_");
+    const FIN_: u32 = key(b"FIN_");
+    const LAST: u32 = key(b"LAST");
+    const UNKN: u32 = key(b"UNKN");
+    const CLOS: u32 = key(b"CLOS");
+    let candidates = match head as u32 {
+        ESTA => &STATES[0..1],
+        LIST => &STATES[1..2],
+        TIME => &STATES[2..3],
+        SYN_ => &STATES[3..5],
+        FIN_ => &STATES[5..7],
+        LAST => &STATES[7..8],
+        UNKN => &STATES[8..9],
+        CLOS => &STATES[9..12],
+        _ => return false,
+    };
+    candidates.contains(&(head, tail))
+}
+
+/// Whether eleven bytes, given as the word at their start and the word that ends with
+/// them (they overlap), are a word whose bytes `word_lanes` marks, then one blank or more
+/// (spaces only): `%-10s` and a blank holding a value of one to ten bytes.
+#[inline(always)]
+fn padded_word(first: u64, last: u64, word_lanes: fn(u64) -> u64) -> bool {
+    // Each word: word bytes then spaces, every byte one or the other. The first byte is a
+    // word byte, the last a space; the two words share five bytes, so together they are
+    // one run of each.
+    let word_then_spaces = |w: u64| {
+        let word = word_lanes(w);
+        let spaces = !nonzero_lanes(w ^ lanes(b' ')) & lanes(0x80);
+        word | spaces == lanes(0x80) && (spaces << 8) & word == 0
+    };
+    word_lanes(first) & 0x80 != 0 && last >> 56 == u64::from(b' ') && word_then_spaces(first) && word_then_spaces(last)
+}
+
+/// The high bit of each lane of `w` above `0x20`: no blank, no `\n`, no control byte.
+#[inline(always)]
+fn lanes_above_blank(w: u64) -> u64 {
+    const LOW7: u64 = lanes(0x7f);
+    (((w & LOW7).wrapping_add(lanes(0x5f))) | w) & !LOW7
+}
+
+/// The high bit of each lane of `w` that is an ASCII digit.
+#[inline(always)]
+fn digit_lanes(w: u64) -> u64 {
+    let x = w ^ lanes(b'0');
+    !(((x & lanes(0x7f)).wrapping_add(lanes(0x76))) | x) & lanes(0x80)
+}
+
 /// Where netstat starts the timer's word, from the program column's start: the program is
 /// printed `%-20s` and followed by a blank.
 const PROGRAM_COLUMN: usize = PROGRAM_WIDTH + 1;
@@ -346,6 +516,14 @@ fn timer_at(
     if middle_end > first_word_end && has_newline(line, first_word_end, middle_end) {
         return None;
     }
+    let (timer, span, line_end) = timer_word_at::<true>(line, at)?;
+    Some((timer, span, middle_end, line_end))
+}
+
+/// The timer whose word starts at `at` (a byte that is no blank) when the line ends with
+/// it, as [`timer_at`] reads it: the timer, its span and the line's end.
+#[inline(always)]
+fn timer_word_at<const VALUES: bool>(line: &[u8], at: usize) -> Option<(Timer<'_>, (u32, u32), usize)> {
     // The commonest timer, `off (0.00/0/0)` at the line's end, compared as two words.
     if let (Some(head), Some(tail)) = (word_at(line, at), word_at(line, at + OFF_TIMER.len() - 8)) {
         let end = at + OFF_TIMER.len();
@@ -357,7 +535,7 @@ fn timer_at(
                 retransmits: 0,
                 probes: 0,
             };
-            return Some((off, (at as u32, end as u32), middle_end, end));
+            return Some((off, (at as u32, end as u32), end));
         }
     }
     let word_stop = word_end(line, at);
@@ -377,8 +555,9 @@ fn timer_at(
         },
     };
     let word = &line[at..word_stop];
-    let kind = timer_kind(word);
-    Some((Timer { kind, word, expires_ms, retransmits, probes }, (at as u32, close as u32), middle_end, line_end))
+    // Without values, the word (which cannot fail) is not looked up.
+    let kind = if VALUES { timer_kind(word) } else { super::TimerKind::Other };
+    Some((Timer { kind, word, expires_ms, retransmits, probes }, (at as u32, close as u32), line_end))
 }
 
 /// The timer of most sockets, as netstat prints it.
