@@ -130,19 +130,25 @@ fn inet_row_to<const VALUES: bool>(text: &[u8], layout: InetLayout, ends: LineEn
     let mut spans = [(0u32, 0u32); 10];
     let line = text;
 
-    // Proto: a word, then a blank.
-    let proto_end = word_end(line, 0);
-    let proto = match &line[..proto_end] {
-        b"tcp" => Proto::Tcp,
-        b"tcp6" => Proto::Tcp6,
-        b"udp" => Proto::Udp,
-        b"udp6" => Proto::Udp6,
-        b"udpl" => Proto::Udpl,
-        b"udpl6" => Proto::Udpl6,
-        b"raw" => Proto::Raw,
-        b"raw6" => Proto::Raw6,
-        // sctp (no queues, continuation lines) and anything else: the reference.
-        _ => return None,
+    // Proto: a word, then a blank; in its column (`%-5s` and a blank), one comparison.
+    let (proto, proto_end) = match proto_in_column(line) {
+        Some(found) => found,
+        None => {
+            let proto_end = word_end(line, 0);
+            let proto = match &line[..proto_end] {
+                b"tcp" => Proto::Tcp,
+                b"tcp6" => Proto::Tcp6,
+                b"udp" => Proto::Udp,
+                b"udp6" => Proto::Udp6,
+                b"udpl" => Proto::Udpl,
+                b"udpl6" => Proto::Udpl6,
+                b"raw" => Proto::Raw,
+                b"raw6" => Proto::Raw6,
+                // sctp (no queues, continuation lines) and anything else: the reference.
+                _ => return None,
+            };
+            (proto, proto_end)
+        }
     };
     spans[InetCol::Proto as usize] = (0, proto_end as u32);
 
@@ -1003,6 +1009,41 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
     Some((value, (start as u32, end as u32), next))
 }
 
+/// The protocol as netstat prints it in its column, padded with spaces to six bytes
+/// (`%-5s` and a blank), and where its word ends: the protocols [`inet_row_to`] reads.
+/// `None` for any other six bytes, which are then read as a word.
+#[inline(always)]
+fn proto_in_column(line: &[u8]) -> Option<(Proto, usize)> {
+    const fn column(padded: &[u8; 6]) -> u64 {
+        let mut bytes = [0u8; 8];
+        let mut k = 0;
+        while k < 6 {
+            bytes[k] = padded[k];
+            k += 1;
+        }
+        u64::from_le_bytes(bytes)
+    }
+    const TCP: u64 = column(b"tcp   ");
+    const TCP6: u64 = column(b"tcp6  ");
+    const UDP: u64 = column(b"udp   ");
+    const UDP6: u64 = column(b"udp6  ");
+    const UDPL: u64 = column(b"udpl  ");
+    const UDPL6: u64 = column(b"udpl6 ");
+    const RAW: u64 = column(b"raw   ");
+    const RAW6: u64 = column(b"raw6  ");
+    Some(match word_at(line, 0)? & 0xffff_ffff_ffff {
+        TCP => (Proto::Tcp, 3),
+        TCP6 => (Proto::Tcp6, 4),
+        UDP => (Proto::Udp, 3),
+        UDP6 => (Proto::Udp6, 4),
+        UDPL => (Proto::Udpl, 4),
+        UDPL6 => (Proto::Udpl6, 5),
+        RAW => (Proto::Raw, 3),
+        RAW6 => (Proto::Raw6, 4),
+        _ => return None,
+    })
+}
+
 /// The two queues where netstat prints them (`%-5s %6lu %6lu `: the protocol padded to
 /// five bytes and a blank, each queue right-aligned in six bytes and followed by a
 /// blank), read from two words: what [`queue`] reads from the first blank after the
@@ -1011,8 +1052,8 @@ fn queue(line: &[u8], start: usize) -> Option<(u64, (u32, u32), usize)> {
 #[inline(always)]
 fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<Queues> {
     // Bytes 5 to 12 and 12 to 19: a blank, a right-aligned queue, a blank.
-    let (recv, recv_at) = right_aligned(word_at(line, 5)?)?;
-    let (send, send_at) = right_aligned(word_at(line, 12)?)?;
+    let (recv, recv_at) = queue_in_column(word_at(line, 5)?)?;
+    let (send, send_at) = queue_in_column(word_at(line, 12)?)?;
     if proto_end > 5 || line[proto_end..5].iter().any(|&b| b != b' ') {
         return None;
     }
@@ -1021,6 +1062,16 @@ fn queues_in_columns(line: &[u8], proto_end: usize) -> Option<Queues> {
         _ => blanks1(line, 19)?,
     };
     Some((recv, (5 + recv_at as u32, 12), send, (12 + send_at as u32, 19), next))
+}
+
+/// [`right_aligned`] for a queue's column, an empty queue (most are) compared whole.
+#[inline(always)]
+fn queue_in_column(w: u64) -> Option<(u64, usize)> {
+    const EMPTY: u64 = u64::from_le_bytes(*b"      0 ");
+    if w == EMPTY {
+        return Some((0, 6));
+    }
+    right_aligned(w)
 }
 
 /// The receive queue and its span, the send queue and its span, where the next value starts.
