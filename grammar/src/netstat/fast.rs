@@ -13,7 +13,11 @@
 //!   addresses straight from the bytes (no `from_utf8`, no `std` address parser, which was
 //!   the largest single cost of the reference); a numeric endpoint, IPv4 or IPv6, is read
 //!   once from the left with its port (`crate::ip`), other forms cut at their last colon;
-//! - column padding is skipped eight bytes at a time;
+//! - column padding is skipped eight bytes at a time; where netstat's own columns hold
+//!   the values (the protocol, the queues, and for `count`'s check the state, user, inode
+//!   and program of a `-e -p -o` row), each is compared or checked in a word or two where
+//!   its column starts, and a row whose values do not fit their columns is read word by
+//!   word instead;
 //! - the rest of an internet row is cut into its words once, and the decisions the
 //!   reference takes on those words (is there a state? where does the program end?) are
 //!   taken on the same words with the same functions.
