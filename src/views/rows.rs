@@ -1328,7 +1328,7 @@ mod tests {
         let mut spill = super::super::Spill::none();
         let plain = rows.plain();
         let mut out = Vec::new();
-        rows.write_list(&mut out, &plain, &mut spill);
+        rows.write_list(&mut out, plain, &mut spill);
         let mut expected = vec![b'['];
         for (i, row) in rows.iter().enumerate() {
             if i > 0 {
@@ -1340,7 +1340,7 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
         for key in ["A", "B\"key", "D", "Netid", "Local Address", "missing"] {
             let mut out = Vec::new();
-            rows.write_column(&mut out, key, &plain, &mut spill);
+            rows.write_column(&mut out, key, plain, &mut spill);
             let mut expected = vec![b'['];
             for (i, row) in rows.iter().enumerate() {
                 if i > 0 {
@@ -1352,7 +1352,7 @@ mod tests {
             assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected), "{key}");
         }
         let mut out = Vec::new();
-        rows.write_lines(&mut out, &plain, &mut spill);
+        rows.write_lines(&mut out, plain, &mut spill);
         let mut expected = vec![b'['];
         for (i, row) in rows.iter().enumerate() {
             if i > 0 {
@@ -1374,10 +1374,10 @@ mod tests {
         assert!(plain == found, "masks kept as rows were added");
         let mut out = Vec::new();
         for key in keys.iter().chain(&["no such key"]) {
-            rows.write_column(&mut out, key, &plain, &mut spill);
+            rows.write_column(&mut out, key, plain, &mut spill);
         }
-        rows.write_list(&mut out, &plain, &mut spill);
-        rows.write_lines(&mut out, &plain, &mut spill);
+        rows.write_list(&mut out, plain, &mut spill);
+        rows.write_lines(&mut out, plain, &mut spill);
         out
     }
 
@@ -1563,10 +1563,10 @@ mod tests {
             let mut spill = super::super::Spill::none();
             spill.two_threads = two_threads;
             let mut out = Vec::new();
-            rows.write_list(&mut out, &plain, &mut spill);
-            rows.write_column(&mut out, "Odd", &plain, &mut spill);
-            rows.write_column(&mut out, "Pad", &plain, &mut spill);
-            rows.write_lines(&mut out, &plain, &mut spill);
+            rows.write_list(&mut out, plain, &mut spill);
+            rows.write_column(&mut out, "Odd", plain, &mut spill);
+            rows.write_column(&mut out, "Pad", plain, &mut spill);
+            rows.write_lines(&mut out, plain, &mut spill);
             out
         };
         let one = write(false);
