@@ -425,19 +425,19 @@ fn write_capture_with<'t>(
     }
     {
         // Tens of thousands of listeners in a large capture, written after everything
-        // else on one thread: each value found at its key's place in its row's key list
-        // (found once), and written as its text (`String::from_utf8_lossy`) without a copy.
-        let places = |key: &str| inet_table(tables).map(|t| t.rows.places(key)).unwrap_or_default();
+        // else on one thread: each value read through its key's column (see `KeyReader`),
+        // and written as its text (`String::from_utf8_lossy`) without a copy.
+        let reader = |key: &str| inet_table(tables).map(|t| t.rows.reader(key));
         let members = [
-            (crate::key!("addr"), places("Local IP")),
-            (crate::key!("port"), places("Port")),
-            (crate::key!("name"), places("Program name")),
+            (crate::key!("addr"), reader("Local IP")),
+            (crate::key!("port"), reader("Port")),
+            (crate::key!("name"), reader("Program name")),
         ];
         let mut pids = Object::new(o.member("listening_pid"));
         for (pid, row) in listening {
             let mut e = Object::new(pids.member(&pid));
-            for (key, places) in &members {
-                let value = places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i));
+            for (key, reader) in &members {
+                let value = reader.as_ref().and_then(|r| r.value(row.index()));
                 json::string(e.member(*key), String::from_utf8_lossy(value.unwrap_or_default()).as_bytes());
             }
             e.end();
@@ -482,12 +482,11 @@ fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
     // std's SipHash cost ten times the rest of the pass), then those sorted as text.
     let mut distinct = rustc_hash::FxHashSet::default();
     if let Some(t) = inet_table(tables) {
-        // Rows alternate between a few key lists (a program or none): the key's place in
-        // each is found once.
-        let places = t.rows.places("Program name");
+        // Each row's name through the key's column (see `KeyReader`).
+        let names = t.rows.reader("Program name");
         let mut last: &[u8] = &[];
-        for row in t.rows.iter() {
-            if let Some(name) = places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i)) {
+        for index in 0..t.rows.len() {
+            if let Some(name) = names.value(index) {
                 let name = name.trim_ascii();
                 // Neighbouring rows often share a program: no hash of it then.
                 if name != last {
@@ -519,13 +518,10 @@ fn listening_pid(tables: &[Table]) -> BTreeMap<String, Listener> {
 fn listening_rows<'t>(tables: &'t [Table]) -> BTreeMap<Cow<'t, str>, Row<'t>> {
     let mut map = BTreeMap::new();
     if let Some(t) = inet_table(tables) {
-        // The keys' places in each key list, found once (as in `running_names`).
-        let (pids, programs) = (t.rows.places("PID"), t.rows.places("Program name"));
-        let value = |places: &[Option<usize>], row: &Row<'t>| {
-            places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i))
-        };
+        // The keys read as in `running_names`.
+        let (pids, programs) = (t.rows.reader("PID"), t.rows.reader("Program name"));
         for row in t.rows.iter().filter(|r| r.listening()) {
-            let (Some(pid), Some(_)) = (value(&pids, &row), value(&programs, &row)) else { continue };
+            let (Some(pid), Some(_)) = (pids.value(row.index()), programs.value(row.index())) else { continue };
             map.insert(String::from_utf8_lossy(pid), row);
         }
     }

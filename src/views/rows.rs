@@ -651,6 +651,16 @@ impl Rows {
         self.keysets.iter().map(|k| k.keys.iter().position(|k| *k == key)).collect()
     }
 
+    /// A reader of every row's value of `key` (see [`KeyReader`]).
+    pub(crate) fn reader(&self, key: &str) -> KeyReader<'_> {
+        KeyReader {
+            rows: self,
+            places: self.places(key),
+            column: self.column_keys.iter().position(|&k| k == key),
+            stride: self.column_keys.len().max(1),
+        }
+    }
+
     /// Which values of each row, and whether its line, are known to need no escaping in
     /// JSON (a mask per row: bit c for its value of column c, or bit i for its ith value
     /// when its key list has no columns, [`LINE_PLAIN`] for the line; see
@@ -899,6 +909,42 @@ impl fmt::Debug for Rows {
     }
 }
 
+/// Reads one key of every row, for a pass over a table's rows (the program names, the
+/// listeners): a row whose offsets are in the columns gives its value from its header and
+/// its pair of the key's column, without the rest of a row's decoding.
+pub(crate) struct KeyReader<'r> {
+    rows: &'r Rows,
+    /// Where the key is in each key list.
+    places: Vec<Option<usize>>,
+    /// The key's column, if it has one.
+    column: Option<usize>,
+    /// Pairs per row.
+    stride: usize,
+}
+
+impl<'r> KeyReader<'r> {
+    /// Row `index`'s value of the key; `None` when its key list has no such key (or there
+    /// is no such row): what `Row::get` gives.
+    #[inline]
+    pub(crate) fn value(&self, index: usize) -> Option<&'r [u8]> {
+        let rows: &'r Rows = self.rows;
+        let start = *rows.starts.get(index)? as usize;
+        let header = rows.arena.get(start..start + HEADER)?;
+        let keyset = usize::from(u16::from_le_bytes([header[4], header[5]]));
+        let place = self.places.get(keyset).copied().flatten()?;
+        if usize::from(header[6]) == IN_COLUMNS {
+            if let Some([s, e]) = self.column.and_then(|c| rows.pairs.get(index * self.stride + c)) {
+                let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+                let (s, e) = (usize::from(*s), usize::from(*e));
+                if s <= e && e <= len {
+                    return rows.arena.get(start + HEADER + s..start + HEADER + e);
+                }
+            }
+        }
+        Row { rows, index }.value_at(place)
+    }
+}
+
 /// One row as the insights views see it: key → text, in display order. A handle into its
 /// table's [`Rows`], cheap to copy.
 #[derive(Clone, Copy)]
@@ -942,11 +988,6 @@ impl<'r> Row<'r> {
             return d.text.get(..line_len.min(len)).unwrap_or_default();
         }
         d.text.get(..len).unwrap_or_default()
-    }
-
-    /// The index of the row's key list, for [`Rows::places`].
-    pub(crate) fn keyset(&self) -> usize {
-        self.header().keyset
     }
 
     /// The keys, in display order.
@@ -1372,6 +1413,13 @@ mod tests {
         // The masks kept as rows are added (and appended) are those of the rows as held.
         let found: Vec<u32> = rows.iter().map(|row| row.plain()).collect();
         assert!(plain == found, "masks kept as rows were added");
+        // A key's reader gives each row's value of it.
+        for key in keys.iter().chain(&["no such key"]) {
+            let reader = rows.reader(key);
+            for row in rows.iter() {
+                assert_eq!(reader.value(row.index()), row.get(key), "{key} of row {}", row.index());
+            }
+        }
         let mut out = Vec::new();
         for key in keys.iter().chain(&["no such key"]) {
             rows.write_column(&mut out, key, plain, &mut spill);
