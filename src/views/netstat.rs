@@ -353,35 +353,32 @@ impl NetstatPart {
 }
 
 fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill: &mut Spill<'_>) {
-    // Which values need escaping, found once for the three times each row is written;
-    // and the program names and listeners (a pass over the internet rows each), found
-    // on another thread meanwhile, before the tables are written on two.
-    let plain = |tables: &[Table]| -> Vec<Vec<u32>> { tables.iter().map(|t| t.rows.plain()).collect() };
+    // The program names and listeners (a pass over the internet rows each) are written
+    // last: they are found on another thread while the tables are written, so that no
+    // pass over the rows comes between the parse and the writing. (Which values need
+    // escaping was found as the rows were added: see `Rows::plain`.)
     let found = || (running_names(tables), listening_rows(tables));
-    let (plain, found) = if spill.two_threads {
+    if spill.two_threads {
         std::thread::scope(|scope| {
             let found_there = scope.spawn(found);
-            let plain = plain(tables);
-            (plain, found_there.join().unwrap_or_else(|_| found()))
+            write_capture_with(out, number, tables, spill, || found_there.join().unwrap_or_else(|_| found()))
         })
     } else {
-        (plain(tables), found())
-    };
-    write_capture_with(out, number, tables, spill, &plain, found);
+        write_capture_with(out, number, tables, spill, found)
+    }
 }
 
 /// The program names and the listening rows of a capture's tables.
 type Found<'t> = (BTreeSet<Cow<'t, str>>, BTreeMap<Cow<'t, str>, Row<'t>>);
 
-/// [`write_capture`], with `plain` the masks of each table's rows (see [`Rows::plain`])
-/// and `found` what `running_processes` and `listening_pid` are written from.
+/// [`write_capture`], with `found` giving what `running_processes` and `listening_pid`
+/// are written from (called once the tables are written).
 fn write_capture_with<'t>(
     out: &mut Vec<u8>,
     number: Option<u32>,
     tables: &'t [Table],
     spill: &mut Spill<'_>,
-    plain: &[Vec<u32>],
-    (names, listening): Found<'t>,
+    found: impl FnOnce() -> Found<'t>,
 ) {
     let mut o = Object::new(out);
     if let Some(n) = number {
@@ -389,7 +386,8 @@ fn write_capture_with<'t>(
     }
     {
         let mut data = Object::new(o.member("data"));
-        for (t, plain) in tables.iter().zip(plain) {
+        for t in tables {
+            let plain = t.rows.plain();
             let mut cols = Object::new(data.member(t.title));
             for col in &t.columns {
                 t.rows.write_column(cols.member(col), col, plain, spill);
@@ -400,18 +398,19 @@ fn write_capture_with<'t>(
     }
     {
         let mut datalist = Object::new(o.member("datalist"));
-        for (t, plain) in tables.iter().zip(plain) {
-            t.rows.write_list(datalist.member(t.title), plain, spill);
+        for t in tables {
+            t.rows.write_list(datalist.member(t.title), t.rows.plain(), spill);
         }
         datalist.end();
     }
     {
         let mut lines = Object::new(o.member("lines"));
-        for (t, plain) in tables.iter().zip(plain) {
-            t.rows.write_lines(lines.member(t.title), plain, spill);
+        for t in tables {
+            t.rows.write_lines(lines.member(t.title), t.rows.plain(), spill);
         }
         lines.end();
     }
+    let (names, listening) = found();
     {
         let list = o.member("running_processes");
         list.push(b'[');
@@ -425,13 +424,22 @@ fn write_capture_with<'t>(
         list.push(b']');
     }
     {
+        // Tens of thousands of listeners in a large capture, written after everything
+        // else on one thread: each value read through its key's column (see `KeyReader`),
+        // and written as its text (`String::from_utf8_lossy`) without a copy.
+        let reader = |key: &str| inet_table(tables).map(|t| t.rows.reader(key));
+        let members = [
+            (crate::key!("addr"), reader("Local IP")),
+            (crate::key!("port"), reader("Port")),
+            (crate::key!("name"), reader("Program name")),
+        ];
         let mut pids = Object::new(o.member("listening_pid"));
         for (pid, row) in listening {
             let mut e = Object::new(pids.member(&pid));
-            let text = |key: &str| String::from_utf8_lossy(row.get(key).unwrap_or_default());
-            e.str("addr", &text("Local IP"));
-            e.str("port", &text("Port"));
-            e.str("name", &text("Program name"));
+            for (key, reader) in &members {
+                let value = reader.as_ref().and_then(|r| r.value(row.index()));
+                json::string(e.member(*key), String::from_utf8_lossy(value.unwrap_or_default()).as_bytes());
+            }
             e.end();
             spill.check(pids.member_buffer());
         }
@@ -474,12 +482,11 @@ fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
     // std's SipHash cost ten times the rest of the pass), then those sorted as text.
     let mut distinct = rustc_hash::FxHashSet::default();
     if let Some(t) = inet_table(tables) {
-        // Rows alternate between a few key lists (a program or none): the key's place in
-        // each is found once.
-        let places = t.rows.places("Program name");
+        // Each row's name through the key's column (see `KeyReader`).
+        let names = t.rows.reader("Program name");
         let mut last: &[u8] = &[];
-        for row in t.rows.iter() {
-            if let Some(name) = places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i)) {
+        for index in 0..t.rows.len() {
+            if let Some(name) = names.value(index) {
                 let name = name.trim_ascii();
                 // Neighbouring rows often share a program: no hash of it then.
                 if name != last {
@@ -511,13 +518,10 @@ fn listening_pid(tables: &[Table]) -> BTreeMap<String, Listener> {
 fn listening_rows<'t>(tables: &'t [Table]) -> BTreeMap<Cow<'t, str>, Row<'t>> {
     let mut map = BTreeMap::new();
     if let Some(t) = inet_table(tables) {
-        // The keys' places in each key list, found once (as in `running_names`).
-        let (pids, programs) = (t.rows.places("PID"), t.rows.places("Program name"));
-        let value = |places: &[Option<usize>], row: &Row<'t>| {
-            places.get(row.keyset()).copied().flatten().and_then(|i| row.value_at(i))
-        };
+        // The keys read as in `running_names`.
+        let (pids, programs) = (t.rows.reader("PID"), t.rows.reader("Program name"));
         for row in t.rows.iter().filter(|r| r.listening()) {
-            let (Some(pid), Some(_)) = (value(&pids, &row), value(&programs, &row)) else { continue };
+            let (Some(pid), Some(_)) = (pids.value(row.index()), programs.value(row.index())) else { continue };
             map.insert(String::from_utf8_lossy(pid), row);
         }
     }

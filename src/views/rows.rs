@@ -118,6 +118,8 @@ pub struct Rows {
     column_keys: Vec<&'static str>,
     /// Whether rows keep their offsets in columns (see [`Rows::by_column`]).
     by_column: bool,
+    /// Each row's [`Row::plain`] mask, found when it is added (see [`Rows::plain`]).
+    masks: Vec<u32>,
 }
 
 impl Rows {
@@ -131,6 +133,7 @@ impl Rows {
         pairs: Vec::new(),
         column_keys: Vec::new(),
         by_column: false,
+        masks: Vec::new(),
     };
 
     /// No rows.
@@ -170,12 +173,13 @@ impl Rows {
         self.arena.clear();
         self.starts.clear();
         self.pairs.clear();
+        self.masks.clear();
     }
 
     /// Bytes held (capacity of the arena, the index and the columns), for tests of the
     /// memory bound.
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.starts.capacity() * 8 + 2 * self.pairs.capacity()
+        self.arena.capacity() + self.starts.capacity() * 8 + 2 * self.pairs.capacity() + 4 * self.masks.capacity()
     }
 
     /// Add a row whose values are pieces of `line` (checked by address: a value outside
@@ -193,6 +197,7 @@ impl Rows {
         });
         let keyset = self.keyset(cells);
         self.push(line.len(), keyset, spans, flag(listening, LISTENING), |arena| arena.extend_from_slice(line));
+        self.mark_plain();
     }
 
     /// Add a row whose values are pieces of `line` at `spans` (start and end in the line,
@@ -222,12 +227,15 @@ impl Rows {
     fn push_line_spans(&mut self, line: &[u8], keyset: u16, spans: &[(u32, u32)], listening: bool) {
         let len = line.len();
         let inside = |&span: &(u32, u32)| span_in(span, len).unwrap_or((len, len));
+        // The line is read while it is at hand (it was just parsed): whether it needs
+        // escaping, for the writers, where a pass before writing read every row again.
+        let all_plain = crate::json::long_plain_prefix(line) == len;
         if len <= 0xff && self.has_columns(keyset) {
             // Most rows (a netstat line is shorter than 256 bytes): the header and the
             // line in the arena, the offsets in the columns.
             self.push_text(&header(len, keyset, IN_COLUMNS, flag(listening, LISTENING)), line);
             self.add_to_columns(keyset, spans.iter().map(inside));
-            return;
+            return self.mark_plain_if(all_plain);
         }
         if len <= 0xff && spans.len() <= 32 {
             // The same rows without columns: one-byte offsets made on the stack, and the
@@ -239,11 +247,34 @@ impl Rows {
             }
             self.push_text(&header(len, keyset, 1, flag(listening, LISTENING)), line);
             self.arena.extend_from_slice(offsets.get(..2 * spans.len()).unwrap_or_default());
-            return self.add_elsewhere();
+            self.add_elsewhere();
+            return self.mark_plain_if(all_plain);
         }
         self.push(len, keyset, spans.iter().map(inside), flag(listening, LISTENING), |arena| {
             arena.extend_from_slice(line)
         });
+        self.mark_plain_if(all_plain);
+    }
+
+    /// The mask of the row just added (see [`Rows::plain`]): every bit when its whole
+    /// text needs no escaping (what [`Row::plain`] gives then), else [`Row::plain`]'s.
+    #[inline(always)]
+    fn mark_plain_if(&mut self, all_plain: bool) {
+        if all_plain {
+            self.masks.push(u32::MAX);
+        } else {
+            self.mark_plain();
+        }
+    }
+
+    /// The mask of the row just added, from [`Row::plain`].
+    #[inline(never)]
+    fn mark_plain(&mut self) {
+        let mask = match self.starts.len().checked_sub(1) {
+            Some(index) => Row { rows: self, index }.plain(),
+            None => return,
+        };
+        self.masks.push(mask);
     }
 
     /// Start a row: its header and `text` in the arena.
@@ -326,12 +357,14 @@ impl Rows {
             if in_columns {
                 self.arena.extend_from_slice(&row[..HEADER + len]);
                 let pairs = offsets[..2 * n].chunks_exact(2).map(|p| (usize::from(p[0]), usize::from(p[1])));
-                return self.add_to_columns(keyset, pairs);
+                self.add_to_columns(keyset, pairs);
+                return self.mark_plain();
             }
             let end = HEADER + len;
             row[end..end + 2 * n].copy_from_slice(&offsets[..2 * n]);
             self.arena.extend_from_slice(&row[..end + 2 * n]);
-            return self.add_elsewhere();
+            self.add_elsewhere();
+            return self.mark_plain();
         }
         let mut at = 0;
         let offsets = spans.iter().map(|span| {
@@ -345,6 +378,7 @@ impl Rows {
                 crate::json::piece(arena, line, s, e);
             }
         });
+        self.mark_plain();
     }
 
     /// The index of the static key list `keys`, found by its address.
@@ -377,6 +411,7 @@ impl Rows {
                 arena.extend_from_slice(v);
             }
         });
+        self.mark_plain();
     }
 
     /// Add a row read from `line` whose values are not pieces of it (a kernel table's row,
@@ -400,11 +435,13 @@ impl Rows {
         if let Some(&start) = self.starts.last() {
             self.arena[start as usize + FLAGS] |= DECODED;
         }
+        self.mark_plain();
     }
 
     /// Add a row of key list `keyset` whose text, `len` bytes, `text` appends to the arena,
     /// and whose values are at `spans` in it: its offsets in the columns when they fit in a
-    /// byte and the list has columns, else after its text, as wide as `len` needs.
+    /// byte and the list has columns, else after its text, as wide as `len` needs. Its
+    /// mask is for the caller to add, once the row is whole.
     fn push(
         &mut self,
         len: usize,
@@ -498,6 +535,7 @@ impl Rows {
         // pairs: its rows' offsets are relative to their texts.
         if other.column_keys == self.column_keys {
             self.pairs.extend_from_slice(&other.pairs);
+            self.masks.extend_from_slice(&other.masks);
             return;
         }
         let theirs: Vec<Option<usize>> =
@@ -506,6 +544,15 @@ impl Rows {
         for row in 0..other.starts.len() {
             let pairs = other.pairs.get(row * n..row * n + n).unwrap_or_default();
             self.pairs.extend(theirs.iter().map(|c| c.and_then(|c| pairs.get(c).copied()).unwrap_or(ELSEWHERE)));
+        }
+        // A mask's bits are by column: found again here for the rows whose values are not
+        // all plain (every bit set means the same in any order).
+        let first = self.masks.len();
+        self.masks.extend_from_slice(&other.masks);
+        for index in first..self.starts.len() {
+            if self.masks.get(index).is_some_and(|&m| m != u32::MAX) {
+                self.masks[index] = Row { rows: self, index }.plain();
+            }
         }
     }
 
@@ -520,6 +567,7 @@ impl Rows {
             // As `push_decoded` adds it: the line's length, below 4 GiB.
             self.arena.extend_from_slice(&(row.line().len() as u32).to_le_bytes());
         }
+        self.mark_plain();
     }
 
     /// The index of the key list `keys`, added when new.
@@ -603,35 +651,25 @@ impl Rows {
         self.keysets.iter().map(|k| k.keys.iter().position(|k| *k == key)).collect()
     }
 
+    /// A reader of every row's value of `key` (see [`KeyReader`]).
+    pub(crate) fn reader(&self, key: &str) -> KeyReader<'_> {
+        KeyReader {
+            rows: self,
+            places: self.places(key),
+            column: self.column_keys.iter().position(|&k| k == key),
+            stride: self.column_keys.len().max(1),
+        }
+    }
+
     /// Which values of each row, and whether its line, are known to need no escaping in
     /// JSON (a mask per row: bit c for its value of column c, or bit i for its ith value
     /// when its key list has no columns, [`LINE_PLAIN`] for the line; see
     /// [`Row::plain`]), for the writers below.
-    pub(crate) fn plain(&self) -> Vec<u32> {
-        self.iter().map(|row| row.plain()).collect()
-    }
-
-    /// [`Rows::plain`], the second half of the rows on a second thread when `spill` may
-    /// use one (the masks are the same).
-    pub(crate) fn plain_for(&self, spill: &super::Spill<'_>) -> Vec<u32> {
-        let half = self.len() / 2;
-        if !spill.two_threads || half < 4096 {
-            return self.plain();
-        }
-        let masks = |range: std::ops::Range<usize>| -> Vec<u32> {
-            range.map(|index| Row { rows: self, index }.plain()).collect()
-        };
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| masks(half..self.len()));
-            let mut plain = Vec::with_capacity(self.len());
-            plain.extend(masks(0..half));
-            match second.join() {
-                Ok(rest) => plain.extend(rest),
-                // The other thread panicked: this one finds the masks it did not give.
-                Err(_) => plain.extend(masks(half..self.len())),
-            }
-            plain
-        })
+    ///
+    /// Each row's mask is found when the row is added, on the thread that parses it, while
+    /// its line is at hand: a pass over every row before writing read the whole arena again.
+    pub(crate) fn plain(&self) -> &[u32] {
+        &self.masks
     }
 
     /// Write `[row, …]`: each row as a JSON object (insights' `datalist`); `plain` is
@@ -871,6 +909,42 @@ impl fmt::Debug for Rows {
     }
 }
 
+/// Reads one key of every row, for a pass over a table's rows (the program names, the
+/// listeners): a row whose offsets are in the columns gives its value from its header and
+/// its pair of the key's column, without the rest of a row's decoding.
+pub(crate) struct KeyReader<'r> {
+    rows: &'r Rows,
+    /// Where the key is in each key list.
+    places: Vec<Option<usize>>,
+    /// The key's column, if it has one.
+    column: Option<usize>,
+    /// Pairs per row.
+    stride: usize,
+}
+
+impl<'r> KeyReader<'r> {
+    /// Row `index`'s value of the key; `None` when its key list has no such key (or there
+    /// is no such row): what `Row::get` gives.
+    #[inline]
+    pub(crate) fn value(&self, index: usize) -> Option<&'r [u8]> {
+        let rows: &'r Rows = self.rows;
+        let start = *rows.starts.get(index)? as usize;
+        let header = rows.arena.get(start..start + HEADER)?;
+        let keyset = usize::from(u16::from_le_bytes([header[4], header[5]]));
+        let place = self.places.get(keyset).copied().flatten()?;
+        if usize::from(header[6]) == IN_COLUMNS {
+            if let Some([s, e]) = self.column.and_then(|c| rows.pairs.get(index * self.stride + c)) {
+                let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+                let (s, e) = (usize::from(*s), usize::from(*e));
+                if s <= e && e <= len {
+                    return rows.arena.get(start + HEADER + s..start + HEADER + e);
+                }
+            }
+        }
+        Row { rows, index }.value_at(place)
+    }
+}
+
 /// One row as the insights views see it: key → text, in display order. A handle into its
 /// table's [`Rows`], cheap to copy.
 #[derive(Clone, Copy)]
@@ -914,11 +988,6 @@ impl<'r> Row<'r> {
             return d.text.get(..line_len.min(len)).unwrap_or_default();
         }
         d.text.get(..len).unwrap_or_default()
-    }
-
-    /// The index of the row's key list, for [`Rows::places`].
-    pub(crate) fn keyset(&self) -> usize {
-        self.header().keyset
     }
 
     /// The keys, in display order.
@@ -1300,7 +1369,7 @@ mod tests {
         let mut spill = super::super::Spill::none();
         let plain = rows.plain();
         let mut out = Vec::new();
-        rows.write_list(&mut out, &plain, &mut spill);
+        rows.write_list(&mut out, plain, &mut spill);
         let mut expected = vec![b'['];
         for (i, row) in rows.iter().enumerate() {
             if i > 0 {
@@ -1312,7 +1381,7 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
         for key in ["A", "B\"key", "D", "Netid", "Local Address", "missing"] {
             let mut out = Vec::new();
-            rows.write_column(&mut out, key, &plain, &mut spill);
+            rows.write_column(&mut out, key, plain, &mut spill);
             let mut expected = vec![b'['];
             for (i, row) in rows.iter().enumerate() {
                 if i > 0 {
@@ -1324,7 +1393,7 @@ mod tests {
             assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected), "{key}");
         }
         let mut out = Vec::new();
-        rows.write_lines(&mut out, &plain, &mut spill);
+        rows.write_lines(&mut out, plain, &mut spill);
         let mut expected = vec![b'['];
         for (i, row) in rows.iter().enumerate() {
             if i > 0 {
@@ -1341,12 +1410,22 @@ mod tests {
     fn written(rows: &Rows, keys: &[&'static str]) -> Vec<u8> {
         let mut spill = super::super::Spill::none();
         let plain = rows.plain();
+        // The masks kept as rows are added (and appended) are those of the rows as held.
+        let found: Vec<u32> = rows.iter().map(|row| row.plain()).collect();
+        assert!(plain == found, "masks kept as rows were added");
+        // A key's reader gives each row's value of it.
+        for key in keys.iter().chain(&["no such key"]) {
+            let reader = rows.reader(key);
+            for row in rows.iter() {
+                assert_eq!(reader.value(row.index()), row.get(key), "{key} of row {}", row.index());
+            }
+        }
         let mut out = Vec::new();
         for key in keys.iter().chain(&["no such key"]) {
-            rows.write_column(&mut out, key, &plain, &mut spill);
+            rows.write_column(&mut out, key, plain, &mut spill);
         }
-        rows.write_list(&mut out, &plain, &mut spill);
-        rows.write_lines(&mut out, &plain, &mut spill);
+        rows.write_list(&mut out, plain, &mut spill);
+        rows.write_lines(&mut out, plain, &mut spill);
         out
     }
 
@@ -1532,10 +1611,10 @@ mod tests {
             let mut spill = super::super::Spill::none();
             spill.two_threads = two_threads;
             let mut out = Vec::new();
-            rows.write_list(&mut out, &plain, &mut spill);
-            rows.write_column(&mut out, "Odd", &plain, &mut spill);
-            rows.write_column(&mut out, "Pad", &plain, &mut spill);
-            rows.write_lines(&mut out, &plain, &mut spill);
+            rows.write_list(&mut out, plain, &mut spill);
+            rows.write_column(&mut out, "Odd", plain, &mut spill);
+            rows.write_column(&mut out, "Pad", plain, &mut spill);
+            rows.write_lines(&mut out, plain, &mut spill);
             out
         };
         let one = write(false);

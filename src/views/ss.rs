@@ -223,7 +223,7 @@ impl SsView {
         } else {
             let mut o = Object::new(out);
             let rows = self.rows();
-            rows.write_list(o.member("data"), &rows.plain_for(spill), spill);
+            rows.write_list(o.member("data"), rows.plain(), spill);
             o.end();
         }
     }
@@ -268,7 +268,7 @@ impl SsPart {
 fn write_capture(out: &mut Vec<u8>, c: &SsCapture, spill: &mut Spill<'_>) {
     let mut co = Object::new(out);
     co.uint("capture", u64::from(c.number));
-    c.rows.write_list(co.member("data"), &c.rows.plain_for(spill), spill);
+    c.rows.write_list(co.member("data"), c.rows.plain(), spill);
     co.end();
 }
 
