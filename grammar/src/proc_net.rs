@@ -30,11 +30,8 @@
 //! assert_eq!(all[4], (&b"ActiveOpens"[..], 236));
 //! ```
 
-use nom::bytes::complete::take_while1;
-use nom::Parser;
-
-use crate::lex::{expect, is_blank, is_counter_shape, parse_counter, PResult};
-use crate::{LineError, Span};
+use crate::lex::{is_blank, is_counter_shape, parse_counter};
+use crate::LineError;
 
 /// What the words after the prefix are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,46 +140,38 @@ pub fn pair_line_lenient(line: &[u8]) -> Result<PrefixLine<'_>, LineError> {
 }
 
 fn parse(line: &[u8], need_colon: bool) -> Result<PrefixLine<'_>, LineError> {
-    match prefix(Span::new(line)) {
-        Ok((rest, word)) => {
-            let word: &[u8] = word.fragment();
-            let (prefix, colon) = match word.strip_suffix(b":") {
-                Some(p) if !p.is_empty() => (p, true),
-                _ if need_colon => {
-                    let at = word.iter().position(|&b| b == b':').unwrap_or(word.len());
-                    return Err(LineError::new(at, "`:` after the section name (e.g. `Tcp:`)"));
-                }
-                _ => (word, false),
-            };
-            let body = rest.location_offset();
-            Ok(PrefixLine { line, prefix, colon, kind: kind_of(&line[body..]), body })
+    // The prefix: the first run of non-blank bytes, at the start of the line.
+    let body = crate::lex::first_blank(line).unwrap_or(line.len());
+    let Some(word) = line.get(..body).filter(|w| !w.is_empty()) else {
+        return Err(LineError::new(0, "a section prefix such as `Tcp:`"));
+    };
+    let (prefix, colon) = match word.strip_suffix(b":") {
+        Some(p) if !p.is_empty() => (p, true),
+        _ if need_colon => {
+            let at = word.iter().position(|&b| b == b':').unwrap_or(word.len());
+            return Err(LineError::new(at, "`:` after the section name (e.g. `Tcp:`)"));
         }
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
-        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
-    }
+        _ => (word, false),
+    };
+    Ok(PrefixLine { line, prefix, colon, kind: kind_of(line.get(body..).unwrap_or_default()), body })
 }
 
 /// What the words of a line's body are. A body of nothing but digits and blanks (every
 /// values line but those with a negative number) is decided in one pass over its bytes.
+/// A names line is decided by its first byte (a name starts with neither a digit nor `-`).
 fn kind_of(body: &[u8]) -> PairKind {
-    let mut words = Tokens::from(body, 0);
-    match words.next() {
+    match crate::lex::first_non_blank(body).and_then(|at| body.get(at)) {
         None => return PairKind::Empty,
-        Some((_, first)) if !is_counter_shape(first) => return PairKind::Names,
+        Some(&b) if !(b.is_ascii_digit() || b == b'-') => return PairKind::Names,
         Some(_) => {}
     }
     if crate::lex::all_digits_or_blanks(body) {
         return PairKind::Values;
     }
-    match words.all(|(_, w)| is_counter_shape(w)) {
+    match Tokens::from(body, 0).all(|(_, w)| is_counter_shape(w)) {
         true => PairKind::Values,
         false => PairKind::Names,
     }
-}
-
-/// The prefix: the first run of non-blank bytes, at the start of the line.
-fn prefix(i: Span<'_>) -> PResult<'_, Span<'_>> {
-    expect("a section prefix such as `Tcp:`", take_while1(|b| !is_blank(b))).parse(i)
 }
 
 /// Why a names line and a values line stop pairing up.
@@ -825,6 +814,31 @@ mod tests {
         assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
         assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
         assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
+    }
+
+    proptest::proptest! {
+        /// A line's kind is what its words are, however they start (a negative number
+        /// first, a name that starts with `-` or a digit, blanks and tabs between them).
+        #[test]
+        fn kind_is_what_the_words_are(
+            words in proptest::collection::vec(
+                proptest::prop_oneof!["-?[0-9]{1,5}", "[A-Za-z][A-Za-z0-9]{0,5}", "-", "-[a-z]", "[0-9]{1,3}[a-z:-]"],
+                0..5,
+            ),
+            gaps in proptest::collection::vec("[ \t]{1,2}", 5),
+        ) {
+            let mut line = "Tcp:".to_string();
+            for (word, gap) in words.iter().zip(&gaps) {
+                line.push_str(gap);
+                line.push_str(word);
+            }
+            let expected = match words.iter().all(|w| is_counter_shape(w.as_bytes())) {
+                _ if words.is_empty() => PairKind::Empty,
+                true => PairKind::Values,
+                false => PairKind::Names,
+            };
+            proptest::prop_assert_eq!(pair_line(line.as_bytes()).map(|l| l.kind), Ok(expected), "{:?}", line);
+        }
     }
 
     #[test]
