@@ -4,7 +4,9 @@
 //! values, negative ones, the whole `u64` range and beyond, glued bytes, missing and extra
 //! values, blanks and tabs anywhere, another prefix) and for any bytes after the prefix.
 
-use netsift::netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, pairs_with_spans, values_body};
+use netsift::netsift_grammar::proc_net::{
+    fast_pairs, name_spans, pair_line, pairs_with_spans, values_body, PlainValue,
+};
 use proptest::prelude::*;
 
 /// Both readers over one names line and one values line of the same prefix.
@@ -38,6 +40,21 @@ fn both(names_line: &[u8], values_line: &[u8]) {
     assert!(positions.iter().copied().eq(1..=positions.len()));
     looped.extend(items);
     assert_eq!(looped, reference, "for_each_plain on {:?}", String::from_utf8_lossy(values_line));
+    // And with the values as the kernel writes them given as their digits: the same pairs,
+    // and digits that are the value's decimal text.
+    let mut texts = Vec::new();
+    let mut items = fast_pairs(&names, &spans, values_line, body, same);
+    items.for_each_plain_text(|position, name, value| {
+        if let PlainValue::Digits { text, len } = value {
+            assert_eq!(text.get(..len), Some(value.value().to_string().as_bytes()), "{value:?}");
+        }
+        texts.push((position, Ok((name, value.value()))));
+    });
+    let rest: Vec<_> = items.collect();
+    let (text_positions, mut texts): (Vec<_>, Vec<_>) = texts.into_iter().unzip();
+    assert_eq!(text_positions, positions, "for_each_plain_text on {:?}", String::from_utf8_lossy(values_line));
+    texts.extend(rest);
+    assert_eq!(texts, reference, "for_each_plain_text on {:?}", String::from_utf8_lossy(values_line));
 }
 
 fn blank() -> impl Strategy<Value = String> {
@@ -49,6 +66,8 @@ fn value() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => any::<u64>().prop_map(|v| v.to_string()),
         3 => (0u64..1000).prop_map(|v| v.to_string()),
+        // Every length around the 8 and 16 bytes the digits are read in.
+        2 => "[1-9][0-9]{0,17}",
         2 => any::<i64>().prop_map(|v| v.to_string()),
         1 => Just(u64::MAX.to_string()),
         1 => Just("18446744073709551616".to_string()),

@@ -30,11 +30,8 @@
 //! assert_eq!(all[4], (&b"ActiveOpens"[..], 236));
 //! ```
 
-use nom::bytes::complete::take_while1;
-use nom::Parser;
-
-use crate::lex::{expect, is_blank, is_counter_shape, parse_counter, PResult};
-use crate::{LineError, Span};
+use crate::lex::{is_blank, is_counter_shape, parse_counter};
+use crate::LineError;
 
 /// What the words after the prefix are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,46 +140,38 @@ pub fn pair_line_lenient(line: &[u8]) -> Result<PrefixLine<'_>, LineError> {
 }
 
 fn parse(line: &[u8], need_colon: bool) -> Result<PrefixLine<'_>, LineError> {
-    match prefix(Span::new(line)) {
-        Ok((rest, word)) => {
-            let word: &[u8] = word.fragment();
-            let (prefix, colon) = match word.strip_suffix(b":") {
-                Some(p) if !p.is_empty() => (p, true),
-                _ if need_colon => {
-                    let at = word.iter().position(|&b| b == b':').unwrap_or(word.len());
-                    return Err(LineError::new(at, "`:` after the section name (e.g. `Tcp:`)"));
-                }
-                _ => (word, false),
-            };
-            let body = rest.location_offset();
-            Ok(PrefixLine { line, prefix, colon, kind: kind_of(&line[body..]), body })
+    // The prefix: the first run of non-blank bytes, at the start of the line.
+    let body = crate::lex::first_blank(line).unwrap_or(line.len());
+    let Some(word) = line.get(..body).filter(|w| !w.is_empty()) else {
+        return Err(LineError::new(0, "a section prefix such as `Tcp:`"));
+    };
+    let (prefix, colon) = match word.strip_suffix(b":") {
+        Some(p) if !p.is_empty() => (p, true),
+        _ if need_colon => {
+            let at = word.iter().position(|&b| b == b':').unwrap_or(word.len());
+            return Err(LineError::new(at, "`:` after the section name (e.g. `Tcp:`)"));
         }
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e),
-        Err(nom::Err::Incomplete(_)) => Err(LineError::new(line.len(), "more input")),
-    }
+        _ => (word, false),
+    };
+    Ok(PrefixLine { line, prefix, colon, kind: kind_of(line.get(body..).unwrap_or_default()), body })
 }
 
 /// What the words of a line's body are. A body of nothing but digits and blanks (every
 /// values line but those with a negative number) is decided in one pass over its bytes.
+/// A names line is decided by its first byte (a name starts with neither a digit nor `-`).
 fn kind_of(body: &[u8]) -> PairKind {
-    let mut words = Tokens::from(body, 0);
-    match words.next() {
+    match crate::lex::first_non_blank(body).and_then(|at| body.get(at)) {
         None => return PairKind::Empty,
-        Some((_, first)) if !is_counter_shape(first) => return PairKind::Names,
+        Some(&b) if !(b.is_ascii_digit() || b == b'-') => return PairKind::Names,
         Some(_) => {}
     }
     if crate::lex::all_digits_or_blanks(body) {
         return PairKind::Values;
     }
-    match words.all(|(_, w)| is_counter_shape(w)) {
+    match Tokens::from(body, 0).all(|(_, w)| is_counter_shape(w)) {
         true => PairKind::Values,
         false => PairKind::Names,
     }
-}
-
-/// The prefix: the first run of non-blank bytes, at the start of the line.
-fn prefix(i: Span<'_>) -> PResult<'_, Span<'_>> {
-    expect("a section prefix such as `Tcp:`", take_while1(|b| !is_blank(b))).parse(i)
 }
 
 /// Why a names line and a values line stop pairing up.
@@ -491,6 +480,52 @@ impl<'a> FastPairs<'a> {
         Some((name, value))
     }
 
+    /// The next pair when [`FastPairs::plain`] would give it and its value is written as
+    /// the kernel writes it: one space, then 1 to 15 digits without a leading zero (or
+    /// `0`), then a blank or the line's end. The value's decimal text is then those digits:
+    /// given as they are (at the start of 16 bytes, then whatever followed them in the
+    /// line, or zeros) with their count, not read as a number. `None`: nothing consumed.
+    #[inline(always)]
+    fn kernel_digits(&mut self) -> Option<(&'a [u8], [u8; 16], usize)> {
+        let line = self.line;
+        let at = self.pos + 1;
+        if line.get(self.pos) != Some(&b' ') {
+            return None;
+        }
+        let word = |from: usize| line.get(from..from + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+        let (text, len) = match word(at) {
+            Some(first) => {
+                let first = u64::from_le_bytes(first);
+                let n = crate::lex::digit_lanes(first);
+                let (second, m) = match n {
+                    8 => {
+                        let second = u64::from_le_bytes(word(at + 8)?);
+                        (second, crate::lex::digit_lanes(second))
+                    }
+                    _ => (0, 0),
+                };
+                ((u128::from(second) << 64 | u128::from(first)).to_le_bytes(), n + m)
+            }
+            // Fewer than eight bytes left: the last value of the line, byte by byte.
+            None => {
+                let rest = line.get(at..)?;
+                let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                let mut text = [0u8; 16];
+                text.get_mut(..len)?.copy_from_slice(rest.get(..len)?);
+                (text, len)
+            }
+        };
+        if len == 0 || len > 15 || (len > 1 && text[0] == b'0') || !line.get(at + len).is_none_or(|&b| is_blank(b)) {
+            return None;
+        }
+        let &(start, end) = self.spans.as_slice().first()?;
+        let name = self.names.get(start as usize..end as usize)?;
+        self.spans.next();
+        self.pos = at + len;
+        self.index += 1;
+        Some((name, text, len))
+    }
+
     /// The number after the blanks at `line[p..]` and where its digits end, any blanks
     /// before it and a sign allowed; `None` when there is no digit, or a negative number
     /// beyond 64 bits. Whether a blank or the end follows is the caller's check.
@@ -535,6 +570,75 @@ impl<'a> FastPairs<'a> {
         }
         while let Some((name, value)) = self.plain() {
             each(self.index, name, value);
+        }
+    }
+
+    /// [`FastPairs::for_each_plain`], each value given as its digits when the line has it
+    /// as the kernel writes it ([`PlainValue::Digits`]: a writer copies them instead of
+    /// reading the number and writing it back), else as a number. The same pairs, in the
+    /// same order.
+    ///
+    /// ```
+    /// use netsift_grammar::proc_net::{fast_pairs, name_spans, pair_line, values_body, PlainValue};
+    /// let names = pair_line(b"Tcp: MaxConn ActiveOpens InSegs OutSegs").unwrap();
+    /// let spans: Vec<(u32, u32)> = name_spans(&names).collect();
+    /// let line = b"Tcp: -1 236 007 12x";
+    /// let mut pairs = fast_pairs(&names, &spans, line, values_body(line, b"Tcp").unwrap(), true);
+    /// let mut plain = Vec::new();
+    /// pairs.for_each_plain_text(|at, name, value| plain.push((at, name, value)));
+    /// assert_eq!(
+    ///     plain,
+    ///     [
+    ///         (1, &b"MaxConn"[..], PlainValue::Number(-1)),
+    ///         (2, &b"ActiveOpens"[..], PlainValue::Digits { text: *b"236 007 \0\0\0\0\0\0\0\0", len: 3 }),
+    ///         (3, &b"InSegs"[..], PlainValue::Number(7)),
+    ///     ]
+    /// );
+    /// assert!(pairs.next().unwrap().is_err());
+    /// ```
+    #[inline(always)]
+    pub fn for_each_plain_text(&mut self, mut each: impl FnMut(usize, &'a [u8], PlainValue)) {
+        if self.slow.is_some() {
+            return;
+        }
+        loop {
+            let (name, value) = match self.kernel_digits() {
+                Some((name, text, len)) => (name, PlainValue::Digits { text, len }),
+                None => match self.plain() {
+                    Some((name, value)) => (name, PlainValue::Number(value)),
+                    None => return,
+                },
+            };
+            // One call of `each`, so that it is inlined once.
+            each(self.index, name, value);
+        }
+    }
+}
+
+/// The value of a plain pair, as [`FastPairs::for_each_plain_text`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainValue {
+    /// The value's decimal digits as the line has them: its text in JSON, or any other
+    /// writer's.
+    Digits {
+        /// The digits, then whatever followed them in the line, or zeros.
+        text: [u8; 16],
+        /// How many digits (1 to 15, no leading zero).
+        len: usize,
+    },
+    /// The value, printed in another way (a sign, a leading zero, more than 15 digits, a
+    /// tab before it).
+    Number(i128),
+}
+
+impl PlainValue {
+    /// The value.
+    pub fn value(self) -> i128 {
+        match self {
+            PlainValue::Digits { text, len } => {
+                text.iter().take(len).fold(0, |n, &d| n * 10 + i128::from(d.wrapping_sub(b'0')))
+            }
+            PlainValue::Number(n) => n,
         }
     }
 }
@@ -710,6 +814,31 @@ mod tests {
         assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"12/4:678")), 2);
         assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"\xb12345678")), 0);
         assert_eq!(crate::lex::digit_lanes(u64::from_le_bytes(*b"01234567")), 8);
+    }
+
+    proptest::proptest! {
+        /// A line's kind is what its words are, however they start (a negative number
+        /// first, a name that starts with `-` or a digit, blanks and tabs between them).
+        #[test]
+        fn kind_is_what_the_words_are(
+            words in proptest::collection::vec(
+                proptest::prop_oneof!["-?[0-9]{1,5}", "[A-Za-z][A-Za-z0-9]{0,5}", "-", "-[a-z]", "[0-9]{1,3}[a-z:-]"],
+                0..5,
+            ),
+            gaps in proptest::collection::vec("[ \t]{1,2}", 5),
+        ) {
+            let mut line = "Tcp:".to_string();
+            for (word, gap) in words.iter().zip(&gaps) {
+                line.push_str(gap);
+                line.push_str(word);
+            }
+            let expected = match words.iter().all(|w| is_counter_shape(w.as_bytes())) {
+                _ if words.is_empty() => PairKind::Empty,
+                true => PairKind::Values,
+                false => PairKind::Names,
+            };
+            proptest::prop_assert_eq!(pair_line(line.as_bytes()).map(|l| l.kind), Ok(expected), "{:?}", line);
+        }
     }
 
     #[test]

@@ -122,12 +122,16 @@ pub const CHUNK: usize = 128 << 10;
 const ROOM: usize = CHUNK + (16 << 10);
 
 /// The output a worker may hold for a part that is not the head yet: past it, it waits
-/// for the part's turn. A part of [`EVENTS_PART_SIZE`] writes about 230 KiB of netstat's
-/// JSON and 1.2 MiB of /proc's (9× its bytes), and the worker ahead is usually given its
-/// turn before the middle of its part. Peak RSS of `events --jobs 2` on the four 20 and
-/// 100 MB inputs: 7.1 to 8.7 MB (with 1 MiB, up to 9.7 MB; with 2 MiB and 256 KiB chunks,
-/// 14.5 MB). The unit tests below wait after 2 KiB, so that their parts do.
-const HELD: usize = if cfg!(test) { 2 << 10 } else { 768 << 10 };
+/// for the part's turn. A part of [`EVENTS_PART_SIZE`] writes about 490 KiB of netstat's
+/// JSON, 930 KiB of netstat -s's and 1.16 MiB of /proc's (9× its bytes): room for ten
+/// times the part holds the whole of it. Then the worker at the head writes the part it
+/// held in one go while the other parses the next; with 768 KiB, a /proc part's worker
+/// stopped two thirds in, and at its turn parsed and wrote the last third alone, the
+/// other worker waiting (`events` on 100 MB of /proc took 0.36 s instead of 0.29, 0.42×
+/// `limits fields` instead of 0.52). Peak RSS of `events --jobs 2` on the 100 MB inputs:
+/// /proc 9.3 MB, netstat -s 9.3 MB (9.1 and 9.2 with 768 KiB). The unit tests below wait
+/// after 2 KiB, so that their parts do.
+const HELD: usize = if cfg!(test) { 2 << 10 } else { 10 * EVENTS_PART_SIZE as usize };
 
 /// The finished parts without output (`count`, `view`) a worker may park, waiting for
 /// their turn, before it waits too: their results wait with them (a part's rows, for

@@ -16,6 +16,7 @@ use netsift_grammar::lex::same_bytes;
 use netsift_grammar::netstat::{Endpoint, Host, InetState, Owner, Port, Proto, Timer, TimerKind, User};
 use netsift_grammar::netstat_agn::Group;
 use netsift_grammar::proc_inet::{KernelExtra, KernelInet};
+use netsift_grammar::proc_net::PlainValue;
 use netsift_grammar::proc_unix::KernelUnix;
 
 /// Append one event as a JSON object (no newline).
@@ -259,10 +260,50 @@ const LINES_ROOM: usize = 4000;
 /// (at most 20 digits, written as 24 bytes) and the run after it, each as its whole window.
 const COUNTER_ROOM: usize = RUN_WINDOW + 24 + RUN_WINDOW;
 
-/// At most this many sections and positions are remembered (a /proc file has about ten
-/// sections of at most a few hundred counters): memory stays bounded whatever the input.
-const MAX_SECTIONS: usize = 64;
-const MAX_POSITIONS: usize = 1024;
+/// At most this many sections and positions are remembered, and names lines of at most
+/// this many bytes (/proc/net/netstat and snmp have nine sections; `TcpExt`, the longest,
+/// has 135 counters on a 2,195-byte names line in kernel 6.1): what the writer keeps stays
+/// within [`REMEMBERED_MAX`] whatever the input, whose lines may be a megabyte long. A
+/// counter past these is written member by member, the same bytes.
+const MAX_SECTIONS: usize = 16;
+const MAX_POSITIONS: usize = 256;
+const MAX_HEADER: usize = 8 << 10;
+
+/// A section's members after its head are remembered when they take at most this many
+/// bytes (2,300 for `TcpExt`'s names line of kernel 6.1).
+const MAX_SECTION_TAIL: usize = 8 << 10;
+
+/// The most an [`EventWriter`] keeps, in bytes, whatever it is given (see
+/// [`EventWriter::remembered`]): the runs of [`MAX_SECTIONS`] sections, each with its
+/// names line and [`MAX_POSITIONS`] positions whose names fit their windows; the
+/// [`NAMED_SLOTS`] named runs (each a buffer of up to twice its length, as a vector
+/// grows); [`MAX_SECTION_TAILS`] section tails with their names and headers (no longer
+/// than the tail, which holds them); the buffers counter lines are made in. About 2.7 MiB
+/// (a /proc log keeps about 100 KiB).
+pub const REMEMBERED_MAX: usize = SECTION_RUNS_MAX + NAMED_RUNS_MAX + SECTION_TAILS_MAX + BUFFERS_MAX;
+const _: () = assert!(REMEMBERED_MAX < 3 << 20, "the writer's bound grew past 3 MiB");
+
+/// The parts of [`REMEMBERED_MAX`].
+const SECTION_RUNS_MAX: usize = MAX_SECTIONS
+    * (std::mem::size_of::<SectionRuns>()
+        + SHARED_WINDOW
+        + MAX_HEADER
+        + MAX_POSITIONS * (std::mem::size_of::<ValueRuns>() + RUN_WINDOW));
+const NAMED_RUNS_MAX: usize = NAMED_SLOTS * (std::mem::size_of::<NamedRun>() + NAMED_MAX_TEXT + 2 * NAMED_RUN_MAX);
+const SECTION_TAILS_MAX: usize = MAX_SECTION_TAILS * (std::mem::size_of::<SectionTail>() + 2 * MAX_SECTION_TAIL);
+const BUFFERS_MAX: usize = std::mem::size_of::<EventWriter>()
+    + LINES_ROOM
+    + 2 * (RUN_MAKING_MAX + COUNTER_ROOM)
+    + 2 * RUN_MAKING_MAX
+    + SHARED_WINDOW;
+
+/// The longest a named run is (its padding included): its constant members, and a section
+/// and name of [`NAMED_MAX_TEXT`] bytes escaped (at most six bytes each).
+const NAMED_RUN_MAX: usize = 64 + 6 * NAMED_MAX_TEXT + NAMED_RUN_COPY;
+
+/// The longest run made for a window (its text escaped), and the longest shared run: a
+/// head of three numbers and a section of [`SHARED_WINDOW`] bytes escaped.
+const RUN_MAKING_MAX: usize = 128 + 6 * SHARED_WINDOW;
 
 impl EventWriter {
     /// A writer that remembers nothing yet.
@@ -309,6 +350,10 @@ impl EventWriter {
         let mut o = Object::after_members(out);
         section(&mut o, s);
         o.end();
+        // (The tail holds the name and header: they are no longer.)
+        if out.len() - start > MAX_SECTION_TAIL {
+            return;
+        }
         // Kept in a new entry, or in the oldest one's buffers.
         let i = self.next_section_tail;
         self.next_section_tail = (i + 1) % MAX_SECTION_TAILS;
@@ -324,17 +369,12 @@ impl EventWriter {
         let Some(kept) = self.section_tails.get_mut(i) else { return };
         kept.table = s.table;
         kept.lang = s.lang;
-        kept.name.clear();
-        kept.name.extend_from_slice(s.name);
+        copy_into(&mut kept.name, s.name);
         match (&mut kept.header, s.header) {
-            (Some(kept), Some(header)) => {
-                kept.clear();
-                kept.extend_from_slice(header);
-            }
+            (Some(kept), Some(header)) => copy_into(kept, header),
             (kept, header) => *kept = header.map(<[u8]>::to_vec),
         }
-        kept.tail.clear();
-        kept.tail.extend_from_slice(out.get(start..).unwrap_or_default());
+        copy_into(&mut kept.tail, out.get(start..).unwrap_or_default());
     }
 
     /// Append `event` as a JSON object and a newline (a line of JSON Lines): the bytes of
@@ -372,10 +412,8 @@ impl EventWriter {
         let run = &mut self.named[named_slot(c.section, name)];
         if run.source != Some(c.source) || !same_bytes(&run.section, c.section) || !same_bytes(&run.name, name) {
             run.source = Some(c.source);
-            run.section.clear();
-            run.section.extend_from_slice(c.section);
-            run.name.clear();
-            run.name.extend_from_slice(name);
+            copy_into(&mut run.section, c.section);
+            copy_into(&mut run.name, name);
             run.name_plain = json::is_plain(name);
             run.run.clear();
             counter_source(&mut run.run, c);
@@ -396,6 +434,10 @@ impl EventWriter {
     /// copied out in one piece.
     #[inline]
     fn positioned_counter(&mut self, out: &mut Vec<u8>, event: &Event<'_>, c: &Counter<'_>, newline: bool) {
+        if c.section.len() > SHARED_WINDOW {
+            // Nothing made for a section that long: memory stays bounded.
+            return counter_alone(out, event, newline);
+        }
         let key = SharedKey { line: event.at.line, offset: event.at.offset, capture: event.capture, source: c.source };
         if self.shared_of != Some(key) || !same_bytes(&self.shared_section, c.section) {
             self.new_shared_run(event, c, key);
@@ -452,8 +494,7 @@ impl EventWriter {
         counter_source(&mut self.line, c);
         self.shared_len = self.line.len();
         self.line.resize(self.shared_len + COUNTER_ROOM, 0);
-        self.shared_section.clear();
-        self.shared_section.extend_from_slice(c.section);
+        copy_into(&mut self.shared_section, c.section);
         self.shared_of = Some(key);
         self.section_runs = self.find_section(c.source, c.section);
     }
@@ -492,9 +533,10 @@ impl EventWriter {
     /// once for the line; the runs around each value (`","name":"N","value":` and
     /// `,"text":"N","position":P}`) are kept by section and position while the section's
     /// names line stays the same, byte for byte, so that each counter is three copies and
-    /// its value's digits, put together in the writer's own buffer and copied out a few
-    /// kilobytes at a time. `spill` is given `out` after each such copy (to hand it on:
-    /// what one line writes is bounded by it, not by the line).
+    /// its value's digits (copied from the line when it has them as the kernel writes
+    /// them), put together in the writer's own buffer and copied out a few kilobytes at a
+    /// time. `spill` is given `out` after each such copy (to hand it on: what one line
+    /// writes is bounded by it, not by the line).
     pub fn write_counter_lines(
         &mut self,
         out: &mut Vec<u8>,
@@ -503,7 +545,7 @@ impl EventWriter {
     ) {
         let event = *counters.event();
         let section = match &event.kind {
-            EventKind::Counter(c) if self.start_counter_lines(&event, c, counters.names_line()) => self.section_runs,
+            EventKind::Counter(c) => self.start_counter_lines(&event, c, counters.names_line()),
             _ => None,
         };
         let Some(runs) = section.and_then(|s| self.sections.get_mut(s)) else {
@@ -513,70 +555,136 @@ impl EventWriter {
             });
         };
         let EventWriter { lines, making, shared_window, shared_window_len, .. } = self;
-        let shared_len = (*shared_window_len).min(SHARED_WINDOW);
+        let shared = (&*shared_window, (*shared_window_len).min(SHARED_WINDOW));
         let by_position = &mut runs.by_position;
         let mut filled = 0;
-        counters.each_value(|position, name, value| {
+        counters.each_text(|position, name, value| {
             if filled > LINES_ROOM - COUNTER_MAX {
                 out.extend_from_slice(lines.get(..filled).unwrap_or_default());
                 filled = 0;
                 spill(out);
             }
-            let Some(run) = fitting_runs(by_position, making, position, name) else {
-                out.extend_from_slice(lines.get(..filled).unwrap_or_default());
-                filled = 0;
-                lone_counter_line(out, event, position, name, value);
-                return spill(out);
+            let room =
+                lines.get_mut(filled..filled + COUNTER_MAX).and_then(|r| <&mut [u8; COUNTER_MAX]>::try_from(r).ok());
+            let made = match (fitting_runs(by_position, making, position, name), room) {
+                (Some(runs), Some(room)) => counter_line_into(room, shared, runs, value),
+                _ => None,
             };
-            let (Ok(value), Some(room)) = (
-                u64::try_from(value),
-                lines.get_mut(filled..filled + COUNTER_MAX).and_then(|r| <&mut [u8; COUNTER_MAX]>::try_from(r).ok()),
-            ) else {
-                out.extend_from_slice(lines.get(..filled).unwrap_or_default());
-                filled = 0;
-                lone_counter_line(out, event, position, name, value);
-                return spill(out);
-            };
-            room[..SHARED_WINDOW].copy_from_slice(shared_window);
-            let at = shared_len;
-            room[at..at + RUN_WINDOW].copy_from_slice(&run.before);
-            let at = at + run.before_len.min(RUN_WINDOW);
-            let mut digits = [0u8; 24];
-            let len = json::uint_into(&mut digits, value).min(24);
-            room[at..at + 24].copy_from_slice(&digits);
-            let at = at + len;
-            room[at..at + RUN_WINDOW].copy_from_slice(&run.after);
-            filled += at + run.after_len.min(RUN_WINDOW - 1) + 1;
+            match made {
+                Some(len) => filled += len,
+                None => {
+                    // Written as `write_event` writes it, after the lines before it.
+                    out.extend_from_slice(lines.get(..filled).unwrap_or_default());
+                    filled = 0;
+                    lone_counter_line(out, event, position, name, value.value());
+                    spill(out);
+                }
+            }
         });
         out.extend_from_slice(lines.get(..filled).unwrap_or_default());
         spill(out);
     }
 
     /// Before the counters of a values line (`c`, the line's counter event, and the names
-    /// line): its shared run made into `shared_window`, the runs of its section found and
-    /// kept only if they were made for this names line. False when the line's counters
-    /// cannot be written from runs (a shared run longer than its window, too many sections).
-    fn start_counter_lines(&mut self, event: &Event<'_>, c: &Counter<'_>, names_line: &[u8]) -> bool {
+    /// line): its shared run made into `shared_window`, and the runs of its section found
+    /// (which of `sections`), kept only if they were made for this names line. `None` when
+    /// the line's counters cannot be written from runs (a section or shared run longer
+    /// than its window, a names line longer than [`MAX_HEADER`], too many sections).
+    ///
+    /// The one-by-one path's state (`shared_of`, `section_runs`, `line`) is left as it was:
+    /// it still describes the last counter given alone.
+    fn start_counter_lines(&mut self, event: &Event<'_>, c: &Counter<'_>, names_line: &[u8]) -> Option<usize> {
+        if c.section.len() > SHARED_WINDOW || names_line.len() > MAX_HEADER {
+            return None;
+        }
         self.making.clear();
         head(&mut self.making, COUNTER_HEAD, event);
         counter_source(&mut self.making, c);
         self.shared_window_len = self.making.len();
         if !keep_in_window(&mut self.shared_window, &self.making) {
-            return false;
+            return None;
         }
         if self.lines.len() < LINES_ROOM {
             self.lines.resize(LINES_ROOM, 0);
         }
-        self.section_runs = self.find_section(c.source, c.section);
-        let Some(runs) = self.section_runs.and_then(|s| self.sections.get_mut(s)) else { return false };
+        let section = self.find_section(c.source, c.section)?;
+        let runs = self.sections.get_mut(section)?;
         if runs.header.as_deref() != Some(names_line) {
             // Another names line: no run is taken for one of its words until made again.
             runs.by_position.iter_mut().for_each(|r| r.fits = false);
-            let header = runs.header.get_or_insert_with(Vec::new);
-            header.clear();
-            header.extend_from_slice(names_line);
+            copy_into(runs.header.get_or_insert_with(Vec::new), names_line);
         }
-        true
+        Some(section)
+    }
+
+    /// What the writer keeps between events, in bytes (its buffers' capacities and the
+    /// runs and tails it remembers): at most [`REMEMBERED_MAX`].
+    pub fn remembered(&self) -> usize {
+        use std::mem::size_of;
+        let vec = |v: &Vec<u8>| v.capacity();
+        let sections: usize = self
+            .sections
+            .iter()
+            .map(|s| {
+                vec(&s.section)
+                    + s.header.as_ref().map_or(0, vec)
+                    + s.by_position.capacity() * size_of::<ValueRuns>()
+                    + s.by_position.iter().map(|r| vec(&r.name)).sum::<usize>()
+            })
+            .sum();
+        let named: usize = self.named.iter().map(|r| vec(&r.section) + vec(&r.name) + vec(&r.run)).sum();
+        let tails: usize =
+            self.section_tails.iter().map(|t| vec(&t.name) + t.header.as_ref().map_or(0, vec) + vec(&t.tail)).sum();
+        size_of::<Self>()
+            + vec(&self.line)
+            + vec(&self.making)
+            + vec(&self.lines)
+            + vec(&self.shared_section)
+            + self.sections.capacity() * size_of::<SectionRuns>()
+            + sections
+            + self.named.capacity() * size_of::<NamedRun>()
+            + named
+            + self.section_tails.capacity() * size_of::<SectionTail>()
+            + tails
+    }
+}
+
+/// One counter line put together at the start of `room`: the values line's shared run
+/// (`shared`: its window and length), the run before the value, the value's digits and
+/// the run after it with the newline, each copied as its whole window over what comes
+/// after it. Its length; `None` for a value that is not a `u64` (written member by member).
+#[inline(always)]
+fn counter_line_into(
+    room: &mut [u8; COUNTER_MAX],
+    (shared, shared_len): (&[u8; SHARED_WINDOW], usize),
+    runs: &ValueRuns,
+    value: PlainValue,
+) -> Option<usize> {
+    room[..SHARED_WINDOW].copy_from_slice(shared);
+    let at = shared_len.min(SHARED_WINDOW);
+    room[at..at + RUN_WINDOW].copy_from_slice(&runs.before);
+    let at = at + runs.before_len.min(RUN_WINDOW);
+    let digits = match value {
+        PlainValue::Digits { text, len } => {
+            room[at..at + 16].copy_from_slice(&text);
+            len.min(16)
+        }
+        PlainValue::Number(n) => {
+            let window = <&mut [u8; 24]>::try_from(&mut room[at..at + 24]).ok()?;
+            json::uint_into(window, u64::try_from(n).ok()?).min(24)
+        }
+    };
+    let at = at + digits;
+    room[at..at + RUN_WINDOW].copy_from_slice(&runs.after);
+    Some(at + runs.after_len.min(RUN_WINDOW - 1) + 1)
+}
+
+/// A counter written as [`write_event`] writes it (and a newline, if `newline`).
+#[cold]
+fn counter_alone(out: &mut Vec<u8>, event: &Event<'_>, newline: bool) {
+    write_event(out, event);
+    if newline {
+        out.push(b'\n');
     }
 }
 
@@ -588,6 +696,10 @@ fn runs_at(by_position: &mut Vec<ValueRuns>, position: usize) -> Option<&mut Val
         return None;
     }
     if by_position.len() < position {
+        // Grown as a vector grows, but never past MAX_POSITIONS (the bound on what the
+        // writer keeps is on capacities).
+        let room = position.max(by_position.capacity().saturating_mul(2)).min(MAX_POSITIONS);
+        by_position.reserve_exact(room - by_position.len());
         by_position.resize_with(position, ValueRuns::default);
     }
     by_position.get_mut(position - 1)
@@ -632,8 +744,13 @@ impl ValueRuns {
     /// Make the runs around the value of the counter `name` at `position` (in `making`),
     /// and keep them in their windows if they fit.
     fn make(&mut self, making: &mut Vec<u8>, name: &[u8], position: u32) {
-        self.name.clear();
-        self.name.extend_from_slice(name);
+        self.fits = false;
+        if name.len() > RUN_WINDOW {
+            // Its runs could not fit: nothing is kept (memory stays bounded).
+            self.name.clear();
+            return;
+        }
+        copy_into(&mut self.name, name);
         making.clear();
         put(making, br#"","name":""#);
         json::string_body(making, name);
@@ -650,6 +767,14 @@ impl ValueRuns {
         self.after_len = making.len() - 1;
         self.fits = before_fits && after_fits;
     }
+}
+
+/// Make `buf` a copy of `bytes`, its capacity never more than the longest copy (not
+/// twice it, as a vector grows): the bound on what a writer keeps is on capacities.
+fn copy_into(buf: &mut Vec<u8>, bytes: &[u8]) {
+    buf.clear();
+    buf.reserve_exact(bytes.len());
+    buf.extend_from_slice(bytes);
 }
 
 /// Copy `run` to the start of `window` if it fits (whether it did).
@@ -1255,7 +1380,81 @@ fn malformed(o: &mut Object<'_>, m: &Malformed<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{same_bytes, EventKind, HEADS};
+    use super::{same_bytes, write_event, EventKind, EventWriter, HEADS, NAMED_RUNS_MAX, REMEMBERED_MAX};
+    use crate::push::{CounterLine, Sink};
+    use crate::{Event, Format, PushParser};
+
+    /// Each event written as a line, a values line's counters given together (as `netsift
+    /// events` writes them).
+    struct Together(EventWriter, Vec<u8>);
+
+    impl Sink for Together {
+        fn event(&mut self, event: Event<'_>) {
+            self.0.write_line(&mut self.1, &event);
+        }
+
+        fn counters(&mut self, counters: CounterLine<'_, '_>) {
+            self.0.write_counter_lines(&mut self.1, counters, |_| {});
+        }
+    }
+
+    #[test]
+    fn what_a_writer_remembers_stays_bounded_on_hostile_counters() {
+        // Many sections (more than are remembered), each with names lines of more names
+        // than positions are remembered, names longer than the runs' windows and names to
+        // escape, names lines over the longest remembered and just under it, a section
+        // prefix longer than the shared run's window, and the names changing capture after
+        // capture.
+        // Every one of the writer's bounds is needed: without any one of them, what it keeps
+        // here goes past REMEMBERED_MAX (sections: 40 of them; positions: 1,000; names
+        // lines and section tails: 210 KB lines; names: 700-byte ones).
+        let mut log = Vec::new();
+        for capture in 0..3 {
+            for section in 0..40 {
+                let prefix = match section {
+                    0 => "P".repeat(200),
+                    _ => format!("Section{section}"),
+                };
+                let count = if section % 4 == 1 { 1000 } else { 300 };
+                let names: Vec<String> = (0..count)
+                    .map(|i| match (i + capture + section) % 7 {
+                        _ if section % 5 == 0 => format!("Huge{}{i}", "h".repeat(700)),
+                        0 => format!("Long{}{i}", "x".repeat(60 + section)),
+                        1 => format!("Quote\"{i}"),
+                        2 if section % 3 == 0 => format!("Wide{}{i}", "w".repeat(40)),
+                        _ => format!("N{capture}x{i}"),
+                    })
+                    .collect();
+                log.extend_from_slice(format!("{prefix}: {}\n", names.join(" ")).as_bytes());
+                let values: Vec<String> = (0..count as u64).map(|i| (i * 7919 + capture as u64).to_string()).collect();
+                log.extend_from_slice(format!("{prefix}: {}\n", values.join(" ")).as_bytes());
+            }
+        }
+        // Written with the counters given one by one, and together, against `write_event`.
+        let (mut alone, mut lines, mut reference) = (EventWriter::new(), Vec::new(), Vec::new());
+        let mut sink = |ev: Event<'_>| {
+            alone.write_line(&mut lines, &ev);
+            write_event(&mut reference, &ev);
+            reference.push(b'\n');
+        };
+        let mut parser = PushParser::new(Format::ProcNetstat);
+        parser.feed(&log, &mut sink);
+        parser.finish(&mut sink);
+        let mut together = Together(EventWriter::new(), Vec::new());
+        let mut parser = PushParser::new(Format::ProcNetstat);
+        parser.feed(&log, &mut together);
+        parser.finish(&mut together);
+        assert!(lines == reference, "counters one by one: not the bytes of write_event");
+        assert!(together.1 == reference, "counters together: not the bytes of write_event");
+        assert!(reference.len() > 10 << 20, "{} bytes", reference.len());
+        // (No named runs: those are netstat -s and nstat counters'.)
+        let bound = REMEMBERED_MAX - NAMED_RUNS_MAX;
+        for (writer, how) in [(&alone, "one by one"), (&together.0, "together")] {
+            assert!(writer.named.is_empty(), "{how}: named runs made");
+            let kept = writer.remembered();
+            assert!(kept <= bound, "{how}: {kept} bytes remembered, more than {bound}");
+        }
+    }
 
     proptest::proptest! {
         #[test]

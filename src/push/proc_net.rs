@@ -17,7 +17,7 @@
 //! machine holds at most one line (the names line) between calls.
 
 use netsift_grammar::netstat_s::{self, StatLine, KERNEL_SECTIONS};
-use netsift_grammar::proc_net::{fast_pairs_in, name_spans, pair_line, values_body, FastPairs, PairKind};
+use netsift_grammar::proc_net::{fast_pairs_in, name_spans, pair_line, values_body, FastPairs, PairKind, PlainValue};
 
 use super::netstat_s::SeenNames;
 use super::{LineStats, Position, Sink};
@@ -471,11 +471,13 @@ impl<'a> CounterLine<'_, 'a> {
     }
 
     /// Each counter as its position (from 1), name and value, in order: the rest of it is
-    /// [`CounterLine::event`]'s, and its text is its name.
+    /// [`CounterLine::event`]'s, and its text is its name. A value the line has as the
+    /// kernel writes it is given as its digits ([`PlainValue::Digits`]), for a writer to
+    /// copy rather than read and write back.
     #[inline(always)]
-    pub fn each_value(self, mut each: impl FnMut(usize, &'a [u8], i128)) {
+    pub fn each_text(self, mut each: impl FnMut(usize, &'a [u8], PlainValue)) {
         let CounterLine { pairs, position, .. } = self;
-        pairs.for_each_plain(|at, name, value| {
+        pairs.for_each_plain_text(|at, name, value| {
             *position = at;
             each(at, name, value);
         });
