@@ -69,7 +69,7 @@ use yoke::Yoke;
 
 use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Section, SsSocket};
 use crate::format::Format;
-use crate::push::{LineStats, PushParser};
+use crate::push::{CounterLine, LineStats, PushParser, Sink};
 
 /// What an owned event's bytes live in: the chunk it was emitted from and the copies of the
 /// bytes it borrows outside that chunk. `Bytes` itself cannot be a yoke cart (it does not
@@ -378,6 +378,54 @@ struct Repointer {
     pieces: Vec<Source>,
 }
 
+/// The sink a piece is parsed into: each event taken into the batch being made
+/// ([`Repointer::take`]), a /proc values line's counters together ([`Repointer::take_line`]).
+struct Taker<'t, 'b> {
+    repointer: &'t mut Repointer,
+    batch: &'t mut BatchState<'b>,
+    pending: &'t mut Vec<Pending>,
+}
+
+impl Sink for Taker<'_, '_> {
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_>) {
+        self.repointer.take(&event, self.batch, self.pending);
+    }
+
+    /// Taken where the machine keeps it: the default (a copy handed to `event`) copied the
+    /// whole (544-byte) event once per counter of a /proc line.
+    #[inline(always)]
+    fn event_ref(&mut self, event: &Event<'_>) {
+        self.repointer.take(event, self.batch, self.pending);
+    }
+
+    #[inline(always)]
+    fn counters(&mut self, counters: CounterLine<'_, '_>) {
+        self.repointer.take_line(counters, self.batch, self.pending);
+    }
+}
+
+/// What the counters of one /proc values line share, re-pointed into a batch's cart once
+/// for the line: the line's counter (its section and line), and the copy of its names line
+/// with the names line's address, where each counter's name is found by its offset.
+struct LineCounters<'b> {
+    at: Position,
+    capture: u32,
+    counter: Counter<'b>,
+    names_at: usize,
+    names: &'b [u8],
+}
+
+impl LineCounters<'_> {
+    /// Where `name` (a word of the names line) is in the names line's copy, if it lies in
+    /// the names line.
+    #[inline(always)]
+    fn name_at(&self, name: &[u8]) -> Option<usize> {
+        let rel = (name.as_ptr() as usize).wrapping_sub(self.names_at);
+        (rel < self.names.len() && name.len() <= self.names.len() - rel).then_some(rel)
+    }
+}
+
 impl Repointer {
     /// Take `chunk` as the one the next events are emitted from.
     fn set_chunk(&mut self, chunk: Bytes) {
@@ -498,6 +546,85 @@ impl Repointer {
             }
         }
         pending.push(Pending::Alone(self.alone_copied(event, borrows_chunk)));
+    }
+
+    /// Take the counters of a /proc values line into the batch: what they share (section,
+    /// line, the names line's copy: its bytes compared once) re-pointed once, then each
+    /// counter its name's place in that copy, its value and its position. Counters that
+    /// take another way (the line cut between chunks, its names line not among the copies
+    /// yet) are taken one by one, as any event.
+    #[inline(always)]
+    fn take_line<'b>(&mut self, counters: CounterLine<'_, '_>, batch: &mut BatchState<'b>, pending: &mut Vec<Pending>) {
+        let Some(line) = self.line_repointed(counters.event(), counters.names_line(), batch) else {
+            return counters.each(|event| self.take(event, batch, pending));
+        };
+        counters.each(|event| {
+            if let EventKind::Counter(c) = &event.kind {
+                // The line's counter with this one's name, text (its name), value and position:
+                // `CounterLine::each` changes only those.
+                if let (Some(name), Some(at)) = (c.name, c.name.and_then(|n| line.name_at(n))) {
+                    if c.text.as_ptr() == name.as_ptr() && c.text.len() == name.len() {
+                        let name = sub_slice(line.names, at, name.len());
+                        let counter = Counter {
+                            name: Some(name),
+                            text: name,
+                            value: c.value,
+                            position: c.position,
+                            ..line.counter
+                        };
+                        let kind = EventKind::Counter(counter);
+                        batch.events.extend(std::iter::once_with(|| Event {
+                            at: line.at,
+                            capture: line.capture,
+                            kind,
+                        }));
+                        return pending.push(Pending::Shared(batch.at));
+                    }
+                }
+            }
+            self.take(event, batch, pending)
+        });
+    }
+
+    /// What the counters of a /proc values line share (`event`: the line's counter, `names`:
+    /// its names line), re-pointed into the batch's cart: the names line's copy the last
+    /// event left in the batch's run (the section event of the pair) or found among the
+    /// copies, its bytes compared; the rest in the chunk or in that copy. `None` when a
+    /// slice is in neither.
+    fn line_repointed<'b>(&self, event: &Event<'_>, names: &[u8], batch: &BatchState<'b>) -> Option<LineCounters<'b>> {
+        let EventKind::Counter(c) = &event.kind else { return None };
+        let in_run = |run: Run<'b>| {
+            let rel = (names.as_ptr() as usize).wrapping_sub(run.at);
+            (rel < run.copy.len() && names.len() <= run.copy.len() - rel).then(|| sub_slice(run.copy, rel, names.len()))
+        };
+        let copy = match in_run(batch.run) {
+            Some(copy) => copy,
+            None => {
+                let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+                in_run(run_of_slice(names, batch.copies, sources)?)?
+            }
+        };
+        if names.is_empty() || copy != names {
+            return None;
+        }
+        let (names_at, chunk, mut missed) = (names.as_ptr() as usize, &batch.cart.chunk, false);
+        let map = |s: &[u8]| {
+            if in_chunk(chunk, s) {
+                return sub_slice(chunk, (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize), s.len());
+            }
+            let rel = (s.as_ptr() as usize).wrapping_sub(names_at);
+            if rel < copy.len() && s.len() <= copy.len() - rel {
+                return sub_slice(copy, rel, s.len());
+            }
+            if !s.is_empty() {
+                missed = true;
+            }
+            &[]
+        };
+        let Event { at, capture, kind: EventKind::Counter(counter) } = counter_mapped(event, c, map) else {
+            return None;
+        };
+        (!missed).then_some(LineCounters { at, capture, counter, names_at, names: copy })
     }
 
     /// The owned form of `event` alone (a batch of one): its slices re-pointed into the
@@ -1158,7 +1285,7 @@ impl OwnedEvents {
         let batch: Batch = Yoke::attach_to_cart(cart, |cart: &Cart| {
             let mut batch = BatchState::new(cart, *room);
             let bytes = cart.chunk.get(piece).unwrap_or_default();
-            parser.feed(bytes, &mut |ev: Event<'_>| repointer.take(&ev, &mut batch, pending));
+            parser.feed(bytes, &mut Taker { repointer, batch: &mut batch, pending });
             Events(batch.events)
         });
         // Room for as many as the largest batch so far had, within twice the usual size (a
@@ -1456,6 +1583,41 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                 })
                 .collect();
             assert_eq!(values, (1..=10).collect::<Vec<_>>());
+        }
+    }
+
+    /// A /proc values line's counters take their names from the copy of the names line in
+    /// the batch's run only when it holds the same bytes: the machine re-writes its names
+    /// line at the same address, so the address alone says nothing.
+    #[test]
+    fn a_names_line_is_found_in_a_copy_only_with_the_same_bytes() {
+        let names = b"TcpExt: SyncookiesSent SyncookiesRecv".to_vec();
+        let event = Event {
+            at: Position::default(),
+            capture: 1,
+            kind: EventKind::Counter(Counter {
+                source: crate::events::CounterSource::Proc,
+                section: &names[..6],
+                name: None,
+                subtable: None,
+                value: 0,
+                text: &[],
+                line: &[],
+                position: None,
+                rate: None,
+            }),
+        };
+        let (cart, repointer) = (Cart::default(), Repointer::default());
+        for (copy, found) in
+            [(&b"TcpExt: SyncookiesSent SyncookiesRecv"[..], true), (b"TcpExt: SyncookiesSent SyncookiesFail", false)]
+        {
+            let mut batch = BatchState::new(&cart, 0);
+            batch.run = Run { at: names.as_ptr() as usize, copy };
+            let line = repointer.line_repointed(&event, &names, &batch);
+            assert_eq!(line.is_some(), found, "{}", String::from_utf8_lossy(copy));
+            if let Some(line) = line {
+                assert_eq!((line.counter.section, line.names.as_ptr()), (&b"TcpExt"[..], copy.as_ptr()));
+            }
         }
     }
 
