@@ -67,7 +67,7 @@ use netsift_grammar::lex::same_bytes;
 use netsift_grammar::MapBytes;
 use yoke::Yoke;
 
-use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Section, SsSocket};
+use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Section, SsSocket, Table};
 use crate::format::Format;
 use crate::push::{CounterLine, LineStats, PushParser, Sink};
 
@@ -150,6 +150,11 @@ struct BatchState<'b> {
     /// The copy of the run of outside bytes the last counter found in the copies borrowed
     /// from (a /proc names line, a held section name): the next counters look there first.
     run: Run<'b>,
+    /// The names of the last `netstat -s` section and histogram titles taken into the
+    /// batch, where the batch holds them (the title's line, in the chunk): the counters
+    /// after them carry the machine's held copy of the same bytes as their section and
+    /// sub-table, found here by their bytes instead of copied at each title.
+    titles: [&'b [u8]; 2],
 }
 
 /// A run of bytes from outside the chunk (`at`: its address there) and its copy in a cart.
@@ -169,6 +174,7 @@ impl<'b> BatchState<'b> {
             tail: &cart.later,
             next: 2,
             run: Run::default(),
+            titles: [&[]; 2],
         }
     }
 
@@ -457,8 +463,8 @@ impl Repointer {
             // first and then pushed, it was a copy of the whole (544-byte) event more.
             // First with no search: its slices in the chunk, the last counter's run or the
             // grammar's tables (a /proc values line's counters, most of `netstat -s`'s).
-            let run = batch.run;
-            events.extend(std::iter::once_with(|| counter_in_run(event, c, &cart.chunk, run, &mut missed)));
+            let (run, titles) = (batch.run, batch.titles);
+            events.extend(std::iter::once_with(|| counter_in_run(event, c, &cart.chunk, run, titles, &mut missed)));
             if !missed {
                 return pending.push(Pending::Shared(batch.at));
             }
@@ -471,6 +477,20 @@ impl Repointer {
                 return pending.push(Pending::Shared(batch.at));
             }
             events.pop();
+        }
+        // A title whose line is in the chunk (most of `netstat -s`'s, a table's): its name
+        // and header re-pointed there, with no pass through `map_bytes`.
+        if let EventKind::Section(s) = &event.kind {
+            let chunk = &cart.chunk;
+            if in_chunk(chunk, s.name) && s.header.is_none_or(|h| in_chunk(chunk, h)) {
+                let name = chunk_slice(chunk, s.name);
+                let section = Section { name, header: s.header.map(|h| chunk_slice(chunk, h)), ..*s };
+                events.push(Event { at: event.at, capture: event.capture, kind: EventKind::Section(section) });
+                if let Table::StatSection { histogram } = s.table {
+                    batch.titles[usize::from(histogram)] = name;
+                }
+                return pending.push(Pending::Shared(batch.at));
+            }
         }
         // netstat's rows, the many large events, the same way: built in place, not built and
         // then moved (a row is ~500 bytes).
@@ -864,6 +884,7 @@ fn counter_in_run<'b>(
     c: &Counter<'_>,
     chunk: &'b Bytes,
     run: Run<'b>,
+    titles: [&'b [u8]; 2],
     missed: &mut bool,
 ) -> Event<'b> {
     let (base, len) = (chunk.as_ptr() as usize, chunk.len());
@@ -872,7 +893,7 @@ fn counter_in_run<'b>(
         if start < len && s.len() <= len - start {
             return sub_slice(chunk, start, s.len());
         }
-        outside_in_run(run, s).unwrap_or_else(|| {
+        outside_in_run(run, titles, s).unwrap_or_else(|| {
             *missed = true;
             &[]
         })
@@ -880,10 +901,10 @@ fn counter_in_run<'b>(
     counter_mapped(event, c, map)
 }
 
-/// `s` (outside the chunk) in `run` (the same bytes there) or among the grammar's table
-/// names, or empty; `None` otherwise.
+/// `s` (outside the chunk) in `run` (the same bytes there), among the grammar's table
+/// names, or one of the batch's `titles` (the same bytes), or empty; `None` otherwise.
 #[inline(always)]
-fn outside_in_run<'b>(run: Run<'b>, s: &[u8]) -> Option<&'b [u8]> {
+fn outside_in_run<'b>(run: Run<'b>, titles: [&'b [u8]; 2], s: &[u8]) -> Option<&'b [u8]> {
     let rel = (s.as_ptr() as usize).wrapping_sub(run.at);
     if rel < run.copy.len() && s.len() <= run.copy.len() - rel {
         let copy = sub_slice(run.copy, rel, s.len());
@@ -891,16 +912,17 @@ fn outside_in_run<'b>(run: Run<'b>, s: &[u8]) -> Option<&'b [u8]> {
             return Some(copy);
         }
     }
-    not_in_run(s)
+    not_in_run(titles, s)
 }
 
-/// [`outside_in_run`] for a slice not in the run: empty, or one of the grammar's names.
+/// [`outside_in_run`] for a slice not in the run: empty, one of the grammar's names (kept
+/// as it is, first), or one of the `titles`.
 #[inline(never)]
-fn not_in_run<'b>(s: &[u8]) -> Option<&'b [u8]> {
+fn not_in_run<'b>(titles: [&'b [u8]; 2], s: &[u8]) -> Option<&'b [u8]> {
     if s.is_empty() {
         return Some(&[]);
     }
-    static_name(s)
+    static_name(s).or_else(|| titles.into_iter().find(|&t| t == s))
 }
 
 /// The run of the copies that the first of `c`'s slices found there lies in (outside the
@@ -931,6 +953,12 @@ fn run_of_header<'b>(
         return None;
     }
     run_of_slice(header, copies, sources)
+}
+
+/// `s`, which lies in `chunk` (see [`in_chunk`]), there.
+#[inline(always)]
+fn chunk_slice<'b>(chunk: &'b [u8], s: &[u8]) -> &'b [u8] {
+    sub_slice(chunk, (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize), s.len())
 }
 
 /// Whether `s` lies in `chunk`.
@@ -1564,6 +1592,29 @@ Ip:\n    10 total packets received\nBar:\n    5 things happened\nIcmp:\n    ICMP
             .collect();
         assert_eq!(unmapped, [(&b"Foo"[..], 3), (&b"Bar"[..], 5)]);
         for chunk in [1, 7, 20] {
+            check_against_copies(input, chunk);
+        }
+    }
+
+    /// A `netstat -s` counter's held section and sub-table are found among the batch's
+    /// titles by their bytes: a section name as long as the histogram's title (and held
+    /// names re-written at the same address) must not be taken for one another.
+    #[test]
+    fn netstat_s_counters_find_their_section_and_histogram_titles_by_their_bytes() {
+        let input = b"Icmp:\n    ICMP input histogram:\n        echo requests: 4\n    Widgets: 1\n\
+Abcdefghijklmnopqrst:\n    ICMP input histogram:\n        echo requests: 5\n    Widgets: 2\n\
+Qrstuvwxyzabcdefghij:\n    ICMP input histogram:\n        echo requests: 6\n    Widgets: 3\n";
+        let owned = check_against_copies(input, input.len());
+        let counters: Vec<_> = owned
+            .iter()
+            .filter_map(|e| match e.kind() {
+                EventKind::Counter(c) => Some((c.section, c.subtable, c.value)),
+                _ => None,
+            })
+            .collect();
+        assert!(counters.iter().any(|c| c.1 == Some(&b"ICMP input histogram"[..])), "{counters:?}");
+        assert!(counters.iter().any(|c| c.0 == b"Qrstuvwxyzabcdefghij"), "{counters:?}");
+        for chunk in [1, 7, 20, 64] {
             check_against_copies(input, chunk);
         }
     }
