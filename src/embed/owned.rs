@@ -67,9 +67,9 @@ use netsift_grammar::lex::same_bytes;
 use netsift_grammar::MapBytes;
 use yoke::Yoke;
 
-use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Section, SsSocket};
+use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Section, SsSocket, Table};
 use crate::format::Format;
-use crate::push::{LineStats, PushParser};
+use crate::push::{CounterLine, LineStats, PushParser, Sink};
 
 /// What an owned event's bytes live in: the chunk it was emitted from and the copies of the
 /// bytes it borrows outside that chunk. `Bytes` itself cannot be a yoke cart (it does not
@@ -150,6 +150,11 @@ struct BatchState<'b> {
     /// The copy of the run of outside bytes the last counter found in the copies borrowed
     /// from (a /proc names line, a held section name): the next counters look there first.
     run: Run<'b>,
+    /// The names of the last `netstat -s` section and histogram titles taken into the
+    /// batch, where the batch holds them (the title's line, in the chunk): the counters
+    /// after them carry the machine's held copy of the same bytes as their section and
+    /// sub-table, found here by their bytes instead of copied at each title.
+    titles: [&'b [u8]; 2],
 }
 
 /// A run of bytes from outside the chunk (`at`: its address there) and its copy in a cart.
@@ -169,6 +174,7 @@ impl<'b> BatchState<'b> {
             tail: &cart.later,
             next: 2,
             run: Run::default(),
+            titles: [&[]; 2],
         }
     }
 
@@ -378,6 +384,54 @@ struct Repointer {
     pieces: Vec<Source>,
 }
 
+/// The sink a piece is parsed into: each event taken into the batch being made
+/// ([`Repointer::take`]), a /proc values line's counters together ([`Repointer::take_line`]).
+struct Taker<'t, 'b> {
+    repointer: &'t mut Repointer,
+    batch: &'t mut BatchState<'b>,
+    pending: &'t mut Vec<Pending>,
+}
+
+impl Sink for Taker<'_, '_> {
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_>) {
+        self.repointer.take(&event, self.batch, self.pending);
+    }
+
+    /// Taken where the machine keeps it: the default (a copy handed to `event`) copied the
+    /// whole (544-byte) event once per counter of a /proc line.
+    #[inline(always)]
+    fn event_ref(&mut self, event: &Event<'_>) {
+        self.repointer.take(event, self.batch, self.pending);
+    }
+
+    #[inline(always)]
+    fn counters(&mut self, counters: CounterLine<'_, '_>) {
+        self.repointer.take_line(counters, self.batch, self.pending);
+    }
+}
+
+/// What the counters of one /proc values line share, re-pointed into a batch's cart once
+/// for the line: the line's counter (its section and line), and the copy of its names line
+/// with the names line's address, where each counter's name is found by its offset.
+struct LineCounters<'b> {
+    at: Position,
+    capture: u32,
+    counter: Counter<'b>,
+    names_at: usize,
+    names: &'b [u8],
+}
+
+impl LineCounters<'_> {
+    /// Where `name` (a word of the names line) is in the names line's copy, if it lies in
+    /// the names line.
+    #[inline(always)]
+    fn name_at(&self, name: &[u8]) -> Option<usize> {
+        let rel = (name.as_ptr() as usize).wrapping_sub(self.names_at);
+        (rel < self.names.len() && name.len() <= self.names.len() - rel).then_some(rel)
+    }
+}
+
 impl Repointer {
     /// Take `chunk` as the one the next events are emitted from.
     fn set_chunk(&mut self, chunk: Bytes) {
@@ -409,8 +463,8 @@ impl Repointer {
             // first and then pushed, it was a copy of the whole (544-byte) event more.
             // First with no search: its slices in the chunk, the last counter's run or the
             // grammar's tables (a /proc values line's counters, most of `netstat -s`'s).
-            let run = batch.run;
-            events.extend(std::iter::once_with(|| counter_in_run(event, c, &cart.chunk, run, &mut missed)));
+            let (run, titles) = (batch.run, batch.titles);
+            events.extend(std::iter::once_with(|| counter_in_run(event, c, &cart.chunk, run, titles, &mut missed)));
             if !missed {
                 return pending.push(Pending::Shared(batch.at));
             }
@@ -423,6 +477,20 @@ impl Repointer {
                 return pending.push(Pending::Shared(batch.at));
             }
             events.pop();
+        }
+        // A title whose line is in the chunk (most of `netstat -s`'s, a table's): its name
+        // and header re-pointed there, with no pass through `map_bytes`.
+        if let EventKind::Section(s) = &event.kind {
+            let chunk = &cart.chunk;
+            if in_chunk(chunk, s.name) && s.header.is_none_or(|h| in_chunk(chunk, h)) {
+                let name = chunk_slice(chunk, s.name);
+                let section = Section { name, header: s.header.map(|h| chunk_slice(chunk, h)), ..*s };
+                events.push(Event { at: event.at, capture: event.capture, kind: EventKind::Section(section) });
+                if let Table::StatSection { histogram } = s.table {
+                    batch.titles[usize::from(histogram)] = name;
+                }
+                return pending.push(Pending::Shared(batch.at));
+            }
         }
         // netstat's rows, the many large events, the same way: built in place, not built and
         // then moved (a row is ~500 bytes).
@@ -498,6 +566,85 @@ impl Repointer {
             }
         }
         pending.push(Pending::Alone(self.alone_copied(event, borrows_chunk)));
+    }
+
+    /// Take the counters of a /proc values line into the batch: what they share (section,
+    /// line, the names line's copy: its bytes compared once) re-pointed once, then each
+    /// counter its name's place in that copy, its value and its position. Counters that
+    /// take another way (the line cut between chunks, its names line not among the copies
+    /// yet) are taken one by one, as any event.
+    #[inline(always)]
+    fn take_line<'b>(&mut self, counters: CounterLine<'_, '_>, batch: &mut BatchState<'b>, pending: &mut Vec<Pending>) {
+        let Some(line) = self.line_repointed(counters.event(), counters.names_line(), batch) else {
+            return counters.each(|event| self.take(event, batch, pending));
+        };
+        counters.each(|event| {
+            if let EventKind::Counter(c) = &event.kind {
+                // The line's counter with this one's name, text (its name), value and position:
+                // `CounterLine::each` changes only those.
+                if let (Some(name), Some(at)) = (c.name, c.name.and_then(|n| line.name_at(n))) {
+                    if c.text.as_ptr() == name.as_ptr() && c.text.len() == name.len() {
+                        let name = sub_slice(line.names, at, name.len());
+                        let counter = Counter {
+                            name: Some(name),
+                            text: name,
+                            value: c.value,
+                            position: c.position,
+                            ..line.counter
+                        };
+                        let kind = EventKind::Counter(counter);
+                        batch.events.extend(std::iter::once_with(|| Event {
+                            at: line.at,
+                            capture: line.capture,
+                            kind,
+                        }));
+                        return pending.push(Pending::Shared(batch.at));
+                    }
+                }
+            }
+            self.take(event, batch, pending)
+        });
+    }
+
+    /// What the counters of a /proc values line share (`event`: the line's counter, `names`:
+    /// its names line), re-pointed into the batch's cart: the names line's copy the last
+    /// event left in the batch's run (the section event of the pair) or found among the
+    /// copies, its bytes compared; the rest in the chunk or in that copy. `None` when a
+    /// slice is in neither.
+    fn line_repointed<'b>(&self, event: &Event<'_>, names: &[u8], batch: &BatchState<'b>) -> Option<LineCounters<'b>> {
+        let EventKind::Counter(c) = &event.kind else { return None };
+        let in_run = |run: Run<'b>| {
+            let rel = (names.as_ptr() as usize).wrapping_sub(run.at);
+            (rel < run.copy.len() && names.len() <= run.copy.len() - rel).then(|| sub_slice(run.copy, rel, names.len()))
+        };
+        let copy = match in_run(batch.run) {
+            Some(copy) => copy,
+            None => {
+                let sources = [&self.settled_sources[..], &self.recent_sources[..]];
+                in_run(run_of_slice(names, batch.copies, sources)?)?
+            }
+        };
+        if names.is_empty() || copy != names {
+            return None;
+        }
+        let (names_at, chunk, mut missed) = (names.as_ptr() as usize, &batch.cart.chunk, false);
+        let map = |s: &[u8]| {
+            if in_chunk(chunk, s) {
+                return sub_slice(chunk, (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize), s.len());
+            }
+            let rel = (s.as_ptr() as usize).wrapping_sub(names_at);
+            if rel < copy.len() && s.len() <= copy.len() - rel {
+                return sub_slice(copy, rel, s.len());
+            }
+            if !s.is_empty() {
+                missed = true;
+            }
+            &[]
+        };
+        let Event { at, capture, kind: EventKind::Counter(counter) } = counter_mapped(event, c, map) else {
+            return None;
+        };
+        (!missed).then_some(LineCounters { at, capture, counter, names_at, names: copy })
     }
 
     /// The owned form of `event` alone (a batch of one): its slices re-pointed into the
@@ -737,6 +884,7 @@ fn counter_in_run<'b>(
     c: &Counter<'_>,
     chunk: &'b Bytes,
     run: Run<'b>,
+    titles: [&'b [u8]; 2],
     missed: &mut bool,
 ) -> Event<'b> {
     let (base, len) = (chunk.as_ptr() as usize, chunk.len());
@@ -745,7 +893,7 @@ fn counter_in_run<'b>(
         if start < len && s.len() <= len - start {
             return sub_slice(chunk, start, s.len());
         }
-        outside_in_run(run, s).unwrap_or_else(|| {
+        outside_in_run(run, titles, s).unwrap_or_else(|| {
             *missed = true;
             &[]
         })
@@ -753,10 +901,10 @@ fn counter_in_run<'b>(
     counter_mapped(event, c, map)
 }
 
-/// `s` (outside the chunk) in `run` (the same bytes there) or among the grammar's table
-/// names, or empty; `None` otherwise.
+/// `s` (outside the chunk) in `run` (the same bytes there), among the grammar's table
+/// names, or one of the batch's `titles` (the same bytes), or empty; `None` otherwise.
 #[inline(always)]
-fn outside_in_run<'b>(run: Run<'b>, s: &[u8]) -> Option<&'b [u8]> {
+fn outside_in_run<'b>(run: Run<'b>, titles: [&'b [u8]; 2], s: &[u8]) -> Option<&'b [u8]> {
     let rel = (s.as_ptr() as usize).wrapping_sub(run.at);
     if rel < run.copy.len() && s.len() <= run.copy.len() - rel {
         let copy = sub_slice(run.copy, rel, s.len());
@@ -764,16 +912,17 @@ fn outside_in_run<'b>(run: Run<'b>, s: &[u8]) -> Option<&'b [u8]> {
             return Some(copy);
         }
     }
-    not_in_run(s)
+    not_in_run(titles, s)
 }
 
-/// [`outside_in_run`] for a slice not in the run: empty, or one of the grammar's names.
+/// [`outside_in_run`] for a slice not in the run: empty, one of the grammar's names (kept
+/// as it is, first), or one of the `titles`.
 #[inline(never)]
-fn not_in_run<'b>(s: &[u8]) -> Option<&'b [u8]> {
+fn not_in_run<'b>(titles: [&'b [u8]; 2], s: &[u8]) -> Option<&'b [u8]> {
     if s.is_empty() {
         return Some(&[]);
     }
-    static_name(s)
+    static_name(s).or_else(|| titles.into_iter().find(|&t| t == s))
 }
 
 /// The run of the copies that the first of `c`'s slices found there lies in (outside the
@@ -804,6 +953,12 @@ fn run_of_header<'b>(
         return None;
     }
     run_of_slice(header, copies, sources)
+}
+
+/// `s`, which lies in `chunk` (see [`in_chunk`]), there.
+#[inline(always)]
+fn chunk_slice<'b>(chunk: &'b [u8], s: &[u8]) -> &'b [u8] {
+    sub_slice(chunk, (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize), s.len())
 }
 
 /// Whether `s` lies in `chunk`.
@@ -1158,7 +1313,7 @@ impl OwnedEvents {
         let batch: Batch = Yoke::attach_to_cart(cart, |cart: &Cart| {
             let mut batch = BatchState::new(cart, *room);
             let bytes = cart.chunk.get(piece).unwrap_or_default();
-            parser.feed(bytes, &mut |ev: Event<'_>| repointer.take(&ev, &mut batch, pending));
+            parser.feed(bytes, &mut Taker { repointer, batch: &mut batch, pending });
             Events(batch.events)
         });
         // Room for as many as the largest batch so far had, within twice the usual size (a
@@ -1441,6 +1596,29 @@ Ip:\n    10 total packets received\nBar:\n    5 things happened\nIcmp:\n    ICMP
         }
     }
 
+    /// A `netstat -s` counter's held section and sub-table are found among the batch's
+    /// titles by their bytes: a section name as long as the histogram's title (and held
+    /// names re-written at the same address) must not be taken for one another.
+    #[test]
+    fn netstat_s_counters_find_their_section_and_histogram_titles_by_their_bytes() {
+        let input = b"Icmp:\n    ICMP input histogram:\n        echo requests: 4\n    Widgets: 1\n\
+Abcdefghijklmnopqrst:\n    ICMP input histogram:\n        echo requests: 5\n    Widgets: 2\n\
+Qrstuvwxyzabcdefghij:\n    ICMP input histogram:\n        echo requests: 6\n    Widgets: 3\n";
+        let owned = check_against_copies(input, input.len());
+        let counters: Vec<_> = owned
+            .iter()
+            .filter_map(|e| match e.kind() {
+                EventKind::Counter(c) => Some((c.section, c.subtable, c.value)),
+                _ => None,
+            })
+            .collect();
+        assert!(counters.iter().any(|c| c.1 == Some(&b"ICMP input histogram"[..])), "{counters:?}");
+        assert!(counters.iter().any(|c| c.0 == b"Qrstuvwxyzabcdefghij"), "{counters:?}");
+        for chunk in [1, 7, 20, 64] {
+            check_against_copies(input, chunk);
+        }
+    }
+
     #[test]
     fn proc_counters_against_copies_in_any_chunks() {
         let input = b"TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed\nTcpExt: 1 2 3\n\
@@ -1456,6 +1634,41 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                 })
                 .collect();
             assert_eq!(values, (1..=10).collect::<Vec<_>>());
+        }
+    }
+
+    /// A /proc values line's counters take their names from the copy of the names line in
+    /// the batch's run only when it holds the same bytes: the machine re-writes its names
+    /// line at the same address, so the address alone says nothing.
+    #[test]
+    fn a_names_line_is_found_in_a_copy_only_with_the_same_bytes() {
+        let names = b"TcpExt: SyncookiesSent SyncookiesRecv".to_vec();
+        let event = Event {
+            at: Position::default(),
+            capture: 1,
+            kind: EventKind::Counter(Counter {
+                source: crate::events::CounterSource::Proc,
+                section: &names[..6],
+                name: None,
+                subtable: None,
+                value: 0,
+                text: &[],
+                line: &[],
+                position: None,
+                rate: None,
+            }),
+        };
+        let (cart, repointer) = (Cart::default(), Repointer::default());
+        for (copy, found) in
+            [(&b"TcpExt: SyncookiesSent SyncookiesRecv"[..], true), (b"TcpExt: SyncookiesSent SyncookiesFail", false)]
+        {
+            let mut batch = BatchState::new(&cart, 0);
+            batch.run = Run { at: names.as_ptr() as usize, copy };
+            let line = repointer.line_repointed(&event, &names, &batch);
+            assert_eq!(line.is_some(), found, "{}", String::from_utf8_lossy(copy));
+            if let Some(line) = line {
+                assert_eq!((line.counter.section, line.names.as_ptr()), (&b"TcpExt"[..], copy.as_ptr()));
+            }
         }
     }
 
