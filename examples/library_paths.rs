@@ -9,13 +9,14 @@
 //! target/release/examples/library_paths owned netstat FILE        # OwnedEvents, 1 MiB Bytes chunks
 //! ```
 //!
-//! Prints the number of events (and of JSON bytes for `json`): the same count by every path.
+//! Prints the number of events (and of JSON bytes for `json`): the same count by every path;
+//! `read_events` and `owned` look at each event's kind and print how many were counters.
 
 use std::io::Read;
 
 use bytes::Bytes;
 use netsift::events::json::EventWriter;
-use netsift::{Event, Format, OwnedEvents, PushParser};
+use netsift::{Event, EventKind, Format, OwnedEvent, OwnedEvents, PushParser};
 
 /// The `Bytes` chunk `OwnedEvents` is fed at a time, and the JSON buffer's flush size
 /// (`feed` and `json` read as the CLI does, through `netsift::input::feed_reader`).
@@ -46,7 +47,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let format: Format = format.parse()?;
     let mut input = std::fs::File::open(file)?;
-    let mut events = 0u64;
+    // The owned paths look at each event's kind (as a caller would), so that the
+    // measure includes reaching the event through its batch.
+    let (mut events, mut counters) = (0u64, 0u64);
     match path.as_str() {
         "feed" => {
             let mut parser = PushParser::new(format);
@@ -71,11 +74,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "read_events" => {
             for event in netsift::read_events(input, format) {
-                event?;
+                counters += u64::from(matches!(event?.kind(), EventKind::Counter(_)));
                 events += 1;
             }
         }
         "owned" => {
+            let mut look = |ev: &OwnedEvent| {
+                counters += u64::from(matches!(ev.kind(), EventKind::Counter(_)));
+                events += 1;
+            };
             let mut parser = OwnedEvents::new(format);
             loop {
                 // Read into fresh (not zeroed) memory, as `std::fs::read` would: zeroing
@@ -84,12 +91,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if (&mut input).take(CHUNK as u64).read_to_end(&mut buf)? == 0 {
                     break;
                 }
-                parser.feed(Bytes::from(buf), |_| events += 1);
+                parser.feed(Bytes::from(buf), |ev| look(&ev));
             }
-            parser.finish(|_| events += 1);
+            parser.finish(|ev| look(&ev));
         }
         other => return Err(format!("no path {other:?}: feed, json, read_events or owned").into()),
     }
     println!("{events} events");
+    if matches!(path.as_str(), "read_events" | "owned") {
+        println!("{counters} counters, {} others", events - counters);
+    }
     Ok(())
 }
