@@ -227,7 +227,8 @@ fn read_split(rest: &mut BytesMut, held: &mut usize, reader: &mut impl Read) -> 
         return Ok(None);
     }
     let cut = lines_end(&rest[..*held + n], *held, rest.len());
-    *held += n - cut;
+    // What is held now: the line not handed on, from `cut` to the end of what was read.
+    *held = *held + n - cut;
     Ok(Some(rest.split_to(cut).freeze()))
 }
 
