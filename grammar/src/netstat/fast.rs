@@ -139,19 +139,11 @@ fn inet_row_to<const VALUES: bool>(text: &[u8], layout: InetLayout, ends: LineEn
         Some(found) => found,
         None => {
             let proto_end = word_end(line, 0);
-            let proto = match &line[..proto_end] {
-                b"tcp" => Proto::Tcp,
-                b"tcp6" => Proto::Tcp6,
-                b"udp" => Proto::Udp,
-                b"udp6" => Proto::Udp6,
-                b"udpl" => Proto::Udpl,
-                b"udpl6" => Proto::Udpl6,
-                b"raw" => Proto::Raw,
-                b"raw6" => Proto::Raw6,
+            match Proto::parse(&line[..proto_end]) {
                 // sctp (no queues, continuation lines) and anything else: the reference.
-                _ => return None,
-            };
-            (proto, proto_end)
+                Some(Proto::Sctp) | None => return None,
+                Some(proto) => (proto, proto_end),
+            }
         }
     };
     spans[InetCol::Proto as usize] = (0, proto_end as u32);
