@@ -422,13 +422,12 @@ struct LineCounters<'b> {
     names: &'b [u8],
 }
 
-impl LineCounters<'_> {
-    /// Where `name` (a word of the names line) is in the names line's copy, if it lies in
-    /// the names line.
+impl<'b> LineCounters<'b> {
+    /// `name` (a word of the names line) in the names line's copy, if it lies in the names
+    /// line.
     #[inline(always)]
-    fn name_at(&self, name: &[u8]) -> Option<usize> {
-        let rel = (name.as_ptr() as usize).wrapping_sub(self.names_at);
-        (rel < self.names.len() && name.len() <= self.names.len() - rel).then_some(rel)
+    fn name_copied(&self, name: &[u8]) -> Option<&'b [u8]> {
+        same_place(self.names, self.names_at, name)
     }
 }
 
@@ -582,9 +581,9 @@ impl Repointer {
             if let EventKind::Counter(c) = &event.kind {
                 // The line's counter with this one's name, text (its name), value and position:
                 // `CounterLine::each` changes only those.
-                if let (Some(name), Some(at)) = (c.name, c.name.and_then(|n| line.name_at(n))) {
+                if let (Some(name), Some(copied)) = (c.name, c.name.and_then(|n| line.name_copied(n))) {
                     if c.text.as_ptr() == name.as_ptr() && c.text.len() == name.len() {
-                        let name = sub_slice(line.names, at, name.len());
+                        let name = copied;
                         let counter = Counter {
                             name: Some(name),
                             text: name,
@@ -613,10 +612,7 @@ impl Repointer {
     /// slice is in neither.
     fn line_repointed<'b>(&self, event: &Event<'_>, names: &[u8], batch: &BatchState<'b>) -> Option<LineCounters<'b>> {
         let EventKind::Counter(c) = &event.kind else { return None };
-        let in_run = |run: Run<'b>| {
-            let rel = (names.as_ptr() as usize).wrapping_sub(run.at);
-            (rel < run.copy.len() && names.len() <= run.copy.len() - rel).then(|| sub_slice(run.copy, rel, names.len()))
-        };
+        let in_run = |run: Run<'b>| same_place(run.copy, run.at, names);
         let copy = match in_run(batch.run) {
             Some(copy) => copy,
             None => {
@@ -629,12 +625,8 @@ impl Repointer {
         }
         let (names_at, chunk, mut missed) = (names.as_ptr() as usize, &batch.cart.chunk, false);
         let map = |s: &[u8]| {
-            if in_chunk(chunk, s) {
-                return sub_slice(chunk, (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize), s.len());
-            }
-            let rel = (s.as_ptr() as usize).wrapping_sub(names_at);
-            if rel < copy.len() && s.len() <= copy.len() - rel {
-                return sub_slice(copy, rel, s.len());
+            if let Some(s) = same_place(chunk, chunk.as_ptr() as usize, s).or_else(|| same_place(copy, names_at, s)) {
+                return s;
             }
             if !s.is_empty() {
                 missed = true;
@@ -905,14 +897,10 @@ fn counter_in_run<'b>(
 /// names, or one of the batch's `titles` (the same bytes), or empty; `None` otherwise.
 #[inline(always)]
 fn outside_in_run<'b>(run: Run<'b>, titles: [&'b [u8]; 2], s: &[u8]) -> Option<&'b [u8]> {
-    let rel = (s.as_ptr() as usize).wrapping_sub(run.at);
-    if rel < run.copy.len() && s.len() <= run.copy.len() - rel {
-        let copy = sub_slice(run.copy, rel, s.len());
-        if copy == s {
-            return Some(copy);
-        }
+    match same_place(run.copy, run.at, s) {
+        Some(copy) if copy == s => Some(copy),
+        _ => not_in_run(titles, s),
     }
-    not_in_run(titles, s)
 }
 
 /// [`outside_in_run`] for a slice not in the run: empty, one of the grammar's names (kept
@@ -959,6 +947,15 @@ fn run_of_header<'b>(
 #[inline(always)]
 fn chunk_slice<'b>(chunk: &'b [u8], s: &[u8]) -> &'b [u8] {
     sub_slice(chunk, (s.as_ptr() as usize).wrapping_sub(chunk.as_ptr() as usize), s.len())
+}
+
+/// The place of `s` in `copy`, the bytes that stood at address `at` (a copy of a run of
+/// outside bytes, or the chunk itself: `at` its own address), if `s` lies within them;
+/// whether they still hold the same bytes is the caller's to check.
+#[inline(always)]
+fn same_place<'b>(copy: &'b [u8], at: usize, s: &[u8]) -> Option<&'b [u8]> {
+    let rel = (s.as_ptr() as usize).wrapping_sub(at);
+    (rel < copy.len() && s.len() <= copy.len() - rel).then(|| sub_slice(copy, rel, s.len()))
 }
 
 /// Whether `s` lies in `chunk`.
