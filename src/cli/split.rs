@@ -67,10 +67,12 @@
 //! is up to 9× its input.
 //!
 //! Memory stays bounded: a worker holds one part (at most [`MAX_PART_SIZE`]); the output
-//! of a part not at the head waits in at most [`HELD`] bytes (then its worker waits for
-//! its turn), in buffers the worker fills again; a worker parks at most [`PARKED`] parts;
-//! a round's scans keep a few hundred bytes per part, and the rounds keep the number of
-//! parts bounded whatever the file's size. A failure to read a part is reported once the
+//! of the parts not at the head waits in at most [`HELD`] bytes per worker but one, all
+//! together (past it, a worker waits for its turn or for room), in buffers the workers
+//! share and fill again; a worker parks at most [`PARKED`] parts; a round's scans keep a
+//! few hundred bytes per part, and the rounds keep the number of parts bounded whatever
+//! the file's size. What the workers keep (buffers, parsers' caches) is kept from round
+//! to round: a round takes no more memory than the one before. A failure to read a part is reported once the
 //! parts before it are out, and stops the workers; so does an output whose reader is
 //! gone (a closed pipe): `deliver` says so.
 
@@ -121,8 +123,9 @@ pub const CHUNK: usize = 128 << 10;
 /// The room of an output buffer: a chunk, and the event that goes past [`CHUNK`].
 const ROOM: usize = CHUNK + (16 << 10);
 
-/// The output a worker may hold for a part that is not the head yet: past it, it waits
-/// for the part's turn. A part of [`EVENTS_PART_SIZE`] writes about 490 KiB of netstat's
+/// The output a worker may hold for a part that is not the head yet (all the workers
+/// together, this for each but one: see [`Shared::held_most`]): past it, it waits for the
+/// part's turn, or for room. A part of [`EVENTS_PART_SIZE`] writes about 490 KiB of netstat's
 /// JSON, 930 KiB of netstat -s's and 1.16 MiB of /proc's (9× its bytes): room for ten
 /// times the part holds the whole of it. Then the worker at the head writes the part it
 /// held in one go while the other parses the next; with 768 KiB, a /proc part's worker
@@ -415,13 +418,16 @@ fn run_cuts<R: Send>(
         failure: None,
         stopped: false,
     };
+    // Kept from round to round: a round's memory is that of the one before, not more.
+    let mut kits: Vec<Kit> = (0..plan.workers.max(1)).map(|_| Kit::default()).collect();
+    let buffers = Buffers::default();
     let mut cuts = vec![0];
     while cuts[0] < len && progress.failure.is_none() && !progress.stopped {
         while cuts.len() <= ROUND && cuts[cuts.len() - 1] < len {
             let next = next_cut(cuts[cuts.len() - 1]).map_err(io_error)?;
             cuts.push(next.clamp(cuts[cuts.len() - 1] + 1, len));
         }
-        round(&context, &cuts, &mut progress, deliver, merge);
+        round(&context, &cuts, &mut kits, &buffers, &mut progress, deliver, merge);
         let end = cuts[cuts.len() - 1];
         cuts.clear();
         cuts.push(end);
@@ -448,6 +454,8 @@ fn run_cuts<R: Send>(
 fn round<R: Send>(
     context: &Context<'_, R>,
     cuts: &[u64],
+    kits: &mut [Kit],
+    buffers: &Buffers,
     progress: &mut Progress,
     deliver: &mut (dyn FnMut(&[u8]) -> bool + Send),
     merge: &mut (dyn FnMut(R) + Send),
@@ -462,10 +470,12 @@ fn round<R: Send>(
         }
         None => PushParser::new(plan.format),
     };
-    let workers = plan.workers.clamp(1, count);
+    let workers = plan.workers.clamp(1, count).min(kits.len());
     let shared = Shared {
         context,
         cuts,
+        buffers,
+        held_most: HELD * (workers - 1).max(1),
         scanned: Mutex::new(Scanned::new(progress.before.clone(), cuts)),
         scanned_more: Condvar::new(),
         next: AtomicUsize::new(0),
@@ -479,6 +489,7 @@ fn round<R: Send>(
             redone: 0,
             failure: None,
             waiting: 0,
+            held: 0,
         }),
         turn_moved: Condvar::new(),
         sink: Mutex::new(Sink { deliver, merge, outcome: Outcome::default() }),
@@ -486,10 +497,11 @@ fn round<R: Send>(
     // The calling thread is a worker too: no thread waits for the others' output.
     std::thread::scope(|scope| {
         let shared = &shared;
-        for w in 1..workers {
-            scope.spawn(move || shared.worker(w));
+        let Some((first, others)) = kits[..workers].split_first_mut() else { return };
+        for (w, kit) in others.iter_mut().enumerate() {
+            scope.spawn(move || shared.worker(w + 1, kit));
         }
-        shared.worker(0);
+        shared.worker(0, first);
     });
     let stopped = shared.stop.load(Ordering::Relaxed);
     let turn = shared.turn.into_inner().unwrap_or_else(PoisonError::into_inner);
@@ -523,6 +535,11 @@ fn round<R: Send>(
 struct Shared<'s, R> {
     context: &'s Context<'s, R>,
     cuts: &'s [u64],
+    /// The output buffers that no worker fills or holds.
+    buffers: &'s Buffers,
+    /// The most output the parts not at the head may hold together: [`HELD`] for each
+    /// worker but one (see [`PartOut::take_turn_if`]).
+    held_most: usize,
     /// What the parts read so far leave at each cut.
     scanned: Mutex<Scanned>,
     /// Told when `scanned` has more.
@@ -558,6 +575,9 @@ struct Turn<R> {
     failure: Option<Failure>,
     /// Workers waiting for the turn to move.
     waiting: usize,
+    /// The output held by the parts not at the head, all together (at most
+    /// [`Shared::held_most`]).
+    held: usize,
 }
 
 /// A part without output (`count`, `view`) finished before its turn, left by its worker
@@ -600,31 +620,22 @@ impl<R: Send> Shared<'_, R> {
     /// A part whose turn has come when it is taken (every part before it written: the
     /// round's first, or one taken late) starts from the true state, which the worker of
     /// the part before it left, and its output is written as it comes: no guess, no copy.
-    /// Any other starts from a guess, and its output is held, up to [`HELD`] bytes, until
+    /// Any other starts from a guess, and its output is held, within [`Shared::held_most`], until
     /// its turn comes; then its worker checks the guess against the true state and writes
     /// what it held and the rest as it comes (or, on a wrong guess, drops it and parses
     /// the part again from the true state). A part finished before its turn waits for it;
     /// one without output (`count`, `view`) is parked instead (up to [`PARKED`] by worker)
     /// for the worker of the part before it to check and merge, and its worker takes the
     /// next part.
-    fn worker(&self, w: usize) {
+    fn worker(&self, w: usize, kit: &mut Kit) {
         let count = self.cuts.len() - 1;
-        let mut file: Option<File> = None;
-        let mut warm = Vec::new();
-        let mut header: Option<(u64, Vec<u8>)> = None;
-        // The part being parsed: read once, scanned, then parsed from memory.
-        let mut buf = Vec::new();
-        // Output buffers to fill again.
-        let mut free: Vec<Vec<u8>> = Vec::new();
-        // What the parsers of this worker's parts remembered of the lines they read (netstat
-        // -s line shapes, /proc names lines), for its next guess to start with.
-        let mut learnt: Option<PushParser> = None;
+        let Kit { file, warm, header, buf, learnt } = kit;
         while !self.stopped() {
             let k = self.next.fetch_add(1, Ordering::Relaxed);
             if k >= count {
                 return;
             }
-            let len = match self.read_part(k, &mut file, &mut buf) {
+            let len = match self.read_part(k, file, buf) {
                 Ok(len) => len,
                 Err(e) => {
                     self.broken();
@@ -640,7 +651,7 @@ impl<R: Send> Shared<'_, R> {
                 }
                 (truth, None)
             } else {
-                match self.start(k, &mut file, &mut warm, &mut header, learnt.as_mut()) {
+                match self.start(k, file, warm, header, learnt.as_mut()) {
                     // The start state kept to be checked needs no caches.
                     Ok(guess) => {
                         let start = guess.clone_without_caches();
@@ -650,7 +661,7 @@ impl<R: Send> Shared<'_, R> {
                 }
             };
             let wrong = Cell::new(false);
-            let mut out = PartOut::new(self, w, k, guess, &wrong, &mut free);
+            let mut out = PartOut::new(self, w, k, guess, &wrong);
             let last = self.cuts[k + 1] >= self.context.len;
             let stop = || wrong.get() || self.stopped();
             let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut |c| out.send(c));
@@ -664,14 +675,14 @@ impl<R: Send> Shared<'_, R> {
                 if out.direct {
                     let (parser, outcome, result) = done;
                     drop(out);
-                    self.complete(k, parser, outcome, result, &mut free);
+                    self.complete(k, parser, outcome, result);
                     continue;
                 }
                 // A wrong guess: parsed again below.
             } else if out.direct {
                 drop(out);
                 if !self.stopped() {
-                    self.complete(k, parser, outcome, result, &mut free);
+                    self.complete(k, parser, outcome, result);
                 }
                 continue;
             }
@@ -684,8 +695,8 @@ impl<R: Send> Shared<'_, R> {
             drop(out);
             self.redone();
             let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
-            let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, &mut sink, &mut free);
-            self.write_from(k, end, outcome, result, sink, &mut free);
+            let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, &mut sink);
+            self.write_from(k, end, outcome, result, sink);
         }
     }
 
@@ -771,7 +782,6 @@ impl<R: Send> Shared<'_, R> {
         mut truth: PushParser,
         bytes: &[u8],
         sink: &mut Sink<'_, R>,
-        free: &mut Vec<Vec<u8>>,
     ) -> (PushParser, Outcome, R) {
         truth.take_stats();
         let last = self.cuts[k + 1] >= self.context.len;
@@ -781,7 +791,7 @@ impl<R: Send> Shared<'_, R> {
                 self.halt();
             }
             chunk.clear();
-            room(chunk, free);
+            self.buffers.room(chunk);
         };
         let (outcome, result) = (self.context.work)(&mut truth, bytes, last, &stop, &mut write);
         (truth, outcome, result)
@@ -789,9 +799,9 @@ impl<R: Send> Shared<'_, R> {
 
     /// Part `k` (worker `w`'s), at its turn, is parsed and written: merge its `outcome`
     /// and `result`, and leave its `end` state to the next.
-    fn complete(&self, k: usize, end: PushParser, outcome: Outcome, result: R, free: &mut Vec<Vec<u8>>) {
+    fn complete(&self, k: usize, end: PushParser, outcome: Outcome, result: R) {
         let sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
-        self.write_from(k, end, outcome, result, sink, free);
+        self.write_from(k, end, outcome, result, sink);
     }
 
     /// [`Shared::complete`] with the output held (`sink`): then write the parts parked
@@ -799,7 +809,6 @@ impl<R: Send> Shared<'_, R> {
     /// and parsing it again here when it is wrong), and move the head to the first part
     /// not finished, with the state the parts before it end in (the output let go first:
     /// the new head's worker takes it at once).
-    #[allow(clippy::too_many_arguments)]
     fn write_from(
         &self,
         k: usize,
@@ -807,7 +816,6 @@ impl<R: Send> Shared<'_, R> {
         outcome: Outcome,
         result: R,
         mut sink: MutexGuard<'_, Sink<'_, R>>,
-        free: &mut Vec<Vec<u8>>,
     ) {
         sink.merge(outcome, result);
         let mut end = end;
@@ -847,21 +855,59 @@ impl<R: Send> Shared<'_, R> {
                     return self.halt();
                 }
             };
-            let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, &mut sink, free);
+            let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, &mut sink);
             sink.merge(outcome, result);
             end = again;
         }
     }
 }
 
-/// Give `chunk` (empty) room for a chunk: a recycled buffer from `free` when it has none.
-fn room(chunk: &mut Vec<u8>, free: &mut Vec<Vec<u8>>) {
-    if chunk.capacity() < ROOM {
-        if let Some(fresh) = free.pop() {
-            *chunk = fresh;
-        }
+/// What a worker keeps from part to part, and from round to round (each round's threads
+/// take them up again): the file it reads through, its part's bytes, its warm-up's, the
+/// last table header it read, and what its parts' parsers remembered of the lines they
+/// read (netstat -s line shapes, /proc names lines), for its next guess to start with.
+#[derive(Default)]
+struct Kit {
+    file: Option<File>,
+    warm: Vec<u8>,
+    header: Option<(u64, Vec<u8>)>,
+    /// The part being parsed: read once, scanned, then parsed from memory.
+    buf: Vec<u8>,
+    learnt: Option<PushParser>,
+}
+
+/// The output buffers that no worker fills or holds, shared by the workers and kept from
+/// round to round. Only a worker ahead of the head holds buffers (up to [`HELD`] bytes),
+/// and when its part's turn comes it writes them and gives them back, for the next worker
+/// ahead: so the workers need about one [`HELD`] of buffers between them, not one each,
+/// and no round allocates them again (each worker keeping its own, `events --jobs 2` on 1
+/// GB of /proc ended up with 25 to 27 buffers of 144 KiB, and its peak RSS grew with the
+/// input's rounds).
+#[derive(Default)]
+struct Buffers(Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    /// An empty buffer: a recycled one when there is one (else without room).
+    fn take(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default()
     }
-    chunk.reserve(ROOM);
+
+    /// Take back `held`'s buffers (leaving it empty).
+    fn give(&self, held: &mut Vec<Vec<u8>>) {
+        held.iter_mut().for_each(Vec::clear);
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).append(held);
+    }
+
+    /// Give `chunk` (empty) room for a chunk: a recycled buffer when it has none.
+    fn room(&self, chunk: &mut Vec<u8>) {
+        if chunk.capacity() < ROOM {
+            let fresh = self.take();
+            if fresh.capacity() > chunk.capacity() {
+                *chunk = fresh;
+            }
+        }
+        chunk.reserve(ROOM);
+    }
 }
 
 /// The output of a part being parsed by worker `w`: written as it comes at the part's
@@ -882,25 +928,17 @@ struct PartOut<'p, 's, R> {
     /// the part is parsed again from `truth`.
     wrong: &'p Cell<bool>,
     truth: Option<PushParser>,
-    free: &'p mut Vec<Vec<u8>>,
 }
 
 impl<'p, 's, R: Send> PartOut<'p, 's, R> {
     /// The output of part `k`, started from `guess` (else the true state, at its turn).
-    fn new(
-        shared: &'p Shared<'s, R>,
-        w: usize,
-        k: usize,
-        guess: Option<PushParser>,
-        wrong: &'p Cell<bool>,
-        free: &'p mut Vec<Vec<u8>>,
-    ) -> Self {
+    fn new(shared: &'p Shared<'s, R>, w: usize, k: usize, guess: Option<PushParser>, wrong: &'p Cell<bool>) -> Self {
         let direct = guess.is_none();
-        PartOut { shared, w, k, guess, direct, held: Vec::new(), held_bytes: 0, wrong, truth: None, free }
+        PartOut { shared, w, k, guess, direct, held: Vec::new(), held_bytes: 0, wrong, truth: None }
     }
 
     /// The work's `send`: write `chunk` at the part's turn, else hold it (waiting for the
-    /// turn when [`HELD`] bytes would be held).
+    /// turn, or for room, when more than [`Shared::held_most`] would be held).
     fn send(&mut self, chunk: &mut Vec<u8>) {
         if !chunk.is_empty() && !self.wrong.get() && !self.shared.stopped() {
             if !self.direct {
@@ -913,17 +951,23 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
                     self.shared.halt();
                 }
             } else if !self.wrong.get() {
-                let fresh = self.free.pop().unwrap_or_default();
-                self.held_bytes += chunk.len();
+                let fresh = self.shared.buffers.take();
                 self.held.push(std::mem::replace(chunk, fresh));
             }
         }
         chunk.clear();
-        room(chunk, self.free);
+        self.shared.buffers.room(chunk);
     }
 
-    /// Take the part's turn if it has come, or wait for it when `more` bytes would hold
-    /// more than [`HELD`].
+    /// Take the part's turn if it has come, else hold `more` bytes, or wait (for the turn,
+    /// or for room) when the parts not at the head would hold more than
+    /// [`Shared::held_most`] together. A budget shared, not [`HELD`] for each worker: the
+    /// worker that has just written the head's part starts on its next one while the
+    /// worker of the new head still holds a whole part's output (it writes it when it
+    /// wakes up), and with a bound per worker both held at once, now and then (the more
+    /// often the longer the input: `events --jobs 2`'s peak RSS on /proc grew from 100 MB
+    /// to 1 GB). The head's worker holds nothing, so it never waits for room: the parts
+    /// go on.
     fn take_turn_if(&mut self, more: usize) {
         let shared = self.shared;
         let mut turn = shared.lock_turn();
@@ -934,7 +978,9 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
             if turn.head == self.k {
                 break;
             }
-            if self.held_bytes + more <= HELD {
+            if turn.held + more <= shared.held_most {
+                turn.held += more;
+                self.held_bytes += more;
                 return;
             }
             turn = shared.wait(turn);
@@ -950,7 +996,6 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
     fn check(&mut self, truth: Option<PushParser>) {
         let right = matches!((&self.guess, &truth), (Some(guess), Some(truth)) if self.shared.agree(guess, truth));
         let mut held = std::mem::take(&mut self.held);
-        self.held_bytes = 0;
         if right {
             self.direct = true;
             let mut sink = self.shared.sink.lock().unwrap_or_else(PoisonError::into_inner);
@@ -965,8 +1010,14 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
             self.wrong.set(true);
             self.truth = truth;
         }
-        held.iter_mut().for_each(Vec::clear);
-        self.free.append(&mut held);
+        // The buffers back, then the bytes they held: a worker waiting for room to hold
+        // more takes them.
+        self.shared.buffers.give(&mut held);
+        if self.held_bytes > 0 {
+            let mut turn = self.shared.lock_turn();
+            turn.held -= std::mem::take(&mut self.held_bytes);
+            self.shared.moved(turn);
+        }
     }
 
     /// The part is parsed (from its guess) before its turn: park it for the worker of
@@ -1167,8 +1218,10 @@ struct Scanned {
     /// What the parts before each cut leave, from the round's first cut to the first part
     /// not read yet.
     befores: Vec<Before>,
-    /// The scans of the parts read after one that is not (folded into `befores` when it is).
-    pending: Vec<Option<PartScan>>,
+    /// The scans of the parts read after one that is not (folded into `befores` when it
+    /// is), by part: a few, since the parts are taken in order (a slot for each of a
+    /// round's parts, most of them empty, took 576 KiB: a part's capture marks are large).
+    pending: Vec<(usize, PartScan)>,
     /// Whether a part could not be read (the guesses after it wait no more).
     broken: bool,
     /// Guesses waiting for more.
@@ -1180,17 +1233,18 @@ impl Scanned {
     /// `before` is what the parts before it leave.
     fn new(before: Before, cuts: &[u64]) -> Self {
         let count = cuts.len().saturating_sub(1);
-        Scanned { befores: vec![before], pending: (0..count).map(|_| None).collect(), broken: false, waiting: 0 }
+        let mut befores = Vec::with_capacity(count + 1);
+        befores.push(before);
+        Scanned { befores, pending: Vec::new(), broken: false, waiting: 0 }
     }
 
     /// Part `k` of the round (between `cuts[k]` and `cuts[k + 1]`) holds `found`: fold it,
     /// and the parts after it read before it, into `befores`.
     fn add(&mut self, k: usize, found: PartScan, cuts: &[u64]) {
-        if let Some(slot) = self.pending.get_mut(k) {
-            *slot = Some(found);
-        }
+        self.pending.push((k, found));
         while let Some(j) = self.befores.len().checked_sub(1) {
-            let Some(found) = self.pending.get_mut(j).and_then(Option::take) else { break };
+            let Some(at) = self.pending.iter().position(|(k, _)| *k == j) else { break };
+            let (_, found) = self.pending.swap_remove(at);
             let next = self.befores[j].after(&found, cuts[j]);
             self.befores.push(next);
         }
