@@ -371,6 +371,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             lines: true,
             warm_up: split::WARM_UP,
             min_warm_up: split::EVENTS_WARM_UP,
+            held: split::HELD,
         };
         split::run(plan, &work, &mut deliver, &mut |()| {})?
     } else {
@@ -581,6 +582,7 @@ fn view(
                 // Back to the table's opening line, as `events`' parts (the guesses are
                 // checked all the same).
                 min_warm_up: split::EVENTS_WARM_UP,
+                held: split::HELD,
             };
             split::run(plan, &work, &mut |_| true, &mut |part| set.merge(part))?
         }
@@ -802,6 +804,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             lines: false,
             warm_up: split::WARM_UP,
             min_warm_up: split::COUNT_WARM_UP,
+            held: split::HELD,
         };
         split::run(plan, &work, &mut |_| true, &mut add)?
     } else {

@@ -132,9 +132,9 @@ const ROOM: usize = CHUNK + (16 << 10);
 /// stopped two thirds in, and at its turn parsed and wrote the last third alone, the
 /// other worker waiting (`events` on 100 MB of /proc took 0.36 s instead of 0.29, 0.42×
 /// `limits fields` instead of 0.52). Peak RSS of `events --jobs 2` on the 100 MB inputs:
-/// /proc 9.3 MB, netstat -s 9.3 MB (9.1 and 9.2 with 768 KiB). The unit tests below wait
-/// after 2 KiB, so that their parts do.
-const HELD: usize = if cfg!(test) { 2 << 10 } else { 10 * EVENTS_PART_SIZE as usize };
+/// /proc 9.3 MB, netstat -s 9.3 MB (9.1 and 9.2 with 768 KiB). Most unit tests below
+/// wait after 2 KiB, so that their parts do ([`Plan::held`]).
+pub const HELD: usize = 10 * EVENTS_PART_SIZE as usize;
 
 /// The finished parts without output (`count`, `view`) a worker may park, waiting for
 /// their turn, before it waits too: their results wait with them (a part's rows, for
@@ -215,6 +215,9 @@ pub struct Plan<'p> {
     /// How many bytes before its part a guess reads at least, until a guess is wrong (see
     /// the module documentation): [`EVENTS_WARM_UP`], or `warm_up` for a fixed warm-up.
     pub min_warm_up: u64,
+    /// How much output a part not at the head may hold, for each worker but one, all
+    /// together ([`HELD`]; less in tests, so that the workers wait).
+    pub held: usize,
 }
 
 /// Parse the file in parts as `plan` says, with `work` on each part, handing the output
@@ -475,7 +478,7 @@ fn round<R: Send>(
         context,
         cuts,
         buffers,
-        held_most: HELD * (workers - 1).max(1),
+        held_most: plan.held * (workers - 1).max(1),
         scanned: Mutex::new(Scanned::new(progress.before.clone(), cuts)),
         scanned_more: Condvar::new(),
         next: AtomicUsize::new(0),
@@ -498,8 +501,16 @@ fn round<R: Send>(
     std::thread::scope(|scope| {
         let shared = &shared;
         let Some((first, others)) = kits[..workers].split_first_mut() else { return };
+        // Under test, the workers' allocations count with those of the thread that
+        // started them, when it counts them (see `counting`).
+        #[cfg(test)]
+        let counted = counting::counted();
         for (w, kit) in others.iter_mut().enumerate() {
-            scope.spawn(move || shared.worker(w + 1, kit));
+            scope.spawn(move || {
+                #[cfg(test)]
+                counting::count_here(counted);
+                shared.worker(w + 1, kit)
+            });
         }
         shared.worker(0, first);
     });
@@ -537,8 +548,8 @@ struct Shared<'s, R> {
     cuts: &'s [u64],
     /// The output buffers that no worker fills or holds.
     buffers: &'s Buffers,
-    /// The most output the parts not at the head may hold together: [`HELD`] for each
-    /// worker but one (see [`PartOut::take_turn_if`]).
+    /// The most output the parts not at the head may hold together: [`Plan::held`] for
+    /// each worker but one (see [`PartOut::take_turn_if`]).
     held_most: usize,
     /// What the parts read so far leave at each cut.
     scanned: Mutex<Scanned>,
@@ -1062,6 +1073,8 @@ impl<R: Send> Shared<'_, R> {
         let (start, end) = (self.cuts[k], self.cuts[k + 1]);
         let len = usize::try_from(end - start).map_err(io::Error::other)?;
         if buf.len() < len {
+            // To the longest part's length (not twice it, as a vector grows).
+            buf.reserve_exact(len - buf.len());
             buf.resize(len, 0);
         }
         file.seek(SeekFrom::Start(start))?;
@@ -1402,10 +1415,104 @@ fn line_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// A global allocator for the unit tests that keeps the high-water mark of the bytes
+/// allocated by the threads of one test and the workers they start, and not freed: the
+/// memory of `events --jobs 2` on a file, bounded whatever its size (the other tests,
+/// running at the same time on other threads, are not counted).
+#[cfg(test)]
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicIsize, Ordering};
+    use std::sync::Mutex;
+
+    thread_local! {
+        static COUNTED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// The bytes allocated and not freed by the counted threads (less what they freed of
+    /// what was allocated before), and their most.
+    static LIVE: AtomicIsize = AtomicIsize::new(0);
+    static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+    /// One measure at a time.
+    static MEASURE: Mutex<()> = Mutex::new(());
+
+    /// Whether this thread's allocations are counted.
+    pub fn counted() -> bool {
+        // `try_with`: the thread may be tearing down its locals.
+        COUNTED.try_with(Cell::get).unwrap_or(false)
+    }
+
+    /// Count this thread's allocations (or not).
+    pub fn count_here(on: bool) {
+        let _ = COUNTED.try_with(|c| c.set(on));
+    }
+
+    /// The most bytes that `work` (on this thread and the workers it starts) had
+    /// allocated at once.
+    pub fn peak_during(work: impl FnOnce()) -> usize {
+        let _one = MEASURE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        LIVE.store(0, Ordering::SeqCst);
+        PEAK.store(0, Ordering::SeqCst);
+        count_here(true);
+        work();
+        count_here(false);
+        PEAK.load(Ordering::SeqCst).max(0) as usize
+    }
+
+    fn allocated(bytes: usize) {
+        if counted() {
+            let live = LIVE.fetch_add(bytes as isize, Ordering::Relaxed) + bytes as isize;
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+    }
+
+    fn freed(bytes: usize) {
+        if counted() {
+            LIVE.fetch_sub(bytes as isize, Ordering::Relaxed);
+        }
+    }
+
+    struct Counting;
+
+    // SAFETY: every call goes to `System` as it is; only sizes are added up on the way.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            allocated(layout.size());
+            // SAFETY: the caller's layout, as `GlobalAlloc::alloc` asks.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            allocated(layout.size());
+            // SAFETY: as `alloc`.
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            freed(layout.size());
+            allocated(new_size);
+            // SAFETY: the caller's block and layout, as `GlobalAlloc::realloc` asks.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            freed(layout.size());
+            // SAFETY: the caller's block and layout, as `GlobalAlloc::dealloc` asks.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Counting = Counting;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cli::input::parse_part;
+
+    /// The output a part not at the head holds in most tests: a worker ahead waits after
+    /// two of their kilobyte chunks.
+    const TEST_HELD: usize = 2 << 10;
 
     /// An ss capture log: `captures` tables of `rows` rows, each table with its own column
     /// widths (so its own header geometry), as periodic `ss -tupna` logs are.
@@ -1444,6 +1551,7 @@ mod tests {
             lines: true,
             warm_up: WARM_UP,
             min_warm_up: WARM_UP,
+            held: TEST_HELD,
         };
         events_of(plan, None)
     }
@@ -1460,7 +1568,7 @@ mod tests {
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
             let mut out = Vec::new();
             let mut outcome = Outcome::default();
-            // Sent a kilobyte at a time: a worker ahead waits after two (HELD under test).
+            // Sent a kilobyte at a time: a worker ahead waits after two (`TEST_HELD`).
             let mut sink = |_: &str, ev: &Event<'_>| {
                 let capture = if captures { ev.capture } else { 0 };
                 netsift::events::json::write_event(&mut out, &Event { capture, ..*ev });
@@ -1610,6 +1718,7 @@ mod tests {
             lines: numbered,
             warm_up,
             min_warm_up,
+            held: TEST_HELD,
         }
     }
 
@@ -1720,6 +1829,7 @@ mod tests {
             lines: true,
             warm_up: WARM_UP,
             min_warm_up: EVENTS_WARM_UP,
+            held: TEST_HELD,
         };
         let parsed = AtomicU64::new(0);
         let work = |parser: &mut PushParser,
@@ -1944,5 +2054,83 @@ mod tests {
             assert_eq!(redone, 0, "{format:?}: parts parsed again");
         }
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// `events --jobs 2` on /proc logs of 1, 2 and 4 MiB (parts of [`EVENTS_PART_SIZE`],
+    /// each one's JSON about 9× its bytes, [`HELD`] held) written to a slow reader: the
+    /// most the parse allocates at once (parts, output buffers, parsers, scans) stays under
+    /// the same bound whatever the input's size, about one [`HELD`] of output buffers for
+    /// the two workers together. (When each worker held up to [`HELD`] and kept its own
+    /// buffers, the worker that had written a part held its next while the other was
+    /// writing the part it had held: about twice as many.)
+    #[test]
+    fn events_on_two_workers_allocate_a_bound_whatever_the_input_size() {
+        let mut capture = include_bytes!("../../tests/fixtures/captured/deb12_proc-net-netstat.txt").to_vec();
+        capture.extend_from_slice(include_bytes!("../../tests/fixtures/captured/deb12_proc-net-snmp.txt"));
+        let path = std::env::temp_dir().join(format!("netsift-split-memory-{}.txt", std::process::id()));
+        thread_local! {
+            // The thread's output buffer, kept from part to part (as `events` keeps it).
+            static CHUNK_OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let mut peaks = Vec::new();
+        for mib in [1, 2, 4] {
+            let input = periodic(&capture, (mib << 20) / (capture.len() + 30) + 1);
+            std::fs::write(&path, &input).expect("temp file");
+            let plan = Plan {
+                path: &path,
+                format: Format::ProcNetstat,
+                workers: 2,
+                part_size: EVENTS_PART_SIZE,
+                captures: true,
+                lines: true,
+                warm_up: WARM_UP,
+                min_warm_up: EVENTS_WARM_UP,
+                held: HELD,
+            };
+            let work = |parser: &mut PushParser,
+                        bytes: &[u8],
+                        last: bool,
+                        stop: &dyn Fn() -> bool,
+                        send: &mut dyn FnMut(&mut Vec<u8>)| {
+                let mut outcome = Outcome::default();
+                CHUNK_OUT.with_borrow_mut(|out| {
+                    send(out);
+                    let mut sink = |_: &str, ev: &Event<'_>| {
+                        netsift::events::json::write_event(out, ev);
+                        out.push(b'\n');
+                        if out.len() >= CHUNK {
+                            send(out);
+                        }
+                    };
+                    parse_part(parser, bytes, "memory", last, &mut outcome, stop, &mut sink);
+                    send(out);
+                });
+                (outcome, ())
+            };
+            let mut written = 0;
+            let peak = counting::peak_during(|| {
+                // A slow reader: the worker of the head writes slowly, and the other one
+                // holds all it may.
+                let mut deliver = |bytes: &[u8]| {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    written += bytes.len();
+                    true
+                };
+                run_parts(plan, &work, &mut deliver, &mut |()| {}).expect("read the file");
+            });
+            assert!(written > 8 * input.len(), "{mib} MiB: {written} bytes of JSON");
+            peaks.push((mib, peak));
+        }
+        let _ = std::fs::remove_file(&path);
+        // The output buffers: HELD's chunks held and a chunk being filled by each worker;
+        // each worker's part; half a megabyte for the rest (parsers, warm-ups, scans). The
+        // parse with HELD for each worker kept 3.3 to 3.6 MB; this one 1.9 to 2.1.
+        let bound = (HELD / CHUNK + 2) * ROOM + 2 * EVENTS_PART_SIZE as usize + (512 << 10);
+        for &(mib, peak) in &peaks {
+            eprintln!("{mib} MiB of /proc: {peak} bytes allocated at once (bound {bound})");
+        }
+        for (mib, peak) in peaks {
+            assert!(peak <= bound, "{mib} MiB of /proc: {peak} bytes allocated at once, more than {bound}");
+        }
     }
 }
