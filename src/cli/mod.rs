@@ -332,6 +332,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     let from_member = member_archive(member, files)?;
     let split = if from_member.is_none() { jobs.split(files, common.strict, split::EVENTS_PART_SIZE) } else { None };
     let outcome = if let Some((file, workers, part_size)) = split {
+        split::keep_large_blocks_mapped();
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
                     bytes: &[u8],
