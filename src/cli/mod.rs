@@ -332,6 +332,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
     let from_member = member_archive(member, files)?;
     let split = if from_member.is_none() { jobs.split(files, common.strict, split::EVENTS_PART_SIZE) } else { None };
     let outcome = if let Some((file, workers, part_size)) = split {
+        split::keep_large_blocks_mapped();
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
                     bytes: &[u8],
@@ -371,6 +372,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             lines: true,
             warm_up: split::WARM_UP,
             min_warm_up: split::EVENTS_WARM_UP,
+            held: split::HELD,
         };
         split::run(plan, &work, &mut deliver, &mut |()| {})?
     } else {
@@ -581,6 +583,7 @@ fn view(
                 // Back to the table's opening line, as `events`' parts (the guesses are
                 // checked all the same).
                 min_warm_up: split::EVENTS_WARM_UP,
+                held: split::HELD,
             };
             split::run(plan, &work, &mut |_| true, &mut |part| set.merge(part))?
         }
@@ -802,6 +805,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             lines: false,
             warm_up: split::WARM_UP,
             min_warm_up: split::COUNT_WARM_UP,
+            held: split::HELD,
         };
         split::run(plan, &work, &mut |_| true, &mut add)?
     } else {
