@@ -69,7 +69,7 @@ use yoke::Yoke;
 
 use crate::events::{Counter, Event, EventKind, Malformed, Notice, Position, Section, SsSocket, Table};
 use crate::format::Format;
-use crate::push::{CounterLine, LineStats, PushParser, Sink};
+use crate::push::{CounterLine, LineStats, PushParser, Sink, StaticNames};
 
 /// What an owned event's bytes live in: the chunk it was emitted from and the copies of the
 /// bytes it borrows outside that chunk. `Bytes` itself cannot be a yoke cart (it does not
@@ -382,6 +382,9 @@ struct Repointer {
     runs: Vec<Source>,
     /// Scratch: the slices to copy (those not inside an earlier one), with their offset.
     pieces: Vec<Source>,
+    /// The address just past the last /proc values line taken (in the chunk, when it was):
+    /// where the next pair's names line usually starts, after the newline.
+    values_end: usize,
 }
 
 /// The sink a piece is parsed into: each event taken into the batch being made
@@ -408,6 +411,13 @@ impl Sink for Taker<'_, '_> {
     #[inline(always)]
     fn counters(&mut self, counters: CounterLine<'_, '_>) {
         self.repointer.take_line(counters, self.batch, self.pending);
+    }
+
+    /// A `netstat -s` counter: the tables' names kept as the machine hands them over,
+    /// with no look-up.
+    #[inline(always)]
+    fn counter_named(&mut self, event: Event<'_>, names: StaticNames) {
+        self.repointer.take_named(&event, names, self.batch, self.pending);
     }
 }
 
@@ -491,6 +501,20 @@ impl Repointer {
                 return pending.push(Pending::Shared(batch.at));
             }
         }
+        // A /proc pair's section, whose header is the machine's copy of the names line:
+        // found in the chunk by its bytes, as the line after the last values line.
+        if let EventKind::Section(s @ Section { table: Table::ProcSection, header: Some(header), .. }) = &event.kind {
+            if let Some(names) = names_line_in_chunk(&cart.chunk, self.values_end, header) {
+                let held_at = header.as_ptr() as usize;
+                if let Some(name) = same_place(names, held_at, s.name) {
+                    let section = Section { name, header: Some(names), ..*s };
+                    events.push(Event { at: event.at, capture: event.capture, kind: EventKind::Section(section) });
+                    // The values line's counters take their names there.
+                    batch.run = Run { at: held_at, copy: names };
+                    return pending.push(Pending::Shared(batch.at));
+                }
+            }
+        }
         // netstat's rows, the many large events, the same way: built in place, not built and
         // then moved (a row is ~500 bytes).
         let row_built = match &event.kind {
@@ -567,6 +591,31 @@ impl Repointer {
         pending.push(Pending::Alone(self.alone_copied(event, borrows_chunk)));
     }
 
+    /// Take a counter whose section or name the machine took from the grammar's tables
+    /// (`names`, the same bytes as the event's) into the batch: those kept as they are;
+    /// the rest in the chunk, the batch's titles (a held section or histogram, by its
+    /// bytes) or the last counter's run. A counter with a slice in none of them is taken
+    /// as any event.
+    #[inline(always)]
+    fn take_named<'b>(
+        &mut self,
+        event: &Event<'_>,
+        names: StaticNames,
+        batch: &mut BatchState<'b>,
+        pending: &mut Vec<Pending>,
+    ) {
+        if let EventKind::Counter(c) = &event.kind {
+            let (chunk, run, titles, mut missed) = (&batch.cart.chunk, batch.run, batch.titles, false);
+            let counter = || counter_of_tables(event, c, names, chunk, run, titles, &mut missed);
+            batch.events.extend(std::iter::once_with(counter));
+            if !missed {
+                return pending.push(Pending::Shared(batch.at));
+            }
+            batch.events.pop();
+        }
+        self.take(event, batch, pending)
+    }
+
     /// Take the counters of a /proc values line into the batch: what they share (section,
     /// line, the names line's copy: its bytes compared once) re-pointed once, then each
     /// counter its name's place in that copy, its value and its position. Counters that
@@ -574,6 +623,9 @@ impl Repointer {
     /// yet) are taken one by one, as any event.
     #[inline(always)]
     fn take_line<'b>(&mut self, counters: CounterLine<'_, '_>, batch: &mut BatchState<'b>, pending: &mut Vec<Pending>) {
+        if let EventKind::Counter(c) = &counters.event().kind {
+            self.values_end = (c.line.as_ptr() as usize).wrapping_add(c.line.len());
+        }
         let Some(line) = self.line_repointed(counters.event(), counters.names_line(), batch) else {
             return counters.each(|event| self.take(event, batch, pending));
         };
@@ -893,6 +945,58 @@ fn counter_in_run<'b>(
     counter_mapped(event, c, map)
 }
 
+/// A counter event re-pointed with no search, its section and name the tables' when
+/// `names` says so (kept as they are); every other slice in the `chunk`, one of the batch's
+/// `titles` (a held section, `titles[0]`, or histogram, `titles[1]`: the same bytes), or
+/// as [`counter_in_run`] finds it; `missed` set (and the slice left empty) when one is in
+/// none of them.
+#[inline(always)]
+fn counter_of_tables<'b>(
+    event: &Event<'_>,
+    c: &Counter<'_>,
+    names: StaticNames,
+    chunk: &'b Bytes,
+    run: Run<'b>,
+    titles: [&'b [u8]; 2],
+    missed: &mut bool,
+) -> Event<'b> {
+    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
+    let mut map = |s: &[u8], title: &'b [u8]| {
+        let start = (s.as_ptr() as usize).wrapping_sub(base);
+        if start < len && s.len() <= len - start {
+            return sub_slice(chunk, start, s.len());
+        }
+        if title.len() == s.len() && title == s {
+            return title;
+        }
+        outside_in_run(run, titles, s).unwrap_or_else(|| {
+            *missed = true;
+            &[]
+        })
+    };
+    let [section_title, histogram_title] = titles;
+    let section = match names.section {
+        Some(section) => section.as_bytes(),
+        None => map(c.section, section_title),
+    };
+    let name = match names.name {
+        Some(name) => Some(name.as_bytes()),
+        None => c.name.map(|n| map(n, &[])),
+    };
+    let counter = Counter {
+        source: c.source,
+        section,
+        name,
+        subtable: c.subtable.map(|s| map(s, histogram_title)),
+        value: c.value,
+        text: map(c.text, &[]),
+        line: map(c.line, &[]),
+        position: c.position,
+        rate: c.rate,
+    };
+    Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+}
+
 /// `s` (outside the chunk) in `run` (the same bytes there), among the grammar's table
 /// names, or one of the batch's `titles` (the same bytes), or empty; `None` otherwise.
 #[inline(always)]
@@ -941,6 +1045,16 @@ fn run_of_header<'b>(
         return None;
     }
     run_of_slice(header, copies, sources)
+}
+
+/// The bytes of `chunk` that follow the newline at `values_end` (just past the last /proc
+/// values line, an address), if they are the same as the held names line `held`: the
+/// names line as it was read, when the pair's two lines are the chunk's next ones.
+#[inline]
+fn names_line_in_chunk<'b>(chunk: &'b [u8], values_end: usize, held: &[u8]) -> Option<&'b [u8]> {
+    let start = values_end.wrapping_sub(chunk.as_ptr() as usize);
+    let read = chunk.get(start..)?.strip_prefix(b"\n")?.get(..held.len())?;
+    (!held.is_empty() && read == held).then_some(read)
 }
 
 /// `s`, which lies in `chunk` (see [`in_chunk`]), there.
@@ -1638,6 +1752,71 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
     /// the batch's run only when it holds the same bytes: the machine re-writes its names
     /// line at the same address, so the address alone says nothing.
     #[test]
+    fn a_proc_names_line_is_taken_from_the_chunk_only_with_the_same_bytes() {
+        // The second pair's names line follows the first's values line: read there. The
+        // third's follows a blank line, so the bytes after the values line's newline (as
+        // many as the names line has) are another line's: copied.
+        let input =
+            b"TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 1 2\nIpExt: InNoRoutes InTruncatedPkts\nIpExt: 3 4\n\n\
+TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 5 6\n";
+        for chunk in [1, 7, 40, input.len()] {
+            check_against_copies(input, chunk);
+        }
+        let owned = check_against_copies(input, input.len());
+        let in_chunk = |e: &OwnedEvent, s: &[u8]| {
+            let (c, n) = (e.chunk().as_ptr() as usize, s.as_ptr() as usize);
+            n >= c && n + s.len() <= c + e.chunk().len()
+        };
+        let shared: Vec<bool> = owned
+            .iter()
+            .map(|e| match e.kind() {
+                EventKind::Section(s) => s.header.is_some_and(|h| in_chunk(e, h)),
+                EventKind::Counter(c) => c.name.is_some_and(|n| in_chunk(e, n)),
+                _ => false,
+            })
+            .collect();
+        assert_eq!(shared, [false, false, false, true, true, true, false, false, false]);
+    }
+
+    #[test]
+    fn a_held_section_is_taken_from_the_titles_only_with_the_same_bytes() {
+        // The machine's held copy of the section name, outside the chunk; a batch's titles
+        // as long as it, one with other bytes. (Within a batch the held name is always
+        // the last title's, so the differential tests cannot reach a stale title: this
+        // holds the compare.)
+        let held = b"Udp".to_vec();
+        let chunk = Bytes::from_static(b"Tcp:\n    Foo: 1\n");
+        let line = &chunk[5..15];
+        let event = Event {
+            at: Position::default(),
+            capture: 1,
+            kind: EventKind::Counter(Counter {
+                source: crate::events::CounterSource::NetstatS,
+                section: &held,
+                name: Some(&line[4..7]),
+                subtable: None,
+                value: 1,
+                text: &line[4..],
+                line,
+                position: None,
+                rate: None,
+            }),
+        };
+        let EventKind::Counter(c) = &event.kind else { unreachable!() };
+        let other = b"Udp".to_vec();
+        for (title, taken) in [(&chunk[..3], false), (&other[..], true)] {
+            let mut missed = false;
+            let owned =
+                counter_of_tables(&event, c, StaticNames::default(), &chunk, Run::default(), [title, &[]], &mut missed);
+            assert_eq!(!missed, taken, "title {}", String::from_utf8_lossy(title));
+            if let (EventKind::Counter(o), true) = (owned.kind, taken) {
+                assert_eq!((o.section, o.section.as_ptr()), (&b"Udp"[..], other.as_ptr()));
+                assert_eq!(o.name.map(<[u8]>::as_ptr), Some(line[4..].as_ptr()));
+            }
+        }
+    }
+
+    #[test]
     fn a_names_line_is_found_in_a_copy_only_with_the_same_bytes() {
         let names = b"TcpExt: SyncookiesSent SyncookiesRecv".to_vec();
         let event = Event {
@@ -1704,12 +1883,15 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
                 assert!(distinct > 3 && distinct * 20 < owned.len(), "{distinct} batches for {} events", owned.len());
                 let rows = owned.iter().filter(|e| matches!(e.kind(), EventKind::InetConn(_))).count();
                 assert_eq!(rows, 401);
-                // A counter's names are in the copy it says it keeps.
+                // A counter's names are in the copy it says it keeps, or in the chunk (its
+                // names line read there, right after the last values line).
                 for e in &owned {
                     if let EventKind::Counter(c) = e.kind() {
-                        let recent = e.copies()[1];
-                        let (r, n) = (recent.as_ptr() as usize, c.section.as_ptr() as usize);
-                        assert!(n >= r && n + c.section.len() <= r + recent.len(), "{e:?}");
+                        let inside = |b: &Bytes| {
+                            let (r, n) = (b.as_ptr() as usize, c.section.as_ptr() as usize);
+                            n >= r && n + c.section.len() <= r + b.len()
+                        };
+                        assert!(inside(e.copies()[1]) || inside(e.chunk()), "{e:?}");
                     }
                 }
             }

@@ -60,6 +60,18 @@ pub trait Sink {
         counters.each(|event| self.event_ref(event));
     }
 
+    /// Receive a counter event whose section or name (or both) the machine took from the
+    /// grammar's tables rather than from the input: `names` holds those, the same bytes as
+    /// the event's, as the `&'static str`s they are (a `netstat -s` sentence the tables
+    /// settle). What this default does, the event handed to [`Sink::event`], is what a sink
+    /// gets that does not take it here. A sink that keeps events (owned events) keeps those
+    /// names as they are, instead of finding out where the event's slices lie.
+    #[inline(always)]
+    fn counter_named(&mut self, event: Event<'_>, names: StaticNames) {
+        let _ = names;
+        self.event(event)
+    }
+
     /// Whether this sink reads the values of netstat's table rows ([`EventKind::InetConn`],
     /// [`EventKind::UnixSocket`]). One that only counts them (by kind, position or
     /// capture, as `netsift count` does) says `false`, and is then handed the rows
@@ -80,6 +92,16 @@ pub trait Sink {
     fn row_checked(&mut self, at: Position, capture: u32, row: CheckedRow) {
         let _ = (at, capture, row);
     }
+}
+
+/// Which of a counter's section and name are the grammar's own table names (see
+/// [`Sink::counter_named`]): each, when set, is the event's, the same bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StaticNames {
+    /// The counter's section, when it is a table's.
+    pub section: Option<&'static str>,
+    /// The counter's name, when it is a table's.
+    pub name: Option<&'static str>,
 }
 
 /// The kind of a row handed to [`Sink::row_checked`].

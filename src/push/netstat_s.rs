@@ -32,7 +32,7 @@ use netsift_grammar::netstat_s::{
     self, Context, CounterForm, Direction, Histogram, Mapping, StatLine, KERNEL_SECTIONS, SHAPE_DIGITS,
 };
 
-use super::{LineStats, Position, Sink};
+use super::{LineStats, Position, Sink, StaticNames};
 use crate::events::{
     Columns, Counter, CounterSource, Event, EventKind, Lang, Malformed, Notice, Problem, Section, Table,
 };
@@ -499,10 +499,17 @@ impl NetstatSMachine {
     ) {
         stats.rows += 1;
         self.saw_table = true;
-        let (section, name) = match name {
-            Name::Known(section, name) => (section.as_bytes(), Some(name.as_bytes())),
-            Name::Named(start, end) => (self.current_section(), line.get(start as usize..end as usize)),
-            Name::Current => (self.current_section(), None),
+        // The tables' names handed on as such too: a sink that keeps the event keeps them
+        // as they are (see `Sink::counter_named`).
+        let (section, name, names) = match name {
+            Name::Known(section, name) => {
+                let names = StaticNames { section: Some(section), name: Some(name) };
+                (section.as_bytes(), Some(name.as_bytes()), names)
+            }
+            Name::Named(start, end) => {
+                (self.current_section(), line.get(start as usize..end as usize), StaticNames::default())
+            }
+            Name::Current => (self.current_section(), None, StaticNames::default()),
         };
         let counter = Counter {
             source: CounterSource::NetstatS,
@@ -515,7 +522,7 @@ impl NetstatSMachine {
             position: None,
             rate: None,
         };
-        sink.event(Event { at, capture: self.capture, kind: EventKind::Counter(counter) });
+        sink.counter_named(Event { at, capture: self.capture, kind: EventKind::Counter(counter) }, names);
     }
 
     /// The section a counter without a name of its own is read in (none before a title).
