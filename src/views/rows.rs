@@ -758,6 +758,11 @@ impl Rows {
         // The mask bit of the column's values; none past the 31st column.
         let bit = column.filter(|&c| c < 31).map_or(0, |c| 1u32 << c);
         for (k, &start) in starts.iter().enumerate() {
+            // The pass is bound by its reads of the rows' texts (one cache line a row,
+            // not in an order the processor foresees): each asked for rows ahead.
+            if let (Some(&ahead), Some(&[s, _])) = (starts.get(k + AHEAD_ROWS), pairs.get((k + AHEAD_ROWS) * stride)) {
+                prefetch(arena, ahead as usize + HEADER + usize::from(s));
+            }
             if w > cells.len() - 40 {
                 out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
                 (w, skip) = (0, 0);
@@ -901,6 +906,25 @@ fn flag(set: bool, bit: u8) -> u8 {
 fn span_in((s, e): (u32, u32), len: usize) -> Option<(usize, usize)> {
     let (s, e) = (s as usize, e as usize);
     (s <= e && e <= len).then_some((s, e))
+}
+
+/// How many rows ahead a column's pass asks for the value it will read (16 and 64 were
+/// measured too: 16 gave less, 64 the same).
+const AHEAD_ROWS: usize = 32;
+
+/// Ask the processor for the cache line of `arena[at]`, without waiting for it.
+#[inline(always)]
+fn prefetch(arena: &[u8], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(byte) = arena.get(at) {
+        // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot
+        // fault; the address is a byte of the arena all the same.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(std::ptr::from_ref(byte).cast())
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (arena, at);
 }
 
 /// Bytes of the stack buffer a row's object is made in (see [`Decoded::write_short`]).
