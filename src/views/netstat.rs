@@ -191,10 +191,11 @@ impl NetstatView {
         for item in part.items {
             match item {
                 PartItem::Section { capture, table } => self.open(capture, table),
-                PartItem::Rows { capture, kind, rows } => {
+                PartItem::Rows { capture, kind, mut rows } => {
                     if let Some(table) = self.current_table(capture, kind) {
-                        table.rows.append(rows);
+                        table.rows.append_emptying(&mut rows);
                     }
+                    part.spare.give(rows);
                 }
             }
         }
@@ -311,6 +312,37 @@ pub(crate) struct NetstatPart {
     items: Vec<PartItem>,
     /// The rows being added (the last item, once the next one comes).
     open: Option<(u32, TableKind, Rows)>,
+    /// The memory of the rows of parts already merged, shared by the clones of a part.
+    spare: SpareRows,
+}
+
+/// The emptied rows of merged parts, for the rows of the next parts: a part's rows
+/// (about 1.3× its bytes) in memory the process already has, where each part's rows in
+/// memory of its own cost a page fault every 4 KiB and a copy each time they outgrew
+/// their room (a fifth of the parse's time on 100 MB).
+#[derive(Debug, Clone, Default)]
+struct SpareRows(std::sync::Arc<std::sync::Mutex<Vec<Rows>>>);
+
+impl SpareRows {
+    /// Rows kept at most: what the parts being parsed and those waiting for their turn
+    /// take at once, on two cores.
+    const KEPT: usize = 4;
+
+    /// Empty rows for a table of a part, in spare memory when there is some.
+    fn take(&self) -> Rows {
+        let spare = self.0.lock().ok().and_then(|mut spare| spare.pop());
+        spare.unwrap_or_else(Rows::by_column)
+    }
+
+    /// Keep the memory of `rows` (emptied) for a next part.
+    fn give(&self, mut rows: Rows) {
+        rows.forget();
+        if let Ok(mut spare) = self.0.lock() {
+            if spare.len() < Self::KEPT {
+                spare.push(rows);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -341,7 +373,8 @@ impl NetstatPart {
         if !matches!(&self.open, Some((c, k, _)) if *c == capture && *k == kind) {
             self.close();
         }
-        &mut self.open.get_or_insert_with(|| (capture, kind, Rows::by_column())).2
+        let spare = &self.spare;
+        &mut self.open.get_or_insert_with(|| (capture, kind, spare.take())).2
     }
 
     /// The rows being added become an item.
@@ -353,32 +386,37 @@ impl NetstatPart {
 }
 
 fn write_capture(out: &mut Vec<u8>, number: Option<u32>, tables: &[Table], spill: &mut Spill<'_>) {
-    // The program names and listeners (a pass over the internet rows each) are written
-    // last: they are found on another thread while the tables are written, so that no
-    // pass over the rows comes between the parse and the writing. (Which values need
-    // escaping was found as the rows were added: see `Rows::plain`.)
-    let found = || (running_names(tables), listening_rows(tables));
+    // `running_processes` and `listening_pid` (a pass over the internet rows each, and
+    // tens of thousands of listeners read in PID order, all over the rows) are written
+    // last: their JSON is made on another thread while the tables are written, so that
+    // no pass over the rows comes between the parse and the writing, nor after the
+    // tables. (Which values need escaping was found as the rows were added: see
+    // `Rows::plain`.)
+    let tail = || tail_json(tables);
     if spill.two_threads {
         std::thread::scope(|scope| {
-            let found_there = scope.spawn(found);
-            write_capture_with(out, number, tables, spill, || found_there.join().unwrap_or_else(|_| found()))
+            let tail_there = scope.spawn(tail);
+            write_capture_with(out, number, tables, spill, || tail_there.join().unwrap_or_else(|_| tail()))
         })
     } else {
-        write_capture_with(out, number, tables, spill, found)
+        write_capture_with(out, number, tables, spill, tail)
     }
 }
 
-/// The program names and the listening rows of a capture's tables.
-type Found<'t> = (BTreeSet<Cow<'t, str>>, BTreeMap<Cow<'t, str>, Row<'t>>);
+/// The values of `running_processes` and `listening_pid` of a capture's tables, as JSON.
+struct Tail {
+    names: Vec<u8>,
+    listening: Vec<u8>,
+}
 
-/// [`write_capture`], with `found` giving what `running_processes` and `listening_pid`
-/// are written from (called once the tables are written).
-fn write_capture_with<'t>(
+/// [`write_capture`], with `tail` giving the JSON of `running_processes` and
+/// `listening_pid` (called once the tables are written).
+fn write_capture_with(
     out: &mut Vec<u8>,
     number: Option<u32>,
-    tables: &'t [Table],
+    tables: &[Table],
     spill: &mut Spill<'_>,
-    found: impl FnOnce() -> Found<'t>,
+    tail: impl FnOnce() -> Tail,
 ) {
     let mut o = Object::new(out);
     if let Some(n) = number {
@@ -410,42 +448,140 @@ fn write_capture_with<'t>(
         }
         lines.end();
     }
-    let (names, listening) = found();
-    {
-        let list = o.member("running_processes");
-        list.push(b'[');
-        for (i, p) in names.iter().enumerate() {
-            if i > 0 {
-                list.push(b',');
-            }
-            json::string(list, p.as_bytes());
-            spill.check(list);
+    let Tail { names, listening } = tail();
+    spill.append(o.member("running_processes"), &names);
+    spill.append(o.member("listening_pid"), &listening);
+    o.end();
+}
+
+/// The JSON of `running_processes` (the program names, sorted) and of `listening_pid`
+/// (PID → local IP, port and program name of its last listener) of `tables`.
+fn tail_json(tables: &[Table]) -> Tail {
+    let table = inet_table(tables);
+    let (distinct, listeners) = match table {
+        Some(t) => names_and_listeners(t),
+        None => Default::default(),
+    };
+    let mut names = vec![b'['];
+    for (i, p) in sorted_names(distinct).iter().enumerate() {
+        if i > 0 {
+            names.push(b',');
         }
-        list.push(b']');
+        json::string(&mut names, p.as_bytes());
     }
-    {
-        // Tens of thousands of listeners in a large capture, written after everything
-        // else on one thread: each value read through its key's column (see `KeyReader`),
-        // and written as its text (`String::from_utf8_lossy`) without a copy.
-        let reader = |key: &str| inet_table(tables).map(|t| t.rows.reader(key));
+    names.push(b']');
+    let mut listening = Vec::new();
+    let mut pids = Object::new(&mut listening);
+    if let Some(t) = table {
+        // Each value read through its key's column (see `KeyReader`), and written as its
+        // text (`String::from_utf8_lossy`) without a copy.
         let members = [
-            (crate::key!("addr"), reader("Local IP")),
-            (crate::key!("port"), reader("Port")),
-            (crate::key!("name"), reader("Program name")),
+            (crate::key!("addr"), t.rows.reader("Local IP")),
+            (crate::key!("port"), t.rows.reader("Port")),
+            (crate::key!("name"), t.rows.reader("Program name")),
         ];
-        let mut pids = Object::new(o.member("listening_pid"));
-        for (pid, row) in listening {
-            let mut e = Object::new(pids.member(&pid));
+        let mut member = |pid: &str, index: usize| {
+            let mut e = Object::new(pids.member(pid));
             for (key, reader) in &members {
-                let value = reader.as_ref().and_then(|r| r.value(row.index()));
-                json::string(e.member(*key), String::from_utf8_lossy(value.unwrap_or_default()).as_bytes());
+                let value = reader.value(index).unwrap_or_default();
+                json::string(e.member(*key), String::from_utf8_lossy(value).as_bytes());
             }
             e.end();
-            spill.check(pids.member_buffer());
+        };
+        match listeners {
+            Some(found) => found.iter().for_each(|&(_, pid, index)| member(pid, index)),
+            None => listening_rows(tables).iter().for_each(|(pid, row)| member(pid, row.index())),
         }
-        pids.end();
     }
-    o.end();
+    pids.end();
+    Tail { names, listening }
+}
+
+/// The distinct program names of the internet table `t`, and its listeners as
+/// [`listeners`] gives them: one pass over the rows for both (each row's header read
+/// once).
+fn names_and_listeners(t: &Table) -> (NameSet<'_>, Option<Vec<Listening<'_>>>) {
+    let mut distinct = NameSet::default();
+    // Each row's values through the keys' columns (see `KeyReader`).
+    let (names, pids) = (t.rows.reader("Program name"), t.rows.reader("PID"));
+    let mut listeners = Listeners::default();
+    let mut last: &[u8] = &[];
+    for index in 0..t.rows.len() {
+        let Some(name) = names.value(index) else { continue };
+        if t.rows.get(index).is_some_and(|r| r.listening()) {
+            if let Some(pid) = pids.value(index) {
+                listeners.add(pid, index);
+            }
+        }
+        let name = name.trim_ascii();
+        // Neighbouring rows often share a program: no hash of it then.
+        if name != last {
+            distinct.insert(name);
+            last = name;
+        }
+    }
+    (distinct, listeners.sorted())
+}
+
+/// Distinct program names (as bytes).
+type NameSet<'t> = rustc_hash::FxHashSet<&'t [u8]>;
+
+/// A listener of `listening_pid`: its PID's bytes as a number that sorts as they do (see
+/// [`Listeners::key`]), its PID, and its row.
+type Listening<'t> = (u64, &'t str, usize);
+
+/// PID → the last LISTEN row of that PID with a program name, as [`listening_rows`] finds
+/// them, with each PID hashed and compared as a number rather than placed in a sorted map
+/// of texts (a hundred thousand listeners compared a dozen times each in a large capture).
+#[derive(Default)]
+struct Listeners<'t> {
+    /// Where each PID's key is in `found`.
+    at: rustc_hash::FxHashMap<u64, usize>,
+    found: Vec<Listening<'t>>,
+    /// A PID was not UTF-8 or had no key: [`listening_rows`] says which rows.
+    general: bool,
+}
+
+impl<'t> Listeners<'t> {
+    /// The listening row `index` of PID `pid`.
+    fn add(&mut self, pid: &'t [u8], index: usize) {
+        let (Ok(text), Some(key)) = (std::str::from_utf8(pid), Self::key(pid)) else {
+            self.general = true;
+            return;
+        };
+        match self.at.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                if let Some(last) = self.found.get_mut(*e.get()) {
+                    last.2 = index;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(self.found.len());
+                self.found.push((key, text, index));
+            }
+        }
+    }
+
+    /// A PID of at most 8 bytes, none of them 0, as the number whose big-endian bytes
+    /// are its bytes then zeros: two of them compare as their texts do (a prefix first),
+    /// and are equal when their texts are. (Every PID netstat prints has 7 digits at most.)
+    fn key(pid: &[u8]) -> Option<u64> {
+        if pid.len() > 8 || pid.contains(&0) {
+            return None;
+        }
+        let mut bytes = [0u8; 8];
+        bytes[..pid.len()].copy_from_slice(pid);
+        Some(u64::from_be_bytes(bytes))
+    }
+
+    /// The listeners in PID order; `None` when [`listening_rows`] must find them.
+    fn sorted(mut self) -> Option<Vec<Listening<'t>>> {
+        if self.general {
+            return None;
+        }
+        self.found.sort_unstable_by_key(|l| l.0);
+        Some(self.found)
+    }
 }
 
 /// Write rows as a JSON array of objects.
@@ -480,7 +616,7 @@ fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
     // A few names over many rows: the distinct byte strings first (hashed, where a sorted
     // set of texts compared each row's name several times; with rustc-hash's hasher, as
     // std's SipHash cost ten times the rest of the pass), then those sorted as text.
-    let mut distinct = rustc_hash::FxHashSet::default();
+    let mut distinct = NameSet::default();
     if let Some(t) = inet_table(tables) {
         // Each row's name through the key's column (see `KeyReader`).
         let names = t.rows.reader("Program name");
@@ -496,6 +632,11 @@ fn running_names(tables: &[Table]) -> BTreeSet<Cow<'_, str>> {
             }
         }
     }
+    sorted_names(distinct)
+}
+
+/// Distinct program names, sorted as text.
+fn sorted_names(distinct: NameSet<'_>) -> BTreeSet<Cow<'_, str>> {
     distinct.into_iter().map(String::from_utf8_lossy).collect()
 }
 
@@ -959,6 +1100,98 @@ impl RunningProcesses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `listening_pid`'s JSON as written before `Listeners`: from [`listening_rows`]'s
+    /// sorted map.
+    fn listening_json_of_the_map(tables: &[Table]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut pids = Object::new(&mut out);
+        for (pid, row) in listening_rows(tables) {
+            let mut e = Object::new(pids.member(&pid));
+            for (key, name) in [("addr", "Local IP"), ("port", "Port"), ("name", "Program name")] {
+                e.bytes(key, String::from_utf8_lossy(row.get(name).unwrap_or_default()).as_bytes());
+            }
+            e.end();
+        }
+        pids.end();
+        out
+    }
+
+    /// The view of a netstat input.
+    fn view_of(input: &[u8]) -> NetstatView {
+        let mut view = NetstatView::default();
+        let mut parser = crate::PushParser::new(crate::Format::Netstat);
+        parser.feed(input, &mut view);
+        parser.finish(&mut view);
+        view
+    }
+
+    /// The program names and listeners found in one pass (`names_and_listeners`, PIDs
+    /// hashed and sorted as numbers by `Listeners`) are those of `running_names` and
+    /// `listening_rows`, and so is the JSON written from them: on every netstat fixture,
+    /// and on listeners made to tell them apart (PIDs that are prefixes of others, a PID
+    /// listening twice, a listener without a program; then a PID of 9 bytes, one that is
+    /// not UTF-8 and one with a NUL, which `listening_rows` must answer).
+    #[test]
+    fn names_and_listeners_are_those_of_the_general_passes() {
+        let header = "Active Internet connections (servers and established)\n\
+            Proto Recv-Q Send-Q Local Address           Foreign Address         State       User       Inode      PID/Program name     Timer\n";
+        let row = |pid: &[u8], port: u32, state: &str| {
+            let mut line = format!("tcp        0      0 10.0.0.1:{port:<5}           0.0.0.0:*               {state:<11} 0          1578       ").into_bytes();
+            line.extend_from_slice(pid);
+            line.extend_from_slice(b"/prog-");
+            line.extend_from_slice(pid);
+            line.extend_from_slice(b"         off (0.00/0/0)\n");
+            line
+        };
+        let made = |odd: &[&[u8]]| {
+            let mut input = header.as_bytes().to_vec();
+            let pids: [&[u8]; 9] = [b"123", b"12", b"2", b"1234567", b"12", b"99999999", b"1", b"20", b"123"];
+            for (i, pid) in pids.iter().chain(odd).enumerate() {
+                input.extend_from_slice(&row(pid, 100 + i as u32, if i % 4 == 3 { "ESTABLISHED" } else { "LISTEN" }));
+            }
+            input.extend_from_slice(b"tcp        0      0 10.0.0.1:7           0.0.0.0:*               LISTEN      0          1578       -                    off (0.00/0/0)\n");
+            input
+        };
+        let mut inputs: Vec<(String, Vec<u8>)> = vec![("made".into(), made(&[]))];
+        for odd in [&b"123456789"[..], b"12\xff", b"1\x002"] {
+            inputs.push((format!("made with {odd:?}"), made(&[odd])));
+        }
+        for dir in ["tests/fixtures", "tests/fixtures/insights/fixtures", "tests/fixtures/corpus/real"] {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.contains("netstat") && !name.contains("netstat-s") && !name.contains("proc") {
+                    inputs.extend(std::fs::read(entry.path()).ok().map(|input| (name, input)));
+                }
+            }
+        }
+        let (mut fast, mut general) = (0, 0);
+        for (name, input) in &inputs {
+            let view = view_of(input);
+            let tables = view.tables();
+            let Some(t) = inet_table(tables) else { continue };
+            let (distinct, listeners) = names_and_listeners(t);
+            assert_eq!(sorted_names(distinct), running_names(tables), "{name}");
+            match listeners {
+                Some(found) => {
+                    let found: Vec<(String, usize)> = found.iter().map(|&(_, p, i)| (p.to_string(), i)).collect();
+                    let map: Vec<(String, usize)> =
+                        listening_rows(tables).into_iter().map(|(p, r)| (p.into_owned(), r.index())).collect();
+                    assert_eq!(found, map, "{name}");
+                    fast += found.len();
+                }
+                None => general += 1,
+            }
+            let tail = tail_json(tables);
+            assert_eq!(
+                String::from_utf8_lossy(&tail.listening),
+                String::from_utf8_lossy(&listening_json_of_the_map(tables)),
+                "{name}"
+            );
+        }
+        assert!(fast > 50 && general == 3, "{fast} listeners found by PID, {general} inputs left to the map");
+    }
 
     /// The static key lists of `netstat -neopa` and `-p` rows give the rows the general
     /// way gives, on every netstat fixture.
