@@ -1368,11 +1368,14 @@ impl OwnedEvents {
             Events(batch.events)
         });
         let events = batch.get().0.len();
-        // Room for as many as the largest batch so far had, within twice the usual size (a
-        // line of thousands of counters makes one large batch, not every later one).
-        *room = (*room).max(events).min(2 * BATCH);
-        // The next piece: as many bytes as hold `BATCH` events, at this one's rate.
-        *piece = (end - start).saturating_mul(BATCH) / events.max(1);
+        // Room for a quarter more than the largest batch so far had (a batch a little larger
+        // than the last is not copied to a `Vec` twice as large), within twice the usual
+        // size (a line of thousands of counters makes one large batch, not every later one).
+        *room = (*room).max(events + events / 4).min(2 * BATCH);
+        // The next piece: as many bytes as hold `BATCH` events, at this one's rate; at most
+        // twice this one, so that a piece of few events (a /proc names line) is not
+        // followed by one of thousands (a batch of megabytes).
+        *piece = ((end - start).saturating_mul(BATCH) / events.max(1)).min(2 * size);
         (Arc::new(batch), end)
     }
 
