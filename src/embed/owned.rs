@@ -59,7 +59,6 @@
 //! ```
 
 use std::fmt;
-use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use bytes::{Bytes, BytesMut};
@@ -1380,6 +1379,39 @@ enum Pending {
     Alone(OwnedEvent),
 }
 
+/// The events of one batch (and those made alone between them) not yet handed out, in
+/// input order: what [`crate::read_events`] holds between two `next`s.
+#[derive(Default)]
+pub(crate) struct BatchEvents {
+    /// `None` when every event was made alone.
+    batch: Option<Arc<Batch>>,
+    pending: std::vec::IntoIter<Pending>,
+    /// The place in the batch of its next event.
+    index: u32,
+}
+
+impl Iterator for BatchEvents {
+    type Item = OwnedEvent;
+
+    #[inline]
+    fn next(&mut self) -> Option<OwnedEvent> {
+        match self.pending.next()? {
+            Pending::Shared(copies) => {
+                let event = OwnedEvent { batch: self.batch.clone()?, index: self.index, copies };
+                self.index += 1;
+                Some(event)
+            }
+            Pending::Alone(event) => Some(event),
+        }
+    }
+}
+
+impl fmt::Debug for BatchEvents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchEvents").field("left", &self.pending.len()).finish()
+    }
+}
+
 impl OwnedEvents {
     /// A parser for `format` with the default line cap.
     pub fn new(format: Format) -> Self {
@@ -1403,51 +1435,75 @@ impl OwnedEvents {
         self.repointer.set_chunk(chunk.clone());
         let mut start = 0;
         while start < chunk.len() {
-            let piece = self.piece.clamp(MIN_PIECE, MAX_PIECE);
-            let end = match chunk.get(start + piece..) {
-                Some(rest) => memchr::memchr(b'\n', rest).map_or(chunk.len(), |at| start + piece + at + 1),
-                None => chunk.len(),
-            };
-            let events = self.feed_piece(start..end, &mut out);
-            // The next piece: as many bytes as hold `BATCH` events, at this one's rate.
-            self.piece = (end - start).saturating_mul(BATCH) / events.max(1);
+            let (batch, end) = self.next_batch(start);
+            let mut index = 0;
+            for event in self.pending.drain(..) {
+                match event {
+                    Pending::Shared(copies) => {
+                        out(OwnedEvent { batch: batch.clone(), index, copies });
+                        index += 1;
+                    }
+                    Pending::Alone(event) => out(event),
+                }
+            }
             start = end;
         }
         // The chunk is kept alive by its events only.
         self.repointer.set_chunk(Bytes::new());
     }
 
-    /// Parse `piece` of the repointer's chunk into one batch, and hand out its events.
-    fn feed_piece(&mut self, piece: Range<usize>, out: &mut impl FnMut(OwnedEvent)) -> usize {
-        let OwnedEvents { parser, repointer, pending, room, .. } = self;
+    /// Parse the piece of `chunk` that starts at `start` into one batch, and say where it
+    /// ends: what [`crate::read_events`] does a batch at a time, handing out one batch's
+    /// events before it parses the next (so that a caller who drops each event re-uses
+    /// the same memory, as `feed`'s does).
+    pub(crate) fn feed_batch(&mut self, chunk: &Bytes, start: usize) -> (BatchEvents, usize) {
+        self.repointer.set_chunk(chunk.clone());
+        let (batch, end) = self.next_batch(start);
+        self.repointer.set_chunk(Bytes::new());
+        let room = self.pending.capacity();
+        let pending = std::mem::replace(&mut self.pending, Vec::with_capacity(room)).into_iter();
+        (BatchEvents { batch: Some(batch), pending, index: 0 }, end)
+    }
+
+    /// Parse the next piece of the repointer's chunk, from `start`, into one batch: its
+    /// events are described in `pending`. Returns the batch and where the piece ended.
+    fn next_batch(&mut self, start: usize) -> (Arc<Batch>, usize) {
+        let OwnedEvents { parser, repointer, pending, room, piece } = self;
+        let (chunk, size) = (&repointer.chunk, (*piece).clamp(MIN_PIECE, MAX_PIECE));
+        let end = match chunk.get(start + size..) {
+            Some(rest) => memchr::memchr(b'\n', rest).map_or(chunk.len(), |at| start + size + at + 1),
+            None => chunk.len(),
+        };
         let cart = repointer.start_batch();
         let batch: Batch = Yoke::attach_to_cart(cart, |cart: &Cart| {
             let mut batch = BatchState::new(cart, *room);
-            let bytes = cart.chunk.get(piece).unwrap_or_default();
+            let bytes = cart.chunk.get(start..end).unwrap_or_default();
             parser.feed(bytes, &mut Taker { repointer, batch: &mut batch, pending });
             Events(batch.events)
         });
-        // Room for as many as the largest batch so far had, within twice the usual size (a
-        // line of thousands of counters makes one large batch, not every later one).
-        *room = (*room).max(batch.get().0.len()).min(2 * BATCH);
-        let batch = Arc::new(batch);
-        let mut index = 0;
-        for event in pending.drain(..) {
-            match event {
-                Pending::Shared(copies) => {
-                    out(OwnedEvent { batch: batch.clone(), index, copies });
-                    index += 1;
-                }
-                Pending::Alone(event) => out(event),
-            }
-        }
-        index as usize
+        let events = batch.get().0.len();
+        // Room for a quarter more than the largest batch so far had (a batch a little larger
+        // than the last is not copied to a `Vec` twice as large), within twice the usual
+        // size (a line of thousands of counters makes one large batch, not every later one).
+        *room = (*room).max(events + events / 4).min(2 * BATCH);
+        // The next piece: as many bytes as hold `BATCH` events, at this one's rate; at most
+        // twice this one, so that a piece of few events (a /proc names line) is not
+        // followed by one of thousands (a batch of megabytes).
+        *piece = ((end - start).saturating_mul(BATCH) / events.max(1)).min(2 * size);
+        (Arc::new(batch), end)
     }
 
     /// Signal the end of input: the last line (without its newline) and anything held back.
     pub fn finish(&mut self, mut out: impl FnMut(OwnedEvent)) {
         let OwnedEvents { parser, repointer, .. } = self;
         parser.finish(&mut |ev: Event<'_>| out(repointer.alone(&ev)));
+    }
+
+    /// [`OwnedEvents::finish`]'s events (each made alone), to hand out as a batch's.
+    pub(crate) fn finish_batch(&mut self) -> BatchEvents {
+        let mut pending = Vec::new();
+        self.finish(|event| pending.push(Pending::Alone(event)));
+        BatchEvents { batch: None, pending: pending.into_iter(), index: 0 }
     }
 
     /// How the lines seen so far were accounted for.

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::format::Format;
 use crate::input::Decompressed;
-use crate::owned::{OwnedEvent, OwnedEvents};
+use crate::owned::{BatchEvents, OwnedEvent, OwnedEvents};
 use crate::push::LineStats;
 
 /// Iterate the events of `reader`, decompressing gzip, zstd or xz on the way (recognised
@@ -40,8 +40,9 @@ pub fn read_events<R: Read>(reader: R, format: Format) -> ReadEvents<R> {
         reader,
         parser: OwnedEvents::new(format),
         blocks: Blocks::default(),
-        ready: Vec::new().into_iter(),
-        room: 0,
+        lines: Bytes::new(),
+        parsed: 0,
+        ready: BatchEvents::default(),
         error,
         finished: false,
     }
@@ -55,63 +56,63 @@ pub struct ReadEvents<R: Read> {
     parser: OwnedEvents,
     /// Where reads go, and the line read last until its end is read.
     blocks: Blocks,
-    /// Events decoded and not yet handed out (those of one read): `next` takes them in
-    /// turn, a pointer test and a 16-byte move each (a queue's wrapped head cost ~20
-    /// instructions more per event).
-    ready: std::vec::IntoIter<OwnedEvent>,
-    /// Room for the events of the next read.
-    room: usize,
-    /// The error to hand out once `ready` is empty.
+    /// The whole lines read last, parsed a batch at a time (empty once all are parsed,
+    /// so that the block they lie in is free again when their events are dropped).
+    lines: Bytes,
+    /// Where the next batch starts in `lines`.
+    parsed: usize,
+    /// The events of the batch parsed last not yet handed out: `next` takes them in turn,
+    /// and parses the next batch once they are all out. One batch at a time, so that a
+    /// caller who drops each event re-uses the memory of the last (the events of a whole
+    /// read, kept together, were freed and faulted in again at each read).
+    ready: BatchEvents,
+    /// The error to hand out once the events before it are out.
     error: Option<io::Error>,
     /// The parser was told the input ended.
     finished: bool,
 }
 
 impl<R: Read> ReadEvents<R> {
-    /// How the lines read so far were accounted for (all of them once the iterator is done).
+    /// How the lines parsed so far were accounted for (all of them once the iterator is
+    /// done).
     pub fn stats(&self) -> LineStats {
         self.parser.stats()
     }
 
-    /// Read once and decode the whole lines read into `ready`; at the end (or on an
-    /// error), the last line too, and flush the parser.
-    fn pull(&mut self) {
-        let mut events = Vec::with_capacity(self.room);
-        self.read_into(&mut events);
-        // A quarter more than the most so far: a read with a few more events than the last
-        // does not copy them all to a Vec twice as large.
-        self.room = self.room.max(events.len() + events.len() / 4);
-        self.ready = events.into_iter();
-    }
-
-    fn read_into(&mut self, events: &mut Vec<OwnedEvent>) {
-        if let Some(reader) = self.reader.as_mut() {
-            match self.blocks.read(reader) {
-                Ok(Some(lines)) => return self.parser.feed(lines, |ev| events.push(ev)),
-                Ok(None) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => return,
-                Err(e) => self.error = Some(e),
-            }
-            self.parser.feed(self.blocks.rest(), |ev| events.push(ev));
-            self.reader = None;
-        }
-        if !self.finished {
-            self.finished = true;
-            self.parser.finish(|ev| events.push(ev));
-        }
-    }
-
-    /// Read until there are events to hand out: false at the end (after the error, if
-    /// any, which waits in `error`).
+    /// Parse the next batch into `ready`, reading first when every line read is parsed:
+    /// false at the end (after the error, if any, which waits in `error`).
     #[inline(never)]
     fn refill(&mut self) -> bool {
-        while !self.finished {
-            self.pull();
-            if self.ready.len() > 0 {
+        // The batch handed out last is dropped before anything is read or parsed: the
+        // block it shares is free for the read, and its memory for the next batch.
+        self.ready = BatchEvents::default();
+        loop {
+            if self.parsed < self.lines.len() {
+                let (events, end) = self.parser.feed_batch(&self.lines, self.parsed);
+                (self.ready, self.parsed) = (events, end);
+                if end >= self.lines.len() {
+                    (self.lines, self.parsed) = (Bytes::new(), 0);
+                }
                 return true;
             }
+            let Some(reader) = self.reader.as_mut() else { break };
+            match self.blocks.read(reader) {
+                Ok(Some(lines)) => self.lines = lines,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                end => {
+                    // At the end or on an error: the last line (without its newline) is
+                    // parsed next, then the parser finished.
+                    self.error = end.err();
+                    self.lines = self.blocks.rest();
+                    self.reader = None;
+                }
+            }
         }
-        false
+        if std::mem::replace(&mut self.finished, true) {
+            return false;
+        }
+        self.ready = self.parser.finish_batch();
+        true
     }
 }
 
@@ -255,8 +256,8 @@ fn lines_end(bytes: &[u8], new: usize, room: usize) -> usize {
 impl<R: Read> Iterator for ReadEvents<R> {
     type Item = io::Result<OwnedEvent>;
 
-    /// The next event of the chunk read last, inlined into the caller's loop; the read of
-    /// the next chunk is out of line.
+    /// The next event of the batch parsed last, inlined into the caller's loop; the next
+    /// batch's parse (and read) is out of line.
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -276,7 +277,7 @@ impl<R: Read> std::fmt::Debug for ReadEvents<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReadEvents")
             .field("parser", &self.parser)
-            .field("ready", &self.ready.len())
+            .field("ready", &self.ready)
             .field("error", &self.error)
             .field("finished", &self.finished)
             .finish()
