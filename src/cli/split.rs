@@ -935,6 +935,12 @@ impl Buffers {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).append(held);
     }
 
+    /// Take back one buffer.
+    fn give_one(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(buffer);
+    }
+
     /// Give `chunk` (empty) room for a chunk: a recycled buffer when it has none.
     fn room(&self, chunk: &mut Vec<u8>) {
         if chunk.capacity() < ROOM {
@@ -1035,10 +1041,21 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
         let mut held = std::mem::take(&mut self.held);
         if right {
             self.direct = true;
-            let mut sink = self.shared.sink.lock().unwrap_or_else(PoisonError::into_inner);
-            for chunk in &held {
-                if !sink.write(chunk) {
-                    drop(sink);
+            // Each chunk's bytes and buffer are given back as soon as it is written, not
+            // after the whole part's: the other worker, which has just written the head's
+            // part and holds its next one, waits for room only as long as one chunk takes.
+            while !held.is_empty() {
+                let chunk = held.remove(0);
+                let written = self.shared.sink.lock().unwrap_or_else(PoisonError::into_inner).write(&chunk);
+                let freed = chunk.len().min(self.held_bytes);
+                self.shared.buffers.give_one(chunk);
+                if freed > 0 {
+                    let mut turn = self.shared.lock_turn();
+                    turn.held -= freed;
+                    self.held_bytes -= freed;
+                    self.shared.moved(turn);
+                }
+                if !written {
                     self.shared.halt();
                     break;
                 }
