@@ -930,11 +930,10 @@ fn counter_in_run<'b>(
     titles: [&'b [u8]; 2],
     missed: &mut bool,
 ) -> Event<'b> {
-    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
+    let base = chunk.as_ptr() as usize;
     let map = |s: &[u8]| {
-        let start = (s.as_ptr() as usize).wrapping_sub(base);
-        if start < len && s.len() <= len - start {
-            return sub_slice(chunk, start, s.len());
+        if let Some(in_chunk) = same_place(chunk, base, s) {
+            return in_chunk;
         }
         outside_in_run(run, titles, s).unwrap_or_else(|| {
             *missed = true;
@@ -959,11 +958,10 @@ fn counter_of_tables<'b>(
     titles: [&'b [u8]; 2],
     missed: &mut bool,
 ) -> Event<'b> {
-    let (base, len) = (chunk.as_ptr() as usize, chunk.len());
+    let base = chunk.as_ptr() as usize;
     let mut map = |s: &[u8], title: &'b [u8]| {
-        let start = (s.as_ptr() as usize).wrapping_sub(base);
-        if start < len && s.len() <= len - start {
-            return sub_slice(chunk, start, s.len());
+        if let Some(in_chunk) = same_place(chunk, base, s) {
+            return in_chunk;
         }
         if title.len() == s.len() && title == s {
             return title;
