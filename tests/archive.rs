@@ -23,12 +23,9 @@ fn read(rel: &str) -> Vec<u8> {
     std::fs::read(fixture(rel)).unwrap()
 }
 
-/// A fresh folder for one test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("netsift-archive-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, removed with what it holds when the test ends.
+fn temp_dir(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("netsift-archive-{test}-")).tempdir().unwrap()
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -62,7 +59,8 @@ fn gz_zst_and_xz_give_exactly_the_plain_events() {
         assert_eq!(code, 0);
         assert!(expected.lines().count() > 50);
         let (a, b) = plain.split_at(plain.len() / 3);
-        let dir = temp_dir("compressed");
+        let scratch = temp_dir("compressed");
+        let dir = scratch.path();
         // Names that say nothing: the bytes tell. xz and gzip also as two streams.
         for (name, bytes) in [
             ("a.gz", gzip(&plain)),
@@ -84,7 +82,8 @@ fn gz_zst_and_xz_give_exactly_the_plain_events() {
 fn a_truncated_xz_keeps_what_it_decoded_then_fails() {
     let plain = read("corpus/real/r1_netstat-neopa.txt");
     let compressed = xz(&plain);
-    let dir = temp_dir("cut-xz");
+    let scratch = temp_dir("cut-xz");
+    let dir = scratch.path();
     let path = dir.join("cut.xz");
     std::fs::write(&path, &compressed[..compressed.len() * 2 / 3]).unwrap();
     let (code, out, err) = netsift(&["events", path.to_str().unwrap()]);
@@ -289,7 +288,8 @@ fn check_scan(archive: &Path, top: &str, specs: &[Spec]) {
 fn scan_finds_and_parses_every_member_of_a_sosreport() {
     let top = "sosreport-web1-2024-01-01-abcdef";
     let tar = build_tar(top, SOSREPORT);
-    let dir = temp_dir("sosreport");
+    let scratch = temp_dir("sosreport");
+    let dir = scratch.path();
     for (name, bytes) in [
         ("sos.tar", tar.clone()),
         ("sos.tar.gz", gzip(&tar)),
@@ -313,7 +313,8 @@ fn scan_finds_and_parses_every_member_of_a_sosreport() {
 #[test]
 fn scan_reads_an_insights_archive() {
     let top = "insights-web1-20240101120000";
-    let dir = temp_dir("insights");
+    let scratch = temp_dir("insights");
+    let dir = scratch.path();
     let path = dir.join("insights.tar.gz");
     std::fs::write(&path, gzip(&build_tar(top, INSIGHTS))).unwrap();
     check_scan(&path, top, INSIGHTS);
@@ -352,7 +353,8 @@ fn scan_reads_an_archive_made_by_tar_and_xz() {
 #[test]
 fn member_answers_view_and_search_from_one_member() {
     let top = "sosreport-web1-2024-01-01-abcdef";
-    let dir = temp_dir("member");
+    let scratch = temp_dir("member");
+    let dir = scratch.path();
     let archive = dir.join("sos.tar.xz");
     std::fs::write(&archive, xz(&build_tar(top, SOSREPORT))).unwrap();
     let archive = archive.to_str().unwrap();
@@ -394,7 +396,8 @@ fn member_answers_view_and_search_from_one_member() {
 
 #[test]
 fn archives_and_inputs_are_told_apart() {
-    let dir = temp_dir("apart");
+    let scratch = temp_dir("apart");
+    let dir = scratch.path();
     let archive = dir.join("sos.tar.gz");
     std::fs::write(&archive, gzip(&build_tar("sosreport-x", SOSREPORT))).unwrap();
     let (code, _, err) = netsift(&["view", archive.to_str().unwrap()]);

@@ -21,11 +21,9 @@ fn peer(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/peer").join(name)
 }
 
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("netsift-links-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh folder for one test, removed with what it holds when the test ends.
+fn temp_dir(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("netsift-links-{test}-")).tempdir().expect("temp dir")
 }
 
 const TOP: &str = "sosreport-master1-2019-12-17-fztrcrc";
@@ -98,9 +96,10 @@ fn dir_of(root: &Path) -> PathBuf {
     top
 }
 
-/// Every archive form of the layout.
-fn archives(test: &str) -> Vec<PathBuf> {
-    let dir = temp_dir(test);
+/// Every archive form of the layout, in a folder removed when the first item is dropped.
+fn archives(test: &str) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let scratch = temp_dir(test);
+    let dir = scratch.path();
     let mut all = Vec::new();
     for links_first in [true, false] {
         let path = dir.join(format!("sos-{links_first}.tar"));
@@ -114,12 +113,13 @@ fn archives(test: &str) -> Vec<PathBuf> {
     all.push(xz);
     #[cfg(unix)]
     all.push(dir_of(&dir.join("unpacked")));
-    all
+    (scratch, all)
 }
 
 #[test]
 fn scan_reads_each_file_once_under_its_own_name() {
-    for archive in archives("scan") {
+    let (_scratch, all) = archives("scan");
+    for archive in all {
         let (code, out, err) = netsift(&["scan", archive.to_str().expect("utf-8")]);
         assert_eq!((code, err.as_str()), (0, ""), "{}", archive.display());
         let summary: serde_json::Value = serde_json::from_str(out.lines().last().expect("summary")).expect("json");
@@ -165,7 +165,8 @@ fn member_reaches_the_proc_files_through_the_links() {
     let (_, want_snmp, _) = netsift(&["stat", plain_snmp.to_str().expect("utf-8"), "Tcp:MaxConn", "Ip:InReceives"]);
     assert!(want_netstat.contains("\"TcpExt:TCPTimeouts\":") && !want_netstat.contains("null"), "{want_netstat}");
     assert!(want_snmp.contains("\"Tcp:MaxConn\":-1"), "{want_snmp}");
-    for archive in archives("member") {
+    let (_scratch, all) = archives("member");
+    for archive in all {
         let a = archive.to_str().expect("utf-8");
         for member in
             ["proc/net/netstat", "proc/self/net/netstat", "proc/3255/net/netstat", &format!("{TOP}/proc/net/netstat")]
@@ -196,7 +197,8 @@ fn member_reaches_the_proc_files_through_the_links() {
 
 #[test]
 fn member_takes_one_archive() {
-    let archive = &archives("one")[0];
+    let (_scratch, all) = archives("one");
+    let archive = &all[0];
     let a = archive.to_str().expect("utf-8");
     let (code, _, err) = netsift(&["count", "--member", "proc/net/snmp", a, a]);
     assert_eq!(code, 2);

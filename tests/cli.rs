@@ -207,12 +207,12 @@ fn a_closed_pipe_ends_quietly() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("netsift-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
+/// A file holding `bytes`, its name ending in `name` (so its extension), removed when
+/// the test drops it.
+fn temp_file(name: &str, bytes: &[u8]) -> tempfile::TempPath {
+    let mut file = tempfile::Builder::new().prefix("netsift-cli-").suffix(&format!("-{name}")).tempfile().unwrap();
+    file.write_all(bytes).unwrap();
+    file.into_temp_path()
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
