@@ -1044,8 +1044,7 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
             // Each chunk's bytes and buffer are given back as soon as it is written, not
             // after the whole part's: the other worker, which has just written the head's
             // part and holds its next one, waits for room only as long as one chunk takes.
-            while !held.is_empty() {
-                let chunk = held.remove(0);
+            for chunk in held.drain(..) {
                 let written = self.shared.sink.lock().unwrap_or_else(PoisonError::into_inner).write(&chunk);
                 let freed = chunk.len().min(self.held_bytes);
                 self.shared.buffers.give_one(chunk);
