@@ -199,8 +199,10 @@ impl<'b> BatchState<'b> {
 }
 
 /// About how many events a batch holds: a kept event keeps its batch's events alive, so a
-/// batch stays small (~140 KB), and large enough that what each batch costs (its cart,
-/// its `Vec`, a row the ss machine holds at the piece's end) is spread thin.
+/// batch stays small, and large enough that what each batch costs (its cart, its `Vec`, a
+/// row the ss machine holds at the piece's end) is spread thin. Measured on 5 MB of each
+/// generated input: 200-300 events a batch on average (110-165 KB of events), 476 at most
+/// (260 KB: a /proc piece, which ends at a line's end and so holds its counters whole).
 const BATCH: usize = 256;
 
 /// The bytes of input parsed into one batch (then to the end of its line): as many as
