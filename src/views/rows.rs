@@ -299,17 +299,19 @@ impl Rows {
     fn add_to_columns(&mut self, keyset: u16, spans: impl Iterator<Item = (usize, usize)>) {
         let n = self.column_keys.len();
         let Some(set) = self.keysets.get(usize::from(keyset)) else { return };
-        if set.in_order {
-            let at = self.pairs.len();
-            self.pairs.extend(spans.take(n).map(|(s, e)| [s as u8, e as u8]));
-            self.pairs.resize(at + n, [0, 0]);
-            return;
-        }
+        // The row's pairs made on the stack and added in one copy (an `extend` from the
+        // spans checked and pushed them one by one).
         let mut pairs = [[0u8; 2]; MAX_COLUMNS];
-        let keys = set.columns.as_deref().unwrap_or_default();
-        for (&c, (s, e)) in keys.iter().zip(spans) {
-            if let Some(pair) = pairs.get_mut(usize::from(c)) {
+        if set.in_order {
+            for (pair, (s, e)) in pairs.iter_mut().zip(spans) {
                 *pair = [s as u8, e as u8];
+            }
+        } else {
+            let keys = set.columns.as_deref().unwrap_or_default();
+            for (&c, (s, e)) in keys.iter().zip(spans) {
+                if let Some(pair) = pairs.get_mut(usize::from(c)) {
+                    *pair = [s as u8, e as u8];
+                }
             }
         }
         self.pairs.extend_from_slice(pairs.get(..n).unwrap_or_default());
