@@ -1804,14 +1804,13 @@ IpExt: InNoRoutes InTruncatedPkts\nIpExt: 9 10\n";
         }
     }
 
-    /// A /proc values line's counters take their names from the copy of the names line in
-    /// the batch's run only when it holds the same bytes: the machine re-writes its names
-    /// line at the same address, so the address alone says nothing.
+    /// A /proc pair's names line is taken in the chunk (after the last values line's
+    /// newline) only where the chunk holds its bytes there: the second pair's names line
+    /// follows the first's values line, and is read there; the third's follows a blank
+    /// line, so the bytes after the values line's newline (as many as the names line has)
+    /// are another line's, and it is copied.
     #[test]
     fn a_proc_names_line_is_taken_from_the_chunk_only_with_the_same_bytes() {
-        // The second pair's names line follows the first's values line: read there. The
-        // third's follows a blank line, so the bytes after the values line's newline (as
-        // many as the names line has) are another line's: copied.
         let input =
             b"TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 1 2\nIpExt: InNoRoutes InTruncatedPkts\nIpExt: 3 4\n\n\
 TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 5 6\n";
@@ -1834,12 +1833,14 @@ TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 5 6\n";
         assert_eq!(shared, [false, false, false, true, true, true, false, false, false]);
     }
 
+    /// A netstat -s counter's section held by the machine (outside the chunk) is taken
+    /// from the batch's title only when the title has its bytes, not only its length.
+    /// (Within a batch the held name is always the last title's, so the differential tests
+    /// cannot reach a stale title: this holds the compare.)
     #[test]
     fn a_held_section_is_taken_from_the_titles_only_with_the_same_bytes() {
         // The machine's held copy of the section name, outside the chunk; a batch's titles
-        // as long as it, one with other bytes. (Within a batch the held name is always
-        // the last title's, so the differential tests cannot reach a stale title: this
-        // holds the compare.)
+        // as long as it, one with other bytes.
         let held = b"Udp".to_vec();
         let chunk = Bytes::from_static(b"Tcp:\n    Foo: 1\n");
         let line = &chunk[5..15];
@@ -1872,6 +1873,9 @@ TcpExt: SyncookiesSent SyncookiesRecv\nTcpExt: 5 6\n";
         }
     }
 
+    /// A /proc values line's counters take their names from the copy of the names line in
+    /// the batch's run only when it holds the same bytes: the machine re-writes its names
+    /// line at the same address, so the address alone says nothing.
     #[test]
     fn a_names_line_is_found_in_a_copy_only_with_the_same_bytes() {
         let names = b"TcpExt: SyncookiesSent SyncookiesRecv".to_vec();
