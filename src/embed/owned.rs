@@ -933,15 +933,7 @@ fn counter_in_run<'b>(
     missed: &mut bool,
 ) -> Event<'b> {
     let base = chunk.as_ptr() as usize;
-    let map = |s: &[u8]| {
-        if let Some(in_chunk) = same_place(chunk, base, s) {
-            return in_chunk;
-        }
-        outside_in_run(run, titles, s).unwrap_or_else(|| {
-            *missed = true;
-            &[]
-        })
-    };
+    let map = |s: &[u8]| in_chunk_or(chunk, base, s, missed, || outside_in_run(run, titles, s));
     counter_mapped(event, c, map)
 }
 
@@ -961,17 +953,9 @@ fn counter_of_tables<'b>(
     missed: &mut bool,
 ) -> Event<'b> {
     let base = chunk.as_ptr() as usize;
+    // The title the slice is expected to be, compared first (its bytes).
     let mut map = |s: &[u8], title: &'b [u8]| {
-        if let Some(in_chunk) = same_place(chunk, base, s) {
-            return in_chunk;
-        }
-        if title.len() == s.len() && title == s {
-            return title;
-        }
-        outside_in_run(run, titles, s).unwrap_or_else(|| {
-            *missed = true;
-            &[]
-        })
+        in_chunk_or(chunk, base, s, missed, || if title == s { Some(title) } else { outside_in_run(run, titles, s) })
     };
     let [section_title, histogram_title] = titles;
     let section = match names.section {
@@ -994,6 +978,25 @@ fn counter_of_tables<'b>(
         rate: c.rate,
     };
     Event { at: event.at, capture: event.capture, kind: EventKind::Counter(counter) }
+}
+
+/// `s` in the `chunk` (at address `base`), else where `outside` finds it; `missed` set (and
+/// the slice left empty) when it is in neither.
+#[inline(always)]
+fn in_chunk_or<'b>(
+    chunk: &'b Bytes,
+    base: usize,
+    s: &[u8],
+    missed: &mut bool,
+    outside: impl FnOnce() -> Option<&'b [u8]>,
+) -> &'b [u8] {
+    if let Some(in_chunk) = same_place(chunk, base, s) {
+        return in_chunk;
+    }
+    outside().unwrap_or_else(|| {
+        *missed = true;
+        &[]
+    })
 }
 
 /// `s` (outside the chunk) in `run` (the same bytes there), among the grammar's table
