@@ -1641,7 +1641,8 @@ mod tests {
     /// numbers included, are those of one parse, and that the guess was taken: no part
     /// parsed again. Returns how many cuts had a real guess (warm-up not from the start).
     fn every_cut_keeps_the_guess(label: &str, input: &[u8], formats: &[Format], warm_up: u64) -> usize {
-        let path = std::env::temp_dir().join(format!("netsift-split-every-cut-{label}-{}.txt", std::process::id()));
+        let file = tempfile::NamedTempFile::new().expect("a temporary file");
+        let path = file.path().to_path_buf();
         std::fs::write(&path, input).expect("temp file");
         let len = input.len() as u64;
         let mut guessed = 0;
@@ -1667,7 +1668,6 @@ mod tests {
                 guessed += usize::from(cut > warm_up);
             }
         }
-        let _ = std::fs::remove_file(&path);
         guessed
     }
 
@@ -1726,7 +1726,8 @@ mod tests {
             ("unix", unix, vec![Format::ProcNetUnix]),
         ];
         for (label, input, formats) in inputs {
-            let path = std::env::temp_dir().join(format!("netsift-split-count-{label}-{}.txt", std::process::id()));
+            let file = tempfile::NamedTempFile::new().expect("a temporary file");
+            let path = file.path().to_path_buf();
             std::fs::write(&path, &input).expect("temp file");
             let len = input.len() as u64;
             for format in formats {
@@ -1744,7 +1745,6 @@ mod tests {
                     assert_eq!(split, whole, "{label} {format:?} in parts of {part_size}");
                 }
             }
-            let _ = std::fs::remove_file(&path);
         }
     }
 
@@ -1835,7 +1835,8 @@ mod tests {
             ("ss", Format::Ss, ss_log(3, 40)),
         ];
         for (label, format, input) in inputs {
-            let path = std::env::temp_dir().join(format!("netsift-split-wrong-{label}-{}.txt", std::process::id()));
+            let file = tempfile::NamedTempFile::new().expect("a temporary file");
+            let path = file.path().to_path_buf();
             std::fs::write(&path, &input).expect("temp file");
             let mut redone = 0;
             for warm_up in [0, 100] {
@@ -1851,7 +1852,6 @@ mod tests {
                 }
             }
             assert!(redone > 10, "{label}: {redone} parts parsed again");
-            let _ = std::fs::remove_file(&path);
         }
     }
 
@@ -1860,7 +1860,8 @@ mod tests {
         // The output's reader goes after the first bytes (a closed pipe): nothing more is
         // handed over, and the workers stop within a few parts.
         let input = ss_log(2, 4000);
-        let path = std::env::temp_dir().join(format!("netsift-split-stop-{}.txt", std::process::id()));
+        let file = tempfile::NamedTempFile::new().expect("a temporary file");
+        let path = file.path().to_path_buf();
         std::fs::write(&path, &input).expect("temp file");
         let plan = Plan {
             path: &path,
@@ -1898,7 +1899,6 @@ mod tests {
             false
         };
         let outcome = run(plan, &work, &mut deliver, &mut |()| {}).expect("no failure");
-        let _ = std::fs::remove_file(&path);
         assert_eq!(calls, 1, "output handed over after its reader went");
         let parsed = parsed.load(Ordering::Relaxed);
         assert!(parsed < 20 * 2048, "{parsed} of {} bytes parsed after the reader went", input.len());
@@ -2086,7 +2086,8 @@ mod tests {
         // Tables of about 300 KB: most cuts are further than the 128 KiB warm-up from
         // their header, whose geometry the true state holds.
         let input = ss_log(3, 3000);
-        let path = std::env::temp_dir().join(format!("netsift-split-ss-{}.txt", std::process::id()));
+        let file = tempfile::NamedTempFile::new().expect("a temporary file");
+        let path = file.path().to_path_buf();
         std::fs::write(&path, &input).expect("temp file");
         for format in [Format::Ss, Format::Auto] {
             let (whole, _) = events(&path, format, 1, u64::MAX);
@@ -2095,7 +2096,6 @@ mod tests {
             assert!(whole == split, "{format:?}: the parts' events differ from one parse");
             assert_eq!(redone, 0, "{format:?}: parts parsed again");
         }
-        let _ = std::fs::remove_file(&path);
     }
 
     /// `events --jobs 2` on /proc logs of 1, 2 and 4 MiB (parts of [`EVENTS_PART_SIZE`],
@@ -2109,7 +2109,8 @@ mod tests {
     fn events_on_two_workers_allocate_a_bound_whatever_the_input_size() {
         let mut capture = include_bytes!("../../tests/fixtures/captured/deb12_proc-net-netstat.txt").to_vec();
         capture.extend_from_slice(include_bytes!("../../tests/fixtures/captured/deb12_proc-net-snmp.txt"));
-        let path = std::env::temp_dir().join(format!("netsift-split-memory-{}.txt", std::process::id()));
+        let file = tempfile::NamedTempFile::new().expect("a temporary file");
+        let path = file.path().to_path_buf();
         thread_local! {
             // The thread's output buffer, kept from part to part (as `events` keeps it).
             static CHUNK_OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -2163,7 +2164,6 @@ mod tests {
             assert!(written > 8 * input.len(), "{mib} MiB: {written} bytes of JSON");
             peaks.push((mib, peak));
         }
-        let _ = std::fs::remove_file(&path);
         // The output buffers: HELD's chunks held and a chunk being filled by each worker;
         // each worker's part; half a megabyte for the rest (parsers, warm-ups, scans). The
         // parse with HELD for each worker kept 3.3 to 3.6 MB; this one 1.9 to 2.1.
