@@ -433,11 +433,15 @@ fn view_of_one_file_cut_into_parts_is_that_of_one_parse() {
         assert_eq!(whole.0, 0, "{file}: {}", whole.2);
         assert!(whole.1.len() > 100, "{format} {file}");
         // Part sizes that put the cuts at many different lines.
+        // Parts mapped (the rows keep their lines there), and read.
         for part in [40, 61, 97, 150, 233, 377, 610, 987, 1597, 4000] {
             for jobs in ["2", "3"] {
                 let parts = netsift(&["view", "-f", format, "--jobs", jobs, "--part-size", &part.to_string(), file]);
                 assert_eq!(parts, whole, "view -f {format} --jobs {jobs} --part-size {part} {file}");
             }
+            let read =
+                netsift(&["view", "-f", format, "--jobs", "2", "--part-size", &part.to_string(), "--no-mmap", file]);
+            assert_eq!(read, whole, "view -f {format} --jobs 2 --part-size {part} --no-mmap {file}");
         }
     }
 }

@@ -63,6 +63,11 @@ enum Command {
         /// The size of the parts a single file is cut into (bytes; for tests).
         #[arg(long, value_name = "BYTES", hide = true)]
         part_size: Option<u64>,
+        /// Read the parts of a large file instead of mapping them. Mapped, the rows keep
+        /// their lines where the file is cached rather than copies (faster, less memory),
+        /// but a file truncated by another program meanwhile stops netsift (SIGBUS).
+        #[arg(long)]
+        no_mmap: bool,
         #[command(flatten)]
         member: MemberArg,
         /// Input file (an archive with --member); standard input when none or `-`.
@@ -245,8 +250,9 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Events { common, jobs, member, files } => events(&common, jobs, &member, &files),
-        Command::View { common, capture, table, jobs, part_size, member, file } => {
-            view(&common, capture, table, Jobs { jobs, part_size }, &member, &file.unwrap_or_else(stdin_path))
+        Command::View { common, capture, table, jobs, part_size, no_mmap, member, file } => {
+            let file = file.unwrap_or_else(stdin_path);
+            view(&common, capture, table, Jobs { jobs, part_size }, !no_mmap, &member, &file)
         }
         Command::Search { common, sections, local_port, peer_port, port, service, table, member, args } => {
             let filters = PortFilters { local_port, peer_port, port, service };
@@ -336,6 +342,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
                     bytes: &[u8],
+                    _: Option<&bytes::Bytes>,
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -373,6 +380,7 @@ fn events(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) ->
             warm_up: split::WARM_UP,
             min_warm_up: split::EVENTS_WARM_UP,
             held: split::HELD,
+            map: false,
         };
         split::run(plan, &work, &mut deliver, &mut |()| {})?
     } else {
@@ -528,6 +536,7 @@ fn view(
     capture: CaptureSelect,
     table: bool,
     jobs: Jobs,
+    map: bool,
     member: &MemberArg,
     file: &Path,
 ) -> Result<(), Failure> {
@@ -563,10 +572,13 @@ fn view(
             let name = path.display().to_string();
             let work = |parser: &mut netsift::PushParser,
                         bytes: &[u8],
+                        mapped: Option<&bytes::Bytes>,
                         last: bool,
                         stop: &dyn Fn() -> bool,
                         _: &mut dyn FnMut(&mut Vec<u8>)| {
                 let mut part = empty.clone();
+                // The rows keep their lines in the mapped part, not copies.
+                part.keep_lines_in(mapped.cloned());
                 let mut outcome = Outcome::default();
                 let mut sink = |_: &str, ev: &Event<'_>| part.event(ev);
                 parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
@@ -584,6 +596,8 @@ fn view(
                 // checked all the same).
                 min_warm_up: split::EVENTS_WARM_UP,
                 held: split::HELD,
+                // The rows keep their lines in the mapped parts.
+                map,
             };
             split::run(plan, &work, &mut |_| true, &mut |part| set.merge(part))?
         }
@@ -787,6 +801,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
         let name = file.display().to_string();
         let work = |parser: &mut netsift::PushParser,
                     bytes: &[u8],
+                    _: Option<&bytes::Bytes>,
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     _: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -806,6 +821,7 @@ fn count(common: &Common, jobs: Jobs, member: &MemberArg, files: &[PathBuf]) -> 
             warm_up: split::WARM_UP,
             min_warm_up: split::COUNT_WARM_UP,
             held: split::HELD,
+            map: false,
         };
         split::run(plan, &work, &mut |_| true, &mut add)?
     } else {

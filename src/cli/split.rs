@@ -83,6 +83,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
+use bytes::Bytes;
 use netsift::push::{CaptureMarks, CaptureState, Position};
 use netsift::{Event, Format, PushParser};
 
@@ -155,12 +156,14 @@ const GUESS_AT_THE_HEAD: bool = cfg!(test);
 const ROUND: usize = if cfg!(test) { 3 } else { 1024 };
 
 /// The work on one part: parse its bytes with `parser` (finishing it when `last`),
-/// giving up when `stop` says so. Its output goes through `send`, which hands
+/// giving up when `stop` says so. When the part is mapped ([`Plan::map`]), its bytes are
+/// also given as `Bytes`, which the work may keep. Its output goes through `send`, which hands
 /// over the bytes in the buffer it is given and leaves it empty, with room for a chunk
 /// (a recycled buffer when there is one): call it when the buffer holds [`CHUNK`] bytes or
 /// more, and at the end.
-pub type PartWork<'w, R> =
-    dyn Fn(&mut PushParser, &[u8], bool, &dyn Fn() -> bool, &mut dyn FnMut(&mut Vec<u8>)) -> (Outcome, R) + Sync + 'w;
+pub type PartWork<'w, R> = dyn Fn(&mut PushParser, &[u8], Option<&Bytes>, bool, &dyn Fn() -> bool, &mut dyn FnMut(&mut Vec<u8>)) -> (Outcome, R)
+    + Sync
+    + 'w;
 
 /// Keep the allocator's large blocks (64 KiB or more) mappings of their own, given back to
 /// the system when freed, for `events --jobs N FILE`. glibc maps such blocks (over 128 KiB
@@ -244,6 +247,9 @@ pub struct Plan<'p> {
     /// How much output a part not at the head may hold, for each worker but one, all
     /// together ([`HELD`]; less in tests, so that the workers wait).
     pub held: usize,
+    /// Whether parts are mapped rather than read (see [`map_part`]): for work that keeps
+    /// its part's bytes (`view`'s rows keep their lines there).
+    pub map: bool,
 }
 
 /// Parse the file in parts as `plan` says, with `work` on each part, handing the output
@@ -672,14 +678,17 @@ impl<R: Send> Shared<'_, R> {
             if k >= count {
                 return;
             }
-            let len = match self.read_part(k, file, buf) {
-                Ok(len) => len,
+            let part = match self.read_part(k, file, buf) {
+                Ok(part) => part,
                 Err(e) => {
                     self.broken();
                     return self.fail(k, e);
                 }
             };
-            let bytes = &buf[..len];
+            let (bytes, mapped) = match &part {
+                PartBytes::Read(len) => (&buf[..*len], None),
+                PartBytes::Mapped(bytes) => (&bytes[..], Some(bytes)),
+            };
             let at_the_head = k == 0 || (!GUESS_AT_THE_HEAD && self.head.load(Ordering::Acquire) == k);
             let (mut parser, guess) = if at_the_head {
                 let Some(mut truth) = self.take_truth() else { return };
@@ -701,7 +710,7 @@ impl<R: Send> Shared<'_, R> {
             let mut out = PartOut::new(self, w, k, guess, &wrong);
             let last = self.cuts[k + 1] >= self.context.len;
             let stop = || wrong.get() || self.stopped();
-            let (outcome, result) = (self.context.work)(&mut parser, bytes, last, &stop, &mut |c| out.send(c));
+            let (outcome, result) = (self.context.work)(&mut parser, bytes, mapped, last, &stop, &mut |c| out.send(c));
             // The caches back to this worker, for its next part (the end state keeps those
             // the part's parser had before: it is parsed on only when a wrong guess after it
             // is parsed again).
@@ -732,7 +741,7 @@ impl<R: Send> Shared<'_, R> {
             drop(out);
             self.redone();
             let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
-            let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, &mut sink);
+            let (end, outcome, result) = self.parse_at_the_head(k, truth, bytes, mapped, &mut sink);
             self.write_from(k, end, outcome, result, sink);
         }
     }
@@ -818,6 +827,7 @@ impl<R: Send> Shared<'_, R> {
         k: usize,
         mut truth: PushParser,
         bytes: &[u8],
+        mapped: Option<&Bytes>,
         sink: &mut Sink<'_, R>,
     ) -> (PushParser, Outcome, R) {
         truth.take_stats();
@@ -830,7 +840,7 @@ impl<R: Send> Shared<'_, R> {
             chunk.clear();
             self.buffers.room(chunk);
         };
-        let (outcome, result) = (self.context.work)(&mut truth, bytes, last, &stop, &mut write);
+        let (outcome, result) = (self.context.work)(&mut truth, bytes, mapped, last, &stop, &mut write);
         (truth, outcome, result)
     }
 
@@ -884,7 +894,7 @@ impl<R: Send> Shared<'_, R> {
             // A wrong guess: the part parsed again from the true state, here.
             self.redone();
             let (start, stop) = (self.cuts[j], self.cuts[j + 1]);
-            let bytes = match read_part(self.context.plan.path, start, stop) {
+            let bytes = match read_part(self.context.plan.path, start, stop, self.context.plan.map) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     let failure = InputError::Io { name: self.context.name.clone(), source: e };
@@ -892,7 +902,8 @@ impl<R: Send> Shared<'_, R> {
                     return self.halt();
                 }
             };
-            let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, &mut sink);
+            let mapped = self.context.plan.map.then_some(&bytes);
+            let (again, outcome, result) = self.parse_at_the_head(j, end, &bytes, mapped, &mut sink);
             sink.merge(outcome, result);
             end = again;
         }
@@ -1102,39 +1113,54 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
 }
 
 impl<R: Send> Shared<'_, R> {
-    /// Read part `k` into the front of `buf` (through `file`, opened on first use), scan
-    /// it on the way, [`READ_STEP`] bytes at a time (each step scanned while it is in the
+    /// Read part `k` into the front of `buf` (through `file`, opened on first use), or map
+    /// it ([`Plan::map`]), scan it on the way, [`READ_STEP`] bytes at a time (each step scanned while it is in the
     /// core's cache), and fold what the parts read so far leave at the cuts after them,
     /// for the guesses waiting in [`Shared::before`]. Returns the part's length. `buf`
     /// only grows (not zeroed again for each part).
-    fn read_part(&self, k: usize, file: &mut Option<File>, buf: &mut Vec<u8>) -> io::Result<usize> {
+    fn read_part(&self, k: usize, file: &mut Option<File>, buf: &mut Vec<u8>) -> io::Result<PartBytes> {
         let file = match file {
             Some(file) => file,
             None => file.insert(File::open(self.context.plan.path)?),
         };
         let (start, end) = (self.cuts[k], self.cuts[k + 1]);
         let len = usize::try_from(end - start).map_err(io::Error::other)?;
-        if buf.len() < len {
-            // To the longest part's length (not twice it, as a vector grows).
-            buf.reserve_exact(len - buf.len());
-            buf.resize(len, 0);
-        }
-        file.seek(SeekFrom::Start(start))?;
         let Context { headers, marks, numbered, .. } = self.context;
-        let found = if *numbered {
-            let mut scan = PartScanner::new(start, *headers, marks.as_ref());
-            let mut at = 0;
-            while at < len {
-                let step = &mut buf[at..len.min(at + READ_STEP)];
-                file.read_exact(step)?;
-                scan.feed(step, start + at as u64);
-                at += step.len();
-            }
-            scan.finish()
+        let (part, found) = if self.context.plan.map {
+            let part = map_part(file, start, len)?;
+            let found = if *numbered {
+                let mut scan = PartScanner::new(start, *headers, marks.as_ref());
+                for (i, step) in part.chunks(READ_STEP).enumerate() {
+                    scan.feed(step, start + (i * READ_STEP) as u64);
+                }
+                scan.finish()
+            } else {
+                PartScan { newlines: 0, headers: [None, None], marks: None }
+            };
+            (PartBytes::Mapped(part), found)
         } else {
-            // Nothing to scan: the guesses after it wait for nothing but its read.
-            file.read_exact(&mut buf[..len])?;
-            PartScan { newlines: 0, headers: [None, None], marks: None }
+            if buf.len() < len {
+                // To the longest part's length (not twice it, as a vector grows).
+                buf.reserve_exact(len - buf.len());
+                buf.resize(len, 0);
+            }
+            file.seek(SeekFrom::Start(start))?;
+            let found = if *numbered {
+                let mut scan = PartScanner::new(start, *headers, marks.as_ref());
+                let mut at = 0;
+                while at < len {
+                    let step = &mut buf[at..len.min(at + READ_STEP)];
+                    file.read_exact(step)?;
+                    scan.feed(step, start + at as u64);
+                    at += step.len();
+                }
+                scan.finish()
+            } else {
+                // Nothing to scan: the guesses after it wait for nothing but its read.
+                file.read_exact(&mut buf[..len])?;
+                PartScan { newlines: 0, headers: [None, None], marks: None }
+            };
+            (PartBytes::Read(len), found)
         };
         let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
         scanned.add(k, found, self.cuts);
@@ -1144,7 +1170,7 @@ impl<R: Send> Shared<'_, R> {
         if waiting {
             self.scanned_more.notify_all();
         }
-        Ok(len)
+        Ok(part)
     }
 
     /// A part could not be read: the guesses waiting for it give up.
@@ -1249,13 +1275,43 @@ impl<R: Send> Shared<'_, R> {
     }
 }
 
-/// The bytes of the part between `start` and `end`.
-fn read_part(path: &Path, start: u64, end: u64) -> io::Result<Vec<u8>> {
+/// The bytes of the part between `start` and `end`, mapped when `map` says so.
+fn read_part(path: &Path, start: u64, end: u64, map: bool) -> io::Result<Bytes> {
     let mut file = File::open(path)?;
+    let len = usize::try_from(end - start).map_err(io::Error::other)?;
+    if map {
+        return map_part(&file, start, len);
+    }
     file.seek(SeekFrom::Start(start))?;
-    let mut bytes = vec![0; usize::try_from(end - start).map_err(io::Error::other)?];
+    let mut bytes = vec![0; len];
     file.read_exact(&mut bytes)?;
-    Ok(bytes)
+    Ok(bytes.into())
+}
+
+/// A part's bytes: read into its worker's buffer (this many), or mapped.
+enum PartBytes {
+    Read(usize),
+    Mapped(Bytes),
+}
+
+/// The `len` bytes of `file` from `start`, mapped read-only: what a part's rows keep (the
+/// page cache's copy of the file) instead of copies of its lines in fresh memory, which
+/// cost `view` on 100 MB of netstat a page fault every 4 KiB, the zeroing of each page,
+/// and the copies.
+///
+/// A mapped file must not change while it is mapped: a file truncated under the map
+/// makes a read past its new end a `SIGBUS`, and bytes rewritten in place change under
+/// the rows that keep them (ripgrep takes the same risk for the same gain; `--no-mmap`
+/// reads instead).
+pub fn map_part(file: &File, start: u64, len: usize) -> io::Result<Bytes> {
+    if len == 0 {
+        return Ok(Bytes::new());
+    }
+    // SAFETY: the map is read-only and private, and lives as long as the `Bytes` that own
+    // it; what `Mmap::map` leaves to the caller is that the file is not changed meanwhile,
+    // which is the contract above (as for any program reading a file another rewrites).
+    let map = unsafe { memmap2::MmapOptions::new().offset(start).len(len).map(file)? };
+    Ok(Bytes::from_owner(map))
 }
 
 /// What a part holds, found as it is read, before it is parsed (see [`PartScanner`]).
@@ -1594,6 +1650,7 @@ mod tests {
             warm_up: WARM_UP,
             min_warm_up: WARM_UP,
             held: TEST_HELD,
+            map: false,
         };
         events_of(plan, None)
     }
@@ -1605,6 +1662,7 @@ mod tests {
         let captures = plan.captures;
         let work = |parser: &mut PushParser,
                     bytes: &[u8],
+                    _: Option<&bytes::Bytes>,
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -1678,6 +1736,7 @@ mod tests {
         let name = plan.path.display().to_string();
         let work = |parser: &mut PushParser,
                     bytes: &[u8],
+                    _: Option<&bytes::Bytes>,
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     _: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -1761,6 +1820,7 @@ mod tests {
             warm_up,
             min_warm_up,
             held: TEST_HELD,
+            map: false,
         }
     }
 
@@ -1873,10 +1933,12 @@ mod tests {
             warm_up: WARM_UP,
             min_warm_up: EVENTS_WARM_UP,
             held: TEST_HELD,
+            map: false,
         };
         let parsed = AtomicU64::new(0);
         let work = |parser: &mut PushParser,
                     bytes: &[u8],
+                    _: Option<&bytes::Bytes>,
                     last: bool,
                     stop: &dyn Fn() -> bool,
                     send: &mut dyn FnMut(&mut Vec<u8>)| {
@@ -2129,9 +2191,11 @@ mod tests {
                 warm_up: WARM_UP,
                 min_warm_up: EVENTS_WARM_UP,
                 held: HELD,
+                map: false,
             };
             let work = |parser: &mut PushParser,
                         bytes: &[u8],
+                        _: Option<&bytes::Bytes>,
                         last: bool,
                         stop: &dyn Fn() -> bool,
                         send: &mut dyn FnMut(&mut Vec<u8>)| {

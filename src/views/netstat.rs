@@ -54,6 +54,8 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use bytes::Bytes;
+
 use netsift_grammar::netstat::{InetCol, InetState, TableKind, TcpState, UnixCol};
 
 pub use super::rows::{Row, Rows};
@@ -125,6 +127,9 @@ pub struct NetstatView {
     captures: Vec<Capture>,
     /// Index of the table rows currently go to, in the last capture.
     current: Option<usize>,
+    /// The input being parsed, when the rows may keep their lines there (see
+    /// [`NetstatView::keep_lines_in`]).
+    input: Option<Bytes>,
 }
 
 /// One entry of `listening_pid`.
@@ -151,17 +156,29 @@ impl NetstatView {
         match &event.kind {
             EventKind::Section(s) => self.open(event.capture, section_table(s)),
             EventKind::InetConn(c) => {
+                // Taken out while the table is borrowed, and put back (a move, not a count).
+                let input = self.input.take();
                 if let Some(table) = self.current_table(event.capture, TableKind::Inet) {
-                    inet_row(&mut table.rows, c);
+                    inet_row(&mut table.rows, c, input.as_ref());
                 }
+                self.input = input;
             }
             EventKind::UnixSocket(u) => {
+                let input = self.input.take();
                 if let Some(table) = self.current_table(event.capture, TableKind::Unix) {
-                    unix_row(&mut table.rows, u);
+                    unix_row(&mut table.rows, u, input.as_ref());
                 }
+                self.input = input;
             }
             _ => {}
         }
+    }
+
+    /// The bytes about to be parsed, as `Bytes` (a mapped file, or a part of one): the rows
+    /// of the lines inside them keep a handle on them instead of a copy of each line
+    /// (see `Rows::push_static_spans`). `None` (the default) copies every line.
+    pub fn keep_lines_in(&mut self, input: Option<Bytes>) {
+        self.input = input;
     }
 
     /// A section of capture `capture` starts: the table `table` (from [`section_table`];
@@ -314,6 +331,8 @@ pub(crate) struct NetstatPart {
     open: Option<(u32, TableKind, Rows)>,
     /// The memory of the rows of parts already merged, shared by the clones of a part.
     spare: SpareRows,
+    /// See [`NetstatView::keep_lines_in`].
+    input: Option<Bytes>,
 }
 
 /// The emptied rows of merged parts, for the rows of the next parts: a part's rows
@@ -354,6 +373,11 @@ enum PartItem {
 }
 
 impl NetstatPart {
+    /// See [`NetstatView::keep_lines_in`].
+    pub(crate) fn keep_lines_in(&mut self, input: Option<Bytes>) {
+        self.input = input;
+    }
+
     /// Take one event of the part.
     pub(crate) fn event(&mut self, event: &Event<'_>) {
         match &event.kind {
@@ -361,8 +385,16 @@ impl NetstatPart {
                 self.close();
                 self.items.push(PartItem::Section { capture: event.capture, table: section_table(s) })
             }
-            EventKind::InetConn(c) => inet_row(self.rows(event.capture, TableKind::Inet), c),
-            EventKind::UnixSocket(u) => unix_row(self.rows(event.capture, TableKind::Unix), u),
+            EventKind::InetConn(c) => {
+                let input = self.input.take();
+                inet_row(self.rows(event.capture, TableKind::Inet), c, input.as_ref());
+                self.input = input;
+            }
+            EventKind::UnixSocket(u) => {
+                let input = self.input.take();
+                unix_row(self.rows(event.capture, TableKind::Unix), u, input.as_ref());
+                self.input = input;
+            }
             _ => {}
         }
     }
@@ -720,8 +752,8 @@ impl Spans {
         }
     }
 
-    fn add_to(&self, rows: &mut Rows, line: &[u8], listening: bool) {
-        rows.push_spans(line, &self.keys[..self.len], &self.spans[..self.len], listening);
+    fn add_to(&self, rows: &mut Rows, line: &[u8], listening: bool, input: Option<&Bytes>) {
+        rows.push_spans(line, &self.keys[..self.len], &self.spans[..self.len], listening, input);
     }
 }
 
@@ -812,8 +844,8 @@ fn port_spans(line: &[u8], (start, end): (u32, u32)) -> Option<[(u32, u32); 2]> 
     Some([(start, colon), (colon + 1, end)])
 }
 
-/// The insights row of an internet socket.
-fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
+/// The insights row of an internet socket (its line kept in `input` when it lies there).
+fn inet_row(rows: &mut Rows, c: &InetConn<'_>, input: Option<&Bytes>) {
     if c.kernel.is_some() {
         return kernel_inet_row(rows, c);
     }
@@ -835,14 +867,14 @@ fn inet_row(rows: &mut Rows, c: &InetConn<'_>) {
             n += 2;
         }
         let keys = FULL_INET_KEYS[usize::from(pid.is_some()) | usize::from(port.is_some()) << 1];
-        rows.push_static_spans(c.line, keys, &spans[..n], listening);
+        rows.push_static_spans(c.line, keys, &spans[..n], listening, input);
         return;
     }
-    inet_row_general(rows, c, listening);
+    inet_row_general(rows, c, listening, input);
 }
 
 /// [`inet_row`] of any layout: the keys gathered row by row.
-fn inet_row_general(rows: &mut Rows, c: &InetConn<'_>, listening: bool) {
+fn inet_row_general(rows: &mut Rows, c: &InetConn<'_>, listening: bool, input: Option<&Bytes>) {
     let mut cells = Spans::new();
     // Every value without its padding, the last column too: netstat pads `PID/Program
     // name` and `State` to their width even when they end the line, and insights' slice of
@@ -857,7 +889,7 @@ fn inet_row_general(rows: &mut Rows, c: &InetConn<'_>, listening: bool) {
         cells.push("Local IP", ip);
         cells.push("Port", port);
     }
-    cells.add_to(rows, c.line, listening);
+    cells.add_to(rows, c.line, listening, input);
 }
 
 /// The row of a kernel inet table (`/proc/net/tcp` …) under netstat's column names, with
@@ -962,7 +994,7 @@ fn kernel_unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
 
 /// The insights row of a unix socket. `RefCnt` holds netstat's `Proto` too (`unix  2`):
 /// insights slices from the start of the line, and its doctest asserts that value.
-fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
+fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>, input: Option<&Bytes>) {
     if u.kernel.is_some() {
         return kernel_unix_row(rows, u);
     }
@@ -980,14 +1012,14 @@ fn unix_row(rows: &mut Rows, u: &UnixSocket<'_>) {
             }
             None => 7,
         };
-        rows.push_static_spans(u.line, PROGRAM_UNIX_KEYS[usize::from(pid.is_some())], &spans[..n], false);
+        rows.push_static_spans(u.line, PROGRAM_UNIX_KEYS[usize::from(pid.is_some())], &spans[..n], false, input);
         return;
     }
-    unix_row_general(rows, u);
+    unix_row_general(rows, u, input);
 }
 
 /// [`unix_row`] of any layout: the keys gathered row by row.
-fn unix_row_general(rows: &mut Rows, u: &UnixSocket<'_>) {
+fn unix_row_general(rows: &mut Rows, u: &UnixSocket<'_>, input: Option<&Bytes>) {
     let mut cells = Spans::new();
     let present =
         UnixCol::ALL.into_iter().filter(|&c| c != UnixCol::Proto && (u.layout.program || c != UnixCol::Program));
@@ -1000,7 +1032,7 @@ fn unix_row_general(rows: &mut Rows, u: &UnixSocket<'_>) {
     if u.layout.program {
         cells.derive_pid(u.line, u.spans[UnixCol::Program as usize]);
     }
-    cells.add_to(rows, u.line, false);
+    cells.add_to(rows, u.line, false, input);
 }
 
 impl crate::push::Sink for NetstatView {
@@ -1215,13 +1247,13 @@ mod tests {
                 let (mut fast, mut general) = (Rows::by_column(), Rows::new());
                 let mut sink = |event: Event<'_>| match &event.kind {
                     EventKind::InetConn(c) if c.kernel.is_none() => {
-                        inet_row(&mut fast, c);
+                        inet_row(&mut fast, c, None);
                         let listening = c.state == InetState::Known(TcpState::Listen);
-                        inet_row_general(&mut general, c, listening);
+                        inet_row_general(&mut general, c, listening, None);
                     }
                     EventKind::UnixSocket(u) if u.kernel.is_none() => {
-                        unix_row(&mut fast, u);
-                        unix_row_general(&mut general, u);
+                        unix_row(&mut fast, u, None);
+                        unix_row_general(&mut general, u, None);
                     }
                     _ => {}
                 };

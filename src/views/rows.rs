@@ -1,5 +1,7 @@
 //! The rows of a table, kept in one arena: each row's text (its line, or its values one
-//! after the other) after an 8-byte header. Where each value lies in its row's text is kept
+//! after the other), and an 8-byte header of its own. A line read from input given as
+//! `Bytes` (a mapped file) may stay there instead (see [`Rows::push_static_spans`]): the
+//! rows then keep a handle on the input and where each line is. Where each value lies in its row's text is kept
 //! outside the arena, in a small table of its own: a column per key of the table, and for
 //! each row a pair of one-byte offsets per column. The views write `data` one column at a
 //! time, a pass over every row for each column: such a pass reads the pairs (a few dozen
@@ -7,9 +9,10 @@
 //! row's text made it read the row's header, then its offsets, then its value, three
 //! dependent reads per row and per column in the whole arena. A row longer than 255 bytes
 //! (or of a key list that cannot have columns) keeps its offsets, two or four bytes wide as
-//! its length needs, after its text. A row costs its text plus 8 bytes of header, 8 bytes
-//! of index and 2 bytes per column of the table: about 1.3× the input for `netstat
-//! -neopa`, where one allocation per row and a `Vec` of cells cost 7×.
+//! its length needs, after its text. A row costs its text (unless it is kept in the input)
+//! plus 8 bytes of header, 8 bytes of index and 2 bytes per column of the table: about
+//! 1.3× the input for `netstat -neopa`, where one allocation per row and a `Vec` of cells
+//! cost 7×.
 //!
 //! The views write hundreds of megabytes of JSON from these rows: before a table is
 //! written, one pass finds which values of each row need no escaping ([`Rows::plain`],
@@ -21,12 +24,14 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+
 use super::search::{search_name, Searchable};
 use crate::json::{escaped_piece, piece, quoted_piece};
 
-/// Bytes before a row's text: its length (u32), its key set (u16), its offsets' width (u8:
-/// 0 for one-byte offsets kept in the columns, else 1, 2 or 4 for offsets after the text)
-/// and its flags (u8).
+/// Bytes of a row's header: its text's length (u32), its key set (u16), its offsets' width
+/// (u8: 0 for one-byte offsets kept in the columns, else 1, 2 or 4 for offsets after the
+/// text) and its flags (u8).
 const HEADER: usize = 8;
 /// A row's offsets' width when they are kept in the columns.
 const IN_COLUMNS: usize = 0;
@@ -42,6 +47,10 @@ const LISTENING: u8 = 1;
 /// Flag: the row's values are not pieces of its line (a kernel table's row, decoded from
 /// hex): its text is the line then the values, and the line's length follows the offsets.
 const DECODED: u8 = 2;
+/// Bit of a row's text place ([`Rows::texts`]): its text is in one of the windows of
+/// input ([`Rows::windows`], the index in bits 32–62, the offset in bits 0–31), not in
+/// the arena.
+const IN_WINDOW: u64 = 1 << 63;
 /// Bit of a [`Rows::plain`] mask: the row's line needs no escaping in JSON (bits 0–30
 /// are its values of the table's first 31 columns, or its first 31 values when its key
 /// list has no columns).
@@ -99,10 +108,19 @@ impl KeySet {
 /// The rows of one table, in input order.
 #[derive(Clone, Default)]
 pub struct Rows {
-    /// Each row: header, text, then (start, end) of each value.
+    /// Each row's text, then (start, end) of each value when they are not in the columns
+    /// (then, for a decoded row, its line's length); none for a row kept in a window.
     arena: Vec<u8>,
-    /// Where each row starts in `arena`.
-    starts: Vec<u64>,
+    /// Each row's header.
+    heads: Vec<[u8; HEADER]>,
+    /// Where each row's text is: in the arena, or in a window of input ([`IN_WINDOW`]).
+    texts: Vec<u64>,
+    /// Input that rows' lines were read from and are kept in, instead of copies in the
+    /// arena (see [`Rows::push_static_spans`]): the page cache's copy of a mapped file
+    /// needs no room, zeroing or copying of its own.
+    windows: Vec<Bytes>,
+    /// Bytes of the rows' texts, all together (to cut the rows in blocks for writing).
+    text_bytes: u64,
     /// The distinct key lists of the rows (a row names its list by index).
     keysets: Vec<KeySet>,
     /// The key list of the last row added.
@@ -126,7 +144,10 @@ impl Rows {
     /// No rows, as a constant (for a view with no table to lend).
     pub(crate) const EMPTY: Rows = Rows {
         arena: Vec::new(),
-        starts: Vec::new(),
+        heads: Vec::new(),
+        texts: Vec::new(),
+        windows: Vec::new(),
+        text_bytes: 0,
         keysets: Vec::new(),
         last_keyset: 0,
         sources: Vec::new(),
@@ -150,28 +171,31 @@ impl Rows {
 
     /// How many rows.
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.texts.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.texts.is_empty()
     }
 
     /// Row `index`, from 0.
     pub fn get(&self, index: usize) -> Option<Row<'_>> {
-        (index < self.starts.len()).then_some(Row { rows: self, index })
+        (index < self.texts.len()).then_some(Row { rows: self, index })
     }
 
     /// The rows in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Row<'_>> + DoubleEndedIterator + Clone + '_ {
-        (0..self.starts.len()).map(move |index| Row { rows: self, index })
+        (0..self.texts.len()).map(move |index| Row { rows: self, index })
     }
 
     /// Drop every row, keeping the memory for the next capture.
     pub fn clear(&mut self) {
         self.arena.clear();
-        self.starts.clear();
+        self.heads.clear();
+        self.texts.clear();
+        self.windows.clear();
+        self.text_bytes = 0;
         self.pairs.clear();
         self.masks.clear();
     }
@@ -179,7 +203,10 @@ impl Rows {
     /// Bytes held (capacity of the arena, the index and the columns), for tests of the
     /// memory bound.
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.starts.capacity() * 8 + 2 * self.pairs.capacity() + 4 * self.masks.capacity()
+        self.arena.capacity()
+            + (self.heads.capacity() + self.texts.capacity()) * 8
+            + 2 * self.pairs.capacity()
+            + 4 * self.masks.capacity()
     }
 
     /// Add a row whose values are pieces of `line` (checked by address: a value outside
@@ -203,37 +230,63 @@ impl Rows {
     /// Add a row whose values are pieces of `line` at `spans` (start and end in the line,
     /// one per key of `keys`; a span not inside the line is taken as empty at its end):
     /// what the netstat view adds for each row, from the grammar's spans, without making
-    /// a (key, value) list first.
-    pub(crate) fn push_spans(&mut self, line: &[u8], keys: &[&'static str], spans: &[(u32, u32)], listening: bool) {
+    /// a (key, value) list first. A line inside `input` is kept there (see
+    /// [`Rows::push_static_spans`]).
+    pub(crate) fn push_spans(
+        &mut self,
+        line: &[u8],
+        keys: &[&'static str],
+        spans: &[(u32, u32)],
+        listening: bool,
+        input: Option<&Bytes>,
+    ) {
         let keyset = self.keyset_of(keys);
-        self.push_line_spans(line, keyset, &spans[..keys.len().min(spans.len())], listening);
+        self.push_line_spans(line, keyset, &spans[..keys.len().min(spans.len())], listening, input);
     }
 
     /// [`Rows::push_spans`] with keys from a static list: its list is found by the list's
     /// address (rows of a table alternate between a few lists).
+    ///
+    /// When `line` lies inside `input` (the bytes being parsed, as `Bytes`: a mapped part of
+    /// a file) and the row's offsets fit in its columns, the row keeps a handle on `input`
+    /// and where the line is in it, not a copy: the rows of 100 MB of netstat took 100 MB
+    /// of fresh memory, a page fault every 4 KiB and two copies of every line (into a
+    /// part's rows, then into the capture's).
     pub(crate) fn push_static_spans(
         &mut self,
         line: &[u8],
         keys: &'static [&'static str],
         spans: &[(u32, u32)],
         listening: bool,
+        input: Option<&Bytes>,
     ) {
         let keyset = self.static_keyset(keys);
-        self.push_line_spans(line, keyset, &spans[..keys.len().min(spans.len())], listening);
+        self.push_line_spans(line, keyset, &spans[..keys.len().min(spans.len())], listening, input);
     }
 
     /// [`Rows::push_spans`] under the key list `keyset`, one span per key.
     #[inline(always)]
-    fn push_line_spans(&mut self, line: &[u8], keyset: u16, spans: &[(u32, u32)], listening: bool) {
+    fn push_line_spans(
+        &mut self,
+        line: &[u8],
+        keyset: u16,
+        spans: &[(u32, u32)],
+        listening: bool,
+        input: Option<&Bytes>,
+    ) {
         let len = line.len();
         let inside = |&span: &(u32, u32)| span_in(span, len).unwrap_or((len, len));
         // The line is read while it is at hand (it was just parsed): whether it needs
         // escaping, for the writers, where a pass before writing read every row again.
         let all_plain = crate::json::long_plain_prefix(line) == len;
         if len <= 0xff && self.has_columns(keyset) {
-            // Most rows (a netstat line is shorter than 256 bytes): the header and the
-            // line in the arena, the offsets in the columns.
-            self.push_text(&header(len, keyset, IN_COLUMNS, flag(listening, LISTENING)), line);
+            // Most rows (a netstat line is shorter than 256 bytes): the header, the line
+            // in the arena or left in the input, the offsets in the columns.
+            let header = header(len, keyset, IN_COLUMNS, flag(listening, LISTENING));
+            match input.and_then(|input| self.window_place(line, input)) {
+                Some(place) => self.push_header(&header, place, len),
+                None => self.push_text(&header, line),
+            }
             self.add_to_columns(keyset, spans.iter().map(inside));
             return self.mark_plain_if(all_plain);
         }
@@ -270,20 +323,62 @@ impl Rows {
     /// The mask of the row just added, from [`Row::plain`].
     #[inline(never)]
     fn mark_plain(&mut self) {
-        let mask = match self.starts.len().checked_sub(1) {
+        let mask = match self.texts.len().checked_sub(1) {
             Some(index) => Row { rows: self, index }.plain(),
             None => return,
         };
         self.masks.push(mask);
     }
 
-    /// Start a row: its header and `text` in the arena.
+    /// Start a row: its header, and `text` in the arena.
     #[inline(always)]
     fn push_text(&mut self, header: &[u8; HEADER], text: &[u8]) {
-        self.starts.push(self.arena.len() as u64);
-        self.arena.reserve(HEADER + text.len());
-        self.arena.extend_from_slice(header);
+        self.heads.push(*header);
+        self.texts.push(self.arena.len() as u64);
+        self.text_bytes += text.len() as u64;
         self.arena.extend_from_slice(text);
+    }
+
+    /// Start a row whose text, `len` bytes, is at `place` in a window of input (see
+    /// [`Rows::window_place`]): nothing in the arena.
+    #[inline(always)]
+    fn push_header(&mut self, header: &[u8; HEADER], place: u64, len: usize) {
+        self.heads.push(*header);
+        self.texts.push(place);
+        self.text_bytes += len as u64;
+    }
+
+    /// Where `line` is in `input`, as a place in these rows' windows (`input` added to them
+    /// when it is not the last one); `None` when it is not inside it (a line the framer
+    /// carried over from the chunk before), or past the offsets a place can hold.
+    #[inline(always)]
+    fn window_place(&mut self, line: &[u8], input: &Bytes) -> Option<u64> {
+        // Addresses compared as numbers: no pointer into `input` is made from them.
+        let offset = (line.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+        if offset > input.len() || line.len() > input.len() - offset || offset > u32::MAX as usize {
+            return None;
+        }
+        let same = |w: &Bytes| w.as_ptr() == input.as_ptr() && w.len() == input.len();
+        if !self.windows.last().is_some_and(same) {
+            if self.windows.len() >= 1 << 31 {
+                return None;
+            }
+            self.windows.push(input.clone());
+        }
+        Some(IN_WINDOW | ((self.windows.len() - 1) as u64) << 32 | offset as u64)
+    }
+
+    /// The text at `place` (see [`Rows::texts`]) and what follows it in its arena or
+    /// window.
+    #[inline(always)]
+    fn text_at(&self, place: u64) -> &[u8] {
+        let text = if place & IN_WINDOW == 0 {
+            self.arena.get(place as usize..)
+        } else {
+            let window = ((place & !IN_WINDOW) >> 32) as usize;
+            self.windows.get(window).and_then(|w| w.get(place as u32 as usize..))
+        };
+        text.unwrap_or_default()
     }
 
     /// Whether the rows of key list `keyset` keep their offsets in the columns.
@@ -336,17 +431,16 @@ impl Rows {
         let inside = |&span: &(u32, u32)| span_in(span, line.len()).unwrap_or((0, 0));
         let len: usize = spans.iter().map(|span| inside(span).1 - inside(span).0).sum();
         if len <= 0xff && n <= 32 {
-            // Most rows: header, text and one-byte offsets made on the stack, each value
-            // copied as 32 bytes of the line where it has them, and added in one copy
-            // (the offsets to the columns when the rows have them).
+            // Most rows: text and one-byte offsets made on the stack, each value copied
+            // as 32 bytes of the line where it has them, and added in one copy (the
+            // offsets to the columns when the rows have them).
             let in_columns = self.has_columns(keyset);
-            let mut row = [0u8; HEADER + 0xff + 32 + 64];
-            row[..HEADER].copy_from_slice(&header(len, keyset, if in_columns { IN_COLUMNS } else { 1 }, 0));
+            let mut row = [0u8; 0xff + 32 + 64];
             let mut offsets = [0u8; 64];
             let mut at = 0;
             for (k, span) in spans.iter().enumerate() {
                 let (s, e) = inside(span);
-                let w = HEADER + at;
+                let w = at;
                 match line.get(s..s + 32) {
                     Some(chunk) if e - s <= 32 => row[w..w + 32].copy_from_slice(chunk),
                     _ => row[w..w + e - s].copy_from_slice(&line[s..e]),
@@ -355,16 +449,17 @@ impl Rows {
                 at += e - s;
                 offsets[2 * k + 1] = at as u8;
             }
-            self.starts.push(self.arena.len() as u64);
+            self.heads.push(header(len, keyset, if in_columns { IN_COLUMNS } else { 1 }, 0));
+            self.texts.push(self.arena.len() as u64);
+            self.text_bytes += len as u64;
             if in_columns {
-                self.arena.extend_from_slice(&row[..HEADER + len]);
+                self.arena.extend_from_slice(&row[..len]);
                 let pairs = offsets[..2 * n].chunks_exact(2).map(|p| (usize::from(p[0]), usize::from(p[1])));
                 self.add_to_columns(keyset, pairs);
                 return self.mark_plain();
             }
-            let end = HEADER + len;
-            row[end..end + 2 * n].copy_from_slice(&offsets[..2 * n]);
-            self.arena.extend_from_slice(&row[..end + 2 * n]);
+            row[len..len + 2 * n].copy_from_slice(&offsets[..2 * n]);
+            self.arena.extend_from_slice(&row[..len + 2 * n]);
             self.add_elsewhere();
             return self.mark_plain();
         }
@@ -434,8 +529,8 @@ impl Rows {
         });
         // Rows are at most a capped line plus its values: below 4 GiB.
         self.arena.extend_from_slice(&(line.len() as u32).to_le_bytes());
-        if let Some(&start) = self.starts.last() {
-            self.arena[start as usize + FLAGS] |= DECODED;
+        if let Some(head) = self.heads.last_mut() {
+            head[FLAGS] |= DECODED;
         }
         self.mark_plain();
     }
@@ -463,11 +558,11 @@ impl Rows {
         } else {
             4
         };
-        let start = self.arena.len();
-        self.arena.reserve(HEADER + len + n * 2 * width);
-        self.arena.extend_from_slice(&header(len, keyset, width, flags));
+        self.heads.push(header(len, keyset, width, flags));
+        self.texts.push(self.arena.len() as u64);
+        self.text_bytes += len as u64;
+        self.arena.reserve(len + n * 2 * width);
         text(&mut self.arena);
-        self.starts.push(start as u64);
         match width {
             IN_COLUMNS => return self.add_to_columns(keyset, spans),
             // Offsets are at most `len`, which `width` was chosen to hold. A row's offsets
@@ -511,7 +606,7 @@ impl Rows {
     /// [`Rows::append`], leaving `other` without rows or key lists but with its memory,
     /// for the rows of a next part (see [`Rows::forget`]).
     pub(crate) fn append_emptying(&mut self, other: &mut Rows) {
-        if self.starts.is_empty() && self.keysets.is_empty() {
+        if self.texts.is_empty() && self.keysets.is_empty() {
             std::mem::swap(self, other);
             other.forget();
             return;
@@ -535,7 +630,7 @@ impl Rows {
         let lists: Vec<u16> = other.keysets.iter().map(|k| self.keyset_of(&k.keys)).collect();
         let same_columns =
             other.keysets.iter().zip(&lists).all(|(k, &now)| k.columns.is_none() || self.has_columns(now));
-        if !same_columns {
+        if !same_columns || self.windows.len() + other.windows.len() >= 1 << 31 {
             // A list of `other` with columns has none here (these rows have all the
             // columns a table may have): its rows are added one by one.
             for row in other.iter() {
@@ -545,17 +640,21 @@ impl Rows {
         }
         let base = self.arena.len();
         self.arena.extend_from_slice(&other.arena);
-        self.starts.reserve(other.starts.len());
-        for &start in &other.starts {
-            let at = base + start as usize;
-            if let Some(header) = self.arena.get_mut(at + 4..at + 6) {
-                let list = usize::from(u16::from_le_bytes([header[0], header[1]]));
-                if let Some(&now) = lists.get(list) {
-                    header.copy_from_slice(&now.to_le_bytes());
-                }
+        // Texts in the arena move with it; those in windows keep their offsets in windows
+        // renumbered after these rows' ones.
+        let windows = (self.windows.len() as u64) << 32;
+        self.windows.extend(other.windows.iter().cloned());
+        self.texts.extend(other.texts.iter().map(|&t| if t & IN_WINDOW == 0 { t + base as u64 } else { t + windows }));
+        self.text_bytes += other.text_bytes;
+        // Their headers, with their key lists renumbered as these rows' ones.
+        self.heads.extend(other.heads.iter().map(|&head| {
+            let mut head = head;
+            let list = usize::from(u16::from_le_bytes([head[4], head[5]]));
+            if let Some(&now) = lists.get(list) {
+                head[4..6].copy_from_slice(&now.to_le_bytes());
             }
-            self.starts.push(at as u64);
-        }
+            head
+        }));
         // Every column of `other` is one of these (its lists' keys are), with the same
         // pairs: its rows' offsets are relative to their texts.
         if other.column_keys == self.column_keys {
@@ -566,7 +665,7 @@ impl Rows {
         let theirs: Vec<Option<usize>> =
             self.column_keys.iter().map(|key| other.column_keys.iter().position(|k| k == key)).collect();
         let n = other.column_keys.len();
-        for row in 0..other.starts.len() {
+        for row in 0..other.texts.len() {
             let pairs = other.pairs.get(row * n..row * n + n).unwrap_or_default();
             self.pairs.extend(theirs.iter().map(|c| c.and_then(|c| pairs.get(c).copied()).unwrap_or(ELSEWHERE)));
         }
@@ -574,7 +673,7 @@ impl Rows {
         // all plain (every bit set means the same in any order).
         let first = self.masks.len();
         self.masks.extend_from_slice(&other.masks);
-        for index in first..self.starts.len() {
+        for index in first..self.texts.len() {
             if self.masks.get(index).is_some_and(|&m| m != u32::MAX) {
                 self.masks[index] = Row { rows: self, index }.plain();
             }
@@ -652,7 +751,7 @@ impl Rows {
                     // The rows before have no value there that the column would give.
                     let n = self.column_keys.len();
                     self.column_keys.push(key);
-                    let rows = self.starts.len();
+                    let rows = self.texts.len();
                     if rows > 0 {
                         let mut pairs = Vec::with_capacity(rows * (n + 1));
                         for row in 0..rows {
@@ -748,8 +847,7 @@ impl Rows {
         let mut cells = [0u8; 4 * SCRATCH];
         let mut w = 0;
         let mut skip = usize::from(rows.start == 0);
-        let arena = self.arena.as_slice();
-        let starts = self.starts.get(rows.clone()).unwrap_or_default();
+        let texts = self.texts.get(rows.clone()).unwrap_or_default();
         let masks = plain.get(rows.clone()).unwrap_or_default();
         // The rows' pairs of the column, one every `stride`.
         let stride = self.column_keys.len().max(1);
@@ -759,18 +857,18 @@ impl Rows {
         };
         // The mask bit of the column's values; none past the 31st column.
         let bit = column.filter(|&c| c < 31).map_or(0, |c| 1u32 << c);
-        for (k, &start) in starts.iter().enumerate() {
+        for (k, &place) in texts.iter().enumerate() {
             // The pass is bound by its reads of the rows' texts (one cache line a row,
             // not in an order the processor foresees): each asked for rows ahead.
-            if let (Some(&ahead), Some(&[s, _])) = (starts.get(k + AHEAD_ROWS), pairs.get((k + AHEAD_ROWS) * stride)) {
-                prefetch(arena, ahead as usize + HEADER + usize::from(s));
+            if let (Some(&ahead), Some(&[s, _])) = (texts.get(k + AHEAD_ROWS), pairs.get((k + AHEAD_ROWS) * stride)) {
+                prefetch(self.text_at(ahead), usize::from(s));
             }
             if w > cells.len() - 40 {
                 out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
                 (w, skip) = (0, 0);
             }
             let mask = masks.get(k).copied().unwrap_or(0);
-            let text = start as usize + HEADER;
+            let text = self.text_at(place);
             let [s, e] = pairs.get(k * stride).copied().unwrap_or(ELSEWHERE);
             let (s, e) = (usize::from(s), usize::from(e));
             if s <= e {
@@ -778,7 +876,7 @@ impl Rows {
                 // at most 32 bytes (or none), copied as 32 bytes between its quotes (after
                 // the comma) without a look at the row's header.
                 if (s == e || mask & bit != 0) && e - s <= 32 {
-                    if let (Some(chunk), Some(cell)) = (arena.get(text + s..text + s + 32), cells.get_mut(w..w + 35)) {
+                    if let (Some(chunk), Some(cell)) = (text.get(s..s + 32), cells.get_mut(w..w + 35)) {
                         cell[..2].copy_from_slice(b",\"");
                         cell[2..34].copy_from_slice(chunk);
                         cell[2 + (e - s)] = b'"';
@@ -790,7 +888,6 @@ impl Rows {
                 w += 1;
                 out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
                 (w, skip) = (0, 0);
-                let text = arena.get(text..).unwrap_or_default();
                 if mask & bit != 0 {
                     quoted_piece(out, text, s, e);
                 } else {
@@ -845,11 +942,13 @@ impl Rows {
         out.push(b']');
     }
 
-    /// The rows from `begin` whose text adds up to about `bytes` (one at least).
+    /// The rows from `begin` whose text adds up to about `bytes` (one at least), counted
+    /// at the rows' mean length (their texts are not all in the arena to be measured).
     fn block_from(&self, begin: usize, bytes: u64) -> std::ops::Range<usize> {
-        let Some(&at) = self.starts.get(begin) else { return begin..begin };
-        let end = self.starts.partition_point(|&s| s < at + bytes).max(begin + 1);
-        begin..end.min(self.starts.len())
+        let rows = self.texts.len();
+        let mean = (self.text_bytes / rows.max(1) as u64).max(1);
+        let count = usize::try_from(bytes / mean).unwrap_or(usize::MAX).max(1);
+        begin.min(rows)..begin.saturating_add(count).min(rows)
     }
 
     /// Call `write(out, rows)` for every row, a block of rows of about `bytes` of text at
@@ -914,19 +1013,19 @@ fn span_in((s, e): (u32, u32), len: usize) -> Option<(usize, usize)> {
 /// measured too: 16 gave less, 64 the same).
 const AHEAD_ROWS: usize = 32;
 
-/// Ask the processor for the cache line of `arena[at]`, without waiting for it.
+/// Ask the processor for the cache line of `text[at]`, without waiting for it.
 #[inline(always)]
-fn prefetch(arena: &[u8], at: usize) {
+fn prefetch(text: &[u8], at: usize) {
     #[cfg(target_arch = "x86_64")]
-    if let Some(byte) = arena.get(at) {
+    if let Some(byte) = text.get(at) {
         // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot
-        // fault; the address is a byte of the arena all the same.
+        // fault; the address is a byte of the text all the same.
         unsafe {
             std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(std::ptr::from_ref(byte).cast())
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (arena, at);
+    let _ = (text, at);
 }
 
 /// Bytes of the stack buffer a row's object is made in (see [`Decoded::write_short`]).
@@ -977,8 +1076,8 @@ impl<'r> KeyReader<'r> {
     #[inline]
     pub(crate) fn value(&self, index: usize) -> Option<&'r [u8]> {
         let rows: &'r Rows = self.rows;
-        let start = *rows.starts.get(index)? as usize;
-        let header = rows.arena.get(start..start + HEADER)?;
+        let header = rows.heads.get(index)?;
+        let text = rows.text_at(*rows.texts.get(index)?);
         let keyset = usize::from(u16::from_le_bytes([header[4], header[5]]));
         let place = self.places.get(keyset).copied().flatten()?;
         if usize::from(header[6]) == IN_COLUMNS {
@@ -986,7 +1085,7 @@ impl<'r> KeyReader<'r> {
                 let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
                 let (s, e) = (usize::from(*s), usize::from(*e));
                 if s <= e && e <= len {
-                    return rows.arena.get(start + HEADER + s..start + HEADER + e);
+                    return text.get(s..e);
                 }
             }
         }
@@ -1003,15 +1102,9 @@ pub struct Row<'r> {
 }
 
 impl<'r> Row<'r> {
-    fn start(&self) -> usize {
-        self.rows.starts[self.index] as usize
-    }
-
     #[inline]
     fn header(&self) -> Header {
-        let start = self.start();
-        let mut a = [0u8; HEADER];
-        a.copy_from_slice(&self.rows.arena[start..start + HEADER]);
+        let a = self.rows.heads[self.index];
         Header {
             len: u32::from_le_bytes([a[0], a[1], a[2], a[3]]) as usize,
             keyset: usize::from(u16::from_le_bytes([a[4], a[5]])),
@@ -1112,7 +1205,7 @@ impl<'r> Row<'r> {
     fn decoded(&self, plain: u32) -> Decoded<'r> {
         let h = self.header();
         let rows: &'r Rows = self.rows;
-        let text = rows.arena.get(self.start() + HEADER..).unwrap_or_default();
+        let text = rows.texts.get(self.index).map_or(&[][..], |&place| rows.text_at(place));
         let set = rows.keysets.get(h.keyset);
         let keys: &'r [&'static str] = set.map_or(&[], |k| &k.keys);
         let cols: &'r [u8] = set.and_then(|k| k.columns.as_deref()).unwrap_or_default();
@@ -1512,15 +1605,17 @@ mod tests {
         out
     }
 
-    /// A row to add: its key list, its line, its values' spans, and how it is added.
-    type Made = (&'static [&'static str], Vec<u8>, Vec<(u32, u32)>, u64);
+    /// A row to add: its key list, its line (a piece of one input shared by all rows), its
+    /// values' spans, and how it is added.
+    type Made = (&'static [&'static str], Bytes, Vec<(u32, u32)>, u64);
 
     /// A row's (key, value) cells.
     type Cells = Vec<(&'static str, Vec<u8>)>;
 
     /// Rows of key lists in and out of the columns' order, with a key twice, with more
-    /// keys than columns may be, lines short and long, values to escape, decoded rows:
-    /// the columns give what the rows hold, whole and appended from parts cut anywhere.
+    /// keys than columns may be, lines short and long, values to escape, decoded rows,
+    /// lines copied and lines kept in the input: the columns give what the rows hold,
+    /// whole and appended from parts cut anywhere.
     #[test]
     fn columns_give_what_the_rows_hold() {
         let many: &'static [&'static str] =
@@ -1546,6 +1641,7 @@ mod tests {
             (seed >> 33) % n
         };
         let mut made = Vec::new();
+        let mut input = Vec::new();
         for r in 0..400 {
             let list = lists[next(lists.len() as u64) as usize];
             let pad = match next(10) {
@@ -1567,15 +1663,22 @@ mod tests {
                 spans.push((start, line.len() as u32));
                 line.extend(std::iter::repeat_n(b' ', pad.min(if k == 0 { pad } else { 3 })));
             }
-            made.push((list, line, spans, next(3)));
+            let at = input.len();
+            input.extend_from_slice(&line);
+            made.push((list, at..input.len(), spans, next(4)));
         }
+        let input = Bytes::from(input);
+        let made: Vec<Made> =
+            made.into_iter().map(|(list, range, spans, how)| (list, input.slice(range), spans, how)).collect();
         let add = |rows: &mut Rows, (list, line, spans, how): &Made| {
             let cells: Vec<(&'static str, &[u8])> =
                 list.iter().zip(spans).map(|(&k, &(s, e))| (k, &line[s as usize..e as usize])).collect();
             match how {
-                0 => rows.push_static_spans(line, list, spans, false),
+                0 => rows.push_static_spans(line, list, spans, false, None),
                 1 => rows.push_static_pieces(line, list, spans),
-                _ => rows.push_decoded(line, &cells, true),
+                2 => rows.push_decoded(line, &cells, true),
+                // Kept in the input (those short enough for their offsets' columns).
+                _ => rows.push_static_spans(line, list, spans, false, Some(&input)),
             }
         };
         let truth: Vec<(Vec<u8>, Cells)> = made
@@ -1585,7 +1688,7 @@ mod tests {
                     list.iter().zip(spans).map(|(&k, &(s, e))| (k, line[s as usize..e as usize].to_vec())).collect();
                 let line = match how {
                     1 => cells.iter().flat_map(|(_, v)| v.clone()).collect(),
-                    _ => line.clone(),
+                    _ => line.to_vec(),
                 };
                 (line, cells)
             })
@@ -1598,7 +1701,7 @@ mod tests {
             let (mut whole, mut part) = (Rows::by_column(), Rows::by_column());
             let add = |rows: &mut Rows, list: &'static [&'static str]| {
                 let spans: Vec<(u32, u32)> = (0..list.len() as u32).map(|i| (2 * i, 2 * i + 1)).collect();
-                rows.push_static_spans(b"a b c d e f g h", list, &spans, true);
+                rows.push_static_spans(b"a b c d e f g h", list, &spans, true, None);
             };
             add(&mut whole, lists[2]);
             add(&mut part, lists[1]);
@@ -1613,6 +1716,9 @@ mod tests {
             for row in &made {
                 add(&mut whole, row);
             }
+            // Rows with columns keep the short lines of the input where they are.
+            let kept = whole.texts.iter().filter(|&&t| t & IN_WINDOW != 0).count();
+            assert_eq!(kept > 10 && whole.windows.len() == 1, whole.by_column, "{kept} kept");
             for (i, row) in whole.iter().enumerate() {
                 let got: Vec<(&str, Vec<u8>)> = row.cells().map(|(k, v)| (k, v.to_vec())).collect();
                 assert_eq!(got, cells[i], "row {i}");

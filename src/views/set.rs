@@ -2,6 +2,8 @@
 //! every view for `auto` (the JSON then holds the view of each format found). The command
 //! line's `view` and `search` use it; so can an embedder that does not know the format.
 
+use bytes::Bytes;
+
 use super::netstat::NetstatPart;
 use super::netstat_agn::NetstatAgnView;
 use super::netstat_i::NetstatIView;
@@ -92,6 +94,15 @@ pub struct ViewPart {
 }
 
 impl ViewPart {
+    /// The part's bytes, as `Bytes` (a mapped part of a file), before they are parsed:
+    /// the rows of the lines inside them keep a handle on them instead of a copy of each
+    /// line (see [`NetstatView::keep_lines_in`]).
+    pub fn keep_lines_in(&mut self, input: Option<Bytes>) {
+        if let Some(part) = &mut self.netstat {
+            part.keep_lines_in(input);
+        }
+    }
+
     /// Take one event of the part.
     pub fn event(&mut self, ev: &Event<'_>) {
         self.seen.note(ev);
