@@ -582,6 +582,7 @@ fn view(
                 let mut outcome = Outcome::default();
                 let mut sink = |_: &str, ev: &Event<'_>| part.event(ev);
                 parse_part(parser, bytes, &name, last, &mut outcome, stop, &mut sink);
+                part.parsed();
                 (outcome, part)
             };
             let plan = split::Plan {

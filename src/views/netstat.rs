@@ -201,6 +201,11 @@ impl NetstatView {
         self.current = Some(index);
     }
 
+    /// An empty part of this view (see [`NetstatView::merge`]).
+    pub(crate) fn part(&self) -> NetstatPart {
+        NetstatPart { last_only: self.select == CaptureSelect::Last, ..NetstatPart::default() }
+    }
+
     /// Take the view of a part of the input, built on another thread from the events
     /// that follow the ones taken so far: the same as taking those events.
     pub(crate) fn merge(&mut self, mut part: NetstatPart) {
@@ -333,6 +338,10 @@ pub(crate) struct NetstatPart {
     spare: SpareRows,
     /// See [`NetstatView::keep_lines_in`].
     input: Option<Bytes>,
+    /// The view describes the last capture: a table of another capture drops the items
+    /// of the captures before it (as the view would), so that the parts waiting for
+    /// their turn hold one capture each, not all those of a periodic log.
+    last_only: bool,
 }
 
 /// The emptied rows of merged parts, for the rows of the next parts: a part's rows
@@ -383,7 +392,13 @@ impl NetstatPart {
         match &event.kind {
             EventKind::Section(s) => {
                 self.close();
-                self.items.push(PartItem::Section { capture: event.capture, table: section_table(s) })
+                let table = section_table(s);
+                if self.last_only && table.is_some() {
+                    // The view drops the captures before a table of another one
+                    // (`capture_entry`).
+                    self.keep_only(event.capture);
+                }
+                self.items.push(PartItem::Section { capture: event.capture, table })
             }
             EventKind::InetConn(c) => {
                 let input = self.input.take();
@@ -407,6 +422,33 @@ impl NetstatPart {
         }
         let spare = &self.spare;
         &mut self.open.get_or_insert_with(|| (capture, kind, spare.take())).2
+    }
+
+    /// The part is parsed: rows that keep their lines in a small share of the input lent
+    /// to them copy them and let it go (see `Rows::let_go_of_sparse_windows`).
+    pub(crate) fn parsed(&mut self) {
+        self.close();
+        self.input = None;
+        for item in &mut self.items {
+            if let PartItem::Rows { rows, .. } = item {
+                rows.let_go_of_sparse_windows();
+            }
+        }
+    }
+
+    /// Drop the items of other captures than `capture`, their rows' memory kept for the
+    /// next parts.
+    fn keep_only(&mut self, capture: u32) {
+        let spare = &self.spare;
+        self.items.retain_mut(|item| match item {
+            PartItem::Section { capture: c, .. } => *c == capture,
+            PartItem::Rows { capture: c, rows, .. } => {
+                if *c != capture {
+                    spare.give(std::mem::take(rows));
+                }
+                *c == capture
+            }
+        });
     }
 
     /// The rows being added become an item.

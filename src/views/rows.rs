@@ -1,18 +1,18 @@
 //! The rows of a table, kept in one arena: each row's text (its line, or its values one
 //! after the other), and an 8-byte header of its own. A line read from input given as
 //! `Bytes` (a mapped file) may stay there instead (see [`Rows::push_static_spans`]): the
-//! rows then keep a handle on the input and where each line is. Where each value lies in its row's text is kept
-//! outside the arena, in a small table of its own: a column per key of the table, and for
-//! each row a pair of one-byte offsets per column. The views write `data` one column at a
-//! time, a pass over every row for each column: such a pass reads the pairs (a few dozen
-//! bytes a row, in order) and one piece of each row's text, where offsets kept after each
-//! row's text made it read the row's header, then its offsets, then its value, three
-//! dependent reads per row and per column in the whole arena. A row longer than 255 bytes
-//! (or of a key list that cannot have columns) keeps its offsets, two or four bytes wide as
-//! its length needs, after its text. A row costs its text (unless it is kept in the input)
-//! plus 8 bytes of header, 8 bytes of index and 2 bytes per column of the table: about
-//! 1.3× the input for `netstat -neopa`, where one allocation per row and a `Vec` of cells
-//! cost 7×.
+//! rows then keep a handle on the input and where each line is. Where each value lies in
+//! its row's text is kept outside the arena, in a small table of its own: a column per key
+//! of the table, and for each row a pair of one-byte offsets per column. The views write
+//! `data` one column at a time, a pass over every row for each column: such a pass reads
+//! the pairs (a few dozen bytes a row, in order) and one piece of each row's text, where
+//! offsets kept after each row's text made it read the row's header, then its offsets, then
+//! its value, three dependent reads per row and per column in the whole arena. A row longer
+//! than 255 bytes (or of a key list that cannot have columns) keeps its offsets, two or
+//! four bytes wide as its length needs, after its text. A row costs its text (unless it is
+//! kept in the input) plus 8 bytes of header, 8 bytes of index and 2 bytes per column of
+//! the table: about 1.3× the input for `netstat -neopa`, where one allocation per row and a
+//! `Vec` of cells cost 7×.
 //!
 //! The views write hundreds of megabytes of JSON from these rows: before a table is
 //! written, one pass finds which values of each row need no escaping ([`Rows::plain`],
@@ -366,6 +366,33 @@ impl Rows {
             self.windows.push(input.clone());
         }
         Some(IN_WINDOW | ((self.windows.len() - 1) as u64) << 32 | offset as u64)
+    }
+
+    /// Copy the lines kept in windows into the arena and let the windows go, when the rows
+    /// use less than a quarter of them: the rows of the last capture of a part of a
+    /// periodic log would keep the whole part's map for a few kilobytes of lines.
+    pub(crate) fn let_go_of_sparse_windows(&mut self) {
+        let held: usize = self.windows.iter().map(Bytes::len).sum();
+        // A row kept in a window keeps its offsets in the columns: its text is all of it.
+        let len = |head: &[u8; HEADER]| u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kept = self.texts.iter().zip(&self.heads).filter(|(&place, _)| place & IN_WINDOW != 0);
+        let used: usize = kept.map(|(_, head)| len(head)).sum();
+        if held == 0 || used >= held / 4 {
+            return;
+        }
+        let Rows { arena, heads, texts, windows, .. } = self;
+        for (place, head) in texts.iter_mut().zip(heads.iter()) {
+            if *place & IN_WINDOW == 0 {
+                continue;
+            }
+            let len = len(head);
+            let window = ((*place & !IN_WINDOW) >> 32) as usize;
+            let at = *place as u32 as usize;
+            let text = windows.get(window).and_then(|w| w.get(at..at + len)).unwrap_or_default();
+            *place = arena.len() as u64;
+            arena.extend_from_slice(text);
+        }
+        windows.clear();
     }
 
     /// The text at `place` (see [`Rows::texts`]) and what follows it in its arena or
@@ -1612,6 +1639,35 @@ mod tests {
     /// A row's (key, value) cells.
     type Cells = Vec<(&'static str, Vec<u8>)>;
 
+    /// Rows whose lines are most of the input lent to them keep it; rows that use a small
+    /// share of it (the last capture of a part of a periodic log) copy their lines and let
+    /// it go, and read the same.
+    #[test]
+    fn rows_let_go_of_an_input_they_use_little_of() {
+        const KEYS: &[&str] = &["Proto", "Local"];
+        let lines: Vec<u8> = (0..100).flat_map(|i| format!("tcp 10.0.0.{i}:22\n").into_bytes()).collect();
+        let input = Bytes::from(lines);
+        let add = |rows: &mut Rows, count: usize| {
+            let mut at = 0;
+            for line in input.split(|&b| b == b'\n').take(count) {
+                let slice = input.slice(at..at + line.len());
+                rows.push_static_spans(&slice, KEYS, &[(0, 3), (4, line.len() as u32)], false, Some(&input));
+                at += line.len() + 1;
+            }
+        };
+        let (mut most, mut few) = (Rows::by_column(), Rows::by_column());
+        add(&mut most, 100);
+        add(&mut few, 10);
+        let before: Vec<Vec<u8>> = few.iter().map(|r| r.line().to_vec()).collect();
+        most.let_go_of_sparse_windows();
+        few.let_go_of_sparse_windows();
+        assert_eq!(most.windows.len(), 1, "rows that use most of the input keep it");
+        assert!(few.windows.is_empty(), "rows that use a tenth of the input let it go");
+        let after: Vec<Vec<u8>> = few.iter().map(|r| r.line().to_vec()).collect();
+        assert_eq!(after, before);
+        assert_eq!(few.get(9).and_then(|r| r.get("Local")), Some(&b"10.0.0.9:22"[..]));
+    }
+
     /// Rows of key lists in and out of the columns' order, with a key twice, with more
     /// keys than columns may be, lines short and long, values to escape, decoded rows,
     /// lines copied and lines kept in the input: the columns give what the rows hold,
@@ -1716,9 +1772,14 @@ mod tests {
             for row in &made {
                 add(&mut whole, row);
             }
-            // Rows with columns keep the short lines of the input where they are.
+            // Rows with columns keep the short lines of the input where they are; copied
+            // out of it when they keep little of it, they give the same.
             let kept = whole.texts.iter().filter(|&&t| t & IN_WINDOW != 0).count();
             assert_eq!(kept > 10 && whole.windows.len() == 1, whole.by_column, "{kept} kept");
+            let mut copied = whole.clone();
+            copied.let_go_of_sparse_windows();
+            assert!(copied.windows.is_empty() && copied.texts.iter().all(|&t| t & IN_WINDOW == 0));
+            assert!(written(&copied, &keys) == want, "copied out of the input");
             for (i, row) in whole.iter().enumerate() {
                 let got: Vec<(&str, Vec<u8>)> = row.cells().map(|(k, v)| (k, v.to_vec())).collect();
                 assert_eq!(got, cells[i], "row {i}");

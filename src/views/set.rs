@@ -103,6 +103,15 @@ impl ViewPart {
         }
     }
 
+    /// The part is parsed: its rows let go of the input lent to them when they keep only
+    /// a small share of it (the last capture of a part of a periodic log), copying their
+    /// lines, so that the parts waiting for their turn do not hold whole parts' maps.
+    pub fn parsed(&mut self) {
+        if let Some(part) = &mut self.netstat {
+            part.parsed();
+        }
+    }
+
     /// Take one event of the part.
     pub fn event(&mut self, ev: &Event<'_>) {
         self.seen.note(ev);
@@ -303,7 +312,7 @@ impl ViewSet {
             return None;
         }
         Some(ViewPart {
-            netstat: self.netstat.as_ref().map(|_| NetstatPart::default()),
+            netstat: self.netstat.as_ref().map(NetstatView::part),
             ss: self.ss.as_ref().map(SsView::part),
             seen: Seen::default(),
         })

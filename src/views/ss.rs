@@ -126,7 +126,7 @@ impl SsView {
     /// What a part of the input gives this view (`view --jobs` on one large file, see
     /// [`super::ViewPart`]): an empty one, to be given the part's events.
     pub(crate) fn part(&self) -> SsPart {
-        SsPart { tulpn: self.tulpn, captures: Vec::new() }
+        SsPart { tulpn: self.tulpn, last_only: self.select == CaptureSelect::Last, captures: Vec::new() }
     }
 
     /// Take the view of a part of the input, built on another thread from the events
@@ -234,6 +234,10 @@ impl SsView {
 #[derive(Debug, Clone)]
 pub(crate) struct SsPart {
     tulpn: bool,
+    /// The view describes the last capture: a capture that starts in the part drops the
+    /// ones before it (as the view would), so that the parts waiting for their turn hold
+    /// one capture each, not all those of a periodic log.
+    last_only: bool,
     captures: Vec<(u32, Rows)>,
 }
 
@@ -257,6 +261,9 @@ impl SsPart {
     /// The rows of capture `number`: those of the last one asked for when it is the same.
     fn capture(&mut self, number: u32) -> &mut Rows {
         if self.captures.last().is_none_or(|(n, _)| *n != number) {
+            if self.last_only {
+                self.captures.clear();
+            }
             self.captures.push((number, Rows::new()));
         }
         let at = self.captures.len() - 1;
