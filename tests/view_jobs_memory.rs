@@ -5,41 +5,9 @@
 //! the whole file were mapped at once. The output is that of `--jobs 1` and `--no-mmap`.
 #![cfg(target_os = "linux")]
 
-use std::io::Read;
-use std::process::{Command, Stdio};
+mod common;
 
-use md5::{Digest, Md5};
-
-/// The md5 of the standard output of `netsift args` and its peak RSS in KiB.
-// The child is waited for by `wait4`, which gives its resource usage (std's `wait` does not).
-#[allow(clippy::zombie_processes)]
-fn run(args: &[&str]) -> ([u8; 16], i64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_netsift"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run netsift");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut hash = Md5::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = stdout.read(&mut buf).expect("read the output");
-        if n == 0 {
-            break;
-        }
-        hash.update(&buf[..n]);
-    }
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is valid; wait4 fills it for the exited child `pid`.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our child, not yet waited for; the pointers are to live locals.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "netsift {args:?} failed: {status}");
-    (hash.finalize().into(), usage.ru_maxrss)
-}
+use common::child::run;
 
 /// A periodic netstat log of at least `bytes`: the captured log (four captures) again and
 /// again, written a copy at a time. (Built whole in this process, the log stayed in its
