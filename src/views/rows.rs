@@ -399,13 +399,20 @@ impl Rows {
     /// window.
     #[inline(always)]
     fn text_at(&self, place: u64) -> &[u8] {
-        let text = if place & IN_WINDOW == 0 {
-            self.arena.get(place as usize..)
+        let (block, at) = self.locate(place);
+        block.get(at..).unwrap_or_default()
+    }
+
+    /// The arena or window of the text at `place`, and where the text is in it: a reader
+    /// of a piece of the text checks its bounds once, in the block.
+    #[inline(always)]
+    fn locate(&self, place: u64) -> (&[u8], usize) {
+        if place & IN_WINDOW == 0 {
+            (&self.arena, place as usize)
         } else {
             let window = ((place & !IN_WINDOW) >> 32) as usize;
-            self.windows.get(window).and_then(|w| w.get(place as u32 as usize..))
-        };
-        text.unwrap_or_default()
+            (self.windows.get(window).map_or(&[], |w| &w[..]), place as u32 as usize)
+        }
     }
 
     /// Whether the rows of key list `keyset` keep their offsets in the columns.
@@ -888,14 +895,15 @@ impl Rows {
             // The pass is bound by its reads of the rows' texts (one cache line a row,
             // not in an order the processor foresees): each asked for rows ahead.
             if let (Some(&ahead), Some(&[s, _])) = (texts.get(k + AHEAD_ROWS), pairs.get((k + AHEAD_ROWS) * stride)) {
-                prefetch(self.text_at(ahead), usize::from(s));
+                let (block, at) = self.locate(ahead);
+                prefetch(block, at + usize::from(s));
             }
             if w > cells.len() - 40 {
                 out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
                 (w, skip) = (0, 0);
             }
             let mask = masks.get(k).copied().unwrap_or(0);
-            let text = self.text_at(place);
+            let (block, at) = self.locate(place);
             let [s, e] = pairs.get(k * stride).copied().unwrap_or(ELSEWHERE);
             let (s, e) = (usize::from(s), usize::from(e));
             if s <= e {
@@ -903,7 +911,7 @@ impl Rows {
                 // at most 32 bytes (or none), copied as 32 bytes between its quotes (after
                 // the comma) without a look at the row's header.
                 if (s == e || mask & bit != 0) && e - s <= 32 {
-                    if let (Some(chunk), Some(cell)) = (text.get(s..s + 32), cells.get_mut(w..w + 35)) {
+                    if let (Some(chunk), Some(cell)) = (block.get(at + s..at + s + 32), cells.get_mut(w..w + 35)) {
                         cell[..2].copy_from_slice(b",\"");
                         cell[2..34].copy_from_slice(chunk);
                         cell[2 + (e - s)] = b'"';
@@ -915,6 +923,7 @@ impl Rows {
                 w += 1;
                 out.extend_from_slice(cells.get(skip..w).unwrap_or_default());
                 (w, skip) = (0, 0);
+                let text = block.get(at..).unwrap_or_default();
                 if mask & bit != 0 {
                     quoted_piece(out, text, s, e);
                 } else {
