@@ -195,8 +195,13 @@ pub struct NetstatCore {
 #[pyo3(signature = (data, strict = true))]
 fn parse_netstat(py: Python<'_>, data: PyBackedBytes, strict: bool) -> NetstatCore {
     py.allow_threads(|| {
+        // The rows keep their lines in the caller's bytes (held by the view) rather than
+        // copies of them: the capture is in memory once, not twice.
+        let data = bytes::Bytes::from_owner(data);
         let mut view = NetstatView::new(CaptureSelect::Last);
+        view.keep_lines_in(Some(data.clone()));
         let outcome = parse(&data, Format::Netstat, &mut view);
+        view.keep_lines_in(None);
         NetstatCore { view, problem: outcome.problem(Format::Netstat, strict) }
     })
 }
