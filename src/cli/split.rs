@@ -139,9 +139,18 @@ const ROOM: usize = CHUNK + (16 << 10);
 pub const HELD: usize = 10 * EVENTS_PART_SIZE as usize;
 
 /// The finished parts without output (`count`, `view`) a worker may park, waiting for
-/// their turn, before it waits too: their results wait with them (a part's rows, for
-/// `view`). The unit tests below park one, so that their workers wait.
-const PARKED: usize = if cfg!(test) { 1 } else { 4 };
+/// their turn, before it waits too: their results wait with them ([`Plan::parked`]). The
+/// unit tests below park one, so that their workers wait.
+pub const PARKED: usize = if cfg!(test) { 1 } else { 4 };
+
+/// [`PARKED`] for `view`, whose parked parts hold their rows and maps: in a periodic log,
+/// mostly those of captures that a later part drops. The parts in flight, two a worker,
+/// then take about 4 × 1.3 MiB, within the bound of 1.5× a capture + 16 MiB for captures
+/// of 1 MB (with two a worker, six parts' worth would not be). `view` on 128 such
+/// captures peaked at 13–16 MiB (18–31 with four parked 2 MiB parts, 13–17 with two of
+/// 1 MiB); on 32 MiB of a log of 10 KB captures, it took 0.100–0.118 s against 0.092–0.096
+/// (the parts wait more for their turn; 9 alternating runs each).
+pub const VIEW_PARKED: usize = 1;
 
 /// Whether a part whose turn has come when its worker takes it is guessed all the same
 /// (not read from the true state, which is there): in the unit tests below, so that the
@@ -251,6 +260,8 @@ pub struct Plan<'p> {
     /// Whether parts are mapped rather than read (see [`map_part`]): for work that keeps
     /// its part's bytes (`view`'s rows keep their lines there).
     pub map: bool,
+    /// How many finished parts without output a worker may park ([`PARKED`]).
+    pub parked: usize,
 }
 
 /// Parse the file in parts as `plan` says, with `work` on each part, handing the output
@@ -1108,7 +1119,7 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
                 self.check(truth);
                 return Some((end, outcome, result));
             }
-            if turn.parked_by[self.w] < PARKED && self.held.is_empty() {
+            if turn.parked_by[self.w] < self.shared.context.plan.parked && self.held.is_empty() {
                 let guess = self.guess.take()?;
                 turn.parked_by[self.w] += 1;
                 turn.parked[self.k] = Some(Box::new(Parked { worker: self.w, guess, end, outcome, result }));
@@ -1659,6 +1670,7 @@ mod tests {
             min_warm_up: WARM_UP,
             held: TEST_HELD,
             map: false,
+            parked: PARKED,
         };
         events_of(plan, None)
     }
@@ -1834,6 +1846,7 @@ mod tests {
             min_warm_up,
             held: TEST_HELD,
             map: false,
+            parked: PARKED,
         }
     }
 
@@ -1945,6 +1958,7 @@ mod tests {
             min_warm_up: EVENTS_WARM_UP,
             held: TEST_HELD,
             map: false,
+            parked: PARKED,
         };
         let parsed = AtomicU64::new(0);
         let work = |parser: &mut PushParser,
@@ -2202,6 +2216,7 @@ mod tests {
                 min_warm_up: EVENTS_WARM_UP,
                 held: HELD,
                 map: false,
+                parked: PARKED,
             };
             let work = |parser: &mut PushParser,
                         bytes: &[u8],
