@@ -284,7 +284,7 @@ impl Rows {
             // in the arena or left in the input, the offsets in the columns.
             let header = header(len, keyset, IN_COLUMNS, flag(listening, LISTENING));
             match input.and_then(|input| self.window_place(line, input)) {
-                Some(place) => self.push_header(&header, place, len),
+                Some(place) => self.start_row(header, place),
                 None => self.push_text(&header, line),
             }
             self.add_to_columns(keyset, spans.iter().map(inside));
@@ -333,19 +333,17 @@ impl Rows {
     /// Start a row: its header, and `text` in the arena.
     #[inline(always)]
     fn push_text(&mut self, header: &[u8; HEADER], text: &[u8]) {
-        self.heads.push(*header);
-        self.texts.push(self.arena.len() as u64);
-        self.text_bytes += text.len() as u64;
+        self.start_row(*header, self.arena.len() as u64);
         self.arena.extend_from_slice(text);
     }
 
-    /// Start a row whose text, `len` bytes, is at `place` in a window of input (see
-    /// [`Rows::window_place`]): nothing in the arena.
+    /// Start a row of header `head` whose text is at `place` (see [`Rows::texts`]): the
+    /// caller adds what goes in the arena, from `place` when the text is there.
     #[inline(always)]
-    fn push_header(&mut self, header: &[u8; HEADER], place: u64, len: usize) {
-        self.heads.push(*header);
+    fn start_row(&mut self, head: [u8; HEADER], place: u64) {
+        self.text_bytes += text_len(&head) as u64;
+        self.heads.push(head);
         self.texts.push(place);
-        self.text_bytes += len as u64;
     }
 
     /// Where `line` is in `input`, as a place in these rows' windows (`input` added to them
@@ -374,9 +372,8 @@ impl Rows {
     pub(crate) fn let_go_of_sparse_windows(&mut self) {
         let held: usize = self.windows.iter().map(Bytes::len).sum();
         // A row kept in a window keeps its offsets in the columns: its text is all of it.
-        let len = |head: &[u8; HEADER]| u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let kept = self.texts.iter().zip(&self.heads).filter(|(&place, _)| place & IN_WINDOW != 0);
-        let used: usize = kept.map(|(_, head)| len(head)).sum();
+        let used: usize = kept.map(|(_, head)| text_len(head)).sum();
         if held == 0 || used >= held / 4 {
             return;
         }
@@ -385,7 +382,7 @@ impl Rows {
             if *place & IN_WINDOW == 0 {
                 continue;
             }
-            let len = len(head);
+            let len = text_len(head);
             let window = ((*place & !IN_WINDOW) >> 32) as usize;
             let at = *place as u32 as usize;
             let text = windows.get(window).and_then(|w| w.get(at..at + len)).unwrap_or_default();
@@ -483,9 +480,7 @@ impl Rows {
                 at += e - s;
                 offsets[2 * k + 1] = at as u8;
             }
-            self.heads.push(header(len, keyset, if in_columns { IN_COLUMNS } else { 1 }, 0));
-            self.texts.push(self.arena.len() as u64);
-            self.text_bytes += len as u64;
+            self.start_row(header(len, keyset, if in_columns { IN_COLUMNS } else { 1 }, 0), self.arena.len() as u64);
             if in_columns {
                 self.arena.extend_from_slice(&row[..len]);
                 let pairs = offsets[..2 * n].chunks_exact(2).map(|p| (usize::from(p[0]), usize::from(p[1])));
@@ -592,9 +587,7 @@ impl Rows {
         } else {
             4
         };
-        self.heads.push(header(len, keyset, width, flags));
-        self.texts.push(self.arena.len() as u64);
-        self.text_bytes += len as u64;
+        self.start_row(header(len, keyset, width, flags), self.arena.len() as u64);
         self.arena.reserve(len + n * 2 * width);
         text(&mut self.arena);
         match width {
@@ -1029,6 +1022,12 @@ fn header(len: usize, keyset: u16, width: usize, flags: u8) -> [u8; HEADER] {
     header
 }
 
+/// The length of the text of the row of header `head`.
+#[inline(always)]
+fn text_len(head: &[u8; HEADER]) -> usize {
+    u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize
+}
+
 /// `bit` when `set`.
 fn flag(set: bool, bit: u8) -> u8 {
     if set {
@@ -1118,7 +1117,7 @@ impl<'r> KeyReader<'r> {
         let place = self.places.get(keyset).copied().flatten()?;
         if usize::from(header[6]) == IN_COLUMNS {
             if let Some([s, e]) = self.column.and_then(|c| rows.pairs.get(index * self.stride + c)) {
-                let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+                let len = text_len(header);
                 let (s, e) = (usize::from(*s), usize::from(*e));
                 if s <= e && e <= len {
                     return text.get(s..e);
@@ -1142,7 +1141,7 @@ impl<'r> Row<'r> {
     fn header(&self) -> Header {
         let a = self.rows.heads[self.index];
         Header {
-            len: u32::from_le_bytes([a[0], a[1], a[2], a[3]]) as usize,
+            len: text_len(&a),
             keyset: usize::from(u16::from_le_bytes([a[4], a[5]])),
             width: usize::from(a[6]),
             flags: a[FLAGS],
