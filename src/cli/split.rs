@@ -1132,10 +1132,10 @@ impl<'p, 's, R: Send> PartOut<'p, 's, R> {
 
 impl<R: Send> Shared<'_, R> {
     /// Read part `k` into the front of `buf` (through `file`, opened on first use), or map
-    /// it ([`Plan::map`]), scan it on the way, [`READ_STEP`] bytes at a time (each step scanned while it is in the
-    /// core's cache), and fold what the parts read so far leave at the cuts after them,
-    /// for the guesses waiting in [`Shared::before`]. Returns the part's length. `buf`
-    /// only grows (not zeroed again for each part).
+    /// it ([`Plan::map`]); scan it on the way, [`READ_STEP`] bytes at a time (each step
+    /// scanned while it is in the core's cache), and fold what the parts read so far leave
+    /// at the cuts after them, for the guesses waiting in [`Shared::before`]. `buf` only
+    /// grows (not zeroed again for each part).
     fn read_part(&self, k: usize, file: &mut Option<File>, buf: &mut Vec<u8>) -> io::Result<PartBytes> {
         let file = match file {
             Some(file) => file,
@@ -1144,18 +1144,15 @@ impl<R: Send> Shared<'_, R> {
         let (start, end) = (self.cuts[k], self.cuts[k + 1]);
         let len = usize::try_from(end - start).map_err(io::Error::other)?;
         let Context { headers, marks, numbered, scanned, .. } = self.context;
-        let (part, found) = if self.context.plan.map {
+        let mut scan = scanned.then(|| PartScanner::new(start, *headers, marks.as_ref(), *numbered));
+        let part = if self.context.plan.map {
             let part = map_part(file, start, len)?;
-            let found = if *scanned {
-                let mut scan = PartScanner::new(start, *headers, marks.as_ref(), *numbered);
+            if let Some(scan) = &mut scan {
                 for (i, step) in part.chunks(READ_STEP).enumerate() {
                     scan.feed(step, start + (i * READ_STEP) as u64);
                 }
-                scan.finish()
-            } else {
-                PartScan { newlines: 0, headers: [None, None], marks: None }
-            };
-            (PartBytes::Mapped(part), found)
+            }
+            PartBytes::Mapped(part)
         } else {
             if buf.len() < len {
                 // To the longest part's length (not twice it, as a vector grows).
@@ -1163,23 +1160,22 @@ impl<R: Send> Shared<'_, R> {
                 buf.resize(len, 0);
             }
             file.seek(SeekFrom::Start(start))?;
-            let found = if *scanned {
-                let mut scan = PartScanner::new(start, *headers, marks.as_ref(), *numbered);
-                let mut at = 0;
-                while at < len {
-                    let step = &mut buf[at..len.min(at + READ_STEP)];
-                    file.read_exact(step)?;
-                    scan.feed(step, start + at as u64);
-                    at += step.len();
+            match &mut scan {
+                Some(scan) => {
+                    let mut at = 0;
+                    while at < len {
+                        let step = &mut buf[at..len.min(at + READ_STEP)];
+                        file.read_exact(step)?;
+                        scan.feed(step, start + at as u64);
+                        at += step.len();
+                    }
                 }
-                scan.finish()
-            } else {
                 // Nothing to scan: the guesses after it wait for nothing but its read.
-                file.read_exact(&mut buf[..len])?;
-                PartScan { newlines: 0, headers: [None, None], marks: None }
-            };
-            (PartBytes::Read(len), found)
+                None => file.read_exact(&mut buf[..len])?,
+            }
+            PartBytes::Read(len)
         };
+        let found = scan.map_or(PartScan { newlines: 0, headers: [None, None], marks: None }, PartScanner::finish);
         let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
         scanned.add(k, found, self.cuts);
         // Woken only when a guess waits (seldom: the parts before it were taken first).
