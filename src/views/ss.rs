@@ -126,7 +126,7 @@ impl SsView {
     /// What a part of the input gives this view (`view --jobs` on one large file, see
     /// [`super::ViewPart`]): an empty one, to be given the part's events.
     pub(crate) fn part(&self) -> SsPart {
-        SsPart { tulpn: self.tulpn, last_only: self.select == CaptureSelect::Last, captures: Vec::new() }
+        SsPart { tulpn: self.tulpn, select: self.select, captures: Vec::new() }
     }
 
     /// Take the view of a part of the input, built on another thread from the events
@@ -234,10 +234,10 @@ impl SsView {
 #[derive(Debug, Clone)]
 pub(crate) struct SsPart {
     tulpn: bool,
-    /// The view describes the last capture: a capture that starts in the part drops the
-    /// ones before it (as the view would), so that the parts waiting for their turn hold
-    /// one capture each, not all those of a periodic log.
-    last_only: bool,
+    /// The view's selection: the part keeps the captures the view would (under `Last`,
+    /// a capture that starts in the part drops the ones before it), so that the parts
+    /// waiting for their turn hold one capture each, not all those of a periodic log.
+    select: CaptureSelect,
     captures: Vec<(u32, Rows)>,
 }
 
@@ -252,22 +252,19 @@ impl SsPart {
                 if self.tulpn && !matches!(s.row.state, Some(State::Listen | State::Unconn)) {
                     return;
                 }
-                ss_row(self.capture(ev.capture), &s.row);
+                if let Some(rows) = self.capture(ev.capture) {
+                    ss_row(rows, &s.row);
+                }
             }
             _ => {}
         }
     }
 
-    /// The rows of capture `number`: those of the last one asked for when it is the same.
-    fn capture(&mut self, number: u32) -> &mut Rows {
-        if self.captures.last().is_none_or(|(n, _)| *n != number) {
-            if self.last_only {
-                self.captures.clear();
-            }
-            self.captures.push((number, Rows::new()));
-        }
-        let at = self.captures.len() - 1;
-        &mut self.captures[at].1
+    /// The rows of capture `number` (those of the last one asked for when it is the same),
+    /// when the selection keeps it.
+    fn capture(&mut self, number: u32) -> Option<&mut Rows> {
+        let entry = super::capture_entry(&mut self.captures, self.select, number, |c| c.0, || (number, Rows::new()));
+        entry.map(|(_, rows)| rows)
     }
 }
 
