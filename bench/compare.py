@@ -20,7 +20,8 @@ and a JSON writer that took no time.
 
 `count --jobs 1` and `--jobs 2` on the one file are short runs (50-150 ms on 100 MB): each
 round runs them JOBS_REPEATS times (default 5), alternating, and takes the median of each;
-their ratio is then the median of the rounds' ratios as for the others.
+their ratio is then the median of the rounds' ratios as for the others. They are timed
+without /usr/bin/time, whose own exec would be a fixed 1.3 ms in both (see `timed`).
 
 With PYTHON_TOOLS=0, insights-core and jc are not run (a quick check of netsift alone)."""
 import os
@@ -88,16 +89,24 @@ print(time.perf_counter() - t)
 '''
 
 
-def timed(cmd):
-    """Seconds (wall, or what the tool printed as its parse time) and peak RSS in KB."""
+def timed(cmd, rss=True):
+    """Seconds (wall, or what the tool printed as its parse time) and peak RSS in KB.
+
+    Without `rss`, the command is not run under /usr/bin/time, whose own exec (1.3 ms a
+    run here) would be in the wall clock: the pair of `count --jobs 1` and `--jobs 2`,
+    short runs whose ratio that fixed cost lowers. Their peak RSS is then not measured
+    (that of `count`, run under /usr/bin/time, is): the child's own peak, as wait4 gives
+    it, starts from that of this process, which forked it."""
+    if rss:
+        cmd = ["/usr/bin/time", "-f", "%e %M"] + cmd
     start = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if r.returncode != 0:
         sys.stderr.write(f"failed: {' '.join(cmd[:4])}…: {r.stderr.strip().splitlines()[-2:]}\n")
         return None
     # The wall clock of this process: /usr/bin/time's %e only has 10 ms steps.
-    rss = r.stderr.strip().splitlines()[-1].split()[1]
+    peak = int(r.stderr.strip().splitlines()[-1].split()[1]) if rss else None
     secs = elapsed
     out = r.stdout.strip().splitlines()
     if out:
@@ -105,12 +114,12 @@ def timed(cmd):
             secs = float(out[-1])
         except ValueError:
             pass
-    return max(secs, 1e-3), int(rss)
+    return max(secs, 1e-3), peak
 
 
-# Where `events` writes. Removed before each timed run, outside the timing: `>` onto the
-# last run's output (up to 930 MB) truncates it first, which charged the freeing of its
-# page cache to the run.
+# Where `events` writes. Removed before and after each timed run, outside the timing: `>`
+# onto the last run's output (up to 930 MB) truncates it first, which charged the freeing of
+# its page cache to the run.
 EVENTS_OUT = "target/bench-inputs/events.out"
 
 
@@ -191,10 +200,10 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
                 pair = {"netsift count --jobs 1": [], "netsift count --jobs 2": []}
                 for _ in range(JOBS_REPEATS):
                     for each in pair:
-                        pair[each].append(timed(tools[each][0]))
+                        pair[each].append(timed(tools[each][0], rss=False))
                 for each, runs in pair.items():
                     ok = [r for r in runs if r]
-                    results[each].append((statistics.median(r[0] for r in ok), max(r[1] for r in ok)) if ok else None)
+                    results[each].append((statistics.median(r[0] for r in ok), None) if ok else None)
                 continue
             if name.startswith("write ceiling"):
                 cmd = write_ceiling(events_bytes[-1]) if events_bytes else None
@@ -203,6 +212,10 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
             results[name].append(timed(cmd) if cmd else None)
             if name == "netsift events" and results[name][-1]:
                 events_bytes.append(os.path.getsize(EVENTS_OUT))
+            if name.startswith("netsift events") or name.startswith("write ceiling"):
+                # Removed at once: left there, its dirty pages (up to 930 MB) could be written
+                # back to disk while the next tools run.
+                remove_events_out()
 
     def anchor_runs(file):
         key = "limits fields" if file == path else f"limits fields ({os.path.basename(file)})"
@@ -219,11 +232,12 @@ for fmt in ["netstat", "ss", "netstat-s", "proc-netstat"]:
             continue
         mbs = size / 1e6 / statistics.median(r[0] for r in ok)
         ratios = [a[0] / r[0] for r, a in zip(runs, anchor_runs(file)) if r and a]
-        rss = max(r[1] for r in ok) / 1024
+        peaks = [r[1] for r in ok if r[1] is not None]
+        rss = f"{max(peaks) / 1024:.1f} MB" if peaks else "not measured"
         note = "" if file == path else os.path.basename(file)
         if name.startswith("write ceiling") and events_bytes:
             note = f"{statistics.median(events_bytes) / 1e6:.0f} MB written"
-        rows.append((fmt, name, f"{mbs:.0f}", f"{rss:.1f} MB", f"{statistics.median(ratios):.2f}", note))
+        rows.append((fmt, name, f"{mbs:.0f}", rss, f"{statistics.median(ratios):.2f}", note))
 
     capture = last_capture_bytes(fmt, path)
     view_rss = max(r[1] for r in results["netsift view"] if r) * 1024 if any(results["netsift view"]) else float("nan")
