@@ -58,6 +58,7 @@ use bytes::Bytes;
 
 use netsift_grammar::netstat::{InetCol, InetState, TableKind, TcpState, UnixCol};
 
+use super::rows::Lent;
 pub use super::rows::{Row, Rows};
 use super::search::{keyword_search, Term};
 use super::{Spill, Spool};
@@ -129,7 +130,7 @@ pub struct NetstatView {
     current: Option<usize>,
     /// The input being parsed, when the rows may keep their lines there (see
     /// [`NetstatView::keep_lines_in`]).
-    input: Option<Bytes>,
+    input: Lent,
 }
 
 /// One entry of `listening_pid`.
@@ -157,16 +158,16 @@ impl NetstatView {
             EventKind::Section(s) => self.open(event.capture, section_table(s)),
             EventKind::InetConn(c) => {
                 // Taken out while the table is borrowed, and put back (a move, not a count).
-                let input = self.input.take();
+                let input = std::mem::take(&mut self.input);
                 if let Some(table) = self.current_table(event.capture, TableKind::Inet) {
-                    inet_row(&mut table.rows, c, input.as_ref());
+                    inet_row(&mut table.rows, c, input.get());
                 }
                 self.input = input;
             }
             EventKind::UnixSocket(u) => {
-                let input = self.input.take();
+                let input = std::mem::take(&mut self.input);
                 if let Some(table) = self.current_table(event.capture, TableKind::Unix) {
-                    unix_row(&mut table.rows, u, input.as_ref());
+                    unix_row(&mut table.rows, u, input.get());
                 }
                 self.input = input;
             }
@@ -178,7 +179,7 @@ impl NetstatView {
     /// of the lines inside them keep a handle on them instead of a copy of each line
     /// (see `Rows::push_static_spans`). `None` (the default) copies every line.
     pub fn keep_lines_in(&mut self, input: Option<Bytes>) {
-        self.input = input;
+        self.input = Lent::new(input);
     }
 
     /// A section of capture `capture` starts: the table `table` (from [`section_table`];
@@ -337,7 +338,7 @@ pub(crate) struct NetstatPart {
     /// The memory of the rows of parts already merged, shared by the clones of a part.
     spare: SpareRows,
     /// See [`NetstatView::keep_lines_in`].
-    input: Option<Bytes>,
+    input: Lent,
     /// The view describes the last capture: a table of another capture drops the items
     /// of the captures before it (as the view would), so that the parts waiting for
     /// their turn hold one capture each, not all those of a periodic log.
@@ -384,7 +385,7 @@ enum PartItem {
 impl NetstatPart {
     /// See [`NetstatView::keep_lines_in`].
     pub(crate) fn keep_lines_in(&mut self, input: Option<Bytes>) {
-        self.input = input;
+        self.input = Lent::new(input);
     }
 
     /// Take one event of the part.
@@ -401,13 +402,13 @@ impl NetstatPart {
                 self.items.push(PartItem::Section { capture: event.capture, table })
             }
             EventKind::InetConn(c) => {
-                let input = self.input.take();
-                inet_row(self.rows(event.capture, TableKind::Inet), c, input.as_ref());
+                let input = std::mem::take(&mut self.input);
+                inet_row(self.rows(event.capture, TableKind::Inet), c, input.get());
                 self.input = input;
             }
             EventKind::UnixSocket(u) => {
-                let input = self.input.take();
-                unix_row(self.rows(event.capture, TableKind::Unix), u, input.as_ref());
+                let input = std::mem::take(&mut self.input);
+                unix_row(self.rows(event.capture, TableKind::Unix), u, input.get());
                 self.input = input;
             }
             _ => {}
@@ -428,7 +429,7 @@ impl NetstatPart {
     /// to them copy them and let it go (see `Rows::let_go_of_sparse_windows`).
     pub(crate) fn parsed(&mut self) {
         self.close();
-        self.input = None;
+        self.input = Lent::default();
         for item in &mut self.items {
             if let PartItem::Rows { rows, .. } = item {
                 rows.let_go_of_sparse_windows();
@@ -1198,6 +1199,30 @@ mod tests {
         parser.feed(input, &mut view);
         parser.finish(&mut view);
         view
+    }
+
+    /// A view with input lent to it shows the input's length in `{:?}`, not its bytes;
+    /// its rows show as without it.
+    #[test]
+    fn debug_of_a_view_shows_the_length_of_its_lent_input() {
+        let input = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/insights/fixtures/netstat-neopa-docs.txt"
+        ))
+        .expect("fixture");
+        let lent = Bytes::from(input.clone());
+        let mut view = NetstatView::default();
+        view.keep_lines_in(Some(lent));
+        let mut parser = crate::PushParser::new(crate::Format::Netstat);
+        parser.feed(&input, &mut view);
+        parser.finish(&mut view);
+        let shown = format!("{view:?}");
+        assert!(shown.contains(&format!("input: Lent({} bytes)", input.len())), "{shown}");
+        assert!(!shown.contains("Proto Recv-Q Send-Q"), "{shown}");
+        let copied = view_of(&input);
+        assert_eq!(format!("{:?}", copied.captures), format!("{:?}", view.captures));
+        view.keep_lines_in(None);
+        assert!(format!("{view:?}").contains("input: None"));
     }
 
     /// The program names and listeners found in one pass (`names_and_listeners`, PIDs

@@ -105,6 +105,32 @@ impl KeySet {
     }
 }
 
+/// Input lent to a view while it is parsed, for its rows to keep their lines in (see
+/// [`Rows::push_static_spans`]): shown by `Debug` as its length, not its bytes (a view's
+/// `{:?}` printed the whole capture, up to gigabytes, while it was lent).
+#[derive(Clone, Default)]
+pub(crate) struct Lent(Option<Bytes>);
+
+impl Lent {
+    pub(crate) fn new(input: Option<Bytes>) -> Self {
+        Lent(input)
+    }
+
+    /// The input, if any is lent.
+    pub(crate) fn get(&self) -> Option<&Bytes> {
+        self.0.as_ref()
+    }
+}
+
+impl fmt::Debug for Lent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(input) => write!(f, "Lent({} bytes)", input.len()),
+            None => f.write_str("None"),
+        }
+    }
+}
+
 /// The rows of one table, in input order.
 #[derive(Clone, Default)]
 pub struct Rows {
