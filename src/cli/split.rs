@@ -120,11 +120,13 @@ pub const COUNT_WARM_UP: u64 = 8 << 10;
 /// part being written hands each to the output in one write (half the writes of the 64
 /// KiB chunks that a writer thread took, one wake-up each: 7,000–8,000 voluntary context
 /// switches per 100 MB of /proc input). Against chunks of 128 KiB, `events --jobs 2` on
-/// the 100 MB inputs took 0.90× the time on /proc, 0.95× on netstat -s, 0.98× on netstat
-/// and 1.00× on ss (medians of 12 alternating runs), for 0.3–1.1 MB more peak RSS (/proc
-/// 9.8 MB): fewer writes, and fewer wake-ups of the worker waiting for room. Chunks of
-/// 512 KiB were no faster, and took /proc's peak RSS past 10 MB.
-pub const CHUNK: usize = 384 << 10;
+/// the 100 MB inputs took 0.96× the time on /proc, 0.98× on netstat, 0.99× on ss and
+/// 1.00× on netstat -s (medians of 12 alternating runs): fewer writes, and fewer
+/// wake-ups of the worker waiting for room. Peak RSS on /proc (`/usr/bin/time -f %M`):
+/// 9,328 KB on 100 MB and 9,108–9,956 KB on 1 GB written to a pipe (128 KiB: 8,724 and
+/// 9,016–9,092). Chunks of 384 KiB took 0.90× on /proc, but 10,240–10,532 KB on 1 GB,
+/// past the 10 MiB that `count` and `events` keep under.
+pub const CHUNK: usize = 256 << 10;
 
 /// The room of an output buffer: a chunk, and the event that goes past [`CHUNK`].
 const ROOM: usize = CHUNK + (16 << 10);
@@ -138,8 +140,8 @@ const ROOM: usize = CHUNK + (16 << 10);
 /// stopped two thirds in, and at its turn parsed and wrote the last third alone, the
 /// other worker waiting (`events` on 100 MB of /proc took 0.36 s instead of 0.29, 0.42×
 /// `limits fields` instead of 0.52). Peak RSS of `events --jobs 2` on the 100 MB inputs:
-/// /proc 9.3 MB, netstat -s 9.3 MB (9.1 and 9.2 with 768 KiB); with chunks of 384 KiB,
-/// /proc 9.8 MB, netstat -s 9.1 MB. Most unit tests below
+/// /proc 9.3 MB, netstat -s 9.3 MB (9.1 and 9.2 with 768 KiB); with chunks of 256 KiB,
+/// /proc 9.3 MB, netstat -s 9.1 MB. Most unit tests below
 /// wait after 2 KiB, so that their parts do ([`Plan::held`]).
 pub const HELD: usize = 10 * EVENTS_PART_SIZE as usize;
 
@@ -2257,7 +2259,7 @@ mod tests {
         // The output buffers: HELD's chunks held and a chunk being filled by each worker;
         // each worker's part; half a megabyte for the rest (parsers, warm-ups, scans). The
         // parse with HELD for each worker kept 3.3 to 3.6 MB; this one 1.9 to 2.1 with
-        // chunks of 128 KiB, 2.0 to 2.5 with chunks of 384 KiB.
+        // chunks of 128 KiB, 1.8 to 2.6 with chunks of 256 KiB.
         let bound = (HELD / CHUNK + 2) * ROOM + 2 * EVENTS_PART_SIZE as usize + (512 << 10);
         for &(mib, peak) in &peaks {
             eprintln!("{mib} MiB of /proc: {peak} bytes allocated at once (bound {bound})");
