@@ -141,8 +141,8 @@ const ROOM: usize = CHUNK + (16 << 10);
 /// other worker waiting (`events` on 100 MB of /proc took 0.36 s instead of 0.29, 0.42×
 /// `limits fields` instead of 0.52). Peak RSS of `events --jobs 2` on the 100 MB inputs:
 /// /proc 9.3 MB, netstat -s 9.3 MB (9.1 and 9.2 with 768 KiB); with chunks of 256 KiB,
-/// /proc 9.3 MB, netstat -s 9.1 MB. Most unit tests below
-/// wait after 2 KiB, so that their parts do ([`Plan::held`]).
+/// /proc 9.3 MB, netstat -s 9.1 MB. Most unit tests below wait after 2 KiB, so that their
+/// parts do ([`Plan::held`]).
 pub const HELD: usize = 10 * EVENTS_PART_SIZE as usize;
 
 /// The finished parts without output (`count`, `view`) a worker may park, waiting for
