@@ -389,7 +389,7 @@ impl Rows {
             }
             self.windows.push(input.clone());
         }
-        Some(IN_WINDOW | ((self.windows.len() - 1) as u64) << 32 | offset as u64)
+        Some(place_in_window(self.windows.len() - 1, offset))
     }
 
     /// Copy the lines kept in windows into the arena and let the windows go, when the rows
@@ -408,9 +408,8 @@ impl Rows {
             if *place & IN_WINDOW == 0 {
                 continue;
             }
+            let (window, at) = window_and_offset(*place);
             let len = text_len(head);
-            let window = ((*place & !IN_WINDOW) >> 32) as usize;
-            let at = *place as u32 as usize;
             let text = windows.get(window).and_then(|w| w.get(at..at + len)).unwrap_or_default();
             *place = arena.len() as u64;
             arena.extend_from_slice(text);
@@ -433,8 +432,8 @@ impl Rows {
         if place & IN_WINDOW == 0 {
             (&self.arena, place as usize)
         } else {
-            let window = ((place & !IN_WINDOW) >> 32) as usize;
-            (self.windows.get(window).map_or(&[], |w| &w[..]), place as u32 as usize)
+            let (window, at) = window_and_offset(place);
+            (self.windows.get(window).map_or(&[], |w| &w[..]), at)
         }
     }
 
@@ -1046,6 +1045,18 @@ fn header(len: usize, keyset: u16, width: usize, flags: u8) -> [u8; HEADER] {
     header[6] = width as u8;
     header[FLAGS] = flags;
     header
+}
+
+/// The place ([`Rows::texts`]) of a text at `offset` in window `window`.
+#[inline(always)]
+fn place_in_window(window: usize, offset: usize) -> u64 {
+    IN_WINDOW | (window as u64) << 32 | offset as u64
+}
+
+/// The window and the offset in it of the text at `place`, one with [`IN_WINDOW`] set.
+#[inline(always)]
+fn window_and_offset(place: u64) -> (usize, usize) {
+    (((place & !IN_WINDOW) >> 32) as usize, place as u32 as usize)
 }
 
 /// The length of the text of the row of header `head`.
